@@ -1,0 +1,607 @@
+/*
+ * rdsiam.h - IAM database authentication tokens for Amazon RDS, Aurora and
+ * Aurora DSQL, from C.
+ *
+ * This is the only public header of librdsiam. It declares:
+ *
+ *   - the token API:      rdsiam_generate_token(), rdsiam_generate_dsql_token()
+ *   - a general SigV4 signer (Authorization header and presigned query)
+ *   - credential providers (environment, profile files, credential_process,
+ *     container endpoints) and the default chain, with caching and refresh
+ *   - token verification, for emulators, tests and proxies that hold the keys
+ *
+ * Conventions (see rdsiam(3)):
+ *   - Every fallible function returns RDSIAM_OK (0) or a negative RDSIAM_ERR_*
+ *     code. Codes are never renumbered. rdsiam_strerror() names any code.
+ *   - Functions that can say more take an optional caller-owned
+ *     rdsiam_error *; it may be NULL. Messages name the field or file, never
+ *     a secret value.
+ *   - Pointers passed in are borrowed for the duration of the call unless a
+ *     comment says otherwise. Objects returned through **out are owned by the
+ *     caller and released with the matching *_free(), which accepts NULL.
+ *   - No initialisation or cleanup function is needed.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef RDSIAM_H
+#define RDSIAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define RDSIAM_API __attribute__((visibility("default")))
+#else
+#define RDSIAM_API
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Version                                                                   */
+/* ------------------------------------------------------------------------ */
+
+#define RDSIAM_VERSION_MAJOR 0
+#define RDSIAM_VERSION_MINOR 1
+#define RDSIAM_VERSION_PATCH 0
+#define RDSIAM_VERSION_STRING "0.1.0"
+/** 0xMMmmpp: major, minor, patch; comparable with < and >. */
+#define RDSIAM_VERSION_NUMBER                                                  \
+    ((RDSIAM_VERSION_MAJOR << 16) | (RDSIAM_VERSION_MINOR << 8) |             \
+     RDSIAM_VERSION_PATCH)
+
+/**
+ * rdsiam_version - the version of the library actually linked.
+ *
+ * Returns a static string "MAJOR.MINOR.PATCH". Thread-safe.
+ */
+RDSIAM_API const char *rdsiam_version(void);
+
+/* ------------------------------------------------------------------------ */
+/* Errors                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Error codes. Values are stable: new codes are added, none is renumbered.
+ * Ranges: -1..-19 general, -20..-59 token inputs, -60..-99 SigV4,
+ * -100..-199 credential providers, -200..-249 token verification.
+ */
+enum rdsiam_status {
+    RDSIAM_OK = 0,
+
+    /* general */
+    RDSIAM_ERR_NULL_ARGUMENT = -1,     /* a required pointer is NULL */
+    RDSIAM_ERR_BUFFER_TOO_SMALL = -2,  /* output buffer too small; see *_ex */
+    RDSIAM_ERR_NO_MEMORY = -3,         /* allocation failed */
+    RDSIAM_ERR_CRYPTO = -4,            /* the crypto library failed */
+    RDSIAM_ERR_INTERNAL = -5,          /* a bug: please report it */
+    RDSIAM_ERR_INVALID_ARGUMENT = -6,  /* an argument is out of its domain */
+    RDSIAM_ERR_NOT_BUILT_IN = -7,      /* feature compiled out (HTTP=no) */
+    RDSIAM_ERR_WOULD_BLOCK = -8,       /* non-blocking call has nothing yet */
+
+    /* token inputs */
+    RDSIAM_ERR_HOSTNAME_EMPTY = -20,
+    RDSIAM_ERR_HOSTNAME_SCHEME = -21,  /* "https://host" */
+    RDSIAM_ERR_HOSTNAME_PATH = -22,    /* "host/db", "host?x", "host#x" */
+    RDSIAM_ERR_HOSTNAME_INVALID = -23, /* whitespace, control, bad chars */
+    RDSIAM_ERR_HOSTNAME_TOO_LONG = -24,
+    RDSIAM_ERR_PORT_RANGE = -25,       /* port not in 1..65535 */
+    RDSIAM_ERR_USERNAME_EMPTY = -26,
+    RDSIAM_ERR_USERNAME_UTF8 = -27,    /* not valid UTF-8 */
+    RDSIAM_ERR_USERNAME_TOO_LONG = -28, /* over RDSIAM_USERNAME_MAX bytes */
+    RDSIAM_ERR_REGION_EMPTY = -29,
+    RDSIAM_ERR_REGION_INVALID = -30,   /* outside [a-z0-9-] or too long */
+    RDSIAM_ERR_TIME_RANGE = -31,       /* before 1970 or after 9999 */
+    RDSIAM_ERR_ACCESS_KEY_EMPTY = -32,
+    RDSIAM_ERR_ACCESS_KEY_INVALID = -33,
+    RDSIAM_ERR_SECRET_KEY_EMPTY = -34,
+    RDSIAM_ERR_SECRET_KEY_INVALID = -35,
+    RDSIAM_ERR_SESSION_TOKEN_INVALID = -36,
+    RDSIAM_ERR_EXPIRES_RANGE = -37,    /* expires_in not in 1..604800 */
+    RDSIAM_ERR_DSQL_ACTION = -38,      /* unknown DSQL action */
+    RDSIAM_ERR_CREDENTIALS_NULL = -39, /* creds pointer is NULL */
+
+    /* SigV4 */
+    RDSIAM_ERR_SIGV4_METHOD = -60,     /* empty or invalid method */
+    RDSIAM_ERR_SIGV4_PATH = -61,       /* path does not start with '/' */
+    RDSIAM_ERR_SIGV4_HEADER = -62,     /* header name or value invalid */
+    RDSIAM_ERR_SIGV4_SERVICE = -63,    /* empty or invalid service */
+    RDSIAM_ERR_SIGV4_QUERY = -64,      /* malformed query string */
+    RDSIAM_ERR_SIGV4_TOO_LARGE = -65,  /* request exceeds internal bounds */
+
+    /* credential providers */
+    RDSIAM_ERR_NO_CREDENTIALS = -100,  /* no provider had any; detail lists where */
+    RDSIAM_ERR_ENV_INCOMPLETE = -101,  /* only one of key id / secret set */
+    RDSIAM_ERR_PROFILE_NOT_FOUND = -102,
+    RDSIAM_ERR_PROFILE_INCOMPLETE = -103, /* key id without secret, etc. */
+    RDSIAM_ERR_CONFIG_PARSE = -104,    /* malformed file; detail: file and line */
+    RDSIAM_ERR_FILE_IO = -105,         /* a file could not be read */
+    RDSIAM_ERR_PROCESS_FAILED = -106,  /* credential_process exited non-zero */
+    RDSIAM_ERR_PROCESS_TIMEOUT = -107,
+    RDSIAM_ERR_PROCESS_OUTPUT = -108,  /* too large, bad JSON, missing fields */
+    RDSIAM_ERR_HTTP = -109,            /* connection, timeout, protocol */
+    RDSIAM_ERR_HTTP_STATUS = -110,     /* non-2xx answer */
+    RDSIAM_ERR_URI_INVALID = -111,
+    RDSIAM_ERR_URI_NOT_ALLOWED = -112, /* plain-http host not on the allow list */
+    RDSIAM_ERR_AUTH_TOKEN_INVALID = -113, /* container auth token has CR/LF */
+    RDSIAM_ERR_JSON = -114,            /* malformed or incomplete JSON answer */
+    RDSIAM_ERR_CREDENTIALS_EXPIRED = -115,
+    RDSIAM_ERR_NO_REGION = -116,       /* no region anywhere */
+    RDSIAM_ERR_ENV_INVALID = -117,     /* an environment variable is malformed */
+    RDSIAM_ERR_PROVIDER_DISABLED = -118,
+
+    /* token verification */
+    RDSIAM_ERR_TOKEN_MALFORMED = -200,
+    RDSIAM_ERR_TOKEN_UNKNOWN_KEY = -201,
+    RDSIAM_ERR_TOKEN_SIGNATURE = -202,
+    RDSIAM_ERR_TOKEN_SERVICE = -203,
+    RDSIAM_ERR_TOKEN_ACTION = -204,
+    RDSIAM_ERR_TOKEN_REGION = -205,
+    RDSIAM_ERR_TOKEN_HOST = -206,
+    RDSIAM_ERR_TOKEN_USER = -207,
+    RDSIAM_ERR_TOKEN_EXPIRED = -208,
+    RDSIAM_ERR_TOKEN_FUTURE = -209,
+    RDSIAM_ERR_TOKEN_SESSION = -210,
+    RDSIAM_ERR_KEYFILE = -211          /* the verifier's key file is malformed */
+};
+
+/** Size of rdsiam_error.message, including the terminating NUL. */
+#define RDSIAM_ERROR_MESSAGE_SIZE 256
+
+/**
+ * rdsiam_error - optional detail about a failure, owned by the caller.
+ *
+ * Functions that take an rdsiam_error * fill it on failure (code and a
+ * message naming the field, file and line, or command; never a secret) and
+ * set code to RDSIAM_OK and message to "" on success. May be NULL.
+ */
+typedef struct rdsiam_error {
+    int code;
+    char message[RDSIAM_ERROR_MESSAGE_SIZE];
+} rdsiam_error;
+
+/**
+ * rdsiam_strerror - a static, human-readable description of any code.
+ *
+ * Unknown codes give "unknown error". Never returns NULL. Thread-safe.
+ */
+RDSIAM_API const char *rdsiam_strerror(int code);
+
+/* ------------------------------------------------------------------------ */
+/* Credentials and RDS tokens                                                */
+/* ------------------------------------------------------------------------ */
+
+/** Limits enforced on inputs (bytes, excluding the NUL). */
+#define RDSIAM_HOSTNAME_MAX 253
+#define RDSIAM_USERNAME_MAX 512
+#define RDSIAM_REGION_MAX 64
+#define RDSIAM_ACCESS_KEY_MAX 128
+#define RDSIAM_SECRET_KEY_MAX 128
+#define RDSIAM_SESSION_TOKEN_MAX 16384
+
+/** RDS tokens are valid for 15 minutes; X-Amz-Expires is always 900. */
+#define RDSIAM_TOKEN_LIFETIME 900
+
+/**
+ * rdsiam_credentials - AWS credentials, borrowed by the functions that
+ * take them.
+ *
+ * access_key_id and secret_access_key MUST be non-empty. session_token NULL
+ * (or "") means long-term credentials. expiration is seconds since the Unix
+ * epoch, 0 meaning "does not expire". Fields added later are zero by
+ * default, so initialise with designated initialisers or memset.
+ */
+typedef struct rdsiam_credentials {
+    const char *access_key_id;
+    const char *secret_access_key;
+    const char *session_token;
+    int64_t expiration;
+} rdsiam_credentials;
+
+/**
+ * rdsiam_token_params - where and as whom to log in.
+ *
+ * hostname: the endpoint as the client will connect to it, without scheme,
+ *           port or path; printed in the token as given, signed lowercased.
+ * port:     1..65535.
+ * username: the database user, valid UTF-8, 1..RDSIAM_USERNAME_MAX bytes.
+ * region:   e.g. "us-east-1": [a-z0-9-]{1,64}. Never guessed from hostname.
+ * signing_time: seconds since the Unix epoch, 0 meaning "now"; up to
+ *           9999-12-31T23:59:59Z.
+ */
+typedef struct rdsiam_token_params {
+    const char *hostname;
+    unsigned int port;
+    const char *username;
+    const char *region;
+    int64_t signing_time;
+} rdsiam_token_params;
+
+/**
+ * rdsiam_generate_token - write an RDS IAM authentication token into buf.
+ *
+ * The token is byte-identical to botocore's generate_db_auth_token and the
+ * AWS CLI's `aws rds generate-db-auth-token` for the same inputs and time:
+ *   host:port/?Action=connect&DBUser=...&X-Amz-Algorithm=...&X-Amz-Signature=...
+ *
+ * @params  borrowed; see rdsiam_token_params.
+ * @creds   borrowed.
+ * @buf     caller-owned output; receives the NUL-terminated token on success
+ *          and an empty string on any failure (never a partial token).
+ * @bufsize size of buf in bytes. rdsiam_generate_token_ex() reports the size
+ *          needed; a token with no session token fits in 2048 bytes unless
+ *          the username needs heavy percent-encoding.
+ *
+ * Returns RDSIAM_OK or a negative RDSIAM_ERR_* (RDSIAM_ERR_BUFFER_TOO_SMALL
+ * when buf cannot hold the token). The token is a bearer credential for 15
+ * minutes: wipe buf when done with it.
+ *
+ * Thread safety: reentrant; may be called from any number of threads.
+ */
+RDSIAM_API int rdsiam_generate_token(const rdsiam_token_params *params,
+                                     const rdsiam_credentials *creds,
+                                     char *buf, size_t bufsize);
+
+/**
+ * rdsiam_generate_token_ex - rdsiam_generate_token() with size and detail.
+ *
+ * @needed  optional; receives the buffer size the token needs, including
+ *          the NUL, whenever the inputs are valid (also on
+ *          RDSIAM_ERR_BUFFER_TOO_SMALL). buf may be NULL when bufsize is 0,
+ *          to ask for the size only.
+ * @err     optional detail on failure.
+ */
+RDSIAM_API int rdsiam_generate_token_ex(const rdsiam_token_params *params,
+                                        const rdsiam_credentials *creds,
+                                        char *buf, size_t bufsize,
+                                        size_t *needed, rdsiam_error *err);
+
+/**
+ * rdsiam_token_alloc - generate a token into a newly allocated string.
+ *
+ * @out  receives a NUL-terminated token owned by the caller; release it
+ *       with rdsiam_token_free(), which wipes it. Set to NULL on failure.
+ */
+RDSIAM_API int rdsiam_token_alloc(const rdsiam_token_params *params,
+                                  const rdsiam_credentials *creds, char **out,
+                                  rdsiam_error *err);
+
+/** rdsiam_token_free - wipe and free a token from any *_alloc function. NULL is fine. */
+RDSIAM_API void rdsiam_token_free(char *token);
+
+/* ------------------------------------------------------------------------ */
+/* Aurora DSQL tokens                                                        */
+/* ------------------------------------------------------------------------ */
+
+/** DSQL actions: DbConnect for ordinary roles, DbConnectAdmin for admin. */
+typedef enum rdsiam_dsql_action {
+    RDSIAM_DSQL_CONNECT = 0,
+    RDSIAM_DSQL_CONNECT_ADMIN = 1
+} rdsiam_dsql_action;
+
+/**
+ * rdsiam_dsql_params - an Aurora DSQL cluster endpoint (no port, no user).
+ *
+ * expires_in: seconds, 0 meaning 900; at most 604800 (the SigV4 maximum).
+ */
+typedef struct rdsiam_dsql_params {
+    const char *hostname;
+    const char *region;
+    rdsiam_dsql_action action;
+    int64_t expires_in;
+    int64_t signing_time;
+} rdsiam_dsql_params;
+
+/**
+ * rdsiam_generate_dsql_token - an Aurora DSQL token, byte-identical to
+ * botocore's generate_db_connect_auth_token / _admin_auth_token.
+ *
+ * Same buffer, size and error rules as rdsiam_generate_token_ex(). Reentrant.
+ */
+RDSIAM_API int rdsiam_generate_dsql_token(const rdsiam_dsql_params *params,
+                                          const rdsiam_credentials *creds,
+                                          char *buf, size_t bufsize,
+                                          size_t *needed, rdsiam_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* General SigV4 signing                                                     */
+/* ------------------------------------------------------------------------ */
+
+/** One HTTP header, borrowed. Names are compared case-insensitively. */
+typedef struct rdsiam_header {
+    const char *name;
+    const char *value;
+} rdsiam_header;
+
+/**
+ * rdsiam_sigv4_request - the request to sign, borrowed.
+ *
+ * method: "GET", "POST", ...
+ * path:   the raw path, starting with '/', without the query.
+ * query:  the raw query string without '?', or NULL.
+ * headers: header_count entries; must include Host.
+ * body:   body_len bytes (may be NULL when body_len is 0).
+ */
+typedef struct rdsiam_sigv4_request {
+    const char *method;
+    const char *path;
+    const char *query;
+    const rdsiam_header *headers;
+    size_t header_count;
+    const unsigned char *body;
+    size_t body_len;
+} rdsiam_sigv4_request;
+
+/** Flags for rdsiam_sigv4_params.flags. */
+#define RDSIAM_SIGV4_NO_NORMALIZE_PATH 0x01u /* keep "." and ".." segments, "//" */
+#define RDSIAM_SIGV4_NO_DOUBLE_ENCODE 0x02u  /* S3 style: encode the path once */
+#define RDSIAM_SIGV4_UNSIGNED_PAYLOAD 0x04u  /* payload hash "UNSIGNED-PAYLOAD" */
+#define RDSIAM_SIGV4_OMIT_SESSION_TOKEN 0x08u /* add token after signing */
+#define RDSIAM_SIGV4_SIGN_BODY 0x10u         /* add x-amz-content-sha256 header */
+
+/**
+ * rdsiam_sigv4_params - how to sign.
+ *
+ * expires_in is used by rdsiam_sigv4_presign() only (1..604800).
+ */
+typedef struct rdsiam_sigv4_params {
+    const char *region;
+    const char *service;
+    int64_t signing_time;
+    int64_t expires_in;
+    unsigned int flags;
+} rdsiam_sigv4_params;
+
+/**
+ * rdsiam_sigv4_result - what signing produced; owned by the caller and
+ * released with rdsiam_sigv4_result_free(), which wipes every field.
+ *
+ * canonical_request, string_to_sign: the intermediate strings, for
+ *     debugging and conformance tests (they may contain the session token).
+ * signature: 64 lowercase hex digits.
+ * amz_date: the X-Amz-Date value, "YYYYMMDDTHHMMSSZ".
+ * authorization: header mode only, the Authorization header value.
+ * query: presign mode only, the complete signed query string (no '?').
+ */
+typedef struct rdsiam_sigv4_result {
+    char *canonical_request;
+    char *string_to_sign;
+    char signature[65];
+    char amz_date[17];
+    char *authorization;
+    char *query;
+} rdsiam_sigv4_result;
+
+/**
+ * rdsiam_sigv4_sign_headers - sign a request with an Authorization header.
+ *
+ * The caller adds to the request it sends: X-Amz-Date: result->amz_date,
+ * X-Amz-Security-Token (when creds has one) and Authorization:
+ * result->authorization. All inputs borrowed; *out is zeroed first and, on
+ * success, owned by the caller. Reentrant.
+ */
+RDSIAM_API int rdsiam_sigv4_sign_headers(const rdsiam_sigv4_request *req,
+                                         const rdsiam_sigv4_params *params,
+                                         const rdsiam_credentials *creds,
+                                         rdsiam_sigv4_result *out,
+                                         rdsiam_error *err);
+
+/**
+ * rdsiam_sigv4_presign - sign a request in its query string (presigned URL).
+ *
+ * result->query holds the request's own query parameters plus X-Amz-*
+ * parameters and the signature. Reentrant.
+ */
+RDSIAM_API int rdsiam_sigv4_presign(const rdsiam_sigv4_request *req,
+                                    const rdsiam_sigv4_params *params,
+                                    const rdsiam_credentials *creds,
+                                    rdsiam_sigv4_result *out,
+                                    rdsiam_error *err);
+
+/** rdsiam_sigv4_result_free - wipe and free the fields of a result (not the struct). */
+RDSIAM_API void rdsiam_sigv4_result_free(rdsiam_sigv4_result *res);
+
+/* ------------------------------------------------------------------------ */
+/* Credential providers                                                      */
+/* ------------------------------------------------------------------------ */
+
+/** An opaque credential provider. Safe to share between threads. */
+typedef struct rdsiam_provider rdsiam_provider;
+
+/** Flags for rdsiam_provider_options.flags. */
+#define RDSIAM_PROVIDER_BACKGROUND_REFRESH 0x01u /* refresh on a library thread */
+
+/**
+ * rdsiam_provider_options - optional settings for provider constructors.
+ * A NULL pointer, or zero fields, mean the defaults.
+ *
+ * profile: profile name; NULL means AWS_PROFILE, AWS_DEFAULT_PROFILE,
+ *          "default". An explicit profile means that profile only.
+ * flags:   RDSIAM_PROVIDER_*.
+ * refresh_before: seconds before expiry at which cached credentials are
+ *          refreshed (default 900 + 60: a token signed at any moment stays
+ *          valid its full 15 minutes).
+ * timeout_ms: per-request limit for HTTP and credential_process (default
+ *          HTTP 2000, process 60000).
+ */
+typedef struct rdsiam_provider_options {
+    const char *profile;
+    unsigned int flags;
+    int64_t refresh_before;
+    long timeout_ms;
+} rdsiam_provider_options;
+
+/**
+ * Constructors. Each returns RDSIAM_OK and a provider owned by the caller
+ * in *out (release with rdsiam_provider_free()), or an error and *out NULL.
+ * Creating a provider reads nothing yet: sources are read on first use.
+ * opts is borrowed (strings are copied). Thread-safe.
+ *
+ * rdsiam_provider_new_default: environment, then the profile (static keys
+ *     or credential_process), then container endpoints; cached.
+ * rdsiam_provider_new_static: fixed credentials (copied).
+ * rdsiam_provider_new_environment: AWS_ACCESS_KEY_ID etc.
+ * rdsiam_provider_new_profile: shared config and credentials files.
+ * rdsiam_provider_new_container: ECS / EKS Pod Identity endpoints.
+ */
+RDSIAM_API int rdsiam_provider_new_default(rdsiam_provider **out,
+                                           const rdsiam_provider_options *opts,
+                                           rdsiam_error *err);
+RDSIAM_API int rdsiam_provider_new_static(rdsiam_provider **out,
+                                          const rdsiam_credentials *creds,
+                                          rdsiam_error *err);
+RDSIAM_API int rdsiam_provider_new_environment(rdsiam_provider **out,
+                                               rdsiam_error *err);
+RDSIAM_API int rdsiam_provider_new_profile(rdsiam_provider **out,
+                                           const rdsiam_provider_options *opts,
+                                           rdsiam_error *err);
+RDSIAM_API int rdsiam_provider_new_container(rdsiam_provider **out,
+                                             const rdsiam_provider_options *opts,
+                                             rdsiam_error *err);
+
+/** rdsiam_provider_free - stop any refresh thread, wipe and free. NULL is fine. */
+RDSIAM_API void rdsiam_provider_free(rdsiam_provider *p);
+
+/**
+ * rdsiam_provider_get_credentials - current credentials, refreshed if due.
+ *
+ * On success *out holds copies owned by the caller: release them with
+ * rdsiam_credentials_clear(). May block while a refresh runs (one refresh
+ * at a time; other threads keep using still-valid credentials).
+ * Thread-safe.
+ */
+RDSIAM_API int rdsiam_provider_get_credentials(rdsiam_provider *p,
+                                               rdsiam_credentials *out,
+                                               rdsiam_error *err);
+
+/**
+ * rdsiam_provider_get_cached - cached credentials without ever blocking.
+ *
+ * Returns RDSIAM_ERR_WOULD_BLOCK when nothing usable is cached. For event
+ * loops: pair it with RDSIAM_PROVIDER_BACKGROUND_REFRESH, or call
+ * rdsiam_provider_refresh() from a worker when rdsiam_provider_refresh_due()
+ * says so. Thread-safe.
+ */
+RDSIAM_API int rdsiam_provider_get_cached(rdsiam_provider *p,
+                                          rdsiam_credentials *out,
+                                          rdsiam_error *err);
+
+/** rdsiam_provider_refresh - fetch new credentials now (blocking). Thread-safe. */
+RDSIAM_API int rdsiam_provider_refresh(rdsiam_provider *p, rdsiam_error *err);
+
+/**
+ * rdsiam_provider_refresh_due - seconds since the epoch at which the cached
+ * credentials should be refreshed; 0 when nothing is cached, INT64_MAX when
+ * they never expire. Never blocks. Thread-safe.
+ */
+RDSIAM_API int64_t rdsiam_provider_refresh_due(rdsiam_provider *p);
+
+/** rdsiam_credentials_clear - wipe and free credentials filled by a provider. */
+RDSIAM_API void rdsiam_credentials_clear(rdsiam_credentials *c);
+
+/**
+ * rdsiam_provider_generate_token - sign a token with the provider's
+ * credentials (refreshed if due). Same buffer rules as
+ * rdsiam_generate_token_ex(). Thread-safe.
+ */
+RDSIAM_API int rdsiam_provider_generate_token(rdsiam_provider *p,
+                                              const rdsiam_token_params *params,
+                                              char *buf, size_t bufsize,
+                                              size_t *needed,
+                                              rdsiam_error *err);
+
+/**
+ * rdsiam_resolve_region - the region to sign for: explicit (if not NULL),
+ * else AWS_REGION, else AWS_DEFAULT_REGION, else the profile's `region`.
+ *
+ * @profile NULL means the profile selected by the environment.
+ * @buf     receives the region; RDSIAM_REGION_MAX + 1 bytes always suffice.
+ * Returns RDSIAM_ERR_NO_REGION when none is configured. Thread-safe.
+ */
+RDSIAM_API int rdsiam_resolve_region(const char *explicit_region,
+                                     const char *profile, char *buf,
+                                     size_t bufsize, rdsiam_error *err);
+
+/**
+ * rdsiam_connect_token - the one call for the common case: resolve the
+ * region (region NULL means from the environment and profile), get
+ * credentials from the default chain and generate a token for
+ * hostname:port as username.
+ *
+ * @out  receives the token, owned by the caller; free with
+ *       rdsiam_token_free(). NULL on failure.
+ *
+ * Each call builds and frees its own default chain; long-running programs
+ * should keep a provider and use rdsiam_provider_generate_token().
+ * Thread-safe.
+ */
+RDSIAM_API int rdsiam_connect_token(const char *hostname, unsigned int port,
+                                    const char *username, const char *region,
+                                    char **out, rdsiam_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* Token verification (for emulators, tests and proxies that hold the keys)  */
+/* ------------------------------------------------------------------------ */
+
+/** An opaque set of access keys a verifier accepts. Immutable once loaded. */
+typedef struct rdsiam_keystore rdsiam_keystore;
+
+/**
+ * rdsiam_keystore_load - read the keys a verifier accepts from a file.
+ *
+ * One key per line: ACCESS_KEY_ID SECRET_ACCESS_KEY [SESSION_TOKEN];
+ * '#' starts a comment line; blank lines are ignored. When a session token
+ * is given, tokens signed with that key must carry exactly it.
+ * @out receives a keystore owned by the caller (rdsiam_keystore_free()).
+ * Errors name the file and line, never a key.
+ */
+RDSIAM_API int rdsiam_keystore_load(const char *path, rdsiam_keystore **out,
+                                    rdsiam_error *err);
+
+/** rdsiam_keystore_free - wipe and free. NULL is fine. */
+RDSIAM_API void rdsiam_keystore_free(rdsiam_keystore *ks);
+
+/**
+ * rdsiam_verify_params - what the server expects of a token.
+ *
+ * hostname, port: the server's own endpoint (compared with the signed host).
+ * region: the server's region.
+ * username: the login user; must equal DBUser.
+ * now: seconds since the epoch, 0 meaning the current time.
+ * max_future: seconds a token may be dated ahead of now (0 means 300).
+ */
+typedef struct rdsiam_verify_params {
+    const char *hostname;
+    unsigned int port;
+    const char *region;
+    const char *username;
+    int64_t now;
+    int64_t max_future;
+} rdsiam_verify_params;
+
+/**
+ * rdsiam_verify_token - check an RDS token as the RDS server does.
+ *
+ * Parses the token strictly, recomputes its signature with the secret the
+ * keystore holds for its access key id, and accepts only when it matches,
+ * the service is rds-db, Action=connect, region and host:port are the
+ * server's, DBUser is the login user, X-Amz-Date is no older than
+ * X-Amz-Expires (at most 900) and not more than max_future ahead, and any
+ * session token the key requires is present and equal.
+ *
+ * @token     borrowed, token_len bytes (need not be NUL-terminated).
+ * Returns RDSIAM_OK or the RDSIAM_ERR_TOKEN_* naming the first failed check;
+ * err->message says why, without secrets. Thread-safe.
+ */
+RDSIAM_API int rdsiam_verify_token(const char *token, size_t token_len,
+                                   const rdsiam_verify_params *params,
+                                   const rdsiam_keystore *ks,
+                                   rdsiam_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RDSIAM_H */

@@ -1,0 +1,169 @@
+/*
+ * encoding.c - RFC 3986 percent-encoding, hex and UTF-8 validation.
+ *
+ * SigV4: "URI-encode each parameter name and value ... Do not URI-encode
+ * any of the unreserved characters that RFC 3986 defines: A-Z, a-z, 0-9,
+ * hyphen (-), underscore (_), period (.), and tilde (~). Percent-encode all
+ * other characters with %XY, where X and Y are hexadecimal characters (0-9
+ * and uppercase A-F)."
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <limits.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define U1(c) [c] = 1
+const unsigned char rdsiam__unreserved[256] = {
+    U1('A'), U1('B'), U1('C'), U1('D'), U1('E'), U1('F'), U1('G'), U1('H'),
+    U1('I'), U1('J'), U1('K'), U1('L'), U1('M'), U1('N'), U1('O'), U1('P'),
+    U1('Q'), U1('R'), U1('S'), U1('T'), U1('U'), U1('V'), U1('W'), U1('X'),
+    U1('Y'), U1('Z'), U1('a'), U1('b'), U1('c'), U1('d'), U1('e'), U1('f'),
+    U1('g'), U1('h'), U1('i'), U1('j'), U1('k'), U1('l'), U1('m'), U1('n'),
+    U1('o'), U1('p'), U1('q'), U1('r'), U1('s'), U1('t'), U1('u'), U1('v'),
+    U1('w'), U1('x'), U1('y'), U1('z'), U1('0'), U1('1'), U1('2'), U1('3'),
+    U1('4'), U1('5'), U1('6'), U1('7'), U1('8'), U1('9'), U1('-'), U1('_'),
+    U1('.'), U1('~'),
+};
+#undef U1
+
+static const char HEX_UPPER[] = "0123456789ABCDEF";
+static const char HEX_LOWER[] = "0123456789abcdef";
+
+size_t rdsiam__uri_encoded_len(const char *src, size_t n)
+{
+    size_t out = 0;
+
+    for (size_t i = 0; i < n; i++)
+        out += rdsiam__unreserved[(unsigned char)src[i]] ? 1 : 3;
+    return out;
+}
+
+static size_t encode(char *dst, const char *src, size_t n, bool keep_slash)
+{
+    char *d = dst;
+
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)src[i];
+        if (rdsiam__unreserved[c] || (keep_slash && c == '/')) {
+            *d++ = (char)c;
+        } else {
+            d[0] = '%';
+            d[1] = HEX_UPPER[c >> 4];
+            d[2] = HEX_UPPER[c & 15];
+            d += 3;
+        }
+    }
+    return (size_t)(d - dst);
+}
+
+size_t rdsiam__uri_encode(char *dst, const char *src, size_t n)
+{
+    return encode(dst, src, n, false);
+}
+
+size_t rdsiam__uri_encode_path_len(const char *src, size_t n)
+{
+    size_t out = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)src[i];
+        out += (rdsiam__unreserved[c] || c == '/') ? 1 : 3;
+    }
+    return out;
+}
+
+size_t rdsiam__uri_encode_path(char *dst, const char *src, size_t n)
+{
+    return encode(dst, src, n, true);
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+long rdsiam__uri_decode(char *dst, const char *src, size_t n)
+{
+    size_t o = 0;
+
+    if (n > (size_t)LONG_MAX)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (src[i] == '%') {
+            int hi, lo;
+            if (n - i < 3)
+                return -1;
+            hi = hexval(src[i + 1]);
+            lo = hexval(src[i + 2]);
+            if (hi < 0 || lo < 0)
+                return -1;
+            dst[o++] = (char)((hi << 4) | lo);
+            i += 2;
+        } else {
+            dst[o++] = src[i];
+        }
+    }
+    return (long)o;
+}
+
+void rdsiam__hex(char *dst, const unsigned char *src, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        dst[2 * i] = HEX_LOWER[src[i] >> 4];
+        dst[2 * i + 1] = HEX_LOWER[src[i] & 15];
+    }
+}
+
+/* Well-formed UTF-8 per RFC 3629 section 4 (the table of valid byte
+ * sequences): no overlong forms, no surrogates D800-DFFF, nothing above
+ * U+10FFFF. */
+bool rdsiam__utf8_valid(const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+
+    while (i < n) {
+        unsigned char c = s[i];
+        unsigned char lo = 0x80, hi = 0xBF;
+        size_t len;
+
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF) {
+            len = 2;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            len = 3;
+            if (c == 0xE0)
+                lo = 0xA0;
+            else if (c == 0xED)
+                hi = 0x9F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            len = 4;
+            if (c == 0xF0)
+                lo = 0x90;
+            else if (c == 0xF4)
+                hi = 0x8F;
+        } else {
+            return false;
+        }
+        if (n - i < len)
+            return false;
+        if (s[i + 1] < lo || s[i + 1] > hi)
+            return false;
+        for (size_t k = 2; k < len; k++)
+            if (s[i + k] < 0x80 || s[i + k] > 0xBF)
+                return false;
+        i += len;
+    }
+    return true;
+}

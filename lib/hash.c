@@ -1,0 +1,150 @@
+/*
+ * hash.c - SHA-256 and HMAC-SHA256 on top of OpenSSL's libcrypto.
+ *
+ * Why the low-level SHA256_* interface: OpenSSL 3's EVP layer fetches the
+ * algorithm and allocates a context on every digest, which costs more than
+ * the hashing itself for the few blocks a token needs. SHA256_CTX lives on
+ * the stack, copies by assignment (so HMAC pad states can be precomputed
+ * and reused) and calls the same assembly block function. The interface
+ * is deprecated in OpenSSL 3 but still shipped by every 3.x build that has
+ * not been configured with no-deprecated; we silence the warning here only.
+ *
+ * HMAC is RFC 2104: H((K ^ opad) || H((K ^ ipad) || m)), with K hashed
+ * first when longer than the 64-byte block.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#define OPENSSL_SUPPRESS_DEPRECATED 1
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+
+#include "internal.h"
+
+_Static_assert(sizeof(SHA256_CTX) <= sizeof(((rdsiam__sha256 *)0)->opaque),
+               "rdsiam__sha256 too small for SHA256_CTX");
+
+#define CTX(c) ((SHA256_CTX *)(void *)(c)->opaque)
+
+void rdsiam__sha256_init(rdsiam__sha256 *c) { SHA256_Init(CTX(c)); }
+
+void rdsiam__sha256_update(rdsiam__sha256 *c, const void *data, size_t n)
+{
+    if (n)
+        SHA256_Update(CTX(c), data, n);
+}
+
+void rdsiam__sha256_final(rdsiam__sha256 *c, unsigned char out[32])
+{
+    SHA256_Final(out, CTX(c));
+}
+
+void rdsiam__sha256_once(const void *data, size_t n, unsigned char out[32])
+{
+    rdsiam__sha256 c;
+
+    rdsiam__sha256_init(&c);
+    rdsiam__sha256_update(&c, data, n);
+    rdsiam__sha256_final(&c, out);
+    rdsiam__wipe(&c, sizeof c);
+}
+
+void rdsiam__hmac_key_init(rdsiam__hmac_key *k, const void *key, size_t n)
+{
+    unsigned char block[64];
+    unsigned char pad[64];
+
+    memset(block, 0, sizeof block);
+    if (n > sizeof block)
+        rdsiam__sha256_once(key, n, block);
+    else if (n)
+        memcpy(block, key, n);
+
+    for (size_t i = 0; i < sizeof pad; i++)
+        pad[i] = (unsigned char)(block[i] ^ 0x36);
+    rdsiam__sha256_init(&k->inner);
+    rdsiam__sha256_update(&k->inner, pad, sizeof pad);
+
+    for (size_t i = 0; i < sizeof pad; i++)
+        pad[i] = (unsigned char)(block[i] ^ 0x5c);
+    rdsiam__sha256_init(&k->outer);
+    rdsiam__sha256_update(&k->outer, pad, sizeof pad);
+
+    rdsiam__wipe(block, sizeof block);
+    rdsiam__wipe(pad, sizeof pad);
+}
+
+void rdsiam__hmac_start(const rdsiam__hmac_key *k, rdsiam__sha256 *c)
+{
+    *c = k->inner;
+}
+
+void rdsiam__hmac_finish(const rdsiam__hmac_key *k, rdsiam__sha256 *c,
+                         unsigned char out[32])
+{
+    unsigned char ih[32];
+
+    rdsiam__sha256_final(c, ih);
+    *c = k->outer;
+    rdsiam__sha256_update(c, ih, sizeof ih);
+    rdsiam__sha256_final(c, out);
+    rdsiam__wipe(ih, sizeof ih);
+    rdsiam__wipe(c, sizeof *c);
+}
+
+void rdsiam__hmac(const rdsiam__hmac_key *k, const void *msg, size_t n,
+                  unsigned char out[32])
+{
+    rdsiam__sha256 c;
+
+    rdsiam__hmac_start(k, &c);
+    rdsiam__sha256_update(&c, msg, n);
+    rdsiam__hmac_finish(k, &c, out);
+}
+
+void rdsiam__hmac_once(const void *key, size_t keylen, const void *msg,
+                       size_t n, unsigned char out[32])
+{
+    rdsiam__hmac_key k;
+
+    rdsiam__hmac_key_init(&k, key, keylen);
+    rdsiam__hmac(&k, msg, n, out);
+    rdsiam__wipe(&k, sizeof k);
+}
+
+bool rdsiam__ct_equal(const void *a, const void *b, size_t n)
+{
+    return CRYPTO_memcmp(a, b, n) == 0;
+}
+
+/*
+ * SigV4 key derivation:
+ *   kSecret  = "AWS4" + secret
+ *   kDate    = HMAC(kSecret, date8)
+ *   kRegion  = HMAC(kDate, region)
+ *   kService = HMAC(kRegion, service)
+ *   kSigning = HMAC(kService, "aws4_request")
+ */
+void rdsiam__derive_signing_key(const char *secret, size_t secret_len,
+                                const char date8[8], const char *region,
+                                size_t region_len, const char *service,
+                                size_t service_len, rdsiam__hmac_key *out)
+{
+    unsigned char ksecret[4 + RDSIAM_SECRET_KEY_MAX];
+    unsigned char k[32];
+    size_t klen = secret_len;
+
+    /* Callers validate secret_len; clamp defensively all the same. */
+    if (klen > RDSIAM_SECRET_KEY_MAX)
+        klen = RDSIAM_SECRET_KEY_MAX;
+    memcpy(ksecret, "AWS4", 4);
+    memcpy(ksecret + 4, secret, klen);
+    rdsiam__hmac_once(ksecret, 4 + klen, date8, 8, k);
+    rdsiam__hmac_once(k, sizeof k, region, region_len, k);
+    rdsiam__hmac_once(k, sizeof k, service, service_len, k);
+    rdsiam__hmac_once(k, sizeof k, "aws4_request", 12, k);
+    rdsiam__hmac_key_init(out, k, sizeof k);
+    rdsiam__wipe(ksecret, sizeof ksecret);
+    rdsiam__wipe(k, sizeof k);
+}

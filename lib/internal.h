@@ -1,0 +1,232 @@
+/*
+ * internal.h - declarations shared between librdsiam's source files.
+ * Nothing here is part of the public API; every symbol is rdsiam__* and
+ * hidden from the shared library by -fvisibility=hidden and the version
+ * script.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef RDSIAM_INTERNAL_H
+#define RDSIAM_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rdsiam.h"
+
+#if defined(__GNUC__) || defined(__clang__)
+#define RDSIAM__PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define RDSIAM__UNUSED __attribute__((unused))
+#else
+#define RDSIAM__PRINTF(f, a)
+#define RDSIAM__UNUSED
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Error handling as a straight line                                        */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * GUARD(expr): evaluate an int-returning call; on failure store the code in
+ * `rc` and jump to `done`. ENSURE(cond, code): same for a condition.
+ * Functions using them declare `int rc = RDSIAM_OK;` and a `done:` label
+ * that releases everything and returns rc.
+ */
+#define GUARD(expr)                                                            \
+    do {                                                                       \
+        rc = (expr);                                                           \
+        if (rc != RDSIAM_OK)                                                   \
+            goto done;                                                         \
+    } while (0)
+
+#define ENSURE(cond, code)                                                     \
+    do {                                                                       \
+        if (!(cond)) {                                                         \
+            rc = (code);                                                       \
+            goto done;                                                         \
+        }                                                                      \
+    } while (0)
+
+/* Same, recording a formatted message in `err` (an rdsiam_error *). */
+#define ENSURE_MSG(cond, code, ...)                                            \
+    do {                                                                       \
+        if (!(cond)) {                                                         \
+            rc = rdsiam__fail(err, (code), __VA_ARGS__);                       \
+            goto done;                                                         \
+        }                                                                      \
+    } while (0)
+
+/* Record code and message in err (may be NULL); returns code. */
+int rdsiam__fail(rdsiam_error *err, int code, const char *fmt, ...)
+    RDSIAM__PRINTF(3, 4);
+/* Record code with rdsiam_strerror(code) as the message; returns code. */
+int rdsiam__fail_code(rdsiam_error *err, int code);
+/* Prefix an existing message: "<prefix>: <old message>". */
+void rdsiam__error_prefix(rdsiam_error *err, const char *fmt, ...)
+    RDSIAM__PRINTF(2, 3);
+/* Set err to success. */
+void rdsiam__ok(rdsiam_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* Secrets                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* Wipe len bytes at p (OPENSSL_cleanse: not optimised away). NULL is fine. */
+void rdsiam__wipe(void *p, size_t len);
+/* Wipe a NUL-terminated string's bytes, then free it. NULL is fine. */
+void rdsiam__free_secret_str(char *s);
+/* Wipe len bytes, then free. */
+void rdsiam__free_secret(void *p, size_t len);
+/* strdup that reports failure as NULL (plain copy, caller wipes if secret). */
+char *rdsiam__strdup(const char *s);
+char *rdsiam__strndup(const char *s, size_t n);
+
+/* ------------------------------------------------------------------------ */
+/* The seam: every read of the clock or the environment goes through here   */
+/* ------------------------------------------------------------------------ */
+
+typedef const char *(*rdsiam__getenv_fn)(void *ctx, const char *name);
+typedef int64_t (*rdsiam__now_fn)(void *ctx);
+
+/* Current time, seconds since the Unix epoch (UTC). */
+int64_t rdsiam__now(void);
+/* Environment variable, or NULL. The pointer is valid until the next
+ * change to the environment; copy it if it must live longer. */
+const char *rdsiam__getenv(const char *name);
+/* Environment variable that is set and non-empty, or NULL. */
+const char *rdsiam__getenv_nonempty(const char *name);
+/* Tests only: replace the environment and/or clock (NULL restores the
+ * process's own). Not thread-safe; call before starting threads. */
+void rdsiam__sys_set_env(rdsiam__getenv_fn fn, void *ctx);
+void rdsiam__sys_set_clock(rdsiam__now_fn fn, void *ctx);
+
+/* ------------------------------------------------------------------------ */
+/* Growable buffer with a hard maximum                                       */
+/* ------------------------------------------------------------------------ */
+
+typedef struct rdsiam__buf {
+    char *data;    /* always NUL-terminated when non-NULL */
+    size_t len;
+    size_t cap;
+    size_t max;    /* hard limit on len */
+} rdsiam__buf;
+
+void rdsiam__buf_init(rdsiam__buf *b, size_t max);
+int rdsiam__buf_append(rdsiam__buf *b, const void *data, size_t len);
+int rdsiam__buf_append_str(rdsiam__buf *b, const char *s);
+int rdsiam__buf_append_char(rdsiam__buf *b, char c);
+int rdsiam__buf_printf(rdsiam__buf *b, const char *fmt, ...)
+    RDSIAM__PRINTF(2, 3);
+/* Wipe the contents and free. The buffer can be reused after init. */
+void rdsiam__buf_free(rdsiam__buf *b);
+/* Hand the data to the caller (who frees it); the buffer becomes empty. */
+char *rdsiam__buf_take(rdsiam__buf *b);
+
+/* ------------------------------------------------------------------------ */
+/* Encoding                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* 1 for the RFC 3986 unreserved characters A-Za-z0-9-_.~ */
+extern const unsigned char rdsiam__unreserved[256];
+
+/* Length of src (n bytes) once percent-encoded (unreserved kept). */
+size_t rdsiam__uri_encoded_len(const char *src, size_t n);
+/* Percent-encode n bytes of src into dst (uppercase hex); returns bytes
+ * written. dst must hold rdsiam__uri_encoded_len(src, n) bytes. No NUL. */
+size_t rdsiam__uri_encode(char *dst, const char *src, size_t n);
+/* Same, but '/' is kept (SigV4 canonical path segments). */
+size_t rdsiam__uri_encode_path_len(const char *src, size_t n);
+size_t rdsiam__uri_encode_path(char *dst, const char *src, size_t n);
+/* Decode %XX escapes; '+' is kept as '+'. Returns -1 on a bad escape,
+ * else the decoded length. dst may equal src. */
+long rdsiam__uri_decode(char *dst, const char *src, size_t n);
+
+/* Lowercase hex of n bytes into dst (2n chars, no NUL). */
+void rdsiam__hex(char *dst, const unsigned char *src, size_t n);
+
+/* true if s[0..n) is well-formed UTF-8 (no overlongs, surrogates,
+ * or code points above U+10FFFF). */
+bool rdsiam__utf8_valid(const char *s, size_t n);
+
+/* ------------------------------------------------------------------------ */
+/* Time                                                                      */
+/* ------------------------------------------------------------------------ */
+
+#define RDSIAM__TIME_MAX INT64_C(253402300799) /* 9999-12-31T23:59:59Z */
+
+/* Format t as "YYYYMMDDTHHMMSSZ" (16 chars + NUL). t in 0..TIME_MAX. */
+void rdsiam__amz_date(char out[17], int64_t t);
+/* Parse "YYYYMMDDTHHMMSSZ" or ISO-8601 "YYYY-MM-DDTHH:MM:SS[.fff](Z|+hh:mm)".
+ * Returns 0 and *t, or -1. */
+int rdsiam__parse_time(const char *s, int64_t *t);
+/* Days since 1970-01-01 for a civil date, and back. */
+int64_t rdsiam__days_from_civil(int64_t y, unsigned m, unsigned d);
+
+/* ------------------------------------------------------------------------ */
+/* Hashing (OpenSSL underneath)                                              */
+/* ------------------------------------------------------------------------ */
+
+#define RDSIAM__SHA256_LEN 32
+
+/* Opaque-sized SHA-256 state living on the caller's stack: no allocation. */
+typedef struct rdsiam__sha256 {
+    _Alignas(16) unsigned char opaque[128];
+} rdsiam__sha256;
+
+void rdsiam__sha256_init(rdsiam__sha256 *c);
+void rdsiam__sha256_update(rdsiam__sha256 *c, const void *data, size_t n);
+void rdsiam__sha256_final(rdsiam__sha256 *c, unsigned char out[32]);
+void rdsiam__sha256_once(const void *data, size_t n, unsigned char out[32]);
+
+/* HMAC-SHA256 key with its inner and outer pad states precomputed, so each
+ * MAC costs only the message blocks plus one outer block. Wipe when done. */
+typedef struct rdsiam__hmac_key {
+    rdsiam__sha256 inner;
+    rdsiam__sha256 outer;
+} rdsiam__hmac_key;
+
+void rdsiam__hmac_key_init(rdsiam__hmac_key *k, const void *key, size_t n);
+void rdsiam__hmac(const rdsiam__hmac_key *k, const void *msg, size_t n,
+                  unsigned char out[32]);
+/* Streaming form: start from k, feed, finish. */
+void rdsiam__hmac_start(const rdsiam__hmac_key *k, rdsiam__sha256 *c);
+void rdsiam__hmac_finish(const rdsiam__hmac_key *k, rdsiam__sha256 *c,
+                         unsigned char out[32]);
+/* One-shot HMAC with a raw key. */
+void rdsiam__hmac_once(const void *key, size_t keylen, const void *msg,
+                       size_t n, unsigned char out[32]);
+
+/* Constant-time comparison of n bytes: true when equal. */
+bool rdsiam__ct_equal(const void *a, const void *b, size_t n);
+
+/* ------------------------------------------------------------------------ */
+/* SigV4 pieces shared by the token, the DSQL token and the signer           */
+/* ------------------------------------------------------------------------ */
+
+#define RDSIAM__EMPTY_SHA256_HEX                                               \
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+/*
+ * kSigning = HMAC(HMAC(HMAC(HMAC("AWS4"+secret, date8), region), service),
+ * "aws4_request"), returned as a precomputed HMAC key. Every intermediate
+ * is wiped.
+ */
+void rdsiam__derive_signing_key(const char *secret, size_t secret_len,
+                                const char date8[8], const char *region,
+                                size_t region_len, const char *service,
+                                size_t service_len, rdsiam__hmac_key *out);
+
+/* Validation shared by every signer; each records a message naming the
+ * field in err and returns the field's RDSIAM_ERR_* code. */
+int rdsiam__check_region(const char *region, rdsiam_error *err);
+int rdsiam__check_credentials(const rdsiam_credentials *creds,
+                              rdsiam_error *err);
+int rdsiam__check_hostname(const char *hostname, rdsiam_error *err);
+int rdsiam__check_time(int64_t signing_time, int64_t *resolved,
+                       rdsiam_error *err);
+/* session token that is set and non-empty, or NULL */
+const char *rdsiam__session_token(const rdsiam_credentials *creds);
+
+#endif /* RDSIAM_INTERNAL_H */

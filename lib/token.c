@@ -1,0 +1,479 @@
+/*
+ * token.c - RDS IAM and Aurora DSQL authentication tokens: SigV4
+ * query-string presigned GET requests written in one pass straight into
+ * the caller's buffer, with no heap allocation.
+ *
+ * The token (botocore's generate_db_auth_token, whose byte order we keep):
+ *
+ *   host:port/?Action=connect&DBUser=U&X-Amz-Algorithm=AWS4-HMAC-SHA256
+ *   &X-Amz-Credential=AKID%2FDATE%2FREGION%2Frds-db%2Faws4_request
+ *   &X-Amz-Date=T&X-Amz-Expires=900&X-Amz-SignedHeaders=host
+ *   [&X-Amz-Security-Token=S]&X-Amz-Signature=HEX
+ *
+ * The canonical request signs the same parameters sorted by encoded name,
+ * which puts X-Amz-Security-Token before X-Amz-SignedHeaders; every other
+ * parameter is already in sorted order in the token, so the canonical
+ * request is hashed from slices of the token itself.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define LIT(s) s, (sizeof(s) - 1)
+
+static const char P_ACTION[] = "/?Action=";
+static const char P_DBUSER[] = "&DBUser=";
+static const char P_ALGO[] =
+    "&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=";
+static const char P_SLASH[] = "%2F";
+static const char P_TERM[] = "%2Faws4_request&X-Amz-Date=";
+static const char P_EXPIRES[] = "&X-Amz-Expires=";
+static const char P_SIGNED[] = "&X-Amz-SignedHeaders=host";
+static const char P_TOKEN[] = "&X-Amz-Security-Token=";
+static const char P_SIG[] = "&X-Amz-Signature=";
+
+#define SLEN(s) (sizeof(s) - 1)
+
+/* What differs between an RDS token and a DSQL token. */
+typedef struct presign_spec {
+    const char *host;
+    size_t host_len;
+    unsigned int port; /* 0: no port (DSQL) */
+    const char *action;
+    size_t action_len;
+    const char *dbuser; /* NULL: no DBUser (DSQL) */
+    size_t dbuser_len;
+    const char *service;
+    size_t service_len;
+    const char *region;
+    size_t region_len;
+    unsigned int expires;
+    int64_t time;
+} presign_spec;
+
+static size_t udigits(unsigned int v)
+{
+    size_t n = 1;
+    while (v >= 10) {
+        v /= 10;
+        n++;
+    }
+    return n;
+}
+
+static char *put_uint(char *p, unsigned int v)
+{
+    size_t n = udigits(v);
+    for (size_t i = n; i > 0; i--) {
+        p[i - 1] = (char)('0' + v % 10);
+        v /= 10;
+    }
+    return p + n;
+}
+
+static char *put(char *p, const char *s, size_t n)
+{
+    memcpy(p, s, n);
+    return p + n;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Per-thread signing-key cache                                             */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Deriving kSigning costs four HMACs over short keys, more than signing
+ * itself. It depends only on (secret, date, region, service), which a
+ * program repeats for every token of the day, so each thread keeps the
+ * last one. The entry is replaced (and the old one wiped) when any input
+ * changes, and wiped when the thread exits. Being per thread, it needs no
+ * lock and shares no cache line.
+ */
+typedef struct key_cache {
+    bool valid;
+    bool registered;
+    size_t secret_len, region_len, service_len;
+    char secret[RDSIAM_SECRET_KEY_MAX];
+    char date8[8];
+    char region[RDSIAM_REGION_MAX];
+    char service[16];
+    rdsiam__hmac_key key;
+} key_cache;
+
+static _Thread_local key_cache tls_keys;
+static pthread_key_t tls_wipe_key;
+static pthread_once_t tls_wipe_once = PTHREAD_ONCE_INIT;
+static bool tls_wipe_ok;
+
+static void wipe_cache(void *p)
+{
+    rdsiam__wipe(p, sizeof(key_cache));
+}
+
+static void make_wipe_key(void)
+{
+    tls_wipe_ok = pthread_key_create(&tls_wipe_key, wipe_cache) == 0;
+}
+
+static const rdsiam__hmac_key *signing_key(const presign_spec *s,
+                                           const char *secret,
+                                           size_t secret_len,
+                                           const char date8[8],
+                                           rdsiam__hmac_key *scratch)
+{
+    key_cache *c = &tls_keys;
+
+    if (s->service_len > sizeof c->service) {
+        /* Not cacheable; derive into the caller's scratch (wiped there). */
+        rdsiam__derive_signing_key(secret, secret_len, date8, s->region,
+                                   s->region_len, s->service, s->service_len,
+                                   scratch);
+        return scratch;
+    }
+    if (c->valid && c->secret_len == secret_len &&
+        c->region_len == s->region_len && c->service_len == s->service_len &&
+        memcmp(c->date8, date8, 8) == 0 &&
+        memcmp(c->region, s->region, s->region_len) == 0 &&
+        memcmp(c->service, s->service, s->service_len) == 0 &&
+        rdsiam__ct_equal(c->secret, secret, secret_len))
+        return &c->key;
+
+    if (!c->registered) {
+        pthread_once(&tls_wipe_once, make_wipe_key);
+        if (tls_wipe_ok && pthread_setspecific(tls_wipe_key, c) == 0)
+            c->registered = true;
+    }
+    rdsiam__wipe(&c->key, sizeof c->key);
+    rdsiam__derive_signing_key(secret, secret_len, date8, s->region,
+                               s->region_len, s->service, s->service_len,
+                               &c->key);
+    memcpy(c->secret, secret, secret_len);
+    c->secret_len = secret_len;
+    memcpy(c->date8, date8, 8);
+    memcpy(c->region, s->region, s->region_len);
+    c->region_len = s->region_len;
+    memcpy(c->service, s->service, s->service_len);
+    c->service_len = s->service_len;
+    c->valid = true;
+    return &c->key;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The presigned query, written and signed in one pass                       */
+/* ------------------------------------------------------------------------ */
+
+static size_t presign_size(const presign_spec *s, const char *akid,
+                           size_t akid_len, const char *tok, size_t tok_len)
+{
+    size_t n = s->host_len;
+
+    if (s->port)
+        n += 1 + udigits(s->port);
+    n += SLEN(P_ACTION) + s->action_len;
+    if (s->dbuser)
+        n += SLEN(P_DBUSER) + rdsiam__uri_encoded_len(s->dbuser, s->dbuser_len);
+    n += SLEN(P_ALGO) + rdsiam__uri_encoded_len(akid, akid_len);
+    n += SLEN(P_SLASH) + 8 + SLEN(P_SLASH) + s->region_len + SLEN(P_SLASH) +
+         s->service_len + SLEN(P_TERM) + 16;
+    n += SLEN(P_EXPIRES) + udigits(s->expires) + SLEN(P_SIGNED);
+    if (tok)
+        n += SLEN(P_TOKEN) + rdsiam__uri_encoded_len(tok, tok_len);
+    n += SLEN(P_SIG) + 64 + 1;
+    return n;
+}
+
+/*
+ * botocore signs the host the way urlsplit() reports it: lowercased, and
+ * without the port when it is the https default (botocore.auth
+ * _host_from_url). The token text keeps the hostname as given.
+ */
+static size_t signed_host(char *out, const presign_spec *s)
+{
+    char *p = out;
+
+    for (size_t i = 0; i < s->host_len; i++) {
+        char c = s->host[i];
+        *p++ = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+    }
+    if (s->port && s->port != 443) {
+        *p++ = ':';
+        p = put_uint(p, s->port);
+    }
+    return (size_t)(p - out);
+}
+
+static int presign(const presign_spec *s, const rdsiam_credentials *creds,
+                   char *buf, size_t bufsize, size_t *needed)
+{
+    const char *akid = creds->access_key_id;
+    const char *secret = creds->secret_access_key;
+    const char *tok = rdsiam__session_token(creds);
+    size_t akid_len = strlen(akid), secret_len = strlen(secret);
+    size_t tok_len = tok ? strlen(tok) : 0;
+    size_t need = presign_size(s, akid, akid_len, tok, tok_len);
+    char amz_date[17], hosth[RDSIAM_HOSTNAME_MAX + 8];
+    char *p, *query, *query_end, *tok_start = NULL, *tok_end = NULL;
+    unsigned char digest[32];
+    char hexd[64];
+    rdsiam__sha256 h;
+    rdsiam__hmac_key scratch;
+    const rdsiam__hmac_key *key;
+
+    if (needed)
+        *needed = need;
+    if (!buf || bufsize < need)
+        return RDSIAM_ERR_BUFFER_TOO_SMALL;
+
+    rdsiam__amz_date(amz_date, s->time);
+
+    /* The token text. */
+    p = put(buf, s->host, s->host_len);
+    if (s->port) {
+        *p++ = ':';
+        p = put_uint(p, s->port);
+    }
+    p = put(p, LIT(P_ACTION));
+    query = p - SLEN("Action=");
+    p = put(p, s->action, s->action_len);
+    if (s->dbuser) {
+        p = put(p, LIT(P_DBUSER));
+        p += rdsiam__uri_encode(p, s->dbuser, s->dbuser_len);
+    }
+    p = put(p, LIT(P_ALGO));
+    p += rdsiam__uri_encode(p, akid, akid_len);
+    p = put(p, LIT(P_SLASH));
+    p = put(p, amz_date, 8);
+    p = put(p, LIT(P_SLASH));
+    p = put(p, s->region, s->region_len);
+    p = put(p, LIT(P_SLASH));
+    p = put(p, s->service, s->service_len);
+    p = put(p, LIT(P_TERM));
+    p = put(p, amz_date, 16);
+    p = put(p, LIT(P_EXPIRES));
+    p = put_uint(p, s->expires);
+    query_end = p;
+    p = put(p, LIT(P_SIGNED));
+    if (tok) {
+        tok_start = p;
+        p = put(p, LIT(P_TOKEN));
+        p += rdsiam__uri_encode(p, tok, tok_len);
+        tok_end = p;
+    }
+
+    /* Canonical request:
+     *   GET \n / \n sorted-query \n host:H \n \n host \n hash("") */
+    rdsiam__sha256_init(&h);
+    rdsiam__sha256_update(&h, LIT("GET\n/\n"));
+    rdsiam__sha256_update(&h, query, (size_t)(query_end - query));
+    if (tok)
+        rdsiam__sha256_update(&h, tok_start, (size_t)(tok_end - tok_start));
+    rdsiam__sha256_update(&h, LIT("&X-Amz-SignedHeaders=host\nhost:"));
+    rdsiam__sha256_update(&h, hosth, signed_host(hosth, s));
+    rdsiam__sha256_update(&h, LIT("\n\nhost\n" RDSIAM__EMPTY_SHA256_HEX));
+    rdsiam__sha256_final(&h, digest);
+    rdsiam__hex(hexd, digest, 32);
+
+    /* String to sign, MACed as it is produced:
+     *   AWS4-HMAC-SHA256 \n T \n DATE/REGION/SERVICE/aws4_request \n hex */
+    key = signing_key(s, secret, secret_len, amz_date, &scratch);
+    rdsiam__hmac_start(key, &h);
+    rdsiam__sha256_update(&h, LIT("AWS4-HMAC-SHA256\n"));
+    rdsiam__sha256_update(&h, amz_date, 16);
+    rdsiam__sha256_update(&h, "\n", 1);
+    rdsiam__sha256_update(&h, amz_date, 8);
+    rdsiam__sha256_update(&h, "/", 1);
+    rdsiam__sha256_update(&h, s->region, s->region_len);
+    rdsiam__sha256_update(&h, "/", 1);
+    rdsiam__sha256_update(&h, s->service, s->service_len);
+    rdsiam__sha256_update(&h, LIT("/aws4_request\n"));
+    rdsiam__sha256_update(&h, hexd, 64);
+    rdsiam__hmac_finish(key, &h, digest);
+    if (key == &scratch)
+        rdsiam__wipe(&scratch, sizeof scratch);
+
+    p = put(p, LIT(P_SIG));
+    rdsiam__hex(p, digest, 32);
+    p[64] = '\0';
+    rdsiam__wipe(digest, sizeof digest);
+    return RDSIAM_OK;
+}
+
+static int finish(int rc, char *buf, size_t bufsize, size_t need,
+                  rdsiam_error *err)
+{
+    if (rc == RDSIAM_OK) {
+        rdsiam__ok(err);
+        return rc;
+    }
+    if (buf && bufsize)
+        buf[0] = '\0';
+    if (rc == RDSIAM_ERR_BUFFER_TOO_SMALL)
+        return rdsiam__fail(err, rc,
+                            "output buffer of %zu bytes is too small; the "
+                            "token needs %zu",
+                            bufsize, need);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* RDS                                                                       */
+/* ------------------------------------------------------------------------ */
+
+static int check_username(const char *u, rdsiam_error *err)
+{
+    size_t n;
+
+    if (!u || !*u)
+        return rdsiam__fail(err, RDSIAM_ERR_USERNAME_EMPTY, "username is %s",
+                            u ? "empty" : "NULL");
+    n = strlen(u);
+    if (n > RDSIAM_USERNAME_MAX)
+        return rdsiam__fail(err, RDSIAM_ERR_USERNAME_TOO_LONG,
+                            "username is longer than %d bytes",
+                            RDSIAM_USERNAME_MAX);
+    if (!rdsiam__utf8_valid(u, n))
+        return rdsiam__fail(err, RDSIAM_ERR_USERNAME_UTF8,
+                            "username is not valid UTF-8");
+    return RDSIAM_OK;
+}
+
+int rdsiam_generate_token_ex(const rdsiam_token_params *params,
+                             const rdsiam_credentials *creds, char *buf,
+                             size_t bufsize, size_t *needed, rdsiam_error *err)
+{
+    presign_spec s;
+    size_t need = 0;
+    int rc = RDSIAM_OK;
+
+    if (needed)
+        *needed = 0;
+    ENSURE_MSG(params, RDSIAM_ERR_NULL_ARGUMENT, "token parameters are NULL");
+    ENSURE_MSG(buf || bufsize == 0, RDSIAM_ERR_NULL_ARGUMENT,
+               "output buffer is NULL but its size is not 0");
+    GUARD(rdsiam__check_hostname(params->hostname, err));
+    ENSURE_MSG(params->port >= 1 && params->port <= 65535,
+               RDSIAM_ERR_PORT_RANGE, "port must be between 1 and 65535");
+    GUARD(check_username(params->username, err));
+    GUARD(rdsiam__check_region(params->region, err));
+    GUARD(rdsiam__check_credentials(creds, err));
+
+    memset(&s, 0, sizeof s);
+    GUARD(rdsiam__check_time(params->signing_time, &s.time, err));
+    s.host = params->hostname;
+    s.host_len = strlen(params->hostname);
+    s.port = params->port;
+    s.action = "connect";
+    s.action_len = 7;
+    s.dbuser = params->username;
+    s.dbuser_len = strlen(params->username);
+    s.service = "rds-db";
+    s.service_len = 6;
+    s.region = params->region;
+    s.region_len = strlen(params->region);
+    s.expires = RDSIAM_TOKEN_LIFETIME;
+    rc = presign(&s, creds, buf, bufsize, &need);
+    if (needed)
+        *needed = need;
+done:
+    return finish(rc, buf, bufsize, need, err);
+}
+
+int rdsiam_generate_token(const rdsiam_token_params *params,
+                          const rdsiam_credentials *creds, char *buf,
+                          size_t bufsize)
+{
+    return rdsiam_generate_token_ex(params, creds, buf, bufsize, NULL, NULL);
+}
+
+int rdsiam_token_alloc(const rdsiam_token_params *params,
+                       const rdsiam_credentials *creds, char **out,
+                       rdsiam_error *err)
+{
+    size_t need = 0;
+    int rc;
+    char *buf;
+
+    if (!out)
+        return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT,
+                            "output pointer is NULL");
+    *out = NULL;
+    rc = rdsiam_generate_token_ex(params, creds, NULL, 0, &need, err);
+    if (rc != RDSIAM_ERR_BUFFER_TOO_SMALL)
+        return rc;
+    buf = malloc(need);
+    if (!buf)
+        return rdsiam__fail_code(err, RDSIAM_ERR_NO_MEMORY);
+    rc = rdsiam_generate_token_ex(params, creds, buf, need, NULL, err);
+    if (rc != RDSIAM_OK) {
+        rdsiam__free_secret(buf, need);
+        return rc;
+    }
+    *out = buf;
+    return RDSIAM_OK;
+}
+
+void rdsiam_token_free(char *token) { rdsiam__free_secret_str(token); }
+
+/* ------------------------------------------------------------------------ */
+/* Aurora DSQL                                                               */
+/* ------------------------------------------------------------------------ */
+
+/* SigV4 presigned URLs: "X-Amz-Expires ... minimum value 1, maximum value
+ * 604800 (seven days)". */
+#define SIGV4_MAX_EXPIRES 604800
+
+int rdsiam_generate_dsql_token(const rdsiam_dsql_params *params,
+                               const rdsiam_credentials *creds, char *buf,
+                               size_t bufsize, size_t *needed,
+                               rdsiam_error *err)
+{
+    presign_spec s;
+    size_t need = 0;
+    int64_t expires;
+    int rc = RDSIAM_OK;
+
+    if (needed)
+        *needed = 0;
+    ENSURE_MSG(params, RDSIAM_ERR_NULL_ARGUMENT, "DSQL parameters are NULL");
+    ENSURE_MSG(buf || bufsize == 0, RDSIAM_ERR_NULL_ARGUMENT,
+               "output buffer is NULL but its size is not 0");
+    GUARD(rdsiam__check_hostname(params->hostname, err));
+    GUARD(rdsiam__check_region(params->region, err));
+    ENSURE_MSG(params->action == RDSIAM_DSQL_CONNECT ||
+                   params->action == RDSIAM_DSQL_CONNECT_ADMIN,
+               RDSIAM_ERR_DSQL_ACTION,
+               "DSQL action must be RDSIAM_DSQL_CONNECT or "
+               "RDSIAM_DSQL_CONNECT_ADMIN");
+    expires = params->expires_in ? params->expires_in : 900;
+    ENSURE_MSG(expires >= 1 && expires <= SIGV4_MAX_EXPIRES,
+               RDSIAM_ERR_EXPIRES_RANGE,
+               "expires_in must be between 1 and %d seconds",
+               SIGV4_MAX_EXPIRES);
+    GUARD(rdsiam__check_credentials(creds, err));
+
+    memset(&s, 0, sizeof s);
+    GUARD(rdsiam__check_time(params->signing_time, &s.time, err));
+    s.host = params->hostname;
+    s.host_len = strlen(params->hostname);
+    if (params->action == RDSIAM_DSQL_CONNECT_ADMIN) {
+        s.action = "DbConnectAdmin";
+        s.action_len = 14;
+    } else {
+        s.action = "DbConnect";
+        s.action_len = 9;
+    }
+    s.service = "dsql";
+    s.service_len = 4;
+    s.region = params->region;
+    s.region_len = strlen(params->region);
+    s.expires = (unsigned int)expires;
+    rc = presign(&s, creds, buf, bufsize, &need);
+    if (needed)
+        *needed = need;
+done:
+    return finish(rc, buf, bufsize, need, err);
+}

@@ -1,0 +1,182 @@
+/*
+ * validate.c - input checks shared by every signer. Each failure records a
+ * message that names the field (never its value: a value may be a secret,
+ * and even a hostname can be sensitive in a log) and returns that field's
+ * own error code.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <string.h>
+
+#include "internal.h"
+
+int rdsiam__check_region(const char *region, rdsiam_error *err)
+{
+    size_t n;
+
+    if (!region || !*region)
+        return rdsiam__fail(err, RDSIAM_ERR_REGION_EMPTY,
+                            "region is %s", region ? "empty" : "NULL");
+    n = strlen(region);
+    if (n > RDSIAM_REGION_MAX)
+        return rdsiam__fail(err, RDSIAM_ERR_REGION_INVALID,
+                            "region is longer than %d bytes", RDSIAM_REGION_MAX);
+    for (size_t i = 0; i < n; i++) {
+        char c = region[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+            return rdsiam__fail(err, RDSIAM_ERR_REGION_INVALID,
+                                "region has a character outside [a-z0-9-] "
+                                "at offset %zu",
+                                i);
+    }
+    return RDSIAM_OK;
+}
+
+/* Printable ASCII without space: what access key ids and secrets are made
+ * of. Anything else is a copy-and-paste accident we would rather report
+ * than sign with. */
+static bool printable_nospace(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
+            return false;
+    return true;
+}
+
+const char *rdsiam__session_token(const rdsiam_credentials *creds)
+{
+    /* botocore treats an empty token as absent; so do we. */
+    return (creds->session_token && *creds->session_token)
+               ? creds->session_token
+               : NULL;
+}
+
+int rdsiam__check_credentials(const rdsiam_credentials *creds,
+                              rdsiam_error *err)
+{
+    const char *tok;
+    size_t n;
+
+    if (!creds)
+        return rdsiam__fail(err, RDSIAM_ERR_CREDENTIALS_NULL,
+                            "credentials are NULL");
+    if (!creds->access_key_id || !*creds->access_key_id)
+        return rdsiam__fail(err, RDSIAM_ERR_ACCESS_KEY_EMPTY,
+                            "access key id is %s",
+                            creds->access_key_id ? "empty" : "NULL");
+    n = strlen(creds->access_key_id);
+    if (n > RDSIAM_ACCESS_KEY_MAX || !printable_nospace(creds->access_key_id, n))
+        return rdsiam__fail(err, RDSIAM_ERR_ACCESS_KEY_INVALID,
+                            "access key id is longer than %d bytes or has "
+                            "whitespace, control or non-ASCII characters",
+                            RDSIAM_ACCESS_KEY_MAX);
+    if (!creds->secret_access_key || !*creds->secret_access_key)
+        return rdsiam__fail(err, RDSIAM_ERR_SECRET_KEY_EMPTY,
+                            "secret access key is %s",
+                            creds->secret_access_key ? "empty" : "NULL");
+    n = strlen(creds->secret_access_key);
+    if (n > RDSIAM_SECRET_KEY_MAX ||
+        !printable_nospace(creds->secret_access_key, n))
+        return rdsiam__fail(err, RDSIAM_ERR_SECRET_KEY_INVALID,
+                            "secret access key is longer than %d bytes or has "
+                            "whitespace, control or non-ASCII characters",
+                            RDSIAM_SECRET_KEY_MAX);
+    tok = rdsiam__session_token(creds);
+    if (tok) {
+        n = strlen(tok);
+        if (n > RDSIAM_SESSION_TOKEN_MAX || !printable_nospace(tok, n))
+            return rdsiam__fail(err, RDSIAM_ERR_SESSION_TOKEN_INVALID,
+                                "session token is longer than %d bytes or has "
+                                "whitespace, control or non-ASCII characters",
+                                RDSIAM_SESSION_TOKEN_MAX);
+    }
+    return RDSIAM_OK;
+}
+
+static bool is_alnum(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9');
+}
+
+static bool is_hex(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+           (c >= 'A' && c <= 'F');
+}
+
+/*
+ * A hostname as a client dials it: DNS labels (letters, digits, '-', '_'
+ * and '.'), an IPv4 literal, or an IPv6 literal in brackets. Port, scheme,
+ * path, user info, whitespace and non-ASCII (IDNs must be given in their
+ * A-label form) are refused, each with its own code.
+ */
+int rdsiam__check_hostname(const char *h, rdsiam_error *err)
+{
+    size_t n;
+
+    if (!h || !*h)
+        return rdsiam__fail(err, RDSIAM_ERR_HOSTNAME_EMPTY, "hostname is %s",
+                            h ? "empty" : "NULL");
+    n = strlen(h);
+    if (strstr(h, "://"))
+        return rdsiam__fail(err, RDSIAM_ERR_HOSTNAME_SCHEME,
+                            "hostname starts with a scheme; give the bare "
+                            "host name");
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)h[i];
+        if (c <= 0x20 || c == 0x7f)
+            return rdsiam__fail(err, RDSIAM_ERR_HOSTNAME_INVALID,
+                                "hostname has whitespace or a control "
+                                "character at offset %zu",
+                                i);
+        if (c == '/' || c == '?' || c == '#')
+            return rdsiam__fail(err, RDSIAM_ERR_HOSTNAME_PATH,
+                                "hostname has a path, query or fragment at "
+                                "offset %zu",
+                                i);
+    }
+    if (n > RDSIAM_HOSTNAME_MAX)
+        return rdsiam__fail(err, RDSIAM_ERR_HOSTNAME_TOO_LONG,
+                            "hostname is longer than %d bytes",
+                            RDSIAM_HOSTNAME_MAX);
+    if (h[0] == '[') {
+        if (n < 4 || h[n - 1] != ']')
+            return rdsiam__fail(err, RDSIAM_ERR_HOSTNAME_INVALID,
+                                "hostname: unterminated IPv6 literal");
+        for (size_t i = 1; i + 1 < n; i++)
+            if (!is_hex(h[i]) && h[i] != ':' && h[i] != '.')
+                return rdsiam__fail(err, RDSIAM_ERR_HOSTNAME_INVALID,
+                                    "hostname: invalid character in IPv6 "
+                                    "literal at offset %zu",
+                                    i);
+        return RDSIAM_OK;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char c = h[i];
+        if (c == ':')
+            return rdsiam__fail(err, RDSIAM_ERR_HOSTNAME_INVALID,
+                                "hostname contains ':'; pass the port "
+                                "separately");
+        if (!is_alnum(c) && c != '-' && c != '.' && c != '_')
+            return rdsiam__fail(err, RDSIAM_ERR_HOSTNAME_INVALID,
+                                "hostname has an invalid character at "
+                                "offset %zu",
+                                i);
+    }
+    return RDSIAM_OK;
+}
+
+int rdsiam__check_time(int64_t signing_time, int64_t *resolved,
+                       rdsiam_error *err)
+{
+    int64_t t = signing_time ? signing_time : rdsiam__now();
+
+    if (t <= 0 || t > RDSIAM__TIME_MAX)
+        return rdsiam__fail(err, RDSIAM_ERR_TIME_RANGE,
+                            "signing time is %s",
+                            t <= 0 ? "before 1970-01-01T00:00:01Z"
+                                   : "after 9999-12-31T23:59:59Z");
+    *resolved = t;
+    return RDSIAM_OK;
+}
