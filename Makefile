@@ -96,7 +96,6 @@ $(PC_FILE): Makefile include/rdsiam.h
 	    '' \
 	    'Name: rdsiam' \
 	    'Description: IAM database authentication tokens for Amazon RDS and Aurora' \
-	    'URL: https://github.com/librdsiam/librdsiam' \
 	    'Version: $(VERSION)' \
 	    'Requires.private: $(PC_REQUIRES)' \
 	    'Libs: -L$${libdir} -lrdsiam' \

@@ -1,0 +1,75 @@
+#!/bin/sh
+# tests/run-tests.sh - run every unit-test program and check script and
+# print one summary. Unit tests are cmocka programs (build/tests/test_*);
+# check scripts (tests/check-*.sh) print TAP-style "ok - ..." /
+# "not ok - ..." / "ok - ... # SKIP ..." lines.
+#
+# Usage: run-tests.sh [NAME...]   (default: everything)
+set -u
+B=${B:-build}
+export VECTORS=${VECTORS:-../shared/vectors}
+export AWS_EC2_METADATA_DISABLED=true
+# Nothing the developer's own AWS setup holds may leak into a test.
+unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY \
+      AWS_SESSION_TOKEN AWS_SECURITY_TOKEN AWS_REGION AWS_DEFAULT_REGION \
+      AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE \
+      AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_CREDENTIALS_FULL_URI \
+      AWS_CONTAINER_AUTHORIZATION_TOKEN AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \
+      AWS_WEB_IDENTITY_TOKEN_FILE AWS_ROLE_ARN 2>/dev/null
+
+passed=0; failed=0; skipped=0; failed_names=""
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+wanted() {
+    [ $# -eq 0 ] && return 0
+    for w in $SELECT; do [ "$w" = "$1" ] && return 0; done
+    return 1
+}
+SELECT="$*"
+
+run_unit() {
+    name=$(basename "$1")
+    echo "== $name"
+    "$1" >"$log" 2>&1
+    rc=$?
+    cat "$log"
+    p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
+    f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
+    s=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+    if [ "$p" -eq 0 ] && [ "$f" -eq 0 ] && [ "$s" -eq 0 ]; then f=1; fi
+    passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+    [ "$f" -gt 0 ] && failed_names="$failed_names $name"
+}
+
+run_check() {
+    name=$(basename "$1" .sh)
+    echo "== $name"
+    sh "$1" >"$log" 2>&1
+    rc=$?
+    cat "$log"
+    s=$(grep -c '^ok .*# SKIP' "$log")
+    p=$(grep -c '^ok ' "$log"); p=$((p - s))
+    f=$(grep -c '^not ok ' "$log")
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+    if [ "$p" -eq 0 ] && [ "$f" -eq 0 ] && [ "$s" -eq 0 ]; then f=1; fi
+    passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+    [ "$f" -gt 0 ] && failed_names="$failed_names $name"
+}
+
+for t in "$B"/tests/test_*; do
+    [ -x "$t" ] || continue
+    wanted "$(basename "$t")" $SELECT || continue
+    run_unit "$t"
+done
+for c in tests/check-*.sh; do
+    [ -f "$c" ] || continue
+    wanted "$(basename "$c" .sh)" $SELECT || continue
+    run_check "$c"
+done
+
+echo
+[ -n "$failed_names" ] && echo "failed:$failed_names"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
