@@ -29,7 +29,6 @@ const unsigned char rdsiam__unreserved[256] = {
 #undef U1
 
 static const char HEX_UPPER[] = "0123456789ABCDEF";
-static const char HEX_LOWER[] = "0123456789abcdef";
 
 size_t rdsiam__uri_encoded_len(const char *src, size_t n)
 {
@@ -114,12 +113,21 @@ long rdsiam__uri_decode(char *dst, const char *src, size_t n)
     return (long)o;
 }
 
+/* "000102...feff": two characters per byte value, one load per byte. */
+#define H1(x) HEXPAIR(x##0) HEXPAIR(x##1) HEXPAIR(x##2) HEXPAIR(x##3) \
+    HEXPAIR(x##4) HEXPAIR(x##5) HEXPAIR(x##6) HEXPAIR(x##7)         \
+    HEXPAIR(x##8) HEXPAIR(x##9) HEXPAIR(x##a) HEXPAIR(x##b)         \
+    HEXPAIR(x##c) HEXPAIR(x##d) HEXPAIR(x##e) HEXPAIR(x##f)
+#define HEXPAIR(x) #x
+static const char HEX_PAIRS[513] = H1(0) H1(1) H1(2) H1(3) H1(4) H1(5) H1(6)
+    H1(7) H1(8) H1(9) H1(a) H1(b) H1(c) H1(d) H1(e) H1(f);
+#undef HEXPAIR
+#undef H1
+
 void rdsiam__hex(char *dst, const unsigned char *src, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        dst[2 * i] = HEX_LOWER[src[i] >> 4];
-        dst[2 * i + 1] = HEX_LOWER[src[i] & 15];
-    }
+    for (size_t i = 0; i < n; i++)
+        memcpy(dst + 2 * i, HEX_PAIRS + 2 * src[i], 2);
 }
 
 /* Well-formed UTF-8 per RFC 3629 section 4 (the table of valid byte

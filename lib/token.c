@@ -93,6 +93,15 @@ static char *put(char *p, const char *s, size_t n)
  * changes, and wiped when the thread exits. Being per thread, it needs no
  * lock and shares no cache line.
  */
+/*
+ * The canonical request of consecutive tokens also starts the same way:
+ * "GET\n/\nAction=connect&DBUser=U&...&X-Amz-Date=" depends only on the
+ * user, key id, day, region and service. The cache keeps that prefix and
+ * the SHA-256 state after its whole 64-byte blocks, so a token hashes only
+ * what changes. The prefix holds no secret.
+ */
+#define PREFIX_MAX 512
+
 typedef struct key_cache {
     bool valid;
     bool registered;
@@ -102,6 +111,9 @@ typedef struct key_cache {
     char region[RDSIAM_REGION_MAX];
     char service[16];
     rdsiam__hmac_key key;
+    size_t prefix_len; /* 0: no prefix cached */
+    char prefix[PREFIX_MAX];
+    rdsiam__sha256 prefix_state;
 } key_cache;
 
 static _Thread_local key_cache tls_keys;
@@ -162,6 +174,38 @@ static const rdsiam__hmac_key *signing_key(const presign_spec *s,
     return &c->key;
 }
 
+static const char CR_HEAD[] = "GET\n/\n";
+
+/*
+ * Start hashing the canonical request "GET\n/\n" + query[0..n): from the
+ * cached state when the prefix is the one cached, else from scratch (and
+ * cache it for the next token). Leaves h ready for the bytes after.
+ */
+static void hash_prefix(rdsiam__sha256 *h, const char *query, size_t n)
+{
+    key_cache *c = &tls_keys;
+    size_t whole = (SLEN(CR_HEAD) + n) / 64 * 64;
+
+    if (c->prefix_len == n && memcmp(c->prefix, query, n) == 0) {
+        *h = c->prefix_state;
+        rdsiam__sha256_update(h, query + whole - SLEN(CR_HEAD),
+                              n - (whole - SLEN(CR_HEAD)));
+        return;
+    }
+    rdsiam__sha256_init(h);
+    rdsiam__sha256_update(h, LIT(CR_HEAD));
+    if (n > PREFIX_MAX || whole < SLEN(CR_HEAD)) {
+        rdsiam__sha256_update(h, query, n);
+        return;
+    }
+    rdsiam__sha256_update(h, query, whole - SLEN(CR_HEAD));
+    c->prefix_state = *h;
+    memcpy(c->prefix, query, n);
+    c->prefix_len = n;
+    rdsiam__sha256_update(h, query + whole - SLEN(CR_HEAD),
+                          n - (whole - SLEN(CR_HEAD)));
+}
+
 /* ------------------------------------------------------------------------ */
 /* The presigned query, written and signed in one pass                       */
 /* ------------------------------------------------------------------------ */
@@ -216,7 +260,10 @@ static int presign(const presign_spec *s, const rdsiam_credentials *creds,
     size_t tok_len = tok ? strlen(tok) : 0;
     size_t need = presign_size(s, akid, akid_len, tok, tok_len);
     char amz_date[17], hosth[RDSIAM_HOSTNAME_MAX + 8];
-    char *p, *query, *query_end, *tok_start = NULL, *tok_end = NULL;
+    char *p, *query, *date_val, *query_end, *tok_start = NULL, *tok_end = NULL;
+    char sts[SLEN("AWS4-HMAC-SHA256\n") + 17 + 9 + RDSIAM_REGION_MAX + 1 + 16 +
+             SLEN("/aws4_request\n") + 64];
+    char *q;
     unsigned char digest[32];
     char hexd[64];
     rdsiam__sha256 h;
@@ -252,6 +299,7 @@ static int presign(const presign_spec *s, const rdsiam_credentials *creds,
     p = put(p, LIT(P_SLASH));
     p = put(p, s->service, s->service_len);
     p = put(p, LIT(P_TERM));
+    date_val = p;
     p = put(p, amz_date, 16);
     p = put(p, LIT(P_EXPIRES));
     p = put_uint(p, s->expires);
@@ -266,9 +314,8 @@ static int presign(const presign_spec *s, const rdsiam_credentials *creds,
 
     /* Canonical request:
      *   GET \n / \n sorted-query \n host:H \n \n host \n hash("") */
-    rdsiam__sha256_init(&h);
-    rdsiam__sha256_update(&h, LIT("GET\n/\n"));
-    rdsiam__sha256_update(&h, query, (size_t)(query_end - query));
+    hash_prefix(&h, query, (size_t)(date_val - query));
+    rdsiam__sha256_update(&h, date_val, (size_t)(query_end - date_val));
     if (tok)
         rdsiam__sha256_update(&h, tok_start, (size_t)(tok_end - tok_start));
     rdsiam__sha256_update(&h, LIT("&X-Amz-SignedHeaders=host\nhost:"));
@@ -279,19 +326,18 @@ static int presign(const presign_spec *s, const rdsiam_credentials *creds,
 
     /* String to sign, MACed as it is produced:
      *   AWS4-HMAC-SHA256 \n T \n DATE/REGION/SERVICE/aws4_request \n hex */
+    q = put(sts, LIT("AWS4-HMAC-SHA256\n"));
+    q = put(q, amz_date, 16);
+    *q++ = '\n';
+    q = put(q, amz_date, 8);
+    *q++ = '/';
+    q = put(q, s->region, s->region_len);
+    *q++ = '/';
+    q = put(q, s->service, s->service_len);
+    q = put(q, LIT("/aws4_request\n"));
+    q = put(q, hexd, 64);
     key = signing_key(s, secret, secret_len, amz_date, &scratch);
-    rdsiam__hmac_start(key, &h);
-    rdsiam__sha256_update(&h, LIT("AWS4-HMAC-SHA256\n"));
-    rdsiam__sha256_update(&h, amz_date, 16);
-    rdsiam__sha256_update(&h, "\n", 1);
-    rdsiam__sha256_update(&h, amz_date, 8);
-    rdsiam__sha256_update(&h, "/", 1);
-    rdsiam__sha256_update(&h, s->region, s->region_len);
-    rdsiam__sha256_update(&h, "/", 1);
-    rdsiam__sha256_update(&h, s->service, s->service_len);
-    rdsiam__sha256_update(&h, LIT("/aws4_request\n"));
-    rdsiam__sha256_update(&h, hexd, 64);
-    rdsiam__hmac_finish(key, &h, digest);
+    rdsiam__hmac(key, sts, (size_t)(q - sts), digest);
     if (key == &scratch)
         rdsiam__wipe(&scratch, sizeof scratch);
 
