@@ -66,7 +66,21 @@ TOOL        := $(B)/bin/rdsiam-token
 
 all: $(STATIC_LIB) $(SHARED_LIB) $(TOOL) $(PC_FILE)
 
-$(B)/obj/lib/%.o: lib/%.c include/rdsiam.h lib/internal.h
+# Stamps holding the settings a file depends on beyond its sources: a file
+# is rebuilt when they change (CC=clang, HTTP=no, PREFIX=/usr, ...), not
+# only when a source is newer. Each stamp is rewritten only if it differs.
+CFLAGS_STAMP := $(B)/cflags.stamp
+PC_STAMP    := $(B)/pc.stamp
+$(CFLAGS_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo '$(CC) $(LIB_CFLAGS) $(LDFLAGS) $(DEP_LIBS)' | cmp -s - $@ || \
+	    echo '$(CC) $(LIB_CFLAGS) $(LDFLAGS) $(DEP_LIBS)' > $@
+$(PC_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo '$(PREFIX) $(LIBDIR) $(INCLUDEDIR) $(PC_REQUIRES)' | cmp -s - $@ || \
+	    echo '$(PREFIX) $(LIBDIR) $(INCLUDEDIR) $(PC_REQUIRES)' > $@
+
+$(B)/obj/lib/%.o: lib/%.c include/rdsiam.h lib/internal.h $(CFLAGS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(LIB_CFLAGS) -c $< -o $@
 
@@ -86,7 +100,7 @@ $(TOOL): lib/cli/rdsiam-token.c $(STATIC_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(STATIC_LIB) $(DEP_LIBS)
 
-$(PC_FILE): Makefile include/rdsiam.h
+$(PC_FILE): Makefile include/rdsiam.h $(PC_STAMP)
 	@mkdir -p $(@D)
 	printf '%s\n' \
 	    'prefix=$(PREFIX)' \
@@ -135,7 +149,9 @@ uninstall:
 clean:
 	rm -rf $(B)
 
-.PHONY: all install uninstall clean
+FORCE:
+
+.PHONY: all install uninstall clean FORCE
 
 # Tests, examples, the emulator and benchmarks add their own rules.
 include $(sort $(wildcard tests/*.mk examples/*.mk examples/*/*.mk))

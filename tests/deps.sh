@@ -9,7 +9,7 @@ what=${1:-test}
 
 BUILD="build-essential pkg-config libssl-dev libcurl4-openssl-dev libjson-c-dev"
 TEST="$BUILD libcmocka-dev libmariadb-dev libpq-dev mariadb-server mariadb-client \
-postgresql postgresql-client libpam0g-dev libmariadbd-dev openssl python3 valgrind"
+postgresql postgresql-client libpam0g-dev libmariadbd-dev openssl python3 valgrind clang"
 DEMO="$BUILD libmariadb-dev mariadb-server mariadb-client libmariadbd-dev openssl"
 
 case $what in
