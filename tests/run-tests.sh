@@ -22,7 +22,7 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 wanted() {
-    [ $# -eq 0 ] && return 0
+    [ -z "$SELECT" ] && return 0
     for w in $SELECT; do [ "$w" = "$1" ] && return 0; done
     return 1
 }
@@ -60,16 +60,20 @@ run_check() {
 
 for t in "$B"/tests/test_*; do
     [ -x "$t" ] || continue
-    wanted "$(basename "$t")" $SELECT || continue
+    wanted "$(basename "$t")" || continue
     run_unit "$t"
 done
 for c in tests/check-*.sh; do
     [ -f "$c" ] || continue
-    wanted "$(basename "$c" .sh)" $SELECT || continue
+    wanted "$(basename "$c" .sh)" || continue
     run_check "$c"
 done
 
 echo
 [ -n "$failed_names" ] && echo "failed:$failed_names"
 echo "$passed passed, $failed failed, $skipped skipped"
+if [ $((passed + failed + skipped)) -eq 0 ]; then
+    echo "no tests ran${SELECT:+ (selected: $SELECT)}" >&2
+    exit 1
+fi
 [ "$failed" -eq 0 ]
