@@ -553,9 +553,13 @@ typedef struct rdsiam_keystore rdsiam_keystore;
  *
  * One key per line: ACCESS_KEY_ID SECRET_ACCESS_KEY [SESSION_TOKEN];
  * '#' starts a comment line; blank lines are ignored. When a session token
- * is given, tokens signed with that key must carry exactly it.
+ * is given, tokens signed with that key must carry exactly it; without
+ * one, tokens carrying a session token are refused. Fields are separated
+ * by spaces or tabs.
  * @out receives a keystore owned by the caller (rdsiam_keystore_free()).
- * Errors name the file and line, never a key.
+ * Returns RDSIAM_ERR_FILE_IO (unreadable), RDSIAM_ERR_KEYFILE (malformed
+ * line, duplicate key id, no key at all). Errors name the file and line,
+ * never a key. Thread-safe.
  */
 RDSIAM_API int rdsiam_keystore_load(const char *path, rdsiam_keystore **out,
                                     rdsiam_error *err);
@@ -589,11 +593,17 @@ typedef struct rdsiam_verify_params {
  * the service is rds-db, Action=connect, region and host:port are the
  * server's, DBUser is the login user, X-Amz-Date is no older than
  * X-Amz-Expires (at most 900) and not more than max_future ahead, and any
- * session token the key requires is present and equal.
+ * session token the key requires is present and equal (a token carrying a
+ * session token for a key that has none is refused too, as STS does).
+ * Host names compare case-insensitively (they are signed lowercased).
  *
  * @token     borrowed, token_len bytes (need not be NUL-terminated).
- * Returns RDSIAM_OK or the RDSIAM_ERR_TOKEN_* naming the first failed check;
- * err->message says why, without secrets. Thread-safe.
+ * @ks        borrowed; may be shared by any number of threads.
+ * Returns RDSIAM_OK or the code of the first failed check, in this order:
+ * RDSIAM_ERR_TOKEN_MALFORMED (syntax, parameters, formats), _ACTION,
+ * _SERVICE, _REGION, _HOST, _USER, _EXPIRED, _FUTURE, _UNKNOWN_KEY,
+ * _SESSION, _SIGNATURE; invalid params give the field's own code.
+ * err->message says why, never quoting the token or a secret. Thread-safe.
  */
 RDSIAM_API int rdsiam_verify_token(const char *token, size_t token_len,
                                    const rdsiam_verify_params *params,

@@ -229,4 +229,52 @@ int rdsiam__check_time(int64_t signing_time, int64_t *resolved,
 /* session token that is set and non-empty, or NULL */
 const char *rdsiam__session_token(const rdsiam_credentials *creds);
 
+/* ------------------------------------------------------------------------ */
+/* Presigned RDS / DSQL queries (token.c), shared with the verifier         */
+/* ------------------------------------------------------------------------ */
+
+/* What differs between an RDS token and a DSQL token. Lengths exclude the
+ * NUL; none of the strings needs one. */
+typedef struct rdsiam__presign_spec {
+    const char *host;   /* printed as given, signed lowercased */
+    size_t host_len;
+    unsigned int port;  /* 0: no port (DSQL) */
+    const char *action;
+    size_t action_len;
+    const char *dbuser; /* NULL: no DBUser (DSQL) */
+    size_t dbuser_len;
+    const char *service;
+    size_t service_len;
+    const char *region;
+    size_t region_len;
+    unsigned int expires;
+    int64_t time;       /* 0..RDSIAM__TIME_MAX */
+    bool no_cache;      /* do not keep the signing key in the thread cache */
+} rdsiam__presign_spec;
+
+/*
+ * Write the presigned token for s signed with creds into buf. Inputs MUST
+ * already be validated (no checks here). *needed (optional) receives the
+ * size including the NUL; RDSIAM_ERR_BUFFER_TOO_SMALL when buf is NULL or
+ * shorter. The signature is the last 64 characters of the token.
+ */
+int rdsiam__presign(const rdsiam__presign_spec *s,
+                    const rdsiam_credentials *creds, char *buf,
+                    size_t bufsize, size_t *needed);
+
+/* ------------------------------------------------------------------------ */
+/* Verifier key store (keystore.c)                                          */
+/* ------------------------------------------------------------------------ */
+
+typedef struct rdsiam__key {
+    char *access_key_id;
+    char *secret_access_key;
+    char *session_token; /* NULL: the key takes no session token */
+    size_t akid_len, token_len;
+} rdsiam__key;
+
+/* The key with this access key id, or NULL. */
+const rdsiam__key *rdsiam__keystore_find(const rdsiam_keystore *ks,
+                                         const char *akid, size_t len);
+
 #endif /* RDSIAM_INTERNAL_H */

@@ -38,22 +38,6 @@ static const char P_SIG[] = "&X-Amz-Signature=";
 
 #define SLEN(s) (sizeof(s) - 1)
 
-/* What differs between an RDS token and a DSQL token. */
-typedef struct presign_spec {
-    const char *host;
-    size_t host_len;
-    unsigned int port; /* 0: no port (DSQL) */
-    const char *action;
-    size_t action_len;
-    const char *dbuser; /* NULL: no DBUser (DSQL) */
-    size_t dbuser_len;
-    const char *service;
-    size_t service_len;
-    const char *region;
-    size_t region_len;
-    unsigned int expires;
-    int64_t time;
-} presign_spec;
 
 static size_t udigits(unsigned int v)
 {
@@ -131,7 +115,7 @@ static void make_wipe_key(void)
     tls_wipe_ok = pthread_key_create(&tls_wipe_key, wipe_cache) == 0;
 }
 
-static const rdsiam__hmac_key *signing_key(const presign_spec *s,
+static const rdsiam__hmac_key *signing_key(const rdsiam__presign_spec *s,
                                            const char *secret,
                                            size_t secret_len,
                                            const char date8[8],
@@ -139,7 +123,7 @@ static const rdsiam__hmac_key *signing_key(const presign_spec *s,
 {
     key_cache *c = &tls_keys;
 
-    if (s->service_len > sizeof c->service) {
+    if (s->no_cache || s->service_len > sizeof c->service) {
         /* Not cacheable; derive into the caller's scratch (wiped there). */
         rdsiam__derive_signing_key(secret, secret_len, date8, s->region,
                                    s->region_len, s->service, s->service_len,
@@ -210,7 +194,7 @@ static void hash_prefix(rdsiam__sha256 *h, const char *query, size_t n)
 /* The presigned query, written and signed in one pass                       */
 /* ------------------------------------------------------------------------ */
 
-static size_t presign_size(const presign_spec *s, const char *akid,
+static size_t presign_size(const rdsiam__presign_spec *s, const char *akid,
                            size_t akid_len, const char *tok, size_t tok_len)
 {
     size_t n = s->host_len;
@@ -235,7 +219,7 @@ static size_t presign_size(const presign_spec *s, const char *akid,
  * without the port when it is the https default (botocore.auth
  * _host_from_url). The token text keeps the hostname as given.
  */
-static size_t signed_host(char *out, const presign_spec *s)
+static size_t signed_host(char *out, const rdsiam__presign_spec *s)
 {
     char *p = out;
 
@@ -250,7 +234,7 @@ static size_t signed_host(char *out, const presign_spec *s)
     return (size_t)(p - out);
 }
 
-static int presign(const presign_spec *s, const rdsiam_credentials *creds,
+int rdsiam__presign(const rdsiam__presign_spec *s, const rdsiam_credentials *creds,
                    char *buf, size_t bufsize, size_t *needed)
 {
     const char *akid = creds->access_key_id;
@@ -391,7 +375,7 @@ int rdsiam_generate_token_ex(const rdsiam_token_params *params,
                              const rdsiam_credentials *creds, char *buf,
                              size_t bufsize, size_t *needed, rdsiam_error *err)
 {
-    presign_spec s;
+    rdsiam__presign_spec s;
     size_t need = 0;
     int rc = RDSIAM_OK;
 
@@ -421,7 +405,7 @@ int rdsiam_generate_token_ex(const rdsiam_token_params *params,
     s.region = params->region;
     s.region_len = strlen(params->region);
     s.expires = RDSIAM_TOKEN_LIFETIME;
-    rc = presign(&s, creds, buf, bufsize, &need);
+    rc = rdsiam__presign(&s, creds, buf, bufsize, &need);
     if (needed)
         *needed = need;
 done:
@@ -477,7 +461,7 @@ int rdsiam_generate_dsql_token(const rdsiam_dsql_params *params,
                                size_t bufsize, size_t *needed,
                                rdsiam_error *err)
 {
-    presign_spec s;
+    rdsiam__presign_spec s;
     size_t need = 0;
     int64_t expires;
     int rc = RDSIAM_OK;
@@ -517,7 +501,7 @@ int rdsiam_generate_dsql_token(const rdsiam_dsql_params *params,
     s.region = params->region;
     s.region_len = strlen(params->region);
     s.expires = (unsigned int)expires;
-    rc = presign(&s, creds, buf, bufsize, &need);
+    rc = rdsiam__presign(&s, creds, buf, bufsize, &need);
     if (needed)
         *needed = need;
 done:
