@@ -364,6 +364,9 @@ typedef struct rdsiam_sigv4_params {
  * amz_date: the X-Amz-Date value, "YYYYMMDDTHHMMSSZ".
  * authorization: header mode only, the Authorization header value.
  * query: presign mode only, the complete signed query string (no '?').
+ * payload_hash: the payload hash that was signed (64 hex digits, or
+ *     "UNSIGNED-PAYLOAD"); with RDSIAM_SIGV4_SIGN_BODY in header mode the
+ *     caller sends it as the x-amz-content-sha256 header.
  */
 typedef struct rdsiam_sigv4_result {
     char *canonical_request;
@@ -372,6 +375,7 @@ typedef struct rdsiam_sigv4_result {
     char amz_date[17];
     char *authorization;
     char *query;
+    char payload_hash[65];
 } rdsiam_sigv4_result;
 
 /**
@@ -379,8 +383,12 @@ typedef struct rdsiam_sigv4_result {
  *
  * The caller adds to the request it sends: X-Amz-Date: result->amz_date,
  * X-Amz-Security-Token (when creds has one) and Authorization:
- * result->authorization. All inputs borrowed; *out is zeroed first and, on
- * success, owned by the caller. Reentrant.
+ * result->authorization. x-amz-date and x-amz-security-token are signed
+ * headers (the token is not signed with RDSIAM_SIGV4_OMIT_SESSION_TOKEN);
+ * with RDSIAM_SIGV4_SIGN_BODY so is x-amz-content-sha256, whose value is
+ * result->payload_hash. req->headers must therefore not contain these nor
+ * Authorization (RDSIAM_ERR_SIGV4_HEADER). All inputs borrowed; *out is
+ * zeroed first and, on success, owned by the caller. Reentrant.
  */
 RDSIAM_API int rdsiam_sigv4_sign_headers(const rdsiam_sigv4_request *req,
                                          const rdsiam_sigv4_params *params,
@@ -391,8 +399,13 @@ RDSIAM_API int rdsiam_sigv4_sign_headers(const rdsiam_sigv4_request *req,
 /**
  * rdsiam_sigv4_presign - sign a request in its query string (presigned URL).
  *
- * result->query holds the request's own query parameters plus X-Amz-*
- * parameters and the signature. Reentrant.
+ * result->query holds the request's own query string as given, then
+ * X-Amz-Algorithm, -Credential, -Date, -SignedHeaders, -Expires,
+ * -Security-Token (when creds has one; signed unless
+ * RDSIAM_SIGV4_OMIT_SESSION_TOKEN) and -Signature. Every request header is
+ * signed. params->expires_in MUST be 1..604800 (RDSIAM_ERR_EXPIRES_RANGE);
+ * a query that already has X-Amz-* presigning parameters or a malformed
+ * %-escape gives RDSIAM_ERR_SIGV4_QUERY. Reentrant.
  */
 RDSIAM_API int rdsiam_sigv4_presign(const rdsiam_sigv4_request *req,
                                     const rdsiam_sigv4_params *params,
