@@ -1,0 +1,665 @@
+/*
+ * provider_container.c - credentials from a container endpoint: the ECS
+ * agent (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI), EKS Pod Identity,
+ * Greengrass and Lambda SnapStart (AWS_CONTAINER_CREDENTIALS_FULL_URI with
+ * an Authorization token).
+ *
+ * Behaviour follows botocore's ContainerProvider and ContainerMetadataFetcher
+ * (botocore 1.43, credentials.py / utils.py) and the conformance data in
+ * aws-config/ecs-tests.json:
+ *   - the relative URI wins over the full URI when both are set;
+ *   - over plain http only loopback, 169.254.170.2, 169.254.170.23 and
+ *     fd00:ec2::23 may be contacted; https may name any host;
+ *   - the token file wins over the token variable and is re-read on every
+ *     fetch; the value is sent as is and refused if it holds CR or LF;
+ *   - AccessKeyId, SecretAccessKey, Token and Expiration are all required.
+ * Unlike botocore, the allow-list is checked on the parsed host before any
+ * connection and again, for plain http, on every address libcurl is about
+ * to connect to (so "localhost" cannot resolve somewhere else), and a
+ * plain-http request never goes through a proxy.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <json.h>
+
+#include "http.h"
+#include "provider.h"
+#include "provider_container.h"
+
+/* ------------------------------------------------------------------------ */
+/* The allow-list                                                            */
+/* ------------------------------------------------------------------------ */
+
+static bool v4_allowed(uint32_t ip) /* host byte order */
+{
+    return (ip >> 24) == 127u ||   /* 127.0.0.0/8, loopback */
+           ip == 0xA9FEAA02u ||    /* 169.254.170.2, ECS agent */
+           ip == 0xA9FEAA17u;      /* 169.254.170.23, EKS Pod Identity */
+}
+
+static bool v6_allowed(const unsigned char a[16])
+{
+    static const unsigned char loopback[16] = {[15] = 1};
+    /* fd00:ec2::23, EKS Pod Identity on IPv6 */
+    static const unsigned char eks[16] = {0xfd, 0x00, 0x0e, 0xc2, [15] = 0x23};
+
+    return memcmp(a, loopback, 16) == 0 || memcmp(a, eks, 16) == 0;
+}
+
+/* Strict dotted quad: four decimal parts 0..255 without leading zeros
+ * (Python's ipaddress, which botocore uses, also refuses "127.1" and
+ * "127.000.0.1"; libcurl would read such forms differently). */
+static bool parse_v4(const char *s, size_t n, uint32_t *ip)
+{
+    uint32_t v = 0;
+    size_t i = 0;
+    int part;
+
+    for (part = 0; part < 4; part++) {
+        unsigned x = 0, digits = 0;
+
+        if (part > 0) {
+            if (i >= n || s[i] != '.')
+                return false;
+            i++;
+        }
+        while (i < n && s[i] >= '0' && s[i] <= '9' && digits < 4) {
+            x = x * 10 + (unsigned)(s[i] - '0');
+            digits++;
+            i++;
+        }
+        if (digits == 0 || digits > 3 || x > 255 ||
+            (digits > 1 && s[i - digits] == '0'))
+            return false;
+        v = (v << 8) | x;
+    }
+    *ip = v;
+    return i == n;
+}
+
+/* The host part of a URL (brackets removed for IPv6) on the list? */
+static bool host_allowed(const char *host, size_t n, bool bracketed)
+{
+    char buf[64];
+    unsigned char a6[16];
+    uint32_t ip;
+
+    if (n >= sizeof buf)
+        return false;
+    memcpy(buf, host, n);
+    buf[n] = '\0';
+    if (bracketed)
+        return inet_pton(AF_INET6, buf, a6) == 1 && v6_allowed(a6);
+    if (parse_v4(buf, n, &ip))
+        return v4_allowed(ip);
+    /* botocore allows the name "localhost" (host names compare
+     * case-insensitively); libcurl resolves it to loopback itself, and the
+     * socket-level check below holds it to that. */
+    return strcasecmp(buf, "localhost") == 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* URI checks and resolution                                                 */
+/* ------------------------------------------------------------------------ */
+
+static bool host_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
+}
+
+static bool port_valid(const char *p, const char *end)
+{
+    unsigned long v = 0;
+
+    if (p == end || end - p > 5)
+        return false;
+    for (; p < end; p++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        v = v * 10 + (unsigned long)(*p - '0');
+    }
+    return v >= 1 && v <= 65535;
+}
+
+/* Scheme "://" at the start of url? Returns the scheme length or 0. */
+static size_t scheme_len(const char *url)
+{
+    size_t i = 0;
+
+    if (!((url[0] >= 'a' && url[0] <= 'z') || (url[0] >= 'A' && url[0] <= 'Z')))
+        return 0;
+    while (url[i] && url[i] != ':' && url[i] != '/' && url[i] != '?' &&
+           url[i] != '#')
+        i++;
+    return strncmp(url + i, "://", 3) == 0 ? i : 0;
+}
+
+int rdsiam__container_check_uri(const char *url, const char *var,
+                                rdsiam_error *err)
+{
+    const char *auth, *end, *host, *host_end, *p;
+    size_t slen, i, n;
+    bool https, bracketed = false;
+
+    if (!url || !var)
+        return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT,
+                            "container: URI or variable name is NULL");
+    n = strlen(url);
+    if (n > RDSIAM__CONTAINER_URI_MAX)
+        return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
+                            "container: %s is longer than %d bytes", var,
+                            RDSIAM__CONTAINER_URI_MAX);
+    for (i = 0; i < n; i++)
+        if (url[i] <= 0x20 || url[i] >= 0x7f || url[i] == '\\')
+            return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
+                                "container: %s contains a space, a control, "
+                                "a backslash or a non-ASCII character",
+                                var);
+    slen = scheme_len(url);
+    if (slen == 0)
+        return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
+                            "container: %s: URI did not specify a host", var);
+    if (slen == 4 && strncasecmp(url, "http", 4) == 0)
+        https = false;
+    else if (slen == 5 && strncasecmp(url, "https", 5) == 0)
+        https = true;
+    else
+        return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
+                            "container: %s: the scheme must be http or https",
+                            var);
+    auth = url + slen + 3;
+    end = auth + strcspn(auth, "/?#");
+    /* "http://127.0.0.1@host/" means host: refuse user information rather
+     * than risk reading the authority differently from libcurl. */
+    if (memchr(auth, '@', (size_t)(end - auth)))
+        return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
+                            "container: %s: user information (user@) is not "
+                            "allowed",
+                            var);
+    if (auth < end && *auth == '[') {
+        host = auth + 1;
+        host_end = memchr(host, ']', (size_t)(end - host));
+        if (!host_end)
+            return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
+                                "container: %s: unterminated IPv6 address",
+                                var);
+        p = host_end + 1;
+        bracketed = true;
+    } else {
+        host = auth;
+        host_end = memchr(auth, ':', (size_t)(end - auth));
+        if (!host_end)
+            host_end = end;
+        p = host_end;
+    }
+    if (host == host_end)
+        return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
+                            "container: %s: URI did not specify a host", var);
+    if (p < end && (*p != ':' || !port_valid(p + 1, end)))
+        return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
+                            "container: %s: the port is not a number in "
+                            "1..65535",
+                            var);
+    for (p = host; p < host_end; p++) {
+        bool ok = bracketed ? ((*p >= '0' && *p <= '9') ||
+                               (*p >= 'a' && *p <= 'f') ||
+                               (*p >= 'A' && *p <= 'F') || *p == ':' ||
+                               *p == '.')
+                            : host_char(*p);
+        if (!ok)
+            return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
+                                "container: %s: the host has a character "
+                                "not allowed in a host name or IP address",
+                                var);
+    }
+    if (bracketed) {
+        char buf[64];
+        unsigned char a6[16];
+        size_t hn = (size_t)(host_end - host);
+
+        if (hn >= sizeof buf)
+            return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
+                                "container: %s: invalid IPv6 address", var);
+        memcpy(buf, host, hn);
+        buf[hn] = '\0';
+        if (inet_pton(AF_INET6, buf, a6) != 1)
+            return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
+                                "container: %s: invalid IPv6 address", var);
+    }
+    if (!https && !host_allowed(host, (size_t)(host_end - host), bracketed))
+        return rdsiam__fail(
+            err, RDSIAM_ERR_URI_NOT_ALLOWED,
+            "container: %s: host '%.*s' is not allowed over plain http "
+            "(only loopback, 169.254.170.2, 169.254.170.23 and fd00:ec2::23; "
+            "use https for other hosts)",
+            var, (int)((host_end - host) > 64 ? 64 : (host_end - host)), host);
+    return RDSIAM_OK;
+}
+
+int rdsiam__container_resolve_uri(char **url, rdsiam_error *err)
+{
+    int rc = RDSIAM_OK;
+    const char *rel, *full;
+    rdsiam__buf b;
+
+    if (!url)
+        return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT,
+                            "container: url is NULL");
+    *url = NULL;
+    rdsiam__buf_init(&b, RDSIAM__CONTAINER_URI_MAX + 64);
+    rel = rdsiam__getenv(RDSIAM__CONTAINER_RELATIVE_ENV);
+    full = rdsiam__getenv(RDSIAM__CONTAINER_FULL_ENV);
+    /* botocore: "if self._provided_relative_uri()" - a set relative URI is
+     * used even when the full URI is set too. */
+    if (rel) {
+        ENSURE_MSG(rel[0] == '/', RDSIAM_ERR_URI_INVALID,
+                   "container: %s must start with '/'",
+                   RDSIAM__CONTAINER_RELATIVE_ENV);
+        ENSURE_MSG(strlen(rel) <= RDSIAM__CONTAINER_URI_MAX,
+                   RDSIAM_ERR_URI_INVALID,
+                   "container: %s is longer than %d bytes",
+                   RDSIAM__CONTAINER_RELATIVE_ENV, RDSIAM__CONTAINER_URI_MAX);
+        rc = rdsiam__buf_printf(&b, "%s%s", RDSIAM__CONTAINER_ECS_BASE, rel);
+        ENSURE_MSG(rc == RDSIAM_OK, rc, "container: out of memory");
+        GUARD(rdsiam__container_check_uri(b.data,
+                                          RDSIAM__CONTAINER_RELATIVE_ENV, err));
+        *url = rdsiam__buf_take(&b);
+    } else if (full) {
+        GUARD(rdsiam__container_check_uri(full, RDSIAM__CONTAINER_FULL_ENV,
+                                          err));
+        *url = rdsiam__strdup(full);
+    } else {
+        ENSURE_MSG(false, RDSIAM_ERR_NO_CREDENTIALS,
+                   "container: no environment variables were set to "
+                   "configure ECS provider (%s, %s)",
+                   RDSIAM__CONTAINER_RELATIVE_ENV, RDSIAM__CONTAINER_FULL_ENV);
+    }
+    ENSURE_MSG(*url != NULL, RDSIAM_ERR_NO_MEMORY, "container: out of memory");
+done:
+    rdsiam__buf_free(&b);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The Authorization token                                                   */
+/* ------------------------------------------------------------------------ */
+
+static int read_token_file(const char *path, rdsiam__buf *b, rdsiam_error *err)
+{
+    int rc = RDSIAM_OK;
+    int fd = -1;
+    char chunk[1024];
+    ssize_t got;
+
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    ENSURE_MSG(fd >= 0, RDSIAM_ERR_FILE_IO, "container: cannot open %s %.100s: %s",
+               RDSIAM__CONTAINER_TOKEN_FILE_ENV, path, strerror(errno));
+    for (;;) {
+        got = read(fd, chunk, sizeof chunk);
+        if (got < 0 && errno == EINTR)
+            continue;
+        ENSURE_MSG(got >= 0, RDSIAM_ERR_FILE_IO,
+                   "container: cannot read %s %.100s: %s",
+                   RDSIAM__CONTAINER_TOKEN_FILE_ENV, path, strerror(errno));
+        if (got == 0)
+            break;
+        ENSURE_MSG((size_t)got <= b->max - b->len,
+                   RDSIAM_ERR_AUTH_TOKEN_INVALID,
+                   "container: %s %.100s is larger than %zu bytes",
+                   RDSIAM__CONTAINER_TOKEN_FILE_ENV, path, b->max);
+        rc = rdsiam__buf_append(b, chunk, (size_t)got);
+        ENSURE_MSG(rc == RDSIAM_OK, rc, "container: out of memory");
+    }
+    if (!b->data) /* empty file: an empty token, sent as is */
+        GUARD(rdsiam__buf_append(b, "", 0));
+done:
+    rdsiam__wipe(chunk, sizeof chunk);
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}
+
+int rdsiam__container_auth_token(char **token, rdsiam_error *err)
+{
+    int rc = RDSIAM_OK;
+    const char *file, *value, *source;
+    rdsiam__buf b;
+
+    if (!token)
+        return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT,
+                            "container: token is NULL");
+    *token = NULL;
+    rdsiam__buf_init(&b, RDSIAM__CONTAINER_TOKEN_MAX);
+    file = rdsiam__getenv(RDSIAM__CONTAINER_TOKEN_FILE_ENV);
+    value = rdsiam__getenv(RDSIAM__CONTAINER_TOKEN_ENV);
+    /* botocore: the file when its variable is present, else the value. */
+    if (file) {
+        source = RDSIAM__CONTAINER_TOKEN_FILE_ENV;
+        ENSURE_MSG(*file, RDSIAM_ERR_FILE_IO, "container: %s is set but empty",
+                   source);
+        GUARD(read_token_file(file, &b, err));
+    } else if (value) {
+        source = RDSIAM__CONTAINER_TOKEN_ENV;
+        ENSURE_MSG(strlen(value) <= b.max, RDSIAM_ERR_AUTH_TOKEN_INVALID,
+                   "container: %s is longer than %zu bytes", source, b.max);
+        rc = rdsiam__buf_append(&b, value, strlen(value));
+        ENSURE_MSG(rc == RDSIAM_OK, rc, "container: out of memory");
+        if (!b.data)
+            GUARD(rdsiam__buf_append(&b, "", 0));
+    } else {
+        goto done; /* no token: no header */
+    }
+    /* botocore: "Auth token value is not a legal header value" when it
+     * holds \r or \n; a NUL cannot be sent either. */
+    ENSURE_MSG(b.data && strlen(b.data) == b.len &&
+                   !b.data[strcspn(b.data, "\r\n")],
+               RDSIAM_ERR_AUTH_TOKEN_INVALID,
+               "container: the authorization token from %s contains CR, LF "
+               "or NUL, which an HTTP header cannot carry",
+               source);
+    *token = rdsiam__buf_take(&b);
+done:
+    rdsiam__buf_free(&b);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The JSON answer                                                           */
+/* ------------------------------------------------------------------------ */
+
+static void creds_release(rdsiam_credentials *c)
+{
+    rdsiam__free_secret_str((char *)(uintptr_t)c->access_key_id);
+    rdsiam__free_secret_str((char *)(uintptr_t)c->secret_access_key);
+    rdsiam__free_secret_str((char *)(uintptr_t)c->session_token);
+    memset(c, 0, sizeof *c);
+}
+
+/* Wipe every string value json-c holds (the answer's secrets), in place,
+ * before the objects are freed. */
+static void json_wipe(struct json_object *o, int depth)
+{
+    size_t i, n;
+
+    if (!o || depth > 64)
+        return;
+    switch (json_object_get_type(o)) {
+    case json_type_string:
+        rdsiam__wipe((void *)(uintptr_t)json_object_get_string(o),
+                     (size_t)json_object_get_string_len(o));
+        break;
+    case json_type_array:
+        n = json_object_array_length(o);
+        for (i = 0; i < n; i++)
+            json_wipe(json_object_array_get_idx(o, i), depth + 1);
+        break;
+    case json_type_object: {
+        json_object_object_foreach(o, key, val)
+        {
+            (void)key;
+            json_wipe(val, depth + 1);
+        }
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+/* The tokener's scratch buffer still holds the last string it parsed
+ * (often the session token). json-c declares the struct in its public
+ * header; its first two members have been str and pb since 0.10. */
+static void tokener_free(struct json_tokener *tok)
+{
+    if (!tok)
+        return;
+    if (tok->pb && tok->pb->buf && tok->pb->size > 0)
+        rdsiam__wipe(tok->pb->buf, (size_t)tok->pb->size);
+    json_tokener_free(tok);
+}
+
+/* Copy a printable, truncated rendering of an untrusted value for a
+ * message (used for Code and Expiration, which are not secret). */
+static void printable(char *out, size_t size, const char *s)
+{
+    size_t o = 0;
+
+    for (; s && *s && o + 1 < size; s++)
+        out[o++] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
+    out[o] = '\0';
+}
+
+static int get_string(struct json_object *root, const char *name,
+                      const char **out, rdsiam_error *err)
+{
+    struct json_object *v;
+
+    if (!json_object_object_get_ex(root, name, &v) || !v)
+        return rdsiam__fail(err, RDSIAM_ERR_JSON,
+                            "container: the answer has no %s", name);
+    if (!json_object_is_type(v, json_type_string))
+        return rdsiam__fail(err, RDSIAM_ERR_JSON,
+                            "container: %s in the answer is not a string",
+                            name);
+    *out = json_object_get_string(v);
+    return RDSIAM_OK;
+}
+
+static bool only_space(const char *s, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+            return false;
+    return true;
+}
+
+static int parse_root(const char *body, size_t len, struct json_tokener *tok,
+                      struct json_object **root, rdsiam_error *err)
+{
+    size_t end;
+
+    if (len > INT_MAX)
+        return rdsiam__fail(err, RDSIAM_ERR_JSON,
+                            "container: the answer is too large");
+    json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+    *root = json_tokener_parse_ex(tok, body, (int)len);
+    end = json_tokener_get_parse_end(tok);
+    if (!*root || json_tokener_get_error(tok) != json_tokener_success ||
+        end > len || !only_space(body + end, len - end))
+        return rdsiam__fail(err, RDSIAM_ERR_JSON,
+                            "container: the answer is not valid JSON");
+    if (!json_object_is_type(*root, json_type_object))
+        return rdsiam__fail(err, RDSIAM_ERR_JSON,
+                            "container: the answer is not a JSON object");
+    return RDSIAM_OK;
+}
+
+int rdsiam__container_parse(const char *body, size_t len,
+                            rdsiam_credentials *out, rdsiam_error *err)
+{
+    int rc = RDSIAM_OK;
+    struct json_tokener *tok = NULL;
+    struct json_object *root = NULL, *code = NULL;
+    const char *ak = NULL, *sk = NULL, *st = NULL, *exp = NULL;
+    char shown[48];
+    int64_t t = 0;
+
+    if (!body || !out)
+        return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT,
+                            "container: body or credentials is NULL");
+    memset(out, 0, sizeof *out);
+    tok = json_tokener_new();
+    ENSURE_MSG(tok != NULL, RDSIAM_ERR_NO_MEMORY, "container: out of memory");
+    GUARD(parse_root(body, len, tok, &root, err));
+    /* ECS documents {"Code":"Success",...}; anything else is a failure
+     * the endpoint reports in a 200 answer. */
+    if (json_object_object_get_ex(root, "Code", &code) && code &&
+        json_object_is_type(code, json_type_string) &&
+        strcmp(json_object_get_string(code), "Success") != 0) {
+        printable(shown, sizeof shown, json_object_get_string(code));
+        ENSURE_MSG(false, RDSIAM_ERR_JSON,
+                   "container: the endpoint answered Code \"%s\"", shown);
+    }
+    GUARD(get_string(root, "AccessKeyId", &ak, err));
+    GUARD(get_string(root, "SecretAccessKey", &sk, err));
+    GUARD(get_string(root, "Token", &st, err));
+    GUARD(get_string(root, "Expiration", &exp, err));
+    printable(shown, sizeof shown, exp);
+    ENSURE_MSG(rdsiam__parse_time(exp, &t) == 0, RDSIAM_ERR_JSON,
+               "container: Expiration \"%s\" is not an ISO-8601 time", shown);
+    out->access_key_id = rdsiam__strdup(ak);
+    out->secret_access_key = rdsiam__strdup(sk);
+    out->session_token = rdsiam__strdup(st);
+    out->expiration = t;
+    ENSURE_MSG(out->access_key_id && out->secret_access_key &&
+                   out->session_token,
+               RDSIAM_ERR_NO_MEMORY, "container: out of memory");
+    rc = rdsiam__check_credentials(out, err);
+    if (rc != RDSIAM_OK) {
+        rdsiam__error_prefix(err, "container answer");
+        goto done;
+    }
+    ENSURE_MSG(t > rdsiam__now(), RDSIAM_ERR_CREDENTIALS_EXPIRED,
+               "container: the endpoint returned credentials that expired at "
+               "%s",
+               shown);
+done:
+    if (root) {
+        json_wipe(root, 0);
+        json_object_put(root);
+    }
+    tokener_free(tok);
+    if (rc != RDSIAM_OK)
+        creds_release(out);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The source                                                                */
+/* ------------------------------------------------------------------------ */
+
+#if RDSIAM_HTTP
+
+typedef struct container_source {
+    long timeout_ms;
+} container_source;
+
+/* Socket-level allow-list for plain http (see http.c's open-socket hook). */
+static bool addr_allowed(const struct sockaddr *sa, socklen_t len)
+{
+    if (sa->sa_family == AF_INET && len >= (socklen_t)sizeof(struct sockaddr_in)) {
+        const struct sockaddr_in *a = (const struct sockaddr_in *)(const void *)sa;
+        return v4_allowed(ntohl(a->sin_addr.s_addr));
+    }
+    if (sa->sa_family == AF_INET6 &&
+        len >= (socklen_t)sizeof(struct sockaddr_in6)) {
+        const struct sockaddr_in6 *a =
+            (const struct sockaddr_in6 *)(const void *)sa;
+        return v6_allowed(a->sin6_addr.s6_addr);
+    }
+    return false;
+}
+
+static int container_fetch(void *self, rdsiam_credentials *out,
+                           rdsiam_error *err)
+{
+    int rc = RDSIAM_OK;
+    const container_source *src = self;
+    char *url = NULL, *token = NULL;
+    rdsiam__http_request req;
+    rdsiam__buf body;
+    long status = 0;
+
+    rdsiam__buf_init(&body, RDSIAM__HTTP_MAX_BODY);
+    if (out)
+        memset(out, 0, sizeof *out);
+    ENSURE_MSG(out != NULL, RDSIAM_ERR_NULL_ARGUMENT,
+               "container: credentials pointer is NULL");
+    GUARD(rdsiam__container_resolve_uri(&url, err));
+    GUARD(rdsiam__container_auth_token(&token, err));
+    memset(&req, 0, sizeof req);
+    req.url = url;
+    req.authorization = token;
+    req.timeout_ms = src->timeout_ms;
+    req.retries = RDSIAM__HTTP_RETRIES;
+    /* Plain http is only ever loopback or link-local: no proxy, and every
+     * address checked again at connect time. */
+    if (strncasecmp(url, "https:", 6) != 0) {
+        req.no_proxy = true;
+        req.allow_addr = addr_allowed;
+    }
+    rc = rdsiam__http_get(&req, &body, &status, err);
+    if (rc != RDSIAM_OK) {
+        rdsiam__error_prefix(err, "container");
+        goto done;
+    }
+    GUARD(rdsiam__container_parse(body.data, body.len, out, err));
+done:
+    rdsiam__buf_free(&body);
+    rdsiam__free_secret_str(token);
+    rdsiam__free_secret_str(url); /* a query string may carry a secret */
+    if (rc == RDSIAM_OK)
+        rdsiam__ok(err);
+    return rc;
+}
+
+static void container_destroy(void *self)
+{
+    free(self);
+}
+
+int rdsiam__source_container(rdsiam__source *out,
+                             const rdsiam_provider_options *opts,
+                             rdsiam_error *err)
+{
+    container_source *src;
+
+    if (!out)
+        return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT,
+                            "container: source pointer is NULL");
+    memset(out, 0, sizeof *out);
+    src = calloc(1, sizeof *src);
+    if (!src)
+        return rdsiam__fail(err, RDSIAM_ERR_NO_MEMORY,
+                            "container: out of memory");
+    src->timeout_ms = (opts && opts->timeout_ms > 0) ? opts->timeout_ms
+                                                      : RDSIAM__HTTP_TIMEOUT_MS;
+    out->name = "container";
+    out->fetch = container_fetch;
+    out->destroy = container_destroy;
+    out->self = src;
+    rdsiam__ok(err);
+    return RDSIAM_OK;
+}
+
+#else /* !RDSIAM_HTTP */
+
+int rdsiam__source_container(rdsiam__source *out,
+                             const rdsiam_provider_options *opts,
+                             rdsiam_error *err)
+{
+    (void)opts;
+    if (out)
+        memset(out, 0, sizeof *out);
+    return rdsiam__fail(err, RDSIAM_ERR_NOT_BUILT_IN,
+                        "container credentials: this library was built with "
+                        "HTTP=no (no libcurl), so container endpoints are "
+                        "not supported");
+}
+
+#endif /* RDSIAM_HTTP */

@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""A credential endpoint on 127.0.0.1 for tests/test_container.c.
+
+Binds a free port, prints it on one line, and serves until its stdin
+closes (the test closes it, or dies) or LIFETIME seconds pass, whichever
+comes first. Modes, chosen by path:
+
+  /good               200, good credentials
+  /status/CODE        that status with an error body
+  /flaky/N            503 for the first N hits of this exact path, then good
+  /slow/MS            sleep MS milliseconds, then good
+  /big                200, 100 KiB body with Content-Length
+  /bigstream          200, 100 KiB body without Content-Length
+  /malformed          200, truncated JSON
+  /missing/FIELD      200, good credentials without FIELD
+  /expired            200, credentials that expired in 2009
+  /codefail           200, {"Code": "AssumeRoleError", ...}
+  /redirect           302 to /good
+  /auth               401 without an Authorization header, else good
+  /_hits?p=PATH       number of requests PATH received (text)
+  /_auth?p=PATH       last Authorization header PATH received (text),
+                      "<none>" when it had none, "<never>" when never hit
+
+Requests are counted by their full path, query included, so each test
+uses its own query string to get its own counters.
+"""
+import json
+import os
+import sys
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+LIFETIME = 120
+
+GOOD = {
+    "Code": "Success",
+    "LastUpdated": "2026-01-01T00:00:00Z",
+    "Type": "AWS-HMAC",
+    "AccessKeyId": "ASIACONTAINEREXAMPLE",
+    "SecretAccessKey": "containerSecretKeyEXAMPLE/abcdefghijklmno+1",
+    "Token": "containerSessionTokenEXAMPLE/xyz+abc==",
+    "Expiration": "2100-01-01T00:00:00Z",
+}
+
+lock = threading.Lock()
+hits = {}
+auths = {}
+
+
+class Handler(BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def send_body(self, code, body, length=True):
+        data = body.encode() if isinstance(body, str) else body
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        if length:
+            self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def good(self, **changes):
+        doc = dict(GOOD)
+        doc.update(changes)
+        doc = {k: v for k, v in doc.items() if v is not None}
+        self.send_body(200, json.dumps(doc))
+
+    def do_GET(self):
+        url = urllib.parse.urlsplit(self.path)
+        parts = url.path.strip("/").split("/")
+        mode = parts[0]
+        arg = parts[1] if len(parts) > 1 else ""
+        if mode.startswith("_"):
+            return self.report(mode, urllib.parse.parse_qs(url.query))
+        with lock:
+            n = hits.get(self.path, 0) + 1
+            hits[self.path] = n
+            auths[self.path] = self.headers.get("Authorization", "<none>")
+        if mode == "good":
+            self.good()
+        elif mode == "status":
+            self.send_body(int(arg), '{"code":"Failed","message":"test"}')
+        elif mode == "flaky":
+            if n <= int(arg):
+                self.send_body(503, '{"code":"Busy","message":"try again"}')
+            else:
+                self.good()
+        elif mode == "slow":
+            time.sleep(int(arg) / 1000.0)
+            self.good()
+        elif mode == "big":
+            self.send_body(200, "x" * (100 * 1024))
+        elif mode == "bigstream":
+            self.send_body(200, "x" * (100 * 1024), length=False)
+        elif mode == "malformed":
+            self.send_body(200, '{"AccessKeyId": "ASIA')
+        elif mode == "missing":
+            self.good(**{arg: None})
+        elif mode == "expired":
+            self.good(Expiration="2009-02-13T23:31:30Z")
+        elif mode == "codefail":
+            self.send_body(200, '{"Code":"AssumeRoleError","Message":"no"}')
+        elif mode == "redirect":
+            self.send_response(302)
+            self.send_header("Location", "/good?redirected")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif mode == "auth":
+            if "Authorization" not in self.headers:
+                self.send_body(401, '{"code":"NoToken","message":"no"}')
+            else:
+                self.good()
+        else:
+            self.send_body(404, '{"code":"NotFound","message":"no mode"}')
+
+    def report(self, mode, query):
+        path = query.get("p", [""])[0]
+        with lock:
+            if mode == "_hits":
+                text = str(hits.get(path, 0))
+            else:
+                text = auths.get(path, "<never>")
+        self.send_body(200, text)
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A client that gave up (the timeout tests) is expected.
+        pass
+
+
+def watch_stdin():
+    # The parent holds our stdin open; EOF means it is done (or gone).
+    while sys.stdin.buffer.read(4096):
+        pass
+    os._exit(0)
+
+
+def main():
+    server = Server(("127.0.0.1", 0), Handler)
+    threading.Thread(target=watch_stdin, daemon=True).start()
+    threading.Timer(LIFETIME, lambda: os._exit(0)).start()
+    print(server.server_address[1], flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
