@@ -63,4 +63,22 @@ int rdsiam__profile_setting(const char *profile, const char *key,
 int rdsiam__credentials_copy(rdsiam_credentials *dst,
                              const rdsiam_credentials *src);
 
+/*
+ * Wrap n sources (tried in order: a chain when n > 1) in a caching
+ * provider. Ownership of the sources array's contents passes to the
+ * provider, also on failure (each source is destroyed); the array itself
+ * is copied. skipped: optional text for the "looked in" list of
+ * RDSIAM_ERR_NO_CREDENTIALS naming sources left out (e.g. "container
+ * (not built in)"); copied. opts may be NULL.
+ */
+int rdsiam__provider_new(rdsiam_provider **out, rdsiam__source *sources,
+                         size_t n, const char *skipped,
+                         const rdsiam_provider_options *opts,
+                         rdsiam_error *err);
+
+/* Tests only: the longest real-time wait, in milliseconds, of a background
+ * refresh thread between two looks at rdsiam__now() (default 10000), so a
+ * test that moves a pinned clock sees the thread react quickly. */
+void rdsiam__provider_set_tick_ms(long ms);
+
 #endif /* RDSIAM_PROVIDER_H */

@@ -1,0 +1,675 @@
+/*
+ * provider.c - the rdsiam_provider object: one credential source or a
+ * chain of them, with caching, refresh ahead of expiry, single-flight
+ * refresh, a non-blocking read for event loops and an optional background
+ * refresh thread.
+ *
+ * Concurrency model. One mutex guards the cache; it is held only to look
+ * at or swap pointers and counters, never while a source fetches. Cached
+ * credentials live in an immutable, reference-counted snapshot: a reader
+ * takes a reference under the mutex and signs outside it, so a refresh
+ * that swaps in a new snapshot never pulls strings out from under a
+ * reader, and the old snapshot is wiped when its last reader lets go.
+ * At most one fetch runs at a time (the `refreshing` flag); a thread that
+ * finds credentials due for refresh while another thread refreshes keeps
+ * using the still-valid cached ones, and only a thread with nothing usable
+ * waits for the fetch in flight.
+ *
+ * Timing. Credentials with an expiration are refreshed refresh_before
+ * seconds ahead of it (default 900 + 60: a token signed just before the
+ * refresh point still lives its full 15 minutes). Credentials that arrive
+ * with less life than that are reused for min(60 s, half their life)
+ * before the next try, so short-lived sessions do not turn every token
+ * into a fetch. A failed refresh leaves still-valid credentials in use and
+ * backs off (1, 2, 4 ... 60 s) before the next try. Expired credentials
+ * are never handed out.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "provider.h"
+
+#define DEFAULT_REFRESH_BEFORE (RDSIAM_TOKEN_LIFETIME + 60)
+#define MAX_REFRESH_BEFORE INT64_C(86400)
+#define MIN_REUSE INT64_C(60)   /* seconds to keep short-lived credentials */
+#define MAX_BACKOFF INT64_C(60) /* seconds between failed refreshes, at most */
+#define LOOKED_MAX 2048         /* bytes for the "looked in" list */
+
+static long tick_ms = 10000;
+
+void rdsiam__provider_set_tick_ms(long ms) { tick_ms = ms > 0 ? ms : 10000; }
+
+/* ------------------------------------------------------------------------ */
+/* Credentials helpers                                                      */
+/* ------------------------------------------------------------------------ */
+
+void rdsiam_credentials_clear(rdsiam_credentials *c)
+{
+    if (!c)
+        return;
+    /* The strings were allocated by the library; the struct borrows them
+     * as const only so the same type can describe caller-owned input. */
+    rdsiam__free_secret_str((char *)(uintptr_t)c->access_key_id);
+    rdsiam__free_secret_str((char *)(uintptr_t)c->secret_access_key);
+    rdsiam__free_secret_str((char *)(uintptr_t)c->session_token);
+    memset(c, 0, sizeof *c);
+}
+
+int rdsiam__credentials_copy(rdsiam_credentials *dst,
+                             const rdsiam_credentials *src)
+{
+    if (!dst || !src)
+        return RDSIAM_ERR_NULL_ARGUMENT;
+    memset(dst, 0, sizeof *dst);
+    dst->access_key_id = rdsiam__strdup(src->access_key_id);
+    dst->secret_access_key = rdsiam__strdup(src->secret_access_key);
+    dst->session_token = rdsiam__strdup(src->session_token);
+    dst->expiration = src->expiration;
+    if ((src->access_key_id && !dst->access_key_id) ||
+        (src->secret_access_key && !dst->secret_access_key) ||
+        (src->session_token && !dst->session_token)) {
+        rdsiam_credentials_clear(dst);
+        return RDSIAM_ERR_NO_MEMORY;
+    }
+    return RDSIAM_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The object                                                               */
+/* ------------------------------------------------------------------------ */
+
+typedef struct snapshot {
+    unsigned long refs; /* guarded by the provider's mu */
+    rdsiam_credentials creds;
+} snapshot;
+
+struct rdsiam_provider {
+    pthread_mutex_t mu;
+    pthread_cond_t cv; /* a fetch finished, or the thread must stop */
+    rdsiam__source *src;
+    size_t nsrc;
+    char *skipped; /* sources left out, for the "looked in" message */
+    int64_t refresh_before;
+    bool background;
+
+    /* Everything below is guarded by mu. */
+    snapshot *cur;      /* NULL until a fetch succeeds */
+    int64_t refresh_at; /* replace cur from this time on */
+    int64_t retry_at;   /* no new try before this time after a failure */
+    unsigned failures;  /* consecutive failed fetches */
+    bool refreshing;    /* a fetch is in flight */
+    int last_rc;        /* result of the last fetch */
+    rdsiam_error last_err;
+    bool stop;
+    bool thread_started;
+    pthread_t thread;
+};
+
+static void snapshot_release(snapshot *s)
+{
+    if (s && --s->refs == 0) {
+        rdsiam_credentials_clear(&s->creds);
+        free(s);
+    }
+}
+
+/* Lock-held predicates. */
+static bool usable(const rdsiam_provider *p, int64_t now)
+{
+    return p->cur &&
+           (p->cur->creds.expiration == 0 || now < p->cur->creds.expiration);
+}
+
+static bool stale(const rdsiam_provider *p, int64_t now)
+{
+    return now >= p->refresh_at && now >= p->retry_at;
+}
+
+static int64_t backoff(unsigned failures)
+{
+    int64_t b = 1;
+    for (unsigned i = 1; i < failures && b < MAX_BACKOFF; i++)
+        b *= 2;
+    return b < MAX_BACKOFF ? b : MAX_BACKOFF;
+}
+
+static int64_t next_refresh(const rdsiam_provider *p, int64_t now,
+                            int64_t expiration)
+{
+    int64_t at, life, reuse;
+
+    if (expiration == 0)
+        return INT64_MAX;
+    life = expiration - now;
+    at = expiration - p->refresh_before;
+    reuse = life / 2 < MIN_REUSE ? life / 2 : MIN_REUSE;
+    return at < now + reuse ? now + reuse : at;
+}
+
+/* Append "sep text" to b; errors only shorten the message. */
+static void looked_add(rdsiam__buf *b, const char *sep, const char *text)
+{
+    if (b->len)
+        (void)rdsiam__buf_append_str(b, sep);
+    (void)rdsiam__buf_append_str(b, text);
+}
+
+/*
+ * Try each source in order. RDSIAM_ERR_NO_CREDENTIALS moves on; any other
+ * error stops the chain (botocore: a half-configured source is reported,
+ * not skipped). When no source has credentials, the message names every
+ * place looked at, then what each said.
+ */
+static int fetch_chain(rdsiam_provider *p, rdsiam_credentials *out,
+                       rdsiam_error *err)
+{
+    rdsiam__buf names, details;
+    rdsiam_error e;
+    int rc = RDSIAM_ERR_NO_CREDENTIALS;
+
+    rdsiam__buf_init(&names, LOOKED_MAX);
+    rdsiam__buf_init(&details, LOOKED_MAX);
+    for (size_t i = 0; i < p->nsrc; i++) {
+        rdsiam__ok(&e);
+        memset(out, 0, sizeof *out);
+        rc = p->src[i].fetch(p->src[i].self, out, &e);
+        if (rc == RDSIAM_OK) {
+            rdsiam__ok(err);
+            goto done;
+        }
+        rdsiam_credentials_clear(out);
+        if (rc != RDSIAM_ERR_NO_CREDENTIALS) {
+            if (err)
+                *err = e;
+            if (err && !err->message[0])
+                rdsiam__fail(err, rc, "%s: %s", p->src[i].name,
+                             rdsiam_strerror(rc));
+            goto done;
+        }
+        looked_add(&names, ", ", p->src[i].name);
+        looked_add(&details, "; ", p->src[i].name);
+        (void)rdsiam__buf_printf(&details, ": %s", e.message);
+    }
+    if (p->skipped)
+        looked_add(&names, ", ", p->skipped);
+    rc = rdsiam__fail(err, RDSIAM_ERR_NO_CREDENTIALS,
+                      "no credentials found; looked in: %s [%s]",
+                      names.data ? names.data : "nothing",
+                      details.data ? details.data : "");
+done:
+    rdsiam__buf_free(&names);
+    rdsiam__buf_free(&details);
+    return rc;
+}
+
+/* Check what a source gave: well-formed and not already expired. */
+static int check_fresh(const rdsiam_credentials *c, int64_t now,
+                       rdsiam_error *err)
+{
+    char when[17];
+    int rc = rdsiam__check_credentials(c, err);
+
+    if (rc != RDSIAM_OK) {
+        rdsiam__error_prefix(err, "credentials fetched");
+        return rc;
+    }
+    if (c->expiration != 0 && c->expiration <= now) {
+        rdsiam__amz_date(when, c->expiration > RDSIAM__TIME_MAX
+                                   ? RDSIAM__TIME_MAX
+                                   : c->expiration);
+        return rdsiam__fail(err, RDSIAM_ERR_CREDENTIALS_EXPIRED,
+                            "credentials fetched had already expired (at %s)",
+                            when);
+    }
+    return RDSIAM_OK;
+}
+
+/*
+ * Fetch once and install the result. Called with mu held and no fetch in
+ * flight; drops mu while the sources run and holds it again on return.
+ * On failure the cache is left as it was (still-valid credentials stay in
+ * use) and the next try is pushed back.
+ */
+static int run_refresh(rdsiam_provider *p, rdsiam_error *err)
+{
+    rdsiam_credentials fresh = {0};
+    rdsiam_error e;
+    snapshot *s = NULL, *old = NULL;
+    int64_t now;
+    int rc;
+
+    p->refreshing = true;
+    pthread_mutex_unlock(&p->mu);
+
+    rdsiam__ok(&e);
+    rc = fetch_chain(p, &fresh, &e);
+    now = rdsiam__now();
+    if (rc == RDSIAM_OK)
+        rc = check_fresh(&fresh, now, &e);
+    if (rc == RDSIAM_OK) {
+        s = malloc(sizeof *s);
+        if (!s)
+            rc = rdsiam__fail(&e, RDSIAM_ERR_NO_MEMORY,
+                              "out of memory caching credentials");
+    }
+    if (rc == RDSIAM_OK) {
+        s->refs = 1; /* the cache's own reference */
+        s->creds = fresh;
+        memset(&fresh, 0, sizeof fresh);
+    }
+    rdsiam_credentials_clear(&fresh);
+
+    pthread_mutex_lock(&p->mu);
+    if (rc == RDSIAM_OK) {
+        old = p->cur;
+        p->cur = s;
+        p->refresh_at = next_refresh(p, now, s->creds.expiration);
+        p->failures = 0;
+        p->retry_at = 0;
+    } else {
+        if (p->failures < 64)
+            p->failures++;
+        p->retry_at = now + backoff(p->failures);
+    }
+    p->last_rc = rc;
+    p->last_err = e;
+    p->refreshing = false;
+    snapshot_release(old);
+    pthread_cond_broadcast(&p->cv);
+    if (err)
+        *err = e;
+    return rc;
+}
+
+/* Wait for the fetch in flight to finish (mu held); returns its result. */
+static int wait_refresh(rdsiam_provider *p, rdsiam_error *err)
+{
+    while (p->refreshing)
+        pthread_cond_wait(&p->cv, &p->mu);
+    if (err)
+        *err = p->last_err;
+    return p->last_rc;
+}
+
+/*
+ * The heart of every read: a referenced snapshot of usable credentials,
+ * refreshing first when they are due and no one else is at it. Only a
+ * caller with nothing usable ever waits.
+ */
+static int acquire(rdsiam_provider *p, snapshot **out, rdsiam_error *err)
+{
+    int64_t now;
+    int rc = RDSIAM_OK;
+
+    *out = NULL;
+    pthread_mutex_lock(&p->mu);
+    now = rdsiam__now();
+    if (usable(p, now)) {
+        /* Due for refresh and nobody (thread or caller) at it: do it
+         * here. A failure keeps the still-valid credentials. */
+        if (stale(p, now) && !p->refreshing && !p->thread_started)
+            (void)run_refresh(p, NULL);
+    } else if (p->refreshing) {
+        rc = wait_refresh(p, err);
+    } else {
+        rc = run_refresh(p, err);
+    }
+    if (usable(p, rdsiam__now())) {
+        p->cur->refs++;
+        *out = p->cur;
+        rc = RDSIAM_OK;
+        rdsiam__ok(err);
+    } else if (rc == RDSIAM_OK) {
+        /* A fetch just succeeded but its credentials ran out already. */
+        rc = rdsiam__fail(err, RDSIAM_ERR_CREDENTIALS_EXPIRED,
+                          "credentials expired before they could be used");
+    }
+    pthread_mutex_unlock(&p->mu);
+    return rc;
+}
+
+static void release(rdsiam_provider *p, snapshot *s)
+{
+    if (!s)
+        return;
+    pthread_mutex_lock(&p->mu);
+    snapshot_release(s);
+    pthread_mutex_unlock(&p->mu);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Background refresh thread                                                */
+/* ------------------------------------------------------------------------ */
+
+static void timed_wait(rdsiam_provider *p, int64_t seconds)
+{
+    struct timespec ts;
+    long ms = tick_ms;
+
+    if (seconds < ms / 1000)
+        ms = (long)seconds * 1000;
+    if (ms < 1)
+        ms = 1;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    ts.tv_sec += ms / 1000;
+    ts.tv_nsec += (ms % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    (void)pthread_cond_timedwait(&p->cv, &p->mu, &ts);
+}
+
+/*
+ * Fetch at once, then again whenever the cached credentials come due,
+ * backing off after failures. The wait is capped at tick_ms of real time
+ * so that a wall-clock jump (suspend, NTP step) is noticed soon.
+ */
+static void *refresher(void *arg)
+{
+    rdsiam_provider *p = arg;
+
+    pthread_mutex_lock(&p->mu);
+    while (!p->stop) {
+        int64_t now = rdsiam__now(), when;
+
+        if (!usable(p, now))
+            when = p->retry_at;
+        else if (p->cur->creds.expiration == 0)
+            when = INT64_MAX;
+        else
+            when = p->refresh_at > p->retry_at ? p->refresh_at : p->retry_at;
+        if (p->refreshing)
+            pthread_cond_wait(&p->cv, &p->mu);
+        else if (now >= when)
+            (void)run_refresh(p, NULL);
+        else
+            timed_wait(p, when - now);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Construction and destruction                                             */
+/* ------------------------------------------------------------------------ */
+
+static void destroy_sources(rdsiam__source *src, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (src[i].destroy)
+            src[i].destroy(src[i].self);
+}
+
+static int init_sync(rdsiam_provider *p)
+{
+    pthread_condattr_t ca;
+    int ok;
+
+    if (pthread_condattr_init(&ca) != 0)
+        return -1;
+    ok = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 &&
+         pthread_cond_init(&p->cv, &ca) == 0;
+    pthread_condattr_destroy(&ca);
+    if (!ok)
+        return -1;
+    if (pthread_mutex_init(&p->mu, NULL) != 0) {
+        pthread_cond_destroy(&p->cv);
+        return -1;
+    }
+    return 0;
+}
+
+int rdsiam__provider_new(rdsiam_provider **out, rdsiam__source *sources,
+                         size_t n, const char *skipped,
+                         const rdsiam_provider_options *opts,
+                         rdsiam_error *err)
+{
+    rdsiam_provider *p = NULL;
+    bool synced = false;
+    int rc = RDSIAM_OK;
+
+    ENSURE_MSG(out, RDSIAM_ERR_NULL_ARGUMENT, "provider out pointer is NULL");
+    *out = NULL;
+    ENSURE_MSG(sources || n == 0, RDSIAM_ERR_NULL_ARGUMENT, "sources are NULL");
+    ENSURE_MSG(!opts || (opts->refresh_before >= 0 &&
+                         opts->refresh_before <= MAX_REFRESH_BEFORE),
+               RDSIAM_ERR_INVALID_ARGUMENT,
+               "refresh_before must be 0 to %lld seconds",
+               (long long)MAX_REFRESH_BEFORE);
+    ENSURE_MSG(!opts || !(opts->flags & ~RDSIAM_PROVIDER_BACKGROUND_REFRESH),
+               RDSIAM_ERR_INVALID_ARGUMENT, "unknown provider flags");
+    p = calloc(1, sizeof *p);
+    ENSURE_MSG(p, RDSIAM_ERR_NO_MEMORY, "out of memory creating provider");
+    if (n) {
+        p->src = calloc(n, sizeof *p->src);
+        ENSURE_MSG(p->src, RDSIAM_ERR_NO_MEMORY,
+                   "out of memory creating provider");
+        memcpy(p->src, sources, n * sizeof *sources);
+        p->nsrc = n;
+        n = 0; /* owned by p from here on */
+    }
+    if (skipped) {
+        p->skipped = rdsiam__strdup(skipped);
+        ENSURE_MSG(p->skipped, RDSIAM_ERR_NO_MEMORY,
+                   "out of memory creating provider");
+    }
+    p->refresh_before = opts && opts->refresh_before ? opts->refresh_before
+                                                     : DEFAULT_REFRESH_BEFORE;
+    p->last_rc = RDSIAM_ERR_NO_CREDENTIALS;
+    ENSURE_MSG(init_sync(p) == 0, RDSIAM_ERR_INTERNAL,
+               "cannot initialise provider locks");
+    synced = true;
+    if (opts && (opts->flags & RDSIAM_PROVIDER_BACKGROUND_REFRESH)) {
+        ENSURE_MSG(pthread_create(&p->thread, NULL, refresher, p) == 0,
+                   RDSIAM_ERR_INTERNAL, "cannot start the refresh thread");
+        p->thread_started = true;
+    }
+    *out = p;
+    p = NULL;
+    rdsiam__ok(err);
+done:
+    destroy_sources(sources, n);
+    if (p) {
+        if (synced) {
+            pthread_mutex_destroy(&p->mu);
+            pthread_cond_destroy(&p->cv);
+        }
+        destroy_sources(p->src, p->nsrc);
+        free(p->src);
+        free(p->skipped);
+        free(p);
+    }
+    return rc;
+}
+
+void rdsiam_provider_free(rdsiam_provider *p)
+{
+    if (!p)
+        return;
+    if (p->thread_started) {
+        pthread_mutex_lock(&p->mu);
+        p->stop = true;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+        pthread_join(p->thread, NULL);
+    }
+    snapshot_release(p->cur);
+    destroy_sources(p->src, p->nsrc);
+    free(p->src);
+    free(p->skipped);
+    rdsiam__wipe(&p->last_err, sizeof p->last_err);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->cv);
+    free(p);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Static credentials                                                       */
+/* ------------------------------------------------------------------------ */
+
+static int static_fetch(void *self, rdsiam_credentials *out, rdsiam_error *err)
+{
+    if (rdsiam__credentials_copy(out, self) != RDSIAM_OK)
+        return rdsiam__fail(err, RDSIAM_ERR_NO_MEMORY,
+                            "out of memory copying credentials");
+    rdsiam__ok(err);
+    return RDSIAM_OK;
+}
+
+static void static_destroy(void *self)
+{
+    rdsiam_credentials_clear(self);
+    free(self);
+}
+
+int rdsiam_provider_new_static(rdsiam_provider **out,
+                               const rdsiam_credentials *creds,
+                               rdsiam_error *err)
+{
+    rdsiam__source src = {"static credentials", static_fetch, static_destroy,
+                          NULL};
+    rdsiam_credentials *copy = NULL;
+    int rc = RDSIAM_OK;
+
+    ENSURE_MSG(out, RDSIAM_ERR_NULL_ARGUMENT, "provider out pointer is NULL");
+    *out = NULL;
+    GUARD(rdsiam__check_credentials(creds, err));
+    ENSURE_MSG(creds->expiration >= 0, RDSIAM_ERR_INVALID_ARGUMENT,
+               "credentials expiration is negative");
+    copy = calloc(1, sizeof *copy);
+    ENSURE_MSG(copy, RDSIAM_ERR_NO_MEMORY, "out of memory copying credentials");
+    if (rdsiam__credentials_copy(copy, creds) != RDSIAM_OK) {
+        free(copy);
+        copy = NULL;
+        ENSURE_MSG(0, RDSIAM_ERR_NO_MEMORY, "out of memory copying credentials");
+    }
+    src.self = copy;
+    return rdsiam__provider_new(out, &src, 1, NULL, NULL, err);
+done:
+    return rc;
+}
+
+int rdsiam_provider_new_environment(rdsiam_provider **out, rdsiam_error *err)
+{
+    rdsiam__source src;
+    int rc = RDSIAM_OK;
+
+    ENSURE_MSG(out, RDSIAM_ERR_NULL_ARGUMENT, "provider out pointer is NULL");
+    *out = NULL;
+    GUARD(rdsiam__source_env(&src, err));
+    return rdsiam__provider_new(out, &src, 1, NULL, NULL, err);
+done:
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Reading                                                                  */
+/* ------------------------------------------------------------------------ */
+
+int rdsiam_provider_get_credentials(rdsiam_provider *p,
+                                    rdsiam_credentials *out,
+                                    rdsiam_error *err)
+{
+    snapshot *s = NULL;
+    int rc = RDSIAM_OK;
+
+    ENSURE_MSG(out, RDSIAM_ERR_NULL_ARGUMENT, "credentials out is NULL");
+    memset(out, 0, sizeof *out);
+    ENSURE_MSG(p, RDSIAM_ERR_NULL_ARGUMENT, "provider is NULL");
+    GUARD(acquire(p, &s, err));
+    ENSURE_MSG(rdsiam__credentials_copy(out, &s->creds) == RDSIAM_OK,
+               RDSIAM_ERR_NO_MEMORY, "out of memory copying credentials");
+done:
+    if (p)
+        release(p, s);
+    return rc;
+}
+
+int rdsiam_provider_get_cached(rdsiam_provider *p, rdsiam_credentials *out,
+                               rdsiam_error *err)
+{
+    snapshot *s = NULL;
+    int rc = RDSIAM_OK;
+
+    ENSURE_MSG(out, RDSIAM_ERR_NULL_ARGUMENT, "credentials out is NULL");
+    memset(out, 0, sizeof *out);
+    ENSURE_MSG(p, RDSIAM_ERR_NULL_ARGUMENT, "provider is NULL");
+    /* The mutex is only ever held for pointer swaps and counters, never
+     * across a fetch, so taking it here does not wait on I/O. */
+    pthread_mutex_lock(&p->mu);
+    if (usable(p, rdsiam__now())) {
+        s = p->cur;
+        s->refs++;
+    }
+    pthread_mutex_unlock(&p->mu);
+    ENSURE_MSG(s, RDSIAM_ERR_WOULD_BLOCK,
+               "no usable credentials cached yet");
+    ENSURE_MSG(rdsiam__credentials_copy(out, &s->creds) == RDSIAM_OK,
+               RDSIAM_ERR_NO_MEMORY, "out of memory copying credentials");
+    rdsiam__ok(err);
+done:
+    if (p)
+        release(p, s);
+    return rc;
+}
+
+int rdsiam_provider_refresh(rdsiam_provider *p, rdsiam_error *err)
+{
+    int rc;
+
+    if (!p)
+        return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT,
+                            "provider is NULL");
+    pthread_mutex_lock(&p->mu);
+    /* A fetch already in flight started after the call that asked for
+     * fresh credentials: its result is as fresh as a second one. */
+    if (p->refreshing)
+        rc = wait_refresh(p, err);
+    else
+        rc = run_refresh(p, err);
+    pthread_mutex_unlock(&p->mu);
+    return rc;
+}
+
+int64_t rdsiam_provider_refresh_due(rdsiam_provider *p)
+{
+    int64_t due;
+
+    if (!p)
+        return 0;
+    pthread_mutex_lock(&p->mu);
+    if (!p->cur)
+        due = 0;
+    else if (p->cur->creds.expiration == 0)
+        due = INT64_MAX;
+    else
+        due = p->refresh_at > p->retry_at ? p->refresh_at : p->retry_at;
+    pthread_mutex_unlock(&p->mu);
+    return due;
+}
+
+int rdsiam_provider_generate_token(rdsiam_provider *p,
+                                   const rdsiam_token_params *params,
+                                   char *buf, size_t bufsize, size_t *needed,
+                                   rdsiam_error *err)
+{
+    snapshot *s = NULL;
+    int rc = RDSIAM_OK;
+
+    if (buf && bufsize)
+        buf[0] = '\0';
+    ENSURE_MSG(p, RDSIAM_ERR_NULL_ARGUMENT, "provider is NULL");
+    GUARD(acquire(p, &s, err));
+    rc = rdsiam_generate_token_ex(params, &s->creds, buf, bufsize, needed,
+                                  err);
+done:
+    if (p)
+        release(p, s);
+    return rc;
+}

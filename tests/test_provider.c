@@ -1,0 +1,1013 @@
+/*
+ * test_provider.c - the environment source and the provider object:
+ * chains, caching, refresh, the non-blocking read, the background refresh
+ * thread and many threads sharing one provider.
+ *
+ * The environment and the clock are pinned through the library's seam
+ * (rdsiam__sys_set_env / rdsiam__sys_set_clock); a counting test source
+ * stands in for a credential source whose answers the test controls.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "provider.h"
+
+/* ------------------------------------------------------------------------ */
+/* Pinned environment and clock                                             */
+/* ------------------------------------------------------------------------ */
+
+#define ENV_MAX 16
+static const char *env_names[ENV_MAX];
+static const char *env_values[ENV_MAX];
+static _Atomic int64_t fake_now;
+
+static const char *fake_getenv(void *ctx, const char *name)
+{
+    (void)ctx;
+    for (int i = 0; i < ENV_MAX; i++)
+        if (env_names[i] && strcmp(env_names[i], name) == 0)
+            return env_values[i];
+    return NULL;
+}
+
+static int64_t fake_clock(void *ctx)
+{
+    (void)ctx;
+    return atomic_load(&fake_now);
+}
+
+static void env_set(const char *name, const char *value)
+{
+    for (int i = 0; i < ENV_MAX; i++)
+        if (!env_names[i] || strcmp(env_names[i], name) == 0) {
+            env_names[i] = name;
+            env_values[i] = value;
+            return;
+        }
+    fail_msg("test environment full");
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    memset(env_names, 0, sizeof env_names);
+    memset(env_values, 0, sizeof env_values);
+    rdsiam__sys_set_env(fake_getenv, NULL);
+    /* 2026-11-28T00:00:00Z, an arbitrary fixed moment */
+    atomic_store(&fake_now, INT64_C(1795824000));
+    rdsiam__sys_set_clock(fake_clock, NULL);
+    rdsiam__provider_set_tick_ms(10);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    rdsiam__sys_set_env(NULL, NULL);
+    rdsiam__sys_set_clock(NULL, NULL);
+    return 0;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* ------------------------------------------------------------------------ */
+/* A counting test source                                                   */
+/* ------------------------------------------------------------------------ */
+
+typedef struct tsrc {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    const char *name;
+    int calls;        /* fetches started */
+    int gen;          /* credential sets handed out */
+    int fail_rc;      /* when non-zero, fetches fail with it */
+    int64_t lifetime; /* seconds; 0: the credentials never expire */
+    bool gated;       /* fetches wait until gate_open */
+    bool gate_open;
+    bool in_fetch;
+} tsrc;
+
+static void tsrc_init(tsrc *t, const char *name, int64_t lifetime)
+{
+    memset(t, 0, sizeof *t);
+    pthread_mutex_init(&t->mu, NULL);
+    pthread_cond_init(&t->cv, NULL);
+    t->name = name;
+    t->lifetime = lifetime;
+}
+
+/* Generation g's credentials: all three strings differ per generation, so
+ * a token signed with a mix of two generations would not match either. */
+static void gen_creds(int g, char akid[32], char secret[48], char token[48])
+{
+    snprintf(akid, 32, "AKIDTEST%06d", g);
+    snprintf(secret, 48, "secret/%06d/abcdefghijklmnopqrstuv", g);
+    snprintf(token, 48, "session-token-%06d", g);
+}
+
+static int tsrc_fetch(void *self, rdsiam_credentials *out, rdsiam_error *err)
+{
+    tsrc *t = self;
+    char akid[32], secret[48], token[48];
+    int rc = RDSIAM_OK, g = 0;
+
+    pthread_mutex_lock(&t->mu);
+    t->calls++;
+    t->in_fetch = true;
+    pthread_cond_broadcast(&t->cv);
+    while (t->gated && !t->gate_open)
+        pthread_cond_wait(&t->cv, &t->mu);
+    if (t->fail_rc)
+        rc = rdsiam__fail(err, t->fail_rc, "%s: test failure", t->name);
+    else
+        g = ++t->gen;
+    t->in_fetch = false;
+    pthread_mutex_unlock(&t->mu);
+    if (rc != RDSIAM_OK)
+        return rc;
+    gen_creds(g, akid, secret, token);
+    out->access_key_id = strdup(akid);
+    out->secret_access_key = strdup(secret);
+    out->session_token = strdup(token);
+    out->expiration = t->lifetime ? rdsiam__now() + t->lifetime : 0;
+    return RDSIAM_OK;
+}
+
+static void tsrc_destroy(void *self) { (void)self; }
+
+static rdsiam__source tsrc_source(tsrc *t)
+{
+    rdsiam__source s = {t->name, tsrc_fetch, tsrc_destroy, t};
+    return s;
+}
+
+static int tsrc_calls(tsrc *t)
+{
+    int n;
+    pthread_mutex_lock(&t->mu);
+    n = t->calls;
+    pthread_mutex_unlock(&t->mu);
+    return n;
+}
+
+/* A source that is not configured, saying so. */
+static int absent_fetch(void *self, rdsiam_credentials *out,
+                        rdsiam_error *err)
+{
+    (void)out;
+    return rdsiam__fail(err, RDSIAM_ERR_NO_CREDENTIALS, "%s",
+                        (const char *)self);
+}
+
+static rdsiam_provider *provider_of(tsrc *t, int64_t refresh_before,
+                                    unsigned flags)
+{
+    rdsiam__source s = tsrc_source(t);
+    rdsiam_provider_options o = {0};
+    rdsiam_provider *p = NULL;
+    rdsiam_error err;
+
+    o.refresh_before = refresh_before;
+    o.flags = flags;
+    assert_int_equal(rdsiam__provider_new(&p, &s, 1, NULL, &o, &err),
+                     RDSIAM_OK);
+    assert_non_null(p);
+    return p;
+}
+
+/* The generation number in the credentials a provider hands out. */
+static int current_gen(rdsiam_provider *p)
+{
+    rdsiam_credentials c;
+    rdsiam_error err;
+    int g = -1;
+
+    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &err), RDSIAM_OK);
+    assert_int_equal(sscanf(c.access_key_id, "AKIDTEST%d", &g), 1);
+    rdsiam_credentials_clear(&c);
+    return g;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Environment source                                                       */
+/* ------------------------------------------------------------------------ */
+
+static int env_get(rdsiam_credentials *c, rdsiam_error *err)
+{
+    rdsiam_provider *p = NULL;
+    int rc;
+
+    assert_int_equal(rdsiam_provider_new_environment(&p, err), RDSIAM_OK);
+    rc = rdsiam_provider_get_credentials(p, c, err);
+    rdsiam_provider_free(p);
+    return rc;
+}
+
+static void test_env_keys(void **state)
+{
+    rdsiam_credentials c;
+    rdsiam_error err;
+
+    (void)state;
+    env_set("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
+    env_set("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+    assert_int_equal(env_get(&c, &err), RDSIAM_OK);
+    assert_string_equal(c.access_key_id, "AKIDEXAMPLE");
+    assert_string_equal(c.secret_access_key,
+                        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+    assert_null(c.session_token);
+    assert_int_equal(c.expiration, 0);
+    assert_int_equal(err.code, RDSIAM_OK);
+    rdsiam_credentials_clear(&c);
+    assert_null(c.access_key_id);
+    assert_null(c.secret_access_key);
+}
+
+static void test_env_session_token_order(void **state)
+{
+    rdsiam_credentials c;
+    rdsiam_error err;
+
+    (void)state;
+    env_set("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
+    env_set("AWS_SECRET_ACCESS_KEY", "secret");
+    env_set("AWS_SESSION_TOKEN", "session");
+    assert_int_equal(env_get(&c, &err), RDSIAM_OK);
+    assert_string_equal(c.session_token, "session");
+    rdsiam_credentials_clear(&c);
+
+    /* botocore 1.43.11 EnvProvider.TOKENS = ['AWS_SECURITY_TOKEN',
+     * 'AWS_SESSION_TOKEN']: the first non-empty one wins. */
+    env_set("AWS_SECURITY_TOKEN", "security");
+    assert_int_equal(env_get(&c, &err), RDSIAM_OK);
+    assert_string_equal(c.session_token, "security");
+    rdsiam_credentials_clear(&c);
+
+    /* An empty variable counts as unset (botocore: `if token:`). */
+    env_set("AWS_SECURITY_TOKEN", "");
+    assert_int_equal(env_get(&c, &err), RDSIAM_OK);
+    assert_string_equal(c.session_token, "session");
+    rdsiam_credentials_clear(&c);
+
+    env_set("AWS_SESSION_TOKEN", "");
+    assert_int_equal(env_get(&c, &err), RDSIAM_OK);
+    assert_null(c.session_token);
+    rdsiam_credentials_clear(&c);
+}
+
+static void test_env_expiration(void **state)
+{
+    rdsiam_credentials c;
+    rdsiam_error err;
+
+    (void)state;
+    env_set("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
+    env_set("AWS_SECRET_ACCESS_KEY", "secret");
+    env_set("AWS_CREDENTIAL_EXPIRATION", "2026-11-28T22:00:00Z");
+    assert_int_equal(env_get(&c, &err), RDSIAM_OK);
+    /* python3: calendar.timegm((2026, 11, 28, 22, 0, 0)) == 1795903200 */
+    assert_int_equal(c.expiration, INT64_C(1795903200));
+    rdsiam_credentials_clear(&c);
+
+    env_set("AWS_CREDENTIAL_EXPIRATION", "2027-01-02T04:04:05+01:00");
+    assert_int_equal(env_get(&c, &err), RDSIAM_OK);
+    /* calendar.timegm((2027, 1, 2, 3, 4, 5)) == 1798859045 */
+    assert_int_equal(c.expiration, INT64_C(1798859045));
+    rdsiam_credentials_clear(&c);
+
+    /* Already past the pinned clock (2026-11-28T00:00:00Z). */
+    env_set("AWS_CREDENTIAL_EXPIRATION", "2026-11-27T23:59:59Z");
+    assert_int_equal(env_get(&c, &err), RDSIAM_ERR_CREDENTIALS_EXPIRED);
+    assert_null(c.access_key_id);
+    assert_string_equal(err.message, "credentials fetched had already "
+                                     "expired (at 20261127T235959Z)");
+}
+
+static void test_env_expiration_malformed(void **state)
+{
+    static const char *bad[] = {"tomorrow", "2026-13-01T00:00:00Z",
+                                "2026-11-28", "1795903200"};
+    rdsiam_credentials c;
+    rdsiam_error err;
+
+    (void)state;
+    env_set("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
+    env_set("AWS_SECRET_ACCESS_KEY", "secret");
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        env_set("AWS_CREDENTIAL_EXPIRATION", bad[i]);
+        assert_int_equal(env_get(&c, &err), RDSIAM_ERR_ENV_INVALID);
+        assert_int_equal(err.code, RDSIAM_ERR_ENV_INVALID);
+        assert_string_equal(err.message,
+                            "AWS_CREDENTIAL_EXPIRATION is not a time like "
+                            "2026-01-02T03:04:05Z");
+        assert_null(c.access_key_id);
+    }
+}
+
+static void test_env_incomplete(void **state)
+{
+    rdsiam_credentials c;
+    rdsiam_error err;
+
+    (void)state;
+    env_set("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
+    assert_int_equal(env_get(&c, &err), RDSIAM_ERR_ENV_INCOMPLETE);
+    assert_string_equal(err.message, "AWS_SECRET_ACCESS_KEY is not set "
+                                     "(AWS_ACCESS_KEY_ID is)");
+    env_set("AWS_SECRET_ACCESS_KEY", ""); /* empty is unset */
+    assert_int_equal(env_get(&c, &err), RDSIAM_ERR_ENV_INCOMPLETE);
+
+    env_set("AWS_ACCESS_KEY_ID", "");
+    env_set("AWS_SECRET_ACCESS_KEY", "TOPSECRETVALUE");
+    assert_int_equal(env_get(&c, &err), RDSIAM_ERR_ENV_INCOMPLETE);
+    assert_string_equal(err.message, "AWS_ACCESS_KEY_ID is not set "
+                                     "(AWS_SECRET_ACCESS_KEY is)");
+    assert_null(strstr(err.message, "TOPSECRETVALUE"));
+    assert_null(c.access_key_id);
+}
+
+static void test_env_absent(void **state)
+{
+    rdsiam_credentials c;
+    rdsiam_error err;
+
+    (void)state;
+    assert_int_equal(env_get(&c, &err), RDSIAM_ERR_NO_CREDENTIALS);
+    assert_string_equal(err.message,
+                        "no credentials found; looked in: environment "
+                        "[environment: AWS_ACCESS_KEY_ID and "
+                        "AWS_SECRET_ACCESS_KEY are not set]");
+}
+
+static void test_env_bad_characters(void **state)
+{
+    rdsiam_credentials c;
+    rdsiam_error err;
+
+    (void)state;
+    env_set("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
+    env_set("AWS_SECRET_ACCESS_KEY", "secret with space");
+    assert_int_equal(env_get(&c, &err), RDSIAM_ERR_SECRET_KEY_INVALID);
+    assert_non_null(strstr(err.message, "credentials fetched: "));
+    assert_null(strstr(err.message, "secret with space"));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Static provider, argument checks, helpers                                */
+/* ------------------------------------------------------------------------ */
+
+static void test_static(void **state)
+{
+    rdsiam_credentials in = {"AKIDSTATIC", "staticsecret", "tok", 0};
+    rdsiam_credentials c;
+    rdsiam_provider *p = NULL;
+    rdsiam_error err;
+
+    (void)state;
+    assert_int_equal(rdsiam_provider_new_static(&p, &in, &err), RDSIAM_OK);
+    assert_int_equal(rdsiam_provider_refresh_due(p), 0); /* nothing yet */
+    assert_int_equal(rdsiam_provider_get_cached(p, &c, &err),
+                     RDSIAM_ERR_WOULD_BLOCK);
+    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &err), RDSIAM_OK);
+    assert_string_equal(c.access_key_id, "AKIDSTATIC");
+    assert_string_equal(c.secret_access_key, "staticsecret");
+    assert_string_equal(c.session_token, "tok");
+    assert_ptr_not_equal(c.access_key_id, in.access_key_id); /* a copy */
+    rdsiam_credentials_clear(&c);
+    assert_int_equal(rdsiam_provider_refresh_due(p), INT64_MAX);
+    assert_int_equal(rdsiam_provider_get_cached(p, &c, &err), RDSIAM_OK);
+    assert_string_equal(c.access_key_id, "AKIDSTATIC");
+    rdsiam_credentials_clear(&c);
+    rdsiam_provider_free(p);
+
+    in.secret_access_key = "";
+    assert_int_equal(rdsiam_provider_new_static(&p, &in, &err),
+                     RDSIAM_ERR_SECRET_KEY_EMPTY);
+    assert_null(p);
+    assert_int_equal(rdsiam_provider_new_static(&p, NULL, &err),
+                     RDSIAM_ERR_CREDENTIALS_NULL);
+    assert_int_equal(rdsiam_provider_new_static(NULL, &in, &err),
+                     RDSIAM_ERR_NULL_ARGUMENT);
+}
+
+static void test_static_expired(void **state)
+{
+    rdsiam_credentials in = {"AKIDSTATIC", "staticsecret", NULL,
+                             INT64_C(1795824000) + 100};
+    rdsiam_credentials c;
+    rdsiam_provider *p = NULL;
+    rdsiam_error err;
+
+    (void)state;
+    assert_int_equal(rdsiam_provider_new_static(&p, &in, &err), RDSIAM_OK);
+    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &err), RDSIAM_OK);
+    assert_int_equal(c.expiration, INT64_C(1795824000) + 100);
+    rdsiam_credentials_clear(&c);
+    atomic_store(&fake_now, INT64_C(1795824000) + 100);
+    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &err),
+                     RDSIAM_ERR_CREDENTIALS_EXPIRED);
+    assert_null(c.access_key_id);
+    assert_int_equal(rdsiam_provider_get_cached(p, &c, &err),
+                     RDSIAM_ERR_WOULD_BLOCK);
+    rdsiam_provider_free(p);
+}
+
+static void test_null_arguments(void **state)
+{
+    rdsiam_credentials c;
+    rdsiam_error err;
+    char buf[16];
+
+    (void)state;
+    rdsiam_provider_free(NULL);
+    rdsiam_credentials_clear(NULL);
+    assert_int_equal(rdsiam_provider_get_credentials(NULL, &c, &err),
+                     RDSIAM_ERR_NULL_ARGUMENT);
+    assert_int_equal(rdsiam_provider_get_cached(NULL, &c, &err),
+                     RDSIAM_ERR_NULL_ARGUMENT);
+    assert_int_equal(rdsiam_provider_refresh(NULL, &err),
+                     RDSIAM_ERR_NULL_ARGUMENT);
+    assert_int_equal(rdsiam_provider_refresh_due(NULL), 0);
+    assert_int_equal(rdsiam_provider_generate_token(NULL, NULL, buf,
+                                                    sizeof buf, NULL, &err),
+                     RDSIAM_ERR_NULL_ARGUMENT);
+    assert_string_equal(buf, "");
+    assert_int_equal(rdsiam_provider_new_environment(NULL, &err),
+                     RDSIAM_ERR_NULL_ARGUMENT);
+}
+
+static void test_bad_options(void **state)
+{
+    tsrc t;
+    rdsiam__source s;
+    rdsiam_provider_options o = {0};
+    rdsiam_provider *p = NULL;
+    rdsiam_error err;
+
+    (void)state;
+    tsrc_init(&t, "test", 0);
+    s = tsrc_source(&t);
+    o.refresh_before = -1;
+    assert_int_equal(rdsiam__provider_new(&p, &s, 1, NULL, &o, &err),
+                     RDSIAM_ERR_INVALID_ARGUMENT);
+    assert_string_equal(err.message, "refresh_before must be 0 to 86400 "
+                                     "seconds");
+    assert_null(p);
+    o.refresh_before = 0;
+    o.flags = 0x80u;
+    assert_int_equal(rdsiam__provider_new(&p, &s, 1, NULL, &o, &err),
+                     RDSIAM_ERR_INVALID_ARGUMENT);
+    assert_string_equal(err.message, "unknown provider flags");
+}
+
+static void test_credentials_copy(void **state)
+{
+    rdsiam_credentials in = {"A", "B", NULL, 42}, out;
+
+    (void)state;
+    assert_int_equal(rdsiam__credentials_copy(&out, &in), RDSIAM_OK);
+    assert_string_equal(out.access_key_id, "A");
+    assert_string_equal(out.secret_access_key, "B");
+    assert_null(out.session_token);
+    assert_int_equal(out.expiration, 42);
+    rdsiam_credentials_clear(&out);
+    assert_int_equal(out.expiration, 0);
+    assert_int_equal(rdsiam__credentials_copy(&out, NULL),
+                     RDSIAM_ERR_NULL_ARGUMENT);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Chains                                                                   */
+/* ------------------------------------------------------------------------ */
+
+static void test_chain_fall_through(void **state)
+{
+    tsrc second;
+    rdsiam__source s[2] = {{"first", absent_fetch, tsrc_destroy,
+                            "FIRST_VAR is not set"},
+                           {0}};
+    rdsiam_provider *p = NULL;
+    rdsiam_error err;
+
+    (void)state;
+    tsrc_init(&second, "second", 0);
+    s[1] = tsrc_source(&second);
+    assert_int_equal(rdsiam__provider_new(&p, s, 2, NULL, NULL, &err),
+                     RDSIAM_OK);
+    assert_int_equal(current_gen(p), 1);
+    assert_int_equal(tsrc_calls(&second), 1);
+    rdsiam_provider_free(p);
+}
+
+static void test_chain_error_stops(void **state)
+{
+    tsrc first, second;
+    rdsiam__source s[2];
+    rdsiam_credentials c;
+    rdsiam_provider *p = NULL;
+    rdsiam_error err;
+
+    (void)state;
+    tsrc_init(&first, "first", 0);
+    tsrc_init(&second, "second", 0);
+    first.fail_rc = RDSIAM_ERR_PROFILE_INCOMPLETE;
+    s[0] = tsrc_source(&first);
+    s[1] = tsrc_source(&second);
+    assert_int_equal(rdsiam__provider_new(&p, s, 2, NULL, NULL, &err),
+                     RDSIAM_OK);
+    /* botocore semantics: a source that is configured but broken is
+     * reported; the chain does not go on to the next one. */
+    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &err),
+                     RDSIAM_ERR_PROFILE_INCOMPLETE);
+    assert_string_equal(err.message, "first: test failure");
+    assert_int_equal(tsrc_calls(&first), 1);
+    assert_int_equal(tsrc_calls(&second), 0);
+    rdsiam_provider_free(p);
+}
+
+static void test_chain_first_wins(void **state)
+{
+    tsrc first, second;
+    rdsiam__source s[2];
+    rdsiam_provider *p = NULL;
+    rdsiam_error err;
+
+    (void)state;
+    tsrc_init(&first, "first", 0);
+    tsrc_init(&second, "second", 0);
+    s[0] = tsrc_source(&first);
+    s[1] = tsrc_source(&second);
+    assert_int_equal(rdsiam__provider_new(&p, s, 2, NULL, NULL, &err),
+                     RDSIAM_OK);
+    assert_int_equal(current_gen(p), 1);
+    assert_int_equal(tsrc_calls(&first), 1);
+    assert_int_equal(tsrc_calls(&second), 0);
+    rdsiam_provider_free(p);
+}
+
+static void test_chain_nothing_lists_places(void **state)
+{
+    rdsiam__source s[2] = {
+        {"environment", absent_fetch, tsrc_destroy, "KEY is not set"},
+        {"profile default", absent_fetch, tsrc_destroy, "no such profile"}};
+    rdsiam_credentials c;
+    rdsiam_provider *p = NULL;
+    rdsiam_error err;
+
+    (void)state;
+    assert_int_equal(rdsiam__provider_new(&p, s, 2,
+                                          "container endpoints (not built in)",
+                                          NULL, &err),
+                     RDSIAM_OK);
+    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &err),
+                     RDSIAM_ERR_NO_CREDENTIALS);
+    assert_string_equal(err.message,
+                        "no credentials found; looked in: environment, "
+                        "profile default, container endpoints (not built "
+                        "in) [environment: KEY is not set; profile default: "
+                        "no such profile]");
+    rdsiam_provider_free(p);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Caching and refresh                                                      */
+/* ------------------------------------------------------------------------ */
+
+static void test_cache_and_refresh_window(void **state)
+{
+    tsrc t;
+    rdsiam_provider *p;
+    int64_t t0 = atomic_load(&fake_now);
+
+    (void)state;
+    tsrc_init(&t, "test", 3600);
+    p = provider_of(&t, 0, 0);
+    assert_int_equal(tsrc_calls(&t), 0); /* constructing reads nothing */
+    assert_int_equal(current_gen(p), 1);
+    assert_int_equal(current_gen(p), 1);
+    assert_int_equal(tsrc_calls(&t), 1);
+    /* default refresh_before = 900 + 60 (rdsiam.h) */
+    assert_int_equal(rdsiam_provider_refresh_due(p), t0 + 3600 - 960);
+
+    atomic_store(&fake_now, t0 + 3600 - 961);
+    assert_int_equal(current_gen(p), 1);
+    assert_int_equal(tsrc_calls(&t), 1);
+    atomic_store(&fake_now, t0 + 3600 - 960);
+    assert_int_equal(current_gen(p), 2);
+    assert_int_equal(tsrc_calls(&t), 2);
+    assert_int_equal(rdsiam_provider_refresh_due(p), t0 + 2 * 3600 - 2 * 960);
+
+    /* An explicit refresh fetches even when nothing is due. */
+    assert_int_equal(rdsiam_provider_refresh(p, NULL), RDSIAM_OK);
+    assert_int_equal(current_gen(p), 3);
+    rdsiam_provider_free(p);
+}
+
+static void test_custom_refresh_before(void **state)
+{
+    tsrc t;
+    rdsiam_provider *p;
+    int64_t t0 = atomic_load(&fake_now);
+
+    (void)state;
+    tsrc_init(&t, "test", 3600);
+    p = provider_of(&t, 1800, 0);
+    assert_int_equal(current_gen(p), 1);
+    assert_int_equal(rdsiam_provider_refresh_due(p), t0 + 1800);
+    rdsiam_provider_free(p);
+}
+
+static void test_short_lived_credentials(void **state)
+{
+    tsrc t;
+    rdsiam_provider *p;
+    int64_t t0 = atomic_load(&fake_now);
+
+    (void)state;
+    /* 15-minute credentials can never have 960 s left: reuse them for
+     * 60 s between fetches instead of fetching for every token. */
+    tsrc_init(&t, "test", 900);
+    p = provider_of(&t, 0, 0);
+    assert_int_equal(current_gen(p), 1);
+    assert_int_equal(rdsiam_provider_refresh_due(p), t0 + 60);
+    atomic_store(&fake_now, t0 + 59);
+    assert_int_equal(current_gen(p), 1);
+    atomic_store(&fake_now, t0 + 60);
+    assert_int_equal(current_gen(p), 2);
+    rdsiam_provider_free(p);
+
+    /* Very short: half the remaining life. */
+    tsrc_init(&t, "test", 30);
+    p = provider_of(&t, 0, 0);
+    assert_int_equal(current_gen(p), 1);
+    assert_int_equal(rdsiam_provider_refresh_due(p), t0 + 60 + 15);
+    rdsiam_provider_free(p);
+}
+
+static void test_refresh_failure_keeps_valid(void **state)
+{
+    tsrc t;
+    rdsiam_provider *p;
+    rdsiam_credentials c;
+    rdsiam_error err;
+    int64_t t0 = atomic_load(&fake_now), due;
+
+    (void)state;
+    tsrc_init(&t, "test", 3600);
+    p = provider_of(&t, 0, 0);
+    assert_int_equal(current_gen(p), 1);
+    due = t0 + 3600 - 960;
+    t.fail_rc = RDSIAM_ERR_HTTP;
+    atomic_store(&fake_now, due);
+    /* The refresh fails; the still-valid credentials stay in use. */
+    assert_int_equal(current_gen(p), 1);
+    assert_int_equal(tsrc_calls(&t), 2);
+    /* ...and the next try backs off: 1 s, then 2 s. */
+    assert_int_equal(rdsiam_provider_refresh_due(p), due + 1);
+    assert_int_equal(current_gen(p), 1);
+    assert_int_equal(tsrc_calls(&t), 2);
+    atomic_store(&fake_now, due + 1);
+    assert_int_equal(current_gen(p), 1);
+    assert_int_equal(tsrc_calls(&t), 3);
+    assert_int_equal(rdsiam_provider_refresh_due(p), due + 1 + 2);
+
+    /* An explicit refresh reports the error, and keeps the cache. */
+    assert_int_equal(rdsiam_provider_refresh(p, &err), RDSIAM_ERR_HTTP);
+    assert_string_equal(err.message, "test: test failure");
+    assert_int_equal(rdsiam_provider_get_cached(p, &c, &err), RDSIAM_OK);
+    assert_string_equal(c.access_key_id, "AKIDTEST000001");
+    rdsiam_credentials_clear(&c);
+
+    /* Recovery resets the backoff. */
+    t.fail_rc = 0;
+    atomic_store(&fake_now, due + 10);
+    assert_int_equal(current_gen(p), 2);
+    assert_int_equal(rdsiam_provider_refresh_due(p), due + 10 + 3600 - 960);
+    rdsiam_provider_free(p);
+}
+
+static void test_expired_never_handed_out(void **state)
+{
+    tsrc t;
+    rdsiam_provider *p;
+    rdsiam_credentials c;
+    rdsiam_error err;
+    char buf[2048];
+    rdsiam_token_params tp = {"db.example.com", 5432, "alice", "us-east-1",
+                              0};
+    int64_t t0 = atomic_load(&fake_now);
+
+    (void)state;
+    tsrc_init(&t, "test", 3600);
+    p = provider_of(&t, 0, 0);
+    assert_int_equal(current_gen(p), 1);
+    t.fail_rc = RDSIAM_ERR_PROCESS_FAILED;
+    atomic_store(&fake_now, t0 + 3600); /* the expiration itself */
+    assert_int_equal(rdsiam_provider_get_cached(p, &c, &err),
+                     RDSIAM_ERR_WOULD_BLOCK);
+    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &err),
+                     RDSIAM_ERR_PROCESS_FAILED);
+    assert_null(c.access_key_id);
+    assert_int_equal(rdsiam_provider_generate_token(p, &tp, buf, sizeof buf,
+                                                    NULL, &err),
+                     RDSIAM_ERR_PROCESS_FAILED);
+    assert_string_equal(buf, "");
+    /* A fresh fetch succeeds again: new credentials, not the old ones. */
+    t.fail_rc = 0;
+    assert_int_equal(current_gen(p), 2);
+    rdsiam_provider_free(p);
+
+    /* A source that hands out already-expired credentials. */
+    tsrc_init(&t, "test", 0);
+    p = provider_of(&t, 0, 0);
+    t.lifetime = -5;
+    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &err),
+                     RDSIAM_ERR_CREDENTIALS_EXPIRED);
+    rdsiam_provider_free(p);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Non-blocking reads                                                       */
+/* ------------------------------------------------------------------------ */
+
+static void *refresh_thread(void *arg)
+{
+    rdsiam_error err;
+    return (void *)(intptr_t)rdsiam_provider_refresh(arg, &err);
+}
+
+static void wait_in_fetch(tsrc *t)
+{
+    pthread_mutex_lock(&t->mu);
+    while (!t->in_fetch)
+        pthread_cond_wait(&t->cv, &t->mu);
+    pthread_mutex_unlock(&t->mu);
+}
+
+static void open_gate(tsrc *t)
+{
+    pthread_mutex_lock(&t->mu);
+    t->gate_open = true;
+    pthread_cond_broadcast(&t->cv);
+    pthread_mutex_unlock(&t->mu);
+}
+
+static void test_get_cached_never_blocks(void **state)
+{
+    tsrc t;
+    rdsiam_provider *p;
+    rdsiam_credentials c;
+    rdsiam_error err;
+    pthread_t th;
+    void *res;
+    int64_t t0 = atomic_load(&fake_now);
+
+    (void)state;
+    tsrc_init(&t, "test", 3600);
+    t.gated = true;
+    p = provider_of(&t, 0, 0);
+    /* Nothing cached, a fetch in flight: WOULD_BLOCK at once. The fetch
+     * is held inside the source until the gate opens, so a blocking call
+     * here would hang the test. */
+    assert_int_equal(pthread_create(&th, NULL, refresh_thread, p), 0);
+    wait_in_fetch(&t);
+    assert_int_equal(rdsiam_provider_get_cached(p, &c, &err),
+                     RDSIAM_ERR_WOULD_BLOCK);
+    assert_string_equal(err.message, "no usable credentials cached yet");
+    assert_int_equal(rdsiam_provider_refresh_due(p), 0);
+    open_gate(&t);
+    assert_int_equal(pthread_join(th, &res), 0);
+    assert_int_equal((int)(intptr_t)res, RDSIAM_OK);
+
+    /* Cached and due: one thread refreshes, the others are not held. */
+    t.gate_open = false;
+    atomic_store(&fake_now, t0 + 3000);
+    assert_int_equal(pthread_create(&th, NULL, refresh_thread, p), 0);
+    wait_in_fetch(&t);
+    assert_int_equal(rdsiam_provider_get_cached(p, &c, &err), RDSIAM_OK);
+    assert_string_equal(c.access_key_id, "AKIDTEST000001");
+    rdsiam_credentials_clear(&c);
+    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &err), RDSIAM_OK);
+    assert_string_equal(c.access_key_id, "AKIDTEST000001");
+    rdsiam_credentials_clear(&c);
+    assert_int_equal(tsrc_calls(&t), 2); /* single flight */
+    open_gate(&t);
+    assert_int_equal(pthread_join(th, &res), 0);
+    assert_int_equal(current_gen(p), 2);
+    rdsiam_provider_free(p);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Background refresh                                                       */
+/* ------------------------------------------------------------------------ */
+
+/* Poll (real time, bounded) until the source has been called n times. */
+static void wait_calls(tsrc *t, int n)
+{
+    for (int i = 0; i < 5000 && tsrc_calls(t) < n; i++)
+        sleep_ms(1);
+    assert_int_equal(tsrc_calls(t), n);
+}
+
+static void test_background_refresh(void **state)
+{
+    tsrc t;
+    rdsiam_provider *p;
+    rdsiam_credentials c;
+    rdsiam_error err;
+    int64_t t0 = atomic_load(&fake_now), due2;
+
+    (void)state;
+    tsrc_init(&t, "test", 3600);
+    p = provider_of(&t, 0, RDSIAM_PROVIDER_BACKGROUND_REFRESH);
+    /* The thread fetches at once... */
+    wait_calls(&t, 1);
+    for (int i = 0; i < 5000; i++) {
+        if (rdsiam_provider_get_cached(p, &c, &err) == RDSIAM_OK)
+            break;
+        sleep_ms(1);
+    }
+    assert_string_equal(c.access_key_id, "AKIDTEST000001");
+    rdsiam_credentials_clear(&c);
+    /* ...and again when the credentials come due, not before. */
+    atomic_store(&fake_now, t0 + 3600 - 961);
+    sleep_ms(50);
+    assert_int_equal(tsrc_calls(&t), 1);
+    atomic_store(&fake_now, t0 + 3600 - 960);
+    wait_calls(&t, 2);
+    for (int i = 0; i < 5000 && rdsiam_provider_refresh_due(p) ==
+                                    t0 + 3600 - 960; i++)
+        sleep_ms(1);
+    assert_int_equal(rdsiam_provider_get_cached(p, &c, &err), RDSIAM_OK);
+    assert_string_equal(c.access_key_id, "AKIDTEST000002");
+    rdsiam_credentials_clear(&c);
+
+    /* Failures back off (1 s, then 2 s of the pinned clock) and the
+     * foreground keeps the valid credentials without fetching itself.
+     * Generation 2 was fetched at t0 + 2640: due at t0 + 5280. */
+    t.fail_rc = RDSIAM_ERR_HTTP;
+    due2 = t0 + 2 * (3600 - 960);
+    atomic_store(&fake_now, due2);
+    wait_calls(&t, 3);
+    assert_int_equal(current_gen(p), 2);
+    sleep_ms(50);
+    assert_int_equal(tsrc_calls(&t), 3);
+    atomic_store(&fake_now, due2 + 1);
+    wait_calls(&t, 4);
+    atomic_store(&fake_now, due2 + 2);
+    sleep_ms(50);
+    assert_int_equal(tsrc_calls(&t), 4);
+    assert_int_equal(current_gen(p), 2);
+    atomic_store(&fake_now, due2 + 3);
+    wait_calls(&t, 5);
+
+    /* Stopped and joined by free. */
+    rdsiam_provider_free(p);
+    atomic_store(&fake_now, t0 + 100000);
+    sleep_ms(50);
+    assert_int_equal(tsrc_calls(&t), 5);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Many threads, one provider, refreshes underneath                         */
+/* ------------------------------------------------------------------------ */
+
+#define HAMMER_THREADS 8
+/* 2016-11-07T17:39:33Z: a fixed signing time makes every token a pure
+ * function of the credentials that signed it. */
+#define HAMMER_TIME INT64_C(1478540373)
+
+static atomic_bool hammer_stop;
+
+typedef struct hammer {
+    rdsiam_provider *p;
+    int bad;
+    int done;
+    int max_gen;
+} hammer;
+
+static void *hammer_thread(void *arg)
+{
+    hammer *h = arg;
+    rdsiam_token_params tp = {"db.example.com", 3306, "app_user",
+                              "eu-west-1", HAMMER_TIME};
+    char tok[4096], want[4096], akid[32], secret[48], session[48];
+    rdsiam_credentials c = {0};
+    rdsiam_error err;
+    const char *cred;
+    int g;
+
+    while (!atomic_load(&hammer_stop)) {
+        if (rdsiam_provider_generate_token(h->p, &tp, tok, sizeof tok, NULL,
+                                           &err) != RDSIAM_OK) {
+            h->bad++;
+            continue;
+        }
+        /* Which generation signed it, then: is it exactly the token that
+         * generation's key id, secret and session token give? */
+        cred = strstr(tok, "X-Amz-Credential=AKIDTEST");
+        if (!cred || sscanf(cred, "X-Amz-Credential=AKIDTEST%d", &g) != 1) {
+            h->bad++;
+            continue;
+        }
+        gen_creds(g, akid, secret, session);
+        c.access_key_id = akid;
+        c.secret_access_key = secret;
+        c.session_token = session;
+        if (rdsiam_generate_token(&tp, &c, want, sizeof want) != RDSIAM_OK ||
+            strcmp(tok, want) != 0)
+            h->bad++;
+        if (g > h->max_gen)
+            h->max_gen = g;
+        h->done++;
+    }
+    return NULL;
+}
+
+static void test_threads_hammer(void **state)
+{
+    tsrc t;
+    rdsiam_provider *p;
+    hammer h[HAMMER_THREADS];
+    pthread_t th[HAMMER_THREADS];
+    int total = 0, bad = 0, max_gen = 0;
+
+    (void)state;
+    tsrc_init(&t, "test", 1000);
+    p = provider_of(&t, 0, 0);
+    atomic_store(&hammer_stop, false);
+    for (int i = 0; i < HAMMER_THREADS; i++) {
+        h[i] = (hammer){p, 0, 0, 0};
+        assert_int_equal(pthread_create(&th[i], NULL, hammer_thread, &h[i]),
+                         0);
+    }
+    /* Move the clock so the credentials come due (1000 s lifetime:
+     * reused 60 s) and expire, and force refreshes as well. */
+    for (int i = 0; i < 200; i++) {
+        atomic_fetch_add(&fake_now, 61);
+        if (i % 7 == 0)
+            (void)rdsiam_provider_refresh(p, NULL);
+        sleep_ms(1);
+    }
+    atomic_store(&hammer_stop, true);
+    for (int i = 0; i < HAMMER_THREADS; i++) {
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+        total += h[i].done;
+        bad += h[i].bad;
+        if (h[i].max_gen > max_gen)
+            max_gen = h[i].max_gen;
+    }
+    assert_int_equal(bad, 0);
+    assert_true(total >= HAMMER_THREADS); /* every thread signed */
+    assert_true(tsrc_calls(&t) >= 29);    /* at least the forced ones */
+    assert_true(max_gen <= tsrc_calls(&t));
+    rdsiam_provider_free(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+        T(test_env_keys),
+        T(test_env_session_token_order),
+        T(test_env_expiration),
+        T(test_env_expiration_malformed),
+        T(test_env_incomplete),
+        T(test_env_absent),
+        T(test_env_bad_characters),
+        T(test_static),
+        T(test_static_expired),
+        T(test_null_arguments),
+        T(test_bad_options),
+        T(test_credentials_copy),
+        T(test_chain_fall_through),
+        T(test_chain_error_stops),
+        T(test_chain_first_wins),
+        T(test_chain_nothing_lists_places),
+        T(test_cache_and_refresh_window),
+        T(test_custom_refresh_before),
+        T(test_short_lived_credentials),
+        T(test_refresh_failure_keeps_valid),
+        T(test_expired_never_handed_out),
+        T(test_get_cached_never_blocks),
+        T(test_background_refresh),
+        T(test_threads_hammer),
+#undef T
+    };
+    return cmocka_run_group_tests_name("provider", tests, NULL, NULL);
+}
