@@ -186,11 +186,13 @@ int rdsiam__check_time(int64_t signing_time, int64_t *resolved,
 {
     int64_t t = signing_time ? signing_time : rdsiam__now();
 
-    if (t <= 0 || t > RDSIAM__TIME_MAX)
+    /* 1970-01-01T00:00:00Z itself is in range; it is reachable through a
+     * clock that reads 0, since signing_time 0 means "now". */
+    if (t < 0 || t > RDSIAM__TIME_MAX)
         return rdsiam__fail(err, RDSIAM_ERR_TIME_RANGE,
                             "signing time is %s",
-                            t <= 0 ? "before 1970-01-01T00:00:01Z"
-                                   : "after 9999-12-31T23:59:59Z");
+                            t < 0 ? "before 1970-01-01T00:00:00Z"
+                                  : "after 9999-12-31T23:59:59Z");
     *resolved = t;
     return RDSIAM_OK;
 }
