@@ -271,6 +271,19 @@ RDSIAM_API int rdsiam_token_alloc(const rdsiam_token_params *params,
 /** rdsiam_token_free - wipe and free a token from any *_alloc function. NULL is fine. */
 RDSIAM_API void rdsiam_token_free(char *token);
 
+/**
+ * rdsiam_cache_wipe - wipe the calling thread's signing-key cache now.
+ *
+ * To sign fast, each thread keeps the last SigV4 signing key it derived,
+ * with the secret it came from, and replaces it (wiping the old one) when
+ * the secret, day, region or service changes; it is wiped when the thread
+ * exits. Call this to wipe it sooner, e.g. after the last token of a batch
+ * or when credentials are retired. Optional: never needed for correctness.
+ *
+ * Thread safety: affects the calling thread only.
+ */
+RDSIAM_API void rdsiam_cache_wipe(void);
+
 /* ------------------------------------------------------------------------ */
 /* Aurora DSQL tokens                                                        */
 /* ------------------------------------------------------------------------ */

@@ -115,6 +115,15 @@ static void make_wipe_key(void)
     tls_wipe_ok = pthread_key_create(&tls_wipe_key, wipe_cache) == 0;
 }
 
+void rdsiam_cache_wipe(void)
+{
+    key_cache *c = &tls_keys;
+    bool registered = c->registered;
+
+    rdsiam__wipe(c, sizeof *c);
+    c->registered = registered;
+}
+
 static const rdsiam__hmac_key *signing_key(const rdsiam__presign_spec *s,
                                            const char *secret,
                                            size_t secret_len,

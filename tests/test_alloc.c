@@ -76,6 +76,24 @@ static void rds_tokens_do_not_allocate(void **state)
                                 "3228701153e4b800d728c608cf2b37f6d5"));
 }
 
+static void cache_wipe_keeps_tokens_identical(void **state)
+{
+    char a[2048], b[2048];
+    rdsiam_token_params p = {.hostname = "mydb.123456789012.us-west-2.rds.amazonaws.com",
+                             .port = 5432,
+                             .username = "db user@corp+x/y~.-_",
+                             .region = "us-west-2",
+                             .signing_time = 1704164645};
+
+    (void)state;
+    assert_int_equal(rdsiam_generate_token(&p, &CREDS, a, sizeof a), RDSIAM_OK);
+    rdsiam_cache_wipe();
+    assert_int_equal(rdsiam_generate_token(&p, &CREDS, b, sizeof b), RDSIAM_OK);
+    assert_string_equal(a, b);
+    rdsiam_cache_wipe();
+    rdsiam_cache_wipe(); /* twice is harmless */
+}
+
 static void errors_do_not_allocate(void **state)
 {
     char buf[64];
@@ -97,6 +115,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(rds_tokens_do_not_allocate),
+        cmocka_unit_test(cache_wipe_keeps_tokens_identical),
         cmocka_unit_test(errors_do_not_allocate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
