@@ -243,8 +243,9 @@ static size_t signed_host(char *out, const rdsiam__presign_spec *s)
     return (size_t)(p - out);
 }
 
-int rdsiam__presign(const rdsiam__presign_spec *s, const rdsiam_credentials *creds,
-                   char *buf, size_t bufsize, size_t *needed)
+int rdsiam__presign(const rdsiam__presign_spec *s,
+                    const rdsiam_credentials *creds, char *buf,
+                    size_t bufsize, size_t *needed)
 {
     const char *akid = creds->access_key_id;
     const char *secret = creds->secret_access_key;

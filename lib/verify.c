@@ -348,6 +348,8 @@ static int check_signature(const parsed *p, const rdsiam__key *k,
     char *buf = NULL;
     int rc = RDSIAM_OK;
 
+    /* check_claims has compared the host with the server's (at most
+     * RDSIAM_HOSTNAME_MAX bytes, which rdsiam__presign relies on). */
     memset(&s, 0, sizeof s);
     s.host = p->host;
     s.host_len = p->host_len;
