@@ -1,0 +1,974 @@
+/*
+ * test_container.c - the container credential source (lib/provider_container.c)
+ * and the HTTP client under it (lib/http.c).
+ *
+ * Three parts:
+ *   1. URI resolution, run data-driven over aws-config/ecs-tests.json and
+ *      over our own allow-list cases: no network at all. The relative-URI
+ *      case is only ever resolved, never fetched (it names 169.254.170.2).
+ *   2. JSON answers parsed without a network.
+ *   3. Fetches from tests/helpers/container_server.py, a real HTTP server
+ *      this program starts on 127.0.0.1 (free port) and stops; each mode
+ *      (good, 4xx, 5xx, flaky, slow, oversized, malformed, missing field,
+ *      expired, redirect, Authorization checks) is driven through
+ *      rdsiam__source_container with AWS_CONTAINER_CREDENTIALS_FULL_URI.
+ *
+ * Expected credentials are the ones the server script serves (GOOD there);
+ * expected URLs and errors come from ecs-tests.json, from botocore 1.43
+ * (ContainerMetadataFetcher._validate_allowed_url, ContainerProvider) and
+ * from the allow-list in ../shared/reference/credential-providers.md 3.2.
+ * The whole program is bounded by alarm(); the server exits on its own
+ * when this program's end of its stdin closes, or after 120 s.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <json.h>
+
+#include "http.h"
+#include "internal.h"
+#include "provider.h"
+#include "provider_container.h"
+
+/* What tests/helpers/container_server.py serves as good credentials. */
+#define GOOD_AKID "ASIACONTAINEREXAMPLE"
+#define GOOD_SECRET "containerSecretKeyEXAMPLE/abcdefghijklmno+1"
+#define GOOD_TOKEN "containerSessionTokenEXAMPLE/xyz+abc=="
+#define GOOD_EXPIRATION INT64_C(4102444800) /* 2100-01-01T00:00:00Z (date -u -d) */
+
+static const char *const container_vars[] = {
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+};
+
+static void clear_env(void)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof container_vars / sizeof *container_vars; i++)
+        unsetenv(container_vars[i]);
+}
+
+static void creds_free(rdsiam_credentials *c)
+{
+    rdsiam__free_secret_str((char *)(uintptr_t)c->access_key_id);
+    rdsiam__free_secret_str((char *)(uintptr_t)c->secret_access_key);
+    rdsiam__free_secret_str((char *)(uintptr_t)c->session_token);
+    memset(c, 0, sizeof *c);
+}
+
+/* Case-insensitive substring test (messages vs. ecs-tests.json). */
+static bool contains_ci(const char *hay, const char *needle)
+{
+    size_t i, j, n = strlen(needle);
+
+    for (i = 0; hay[i]; i++) {
+        for (j = 0; j < n && hay[i + j]; j++)
+            if (tolower((unsigned char)hay[i + j]) !=
+                tolower((unsigned char)needle[j]))
+                break;
+        if (j == n)
+            return true;
+    }
+    return n == 0;
+}
+
+static int resolve(char **url, rdsiam_error *e)
+{
+    memset(e, 0, sizeof *e);
+    return rdsiam__container_resolve_uri(url, e);
+}
+
+/* ------------------------------------------------------------------------ */
+/* 1. URI resolution                                                         */
+/* ------------------------------------------------------------------------ */
+
+/* aws-config/ecs-tests.json: each case's env resolves to its Ok URL, or
+ * fails with a message containing ErrorContains. */
+static void test_ecs_vectors(void **state)
+{
+    const char *dir = getenv("VECTORS");
+    char path[1024];
+    struct json_object *root, *tests;
+    size_t i, n, ran = 0;
+
+    (void)state;
+    snprintf(path, sizeof path, "%s/aws-config/ecs-tests.json",
+             dir && *dir ? dir : "../shared/vectors");
+    root = json_object_from_file(path);
+    assert_non_null(root);
+    assert_true(json_object_object_get_ex(root, "tests", &tests));
+    n = json_object_array_length(tests);
+    assert_int_equal(n, 11); /* the file's case count */
+    for (i = 0; i < n; i++) {
+        struct json_object *tc = json_object_array_get_idx(tests, i);
+        struct json_object *env, *result, *docs, *ok, *errc;
+        char *url = NULL;
+        rdsiam_error e;
+        int rc;
+
+        assert_true(json_object_object_get_ex(tc, "env", &env));
+        assert_true(json_object_object_get_ex(tc, "result", &result));
+        assert_true(json_object_object_get_ex(tc, "docs", &docs));
+        clear_env();
+        {
+            json_object_object_foreach(env, k, v)
+            {
+                setenv(k, json_object_get_string(v), 1);
+            }
+        }
+        rc = resolve(&url, &e);
+        if (json_object_object_get_ex(result, "Ok", &ok)) {
+            if (rc != RDSIAM_OK)
+                print_message("case '%s': %s\n", json_object_get_string(docs),
+                              e.message);
+            assert_int_equal(rc, RDSIAM_OK);
+            assert_string_equal(url, json_object_get_string(ok));
+        } else {
+            assert_true(json_object_object_get_ex(result, "ErrorContains",
+                                                  &errc));
+            assert_int_not_equal(rc, RDSIAM_OK);
+            assert_null(url);
+            if (!contains_ci(e.message, json_object_get_string(errc)))
+                print_message("case '%s': message '%s'\n",
+                              json_object_get_string(docs), e.message);
+            assert_true(contains_ci(e.message, json_object_get_string(errc)));
+        }
+        free(url);
+        ran++;
+    }
+    assert_int_equal(ran, n);
+    json_object_put(root);
+    clear_env();
+}
+
+/* The two error cases of ecs-tests.json carry our exact codes. */
+static void test_resolve_error_codes(void **state)
+{
+    char *url = NULL;
+    rdsiam_error e;
+
+    (void)state;
+    clear_env();
+    assert_int_equal(resolve(&url, &e), RDSIAM_ERR_NO_CREDENTIALS);
+    assert_int_equal(e.code, RDSIAM_ERR_NO_CREDENTIALS);
+    assert_null(url);
+    setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "/credentials", 1);
+    assert_int_equal(resolve(&url, &e), RDSIAM_ERR_URI_INVALID);
+    assert_null(url);
+    /* botocore: a relative URI is appended to http://169.254.170.2, so it
+     * must be a path. */
+    clear_env();
+    setenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "credentials", 1);
+    assert_int_equal(resolve(&url, &e), RDSIAM_ERR_URI_INVALID);
+    assert_true(contains_ci(e.message, "must start with '/'"));
+    /* Relative wins even over a valid full URI (botocore
+     * _retrieve_or_fail), so its error is the one reported. */
+    setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1/x", 1);
+    assert_int_equal(resolve(&url, &e), RDSIAM_ERR_URI_INVALID);
+    clear_env();
+}
+
+/* Plain-http allow-list, https any host, and URLs refused as malformed.
+ * Expected values: botocore's _validate_allowed_url (loopback literals via
+ * ipaddress.is_loopback, or one of 169.254.170.2, 169.254.170.23,
+ * fd00:ec2::23, localhost) except where noted. */
+static void test_allow_list(void **state)
+{
+    static const struct {
+        const char *uri;
+        int rc;
+    } cases[] = {
+        {"http://127.0.0.1:8080/creds", RDSIAM_OK},
+        {"http://127.255.255.254/", RDSIAM_OK},    /* 127.0.0.0/8 */
+        {"http://[::1]:8080/", RDSIAM_OK},
+        {"http://[0:0:0:0:0:0:0:1]/", RDSIAM_OK},  /* is_loopback: True */
+        {"http://LOCALHOST/x", RDSIAM_OK},          /* urlparse lowercases */
+        {"http://169.254.170.2/v2/credentials/abc", RDSIAM_OK},
+        {"http://169.254.170.23/v1/credentials", RDSIAM_OK},
+        {"http://[fd00:ec2::23]/v1/credentials", RDSIAM_OK},
+        /* same address spelt out: allowed (we compare addresses; botocore
+         * compares the string and would refuse) */
+        {"http://[fd00:ec2:0::23]/v1/credentials", RDSIAM_OK},
+        {"https://10.0.0.1/creds", RDSIAM_OK},      /* https: any host */
+        {"https://credentials.example.com:8443/x?y=1", RDSIAM_OK},
+        {"HTTP://127.0.0.1/", RDSIAM_OK},
+        {"http://10.0.0.1/", RDSIAM_ERR_URI_NOT_ALLOWED},
+        {"http://169.254.169.254/", RDSIAM_ERR_URI_NOT_ALLOWED}, /* IMDS */
+        {"http://169.254.170.200/", RDSIAM_ERR_URI_NOT_ALLOWED}, /* not a prefix */
+        {"http://169.254.170.3/", RDSIAM_ERR_URI_NOT_ALLOWED},
+        {"http://127.1/", RDSIAM_ERR_URI_NOT_ALLOWED},  /* ip_address: ValueError */
+        {"http://127.000.0.1/", RDSIAM_ERR_URI_NOT_ALLOWED},
+        {"http://2130706433/", RDSIAM_ERR_URI_NOT_ALLOWED},
+        {"http://localhost./", RDSIAM_ERR_URI_NOT_ALLOWED},
+        {"http://localhost.example.com/", RDSIAM_ERR_URI_NOT_ALLOWED},
+        {"http://[::ffff:127.0.0.1]/", RDSIAM_ERR_URI_NOT_ALLOWED}, /* False */
+        {"http://[fd00:ec2::24]/", RDSIAM_ERR_URI_NOT_ALLOWED},
+        {"http://example.com/", RDSIAM_ERR_URI_NOT_ALLOWED},
+        {"http://example.com#@127.0.0.1/", RDSIAM_ERR_URI_NOT_ALLOWED},
+        {"http://127.0.0.1@example.com/", RDSIAM_ERR_URI_INVALID},
+        {"http://u:p@127.0.0.1/", RDSIAM_ERR_URI_INVALID},
+        {"ftp://127.0.0.1/", RDSIAM_ERR_URI_INVALID},
+        {"file:///etc/passwd", RDSIAM_ERR_URI_INVALID},
+        {"http://127.0.0.1:0/", RDSIAM_ERR_URI_INVALID},
+        {"http://127.0.0.1:65536/", RDSIAM_ERR_URI_INVALID},
+        {"http://127.0.0.1:/", RDSIAM_ERR_URI_INVALID},
+        {"http://127.0.0.1:8o/", RDSIAM_ERR_URI_INVALID},
+        {"http://[::1/", RDSIAM_ERR_URI_INVALID},
+        {"http://[::1%25lo]/", RDSIAM_ERR_URI_INVALID},
+        {"http://[zz::1]/", RDSIAM_ERR_URI_INVALID},
+        {"http:///x", RDSIAM_ERR_URI_INVALID},
+        {"http://127.0.0.1/a b", RDSIAM_ERR_URI_INVALID},
+        {"http://127.0.0.1\\@example.com/", RDSIAM_ERR_URI_INVALID},
+        {"http://127.0.0.1/\r\nX: y", RDSIAM_ERR_URI_INVALID},
+        {"", RDSIAM_ERR_URI_INVALID},
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+        rdsiam_error e;
+        int rc;
+
+        memset(&e, 0, sizeof e);
+        rc = rdsiam__container_check_uri(cases[i].uri, "X", &e);
+        if (rc != cases[i].rc)
+            print_message("uri '%s': got %d (%s)\n", cases[i].uri, rc,
+                          e.message);
+        assert_int_equal(rc, cases[i].rc);
+    }
+}
+
+/* Resolution returns the same verdicts through the environment, and names
+ * the variable and the host in the message. */
+static void test_not_allowed_message(void **state)
+{
+    char *url = NULL;
+    rdsiam_error e;
+
+    (void)state;
+    clear_env();
+    setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://10.0.0.1/creds?x=1",
+           1);
+    assert_int_equal(resolve(&url, &e), RDSIAM_ERR_URI_NOT_ALLOWED);
+    assert_null(url);
+    assert_true(contains_ci(e.message, "AWS_CONTAINER_CREDENTIALS_FULL_URI"));
+    assert_true(contains_ci(e.message, "host '10.0.0.1' is not allowed"));
+    clear_env();
+}
+
+/* ------------------------------------------------------------------------ */
+/* 2. JSON answers, no network                                               */
+/* ------------------------------------------------------------------------ */
+
+static int64_t pinned_now;
+static int64_t pinned_clock(void *ctx)
+{
+    (void)ctx;
+    return pinned_now;
+}
+
+static int parse(const char *json, rdsiam_credentials *c, rdsiam_error *e)
+{
+    memset(e, 0, sizeof *e);
+    return rdsiam__container_parse(json, strlen(json), c, e);
+}
+
+static void test_parse_good(void **state)
+{
+    rdsiam_credentials c;
+    rdsiam_error e;
+
+    (void)state;
+    /* The ECS answer shape from the reference (3.5), trailing newline. */
+    assert_int_equal(parse("{\"Code\":\"Success\",\"Type\":\"AWS-HMAC\","
+                           "\"AccessKeyId\":\"AKID\",\"SecretAccessKey\":"
+                           "\"SECRET\",\"Token\":\"TOKEN\",\"Expiration\":"
+                           "\"2099-12-31T19:00:00-05:00\"}\n",
+                           &c, &e),
+                     RDSIAM_OK);
+    assert_string_equal(c.access_key_id, "AKID");
+    assert_string_equal(c.secret_access_key, "SECRET");
+    assert_string_equal(c.session_token, "TOKEN");
+    /* 19:00 at -05:00 is 2100-01-01T00:00:00Z */
+    assert_int_equal(c.expiration, GOOD_EXPIRATION);
+    creds_free(&c);
+    /* No Code at all (EKS Pod Identity answers carry none), extra fields. */
+    assert_int_equal(parse("{\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"S\","
+                           "\"Token\":\"T\",\"AccountId\":\"012345678901\","
+                           "\"Expiration\":\"2100-01-01T00:00:00Z\"}",
+                           &c, &e),
+                     RDSIAM_OK);
+    assert_string_equal(c.access_key_id, "A");
+    creds_free(&c);
+}
+
+static void test_parse_errors(void **state)
+{
+    static const struct {
+        const char *json;
+        int rc;
+        const char *msg;
+    } cases[] = {
+        {"", RDSIAM_ERR_JSON, "not valid JSON"},
+        {"{\"AccessKeyId\": \"A", RDSIAM_ERR_JSON, "not valid JSON"},
+        {"{} x", RDSIAM_ERR_JSON, "not valid JSON"},
+        {"[]", RDSIAM_ERR_JSON, "not a JSON object"},
+        {"{}", RDSIAM_ERR_JSON, "no AccessKeyId"},
+        {"{\"AccessKeyId\":\"A\"}", RDSIAM_ERR_JSON, "no SecretAccessKey"},
+        {"{\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"S\"}", RDSIAM_ERR_JSON,
+         "no Token"},
+        {"{\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"S\",\"Token\":\"T\"}",
+         RDSIAM_ERR_JSON, "no Expiration"},
+        {"{\"AccessKeyId\":7,\"SecretAccessKey\":\"S\",\"Token\":\"T\","
+         "\"Expiration\":\"2100-01-01T00:00:00Z\"}",
+         RDSIAM_ERR_JSON, "AccessKeyId in the answer is not a string"},
+        {"{\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"S\",\"Token\":\"T\","
+         "\"Expiration\":\"tomorrow\"}",
+         RDSIAM_ERR_JSON, "\"tomorrow\" is not an ISO-8601 time"},
+        {"{\"Code\":\"AssumeRoleError\",\"Message\":\"x\"}", RDSIAM_ERR_JSON,
+         "answered Code \"AssumeRoleError\""},
+        {"{\"AccessKeyId\":\"A B\",\"SecretAccessKey\":\"S\",\"Token\":\"T\","
+         "\"Expiration\":\"2100-01-01T00:00:00Z\"}",
+         RDSIAM_ERR_ACCESS_KEY_INVALID, "container answer"},
+        {"{\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"\",\"Token\":\"T\","
+         "\"Expiration\":\"2100-01-01T00:00:00Z\"}",
+         RDSIAM_ERR_SECRET_KEY_EMPTY, "container answer"},
+        {"{\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"S\",\"Token\":\"T\","
+         "\"Expiration\":\"2009-02-13T23:31:30Z\"}",
+         RDSIAM_ERR_CREDENTIALS_EXPIRED, "expired at 2009-02-13T23:31:30Z"},
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+        rdsiam_credentials c;
+        rdsiam_error e;
+        int rc = parse(cases[i].json, &c, &e);
+
+        if (rc != cases[i].rc || !contains_ci(e.message, cases[i].msg))
+            print_message("case %zu: got %d '%s'\n", i, rc, e.message);
+        assert_int_equal(rc, cases[i].rc);
+        assert_true(contains_ci(e.message, cases[i].msg));
+        /* Nothing is handed out on failure. */
+        assert_null(c.access_key_id);
+        assert_null(c.secret_access_key);
+        assert_null(c.session_token);
+        /* The message never carries the secret. */
+        assert_false(contains_ci(e.message, "\"S\""));
+    }
+}
+
+/* Expired means Expiration is not after now (pinned clock). */
+static void test_parse_expiry_boundary(void **state)
+{
+    const char *json = "{\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"S\","
+                       "\"Token\":\"T\",\"Expiration\":"
+                       "\"2100-01-01T00:00:00Z\"}";
+    rdsiam_credentials c;
+    rdsiam_error e;
+
+    (void)state;
+    rdsiam__sys_set_clock(pinned_clock, NULL);
+    pinned_now = GOOD_EXPIRATION;
+    assert_int_equal(parse(json, &c, &e), RDSIAM_ERR_CREDENTIALS_EXPIRED);
+    pinned_now = GOOD_EXPIRATION - 1;
+    assert_int_equal(parse(json, &c, &e), RDSIAM_OK);
+    assert_int_equal(c.expiration, GOOD_EXPIRATION);
+    creds_free(&c);
+    rdsiam__sys_set_clock(NULL, NULL);
+}
+
+/* Authorization token: the file wins over the variable, CR/LF refused. */
+static void test_auth_token_sources(void **state)
+{
+    char path[] = "/tmp/rdsiam-token-XXXXXX";
+    char *tok = NULL;
+    rdsiam_error e;
+    int fd;
+
+    (void)state;
+    clear_env();
+    assert_int_equal(rdsiam__container_auth_token(&tok, &e), RDSIAM_OK);
+    assert_null(tok); /* neither set: no header */
+    setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "Basic abc=", 1);
+    assert_int_equal(rdsiam__container_auth_token(&tok, &e), RDSIAM_OK);
+    assert_string_equal(tok, "Basic abc=");
+    rdsiam__free_secret_str(tok);
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "from-file", 9), 9);
+    close(fd);
+    setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", path, 1);
+    assert_int_equal(rdsiam__container_auth_token(&tok, &e), RDSIAM_OK);
+    assert_string_equal(tok, "from-file");
+    rdsiam__free_secret_str(tok);
+    /* A trailing newline is not trimmed (botocore reads the file as is and
+     * then refuses it as a header value). */
+    fd = open(path, O_WRONLY | O_TRUNC);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "from-file\n", 10), 10);
+    close(fd);
+    memset(&e, 0, sizeof e);
+    assert_int_equal(rdsiam__container_auth_token(&tok, &e),
+                     RDSIAM_ERR_AUTH_TOKEN_INVALID);
+    assert_null(tok);
+    assert_true(contains_ci(e.message, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"));
+    assert_false(contains_ci(e.message, "from-file"));
+    unlink(path);
+    /* A file that cannot be read is an error, not a fall-back. */
+    assert_int_equal(rdsiam__container_auth_token(&tok, &e),
+                     RDSIAM_ERR_FILE_IO);
+    unsetenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+    setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "abc\r\nX-Injected: 1", 1);
+    assert_int_equal(rdsiam__container_auth_token(&tok, &e),
+                     RDSIAM_ERR_AUTH_TOKEN_INVALID);
+    setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "abc\n", 1);
+    assert_int_equal(rdsiam__container_auth_token(&tok, &e),
+                     RDSIAM_ERR_AUTH_TOKEN_INVALID);
+    setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "\rabc", 1);
+    assert_int_equal(rdsiam__container_auth_token(&tok, &e),
+                     RDSIAM_ERR_AUTH_TOKEN_INVALID);
+    assert_null(tok);
+    clear_env();
+}
+
+#if RDSIAM_HTTP
+
+/* ------------------------------------------------------------------------ */
+/* 3. A real endpoint on loopback                                            */
+/* ------------------------------------------------------------------------ */
+
+static pid_t server_pid = -1;
+static int server_in = -1; /* closing it makes the server exit */
+static int server_port;
+
+static int server_start(void **state)
+{
+    int in[2], out[2];
+    char line[32];
+    size_t got = 0;
+    struct pollfd p;
+    long port;
+    char *end;
+
+    (void)state;
+    if (pipe(in) != 0 || pipe(out) != 0)
+        return -1;
+    server_pid = fork();
+    if (server_pid < 0)
+        return -1;
+    if (server_pid == 0) {
+        dup2(in[0], 0);
+        dup2(out[1], 1);
+        close(in[0]);
+        close(in[1]);
+        close(out[0]);
+        close(out[1]);
+        execlp("python3", "python3", "tests/helpers/container_server.py",
+               (char *)NULL);
+        _exit(127);
+    }
+    close(in[0]);
+    close(out[1]);
+    server_in = in[1];
+    /* The server prints its port on one line; wait at most 15 s. */
+    p.fd = out[0];
+    p.events = POLLIN;
+    while (got < sizeof line - 1 && !memchr(line, '\n', got)) {
+        ssize_t n;
+
+        if (poll(&p, 1, 15000) <= 0)
+            break;
+        n = read(out[0], line + got, sizeof line - 1 - got);
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    close(out[0]);
+    line[got] = '\0';
+    port = strtol(line, &end, 10);
+    if (end == line || port <= 0 || port > 65535) {
+        print_message("container server did not start: '%s'\n", line);
+        return -1;
+    }
+    server_port = (int)port;
+    return 0;
+}
+
+static int server_stop(void **state)
+{
+    (void)state;
+    if (server_in >= 0)
+        close(server_in);
+    if (server_pid > 0) {
+        kill(server_pid, SIGTERM);
+        waitpid(server_pid, NULL, 0);
+    }
+    server_in = -1;
+    server_pid = -1;
+    return 0;
+}
+
+/* Fetch through the container source with FULL_URI pointing at path. */
+static int fetch(const char *path, long timeout_ms, rdsiam_credentials *c,
+                 rdsiam_error *e)
+{
+    rdsiam_provider_options opts;
+    rdsiam__source s;
+    char url[512];
+    int rc;
+
+    memset(&opts, 0, sizeof opts);
+    opts.timeout_ms = timeout_ms;
+    memset(e, 0, sizeof *e);
+    memset(c, 0, sizeof *c);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", server_port, path);
+    setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, 1);
+    assert_int_equal(rdsiam__source_container(&s, &opts, NULL), RDSIAM_OK);
+    assert_string_equal(s.name, "container");
+    rc = s.fetch(s.self, c, e);
+    s.destroy(s.self);
+    return rc;
+}
+
+/* Ask the server what it saw for path: "_hits" or "_auth". */
+static void server_report(const char *what, const char *path, char *out,
+                          size_t size)
+{
+    rdsiam__http_request req;
+    rdsiam__buf body;
+    char url[512], enc[256];
+    size_t n;
+
+    assert_true(rdsiam__uri_encoded_len(path, strlen(path)) < sizeof enc);
+    n = rdsiam__uri_encode(enc, path, strlen(path));
+    enc[n] = '\0';
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/%s?p=%s", server_port,
+             what, enc);
+    memset(&req, 0, sizeof req);
+    req.url = url;
+    req.no_proxy = true;
+    assert_int_equal(rdsiam__http_get(&req, &body, NULL, NULL), RDSIAM_OK);
+    snprintf(out, size, "%s", body.data);
+    rdsiam__buf_free(&body);
+}
+
+static long hits(const char *path)
+{
+    char text[32];
+
+    server_report("_hits", path, text, sizeof text);
+    return strtol(text, NULL, 10);
+}
+
+static void assert_good(const rdsiam_credentials *c)
+{
+    assert_string_equal(c->access_key_id, GOOD_AKID);
+    assert_string_equal(c->secret_access_key, GOOD_SECRET);
+    assert_string_equal(c->session_token, GOOD_TOKEN);
+    assert_int_equal(c->expiration, GOOD_EXPIRATION);
+}
+
+static void assert_empty(const rdsiam_credentials *c)
+{
+    assert_null(c->access_key_id);
+    assert_null(c->secret_access_key);
+    assert_null(c->session_token);
+}
+
+static void test_fetch_good(void **state)
+{
+    rdsiam_credentials c;
+    rdsiam_error e;
+
+    (void)state;
+    clear_env();
+    assert_int_equal(fetch("/good?t=good", 0, &c, &e), RDSIAM_OK);
+    assert_good(&c);
+    assert_int_equal(e.code, RDSIAM_OK);
+    creds_free(&c);
+    assert_int_equal(hits("/good?t=good"), 1);
+    /* "localhost" is allowed and reaches the same server. */
+    {
+        char url[128];
+        rdsiam__source s;
+
+        snprintf(url, sizeof url, "http://localhost:%d/good?t=localhost",
+                 server_port);
+        setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, 1);
+        assert_int_equal(rdsiam__source_container(&s, NULL, NULL), RDSIAM_OK);
+        assert_int_equal(s.fetch(s.self, &c, &e), RDSIAM_OK);
+        s.destroy(s.self);
+        assert_good(&c);
+        creds_free(&c);
+    }
+    clear_env();
+}
+
+/* A 4xx is final: one request, the status named. */
+static void test_fetch_4xx(void **state)
+{
+    rdsiam_credentials c;
+    rdsiam_error e;
+
+    (void)state;
+    clear_env();
+    assert_int_equal(fetch("/status/404?t=4xx", 0, &c, &e),
+                     RDSIAM_ERR_HTTP_STATUS);
+    assert_empty(&c);
+    assert_true(contains_ci(e.message, "HTTP status 404"));
+    assert_int_equal(hits("/status/404?t=4xx"), 1);
+    clear_env();
+}
+
+/* A 5xx is retried twice (three requests in all), then reported. */
+static void test_fetch_5xx_retried(void **state)
+{
+    rdsiam_credentials c;
+    rdsiam_error e;
+
+    (void)state;
+    clear_env();
+    assert_int_equal(fetch("/status/503?t=5xx", 0, &c, &e),
+                     RDSIAM_ERR_HTTP_STATUS);
+    assert_empty(&c);
+    assert_true(contains_ci(e.message, "HTTP status 503"));
+    assert_true(contains_ci(e.message, "(3 attempts)"));
+    assert_int_equal(hits("/status/503?t=5xx"), 3);
+    /* Two failures, then an answer: the retries recover. */
+    assert_int_equal(fetch("/flaky/2?t=flaky", 0, &c, &e), RDSIAM_OK);
+    assert_good(&c);
+    creds_free(&c);
+    assert_int_equal(hits("/flaky/2?t=flaky"), 3);
+    clear_env();
+}
+
+/* A server slower than the timeout: each attempt times out. */
+static void test_fetch_slow(void **state)
+{
+    rdsiam_credentials c;
+    rdsiam_error e;
+
+    (void)state;
+    clear_env();
+    assert_int_equal(fetch("/slow/5000?t=slow", 300, &c, &e), RDSIAM_ERR_HTTP);
+    assert_empty(&c);
+    assert_true(contains_ci(e.message, "timeout"));
+    assert_true(contains_ci(e.message, "/slow/5000"));
+    assert_int_equal(hits("/slow/5000?t=slow"), 3);
+    clear_env();
+}
+
+/* Bodies over 64 KiB are cut off, with or without Content-Length. */
+static void test_fetch_oversized(void **state)
+{
+    rdsiam_credentials c;
+    rdsiam_error e;
+
+    (void)state;
+    clear_env();
+    assert_int_equal(fetch("/big?t=big", 0, &c, &e), RDSIAM_ERR_HTTP);
+    assert_true(contains_ci(e.message, "larger than 65536 bytes"));
+    assert_int_equal(hits("/big?t=big"), 1);
+    assert_int_equal(fetch("/bigstream?t=big", 0, &c, &e), RDSIAM_ERR_HTTP);
+    assert_true(contains_ci(e.message, "larger than 65536 bytes"));
+    assert_int_equal(hits("/bigstream?t=big"), 1);
+    assert_empty(&c);
+    clear_env();
+}
+
+static void test_fetch_bad_answers(void **state)
+{
+    static const struct {
+        const char *path;
+        int rc;
+        const char *msg;
+    } cases[] = {
+        {"/malformed?t=bad", RDSIAM_ERR_JSON, "not valid JSON"},
+        {"/missing/AccessKeyId?t=bad", RDSIAM_ERR_JSON, "no AccessKeyId"},
+        {"/missing/SecretAccessKey?t=bad", RDSIAM_ERR_JSON,
+         "no SecretAccessKey"},
+        {"/missing/Token?t=bad", RDSIAM_ERR_JSON, "no Token"},
+        {"/missing/Expiration?t=bad", RDSIAM_ERR_JSON, "no Expiration"},
+        {"/expired?t=bad", RDSIAM_ERR_CREDENTIALS_EXPIRED,
+         "expired at 2009-02-13T23:31:30Z"},
+        {"/codefail?t=bad", RDSIAM_ERR_JSON, "Code \"AssumeRoleError\""},
+        /* Redirects are not followed: the 302 itself is the answer. */
+        {"/redirect?t=bad", RDSIAM_ERR_HTTP_STATUS, "HTTP status 302"},
+    };
+    size_t i;
+
+    (void)state;
+    clear_env();
+    for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+        rdsiam_credentials c;
+        rdsiam_error e;
+        int rc = fetch(cases[i].path, 0, &c, &e);
+
+        if (rc != cases[i].rc || !contains_ci(e.message, cases[i].msg))
+            print_message("%s: got %d '%s'\n", cases[i].path, rc, e.message);
+        assert_int_equal(rc, cases[i].rc);
+        assert_true(contains_ci(e.message, cases[i].msg));
+        assert_empty(&c);
+        /* Bad answers are not retried. */
+        assert_int_equal(hits(cases[i].path), 1);
+    }
+    assert_int_equal(hits("/good?redirected"), 0);
+    clear_env();
+}
+
+/* The Authorization header as the server received it. */
+static void test_fetch_authorization(void **state)
+{
+    char path[] = "/tmp/rdsiam-token-XXXXXX";
+    rdsiam_credentials c;
+    rdsiam_error e;
+    char seen[128];
+    int fd;
+
+    (void)state;
+    clear_env();
+    /* No token: no header, and an endpoint that needs one says 401. */
+    assert_int_equal(fetch("/auth?t=none", 0, &c, &e), RDSIAM_ERR_HTTP_STATUS);
+    assert_true(contains_ci(e.message, "HTTP status 401"));
+    server_report("_auth", "/auth?t=none", seen, sizeof seen);
+    assert_string_equal(seen, "<none>");
+    /* The variable, sent as is. */
+    setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "Bearer env-token", 1);
+    assert_int_equal(fetch("/auth?t=env", 0, &c, &e), RDSIAM_OK);
+    assert_good(&c);
+    creds_free(&c);
+    server_report("_auth", "/auth?t=env", seen, sizeof seen);
+    assert_string_equal(seen, "Bearer env-token");
+    /* The file beats the variable, and is re-read on every fetch. */
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "tok-one", 7), 7);
+    close(fd);
+    setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", path, 1);
+    assert_int_equal(fetch("/auth?t=rotate", 0, &c, &e), RDSIAM_OK);
+    creds_free(&c);
+    server_report("_auth", "/auth?t=rotate", seen, sizeof seen);
+    assert_string_equal(seen, "tok-one");
+    fd = open(path, O_WRONLY | O_TRUNC);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "tok-two-rotated", 15), 15);
+    close(fd);
+    assert_int_equal(fetch("/auth?t=rotate", 0, &c, &e), RDSIAM_OK);
+    creds_free(&c);
+    server_report("_auth", "/auth?t=rotate", seen, sizeof seen);
+    assert_string_equal(seen, "tok-two-rotated");
+    assert_int_equal(hits("/auth?t=rotate"), 2);
+    unlink(path);
+    clear_env();
+}
+
+/* CR/LF in the token: refused before any request is sent. */
+static void test_fetch_token_crlf(void **state)
+{
+    rdsiam_credentials c;
+    rdsiam_error e;
+
+    (void)state;
+    clear_env();
+    setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "tok\r\nX-Evil: 1", 1);
+    assert_int_equal(fetch("/good?t=crlf", 0, &c, &e),
+                     RDSIAM_ERR_AUTH_TOKEN_INVALID);
+    assert_empty(&c);
+    assert_false(contains_ci(e.message, "X-Evil"));
+    assert_int_equal(hits("/good?t=crlf"), 0);
+    clear_env();
+}
+
+/* A loopback port nothing listens on: bind an ephemeral one, close it. */
+static int closed_port(void)
+{
+    struct sockaddr_in a;
+    socklen_t len = sizeof a;
+    int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+
+    assert_true(fd >= 0);
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    port = ntohs(a.sin_port);
+    close(fd);
+    return port;
+}
+
+/* Plain-http endpoints never go through a proxy from the environment
+ * (the proxy named is a closed loopback port: going through it fails). */
+static void test_fetch_ignores_proxy(void **state)
+{
+    static const char *const vars[] = {"http_proxy", "HTTP_PROXY",
+                                       "all_proxy", "ALL_PROXY"};
+    rdsiam_credentials c;
+    rdsiam_error e;
+    char proxy[64];
+    size_t i;
+
+    (void)state;
+    clear_env();
+    snprintf(proxy, sizeof proxy, "http://127.0.0.1:%d", closed_port());
+    for (i = 0; i < 4; i++)
+        setenv(vars[i], proxy, 1);
+    assert_int_equal(fetch("/good?t=proxy", 0, &c, &e), RDSIAM_OK);
+    assert_good(&c);
+    creds_free(&c);
+    assert_int_equal(hits("/good?t=proxy"), 1);
+    for (i = 0; i < 4; i++)
+        unsetenv(vars[i]);
+    clear_env();
+}
+
+/* A refused host is refused before any connection: the error comes from
+ * the URI check (its message), not from a connection attempt. */
+static void test_fetch_not_allowed(void **state)
+{
+    rdsiam_credentials c;
+    rdsiam_error e;
+    rdsiam__source s;
+
+    (void)state;
+    clear_env();
+    setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://10.0.0.1/creds", 1);
+    assert_int_equal(rdsiam__source_container(&s, NULL, NULL), RDSIAM_OK);
+    memset(&e, 0, sizeof e);
+    assert_int_equal(s.fetch(s.self, &c, &e), RDSIAM_ERR_URI_NOT_ALLOWED);
+    s.destroy(s.self);
+    assert_empty(&c);
+    assert_true(contains_ci(e.message, "host '10.0.0.1' is not allowed over "
+                                       "plain http"));
+    clear_env();
+    assert_int_equal(rdsiam__source_container(&s, NULL, NULL), RDSIAM_OK);
+    assert_int_equal(s.fetch(s.self, &c, &e), RDSIAM_ERR_NO_CREDENTIALS);
+    s.destroy(s.self);
+}
+
+/* Messages name the URL without user information, query or fragment. */
+static void test_http_messages(void **state)
+{
+    rdsiam__http_request req;
+    rdsiam__buf body;
+    rdsiam_error e;
+    char url[256];
+    long status = 0;
+
+    (void)state;
+    rdsiam__http_url_for_message("https://user:pw@host.example:8443/a/b?"
+                                 "X-Amz-Signature=s#frag",
+                                 url, sizeof url);
+    assert_string_equal(url, "https://host.example:8443/a/b");
+    rdsiam__http_url_for_message("http://h/p\nq", url, 8);
+    assert_string_equal(url, "http://");
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/status/500?secret=abc",
+             server_port);
+    memset(&req, 0, sizeof req);
+    req.url = url;
+    req.no_proxy = true;
+    memset(&e, 0, sizeof e);
+    assert_int_equal(rdsiam__http_get(&req, &body, &status, &e),
+                     RDSIAM_ERR_HTTP_STATUS);
+    assert_int_equal(status, 500);
+    assert_null(body.data);
+    assert_true(contains_ci(e.message, "/status/500: HTTP status 500"));
+    assert_false(contains_ci(e.message, "secret"));
+    /* retries 0: exactly one request. */
+    assert_int_equal(hits("/status/500?secret=abc"), 1);
+    /* Other schemes never reach libcurl. */
+    req.url = "ftp://127.0.0.1/x";
+    assert_int_equal(rdsiam__http_get(&req, &body, NULL, &e),
+                     RDSIAM_ERR_URI_INVALID);
+    /* Nobody listening: a connection error, retried, then reported. */
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/x", closed_port());
+    req.url = url;
+    req.retries = 1;
+    assert_int_equal(rdsiam__http_get(&req, &body, NULL, &e), RDSIAM_ERR_HTTP);
+    assert_true(contains_ci(e.message, "(2 attempts)"));
+}
+
+#else /* !RDSIAM_HTTP */
+
+static void test_not_built_in(void **state)
+{
+    rdsiam__source s;
+    rdsiam_error e;
+
+    (void)state;
+    memset(&e, 0, sizeof e);
+    assert_int_equal(rdsiam__source_container(&s, NULL, &e),
+                     RDSIAM_ERR_NOT_BUILT_IN);
+    assert_true(contains_ci(e.message, "HTTP=no"));
+}
+
+#endif /* RDSIAM_HTTP */
+
+int main(void)
+{
+    const struct CMUnitTest offline[] = {
+        cmocka_unit_test(test_ecs_vectors),
+        cmocka_unit_test(test_resolve_error_codes),
+        cmocka_unit_test(test_allow_list),
+        cmocka_unit_test(test_not_allowed_message),
+        cmocka_unit_test(test_parse_good),
+        cmocka_unit_test(test_parse_errors),
+        cmocka_unit_test(test_parse_expiry_boundary),
+        cmocka_unit_test(test_auth_token_sources),
+#if !RDSIAM_HTTP
+        cmocka_unit_test(test_not_built_in),
+#endif
+    };
+    int failed;
+
+    /* Bound the whole program in time, whatever happens. */
+    alarm(120);
+    setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+    failed = cmocka_run_group_tests_name("container offline", offline, NULL,
+                                         NULL);
+#if RDSIAM_HTTP
+    {
+        const struct CMUnitTest online[] = {
+            cmocka_unit_test(test_fetch_good),
+            cmocka_unit_test(test_fetch_4xx),
+            cmocka_unit_test(test_fetch_5xx_retried),
+            cmocka_unit_test(test_fetch_slow),
+            cmocka_unit_test(test_fetch_oversized),
+            cmocka_unit_test(test_fetch_bad_answers),
+            cmocka_unit_test(test_fetch_authorization),
+            cmocka_unit_test(test_fetch_token_crlf),
+            cmocka_unit_test(test_fetch_ignores_proxy),
+            cmocka_unit_test(test_fetch_not_allowed),
+            cmocka_unit_test(test_http_messages),
+        };
+        failed += cmocka_run_group_tests_name("container endpoint", online,
+                                              server_start, server_stop);
+    }
+#endif
+    return failed;
+}
