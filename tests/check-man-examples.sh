@@ -89,6 +89,38 @@ for page in docs/man/*.[13]; do
         ;;
     esac
 done
+# Every page renders without groff warnings.
+if command -v groff >/dev/null 2>&1; then
+    for page in docs/man/*.[13]; do
+        [ -f "$page" ] || continue
+        if groff -man -Tutf8 -ww -z "$page" >"$tmp/err" 2>&1 && [ ! -s "$tmp/err" ]; then
+            echo "ok - ${page##*/} renders without warnings"
+        else
+            echo "not ok - ${page##*/} renders without warnings"
+            sed 's/^/#   /' "$tmp/err" | head -n 10
+        fi
+    done
+else
+    echo "ok - man pages render # SKIP groff not installed"
+fi
+
+# Every function the library implements (exported by the shared library)
+# is named in the NAME section of some section 3 page.
+so=$(ls "$B"/lib/librdsiam.so.*.*.* 2>/dev/null | head -n 1)
+if [ -n "$so" ]; then
+    for p in docs/man/*.3; do
+        [ -f "$p" ] || continue
+        awk '/^\.SH NAME/ { on = 1; next } /^\.SH/ { on = 0 } on' "$p"
+    done | sed 's/\\-.*//' | tr ', ' '\n\n' | grep '^rdsiam_' | sort -u >"$tmp/named"
+    undocumented=$(nm -D --defined-only "$so" | awk '{print $NF}' | grep '^rdsiam_' |
+        sort -u | comm -23 - "$tmp/named" | tr '\n' ' ')
+    if [ -z "$undocumented" ]; then
+        echo "ok - every exported function has a man page"
+    else
+        echo "not ok - exported functions without a man page: $undocumented"
+    fi
+fi
+
 if [ "$n" -eq 0 ]; then
     echo "ok - man page examples # SKIP no man pages in docs/man"
 fi
