@@ -93,6 +93,14 @@ done
 if command -v groff >/dev/null 2>&1; then
     for page in docs/man/*.[13]; do
         [ -f "$page" ] || continue
+        if target=$(sed -n 's/^\.so man[13]\///p' "$page") && [ -n "$target" ]; then
+            if [ -f "docs/man/$target" ]; then
+                echo "ok - ${page##*/} links to $target"
+            else
+                echo "not ok - ${page##*/} links to $target, which does not exist"
+            fi
+            continue
+        fi
         if groff -man -Tutf8 -ww -z "$page" >"$tmp/err" 2>&1 && [ ! -s "$tmp/err" ]; then
             echo "ok - ${page##*/} renders without warnings"
         else
