@@ -147,105 +147,127 @@ static size_t scheme_len(const char *url)
     return strncmp(url + i, "://", 3) == 0 ? i : 0;
 }
 
-int rdsiam__container_check_uri(const char *url, const char *var,
-                                rdsiam_error *err)
-{
-    const char *auth, *end, *host, *host_end, *p;
-    size_t slen, i, n;
-    bool https, bracketed = false;
+/* The parts of a URL the rules look at. */
+typedef struct uri_parts {
+    bool https;
+    bool bracketed; /* IPv6 literal; host excludes the brackets */
+    const char *host;
+    size_t host_len;
+} uri_parts;
 
-    if (!url || !var)
-        return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT,
-                            "container: URI or variable name is NULL");
-    n = strlen(url);
-    if (n > RDSIAM__CONTAINER_URI_MAX)
-        return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
-                            "container: %s is longer than %d bytes", var,
-                            RDSIAM__CONTAINER_URI_MAX);
-    for (i = 0; i < n; i++)
-        if (url[i] <= 0x20 || url[i] >= 0x7f || url[i] == '\\')
-            return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
-                                "container: %s contains a space, a control, "
-                                "a backslash or a non-ASCII character",
-                                var);
-    slen = scheme_len(url);
-    if (slen == 0)
-        return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
-                            "container: %s: URI did not specify a host", var);
-    if (slen == 4 && strncasecmp(url, "http", 4) == 0)
-        https = false;
-    else if (slen == 5 && strncasecmp(url, "https", 5) == 0)
-        https = true;
-    else
-        return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
-                            "container: %s: the scheme must be http or https",
-                            var);
-    auth = url + slen + 3;
-    end = auth + strcspn(auth, "/?#");
-    /* "http://127.0.0.1@host/" means host: refuse user information rather
-     * than risk reading the authority differently from libcurl. */
-    if (memchr(auth, '@', (size_t)(end - auth)))
-        return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
-                            "container: %s: user information (user@) is not "
-                            "allowed",
-                            var);
-    if (auth < end && *auth == '[') {
-        host = auth + 1;
-        host_end = memchr(host, ']', (size_t)(end - host));
-        if (!host_end)
-            return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
-                                "container: %s: unterminated IPv6 address",
-                                var);
-        p = host_end + 1;
-        bracketed = true;
-    } else {
-        host = auth;
-        host_end = memchr(auth, ':', (size_t)(end - auth));
-        if (!host_end)
-            host_end = end;
-        p = host_end;
-    }
-    if (host == host_end)
-        return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
-                            "container: %s: URI did not specify a host", var);
-    if (p < end && (*p != ':' || !port_valid(p + 1, end)))
-        return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
-                            "container: %s: the port is not a number in "
-                            "1..65535",
-                            var);
-    for (p = host; p < host_end; p++) {
+static int bad_uri(rdsiam_error *err, const char *var, const char *what)
+{
+    return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID, "container: %s: %s", var,
+                        what);
+}
+
+/* Host characters: a name or IPv4 address, or inside [] an IPv6 address
+ * (no zone identifier). */
+static bool host_chars_valid(const char *p, const char *end, bool bracketed)
+{
+    for (; p < end; p++) {
         bool ok = bracketed ? ((*p >= '0' && *p <= '9') ||
                                (*p >= 'a' && *p <= 'f') ||
                                (*p >= 'A' && *p <= 'F') || *p == ':' ||
                                *p == '.')
                             : host_char(*p);
         if (!ok)
-            return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
-                                "container: %s: the host has a character "
-                                "not allowed in a host name or IP address",
-                                var);
+            return false;
     }
-    if (bracketed) {
-        char buf[64];
-        unsigned char a6[16];
-        size_t hn = (size_t)(host_end - host);
+    return true;
+}
 
-        if (hn >= sizeof buf)
-            return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
-                                "container: %s: invalid IPv6 address", var);
-        memcpy(buf, host, hn);
-        buf[hn] = '\0';
-        if (inet_pton(AF_INET6, buf, a6) != 1)
-            return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
-                                "container: %s: invalid IPv6 address", var);
+static bool v6_literal_valid(const char *host, size_t n)
+{
+    char buf[64];
+    unsigned char a6[16];
+
+    if (n >= sizeof buf)
+        return false;
+    memcpy(buf, host, n);
+    buf[n] = '\0';
+    return inet_pton(AF_INET6, buf, a6) == 1;
+}
+
+/* scheme://host[:port][/path][?query][#fragment], strictly. */
+static int parse_uri(const char *url, const char *var, uri_parts *u,
+                     rdsiam_error *err)
+{
+    const char *auth, *end, *host_end, *p;
+    size_t slen, i, n = strlen(url);
+
+    memset(u, 0, sizeof *u);
+    if (n > RDSIAM__CONTAINER_URI_MAX)
+        return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
+                            "container: %s is longer than %d bytes", var,
+                            RDSIAM__CONTAINER_URI_MAX);
+    for (i = 0; i < n; i++)
+        if (url[i] <= 0x20 || url[i] >= 0x7f || url[i] == '\\')
+            return bad_uri(err, var,
+                           "contains a space, a control, a backslash or a "
+                           "non-ASCII character");
+    slen = scheme_len(url);
+    if (slen == 0)
+        return bad_uri(err, var, "URI did not specify a host");
+    if (slen == 4 && strncasecmp(url, "http", 4) == 0)
+        u->https = false;
+    else if (slen == 5 && strncasecmp(url, "https", 5) == 0)
+        u->https = true;
+    else
+        return bad_uri(err, var, "the scheme must be http or https");
+    auth = url + slen + 3;
+    end = auth + strcspn(auth, "/?#");
+    /* "http://127.0.0.1@host/" means host: refuse user information rather
+     * than risk reading the authority differently from libcurl. */
+    if (memchr(auth, '@', (size_t)(end - auth)))
+        return bad_uri(err, var, "user information (user@) is not allowed");
+    if (auth < end && *auth == '[') {
+        u->host = auth + 1;
+        host_end = memchr(u->host, ']', (size_t)(end - u->host));
+        if (!host_end)
+            return bad_uri(err, var, "unterminated IPv6 address");
+        p = host_end + 1;
+        u->bracketed = true;
+    } else {
+        u->host = auth;
+        host_end = memchr(auth, ':', (size_t)(end - auth));
+        if (!host_end)
+            host_end = end;
+        p = host_end;
     }
-    if (!https && !host_allowed(host, (size_t)(host_end - host), bracketed))
+    u->host_len = (size_t)(host_end - u->host);
+    if (u->host_len == 0)
+        return bad_uri(err, var, "URI did not specify a host");
+    if (p < end && (*p != ':' || !port_valid(p + 1, end)))
+        return bad_uri(err, var, "the port is not a number in 1..65535");
+    if (!host_chars_valid(u->host, host_end, u->bracketed))
+        return bad_uri(err, var,
+                       "the host has a character not allowed in a host name "
+                       "or IP address");
+    if (u->bracketed && !v6_literal_valid(u->host, u->host_len))
+        return bad_uri(err, var, "invalid IPv6 address");
+    return RDSIAM_OK;
+}
+
+int rdsiam__container_check_uri(const char *url, const char *var,
+                                rdsiam_error *err)
+{
+    uri_parts u;
+    int rc;
+
+    if (!url || !var)
+        return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT,
+                            "container: URI or variable name is NULL");
+    rc = parse_uri(url, var, &u, err);
+    if (rc != RDSIAM_OK)
+        return rc;
+    if (!u.https && !host_allowed(u.host, u.host_len, u.bracketed))
         return rdsiam__fail(
             err, RDSIAM_ERR_URI_NOT_ALLOWED,
             "container: %s: host '%.*s' is not allowed over plain http "
             "(only loopback, 169.254.170.2, 169.254.170.23 and fd00:ec2::23; "
             "use https for other hosts)",
-            var, (int)((host_end - host) > 64 ? 64 : (host_end - host)), host);
+            var, (int)(u.host_len > 64 ? 64 : u.host_len), u.host);
     return RDSIAM_OK;
 }
 
@@ -379,14 +401,6 @@ done:
 /* ------------------------------------------------------------------------ */
 /* The JSON answer                                                           */
 /* ------------------------------------------------------------------------ */
-
-static void creds_release(rdsiam_credentials *c)
-{
-    rdsiam__free_secret_str((char *)(uintptr_t)c->access_key_id);
-    rdsiam__free_secret_str((char *)(uintptr_t)c->secret_access_key);
-    rdsiam__free_secret_str((char *)(uintptr_t)c->session_token);
-    memset(c, 0, sizeof *c);
-}
 
 /* Wipe every string value json-c holds (the answer's secrets), in place,
  * before the objects are freed. */
@@ -545,7 +559,7 @@ done:
     }
     tokener_free(tok);
     if (rc != RDSIAM_OK)
-        creds_release(out);
+        rdsiam_credentials_clear(out);
     return rc;
 }
 
@@ -583,6 +597,7 @@ static int container_fetch(void *self, rdsiam_credentials *out,
     char *url = NULL, *token = NULL;
     rdsiam__http_request req;
     rdsiam__buf body;
+    uri_parts parts;
     long status = 0;
 
     rdsiam__buf_init(&body, RDSIAM__HTTP_MAX_BODY);
@@ -597,9 +612,14 @@ static int container_fetch(void *self, rdsiam_credentials *out,
     req.authorization = token;
     req.timeout_ms = src->timeout_ms;
     req.retries = RDSIAM__HTTP_RETRIES;
-    /* Plain http is only ever loopback or link-local: no proxy, and every
-     * address checked again at connect time. */
-    if (strncasecmp(url, "https:", 6) != 0) {
+    /* The URL was checked by resolve_uri; parsing again cannot fail. */
+    GUARD(parse_uri(url, "URI", &parts, err));
+    /* Loopback and link-local hosts are reached directly, never through a
+     * proxy (which could not reach them and would see the token). Over
+     * plain http every address is checked again at connect time. */
+    if (host_allowed(parts.host, parts.host_len, parts.bracketed))
+        req.no_proxy = true;
+    if (!parts.https) {
         req.no_proxy = true;
         req.allow_addr = addr_allowed;
     }

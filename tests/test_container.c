@@ -72,14 +72,6 @@ static void clear_env(void)
         unsetenv(container_vars[i]);
 }
 
-static void creds_free(rdsiam_credentials *c)
-{
-    rdsiam__free_secret_str((char *)(uintptr_t)c->access_key_id);
-    rdsiam__free_secret_str((char *)(uintptr_t)c->secret_access_key);
-    rdsiam__free_secret_str((char *)(uintptr_t)c->session_token);
-    memset(c, 0, sizeof *c);
-}
-
 /* Case-insensitive substring test (messages vs. ecs-tests.json). */
 static bool contains_ci(const char *hay, const char *needle)
 {
@@ -315,7 +307,7 @@ static void test_parse_good(void **state)
     assert_string_equal(c.session_token, "TOKEN");
     /* 19:00 at -05:00 is 2100-01-01T00:00:00Z */
     assert_int_equal(c.expiration, GOOD_EXPIRATION);
-    creds_free(&c);
+    rdsiam_credentials_clear(&c);
     /* No Code at all (EKS Pod Identity answers carry none), extra fields. */
     assert_int_equal(parse("{\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"S\","
                            "\"Token\":\"T\",\"AccountId\":\"012345678901\","
@@ -323,7 +315,7 @@ static void test_parse_good(void **state)
                            &c, &e),
                      RDSIAM_OK);
     assert_string_equal(c.access_key_id, "A");
-    creds_free(&c);
+    rdsiam_credentials_clear(&c);
 }
 
 static void test_parse_errors(void **state)
@@ -398,7 +390,7 @@ static void test_parse_expiry_boundary(void **state)
     pinned_now = GOOD_EXPIRATION - 1;
     assert_int_equal(parse(json, &c, &e), RDSIAM_OK);
     assert_int_equal(c.expiration, GOOD_EXPIRATION);
-    creds_free(&c);
+    rdsiam_credentials_clear(&c);
     rdsiam__sys_set_clock(NULL, NULL);
 }
 
@@ -466,7 +458,10 @@ static pid_t server_pid = -1;
 static int server_in = -1; /* closing it makes the server exit */
 static int server_port;
 
-static int server_start(void **state)
+/* Start tests/helpers/container_server.py with extra arguments (NULL or
+ * "--tls", cert, key); returns its port, or -1. */
+static int spawn_server(const char *a1, const char *a2, const char *a3,
+                        pid_t *pid, int *in_fd)
 {
     int in[2], out[2];
     char line[32];
@@ -475,26 +470,30 @@ static int server_start(void **state)
     long port;
     char *end;
 
-    (void)state;
-    if (pipe(in) != 0 || pipe(out) != 0)
+    if (pipe(in) != 0)
         return -1;
-    server_pid = fork();
-    if (server_pid < 0)
+    if (pipe(out) != 0) {
+        close(in[0]);
+        close(in[1]);
         return -1;
-    if (server_pid == 0) {
+    }
+    *pid = fork();
+    if (*pid < 0)
+        return -1;
+    if (*pid == 0) {
         dup2(in[0], 0);
         dup2(out[1], 1);
         close(in[0]);
         close(in[1]);
         close(out[0]);
         close(out[1]);
-        execlp("python3", "python3", "tests/helpers/container_server.py",
-               (char *)NULL);
+        execlp("python3", "python3", "tests/helpers/container_server.py", a1,
+               a2, a3, (char *)NULL);
         _exit(127);
     }
     close(in[0]);
     close(out[1]);
-    server_in = in[1];
+    *in_fd = in[1];
     /* The server prints its port on one line; wait at most 15 s. */
     p.fd = out[0];
     p.events = POLLIN;
@@ -515,21 +514,32 @@ static int server_start(void **state)
         print_message("container server did not start: '%s'\n", line);
         return -1;
     }
-    server_port = (int)port;
-    return 0;
+    return (int)port;
+}
+
+static void reap_server(pid_t *pid, int *in_fd)
+{
+    if (*in_fd >= 0)
+        close(*in_fd); /* the server exits when its stdin closes */
+    if (*pid > 0) {
+        kill(*pid, SIGTERM);
+        waitpid(*pid, NULL, 0);
+    }
+    *in_fd = -1;
+    *pid = -1;
+}
+
+static int server_start(void **state)
+{
+    (void)state;
+    server_port = spawn_server(NULL, NULL, NULL, &server_pid, &server_in);
+    return server_port > 0 ? 0 : -1;
 }
 
 static int server_stop(void **state)
 {
     (void)state;
-    if (server_in >= 0)
-        close(server_in);
-    if (server_pid > 0) {
-        kill(server_pid, SIGTERM);
-        waitpid(server_pid, NULL, 0);
-    }
-    server_in = -1;
-    server_pid = -1;
+    reap_server(&server_pid, &server_in);
     return 0;
 }
 
@@ -610,7 +620,7 @@ static void test_fetch_good(void **state)
     assert_int_equal(fetch("/good?t=good", 0, &c, &e), RDSIAM_OK);
     assert_good(&c);
     assert_int_equal(e.code, RDSIAM_OK);
-    creds_free(&c);
+    rdsiam_credentials_clear(&c);
     assert_int_equal(hits("/good?t=good"), 1);
     /* "localhost" is allowed and reaches the same server. */
     {
@@ -624,7 +634,7 @@ static void test_fetch_good(void **state)
         assert_int_equal(s.fetch(s.self, &c, &e), RDSIAM_OK);
         s.destroy(s.self);
         assert_good(&c);
-        creds_free(&c);
+        rdsiam_credentials_clear(&c);
     }
     clear_env();
 }
@@ -662,7 +672,7 @@ static void test_fetch_5xx_retried(void **state)
     /* Two failures, then an answer: the retries recover. */
     assert_int_equal(fetch("/flaky/2?t=flaky", 0, &c, &e), RDSIAM_OK);
     assert_good(&c);
-    creds_free(&c);
+    rdsiam_credentials_clear(&c);
     assert_int_equal(hits("/flaky/2?t=flaky"), 3);
     clear_env();
 }
@@ -761,7 +771,7 @@ static void test_fetch_authorization(void **state)
     setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "Bearer env-token", 1);
     assert_int_equal(fetch("/auth?t=env", 0, &c, &e), RDSIAM_OK);
     assert_good(&c);
-    creds_free(&c);
+    rdsiam_credentials_clear(&c);
     server_report("_auth", "/auth?t=env", seen, sizeof seen);
     assert_string_equal(seen, "Bearer env-token");
     /* The file beats the variable, and is re-read on every fetch. */
@@ -771,7 +781,7 @@ static void test_fetch_authorization(void **state)
     close(fd);
     setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", path, 1);
     assert_int_equal(fetch("/auth?t=rotate", 0, &c, &e), RDSIAM_OK);
-    creds_free(&c);
+    rdsiam_credentials_clear(&c);
     server_report("_auth", "/auth?t=rotate", seen, sizeof seen);
     assert_string_equal(seen, "tok-one");
     fd = open(path, O_WRONLY | O_TRUNC);
@@ -779,7 +789,7 @@ static void test_fetch_authorization(void **state)
     assert_int_equal(write(fd, "tok-two-rotated", 15), 15);
     close(fd);
     assert_int_equal(fetch("/auth?t=rotate", 0, &c, &e), RDSIAM_OK);
-    creds_free(&c);
+    rdsiam_credentials_clear(&c);
     server_report("_auth", "/auth?t=rotate", seen, sizeof seen);
     assert_string_equal(seen, "tok-two-rotated");
     assert_int_equal(hits("/auth?t=rotate"), 2);
@@ -840,7 +850,7 @@ static void test_fetch_ignores_proxy(void **state)
         setenv(vars[i], proxy, 1);
     assert_int_equal(fetch("/good?t=proxy", 0, &c, &e), RDSIAM_OK);
     assert_good(&c);
-    creds_free(&c);
+    rdsiam_credentials_clear(&c);
     assert_int_equal(hits("/good?t=proxy"), 1);
     for (i = 0; i < 4; i++)
         unsetenv(vars[i]);
@@ -869,6 +879,62 @@ static void test_fetch_not_allowed(void **state)
     assert_int_equal(rdsiam__source_container(&s, NULL, NULL), RDSIAM_OK);
     assert_int_equal(s.fetch(s.self, &c, &e), RDSIAM_ERR_NO_CREDENTIALS);
     s.destroy(s.self);
+}
+
+/* https: the peer certificate is verified. A server on 127.0.0.1 with a
+ * self-signed certificate (made here with the openssl tool) is refused.
+ * https_proxy names a closed port: a loopback host is reached directly,
+ * so the error is the certificate, not the proxy. */
+static void test_fetch_https_verifies(void **state)
+{
+    char dir[] = "/tmp/rdsiam-tls-XXXXXX";
+    char cmd[1024], cert[128], key[128], url[128];
+    rdsiam_credentials c;
+    rdsiam_error e;
+    rdsiam__source s;
+    pid_t pid = -1;
+    int in_fd = -1, port;
+
+    (void)state;
+    clear_env();
+    assert_non_null(mkdtemp(dir));
+    snprintf(cert, sizeof cert, "%s/cert.pem", dir);
+    snprintf(key, sizeof key, "%s/key.pem", dir);
+    snprintf(cmd, sizeof cmd,
+             "openssl req -x509 -newkey ec -pkeyopt "
+             "ec_paramgen_curve:prime256v1 -nodes -subj /CN=127.0.0.1 "
+             "-addext subjectAltName=IP:127.0.0.1 -days 1 -keyout %s "
+             "-out %s >/dev/null 2>&1",
+             key, cert);
+    if (system(cmd) != 0) {
+        rmdir(dir);
+        skip(); /* no openssl tool */
+    }
+    port = spawn_server("--tls", cert, key, &pid, &in_fd);
+    assert_true(port > 0);
+    snprintf(url, sizeof url, "https://127.0.0.1:%d/good?t=tls", port);
+    setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, 1);
+    snprintf(cmd, sizeof cmd, "http://127.0.0.1:%d", closed_port());
+    setenv("https_proxy", cmd, 1);
+    setenv("HTTPS_PROXY", cmd, 1);
+    assert_int_equal(rdsiam__source_container(&s, NULL, NULL), RDSIAM_OK);
+    memset(&e, 0, sizeof e);
+    assert_int_equal(s.fetch(s.self, &c, &e), RDSIAM_ERR_HTTP);
+    s.destroy(s.self);
+    reap_server(&pid, &in_fd);
+    unsetenv("https_proxy");
+    unsetenv("HTTPS_PROXY");
+    unlink(cert);
+    unlink(key);
+    rmdir(dir);
+    assert_empty(&c);
+    /* curl_easy_strerror(CURLE_PEER_FAILED_VERIFICATION) */
+    if (!contains_ci(e.message, "SSL peer certificate"))
+        print_message("message: %s\n", e.message);
+    assert_true(contains_ci(e.message, "SSL peer certificate"));
+    /* A TLS failure is not retried. */
+    assert_false(contains_ci(e.message, "attempts"));
+    clear_env();
 }
 
 /* Messages name the URL without user information, query or fragment. */
@@ -949,6 +1015,13 @@ int main(void)
     /* Bound the whole program in time, whatever happens. */
     alarm(120);
     setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+    /* Proxy settings of the machine running the tests play no part. */
+    unsetenv("http_proxy");
+    unsetenv("HTTP_PROXY");
+    unsetenv("https_proxy");
+    unsetenv("HTTPS_PROXY");
+    unsetenv("all_proxy");
+    unsetenv("ALL_PROXY");
     failed = cmocka_run_group_tests_name("container offline", offline, NULL,
                                          NULL);
 #if RDSIAM_HTTP
@@ -964,6 +1037,7 @@ int main(void)
             cmocka_unit_test(test_fetch_token_crlf),
             cmocka_unit_test(test_fetch_ignores_proxy),
             cmocka_unit_test(test_fetch_not_allowed),
+            cmocka_unit_test(test_fetch_https_verifies),
             cmocka_unit_test(test_http_messages),
         };
         failed += cmocka_run_group_tests_name("container endpoint", online,

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """A credential endpoint on 127.0.0.1 for tests/test_container.c.
 
-Binds a free port, prints it on one line, and serves until its stdin
+Usage: container_server.py [--tls CERT KEY]
+
+Binds a free port (serving https with --tls), prints it on one line, and serves until its stdin
 closes (the test closes it, or dies) or LIFETIME seconds pass, whichever
 comes first. Modes, chosen by path:
 
@@ -26,6 +28,7 @@ uses its own query string to get its own counters.
 """
 import json
 import os
+import ssl
 import sys
 import threading
 import time
@@ -143,6 +146,10 @@ def watch_stdin():
 
 def main():
     server = Server(("127.0.0.1", 0), Handler)
+    if len(sys.argv) == 4 and sys.argv[1] == "--tls":
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(sys.argv[2], sys.argv[3])
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
     threading.Thread(target=watch_stdin, daemon=True).start()
     threading.Timer(LIFETIME, lambda: os._exit(0)).start()
     print(server.server_address[1], flush=True)
