@@ -1,0 +1,18 @@
+# examples/pg.mk - rdsiam-pg-users, the libpq example (needs libpq-dev).
+# Built by `make examples` and `make tests`. Against the installed library
+# it builds with:
+#   cc -o rdsiam-pg-users examples/rdsiam-pg-users.c \
+#      $(pkg-config --cflags --libs rdsiam libpq json-c)
+
+PG_USERS    := $(B)/bin/rdsiam-pg-users
+PQ_CFLAGS   := $(shell $(PKG_CONFIG) --cflags libpq 2>/dev/null)
+PQ_LIBS     := $(shell $(PKG_CONFIG) --libs libpq 2>/dev/null)
+
+$(PG_USERS): examples/rdsiam-pg-users.c include/rdsiam.h $(STATIC_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(PQ_CFLAGS) $(LDFLAGS) -o $@ $< $(STATIC_LIB) \
+	    $(PQ_LIBS) $(DEP_LIBS)
+
+examples tests: $(PG_USERS)
+
+.PHONY: examples
