@@ -1,5 +1,5 @@
 # examples/pg.mk - rdsiam-pg-users, the libpq example (needs libpq-dev).
-# Built by `make examples` and `make tests`. Against the installed library
+# Built by `make examples` (and so by `make tests`). Against the installed library
 # it builds with:
 #   cc -o rdsiam-pg-users examples/rdsiam-pg-users.c \
 #      $(pkg-config --cflags --libs rdsiam libpq json-c)
@@ -13,6 +13,7 @@ $(PG_USERS): examples/rdsiam-pg-users.c include/rdsiam.h $(STATIC_LIB)
 	$(CC) $(ALL_CFLAGS) $(PQ_CFLAGS) $(LDFLAGS) -o $@ $< $(STATIC_LIB) \
 	    $(PQ_LIBS) $(DEP_LIBS)
 
-examples tests: $(PG_USERS)
+examples: $(PG_USERS)
+tests: examples
 
 .PHONY: examples

@@ -41,17 +41,19 @@
 
 #include <rdsiam.h>
 
-static int fail(const char *what, const char *detail)
+/* Print {"error": msg, "stage": stage}; returns the exit status, 1. */
+static int fail(const char *stage, const char *msg)
 {
     json_object *o = json_object_new_object();
-    char msg[1024];
+    char buf[1024];
     size_t n;
 
-    snprintf(msg, sizeof msg, "%s: %s", what, detail ? detail : "");
-    n = strlen(msg); /* libpq messages end in a newline */
-    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-        msg[--n] = '\0';
-    json_object_object_add(o, "error", json_object_new_string(msg));
+    snprintf(buf, sizeof buf, "%s", msg ? msg : "");
+    n = strlen(buf); /* libpq's messages end in a newline */
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+        buf[--n] = '\0';
+    json_object_object_add(o, "error", json_object_new_string(buf));
+    json_object_object_add(o, "stage", json_object_new_string(stage));
     puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
                                               JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(o);
@@ -62,6 +64,38 @@ static const char *env_or(const char *name, const char *fallback)
 {
     const char *v = getenv(name);
     return v && *v ? v : fallback;
+}
+
+/* A fresh token for host:port and user, from the environment's credentials
+ * and region; NULL with *why set on failure. Free with rdsiam_token_free. */
+static char *make_token(const char *host, unsigned int port, const char *user,
+                        rdsiam_error *why)
+{
+    rdsiam_token_params params = {0};
+    rdsiam_provider *creds = NULL;
+    size_t size = 0;
+    char *token = NULL;
+
+    params.hostname = host;
+    params.port = port;
+    params.username = user;
+    params.region = env_or("AWS_REGION", env_or("AWS_DEFAULT_REGION", ""));
+    if (rdsiam_provider_new_environment(&creds, why) != RDSIAM_OK)
+        return NULL;
+    /* Ask for the size first: session tokens make tokens long. */
+    if (rdsiam_provider_generate_token(creds, &params, NULL, 0, &size, why) ==
+        RDSIAM_ERR_BUFFER_TOO_SMALL) {
+        token = malloc(size);
+        if (!token)
+            snprintf(why->message, sizeof why->message, "out of memory");
+        else if (rdsiam_provider_generate_token(creds, &params, token, size,
+                                                NULL, why) != RDSIAM_OK) {
+            free(token); /* left empty on failure: nothing to wipe */
+            token = NULL;
+        }
+    }
+    rdsiam_provider_free(creds);
+    return token;
 }
 
 int main(void)
@@ -79,33 +113,17 @@ int main(void)
     json_object *out, *users;
     int i, rc;
 
+    memset(&err, 0, sizeof err);
+
     if (!host || !user || !ca)
-        return fail("configuration", "set RDS_HOST, RDS_USER and "
-                                     "RDS_CA_BUNDLE");
+        return fail("config", "set RDS_HOST, RDS_USER and RDS_CA_BUNDLE");
     errno = 0;
     portnum = strtol(port, &end, 10);
     if (errno || end == port || *end || portnum < 1 || portnum > 65535)
-        return fail("configuration", "RDS_PORT must be a number from 1 "
-                                     "to 65535");
+        return fail("config", "RDS_PORT is not a port number (1-65535)");
 
-    /* Credentials and region from the environment. */
-    {
-        rdsiam_token_params tp = {0};
-        rdsiam_credentials creds = {0};
-
-        tp.hostname = host;
-        tp.port = (unsigned int)portnum;
-        tp.username = user;
-        tp.region = env_or("AWS_REGION", env_or("AWS_DEFAULT_REGION", NULL));
-        creds.access_key_id = env_or("AWS_ACCESS_KEY_ID", NULL);
-        creds.secret_access_key = env_or("AWS_SECRET_ACCESS_KEY", NULL);
-        creds.session_token = env_or("AWS_SESSION_TOKEN", NULL);
-        if (!tp.region || !creds.access_key_id || !creds.secret_access_key)
-            return fail("token", "set AWS_REGION, AWS_ACCESS_KEY_ID and "
-                                 "AWS_SECRET_ACCESS_KEY");
-        rc = rdsiam_token_alloc(&tp, &creds, &token, &err);
-    }
-    if (rc != RDSIAM_OK)
+    token = make_token(host, (unsigned int)portnum, user, &err);
+    if (!token)
         return fail("token", err.message);
 
     {

@@ -1,9 +1,9 @@
 # examples/rds-emulator/pam.mk - the PAM module the PostgreSQL engine of the
-# RDS emulator uses (needs libpam0g-dev). Built by `make tests` and
-# `make emulator`; linked with the static librdsiam (PIC objects), so the
+# RDS emulator uses (needs libpam0g-dev). Built by `make emulator` (and
+# so by `make tests`); linked with the static librdsiam (PIC objects), so the
 # server needs no shared librdsiam at run time.
 
-PAM_MODULE  := $(B)/pam_rdsiam.so
+PAM_MODULE  := $(B)/rds-emulator/postgres/pam_rdsiam.so
 PAM_SRC     := examples/rds-emulator/pam/pam_rdsiam.c
 PAM_MAP     := examples/rds-emulator/pam/pam_rdsiam.map
 
@@ -16,6 +16,7 @@ $(PAM_MODULE): $(B)/obj/pam/pam_rdsiam.o $(STATIC_LIB) $(PAM_MAP)
 	$(CC) -shared -fPIC -Wl,--version-script=$(PAM_MAP) -Wl,--no-undefined \
 	    $(LDFLAGS) -o $@ $< $(STATIC_LIB) -lpam $(DEP_LIBS)
 
-emulator tests: $(PAM_MODULE)
+emulator: $(PAM_MODULE)
+tests: emulator
 
 .PHONY: emulator
