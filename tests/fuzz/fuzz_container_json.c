@@ -1,0 +1,48 @@
+/*
+ * fuzz_container_json.c - rdsiam__container_parse() on arbitrary bodies,
+ * as a credential endpoint could send them.
+ *
+ * Properties: it never crashes or leaks; on success every field is set and
+ * passes the signer's own credential checks, with an expiration in the
+ * future; on failure nothing is handed out.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "provider_container.h"
+
+#define CHECK(cond)                                                            \
+    do {                                                                       \
+        if (!(cond))                                                           \
+            __builtin_trap();                                                  \
+    } while (0)
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char *s = malloc(size + 1);
+    rdsiam_credentials c;
+    int rc;
+
+    if (!s)
+        return 0;
+    memcpy(s, data, size);
+    s[size] = '\0';
+    rc = rdsiam__container_parse(s, size, &c, NULL);
+    if (rc == RDSIAM_OK) {
+        CHECK(c.access_key_id && c.secret_access_key && c.session_token);
+        CHECK(rdsiam__check_credentials(&c, NULL) == RDSIAM_OK);
+        CHECK(c.expiration > rdsiam__now());
+        rdsiam_credentials_clear(&c);
+    } else {
+        CHECK(rc < 0);
+        CHECK(!c.access_key_id && !c.secret_access_key && !c.session_token);
+    }
+    free(s);
+    return 0;
+}
