@@ -1,0 +1,27 @@
+# examples/examples.mk - example programs, built into $(B)/bin, and
+# `make demo`, the whole IAM login flow against the local RDS emulator.
+#
+# The examples build here against the tree's static library; a user builds
+# them against the installed library exactly as the comment at the top of
+# each file shows (`pkg-config --cflags --libs rdsiam ...`).
+
+MARIADB_CLIENT_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmariadb 2>/dev/null)
+MARIADB_CLIENT_LIBS   := $(shell $(PKG_CONFIG) --libs libmariadb 2>/dev/null)
+EX_MYSQL_USERS        := $(B)/bin/rdsiam-mysql-users
+
+$(EX_MYSQL_USERS): examples/rdsiam-mysql-users.c $(STATIC_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(MARIADB_CLIENT_CFLAGS) $(LDFLAGS) -o $@ $< \
+	    $(STATIC_LIB) $(MARIADB_CLIENT_LIBS) $(DEP_LIBS)
+
+examples: all $(EX_MYSQL_USERS)
+tests: examples
+
+# The README's first command. tests/deps.sh installs what is missing (as
+# root) or names it; the demo itself is examples/rds-emulator/demo.sh.
+demo:
+	@sh tests/deps.sh demo
+	@$(MAKE) --no-print-directory -s all examples emulator >/dev/null
+	@B=$(B) sh examples/rds-emulator/demo.sh
+
+.PHONY: examples demo
