@@ -198,6 +198,25 @@ else
         notok "rdsiam-mysql-users bad setting: $out"
 fi
 
+# The example as a user builds it: against the installed library, with
+# nothing but pkg-config (the command in its header comment).
+(
+    unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
+    make -s -j"$(nproc 2>/dev/null || echo 2)" B="$tmp/ibuild" PREFIX="$tmp/inst" install &&
+        PKG_CONFIG_PATH=$tmp/inst/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH} &&
+        export PKG_CONFIG_PATH &&
+        ${CC:-cc} -o "$tmp/users-installed" examples/rdsiam-mysql-users.c \
+            $(pkg-config --cflags --libs rdsiam libmariadb json-c)
+) >"$tmp/inst.log" 2>&1
+if [ -x "$tmp/users-installed" ] &&
+    out=$(. "$A/env" && LD_LIBRARY_PATH=$tmp/inst/lib timeout 30 "$tmp/users-installed" 2>&1) &&
+    [ "$out" = "$expect" ] && LD_LIBRARY_PATH=$tmp/inst/lib ldd "$tmp/users-installed" | grep -q "$tmp/inst/lib/librdsiam.so"; then
+    ok "rdsiam-mysql-users built with pkg-config against the installed library logs in"
+else
+    notok "rdsiam-mysql-users built with pkg-config against the installed library logs in"
+    diag "$tmp/inst.log"; echo "#   $out"
+fi
+
 # --- what RDS refuses -------------------------------------------------------
 now=$(date -u +%s)
 stamp() { date -u -d "@$1" +%Y%m%dT%H%M%SZ; }
