@@ -32,6 +32,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -814,6 +815,55 @@ static void test_fetch_token_crlf(void **state)
     clear_env();
 }
 
+/* Fetches from many threads at once, each with its own source: libcurl
+ * is initialised once, and every thread gets the full answer. */
+#define THREADS 8
+static void *fetch_thread(void *arg)
+{
+    rdsiam__source s;
+    rdsiam_credentials c;
+    rdsiam_error e;
+    int *rc = arg;
+
+    *rc = rdsiam__source_container(&s, NULL, NULL);
+    if (*rc != RDSIAM_OK)
+        return NULL;
+    *rc = s.fetch(s.self, &c, &e);
+    s.destroy(s.self);
+    if (*rc == RDSIAM_OK) {
+        if (strcmp(c.secret_access_key, GOOD_SECRET) != 0 ||
+            c.expiration != GOOD_EXPIRATION)
+            *rc = RDSIAM_ERR_INTERNAL;
+        rdsiam_credentials_clear(&c);
+    }
+    return NULL;
+}
+
+static void test_fetch_threads(void **state)
+{
+    pthread_t th[THREADS];
+    int rc[THREADS];
+    char url[128];
+    int i;
+
+    (void)state;
+    clear_env();
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/good?t=threads",
+             server_port);
+    setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, 1);
+    for (i = 0; i < THREADS; i++) {
+        rc[i] = -1;
+        assert_int_equal(pthread_create(&th[i], NULL, fetch_thread, &rc[i]),
+                         0);
+    }
+    for (i = 0; i < THREADS; i++) {
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+        assert_int_equal(rc[i], RDSIAM_OK);
+    }
+    assert_int_equal(hits("/good?t=threads"), THREADS);
+    clear_env();
+}
+
 /* A loopback port nothing listens on: bind an ephemeral one, close it. */
 static int closed_port(void)
 {
@@ -1037,6 +1087,7 @@ int main(void)
             cmocka_unit_test(test_fetch_token_crlf),
             cmocka_unit_test(test_fetch_ignores_proxy),
             cmocka_unit_test(test_fetch_not_allowed),
+            cmocka_unit_test(test_fetch_threads),
             cmocka_unit_test(test_fetch_https_verifies),
             cmocka_unit_test(test_http_messages),
         };
