@@ -448,7 +448,9 @@ typedef struct rdsiam_provider rdsiam_provider;
  * flags:   RDSIAM_PROVIDER_*.
  * refresh_before: seconds before expiry at which cached credentials are
  *          refreshed (default 900 + 60: a token signed at any moment stays
- *          valid its full 15 minutes).
+ *          valid its full 15 minutes); 0..86400. Credentials that arrive
+ *          with less life left than this are reused for min(60 s, half
+ *          their remaining life) between fetches.
  * timeout_ms: per-request limit for HTTP and credential_process (default
  *          HTTP 2000, process 60000).
  */
@@ -462,8 +464,16 @@ typedef struct rdsiam_provider_options {
 /**
  * Constructors. Each returns RDSIAM_OK and a provider owned by the caller
  * in *out (release with rdsiam_provider_free()), or an error and *out NULL.
- * Creating a provider reads nothing yet: sources are read on first use.
- * opts is borrowed (strings are copied). Thread-safe.
+ * Creating a provider reads nothing yet: sources are read on first use
+ * (with RDSIAM_PROVIDER_BACKGROUND_REFRESH, a library thread starts and
+ * fetches at once). opts is borrowed (strings are copied). Thread-safe.
+ *
+ * Caching: credentials with an expiration are refreshed refresh_before
+ * seconds ahead of it; a failed refresh keeps still-valid credentials in
+ * use and is retried with backoff (1, 2, 4 ... 60 s); expired credentials
+ * are never handed out. Credentials without an expiration (static keys in
+ * the environment or a profile) are kept until rdsiam_provider_refresh().
+ * Each fetch of a chain starts again from its first source.
  *
  * rdsiam_provider_new_default: environment, then the profile (static keys
  *     or credential_process), then container endpoints; cached.
@@ -487,15 +497,23 @@ RDSIAM_API int rdsiam_provider_new_container(rdsiam_provider **out,
                                              const rdsiam_provider_options *opts,
                                              rdsiam_error *err);
 
-/** rdsiam_provider_free - stop any refresh thread, wipe and free. NULL is fine. */
+/**
+ * rdsiam_provider_free - stop and join any refresh thread (a fetch in
+ * flight is waited for; it is bounded by timeout_ms), wipe the cached
+ * credentials and free. NULL is fine. No other thread may be using p.
+ */
 RDSIAM_API void rdsiam_provider_free(rdsiam_provider *p);
 
 /**
  * rdsiam_provider_get_credentials - current credentials, refreshed if due.
  *
  * On success *out holds copies owned by the caller: release them with
- * rdsiam_credentials_clear(). May block while a refresh runs (one refresh
- * at a time; other threads keep using still-valid credentials).
+ * rdsiam_credentials_clear(); on failure *out is zeroed. Blocks only to
+ * fetch: when nothing usable is cached (waiting for a fetch another thread
+ * started, if any), or when the cached credentials are due for refresh and
+ * no other thread (or background thread) is refreshing them; a refresh
+ * that fails then still returns the valid cached credentials. Threads that
+ * find a refresh in flight use the still-valid cached credentials at once.
  * Thread-safe.
  */
 RDSIAM_API int rdsiam_provider_get_credentials(rdsiam_provider *p,
@@ -505,31 +523,47 @@ RDSIAM_API int rdsiam_provider_get_credentials(rdsiam_provider *p,
 /**
  * rdsiam_provider_get_cached - cached credentials without ever blocking.
  *
- * Returns RDSIAM_ERR_WOULD_BLOCK when nothing usable is cached. For event
- * loops: pair it with RDSIAM_PROVIDER_BACKGROUND_REFRESH, or call
- * rdsiam_provider_refresh() from a worker when rdsiam_provider_refresh_due()
- * says so. Thread-safe.
+ * Never fetches and never waits for a fetch (it only takes a lock that
+ * is held for pointer swaps, never across I/O). Returns the cached
+ * credentials while they have not expired, even when they are due for
+ * refresh; RDSIAM_ERR_WOULD_BLOCK when nothing usable is cached. *out as
+ * for rdsiam_provider_get_credentials(). For event loops: pair it with
+ * RDSIAM_PROVIDER_BACKGROUND_REFRESH, or call rdsiam_provider_refresh()
+ * from a worker when rdsiam_provider_refresh_due() says so. Thread-safe.
  */
 RDSIAM_API int rdsiam_provider_get_cached(rdsiam_provider *p,
                                           rdsiam_credentials *out,
                                           rdsiam_error *err);
 
-/** rdsiam_provider_refresh - fetch new credentials now (blocking). Thread-safe. */
+/**
+ * rdsiam_provider_refresh - fetch new credentials now (blocking).
+ *
+ * When a fetch is already in flight, waits for it and returns its result
+ * instead of starting another. On failure the error is returned and the
+ * cached credentials, if still valid, stay in use. Thread-safe.
+ */
 RDSIAM_API int rdsiam_provider_refresh(rdsiam_provider *p, rdsiam_error *err);
 
 /**
  * rdsiam_provider_refresh_due - seconds since the epoch at which the cached
- * credentials should be refreshed; 0 when nothing is cached, INT64_MAX when
- * they never expire. Never blocks. Thread-safe.
+ * credentials should be refreshed (pushed back by the backoff after a
+ * failed refresh); 0 when nothing is cached, INT64_MAX when they never
+ * expire. Never blocks. Thread-safe.
  */
 RDSIAM_API int64_t rdsiam_provider_refresh_due(rdsiam_provider *p);
 
-/** rdsiam_credentials_clear - wipe and free credentials filled by a provider. */
+/**
+ * rdsiam_credentials_clear - wipe and free the strings of credentials
+ * filled by a provider, and zero the struct (not freed itself). Only for
+ * credentials the library allocated. NULL is fine.
+ */
 RDSIAM_API void rdsiam_credentials_clear(rdsiam_credentials *c);
 
 /**
  * rdsiam_provider_generate_token - sign a token with the provider's
- * credentials (refreshed if due). Same buffer rules as
+ * credentials (refreshed if due, with the same blocking rules as
+ * rdsiam_provider_get_credentials()). Signs with the cached credentials
+ * in place, without copying them. Same buffer rules as
  * rdsiam_generate_token_ex(). Thread-safe.
  */
 RDSIAM_API int rdsiam_provider_generate_token(rdsiam_provider *p,
