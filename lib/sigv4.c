@@ -569,9 +569,11 @@ static int qset_canonical(qset *q, rdsiam__buf *out)
 {
     int rc = RDSIAM_OK;
 
+    /* store.data is NULL while nothing was stored (a query of empty
+     * parameters such as "="): no offset may be applied to it. */
     for (size_t i = 0; i < q->n; i++) {
-        q->p[i].name = q->store.data + q->p[i].name_off;
-        q->p[i].value = q->store.data + q->p[i].value_off;
+        q->p[i].name = q->store.data ? q->store.data + q->p[i].name_off : "";
+        q->p[i].value = q->store.data ? q->store.data + q->p[i].value_off : "";
     }
     qsort(q->p, q->n, sizeof *q->p, cmp_qparam);
     for (size_t i = 0; i < q->n; i++) {
