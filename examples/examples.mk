@@ -18,10 +18,12 @@ examples: all $(EX_MYSQL_USERS)
 tests: examples
 
 # The README's first command. tests/deps.sh installs what is missing (as
-# root) or names it; the demo itself is examples/rds-emulator/demo.sh.
+# root) or names it; only the MariaDB pieces are built (the demo list in
+# deps.sh has no PostgreSQL or PAM headers); the demo itself is
+# examples/rds-emulator/demo.sh.
 demo:
 	@sh tests/deps.sh demo
-	@$(MAKE) --no-print-directory -s all examples emulator >/dev/null
+	@$(MAKE) --no-print-directory -s all $(EX_MYSQL_USERS) $(EMU_MARIADB_PLUGIN) >/dev/null
 	@B=$(B) sh examples/rds-emulator/demo.sh
 
 .PHONY: examples demo

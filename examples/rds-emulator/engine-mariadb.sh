@@ -61,6 +61,9 @@ socket=$SOCK
 [mariadbd]
 $_runas
 datadir=$D/data
+# Its own tmpdir: a starting server deletes leftover #sql temporary files
+# in its tmpdir, which would be other instances' live ones in a shared /tmp.
+tmpdir=$D/tmp
 socket=$SOCK
 pid-file=$PIDFILE
 log-error=$LOG
@@ -100,7 +103,7 @@ start() {
     [ -f "$PLUGIN" ] || emu_die "$PLUGIN is missing: run 'make emulator' first"
     [ -e "$D" ] && emu_die "$D already exists"
 
-    mkdir -p "$D/data" "$D/run" "$D/plugin" || emu_die "cannot create $D"
+    mkdir -p "$D/data" "$D/run" "$D/plugin" "$D/tmp" || emu_die "cannot create $D"
     cp "$PLUGIN" "$D/plugin/auth_rdsiam.so" || emu_die "cannot copy the plugin"
     write_cnf
     echo "EMU_MARIADB_SOCKET=$(emu_quote "$SOCK")" >>"$EMU_DIR/emulator.conf"
@@ -112,7 +115,9 @@ start() {
         --auth-root-authentication-method=socket \
         --auth-root-socket-user="$OSUSER" --skip-test-db \
         >"$D/install-db.log" 2>&1; then
-        tail -n 15 "$D/install-db.log" | sed 's/^/    /' >&2
+        # The server's own [ERROR] lines say why; the rest is boilerplate.
+        { grep -i 'error' "$D/install-db.log" "$LOG" 2>/dev/null ||
+            tail -n 15 "$D/install-db.log"; } | head -n 15 | sed 's/^/    /' >&2
         emu_die "mariadb-install-db failed (log: $D/install-db.log)"
     fi
 
