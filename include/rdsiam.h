@@ -333,7 +333,9 @@ typedef struct rdsiam_header {
  *
  * method: "GET", "POST", ...
  * path:   the raw path, starting with '/', without the query.
- * query:  the raw query string without '?', or NULL.
+ * query:  the raw query string without '?', or NULL. For signing, %XX
+ *         escapes are decoded and each name and value re-encoded; '+' is a
+ *         literal plus (signed as %2B), not a space.
  * headers: header_count entries; must include Host.
  * body:   body_len bytes (may be NULL when body_len is 0).
  */
