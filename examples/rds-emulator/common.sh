@@ -36,7 +36,9 @@ emu_random() {
     _set=$2
     _out=""
     while [ "${#_out}" -lt "$_n" ]; do
-        _out=$_out$(openssl rand 512 | LC_ALL=C tr -dc "$_set")
+        # Random bytes kept only when in the set: ask for enough that even
+        # a set of 32 of the 256 byte values usually needs one round.
+        _out=$_out$(openssl rand $((_n * 10 + 64)) | LC_ALL=C tr -dc "$_set")
     done
     printf '%s' "$_out" | cut -c "1-$_n"
 }
