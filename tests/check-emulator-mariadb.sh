@@ -198,6 +198,17 @@ else
         notok "rdsiam-mysql-users bad setting: $out"
 fi
 
+# No credentials anywhere (environment cleared, empty HOME): a JSON error
+# from the token stage, before any connection.
+mkdir -p "$tmp/home"
+out=$(. "$A/env" && unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY &&
+    HOME=$tmp/home timeout 30 "$USERS" 2>&1)
+rc=$?
+case $rc:$out in
+1:'{"error":"'*'","stage":"token"}') ok "rdsiam-mysql-users without credentials: JSON error from the token stage" ;;
+*) notok "rdsiam-mysql-users without credentials: status $rc, output $out" ;;
+esac
+
 # The example as a user builds it: against the installed library, with
 # nothing but pkg-config (the command in its header comment).
 (
