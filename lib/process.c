@@ -1,0 +1,653 @@
+/*
+ * process.c - credential_process: run the profile's command, read the JSON
+ * it prints on stdout.
+ *
+ * How the command runs. botocore splits the value with shlex and never
+ * uses a shell; the C++ SDK always uses one. We split plain commands the
+ * way the POSIX shell would (so "a b" and 'a b' are one word, a backslash
+ * escapes the next character) and exec them directly, with no shell in
+ * between; a value that uses shell syntax (a pipe, a redirection, $,
+ * backquotes, globbing, ...; see process.h for the list) runs as
+ * /bin/sh -c VALUE, which is what its author meant by it.
+ *
+ * The child gets the parent's environment and stdin, our pipes as stdout
+ * and stderr, no other descriptor, and its own process group so that on
+ * timeout the whole group (grandchildren too) is killed. Once the child
+ * has exited we stop waiting even if a grandchild still holds the pipe.
+ *
+ * Output: {"Version": 1, "AccessKeyId", "SecretAccessKey",
+ * "SessionToken"?, "Expiration"? (ISO-8601)}. stdout beyond
+ * RDSIAM__PROCESS_OUTPUT_MAX is an error; every copy of it is wiped.
+ *
+ * Timeouts use CLOCK_MONOTONIC: a time limit, not a reading of the wall
+ * clock (which goes through rdsiam__now()).
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "process.h"
+
+extern char **environ;
+
+/* ------------------------------------------------------------------------ */
+/* Splitting                                                                 */
+/* ------------------------------------------------------------------------ */
+
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* Characters that mean shell syntax when unquoted. */
+static bool is_shell_special(char c)
+{
+    return strchr("|&;<>()$`*?[]{}!\n\r", c) != NULL;
+}
+
+static bool is_name_char(char c, bool first)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' ||
+           (!first && c >= '0' && c <= '9');
+}
+
+/* Does the command need a shell? Walks it with the shell's quoting rules. */
+static bool needs_shell(const char *s)
+{
+    bool word_start = true, first_word = true, in_name = true;
+    size_t i;
+
+    for (i = 0; s[i]; i++) {
+        char c = s[i];
+        if (is_blank(c)) {
+            if (!word_start)
+                first_word = false;
+            word_start = true;
+            continue;
+        }
+        if (word_start && (c == '~' || c == '#'))
+            return true;
+        /* NAME=value as the first word is an assignment */
+        if (first_word && in_name && c == '=' && !word_start)
+            return true;
+        if (first_word && !is_name_char(c, word_start))
+            in_name = false;
+        word_start = false;
+        if (is_shell_special(c))
+            return true;
+        if (c == '\\') {
+            if (!s[i + 1])
+                return true;
+            i++;
+        } else if (c == '\'') {
+            const char *q = strchr(s + i + 1, '\'');
+            if (!q)
+                return true; /* unbalanced: let the shell report it */
+            i = (size_t)(q - s);
+        } else if (c == '"') {
+            for (i++; s[i] && s[i] != '"'; i++) {
+                if (s[i] == '$' || s[i] == '`')
+                    return true;
+                if (s[i] == '\\' && s[i + 1])
+                    i++;
+            }
+            if (!s[i])
+                return true;
+        }
+    }
+    return false;
+}
+
+int rdsiam__process_split(const char *command, char ***argv_out,
+                          size_t *argc_out, bool *use_shell,
+                          rdsiam_error *err)
+{
+    size_t n, words = 0, i, w = 0;
+    char **argv = NULL, *buf, *o;
+    bool in_word = false;
+
+    *argv_out = NULL;
+    *argc_out = 0;
+    *use_shell = false;
+    if (!command)
+        return rdsiam__fail_code(err, RDSIAM_ERR_NULL_ARGUMENT);
+    n = strlen(command);
+    if (n > 65536)
+        return rdsiam__fail(err, RDSIAM_ERR_PROCESS_FAILED,
+                            "credential_process command is too long");
+    *use_shell = needs_shell(command);
+    /* Room for at most n/2+3 pointers plus n+1 bytes of words (each word
+     * ends with a NUL, each NUL replaces a separator or a quote). */
+    words = n / 2 + 4;
+    argv = calloc(1, words * sizeof(char *) + n + 16);
+    if (!argv)
+        return rdsiam__fail_code(err, RDSIAM_ERR_NO_MEMORY);
+    buf = (char *)(argv + words);
+    if (*use_shell) {
+        o = buf;
+        memcpy(o, "/bin/sh", 8);
+        memcpy(o + 8, "-c", 3);
+        argv[0] = o;
+        argv[1] = o + 8;
+        argv[2] = (char *)(uintptr_t)command;
+        *argv_out = argv;
+        *argc_out = 3;
+        return RDSIAM_OK;
+    }
+    o = buf;
+    for (i = 0; i < n;) {
+        char c = command[i];
+        if (is_blank(c)) {
+            if (in_word) {
+                *o++ = '\0';
+                in_word = false;
+            }
+            i++;
+            continue;
+        }
+        if (!in_word) {
+            argv[w++] = o;
+            in_word = true;
+        }
+        if (c == '\\') {
+            *o++ = command[i + 1];
+            i += 2;
+        } else if (c == '\'') {
+            for (i++; command[i] != '\''; i++)
+                *o++ = command[i];
+            i++;
+        } else if (c == '"') {
+            /* Inside "...", backslash escapes only $ ` " \ and newline. */
+            for (i++; command[i] != '"'; i++) {
+                if (command[i] == '\\' && strchr("$`\"\\\n", command[i + 1]))
+                    i++;
+                *o++ = command[i];
+            }
+            i++;
+        } else {
+            *o++ = c;
+            i++;
+        }
+    }
+    if (in_word)
+        *o = '\0';
+    if (w == 0) {
+        free(argv);
+        return rdsiam__fail(err, RDSIAM_ERR_PROCESS_FAILED,
+                            "credential_process command is empty");
+    }
+    argv[w] = NULL;
+    *argv_out = argv;
+    *argc_out = w;
+    return RDSIAM_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Running                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* Resolve argv0 against PATH as execvp would; the result is allocated.
+ * Done before fork(): the child only calls async-signal-safe functions. */
+static char *resolve_program(const char *prog)
+{
+    const char *path, *p, *end;
+    struct stat st;
+    size_t pl = strlen(prog);
+
+    if (strchr(prog, '/'))
+        return rdsiam__strdup(prog);
+    path = rdsiam__getenv_nonempty("PATH");
+    if (!path)
+        path = "/usr/local/bin:/usr/bin:/bin";
+    for (p = path;; p = end + 1) {
+        size_t dl;
+        char *cand;
+        end = strchr(p, ':');
+        if (!end)
+            end = p + strlen(p);
+        dl = (size_t)(end - p);
+        cand = malloc(dl + pl + 3);
+        if (!cand)
+            return NULL;
+        if (dl == 0) {
+            memcpy(cand, "./", 2);
+            dl = 2;
+        } else {
+            memcpy(cand, p, dl);
+            cand[dl++] = '/';
+        }
+        memcpy(cand + dl, prog, pl + 1);
+        if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) &&
+            access(cand, X_OK) == 0)
+            return cand;
+        free(cand);
+        if (!*end)
+            break;
+    }
+    return rdsiam__strdup(prog); /* exec reports ENOENT */
+}
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Child side of fork(): async-signal-safe calls only. */
+static void child_exec(const char *path, char **argv, int out_fd, int err_fd,
+                       int status_fd, long maxfd)
+{
+    int e;
+    long fd;
+
+    setpgid(0, 0);
+    if (dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
+        goto fail;
+    /* Close everything else but the CLOEXEC status pipe. */
+    for (fd = 3; fd < maxfd; fd++)
+        if (fd != status_fd)
+            close((int)fd);
+    {
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        signal(SIGPIPE, SIG_DFL);
+    }
+    execve(path, argv, environ);
+fail:
+    e = errno;
+    if (write(status_fd, &e, sizeof(e)) < 0) {
+        /* nothing more to do */
+    }
+    _exit(127);
+}
+
+typedef struct run_result {
+    rdsiam__buf out;
+    char errline[RDSIAM__PROCESS_STDERR_KEEP + 1];
+    size_t errlen;
+    int status;      /* waitpid status */
+    int exec_errno;  /* exec failed with this, or 0 */
+    bool timed_out;
+    bool too_large;
+} run_result;
+
+/* Read what is available on fd; returns false at EOF or error. */
+static bool drain(int fd, run_result *r, bool is_stdout)
+{
+    char chunk[4096];
+    bool open_ = true;
+    ssize_t got = read(fd, chunk, sizeof(chunk));
+
+    if (got < 0 && (errno == EINTR || errno == EAGAIN))
+        return true;
+    if (got <= 0) {
+        open_ = false;
+    } else if (is_stdout) {
+        if (rdsiam__buf_append(&r->out, chunk, (size_t)got) != RDSIAM_OK)
+            r->too_large = true;
+    } else {
+        size_t room = RDSIAM__PROCESS_STDERR_KEEP - r->errlen;
+        size_t take = (size_t)got < room ? (size_t)got : room;
+        memcpy(r->errline + r->errlen, chunk, take);
+        r->errlen += take;
+    }
+    rdsiam__wipe(chunk, sizeof(chunk));
+    return open_;
+}
+
+static void close_fd(int *fd)
+{
+    if (*fd >= 0) {
+        close(*fd);
+        *fd = -1;
+    }
+}
+
+/* A close-on-exec pipe whose ends are >= 3, so that dup2() onto 1 and 2 in
+ * the child never meets one of them. */
+static int make_pipe(int p[2])
+{
+    int raw[2];
+
+    if (pipe(raw) != 0)
+        return -1;
+    p[0] = fcntl(raw[0], F_DUPFD_CLOEXEC, 3);
+    p[1] = fcntl(raw[1], F_DUPFD_CLOEXEC, 3);
+    close(raw[0]);
+    close(raw[1]);
+    if (p[0] < 0 || p[1] < 0) {
+        close_fd(&p[0]);
+        close_fd(&p[1]);
+        return -1;
+    }
+    return 0;
+}
+
+/* Run argv, collecting output, within timeout_ms. */
+static int run(char **argv, long timeout_ms, run_result *r,
+               rdsiam_error *err)
+{
+    int outp[2] = {-1, -1}, errp[2] = {-1, -1}, stp[2] = {-1, -1};
+    char *path = NULL;
+    long maxfd = sysconf(_SC_OPEN_MAX);
+    int64_t deadline, grace = 0;
+    pid_t pid = -1;
+    bool exited = false;
+    int rc = RDSIAM_OK;
+
+    if (maxfd < 0 || maxfd > 65536)
+        maxfd = 65536;
+    path = resolve_program(argv[0]);
+    ENSURE(path, rdsiam__fail_code(err, RDSIAM_ERR_NO_MEMORY));
+    ENSURE_MSG(make_pipe(outp) == 0 && make_pipe(errp) == 0 &&
+                   make_pipe(stp) == 0,
+               RDSIAM_ERR_PROCESS_FAILED, "cannot create pipes for %s",
+               argv[0]);
+    pid = fork();
+    ENSURE_MSG(pid >= 0, RDSIAM_ERR_PROCESS_FAILED, "cannot fork to run %s",
+               argv[0]);
+    if (pid == 0)
+        child_exec(path, argv, outp[1], errp[1], stp[1], maxfd);
+    /* Parent. Set the group from both sides so a kill() right after fork
+     * reaches it. */
+    setpgid(pid, pid);
+    close_fd(&outp[1]);
+    close_fd(&errp[1]);
+    close_fd(&stp[1]);
+    fcntl(outp[0], F_SETFL, O_NONBLOCK);
+    fcntl(errp[0], F_SETFL, O_NONBLOCK);
+    fcntl(stp[0], F_SETFL, O_NONBLOCK);
+
+    deadline = mono_ms() + timeout_ms;
+    while (outp[0] >= 0 || errp[0] >= 0 || !exited) {
+        struct pollfd pf[2];
+        nfds_t np = 0;
+        int64_t now = mono_ms(), wait_ms;
+        if (!exited) {
+            pid_t w = waitpid(pid, &r->status, WNOHANG);
+            if (w == pid) {
+                exited = true;
+                /* A grandchild may keep the pipes open: read what is
+                 * there for a moment, then stop. */
+                grace = now + 100;
+            }
+        }
+        if (now >= deadline || (exited && now >= grace) || r->too_large)
+            break;
+        if (outp[0] >= 0) {
+            pf[np].fd = outp[0];
+            pf[np++].events = POLLIN;
+        }
+        if (errp[0] >= 0) {
+            pf[np].fd = errp[0];
+            pf[np++].events = POLLIN;
+        }
+        /* Poll in short steps so the child's exit is noticed promptly
+         * when a grandchild holds the pipes. */
+        wait_ms = (exited ? grace : deadline) - now;
+        if (wait_ms > 20)
+            wait_ms = 20;
+        if (np == 0) {
+            struct timespec ts = {0, (long)wait_ms * 1000000L};
+            nanosleep(&ts, NULL);
+            continue;
+        }
+        if (poll(pf, np, (int)wait_ms) < 0 && errno != EINTR)
+            break;
+        for (nfds_t k = 0; k < np; k++) {
+            if (!(pf[k].revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
+            if (pf[k].fd == outp[0] && !drain(outp[0], r, true))
+                close_fd(&outp[0]);
+            else if (pf[k].fd == errp[0] && !drain(errp[0], r, false))
+                close_fd(&errp[0]);
+        }
+    }
+    if (!exited) {
+        /* Time limit or output cap: kill the whole group, then reap. */
+        r->timed_out = !r->too_large;
+        kill(-pid, SIGKILL);
+        kill(pid, SIGKILL);
+        while (waitpid(pid, &r->status, 0) < 0 && errno == EINTR)
+            ;
+    }
+    {
+        int e = 0;
+        ssize_t got;
+        do
+            got = read(stp[0], &e, sizeof(e));
+        while (got < 0 && errno == EINTR);
+        if (got == (ssize_t)sizeof(e))
+            r->exec_errno = e;
+    }
+done:
+    close_fd(&outp[0]);
+    close_fd(&outp[1]);
+    close_fd(&errp[0]);
+    close_fd(&errp[1]);
+    close_fd(&stp[0]);
+    close_fd(&stp[1]);
+    free(path);
+    return rc;
+}
+
+/* First line of stderr, control characters dropped, at most 200 bytes. */
+static void first_line(const run_result *r, char *dst, size_t n)
+{
+    size_t i, o = 0;
+
+    for (i = 0; i < r->errlen && r->errline[i] != '\n' && o + 1 < n; i++) {
+        unsigned char c = (unsigned char)r->errline[i];
+        if (c < 0x20 || c == 0x7f)
+            continue;
+        dst[o++] = (char)c;
+    }
+    dst[o] = '\0';
+}
+
+/* ------------------------------------------------------------------------ */
+/* The JSON answer                                                           */
+/* ------------------------------------------------------------------------ */
+
+/* Wipe a json-c string in place before the object is released. */
+static void wipe_json_string(json_object *o)
+{
+    if (o && json_object_is_type(o, json_type_string))
+        rdsiam__wipe((void *)(uintptr_t)json_object_get_string(o),
+                     (size_t)json_object_get_string_len(o));
+}
+
+static int json_string_field(json_object *root, const char *key,
+                             bool required, const char **out,
+                             const char *what, rdsiam_error *err)
+{
+    json_object *v = NULL;
+
+    *out = NULL;
+    if (!json_object_object_get_ex(root, key, &v) || json_object_is_type(v, json_type_null)) {
+        if (!required)
+            return RDSIAM_OK;
+        return rdsiam__fail(err, RDSIAM_ERR_PROCESS_OUTPUT,
+                            "credential_process for %s: output has no %s",
+                            what, key);
+    }
+    if (!json_object_is_type(v, json_type_string))
+        return rdsiam__fail(err, RDSIAM_ERR_PROCESS_OUTPUT,
+                            "credential_process for %s: %s is not a string",
+                            what, key);
+    *out = json_object_get_string(v);
+    if (required && **out == '\0')
+        return rdsiam__fail(err, RDSIAM_ERR_PROCESS_OUTPUT,
+                            "credential_process for %s: %s is empty", what,
+                            key);
+    return RDSIAM_OK;
+}
+
+static int parse_output(const char *text, size_t len, const char *what,
+                        rdsiam_credentials *out, rdsiam_error *err)
+{
+    json_tokener *tok = NULL;
+    json_object *root = NULL, *ver = NULL;
+    const char *id, *secret, *token, *expiration;
+    size_t end;
+    int rc = RDSIAM_OK;
+
+    ENSURE_MSG(len <= INT_MAX, RDSIAM_ERR_PROCESS_OUTPUT,
+               "credential_process for %s: output too large", what);
+    tok = json_tokener_new();
+    ENSURE(tok, rdsiam__fail_code(err, RDSIAM_ERR_NO_MEMORY));
+    root = json_tokener_parse_ex(tok, text, (int)len);
+    end = json_tokener_get_parse_end(tok);
+    /* Only whitespace may follow the object. */
+    while (end < len && strchr(" \t\r\n", text[end]))
+        end++;
+    ENSURE_MSG(root && json_tokener_get_error(tok) == json_tokener_success &&
+                   end == len,
+               RDSIAM_ERR_PROCESS_OUTPUT,
+               "credential_process for %s: output is not valid JSON", what);
+    ENSURE_MSG(json_object_is_type(root, json_type_object),
+               RDSIAM_ERR_PROCESS_OUTPUT,
+               "credential_process for %s: output is not a JSON object", what);
+    /* "Version must be 1" (botocore: Unsupported version) */
+    ENSURE_MSG(json_object_object_get_ex(root, "Version", &ver),
+               RDSIAM_ERR_PROCESS_OUTPUT,
+               "credential_process for %s: output has no Version", what);
+    ENSURE_MSG(json_object_is_type(ver, json_type_int) &&
+                   json_object_get_int64(ver) == 1,
+               RDSIAM_ERR_PROCESS_OUTPUT,
+               "credential_process for %s: unsupported Version (only 1 is "
+               "supported)",
+               what);
+    GUARD(json_string_field(root, "AccessKeyId", true, &id, what, err));
+    GUARD(json_string_field(root, "SecretAccessKey", true, &secret, what,
+                            err));
+    GUARD(json_string_field(root, "SessionToken", false, &token, what, err));
+    GUARD(json_string_field(root, "Expiration", false, &expiration, what,
+                            err));
+    if (expiration) {
+        ENSURE_MSG(rdsiam__parse_time(expiration, &out->expiration) == 0,
+                   RDSIAM_ERR_PROCESS_OUTPUT,
+                   "credential_process for %s: Expiration is not an "
+                   "ISO-8601 time",
+                   what);
+    } else {
+        out->expiration = 0;
+    }
+    out->access_key_id = rdsiam__strdup(id);
+    out->secret_access_key = rdsiam__strdup(secret);
+    out->session_token = (token && *token) ? rdsiam__strdup(token) : NULL;
+    ENSURE(out->access_key_id && out->secret_access_key &&
+               (!token || !*token || out->session_token),
+           rdsiam__fail_code(err, RDSIAM_ERR_NO_MEMORY));
+done:
+    if (root && json_object_is_type(root, json_type_object)) {
+        json_object_object_foreach(root, k, v)
+        {
+            (void)k;
+            wipe_json_string(v);
+        }
+    }
+    json_object_put(root);
+    if (tok) {
+        /* The tokener's scratch buffer held the last string it read. */
+        if (tok->pb && tok->pb->buf)
+            rdsiam__wipe(tok->pb->buf, (size_t)tok->pb->size);
+        json_tokener_free(tok);
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+
+int rdsiam__process_credentials(const char *command, long timeout_ms,
+                                const char *what, rdsiam_credentials *out,
+                                rdsiam_error *err)
+{
+    run_result *r = NULL;
+    char **argv = NULL;
+    size_t argc = 0;
+    bool shell = false;
+    char line[201];
+    const char *prog;
+    int rc = RDSIAM_OK;
+
+    memset(out, 0, sizeof(*out));
+    if (!what)
+        what = "profile";
+    if (timeout_ms <= 0)
+        timeout_ms = RDSIAM__PROCESS_TIMEOUT_MS;
+    GUARD(rdsiam__process_split(command, &argv, &argc, &shell, err));
+    /* Messages name the program, never its arguments (they may hold a
+     * secret). */
+    prog = shell ? "/bin/sh" : argv[0];
+    r = calloc(1, sizeof(*r));
+    ENSURE(r, rdsiam__fail_code(err, RDSIAM_ERR_NO_MEMORY));
+    rdsiam__buf_init(&r->out, RDSIAM__PROCESS_OUTPUT_MAX);
+    GUARD(run(argv, timeout_ms, r, err));
+    ENSURE_MSG(!r->timed_out, RDSIAM_ERR_PROCESS_TIMEOUT,
+               "credential_process for %s: %s did not finish within %ld ms",
+               what, prog, timeout_ms);
+    ENSURE_MSG(!r->too_large, RDSIAM_ERR_PROCESS_OUTPUT,
+               "credential_process for %s: output larger than %d bytes",
+               what, RDSIAM__PROCESS_OUTPUT_MAX);
+    if (r->exec_errno) {
+        char why[128];
+        if (strerror_r(r->exec_errno, why, sizeof(why)) != 0)
+            snprintf(why, sizeof(why), "error %d", r->exec_errno);
+        rc = rdsiam__fail(err, RDSIAM_ERR_PROCESS_FAILED,
+                          "credential_process for %s: cannot run %s: %s",
+                          what, prog, why);
+        goto done;
+    }
+    first_line(r, line, sizeof(line));
+    if (WIFSIGNALED(r->status)) {
+        rc = rdsiam__fail(err, RDSIAM_ERR_PROCESS_FAILED,
+                          "credential_process for %s: %s was killed by "
+                          "signal %d%s%s",
+                          what, prog, WTERMSIG(r->status), *line ? ": " : "",
+                          line);
+        goto done;
+    }
+    if (!WIFEXITED(r->status) || WEXITSTATUS(r->status) != 0) {
+        rc = rdsiam__fail(err, RDSIAM_ERR_PROCESS_FAILED,
+                          "credential_process for %s: %s exited with status "
+                          "%d%s%s",
+                          what, prog,
+                          WIFEXITED(r->status) ? WEXITSTATUS(r->status) : -1,
+                          *line ? ": " : "", line);
+        goto done;
+    }
+    GUARD(parse_output(r->out.data ? r->out.data : "", r->out.len, what, out,
+                       err));
+    rdsiam__ok(err);
+done:
+    if (r) {
+        rdsiam__buf_free(&r->out);
+        rdsiam__free_secret(r, sizeof(*r));
+    }
+    free(argv);
+    if (rc != RDSIAM_OK) {
+        rdsiam__free_secret_str((char *)(uintptr_t)out->access_key_id);
+        rdsiam__free_secret_str((char *)(uintptr_t)out->secret_access_key);
+        rdsiam__free_secret_str((char *)(uintptr_t)out->session_token);
+        memset(out, 0, sizeof(*out));
+    }
+    return rc;
+}
