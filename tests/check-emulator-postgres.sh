@@ -16,7 +16,7 @@ TOKEN=$ROOT/$B/bin/rdsiam-token
 USERS=$ROOT/$B/bin/rdsiam-pg-users
 export AWS_EC2_METADATA_DISABLED=true
 
-CASES="psql-login pg-users pg-users-error wrong-secret unknown-key other-user
+CASES="psql-login pg-users pg-users-error pg-users-pkgconfig wrong-secret unknown-key other-user
 other-host other-port other-region expired future tampered no-tls
 session-token session-token-missing side-by-side log-has-no-secret
 not-root-refused stop"
@@ -26,8 +26,28 @@ skip_all() {
     exit 0
 }
 
+# --- the PAM module, checked without a server: it exports the PAM entry
+# points only, and carries librdsiam inside (no librdsiam.so at run time).
+MODULE=$ROOT/$B/rds-emulator/postgres/pam_rdsiam.so
+if [ -f "$MODULE" ]; then
+    got=$(nm -D --defined-only "$MODULE" | awk '{print $NF}' | LC_ALL=C sort | tr '\n' ' ')
+    want="pam_sm_acct_mgmt pam_sm_authenticate pam_sm_chauthtok pam_sm_close_session pam_sm_open_session pam_sm_setcred "
+    if [ "$got" = "$want" ]; then
+        echo "ok - pam module: exports only the six pam_sm_* entry points"
+    else
+        echo "not ok - pam module: exports '$got', wanted '$want'"
+    fi
+    if readelf -d "$MODULE" | grep NEEDED | grep -q librdsiam; then
+        echo "not ok - pam module: needs librdsiam.so at run time"
+    else
+        echo "ok - pam module: librdsiam is linked in statically"
+    fi
+else
+    echo "ok - pam module # SKIP $MODULE not built (make emulator)"
+fi
+
 [ "$(id -u)" -eq 0 ] || skip_all "needs root for /etc/pam.d"
-for t in "$TOKEN" "$USERS" "$ROOT/$B/rds-emulator/postgres/pam_rdsiam.so"; do
+for t in "$TOKEN" "$USERS" "$MODULE"; do
     [ -x "$t" ] || [ -f "$t" ] || skip_all "$t not built (make tests)"
 done
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 ||
@@ -141,6 +161,27 @@ assert "PAM authentication failed" in o["error"], o' 2>/dev/null; then
     ok "pg-users-error: a refused login prints a JSON error and exits $rc"
 else
     notok "pg-users-error: exit $rc, printed '$out'"
+fi
+
+# Built against a staged install with pkg-config alone, as its comment
+# shows, it prints the same. (The staged rdsiam.pc is pointed at the stage;
+# PKG_CONFIG_SYSROOT_DIR would move libpq's and json-c's paths too.)
+stage=$WORK/stage
+if (unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES &&
+    make -s B="$B" PREFIX=/usr DESTDIR="$stage" install) >"$WORK/pc.log" 2>&1 &&
+    sed -i "s|=/usr|=$stage/usr|" "$stage/usr/lib/pkgconfig/rdsiam.pc" &&
+    PKG_CONFIG_PATH=$stage/usr/lib/pkgconfig sh -c 'cc -o "$1" examples/rdsiam-pg-users.c \
+            $(pkg-config --cflags --libs rdsiam libpq json-c)' sh \
+        "$WORK/pg-users" >>"$WORK/pc.log" 2>&1; then
+    out=$(LD_LIBRARY_PATH=$stage/usr/lib timeout 20 "$WORK/pg-users" 2>&1)
+    if [ "$out" = "$want" ] && readelf -d "$WORK/pg-users" | grep -q 'NEEDED.*librdsiam\.so'; then
+        ok "pg-users-pkgconfig: built with pkg-config against the installed library, prints $out"
+    else
+        notok "pg-users-pkgconfig: printed '$out'"
+    fi
+else
+    notok "pg-users-pkgconfig: build failed"
+    sed 's/^/# /' "$WORK/pc.log" | tail -n 20
 fi
 
 # --- the logins RDS refuses ----------------------------------------------
