@@ -67,7 +67,8 @@ cleanup() {
     rm -rf "$WORK"
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+# A closed output pipe (| head) must not skip the cleanup either.
+trap 'exit 1' INT TERM HUP PIPE
 
 ok() { echo "ok - postgres emulator: $*"; }
 notok() { echo "not ok - postgres emulator: $*"; }

@@ -116,7 +116,7 @@ start() {
     # If anything below fails, undo it; rds-emulator calls stop too, which
     # then finds nothing left.
     trap 'stop_instance' EXIT
-    trap 'exit 1' INT TERM HUP
+    trap 'exit 1' INT TERM HUP PIPE
 
     install -d -m 755 "$D" || emu_die "cannot create $D"
     : >"$STATE" && chmod 600 "$STATE" || emu_die "cannot write $STATE"
@@ -178,7 +178,7 @@ EOF
         emu_die "could not create $EMU_USER"
     fi
     echo "EMU_DATABASE=postgres" >>"$EMU_DIR/emulator.conf"
-    trap - EXIT INT TERM HUP
+    trap - EXIT INT TERM HUP PIPE
 }
 
 write_config() {
@@ -215,7 +215,7 @@ EOF
 # half-started instance and on one already stopped.
 stop_instance() {
     _rc=$?
-    trap - EXIT INT TERM HUP
+    trap - EXIT INT TERM HUP PIPE
     [ -f "$STATE" ] || { [ -d "$D" ] && rm -rf "$D"; exit $_rc; }
     RUNAS=$(state_get runas)
     BINDIR=$(state_get bindir)
