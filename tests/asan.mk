@@ -73,7 +73,10 @@ fuzz-build:
 fuzz-seeds: $(TOOL)
 	@set -e; d=$(FUZZ_B); \
 	mkdir -p $$d/corpus-fuzz_parse_time $$d/corpus-fuzz_verify_token \
-	    $$d/corpus-fuzz_keystore $$d/corpus-fuzz_generate_token $$d/corpus-fuzz_sigv4; \
+	    $$d/corpus-fuzz_keystore $$d/corpus-fuzz_generate_token $$d/corpus-fuzz_sigv4 \
+	    $$d/corpus-fuzz_profile; \
+	printf '\000[default]\naws_access_key_id = AKID\nregion=us-east-1\ns3 =\n  max_concurrent_requests = 10\n[profile dev]\n# c\ncredential_process = /bin/echo x ; y\n' \
+	    > $$d/corpus-fuzz_profile/config; \
 	printf '20161107T173933Z' > $$d/corpus-fuzz_parse_time/basic; \
 	printf '2026-01-02T03:04:05.123+05:30' > $$d/corpus-fuzz_parse_time/iso; \
 	printf '9999-12-31T23:59:60Z' > $$d/corpus-fuzz_parse_time/leap; \
