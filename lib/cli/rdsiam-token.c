@@ -18,7 +18,8 @@
 
 static const char USAGE[] =
     "usage: rdsiam-token --hostname HOST --port PORT --username USER\n"
-    "                    [--region REGION] [--signing-time TIME]\n"
+    "                    [--region REGION] [--profile NAME]\n"
+    "                    [--signing-time TIME]\n"
     "       rdsiam-token --help | --version\n"
     "\n"
     "Print an IAM authentication token for Amazon RDS / Aurora, the same as\n"
@@ -28,12 +29,23 @@ static const char USAGE[] =
     "  --port PORT           database port (1-65535)\n"
     "  --username USER       database user name\n"
     "  --region REGION       signing region (default: AWS_REGION, then\n"
-    "                        AWS_DEFAULT_REGION)\n"
+    "                        AWS_DEFAULT_REGION, then the profile's region)\n"
+    "  --profile NAME        use this profile of ~/.aws/config and\n"
+    "                        ~/.aws/credentials, and nothing else, for\n"
+    "                        credentials\n"
     "  --signing-time TIME   sign as of TIME, 2016-11-18T22:00:00Z or\n"
     "                        20161118T220000Z (default: now)\n"
     "\n"
-    "Credentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and\n"
-    "AWS_SESSION_TOKEN.\n";
+    "Credentials come from the default chain, first match wins:\n"
+    "  1. AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN\n"
+    "  2. the profile named by AWS_PROFILE (else \"default\") in the shared\n"
+    "     files (AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE): static keys\n"
+    "     or credential_process\n"
+    "  3. container endpoints (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or\n"
+    "     AWS_CONTAINER_CREDENTIALS_FULL_URI)\n"
+    "With --profile, only that profile is used.\n"
+    "\n"
+    "Exit status: 0 token printed, 1 error, 2 usage error.\n";
 
 /* "rdsiam-token: MSG['ARG']" and a hint; exit status 2. */
 static int usage_error(const char *msg, const char *arg)
@@ -59,6 +71,49 @@ static int parse_port(const char *s, unsigned int *port)
     return 0;
 }
 
+/* Credentials from the default chain (or the one profile), then the
+ * token. Inputs are checked first, so a typo does not cost a fetch. */
+static int token_from_chain(const rdsiam_token_params *params,
+                            const rdsiam_provider_options *popts,
+                            char **token, rdsiam_error *err)
+{
+    rdsiam_provider *p = NULL;
+    size_t need = 0;
+    char *buf;
+    int rc;
+
+    *token = NULL;
+    /* sizing with placeholder credentials validates every other input */
+    {
+        const rdsiam_credentials probe = {"AKIDPROBE", "probe", NULL, 0};
+        rc = rdsiam_generate_token_ex(params, &probe, NULL, 0, NULL, err);
+        if (rc != RDSIAM_ERR_BUFFER_TOO_SMALL)
+            return rc;
+    }
+    rc = rdsiam_provider_new_default(&p, popts, err);
+    if (rc != RDSIAM_OK)
+        return rc;
+    /* A session token can make the token larger than the probe's, so ask
+     * for the exact size with the real credentials. */
+    rc = rdsiam_provider_generate_token(p, params, NULL, 0, &need, err);
+    if (rc == RDSIAM_ERR_BUFFER_TOO_SMALL && need > 0) {
+        buf = malloc(need);
+        if (!buf) {
+            rc = RDSIAM_ERR_NO_MEMORY;
+            err->message[0] = '\0';
+        } else {
+            rc = rdsiam_provider_generate_token(p, params, buf, need, NULL,
+                                                err);
+            if (rc == RDSIAM_OK)
+                *token = buf;
+            else
+                rdsiam_token_free(buf);
+        }
+    }
+    rdsiam_provider_free(p);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -67,14 +122,16 @@ int main(int argc, char **argv)
         {"username", required_argument, NULL, 'u'},
         {"region", required_argument, NULL, 'r'},
         {"signing-time", required_argument, NULL, 't'},
+        {"profile", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'H'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     rdsiam_token_params params = {0};
-    rdsiam_credentials creds = {0};
+    rdsiam_provider_options popts = {0};
     rdsiam_error err;
+    char region[RDSIAM_REGION_MAX + 1];
     char *token = NULL;
-    const char *port_arg = NULL, *time_arg = NULL;
+    const char *port_arg = NULL, *time_arg = NULL, *region_arg = NULL;
     int c, rc;
 
     opterr = 0;
@@ -83,7 +140,8 @@ int main(int argc, char **argv)
         case 'h': params.hostname = optarg; break;
         case 'p': port_arg = optarg; break;
         case 'u': params.username = optarg; break;
-        case 'r': params.region = optarg; break;
+        case 'r': region_arg = optarg; break;
+        case 'P': popts.profile = optarg; break;
         case 't': time_arg = optarg; break;
         case 'H': fputs(USAGE, stdout); return 0;
         case 'V': printf("rdsiam-token %s\n", rdsiam_version()); return 0;
@@ -107,30 +165,24 @@ int main(int argc, char **argv)
                                  "2016-11-18T22:00:00Z or 20161118T220000Z", NULL);
     if (time_arg && params.signing_time == 0)
         return usage_error("--signing-time must be after 1970-01-01", NULL);
+    if (popts.profile && !*popts.profile)
+        return usage_error("--profile must not be empty", NULL);
 
-    if (!params.region)
-        params.region = rdsiam__getenv_nonempty("AWS_REGION");
-    if (!params.region)
-        params.region = rdsiam__getenv_nonempty("AWS_DEFAULT_REGION");
-    if (!params.region) {
+    rc = rdsiam_resolve_region(region_arg, popts.profile, region,
+                               sizeof region, &err);
+    if (rc == RDSIAM_ERR_NO_REGION) {
         fprintf(stderr, "rdsiam-token: no region: use --region or set "
-                        "AWS_REGION\n");
+                        "AWS_REGION, AWS_DEFAULT_REGION or the profile's "
+                        "region\n");
         return 1;
     }
-    creds.access_key_id = rdsiam__getenv_nonempty("AWS_ACCESS_KEY_ID");
-    creds.secret_access_key = rdsiam__getenv_nonempty("AWS_SECRET_ACCESS_KEY");
-    creds.session_token = rdsiam__getenv_nonempty("AWS_SESSION_TOKEN");
-    if (!creds.access_key_id || !creds.secret_access_key) {
-        fprintf(stderr, "rdsiam-token: no credentials: set %s\n",
-                creds.access_key_id ? "AWS_SECRET_ACCESS_KEY"
-                                    : "AWS_ACCESS_KEY_ID and "
-                                      "AWS_SECRET_ACCESS_KEY");
-        return 1;
+    if (rc == RDSIAM_OK) {
+        params.region = region;
+        rc = token_from_chain(&params, &popts, &token, &err);
     }
-
-    rc = rdsiam_token_alloc(&params, &creds, &token, &err);
     if (rc != RDSIAM_OK) {
-        fprintf(stderr, "rdsiam-token: %s\n", err.message);
+        fprintf(stderr, "rdsiam-token: %s\n",
+                err.message[0] ? err.message : rdsiam_strerror(rc));
         return 1;
     }
     if (puts(token) == EOF || fflush(stdout) != 0) {

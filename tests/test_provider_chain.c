@@ -1,0 +1,286 @@
+/*
+ * test_provider_chain.c - the default chain over the real sources:
+ * environment, then the shared-file profile, then container endpoints;
+ * an explicit profile means that profile alone.
+ *
+ * The environment is pinned through the library's seam; profile files are
+ * real files in a temporary directory. No test configures a reachable
+ * network endpoint: the one container case uses a URI that is refused
+ * before any connection is made.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "provider.h"
+
+#define ENV_MAX 16
+static const char *env_names[ENV_MAX];
+static const char *env_values[ENV_MAX];
+static char dir[64];
+static char config_path[128];
+static char creds_path[128];
+
+static const char *fake_getenv(void *ctx, const char *name)
+{
+    (void)ctx;
+    for (int i = 0; i < ENV_MAX; i++)
+        if (env_names[i] && strcmp(env_names[i], name) == 0)
+            return env_values[i];
+    return NULL;
+}
+
+static void env_set(const char *name, const char *value)
+{
+    for (int i = 0; i < ENV_MAX; i++)
+        if (!env_names[i] || strcmp(env_names[i], name) == 0) {
+            env_names[i] = name;
+            env_values[i] = value;
+            return;
+        }
+    fail_msg("test environment full");
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    assert_int_equal(fputs(text, f) >= 0, 1);
+    assert_int_equal(fclose(f), 0);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    memset(env_names, 0, sizeof env_names);
+    snprintf(dir, sizeof dir, "/tmp/rdsiam-chain-XXXXXX");
+    if (!mkdtemp(dir))
+        return -1;
+    snprintf(config_path, sizeof config_path, "%s/config", dir);
+    snprintf(creds_path, sizeof creds_path, "%s/credentials", dir);
+    env_set("HOME", dir);
+    env_set("AWS_CONFIG_FILE", config_path);
+    env_set("AWS_SHARED_CREDENTIALS_FILE", creds_path);
+    env_set("AWS_EC2_METADATA_DISABLED", "true");
+    rdsiam__sys_set_env(fake_getenv, NULL);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    rdsiam__sys_set_env(NULL, NULL);
+    unlink(config_path);
+    unlink(creds_path);
+    rmdir(dir);
+    return 0;
+}
+
+static const char CREDS[] = "[default]\n"
+                            "aws_access_key_id = AKIDFILEDEFAULT\n"
+                            "aws_secret_access_key = filedefaultsecret\n"
+                            "[dev]\n"
+                            "aws_access_key_id = AKIDFILEDEV\n"
+                            "aws_secret_access_key = filedevsecret\n"
+                            "aws_session_token = filedevtoken\n";
+
+/* The access key id the provider hands out, or the error code. */
+static int key_of(const rdsiam_provider_options *o, char *key, size_t n,
+                  rdsiam_error *err)
+{
+    rdsiam_provider *p = NULL;
+    rdsiam_credentials c;
+    int rc;
+
+    key[0] = '\0';
+    rc = rdsiam_provider_new_default(&p, o, err);
+    if (rc != RDSIAM_OK)
+        return rc;
+    rc = rdsiam_provider_get_credentials(p, &c, err);
+    if (rc == RDSIAM_OK)
+        snprintf(key, n, "%s", c.access_key_id);
+    rdsiam_credentials_clear(&c);
+    rdsiam_provider_free(p);
+    return rc;
+}
+
+static void test_env_first(void **state)
+{
+    char key[64];
+    rdsiam_error err;
+
+    (void)state;
+    write_file(creds_path, CREDS);
+    env_set("AWS_ACCESS_KEY_ID", "AKIDENV");
+    env_set("AWS_SECRET_ACCESS_KEY", "envsecret");
+    assert_int_equal(key_of(NULL, key, sizeof key, &err), RDSIAM_OK);
+    assert_string_equal(key, "AKIDENV");
+    /* botocore: AWS_PROFILE in the environment does not disable the
+     * environment source; only a profile set on the session does. */
+    env_set("AWS_PROFILE", "dev");
+    assert_int_equal(key_of(NULL, key, sizeof key, &err), RDSIAM_OK);
+    assert_string_equal(key, "AKIDENV");
+}
+
+static void test_profile_second(void **state)
+{
+    char key[64];
+    rdsiam_error err;
+
+    (void)state;
+    write_file(creds_path, CREDS);
+    assert_int_equal(key_of(NULL, key, sizeof key, &err), RDSIAM_OK);
+    assert_string_equal(key, "AKIDFILEDEFAULT");
+    env_set("AWS_PROFILE", "dev");
+    assert_int_equal(key_of(NULL, key, sizeof key, &err), RDSIAM_OK);
+    assert_string_equal(key, "AKIDFILEDEV");
+}
+
+static void test_explicit_profile_only(void **state)
+{
+    rdsiam_provider_options o = {0};
+    char key[64];
+    rdsiam_error err;
+
+    (void)state;
+    write_file(creds_path, CREDS);
+    env_set("AWS_ACCESS_KEY_ID", "AKIDENV");
+    env_set("AWS_SECRET_ACCESS_KEY", "envsecret");
+    o.profile = "dev";
+    assert_int_equal(key_of(&o, key, sizeof key, &err), RDSIAM_OK);
+    assert_string_equal(key, "AKIDFILEDEV");
+    /* A named profile that does not exist is an error, not a reason to
+     * fall back to the environment. */
+    o.profile = "nosuch";
+    assert_int_equal(key_of(&o, key, sizeof key, &err),
+                     RDSIAM_ERR_PROFILE_NOT_FOUND);
+    assert_string_equal(key, "");
+    assert_non_null(strstr(err.message, "nosuch"));
+}
+
+static void test_env_error_stops_chain(void **state)
+{
+    char key[64];
+    rdsiam_error err;
+
+    (void)state;
+    write_file(creds_path, CREDS);
+    env_set("AWS_ACCESS_KEY_ID", "AKIDENV");
+    assert_int_equal(key_of(NULL, key, sizeof key, &err),
+                     RDSIAM_ERR_ENV_INCOMPLETE);
+    assert_string_equal(err.message, "AWS_SECRET_ACCESS_KEY is not set "
+                                     "(AWS_ACCESS_KEY_ID is)");
+}
+
+static void test_nothing_lists_places(void **state)
+{
+    char key[64];
+    rdsiam_error err;
+
+    (void)state;
+    assert_int_equal(key_of(NULL, key, sizeof key, &err),
+                     RDSIAM_ERR_NO_CREDENTIALS);
+#if RDSIAM_HTTP
+    assert_non_null(strstr(err.message, "no credentials found; looked in: "
+                                        "environment, profile, "
+                                        "container ["));
+#else
+    assert_non_null(strstr(err.message, "no credentials found; looked in: "
+                                        "environment, profile, "
+                                        "container (not built in) ["));
+#endif
+    assert_non_null(strstr(err.message, "[environment: AWS_ACCESS_KEY_ID "
+                                        "and AWS_SECRET_ACCESS_KEY are not "
+                                        "set; profile: "));
+}
+
+static void test_container_third(void **state)
+{
+    char key[64];
+    rdsiam_error err;
+
+    (void)state;
+    /* Plain http to a host off the allow list is refused before any
+     * connection: proof that the chain reached the container source. */
+    env_set("AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            "http://192.0.2.1/credentials");
+#if RDSIAM_HTTP
+    assert_int_equal(key_of(NULL, key, sizeof key, &err),
+                     RDSIAM_ERR_URI_NOT_ALLOWED);
+    /* ...and only after the profile had nothing. */
+    write_file(creds_path, CREDS);
+    assert_int_equal(key_of(NULL, key, sizeof key, &err), RDSIAM_OK);
+    assert_string_equal(key, "AKIDFILEDEFAULT");
+#else
+    assert_int_equal(key_of(NULL, key, sizeof key, &err),
+                     RDSIAM_ERR_NO_CREDENTIALS);
+#endif
+}
+
+static void test_new_profile_and_container(void **state)
+{
+    rdsiam_provider *p = NULL;
+    rdsiam_credentials c;
+    rdsiam_error err;
+
+    (void)state;
+    write_file(creds_path, CREDS);
+    env_set("AWS_ACCESS_KEY_ID", "AKIDENV");
+    env_set("AWS_SECRET_ACCESS_KEY", "envsecret");
+    assert_int_equal(rdsiam_provider_new_profile(&p, NULL, &err), RDSIAM_OK);
+    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &err), RDSIAM_OK);
+    assert_string_equal(c.access_key_id, "AKIDFILEDEFAULT");
+    rdsiam_credentials_clear(&c);
+    rdsiam_provider_free(p);
+#if RDSIAM_HTTP
+    assert_int_equal(rdsiam_provider_new_container(&p, NULL, &err),
+                     RDSIAM_OK);
+    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &err),
+                     RDSIAM_ERR_NO_CREDENTIALS);
+    rdsiam_provider_free(p);
+#else
+    assert_int_equal(rdsiam_provider_new_container(&p, NULL, &err),
+                     RDSIAM_ERR_NOT_BUILT_IN);
+    assert_null(p);
+#endif
+}
+
+static void test_arguments(void **state)
+{
+    rdsiam_provider_options o = {0};
+    rdsiam_provider *p = (rdsiam_provider *)1;
+    rdsiam_error err;
+
+    (void)state;
+    assert_int_equal(rdsiam_provider_new_default(NULL, NULL, &err),
+                     RDSIAM_ERR_NULL_ARGUMENT);
+    o.refresh_before = -5;
+    assert_int_equal(rdsiam_provider_new_default(&p, &o, &err),
+                     RDSIAM_ERR_INVALID_ARGUMENT);
+    assert_null(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+        T(test_env_first),
+        T(test_profile_second),
+        T(test_explicit_profile_only),
+        T(test_env_error_stops_chain),
+        T(test_nothing_lists_places),
+        T(test_container_third),
+        T(test_new_profile_and_container),
+        T(test_arguments),
+#undef T
+    };
+    return cmocka_run_group_tests_name("provider_chain", tests, NULL, NULL);
+}

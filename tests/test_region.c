@@ -1,0 +1,288 @@
+/*
+ * test_region.c - rdsiam_resolve_region (explicit, AWS_REGION,
+ * AWS_DEFAULT_REGION, the profile's region) and rdsiam_connect_token.
+ *
+ * The environment is pinned through the library's seam; profile files
+ * are real files in a temporary directory named by AWS_CONFIG_FILE and
+ * AWS_SHARED_CREDENTIALS_FILE.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "provider.h"
+
+#define ENV_MAX 16
+static const char *env_names[ENV_MAX];
+static const char *env_values[ENV_MAX];
+static char dir[64];
+static char config_path[128];
+static char creds_path[128];
+
+static const char *fake_getenv(void *ctx, const char *name)
+{
+    (void)ctx;
+    for (int i = 0; i < ENV_MAX; i++)
+        if (env_names[i] && strcmp(env_names[i], name) == 0)
+            return env_values[i];
+    return NULL;
+}
+
+static void env_set(const char *name, const char *value)
+{
+    for (int i = 0; i < ENV_MAX; i++)
+        if (!env_names[i] || strcmp(env_names[i], name) == 0) {
+            env_names[i] = name;
+            env_values[i] = value;
+            return;
+        }
+    fail_msg("test environment full");
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    assert_int_equal(fputs(text, f) >= 0, 1);
+    assert_int_equal(fclose(f), 0);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    memset(env_names, 0, sizeof env_names);
+    snprintf(dir, sizeof dir, "/tmp/rdsiam-region-XXXXXX");
+    if (!mkdtemp(dir))
+        return -1;
+    snprintf(config_path, sizeof config_path, "%s/config", dir);
+    snprintf(creds_path, sizeof creds_path, "%s/credentials", dir);
+    env_set("HOME", dir);
+    env_set("AWS_CONFIG_FILE", config_path);
+    env_set("AWS_SHARED_CREDENTIALS_FILE", creds_path);
+    env_set("AWS_EC2_METADATA_DISABLED", "true");
+    rdsiam__sys_set_env(fake_getenv, NULL);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    rdsiam__sys_set_env(NULL, NULL);
+    unlink(config_path);
+    unlink(creds_path);
+    rmdir(dir);
+    return 0;
+}
+
+static void test_explicit_first(void **state)
+{
+    char buf[RDSIAM_REGION_MAX + 1];
+    rdsiam_error err;
+
+    (void)state;
+    env_set("AWS_REGION", "eu-west-1");
+    env_set("AWS_DEFAULT_REGION", "eu-west-2");
+    assert_int_equal(rdsiam_resolve_region("ap-south-1", NULL, buf,
+                                           sizeof buf, &err),
+                     RDSIAM_OK);
+    assert_string_equal(buf, "ap-south-1");
+    assert_int_equal(err.code, RDSIAM_OK);
+}
+
+static void test_env_order(void **state)
+{
+    char buf[RDSIAM_REGION_MAX + 1];
+    rdsiam_error err;
+
+    (void)state;
+    write_file(config_path, "[default]\nregion = us-west-2\n");
+    env_set("AWS_REGION", "eu-west-1");
+    env_set("AWS_DEFAULT_REGION", "eu-west-2");
+    /* AWS_REGION first (aws-c-auth, Go v2, Rust, CLI v2). */
+    assert_int_equal(rdsiam_resolve_region(NULL, NULL, buf, sizeof buf, &err),
+                     RDSIAM_OK);
+    assert_string_equal(buf, "eu-west-1");
+    env_set("AWS_REGION", ""); /* empty is unset */
+    assert_int_equal(rdsiam_resolve_region(NULL, NULL, buf, sizeof buf, &err),
+                     RDSIAM_OK);
+    assert_string_equal(buf, "eu-west-2");
+}
+
+static void test_profile_region(void **state)
+{
+    char buf[RDSIAM_REGION_MAX + 1];
+    rdsiam_error err;
+
+    (void)state;
+    write_file(config_path, "[default]\nregion = us-west-2\n"
+                            "[profile other]\nregion = ca-central-1\n");
+    assert_int_equal(rdsiam_resolve_region(NULL, NULL, buf, sizeof buf, &err),
+                     RDSIAM_OK);
+    assert_string_equal(buf, "us-west-2");
+    assert_int_equal(rdsiam_resolve_region(NULL, "other", buf, sizeof buf,
+                                           &err),
+                     RDSIAM_OK);
+    assert_string_equal(buf, "ca-central-1");
+    env_set("AWS_PROFILE", "other");
+    assert_int_equal(rdsiam_resolve_region(NULL, NULL, buf, sizeof buf, &err),
+                     RDSIAM_OK);
+    assert_string_equal(buf, "ca-central-1");
+    /* The environment still beats the profile. */
+    env_set("AWS_DEFAULT_REGION", "sa-east-1");
+    assert_int_equal(rdsiam_resolve_region(NULL, "other", buf, sizeof buf,
+                                           &err),
+                     RDSIAM_OK);
+    assert_string_equal(buf, "sa-east-1");
+}
+
+static void test_no_region(void **state)
+{
+    char buf[RDSIAM_REGION_MAX + 1];
+    rdsiam_error err;
+
+    (void)state;
+    /* no files at all */
+    assert_int_equal(rdsiam_resolve_region(NULL, NULL, buf, sizeof buf, &err),
+                     RDSIAM_ERR_NO_REGION);
+    assert_string_equal(buf, "");
+    assert_string_equal(err.message,
+                        "no region: pass one, or set AWS_REGION, "
+                        "AWS_DEFAULT_REGION or `region` in the profile");
+    /* a profile without a region */
+    write_file(config_path, "[default]\noutput = json\n");
+    assert_int_equal(rdsiam_resolve_region(NULL, NULL, buf, sizeof buf, &err),
+                     RDSIAM_ERR_NO_REGION);
+}
+
+static void test_invalid(void **state)
+{
+    char buf[RDSIAM_REGION_MAX + 1];
+    rdsiam_error err;
+
+    (void)state;
+    env_set("AWS_REGION", "US-EAST-1");
+    assert_int_equal(rdsiam_resolve_region(NULL, NULL, buf, sizeof buf, &err),
+                     RDSIAM_ERR_REGION_INVALID);
+    assert_string_equal(err.message,
+                        "AWS_REGION: region has a character outside "
+                        "[a-z0-9-] at offset 0");
+    assert_int_equal(rdsiam_resolve_region("", NULL, buf, sizeof buf, &err),
+                     RDSIAM_ERR_REGION_EMPTY);
+    assert_string_equal(err.message, "region argument: region is empty");
+    env_set("AWS_REGION", NULL);
+    write_file(config_path, "[default]\nregion = us east\n");
+    assert_int_equal(rdsiam_resolve_region(NULL, NULL, buf, sizeof buf, &err),
+                     RDSIAM_ERR_REGION_INVALID);
+    assert_string_equal(err.message,
+                        "profile setting region: region has a character "
+                        "outside [a-z0-9-] at offset 2");
+}
+
+static void test_buffer(void **state)
+{
+    char small[9];
+    rdsiam_error err;
+
+    (void)state;
+    assert_int_equal(rdsiam_resolve_region("us-east-1", NULL, small,
+                                           sizeof small, &err),
+                     RDSIAM_ERR_BUFFER_TOO_SMALL);
+    assert_string_equal(err.message,
+                        "region buffer too small: 10 bytes needed");
+    assert_string_equal(small, "");
+    assert_int_equal(rdsiam_resolve_region("us-east-1", NULL, NULL, 10, &err),
+                     RDSIAM_ERR_NULL_ARGUMENT);
+    assert_int_equal(rdsiam_resolve_region("us-east-1", NULL, small, 0, &err),
+                     RDSIAM_ERR_BUFFER_TOO_SMALL);
+}
+
+/* rdsiam_connect_token against the known answer from botocore's
+ * test_signers.py (../shared/vectors/rds-token/known-answers.json, first
+ * entry; botocore_output), with the clock pinned to its signing time. */
+static int64_t kat_clock(void *ctx)
+{
+    (void)ctx;
+    return INT64_C(1478540373); /* 2016-11-07T17:39:33Z */
+}
+
+static void test_connect_token(void **state)
+{
+    char *tok = NULL;
+    rdsiam_error err;
+
+    (void)state;
+    env_set("AWS_ACCESS_KEY_ID", "akid");
+    env_set("AWS_SECRET_ACCESS_KEY", "skid");
+    env_set("AWS_DEFAULT_REGION", "us-east-1");
+    rdsiam__sys_set_clock(kat_clock, NULL);
+    assert_int_equal(rdsiam_connect_token(
+                         "prod-instance.us-east-1.rds.amazonaws.com", 3306,
+                         "someusername", NULL, &tok, &err),
+                     RDSIAM_OK);
+    rdsiam__sys_set_clock(NULL, NULL);
+    assert_string_equal(
+        tok, "prod-instance.us-east-1.rds.amazonaws.com:3306/"
+             "?Action=connect&DBUser=someusername"
+             "&X-Amz-Algorithm=AWS4-HMAC-SHA256"
+             "&X-Amz-Credential=akid%2F20161107%2Fus-east-1%2Frds-db%2F"
+             "aws4_request&X-Amz-Date=20161107T173933Z&X-Amz-Expires=900"
+             "&X-Amz-SignedHeaders=host&X-Amz-Signature="
+             "d1138cdbc0ca63eec012ec0fc6c2267e03642168f5884a7795320d4c18374c"
+             "61");
+    rdsiam_token_free(tok);
+}
+
+static void test_connect_token_errors(void **state)
+{
+    char *tok = (char *)1;
+    rdsiam_error err;
+
+    (void)state;
+    /* No region: the error, and no credential source consulted. */
+    assert_int_equal(rdsiam_connect_token("db.example.com", 5432, "u", NULL,
+                                          &tok, &err),
+                     RDSIAM_ERR_NO_REGION);
+    assert_null(tok);
+    /* Bad inputs are reported before credentials are looked for. */
+    assert_int_equal(rdsiam_connect_token("db.example.com", 0, "u",
+                                          "us-east-1", &tok, &err),
+                     RDSIAM_ERR_PORT_RANGE);
+    assert_int_equal(rdsiam_connect_token("https://db", 5432, "u",
+                                          "us-east-1", &tok, &err),
+                     RDSIAM_ERR_HOSTNAME_SCHEME);
+    /* No credentials anywhere: the message lists where it looked. */
+    assert_int_equal(rdsiam_connect_token("db.example.com", 5432, "u",
+                                          "us-east-1", &tok, &err),
+                     RDSIAM_ERR_NO_CREDENTIALS);
+    assert_null(tok);
+    assert_non_null(strstr(err.message, "no credentials found; looked in: "
+                                        "environment, profile, container"));
+    assert_int_equal(rdsiam_connect_token("db.example.com", 5432, "u",
+                                          "us-east-1", NULL, &err),
+                     RDSIAM_ERR_NULL_ARGUMENT);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+        T(test_explicit_first),
+        T(test_env_order),
+        T(test_profile_region),
+        T(test_no_region),
+        T(test_invalid),
+        T(test_buffer),
+        T(test_connect_token),
+        T(test_connect_token_errors),
+#undef T
+    };
+    return cmocka_run_group_tests_name("region", tests, NULL, NULL);
+}
