@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -253,6 +254,82 @@ static void test_new_profile_and_container(void **state)
 #endif
 }
 
+/* credential_process through the default chain: the answer's Expiration
+ * is cached and the command runs again only when the credentials come due
+ * (refresh_before 960 s ahead). The script counts its runs in a file. */
+static int64_t pinned_now;
+static int64_t pinned_clock(void *ctx)
+{
+    (void)ctx;
+    return pinned_now;
+}
+
+static int runs(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    int n = 0, c;
+
+    if (!f)
+        return 0;
+    while ((c = fgetc(f)) != EOF)
+        n += c == '\n';
+    fclose(f);
+    return n;
+}
+
+static void test_process_cached_and_refreshed(void **state)
+{
+    char script[160], count[160], config[512], key[64];
+    rdsiam_error err;
+    rdsiam_provider *p = NULL;
+    rdsiam_credentials c;
+    FILE *f;
+
+    (void)state;
+    snprintf(script, sizeof script, "%s/process.sh", dir);
+    snprintf(count, sizeof count, "%s/runs", dir);
+    f = fopen(script, "w");
+    assert_non_null(f);
+    fprintf(f, "#!/bin/sh\necho run >> '%s'\n"
+               "printf '{\"Version\": 1, \"AccessKeyId\": \"AKIDPROC\", "
+               "\"SecretAccessKey\": \"procsecret\", \"SessionToken\": "
+               "\"proctoken\", \"Expiration\": "
+               "\"2026-11-28T01:00:00Z\"}'\n",
+            count);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(chmod(script, 0700), 0);
+    snprintf(config, sizeof config, "[default]\ncredential_process = %s\n",
+             script);
+    write_file(config_path, config);
+
+    /* 2026-11-28T00:00:00Z; the credentials expire an hour later
+     * (python3: calendar.timegm((2026, 11, 28, 1, 0, 0)) == 1795827600) */
+    pinned_now = INT64_C(1795824000);
+    rdsiam__sys_set_clock(pinned_clock, NULL);
+    assert_int_equal(rdsiam_provider_new_default(&p, NULL, &err), RDSIAM_OK);
+    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &err), RDSIAM_OK);
+    assert_string_equal(c.access_key_id, "AKIDPROC");
+    assert_string_equal(c.session_token, "proctoken");
+    assert_int_equal(c.expiration, INT64_C(1795827600));
+    rdsiam_credentials_clear(&c);
+    assert_int_equal(rdsiam_provider_refresh_due(p),
+                     INT64_C(1795827600) - 960);
+    assert_int_equal(key_of(NULL, key, sizeof key, &err), RDSIAM_OK);
+    assert_int_equal(runs(count), 2); /* key_of made its own provider */
+    pinned_now = INT64_C(1795827600) - 961;
+    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &err), RDSIAM_OK);
+    rdsiam_credentials_clear(&c);
+    assert_int_equal(runs(count), 2);
+    pinned_now = INT64_C(1795827600) - 960;
+    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &err), RDSIAM_OK);
+    rdsiam_credentials_clear(&c);
+    assert_int_equal(runs(count), 3);
+    rdsiam_provider_free(p);
+    rdsiam__sys_set_clock(NULL, NULL);
+    unlink(script);
+    unlink(count);
+}
+
 static void test_arguments(void **state)
 {
     rdsiam_provider_options o = {0};
@@ -279,6 +356,7 @@ int main(void)
         T(test_nothing_lists_places),
         T(test_container_third),
         T(test_new_profile_and_container),
+        T(test_process_cached_and_refreshed),
         T(test_arguments),
 #undef T
     };
