@@ -55,7 +55,8 @@ _Noreturn static void fail(const char *stage, const char *msg)
 
     json_object_object_add(o, "error", json_object_new_string(msg));
     json_object_object_add(o, "stage", json_object_new_string(stage));
-    puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+    puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+                                               JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(o);
     exit(1);
 }
@@ -89,8 +90,8 @@ static unsigned int port_from_env(void)
 /* A fresh token from the environment's credentials and region. */
 static char *make_token(const char *host, unsigned int port, const char *user)
 {
-    rdsiam_token_params params = {.hostname = host, .port = port,
-                                  .username = user};
+    rdsiam_token_params params = {
+        .hostname = host, .port = port, .username = user};
     rdsiam_provider *creds = NULL;
     rdsiam_error err;
     size_t size = 0;
@@ -106,9 +107,8 @@ static char *make_token(const char *host, unsigned int port, const char *user)
         fail("token", err.message);
     }
     token = malloc(size);
-    if (!token ||
-        rdsiam_provider_generate_token(creds, &params, token, size, NULL,
-                                       &err) != RDSIAM_OK) {
+    if (!token || rdsiam_provider_generate_token(creds, &params, token, size,
+                                                 NULL, &err) != RDSIAM_OK) {
         rdsiam_provider_free(creds);
         fail("token", token ? err.message : "out of memory");
     }
@@ -155,10 +155,11 @@ int main(void)
     out = json_object_new_object();
     users = json_object_new_array();
     while ((row = mysql_fetch_row(res)))
-        json_object_array_add(users, json_object_new_string(row[0] ? row[0]
-                                                                   : ""));
+        json_object_array_add(users,
+                              json_object_new_string(row[0] ? row[0] : ""));
     json_object_object_add(out, "users", users);
-    puts(json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+    puts(json_object_to_json_string_ext(
+        out, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(out);
     mysql_free_result(res);
     mysql_close(conn);

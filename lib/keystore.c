@@ -67,9 +67,9 @@ static int read_file(const char *path, rdsiam__buf *b, rdsiam_error *err)
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
         rc = rdsiam__buf_append(b, chunk, n);
         if (rc != RDSIAM_OK) {
-            rc = rdsiam__fail(err, rc == RDSIAM_ERR_NO_MEMORY ? rc
-                                                              : RDSIAM_ERR_KEYFILE,
-                              "%s: larger than %u bytes", path, KEYFILE_MAX);
+            rc = rdsiam__fail(
+                err, rc == RDSIAM_ERR_NO_MEMORY ? rc : RDSIAM_ERR_KEYFILE,
+                "%s: larger than %u bytes", path, KEYFILE_MAX);
             break;
         }
     }
@@ -80,7 +80,10 @@ static int read_file(const char *path, rdsiam__buf *b, rdsiam_error *err)
     return rc;
 }
 
-static bool is_blank(char c) { return c == ' ' || c == '\t'; }
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
 
 /* Split line[0..n) into at most 4 fields (4 meaning "too many"). */
 static size_t split(char *line, size_t n, char *field[4])
@@ -200,8 +203,8 @@ int rdsiam_keystore_load(const char *path, rdsiam_keystore **out,
     rdsiam__buf_init(&b, KEYFILE_MAX);
     ENSURE_MSG(out, RDSIAM_ERR_NULL_ARGUMENT, "output pointer is NULL");
     *out = NULL;
-    ENSURE_MSG(path && *path, RDSIAM_ERR_NULL_ARGUMENT,
-               "key file path is %s", path ? "empty" : "NULL");
+    ENSURE_MSG(path && *path, RDSIAM_ERR_NULL_ARGUMENT, "key file path is %s",
+               path ? "empty" : "NULL");
     GUARD(read_file(path, &b, err));
     ENSURE_MSG(b.len > 0, RDSIAM_ERR_KEYFILE, "%s: empty file", path);
     ks = calloc(1, sizeof *ks);

@@ -36,10 +36,15 @@ enum {
     P_COUNT
 };
 
-static const char *const PARAM_NAMES[P_COUNT] = {
-    "Action",         "DBUser",        "X-Amz-Algorithm",
-    "X-Amz-Credential", "X-Amz-Date",  "X-Amz-Expires",
-    "X-Amz-SignedHeaders", "X-Amz-Security-Token", "X-Amz-Signature"};
+static const char *const PARAM_NAMES[P_COUNT] = {"Action",
+                                                 "DBUser",
+                                                 "X-Amz-Algorithm",
+                                                 "X-Amz-Credential",
+                                                 "X-Amz-Date",
+                                                 "X-Amz-Expires",
+                                                 "X-Amz-SignedHeaders",
+                                                 "X-Amz-Security-Token",
+                                                 "X-Amz-Signature"};
 
 /* The token taken apart; values point into a scratch buffer (wiped). */
 typedef struct parsed {
@@ -152,8 +157,8 @@ static int parse_pair(const char *s, size_t n, size_t pos, char **scratch,
         return rdsiam__fail(err, RDSIAM_ERR_TOKEN_MALFORMED,
                             "%s has an invalid %%-escape", PARAM_NAMES[which]);
     if (memchr(*scratch, '\0', (size_t)dlen))
-        return rdsiam__fail(err, RDSIAM_ERR_TOKEN_MALFORMED,
-                            "%s contains %%00", PARAM_NAMES[which]);
+        return rdsiam__fail(err, RDSIAM_ERR_TOKEN_MALFORMED, "%s contains %%00",
+                            PARAM_NAMES[which]);
     p->value[which] = *scratch;
     p->value_len[which] = (size_t)dlen;
     (*scratch)[dlen] = '\0';
@@ -288,8 +293,7 @@ static int check_claims(const parsed *p, const rdsiam_verify_params *vp,
                             "token is for another region than %s", vp->region);
     if (!host_equal(p->host, p->host_len, vp->hostname))
         return rdsiam__fail(err, RDSIAM_ERR_TOKEN_HOST,
-                            "token is for another host than %s",
-                            vp->hostname);
+                            "token is for another host than %s", vp->hostname);
     if (p->port != vp->port)
         return rdsiam__fail(err, RDSIAM_ERR_TOKEN_HOST,
                             "token is for another port than %u", vp->port);
@@ -305,9 +309,10 @@ static int check_claims(const parsed *p, const rdsiam_verify_params *vp,
                             (long long)(now - p->time - p->expires),
                             (long long)(now - p->time), p->expires);
     if (p->time - now > max_future)
-        return rdsiam__fail(err, RDSIAM_ERR_TOKEN_FUTURE,
-                            "token is dated %lld s ahead (at most %lld allowed)",
-                            (long long)(p->time - now), (long long)max_future);
+        return rdsiam__fail(
+            err, RDSIAM_ERR_TOKEN_FUTURE,
+            "token is dated %lld s ahead (at most %lld allowed)",
+            (long long)(p->time - now), (long long)max_future);
     return RDSIAM_OK;
 }
 
@@ -331,8 +336,8 @@ static int check_session(const parsed *p, const rdsiam__key *k,
         return rdsiam__fail(err, RDSIAM_ERR_TOKEN_SESSION,
                             "the token has a session token and the key takes "
                             "none");
-    if (tok && (n != k->token_len ||
-                !rdsiam__ct_equal(tok, k->session_token, n)))
+    if (tok &&
+        (n != k->token_len || !rdsiam__ct_equal(tok, k->session_token, n)))
         return rdsiam__fail(err, RDSIAM_ERR_TOKEN_SESSION,
                             "the session token is not the key's");
     return RDSIAM_OK;
@@ -371,7 +376,7 @@ static int check_signature(const parsed *p, const rdsiam__key *k,
     c.session_token = p->value[P_SECURITY_TOKEN];
 
     ENSURE_MSG(rdsiam__presign(&s, &c, NULL, 0, &need) ==
-                   RDSIAM_ERR_BUFFER_TOO_SMALL &&
+                       RDSIAM_ERR_BUFFER_TOO_SMALL &&
                    need > 65,
                RDSIAM_ERR_INTERNAL, "cannot size the expected token");
     buf = malloc(need);
@@ -418,8 +423,10 @@ int rdsiam_verify_token(const char *token, size_t token_len,
     int rc = RDSIAM_OK;
 
     memset(&p, 0, sizeof p);
-    ENSURE_MSG(token && params && ks, RDSIAM_ERR_NULL_ARGUMENT,
-               "%s is NULL", !token ? "token" : !params ? "params" : "keystore");
+    ENSURE_MSG(token && params && ks, RDSIAM_ERR_NULL_ARGUMENT, "%s is NULL",
+               !token    ? "token"
+               : !params ? "params"
+                         : "keystore");
     GUARD(check_params(params, err));
     ENSURE_MSG(token_len > 0, RDSIAM_ERR_TOKEN_MALFORMED, "token is empty");
     ENSURE_MSG(token_len <= TOKEN_MAX, RDSIAM_ERR_TOKEN_MALFORMED,
@@ -449,10 +456,9 @@ int rdsiam_verify_token(const char *token, size_t token_len,
     GUARD(check_form(&p, err));
 
     now = params->now ? params->now : rdsiam__now();
-    GUARD(check_claims(&p, params, now,
-                       params->max_future ? params->max_future
-                                          : DEFAULT_MAX_FUTURE,
-                       err));
+    GUARD(check_claims(
+        &p, params, now,
+        params->max_future ? params->max_future : DEFAULT_MAX_FUTURE, err));
     key = rdsiam__keystore_find(ks, p.akid, p.akid_len);
     ENSURE_MSG(key, RDSIAM_ERR_TOKEN_UNKNOWN_KEY,
                "no key in the key store has the token's access key id");

@@ -76,9 +76,13 @@ static void make_token(char *buf, size_t size, const char *host,
                        int64_t t, const char *akid, const char *secret,
                        const char *tok)
 {
-    rdsiam_token_params p = {.hostname = host, .port = port, .username = user,
-                             .region = region, .signing_time = t};
-    rdsiam_credentials c = {.access_key_id = akid, .secret_access_key = secret,
+    rdsiam_token_params p = {.hostname = host,
+                             .port = port,
+                             .username = user,
+                             .region = region,
+                             .signing_time = t};
+    rdsiam_credentials c = {.access_key_id = akid,
+                            .secret_access_key = secret,
                             .session_token = tok};
     assert_int_equal(rdsiam_generate_token(&p, &c, buf, size), RDSIAM_OK);
 }
@@ -91,8 +95,11 @@ static void good_token(char *buf, size_t size)
 static int verify_at(const char *token, int64_t now, rdsiam_error *err)
 {
     rdsiam_keystore *ks = default_store();
-    rdsiam_verify_params vp = {.hostname = HOST, .port = PORT,
-                               .region = REGION, .username = USER, .now = now};
+    rdsiam_verify_params vp = {.hostname = HOST,
+                               .port = PORT,
+                               .region = REGION,
+                               .username = USER,
+                               .now = now};
     int rc = rdsiam_verify_token(token, strlen(token), &vp, ks, err);
     /* The message never quotes a secret or the token. */
     assert_null(strstr(err->message, SECRET));
@@ -153,8 +160,11 @@ static void t_max_future(void **st)
     char tok[2048];
     rdsiam_error err;
     rdsiam_keystore *ks = default_store();
-    rdsiam_verify_params vp = {.hostname = HOST, .port = PORT, .region = REGION,
-                               .username = USER, .now = T0 - 10,
+    rdsiam_verify_params vp = {.hostname = HOST,
+                               .port = PORT,
+                               .region = REGION,
+                               .username = USER,
+                               .now = T0 - 10,
                                .max_future = 5};
     (void)st;
     good_token(tok, sizeof tok);
@@ -229,8 +239,8 @@ static void t_claims(void **st)
     make_token(tok, sizeof tok, HOST, 3307, USER, REGION, T0, AKID, SECRET,
                NULL);
     assert_int_equal(verify(tok), RDSIAM_ERR_TOKEN_HOST);
-    make_token(tok, sizeof tok, HOST, PORT, USER, "us-west-2", T0, AKID,
-               SECRET, NULL);
+    make_token(tok, sizeof tok, HOST, PORT, USER, "us-west-2", T0, AKID, SECRET,
+               NULL);
     assert_int_equal(verify(tok), RDSIAM_ERR_TOKEN_REGION);
     make_token(tok, sizeof tok, HOST, PORT, USER, REGION, T0 - 3600, AKID,
                SECRET, NULL);
@@ -326,27 +336,27 @@ static void t_structure(void **st)
     static const struct {
         const char *from, *to;
     } cases[] = {
-        {"&DBUser=", "&DBUser=x&DBUser="},                 /* duplicate */
+        {"&DBUser=", "&DBUser=x&DBUser="}, /* duplicate */
         {"&X-Amz-Date=", "&X-Amz-Date=20231114T221320Z&X-Amz-Date="},
-        {"&DBUser=", "&Foo=bar&DBUser="},                  /* unknown */
+        {"&DBUser=", "&Foo=bar&DBUser="},                     /* unknown */
         {"&DBUser=", "&x-amz-date=20231114T221320Z&DBUser="}, /* case */
-        {"&DBUser=", "&&DBUser="},                         /* empty pair */
-        {"&DBUser=", "&DBUser&DBUser="},                   /* no '=' */
-        {"DBUser=jane_doe", "DBUser=jane%G0doe"},           /* bad escape */
+        {"&DBUser=", "&&DBUser="},                            /* empty pair */
+        {"&DBUser=", "&DBUser&DBUser="},                      /* no '=' */
+        {"DBUser=jane_doe", "DBUser=jane%G0doe"},             /* bad escape */
         {"DBUser=jane_doe", "DBUser=jane_doe%4"},
         {"DBUser=jane_doe", "DBUser=jane_doe%"},
-        {"DBUser=jane_doe", "DBUser=jane%00doe"},           /* NUL */
-        {"DBUser=jane_doe", "DBUser=jane+doe"},             /* raw reserved */
+        {"DBUser=jane_doe", "DBUser=jane%00doe"}, /* NUL */
+        {"DBUser=jane_doe", "DBUser=jane+doe"},   /* raw reserved */
         {"DBUser=jane_doe", "DBUser=jane/doe"},
-        {"&X-Amz-Expires=900", ""},                        /* missing */
+        {"&X-Amz-Expires=900", ""}, /* missing */
         {"Action=connect&", ""},
-        {"&X-Amz-Signature=", "&X-Amz-Signature=A"},       /* uppercase hex */
-        {"/?Action", "?Action"},                           /* no '/' */
-        {":3306/", "/"},                                   /* no port */
+        {"&X-Amz-Signature=", "&X-Amz-Signature=A"}, /* uppercase hex */
+        {"/?Action", "?Action"},                     /* no '/' */
+        {":3306/", "/"},                             /* no port */
         {":3306/", ":65536/"},
         {"X-Amz-Date=20231114T221320Z", "X-Amz-Date=2023-11-14T22:13:20Z"},
         {"X-Amz-Date=20231114T221320Z", "X-Amz-Date=20231114T251320Z"},
-        {"%2Faws4_request", "%2Faws4_request%2Fx"},        /* 6 parts */
+        {"%2Faws4_request", "%2Faws4_request%2Fx"}, /* 6 parts */
     };
     char tok[2048];
     (void)st;
@@ -368,8 +378,11 @@ static void t_truncated(void **st)
 {
     char tok[2048];
     rdsiam_keystore *ks = default_store();
-    rdsiam_verify_params vp = {.hostname = HOST, .port = PORT, .region = REGION,
-                               .username = USER, .now = T0};
+    rdsiam_verify_params vp = {.hostname = HOST,
+                               .port = PORT,
+                               .region = REGION,
+                               .username = USER,
+                               .now = T0};
     rdsiam_error err;
     size_t n;
     (void)st;
@@ -417,7 +430,8 @@ static void t_session_token(void **st)
     assert_int_equal(verify(tok), RDSIAM_ERR_TOKEN_SESSION);
     /* Empty parameter value. */
     make_token(tok, 8192, HOST, PORT, USER, REGION, T0, AKID, SECRET, NULL);
-    edit(tok, 8192, "&X-Amz-Signature=", "&X-Amz-Security-Token=&X-Amz-Signature=");
+    edit(tok, 8192,
+         "&X-Amz-Signature=", "&X-Amz-Security-Token=&X-Amz-Signature=");
     assert_int_equal(verify(tok), RDSIAM_ERR_TOKEN_MALFORMED);
     free(tok);
 }
@@ -426,8 +440,11 @@ static void t_bad_args(void **st)
 {
     char tok[2048];
     rdsiam_keystore *ks = default_store();
-    rdsiam_verify_params vp = {.hostname = HOST, .port = PORT, .region = REGION,
-                               .username = USER, .now = T0};
+    rdsiam_verify_params vp = {.hostname = HOST,
+                               .port = PORT,
+                               .region = REGION,
+                               .username = USER,
+                               .now = T0};
     rdsiam_error err;
     (void)st;
     good_token(tok, sizeof tok);
@@ -483,8 +500,8 @@ static void t_keystore(void **st)
     (void)st;
 
     /* Comments, indentation, tabs, CRLF and a missing final newline. */
-    ks = load("  # keys\r\n\r\n\t" AKID "\t " SECRET " \r\n#x\n" AKID2 " "
-              SECRET2);
+    ks = load("  # keys\r\n\r\n\t" AKID "\t " SECRET " \r\n#x\n" AKID2
+              " " SECRET2);
     rdsiam_keystore_free(ks);
 
     assert_int_equal(load_err("# only a comment\n", &err), RDSIAM_ERR_KEYFILE);
@@ -525,8 +542,11 @@ static void t_mutations(void **st)
 {
     char tok[2048], orig[2048];
     rdsiam_keystore *ks = default_store();
-    rdsiam_verify_params vp = {.hostname = HOST, .port = PORT, .region = REGION,
-                               .username = USER, .now = T0};
+    rdsiam_verify_params vp = {.hostname = HOST,
+                               .port = PORT,
+                               .region = REGION,
+                               .username = USER,
+                               .now = T0};
     rdsiam_error err;
     uint64_t x = 0x9e3779b97f4a7c15u;
     size_t n, accepted = 0;
