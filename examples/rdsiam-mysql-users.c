@@ -13,8 +13,10 @@
  *   RDS_DATABASE   optional default database
  *   RDS_CA_BUNDLE  the RDS CA bundle, PEM (required: the server's
  *                  certificate is always verified)
- *   credentials and region: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
- *                  AWS_SESSION_TOKEN (a Lambda role's), AWS_REGION
+ *   credentials and region: the default chain (a Lambda function's role
+ *                  puts AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+ *                  AWS_SESSION_TOKEN and AWS_REGION in its environment;
+ *                  elsewhere the profile files or container endpoints)
  *
  * On failure it prints {"error": "...", "stage": "..."} and exits 1.
  *
@@ -87,32 +89,15 @@ static unsigned int port_from_env(void)
     return (unsigned int)port;
 }
 
-/* A fresh token from the environment's credentials and region. */
+/* A fresh token, signed with credentials and region from the default
+ * chain: in a Lambda function, the role's keys in its environment. */
 static char *make_token(const char *host, unsigned int port, const char *user)
 {
-    rdsiam_token_params params = {
-        .hostname = host, .port = port, .username = user};
-    rdsiam_provider *creds = NULL;
     rdsiam_error err;
-    size_t size = 0;
-    char *token;
+    char *token = NULL;
 
-    params.region = getenv("AWS_REGION");
-    if (!params.region || !*params.region)
-        params.region = getenv("AWS_DEFAULT_REGION");
-    if (rdsiam_provider_new_environment(&creds, &err) != RDSIAM_OK ||
-        rdsiam_provider_generate_token(creds, &params, NULL, 0, &size, &err) !=
-            RDSIAM_ERR_BUFFER_TOO_SMALL) {
-        rdsiam_provider_free(creds);
+    if (rdsiam_connect_token(host, port, user, NULL, &token, &err) != RDSIAM_OK)
         fail("token", err.message);
-    }
-    token = malloc(size);
-    if (!token || rdsiam_provider_generate_token(creds, &params, token, size,
-                                                 NULL, &err) != RDSIAM_OK) {
-        rdsiam_provider_free(creds);
-        fail("token", token ? err.message : "out of memory");
-    }
-    rdsiam_provider_free(creds);
     return token;
 }
 
