@@ -21,67 +21,21 @@
 
 #include <cmocka.h>
 
+#include "helpers/fake_env.h"
 #include "provider.h"
 
-#define ENV_MAX 16
-static const char *env_names[ENV_MAX];
-static const char *env_values[ENV_MAX];
-static char dir[64];
-static char config_path[128];
-static char creds_path[128];
-
-static const char *fake_getenv(void *ctx, const char *name)
-{
-    (void)ctx;
-    for (int i = 0; i < ENV_MAX; i++)
-        if (env_names[i] && strcmp(env_names[i], name) == 0)
-            return env_values[i];
-    return NULL;
-}
-
-static void env_set(const char *name, const char *value)
-{
-    for (int i = 0; i < ENV_MAX; i++)
-        if (!env_names[i] || strcmp(env_names[i], name) == 0) {
-            env_names[i] = name;
-            env_values[i] = value;
-            return;
-        }
-    fail_msg("test environment full");
-}
-
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    assert_int_equal(fputs(text, f) >= 0, 1);
-    assert_int_equal(fclose(f), 0);
-}
+static fake_home home;
 
 static int setup(void **state)
 {
     (void)state;
-    memset(env_names, 0, sizeof env_names);
-    snprintf(dir, sizeof dir, "/tmp/rdsiam-chain-XXXXXX");
-    if (!mkdtemp(dir))
-        return -1;
-    snprintf(config_path, sizeof config_path, "%s/config", dir);
-    snprintf(creds_path, sizeof creds_path, "%s/credentials", dir);
-    env_set("HOME", dir);
-    env_set("AWS_CONFIG_FILE", config_path);
-    env_set("AWS_SHARED_CREDENTIALS_FILE", creds_path);
-    env_set("AWS_EC2_METADATA_DISABLED", "true");
-    rdsiam__sys_set_env(fake_getenv, NULL);
-    return 0;
+    return fake_home_setup(&home, "chain");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    rdsiam__sys_set_env(NULL, NULL);
-    unlink(config_path);
-    unlink(creds_path);
-    rmdir(dir);
+    fake_home_teardown(&home);
     return 0;
 }
 
@@ -119,14 +73,14 @@ static void test_env_first(void **state)
     rdsiam_error err;
 
     (void)state;
-    write_file(creds_path, CREDS);
-    env_set("AWS_ACCESS_KEY_ID", "AKIDENV");
-    env_set("AWS_SECRET_ACCESS_KEY", "envsecret");
+    fake_write_file(home.credentials, CREDS);
+    fake_env_set("AWS_ACCESS_KEY_ID", "AKIDENV");
+    fake_env_set("AWS_SECRET_ACCESS_KEY", "envsecret");
     assert_int_equal(key_of(NULL, key, sizeof key, &err), RDSIAM_OK);
     assert_string_equal(key, "AKIDENV");
     /* botocore: AWS_PROFILE in the environment does not disable the
      * environment source; only a profile set on the session does. */
-    env_set("AWS_PROFILE", "dev");
+    fake_env_set("AWS_PROFILE", "dev");
     assert_int_equal(key_of(NULL, key, sizeof key, &err), RDSIAM_OK);
     assert_string_equal(key, "AKIDENV");
 }
@@ -137,10 +91,10 @@ static void test_profile_second(void **state)
     rdsiam_error err;
 
     (void)state;
-    write_file(creds_path, CREDS);
+    fake_write_file(home.credentials, CREDS);
     assert_int_equal(key_of(NULL, key, sizeof key, &err), RDSIAM_OK);
     assert_string_equal(key, "AKIDFILEDEFAULT");
-    env_set("AWS_PROFILE", "dev");
+    fake_env_set("AWS_PROFILE", "dev");
     assert_int_equal(key_of(NULL, key, sizeof key, &err), RDSIAM_OK);
     assert_string_equal(key, "AKIDFILEDEV");
 }
@@ -152,9 +106,9 @@ static void test_explicit_profile_only(void **state)
     rdsiam_error err;
 
     (void)state;
-    write_file(creds_path, CREDS);
-    env_set("AWS_ACCESS_KEY_ID", "AKIDENV");
-    env_set("AWS_SECRET_ACCESS_KEY", "envsecret");
+    fake_write_file(home.credentials, CREDS);
+    fake_env_set("AWS_ACCESS_KEY_ID", "AKIDENV");
+    fake_env_set("AWS_SECRET_ACCESS_KEY", "envsecret");
     o.profile = "dev";
     assert_int_equal(key_of(&o, key, sizeof key, &err), RDSIAM_OK);
     assert_string_equal(key, "AKIDFILEDEV");
@@ -173,8 +127,8 @@ static void test_env_error_stops_chain(void **state)
     rdsiam_error err;
 
     (void)state;
-    write_file(creds_path, CREDS);
-    env_set("AWS_ACCESS_KEY_ID", "AKIDENV");
+    fake_write_file(home.credentials, CREDS);
+    fake_env_set("AWS_ACCESS_KEY_ID", "AKIDENV");
     assert_int_equal(key_of(NULL, key, sizeof key, &err),
                      RDSIAM_ERR_ENV_INCOMPLETE);
     assert_string_equal(err.message, "AWS_SECRET_ACCESS_KEY is not set "
@@ -211,13 +165,13 @@ static void test_container_third(void **state)
     (void)state;
     /* Plain http to a host off the allow list is refused before any
      * connection: proof that the chain reached the container source. */
-    env_set("AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    fake_env_set("AWS_CONTAINER_CREDENTIALS_FULL_URI",
             "http://192.0.2.1/credentials");
 #if RDSIAM_HTTP
     assert_int_equal(key_of(NULL, key, sizeof key, &err),
                      RDSIAM_ERR_URI_NOT_ALLOWED);
     /* ...and only after the profile had nothing. */
-    write_file(creds_path, CREDS);
+    fake_write_file(home.credentials, CREDS);
     assert_int_equal(key_of(NULL, key, sizeof key, &err), RDSIAM_OK);
     assert_string_equal(key, "AKIDFILEDEFAULT");
 #else
@@ -233,9 +187,9 @@ static void test_new_profile_and_container(void **state)
     rdsiam_error err;
 
     (void)state;
-    write_file(creds_path, CREDS);
-    env_set("AWS_ACCESS_KEY_ID", "AKIDENV");
-    env_set("AWS_SECRET_ACCESS_KEY", "envsecret");
+    fake_write_file(home.credentials, CREDS);
+    fake_env_set("AWS_ACCESS_KEY_ID", "AKIDENV");
+    fake_env_set("AWS_SECRET_ACCESS_KEY", "envsecret");
     assert_int_equal(rdsiam_provider_new_profile(&p, NULL, &err), RDSIAM_OK);
     assert_int_equal(rdsiam_provider_get_credentials(p, &c, &err), RDSIAM_OK);
     assert_string_equal(c.access_key_id, "AKIDFILEDEFAULT");
@@ -286,8 +240,8 @@ static void test_process_cached_and_refreshed(void **state)
     FILE *f;
 
     (void)state;
-    snprintf(script, sizeof script, "%s/process.sh", dir);
-    snprintf(count, sizeof count, "%s/runs", dir);
+    snprintf(script, sizeof script, "%s/process.sh", home.dir);
+    snprintf(count, sizeof count, "%s/runs", home.dir);
     f = fopen(script, "w");
     assert_non_null(f);
     fprintf(f, "#!/bin/sh\necho run >> '%s'\n"
@@ -300,7 +254,7 @@ static void test_process_cached_and_refreshed(void **state)
     assert_int_equal(chmod(script, 0700), 0);
     snprintf(config, sizeof config, "[default]\ncredential_process = %s\n",
              script);
-    write_file(config_path, config);
+    fake_write_file(home.config, config);
 
     /* 2026-11-28T00:00:00Z; the credentials expire an hour later
      * (python3: calendar.timegm((2026, 11, 28, 1, 0, 0)) == 1795827600) */

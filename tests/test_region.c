@@ -18,67 +18,21 @@
 
 #include <cmocka.h>
 
+#include "helpers/fake_env.h"
 #include "provider.h"
 
-#define ENV_MAX 16
-static const char *env_names[ENV_MAX];
-static const char *env_values[ENV_MAX];
-static char dir[64];
-static char config_path[128];
-static char creds_path[128];
-
-static const char *fake_getenv(void *ctx, const char *name)
-{
-    (void)ctx;
-    for (int i = 0; i < ENV_MAX; i++)
-        if (env_names[i] && strcmp(env_names[i], name) == 0)
-            return env_values[i];
-    return NULL;
-}
-
-static void env_set(const char *name, const char *value)
-{
-    for (int i = 0; i < ENV_MAX; i++)
-        if (!env_names[i] || strcmp(env_names[i], name) == 0) {
-            env_names[i] = name;
-            env_values[i] = value;
-            return;
-        }
-    fail_msg("test environment full");
-}
-
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    assert_int_equal(fputs(text, f) >= 0, 1);
-    assert_int_equal(fclose(f), 0);
-}
+static fake_home home;
 
 static int setup(void **state)
 {
     (void)state;
-    memset(env_names, 0, sizeof env_names);
-    snprintf(dir, sizeof dir, "/tmp/rdsiam-region-XXXXXX");
-    if (!mkdtemp(dir))
-        return -1;
-    snprintf(config_path, sizeof config_path, "%s/config", dir);
-    snprintf(creds_path, sizeof creds_path, "%s/credentials", dir);
-    env_set("HOME", dir);
-    env_set("AWS_CONFIG_FILE", config_path);
-    env_set("AWS_SHARED_CREDENTIALS_FILE", creds_path);
-    env_set("AWS_EC2_METADATA_DISABLED", "true");
-    rdsiam__sys_set_env(fake_getenv, NULL);
-    return 0;
+    return fake_home_setup(&home, "region");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    rdsiam__sys_set_env(NULL, NULL);
-    unlink(config_path);
-    unlink(creds_path);
-    rmdir(dir);
+    fake_home_teardown(&home);
     return 0;
 }
 
@@ -88,8 +42,8 @@ static void test_explicit_first(void **state)
     rdsiam_error err;
 
     (void)state;
-    env_set("AWS_REGION", "eu-west-1");
-    env_set("AWS_DEFAULT_REGION", "eu-west-2");
+    fake_env_set("AWS_REGION", "eu-west-1");
+    fake_env_set("AWS_DEFAULT_REGION", "eu-west-2");
     assert_int_equal(rdsiam_resolve_region("ap-south-1", NULL, buf,
                                            sizeof buf, &err),
                      RDSIAM_OK);
@@ -103,14 +57,14 @@ static void test_env_order(void **state)
     rdsiam_error err;
 
     (void)state;
-    write_file(config_path, "[default]\nregion = us-west-2\n");
-    env_set("AWS_REGION", "eu-west-1");
-    env_set("AWS_DEFAULT_REGION", "eu-west-2");
+    fake_write_file(home.config, "[default]\nregion = us-west-2\n");
+    fake_env_set("AWS_REGION", "eu-west-1");
+    fake_env_set("AWS_DEFAULT_REGION", "eu-west-2");
     /* AWS_REGION first (aws-c-auth, Go v2, Rust, CLI v2). */
     assert_int_equal(rdsiam_resolve_region(NULL, NULL, buf, sizeof buf, &err),
                      RDSIAM_OK);
     assert_string_equal(buf, "eu-west-1");
-    env_set("AWS_REGION", ""); /* empty is unset */
+    fake_env_set("AWS_REGION", ""); /* empty is unset */
     assert_int_equal(rdsiam_resolve_region(NULL, NULL, buf, sizeof buf, &err),
                      RDSIAM_OK);
     assert_string_equal(buf, "eu-west-2");
@@ -122,7 +76,7 @@ static void test_profile_region(void **state)
     rdsiam_error err;
 
     (void)state;
-    write_file(config_path, "[default]\nregion = us-west-2\n"
+    fake_write_file(home.config, "[default]\nregion = us-west-2\n"
                             "[profile other]\nregion = ca-central-1\n");
     assert_int_equal(rdsiam_resolve_region(NULL, NULL, buf, sizeof buf, &err),
                      RDSIAM_OK);
@@ -131,12 +85,12 @@ static void test_profile_region(void **state)
                                            &err),
                      RDSIAM_OK);
     assert_string_equal(buf, "ca-central-1");
-    env_set("AWS_PROFILE", "other");
+    fake_env_set("AWS_PROFILE", "other");
     assert_int_equal(rdsiam_resolve_region(NULL, NULL, buf, sizeof buf, &err),
                      RDSIAM_OK);
     assert_string_equal(buf, "ca-central-1");
     /* The environment still beats the profile. */
-    env_set("AWS_DEFAULT_REGION", "sa-east-1");
+    fake_env_set("AWS_DEFAULT_REGION", "sa-east-1");
     assert_int_equal(rdsiam_resolve_region(NULL, "other", buf, sizeof buf,
                                            &err),
                      RDSIAM_OK);
@@ -157,7 +111,7 @@ static void test_no_region(void **state)
                         "no region: pass one, or set AWS_REGION, "
                         "AWS_DEFAULT_REGION or `region` in the profile");
     /* a profile without a region */
-    write_file(config_path, "[default]\noutput = json\n");
+    fake_write_file(home.config, "[default]\noutput = json\n");
     assert_int_equal(rdsiam_resolve_region(NULL, NULL, buf, sizeof buf, &err),
                      RDSIAM_ERR_NO_REGION);
 }
@@ -168,7 +122,7 @@ static void test_invalid(void **state)
     rdsiam_error err;
 
     (void)state;
-    env_set("AWS_REGION", "US-EAST-1");
+    fake_env_set("AWS_REGION", "US-EAST-1");
     assert_int_equal(rdsiam_resolve_region(NULL, NULL, buf, sizeof buf, &err),
                      RDSIAM_ERR_REGION_INVALID);
     assert_string_equal(err.message,
@@ -177,8 +131,8 @@ static void test_invalid(void **state)
     assert_int_equal(rdsiam_resolve_region("", NULL, buf, sizeof buf, &err),
                      RDSIAM_ERR_REGION_EMPTY);
     assert_string_equal(err.message, "region argument: region is empty");
-    env_set("AWS_REGION", NULL);
-    write_file(config_path, "[default]\nregion = us east\n");
+    fake_env_set("AWS_REGION", NULL);
+    fake_write_file(home.config, "[default]\nregion = us east\n");
     assert_int_equal(rdsiam_resolve_region(NULL, NULL, buf, sizeof buf, &err),
                      RDSIAM_ERR_REGION_INVALID);
     assert_string_equal(err.message,
@@ -219,9 +173,9 @@ static void test_connect_token(void **state)
     rdsiam_error err;
 
     (void)state;
-    env_set("AWS_ACCESS_KEY_ID", "akid");
-    env_set("AWS_SECRET_ACCESS_KEY", "skid");
-    env_set("AWS_DEFAULT_REGION", "us-east-1");
+    fake_env_set("AWS_ACCESS_KEY_ID", "akid");
+    fake_env_set("AWS_SECRET_ACCESS_KEY", "skid");
+    fake_env_set("AWS_DEFAULT_REGION", "us-east-1");
     rdsiam__sys_set_clock(kat_clock, NULL);
     assert_int_equal(rdsiam_connect_token(
                          "prod-instance.us-east-1.rds.amazonaws.com", 3306,
