@@ -1,12 +1,13 @@
 /*
  * rdsiam-pg-users - log in to PostgreSQL on Amazon RDS with an IAM token and
  * print the roles that may log in, as JSON: {"users": ["alice", ...]}.
- * Errors print {"error": "..."} and exit with status 1.
+ * Errors print {"error": "...", "stage": "config|token|connect|query"} and
+ * exit with status 1.
  *
  * Environment: RDS_HOST, RDS_PORT (default 5432), RDS_USER, RDS_DATABASE
  * (default postgres), RDS_CA_BUNDLE (the CA certificates to trust, e.g.
- * the RDS global bundle); AWS_REGION, AWS_ACCESS_KEY_ID,
- * AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.
+ * the RDS global bundle); credentials and region from the default chain
+ * (AWS_ACCESS_KEY_ID..., AWS_PROFILE, AWS_REGION, a container's role).
  *
  * Build against the installed library:
  *   cc -o rdsiam-pg-users rdsiam-pg-users.c \
@@ -66,38 +67,6 @@ static const char *env_or(const char *name, const char *fallback)
     return v && *v ? v : fallback;
 }
 
-/* A fresh token for host:port and user, from the environment's credentials
- * and region; NULL with *why set on failure. Free with rdsiam_token_free. */
-static char *make_token(const char *host, unsigned int port, const char *user,
-                        rdsiam_error *why)
-{
-    rdsiam_token_params params = {0};
-    rdsiam_provider *creds = NULL;
-    size_t size = 0;
-    char *token = NULL;
-
-    params.hostname = host;
-    params.port = port;
-    params.username = user;
-    params.region = env_or("AWS_REGION", env_or("AWS_DEFAULT_REGION", ""));
-    if (rdsiam_provider_new_environment(&creds, why) != RDSIAM_OK)
-        return NULL;
-    /* Ask for the size first: session tokens make tokens long. */
-    if (rdsiam_provider_generate_token(creds, &params, NULL, 0, &size, why) ==
-        RDSIAM_ERR_BUFFER_TOO_SMALL) {
-        token = malloc(size);
-        if (!token)
-            snprintf(why->message, sizeof why->message, "out of memory");
-        else if (rdsiam_provider_generate_token(creds, &params, token, size,
-                                                NULL, why) != RDSIAM_OK) {
-            free(token); /* left empty on failure: nothing to wipe */
-            token = NULL;
-        }
-    }
-    rdsiam_provider_free(creds);
-    return token;
-}
-
 int main(void)
 {
     const char *host = env_or("RDS_HOST", NULL);
@@ -122,8 +91,11 @@ int main(void)
     if (errno || end == port || *end || portnum < 1 || portnum > 65535)
         return fail("config", "RDS_PORT is not a port number (1-65535)");
 
-    token = make_token(host, (unsigned int)portnum, user, &err);
-    if (!token)
+    /* Credentials from the default chain (environment, profile files,
+     * credential_process, container endpoints), region from AWS_REGION or
+     * the profile. A fresh token for each connection. */
+    if (rdsiam_connect_token(host, (unsigned int)portnum, user, NULL, &token,
+                             &err) != RDSIAM_OK)
         return fail("token", err.message);
 
     {

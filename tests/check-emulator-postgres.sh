@@ -17,7 +17,8 @@ USERS=$ROOT/$B/bin/rdsiam-pg-users
 export AWS_EC2_METADATA_DISABLED=true
 
 CASES="psql-login pg-users pg-users-error pg-users-pkgconfig wrong-secret unknown-key other-user
-other-host other-port other-region expired future tampered no-tls
+other-host other-port other-region expired future tampered tampered-dbuser
+truncated no-tls
 session-token session-token-missing side-by-side log-has-no-secret
 not-root-refused stop"
 
@@ -205,6 +206,13 @@ case $t in
 *) t=${t%?}0 ;;
 esac
 refused tampered -202 "$t"
+# A token for another user with DBUser rewritten to ours: the user check
+# passes, the signature does not.
+t=$(token --username jane_dox)
+refused tampered-dbuser -202 "$(printf '%s' "$t" | sed "s/DBUser=jane_dox/DBUser=$RDS_USER/")"
+# Cut short inside the signature.
+t=$(token)
+refused truncated -200 "${t%??????????}"
 
 # A good token over a connection without TLS: pg_hba.conf refuses it before
 # PAM is asked.
@@ -260,7 +268,8 @@ fi
 
 # --- the server log explains refusals but holds no secret -----------------
 leak=""
-for s in "$AWS_SECRET_ACCESS_KEY" "$SSECRET" "$STOKEN" "X-Amz-Signature"; do
+for s in "$AWS_SECRET_ACCESS_KEY" "$SSECRET" "$STOKEN" "X-Amz-Signature=" \
+    "X-Amz-Credential="; do
     grep -qF -- "$s" "$LOG" "$E2/postgres/run/server.log" 2>/dev/null &&
         leak="$leak ${s%"${s#????}"}..."
 done
