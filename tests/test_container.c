@@ -11,7 +11,9 @@
  *      this program starts on 127.0.0.1 (free port) and stops; each mode
  *      (good, 4xx, 5xx, flaky, slow, oversized, malformed, missing field,
  *      expired, redirect, Authorization checks) is driven through
- *      rdsiam__source_container with AWS_CONTAINER_CREDENTIALS_FULL_URI.
+ *      rdsiam__source_container with AWS_CONTAINER_CREDENTIALS_FULL_URI;
+ *      then the public rdsiam_provider_new_container and the default chain
+ *      against the same server.
  *
  * Expected credentials are the ones the server script serves (GOOD there);
  * expected URLs and errors come from ecs-tests.json, from botocore 1.43
@@ -864,6 +866,93 @@ static void test_fetch_threads(void **state)
     clear_env();
 }
 
+/* The public constructor over the same endpoint: nothing is read when it
+ * is created, the answer is cached (it expires in 2100), and tokens are
+ * signed with the fetched credentials. */
+static void test_public_provider(void **state)
+{
+    rdsiam_token_params tp = {"db.example.us-east-1.rds.amazonaws.com", 5432,
+                              "app_user", "us-east-1", 1700000000};
+    rdsiam_credentials good = {GOOD_AKID, GOOD_SECRET, GOOD_TOKEN, 0};
+    rdsiam_provider *p = NULL;
+    rdsiam_credentials c;
+    rdsiam_error e;
+    char url[128], want[4096], got[4096];
+
+    (void)state;
+    clear_env();
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/good?t=public",
+             server_port);
+    setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, 1);
+    assert_int_equal(rdsiam_provider_new_container(&p, NULL, &e), RDSIAM_OK);
+    assert_non_null(p);
+    assert_int_equal(hits("/good?t=public"), 0);
+    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &e), RDSIAM_OK);
+    assert_good(&c);
+    rdsiam_credentials_clear(&c);
+    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &e), RDSIAM_OK);
+    assert_good(&c);
+    rdsiam_credentials_clear(&c);
+    /* Expected token: the token function with the served credentials. */
+    assert_int_equal(rdsiam_generate_token(&tp, &good, want, sizeof want),
+                     RDSIAM_OK);
+    assert_int_equal(rdsiam_provider_generate_token(p, &tp, got, sizeof got,
+                                                    NULL, &e),
+                     RDSIAM_OK);
+    assert_string_equal(got, want);
+    assert_int_equal(hits("/good?t=public"), 1);
+    rdsiam_provider_free(p);
+    clear_env();
+}
+
+/* The default chain, with no environment keys and no profile files, gets
+ * the container's credentials. */
+static void test_default_chain_reaches_container(void **state)
+{
+    static const char *const unset[] = {
+        "AWS_ACCESS_KEY_ID",  "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+        "AWS_SECURITY_TOKEN", "AWS_PROFILE",           "AWS_DEFAULT_PROFILE"};
+    char dir[] = "/tmp/rdsiam-home-XXXXXX";
+    char path[128], url[128];
+    char *home = getenv("HOME") ? rdsiam__strdup(getenv("HOME")) : NULL;
+    rdsiam_provider *p = NULL;
+    rdsiam_credentials c;
+    rdsiam_error e;
+    size_t i;
+
+    (void)state;
+    clear_env();
+    for (i = 0; i < sizeof unset / sizeof *unset; i++)
+        unsetenv(unset[i]);
+    assert_non_null(mkdtemp(dir));
+    setenv("HOME", dir, 1);
+    snprintf(path, sizeof path, "%s/no-config", dir);
+    setenv("AWS_CONFIG_FILE", path, 1);
+    snprintf(path, sizeof path, "%s/no-credentials", dir);
+    setenv("AWS_SHARED_CREDENTIALS_FILE", path, 1);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/good?t=chain",
+             server_port);
+    setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, 1);
+    assert_int_equal(rdsiam_provider_new_default(&p, NULL, &e), RDSIAM_OK);
+    memset(&e, 0, sizeof e);
+    if (rdsiam_provider_get_credentials(p, &c, &e) != RDSIAM_OK)
+        print_message("chain: %s\n", e.message);
+    assert_int_equal(e.code, RDSIAM_OK);
+    assert_good(&c);
+    rdsiam_credentials_clear(&c);
+    rdsiam_provider_free(p);
+    assert_int_equal(hits("/good?t=chain"), 1);
+    unsetenv("AWS_CONFIG_FILE");
+    unsetenv("AWS_SHARED_CREDENTIALS_FILE");
+    if (home)
+        setenv("HOME", home, 1);
+    else
+        unsetenv("HOME");
+    free(home);
+    rmdir(dir);
+    clear_env();
+}
+
 /* A loopback port nothing listens on: bind an ephemeral one, close it. */
 static int closed_port(void)
 {
@@ -1088,6 +1177,8 @@ int main(void)
             cmocka_unit_test(test_fetch_ignores_proxy),
             cmocka_unit_test(test_fetch_not_allowed),
             cmocka_unit_test(test_fetch_threads),
+            cmocka_unit_test(test_public_provider),
+            cmocka_unit_test(test_default_chain_reaches_container),
             cmocka_unit_test(test_fetch_https_verifies),
             cmocka_unit_test(test_http_messages),
         };
