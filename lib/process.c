@@ -388,7 +388,11 @@ static int run(char **argv, long timeout_ms, run_result *r,
         int64_t now = mono_ms(), wait_ms;
         if (!exited) {
             pid_t w = waitpid(pid, &r->status, WNOHANG);
-            if (w == pid) {
+            /* ECHILD: the program ignores SIGCHLD or reaps every child
+             * itself; the status is lost, the output decides. */
+            if (w < 0 && errno == ECHILD)
+                r->status = 0;
+            if (w == pid || (w < 0 && errno == ECHILD)) {
                 exited = true;
                 /* A grandchild may keep the pipes open: read what is
                  * there for a moment, then stop. */

@@ -435,6 +435,25 @@ static void test_other_fds_closed(void **state)
     close(57);
 }
 
+static void test_sigchld_ignored(void **state)
+{
+    rdsiam_credentials c;
+    rdsiam_error err;
+    char path[512];
+    void (*old)(int);
+
+    (void)state;
+    /* A program that ignores SIGCHLD has its children reaped by the
+     * kernel: the exit status is lost, but a good answer still counts and
+     * nothing waits for the time limit. */
+    old = signal(SIGCHLD, SIG_IGN);
+    script("good.sh", "echo '" GOOD_JSON "'", path, sizeof(path));
+    assert_int_equal(run(path, 20000, &c, &err), RDSIAM_OK);
+    assert_string_equal(c.access_key_id, "ASIAPROCESS");
+    creds_free(&c);
+    signal(SIGCHLD, old);
+}
+
 /* Splitting rules: what sh would pass as argv, or "needs a shell". */
 static void split_case(const char *command, int shell, const char *const *want)
 {
@@ -605,6 +624,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_other_fds_closed, dir_setup,
                                         dir_teardown),
         cmocka_unit_test_setup_teardown(test_profile_order, dir_setup,
+                                        dir_teardown),
+        cmocka_unit_test_setup_teardown(test_sigchld_ignored, dir_setup,
                                         dir_teardown),
     };
 
