@@ -75,13 +75,13 @@ void rdsiam__hmac_key_init(rdsiam__hmac_key *k, const void *key, size_t n)
     rdsiam__wipe(pad, sizeof pad);
 }
 
-void rdsiam__hmac_start(const rdsiam__hmac_key *k, rdsiam__sha256 *c)
+static void hmac_start(const rdsiam__hmac_key *k, rdsiam__sha256 *c)
 {
     *c = k->inner;
 }
 
-void rdsiam__hmac_finish(const rdsiam__hmac_key *k, rdsiam__sha256 *c,
-                         unsigned char out[32])
+static void hmac_finish(const rdsiam__hmac_key *k, rdsiam__sha256 *c,
+                        unsigned char out[32])
 {
     unsigned char ih[32];
 
@@ -98,9 +98,9 @@ void rdsiam__hmac(const rdsiam__hmac_key *k, const void *msg, size_t n,
 {
     rdsiam__sha256 c;
 
-    rdsiam__hmac_start(k, &c);
+    hmac_start(k, &c);
     rdsiam__sha256_update(&c, msg, n);
-    rdsiam__hmac_finish(k, &c, out);
+    hmac_finish(k, &c, out);
 }
 
 void rdsiam__hmac_once(const void *key, size_t keylen, const void *msg,

@@ -190,10 +190,6 @@ typedef struct rdsiam__hmac_key {
 void rdsiam__hmac_key_init(rdsiam__hmac_key *k, const void *key, size_t n);
 void rdsiam__hmac(const rdsiam__hmac_key *k, const void *msg, size_t n,
                   unsigned char out[32]);
-/* Streaming form: start from k, feed, finish. */
-void rdsiam__hmac_start(const rdsiam__hmac_key *k, rdsiam__sha256 *c);
-void rdsiam__hmac_finish(const rdsiam__hmac_key *k, rdsiam__sha256 *c,
-                         unsigned char out[32]);
 /* One-shot HMAC with a raw key. */
 void rdsiam__hmac_once(const void *key, size_t keylen, const void *msg,
                        size_t n, unsigned char out[32]);
