@@ -19,7 +19,6 @@
 # SPDX-License-Identifier: MIT
 set -u
 
-VECTORS=${VECTORS:-../shared/vectors}
 CC=${CC:-cc}
 # Run sub-makes on their own: nothing from an outer make's command line
 # (B=, CFLAGS=, ...) may leak into them.
@@ -158,7 +157,7 @@ int main(int argc, char **argv)
 }
 EOF
 
-kav=$VECTORS/rds-token/known-answers.json
+kav=tests/vectors/rds-token/known-answers.json
 if ! python3 - "$kav" >"$tmp/r1" 2>"$tmp/r1.err" <<'EOF'
 import calendar, json, sys, time
 r = json.load(open(sys.argv[1]))[0]

@@ -3,7 +3,7 @@
  * locations, profile selection and the profile credential source.
  *
  * Part 1 runs every case of the conformance data in
- * $VECTORS/aws-config/profile-parser-tests.json and file-location-tests.json
+ * tests/vectors/aws-config/profile-parser-tests.json and file-location-tests.json
  * (smithy-rs test data, see SOURCE.md there), one cmocka test per case; the
  * expected values are the data's. Known deviations: none.
  *
@@ -39,12 +39,11 @@ static json_object *parser_doc, *location_doc;
 
 static json_object *load_vectors(const char *file)
 {
-    const char *dir = getenv("VECTORS");
     char path[4096];
     json_object *doc;
 
-    snprintf(path, sizeof(path), "%s/aws-config/%s",
-             dir && *dir ? dir : "../shared/vectors", file);
+    /* Tests run from the repository root (tests/run-tests.sh). */
+    snprintf(path, sizeof(path), "tests/vectors/aws-config/%s", file);
     doc = json_object_from_file(path);
     if (!doc)
         fprintf(stderr, "cannot read %s\n", path);
@@ -167,7 +166,7 @@ static int run_vector_group(json_object *doc, const char *group,
     int failed;
 
     if (!doc || !json_object_object_get_ex(doc, "tests", &tests)) {
-        fprintf(stderr, "%s: vectors not found (set VECTORS)\n", group);
+        fprintf(stderr, "%s: vectors not found in tests/vectors (run from the repository root)\n", group);
         return 1;
     }
     n = json_object_array_length(tests);

@@ -159,7 +159,7 @@ static void test_buffer(void **state)
 }
 
 /* rdsiam_connect_token against the known answer from botocore's
- * test_signers.py (../shared/vectors/rds-token/known-answers.json, first
+ * test_signers.py (tests/vectors/rds-token/known-answers.json, first
  * entry; botocore_output), with the clock pinned to its signing time. */
 static int64_t kat_clock(void *ctx)
 {

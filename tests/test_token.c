@@ -1,9 +1,9 @@
 /*
  * test_token.c - RDS and Aurora DSQL tokens (lib/token.c).
  *
- * Known answers: every entry of $VECTORS/rds-token/known-answers.json,
+ * Known answers: every entry of tests/vectors/rds-token/known-answers.json,
  * botocore-derived.json and dsql-known-answers.json (provenance in
- * ../shared/vectors/rds-token/SOURCE.md). Our tokens keep botocore's
+ * tests/vectors/rds-token/SOURCE.md). Our tokens keep botocore's
  * parameter order, so an entry is compared as an exact string when its
  * expected text has that order (botocore's own output, `botocore_output`,
  * is always compared exactly); an entry written in another SDK's order is
@@ -36,8 +36,8 @@
 
 static const char *vectors_dir(void)
 {
-    const char *v = getenv("VECTORS");
-    return (v && *v) ? v : "../shared/vectors";
+    /* Tests run from the repository root (tests/run-tests.sh). */
+    return "tests/vectors";
 }
 
 static json_object *load_json(const char *name)
@@ -48,7 +48,7 @@ static json_object *load_json(const char *name)
     snprintf(path, sizeof path, "%s/rds-token/%s", vectors_dir(), name);
     o = json_object_from_file(path);
     if (!o)
-        fail_msg("cannot read %s (set VECTORS)", path);
+        fail_msg("cannot read %s (run from the repository root)", path);
     return o;
 }
 
