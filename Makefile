@@ -159,7 +159,7 @@ $(PC_STATIC_FILE): Makefile include/rdsiam.h $(PC_STAMP)
 # directories lie under PREFIX, so a staged (DESTDIR) or moved install
 # works too; otherwise they are the absolute install paths.
 CMAKE_REL    = $(patsubst $(PREFIX)/%,%,$(CMAKEDIR))
-CMAKE_UP     = $(if $(filter $(PREFIX)/%,$(CMAKEDIR)),$${CMAKE_CURRENT_LIST_DIR}$(foreach d,$(subst /, ,$(CMAKE_REL)),/..))
+CMAKE_UP     = $(if $(filter $(PREFIX)/%,$(CMAKEDIR)),$${CMAKE_CURRENT_LIST_DIR}$(subst $(space),,$(foreach d,$(subst /, ,$(CMAKE_REL)),/..)))
 CMAKE_PATH   = $(if $(and $(CMAKE_UP),$(filter $(PREFIX)/%,$(1))),$${_rdsiam_prefix}/$(patsubst $(PREFIX)/%,%,$(1)),$(1))
 CMAKE_DEPLIBS = $(subst $(space),;,$(strip $(DEP_LIBS)))
 empty :=
