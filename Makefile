@@ -150,7 +150,7 @@ $(PC_STATIC_FILE): Makefile include/rdsiam.h $(PC_STAMP)
 	    'Description: librdsiam linked statically (its dependencies as shared libraries)' \
 	    'Version: $(VERSION)' \
 	    'Requires: $(PC_REQUIRES)' \
-	    'Libs: $${libdir}/librdsiam.a -pthread' \
+	    'Libs: -L$${libdir} -l:librdsiam.a -pthread' \
 	    'Cflags: -I$${includedir}' > $@
 
 # The CMake package (find_package(rdsiam)): imported targets rdsiam::rdsiam
