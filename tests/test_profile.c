@@ -3,9 +3,10 @@
  * locations, profile selection and the profile credential source.
  *
  * Part 1 runs every case of the conformance data in
- * tests/vectors/aws-config/profile-parser-tests.json and file-location-tests.json
- * (smithy-rs test data, see SOURCE.md there), one cmocka test per case; the
- * expected values are the data's. Known deviations: none.
+ * tests/vectors/aws-config/profile-parser-tests.json and
+ * file-location-tests.json (smithy-rs test data, see SOURCE.md there), one
+ * cmocka test per case; the expected values are the data's. Known deviations:
+ * none.
  *
  * Part 2 works on real files in a temporary HOME. Expected values follow
  * the rules of reference/credential-providers.md section 2 and botocore's
@@ -166,7 +167,7 @@ static int run_vector_group(json_object *doc, const char *group,
     int failed;
 
     if (!doc || !json_object_object_get_ex(doc, "tests", &tests)) {
-        fprintf(stderr, "%s: vectors not found in tests/vectors (run from the repository root)\n", group);
+        fprintf(stderr, "%s: cannot read tests/vectors\n", group);
         return 1;
     }
     n = json_object_array_length(tests);
