@@ -48,8 +48,10 @@
  * gets a third of the time left before the deadline, keeping REPORT_MS to
  * report the result, and never more than STEP_MAX_S: the whole worst case
  * (3 x 5 s) fits the 20 s function timeout of docs/deploy/template.yaml.
- * Connector/C counts these timeouts in whole seconds and applies them when
- * the connection opens. */
+ * Connector/C counts these timeouts in whole seconds and fixes them when
+ * the connection opens (setting them later has no effect on it), so a warm
+ * connection keeps those of the invocation that opened it; every
+ * invocation of a function has the same timeout, so they agree. */
 #define STEP_MAX_S 5
 #define REPORT_MS 500
 #define MIN_LEFT_MS 1500
