@@ -67,7 +67,8 @@ struct config {
 static struct config cfg;
 static MYSQL *conn;
 
-static void failf(struct failure *f, const char *type, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void
+failf(struct failure *f, const char *type, const char *fmt, ...)
 {
     va_list ap;
 

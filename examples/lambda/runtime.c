@@ -185,7 +185,9 @@ static int post_error(const char *path, const char *type, const char *msg)
     json_object_object_add(o, "errorType", json_object_new_string(type));
     snprintf(header, sizeof header, "Lambda-Runtime-Function-Error-Type: %s",
              type);
-    rc = post(path, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
+    rc = post(path,
+              json_object_to_json_string_ext(
+                  o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
               header);
     json_object_put(o);
     return rc;
