@@ -10,7 +10,9 @@
 #   fuzz   the libFuzzer targets (`make fuzz`: clang's fuzzer runtime)
 #   demo   `make demo`: the MariaDB emulator and its client
 #   test   the whole suite (`make test`, `.ci/run`): all of the above, the
-#          PostgreSQL emulator, the install checks (cmake) and valgrind
+#          PostgreSQL emulator, the install checks (cmake), valgrind, and
+#          for the Lambda function and its template: zip, unzip, Node.js
+#          with npm (tests/check-template.sh) and PyMySQL (make bench-lambda)
 set -u
 what=${1:-test}
 
@@ -19,7 +21,11 @@ CHECK="$BUILD libcmocka-dev python3"
 FUZZ="$BUILD clang"
 DEMO="$BUILD libmariadb-dev mariadb-server mariadb-client libmariadbd-dev openssl"
 TEST="$CHECK $FUZZ $DEMO libpq-dev postgresql postgresql-client libpam0g-dev \
-valgrind cmake groff-base"
+valgrind cmake groff-base zip unzip python3-pymysql nodejs"
+# Debian ships npm as its own package; NodeSource's nodejs package bundles
+# it and conflicts with Debian's, so npm is only asked for when no npm
+# command exists.
+command -v npm >/dev/null 2>&1 || TEST="$TEST npm"
 
 case $what in
 build) pkgs=$BUILD ;;
