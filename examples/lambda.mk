@@ -28,3 +28,14 @@ examples: $(LAMBDA_BOOTSTRAP)
 tests: examples
 
 .PHONY: lambda examples
+
+# Cold start and warm invocation latency, C against the same handler in
+# Python (boto3 + PyMySQL), both against the Runtime API stand-in and the
+# MariaDB emulator (tests/bench/lambda_bench.py; docs/PERFORMANCE.md).
+LAMBDA_COLD ?= 20
+LAMBDA_WARM ?= 500
+bench-lambda: $(LAMBDA_BOOTSTRAP) $(B)/rds-emulator/mariadb/auth_rdsiam.so
+	@python3 tests/bench/lambda_bench.py $(LAMBDA_BOOTSTRAP) \
+	    --cold $(LAMBDA_COLD) --warm $(LAMBDA_WARM)
+
+.PHONY: bench-lambda

@@ -19,7 +19,8 @@ and, for the test, control paths:
   GET /_invoke?timeout_ms=N   queue an invocation whose deadline is N ms away
                               (default 20000), wait for its answer, return
                               {"kind": "response"|"error", "body": ...,
-                               "error_type": header or null}
+                               "error_type": header or null, "handler_ms":
+                               ms from handing it out to the answer}
   GET /_init_error            the init error body, or 404
   GET /_faults                protocol faults seen, one per line
 
@@ -56,7 +57,7 @@ class RuntimeAPI:
         self.cond = threading.Condition()
         self.queue = []          # (id, deadline_ms) waiting for /next
         self.results = {}        # id -> dict, once answered
-        self.pending = set()     # ids handed out, not answered
+        self.pending = {}        # id -> time handed out, not answered
         self.init_error = None
         self.faults = []
         self.server = _Server(("127.0.0.1", 0), self._handler())
@@ -119,7 +120,7 @@ class RuntimeAPI:
                         while not api.queue:
                             api.cond.wait()
                         rid, deadline = api.queue.pop(0)
-                        api.pending.add(rid)
+                        api.pending[rid] = time.perf_counter()
                     self.reply(200, EVENT, [
                         ("Content-Type", "application/json"),
                         ("Lambda-Runtime-Aws-Request-Id", rid),
@@ -156,9 +157,10 @@ class RuntimeAPI:
                             parts[2] not in api.pending):
                         api.faults.append("POST " + path)
                         return self.reply(400, '{"errorType":"InvalidRequestID"}')
-                    api.pending.discard(parts[2])
+                    t = api.pending.pop(parts[2])
                     api.results[parts[2]] = {"kind": parts[3], "body": body,
-                                             "error_type": etype}
+                                             "error_type": etype,
+                                             "handler_ms": (time.perf_counter() - t) * 1000}
                     api.cond.notify_all()
                 return self.reply(202, '{"status":"OK"}')
 
