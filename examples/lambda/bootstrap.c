@@ -34,6 +34,7 @@ int main(void)
     if (handler_init(&f) != 0) {
         fprintf(stderr, "bootstrap: init failed: %s: %s\n", f.type, f.message);
         runtime_init_error(f.type, f.message);
+        handler_close();
         runtime_close();
         return 1;
     }

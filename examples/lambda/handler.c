@@ -82,7 +82,8 @@ failf(struct failure *f, const char *type, const char *fmt, ...)
  * The one place that calls librdsiam: a fresh token for cfg in buf. The
  * provider is the default chain (in Lambda: the role's keys in the
  * environment), built on the first call and kept, so credentials that
- * come with an expiry are cached and refreshed ahead of it.
+ * come with an expiry are cached and refreshed ahead of it. Called with
+ * buf NULL, it frees the provider (which wipes what it cached).
  */
 static int iam_token(char *buf, size_t size, struct failure *f)
 {
@@ -93,6 +94,11 @@ static int iam_token(char *buf, size_t size, struct failure *f)
                                   .region = cfg.region};
     rdsiam_error err;
 
+    if (!buf) {
+        rdsiam_provider_free(provider);
+        provider = NULL;
+        return 0;
+    }
     if (!provider &&
         rdsiam_provider_new_default(&provider, NULL, &err) != RDSIAM_OK) {
         failf(f, "Handler.Token", "credentials: %s", err.message);
@@ -203,6 +209,12 @@ static int step_timeout(int64_t deadline_ms, unsigned int *secs,
     return 0;
 }
 
+static void db_drop(void)
+{
+    mysql_close(conn);
+    conn = NULL;
+}
+
 static int db_connect(unsigned int secs, struct failure *f)
 {
     char token[8192];
@@ -300,12 +312,12 @@ int handler_invoke(int64_t deadline_ms, char **response, struct failure *f)
         return -1;
     if (conn && mysql_ping(conn) != 0) {
         fprintf(stderr, "bootstrap: reconnecting: %s\n", mysql_error(conn));
-        handler_close();
+        db_drop();
     }
     if (!conn && db_connect(secs, f) != 0)
         return -1;
     if (list_users(response, f) != 0) {
-        handler_close(); /* the next invocation starts afresh */
+        db_drop(); /* the next invocation starts afresh */
         return -1;
     }
     return 0;
@@ -313,6 +325,6 @@ int handler_invoke(int64_t deadline_ms, char **response, struct failure *f)
 
 void handler_close(void)
 {
-    mysql_close(conn);
-    conn = NULL;
+    db_drop();
+    iam_token(NULL, 0, NULL);
 }

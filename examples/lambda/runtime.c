@@ -20,6 +20,8 @@
 #include <json-c/json.h>
 
 #define API_VERSION "2018-06-01"
+#define ID_CHARS                                                               \
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_."
 
 static CURL *curl;
 static char base[320]; /* http://HOST:PORT/2018-06-01/runtime */
@@ -126,8 +128,11 @@ int runtime_next(struct invocation *inv)
                 curl_easy_strerror(rc), status);
         return -1;
     }
-    if (!inv->id[0] || inv->deadline_ms == 0) {
-        fputs("bootstrap: invocation/next without a request id or deadline\n",
+    /* The id goes into the next URL: a UUID's characters only. */
+    if (!inv->id[0] || inv->id[strspn(inv->id, ID_CHARS)] != '\0' ||
+        inv->deadline_ms == 0) {
+        fputs("bootstrap: invocation/next without a valid request id or "
+              "deadline\n",
               stderr);
         return -1;
     }

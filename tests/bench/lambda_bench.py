@@ -14,6 +14,11 @@ temporary key and session token.
   in function: of a warm invocation, the part between the stand-in handing
               it out (GET .../next answered) and receiving the response:
               what Lambda would bill, without the stand-in's own overhead
+  CPU:        CPU time the function's process used (all its threads, from
+              /proc/PID/task/*/schedstat): up to its first response (cold),
+              and per warm invocation. Unlike the times above it does not
+              grow when other programs load the machine; the database
+              server's share is not in it
 
 Usage: lambda_bench.py BOOTSTRAP [--cold N] [--warm N]
 Run by `make bench-lambda`. It measures; it asserts nothing about time.
@@ -45,10 +50,19 @@ def emulator_env(d):
     return env
 
 
+def cpu_ms(pid):
+    """CPU time used so far by all threads of pid, in ms."""
+    total = 0
+    for t in os.listdir("/proc/%d/task" % pid):
+        with open("/proc/%d/task/%s/schedstat" % (pid, t)) as f:
+            total += int(f.read().split()[0])
+    return total / 1e6
+
+
 def run(name, cmd, env, cold, warm):
     """Cold-start times (ms) of `cold` fresh processes, and the warm
     latencies (ms) of `warm` invocations on the last one."""
-    colds, warms, inside = [], [], []
+    colds, warms, inside, cpu_cold, cpu_warm = [], [], [], [], 0.0
     for i in range(cold):
         api = RuntimeAPI().start()
         penv = dict(env, AWS_LAMBDA_RUNTIME_API="127.0.0.1:%d" % api.port)
@@ -57,11 +71,13 @@ def run(name, cmd, env, cold, warm):
         p = subprocess.Popen(cmd, env=penv, stderr=subprocess.DEVNULL)
         r = api.wait(rid)
         colds.append((time.perf_counter() - t0) * 1000)
+        cpu_cold.append(cpu_ms(p.pid))
         if r["kind"] != "response":
             p.kill()
             sys.exit("%s: first invocation failed: %s" % (name, r))
         if i == cold - 1:
             api.invoke()  # one untimed invocation settles the warm path
+            c0 = cpu_ms(p.pid)
             for _ in range(warm):
                 t = time.perf_counter()
                 r = api.invoke()
@@ -69,10 +85,11 @@ def run(name, cmd, env, cold, warm):
                 inside.append(r.get("handler_ms", 0.0))
                 if r["kind"] != "response":
                     sys.exit("%s: warm invocation failed: %s" % (name, r))
+            cpu_warm = (cpu_ms(p.pid) - c0) / warm
         p.terminate()
         p.wait()
         api.stop()
-    return colds, warms, inside
+    return colds, warms, inside, cpu_cold, cpu_warm
 
 
 def quantile(xs, q):
@@ -102,17 +119,17 @@ def main():
         results = {}
         for name, cmd in impls:
             results[name] = run(name, cmd, env, a.cold, a.warm)
-        print("Lambda function, %d cold starts and %d warm invocations each (ms)" % (a.cold, a.warm))
-        print("%-26s %11s %11s %11s %11s %11s" % ("", "cold med", "cold p90", "warm med",
-                                                  "warm p90", "in function"))
-        for name, (c, w, i) in results.items():
-            print("%-26s %11.1f %11.1f %11.2f %11.2f %11.2f" % (
-                name, statistics.median(c), quantile(c, 0.9), statistics.median(w),
-                quantile(w, 0.9), statistics.median(i)))
-        (cc, cw, ci), (pc, pw, pi) = results.values()
         m = statistics.median
-        print("Python / C: cold start %.0fx, warm invocation %.1fx, in function %.1fx" % (
-            m(pc) / m(cc), m(pw) / m(cw), m(pi) / m(ci)))
+        print("Lambda function, %d cold starts and %d warm invocations each (ms)" % (a.cold, a.warm))
+        print("%-26s %9s %9s %9s %9s %9s %9s %9s" % (
+            "", "cold med", "cold p90", "cold CPU", "warm med", "warm p90", "in func", "warm CPU"))
+        for name, (c, w, i, cc, cw) in results.items():
+            print("%-26s %9.1f %9.1f %9.1f %9.2f %9.2f %9.2f %9.3f" % (
+                name, m(c), quantile(c, 0.9), m(cc), m(w), quantile(w, 0.9), m(i), cw))
+        (c1, w1, i1, cc1, cw1), (c2, w2, i2, cc2, cw2) = results.values()
+        print("Python / C: cold start %.0fx (CPU %.0fx), warm invocation %.1fx, "
+              "in function %.1fx (CPU %.1fx)" % (
+                  m(c2) / m(c1), m(cc2) / m(cc1), m(w2) / m(w1), m(i2) / m(i1), cw2 / cw1))
     finally:
         subprocess.run(["sh", EMU, "stop", d], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         shutil.rmtree(tmp, ignore_errors=True)
