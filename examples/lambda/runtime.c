@@ -3,8 +3,9 @@
  *
  * Paths, headers and error body are those of "Using the Lambda runtime API
  * for custom runtimes" (AWS Lambda Developer Guide), API version
- * 2018-06-01. One curl handle is kept, so the connection to the API stays
- * open between requests.
+ * 2018-06-01. Two curl handles are kept, one for GET .../next and one for
+ * the POSTs, each set up once: the connections to the API stay open and
+ * a warm invocation costs libcurl little.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -23,8 +24,12 @@
 #define ID_CHARS                                                               \
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_."
 
-static CURL *curl;
+static CURL *next_h, *post_h;
 static char base[320]; /* http://HOST:PORT/2018-06-01/runtime */
+static char next_url[sizeof base + 32];
+
+static size_t drop_body(char *data, size_t size, size_t n, void *unused);
+static size_t on_header(char *line, size_t size, size_t n, void *arg);
 
 int runtime_open(void)
 {
@@ -40,17 +45,25 @@ int runtime_open(void)
         return -1;
     }
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
-        !(curl = curl_easy_init())) {
+        !(next_h = curl_easy_init()) || !(post_h = curl_easy_init())) {
         fputs("bootstrap: cannot start libcurl\n", stderr);
         return -1;
     }
+    snprintf(next_url, sizeof next_url, "%s/invocation/next", base);
+    curl_easy_setopt(next_h, CURLOPT_URL, next_url);
+    curl_easy_setopt(next_h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(next_h, CURLOPT_WRITEFUNCTION, drop_body);
+    /* No timeout for next: the call returns when there is work. */
+    curl_easy_setopt(post_h, CURLOPT_WRITEFUNCTION, drop_body);
+    curl_easy_setopt(post_h, CURLOPT_TIMEOUT, 10L);
     return 0;
 }
 
 void runtime_close(void)
 {
-    curl_easy_cleanup(curl);
-    curl = NULL;
+    curl_easy_cleanup(next_h);
+    curl_easy_cleanup(post_h);
+    next_h = post_h = NULL;
     curl_global_cleanup();
 }
 
@@ -108,21 +121,14 @@ static size_t on_header(char *line, size_t size, size_t n, void *arg)
 
 int runtime_next(struct invocation *inv)
 {
-    char url[sizeof base + 32];
     long status = 0;
     CURLcode rc;
 
     memset(inv, 0, sizeof *inv);
-    snprintf(url, sizeof url, "%s/invocation/next", base);
-    curl_easy_reset(curl);
-    curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, inv);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, drop_body);
-    /* No timeout: the call returns when there is work. */
-    rc = curl_easy_perform(curl);
+    curl_easy_setopt(next_h, CURLOPT_HEADERDATA, inv);
+    rc = curl_easy_perform(next_h);
     if (rc == CURLE_OK)
-        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+        curl_easy_getinfo(next_h, CURLINFO_RESPONSE_CODE, &status);
     if (rc != CURLE_OK || status != 200) {
         fprintf(stderr, "bootstrap: invocation/next failed: %s (HTTP %ld)\n",
                 curl_easy_strerror(rc), status);
@@ -153,15 +159,13 @@ static int post(const char *path, const char *json, const char *header)
     hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
     if (header)
         hdrs = curl_slist_append(hdrs, header);
-    curl_easy_reset(curl);
-    curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, json);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, drop_body);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
-    rc = curl_easy_perform(curl);
+    curl_easy_setopt(post_h, CURLOPT_URL, url);
+    curl_easy_setopt(post_h, CURLOPT_HTTPHEADER, hdrs);
+    curl_easy_setopt(post_h, CURLOPT_POSTFIELDS, json);
+    rc = curl_easy_perform(post_h);
     if (rc == CURLE_OK)
-        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+        curl_easy_getinfo(post_h, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_setopt(post_h, CURLOPT_HTTPHEADER, NULL);
     curl_slist_free_all(hdrs);
     if (rc != CURLE_OK || status != 202) {
         fprintf(stderr, "bootstrap: POST %s failed: %s (HTTP %ld)\n", path,
