@@ -229,6 +229,29 @@ init_case "no credentials" "token: no credentials found; looked in: environment,
 init_case "bad region" "token: region has a character outside [a-z0-9-] at offset 0" \
     AWS_REGION='US EAST'
 
+# --- built as a user builds it --------------------------------------------------
+# Against the installed library, with nothing but pkg-config (the command
+# in bootstrap.c's header comment); it must run and link the shared
+# librdsiam (checked on the init path: RDS_HOST unset).
+(
+    unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
+    make -s -j2 B="$tmp/ibuild" PREFIX="$tmp/inst" install &&
+        PKG_CONFIG_PATH=$tmp/inst/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH} &&
+        export PKG_CONFIG_PATH &&
+        ${CC:-cc} -o "$tmp/bootstrap-installed" examples/lambda/*.c \
+            $(pkg-config --cflags --libs rdsiam libmariadb libcurl json-c)
+) >"$tmp/inst.log" 2>&1
+if [ -x "$tmp/bootstrap-installed" ] &&
+    LD_LIBRARY_PATH=$tmp/inst/lib ldd "$tmp/bootstrap-installed" | grep -q "$tmp/inst/lib/librdsiam.so"; then
+    BOOT=$tmp/bootstrap-installed
+    export LD_LIBRARY_PATH="$tmp/inst/lib"
+    init_case "built with pkg-config against the installed library, RDS_HOST unset" \
+        "RDS_HOST is not set" RDS_HOST=
+    unset LD_LIBRARY_PATH
+else
+    notok "bootstrap builds with pkg-config against the installed library"; diag "$tmp/inst.log"
+fi
+
 # --- no secret anywhere -------------------------------------------------------
 leaks=""
 for f in "$tmp/answers" "$tmp"/*.log; do
