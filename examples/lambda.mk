@@ -15,7 +15,7 @@ LAMBDA_SRCS      := $(wildcard examples/lambda/*.c)
 LAMBDA_LIBS      := $(shell $(PKG_CONFIG) --libs libmariadb libcurl json-c 2>/dev/null)
 RDS_CA_BUNDLE_FILE ?=
 
-$(LAMBDA_BOOTSTRAP): $(LAMBDA_SRCS) $(wildcard examples/lambda/*.h) $(STATIC_LIB)
+$(LAMBDA_BOOTSTRAP): $(LAMBDA_SRCS) $(wildcard examples/lambda/*.h) include/rdsiam.h $(STATIC_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(MARIADB_CLIENT_CFLAGS) $(LDFLAGS) -o $@ \
 	    $(LAMBDA_SRCS) $(STATIC_LIB) $(LAMBDA_LIBS) $(DEP_LIBS)
