@@ -16,7 +16,7 @@
 set -u
 what=${1:-test}
 
-BUILD="build-essential pkg-config libssl-dev libcurl4-openssl-dev libjson-c-dev"
+BUILD="build-essential pkg-config libssl-dev libcurl4-openssl-dev libjson-c-dev libexpat1-dev"
 CHECK="$BUILD libcmocka-dev python3"
 FUZZ="$BUILD clang"
 DEMO="$BUILD libmariadb-dev mariadb-server mariadb-client libmariadbd-dev openssl"
