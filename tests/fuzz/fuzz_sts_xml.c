@@ -14,6 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The fuzz build links the HTTP=yes library but does not pass the
+ * library's -DRDSIAM_HTTP to this file. */
+#ifndef RDSIAM_HTTP
+#define RDSIAM_HTTP 1
+#endif
+
 #include "internal.h"
 #include "sts.h"
 
