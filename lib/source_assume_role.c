@@ -42,7 +42,11 @@ static void prefix_whole(rdsiam_error *err, const char *prefix)
 static int inner_credentials(const assume_role *r, rdsiam_credentials *src,
                              rdsiam_error *err)
 {
-    int rc = r->inner.fetch(r->inner.self, src, err);
+    rdsiam__creds got = {0};
+    int rc = r->inner.fetch(r->inner.self, &got, err);
+
+    /* src takes the strings (released with rdsiam__credentials_clear) */
+    *src = rdsiam__creds_view(&got);
 
     if (rc == RDSIAM_ERR_NO_CREDENTIALS) {
         rc = RDSIAM_ERR_PROFILE_INCOMPLETE;
@@ -55,8 +59,8 @@ static int inner_credentials(const assume_role *r, rdsiam_credentials *src,
     return rc;
 }
 
-static int assume_role_fetch(void *self, rdsiam_credentials *out,
-                             rdsiam_error *err)
+static int assume_role_fetch_public(void *self, rdsiam_credentials *out,
+                                    rdsiam_error *err)
 {
     int rc = RDSIAM_OK;
     const assume_role *r = self;
@@ -70,7 +74,7 @@ static int assume_role_fetch(void *self, rdsiam_credentials *out,
         memset(out, 0, sizeof *out);
     ENSURE_MSG(out != NULL, RDSIAM_ERR_NULL_ARGUMENT,
                "%s: credentials pointer is NULL", r->name);
-    rc = rdsiam_resolve_region(r->region, r->profile, region, sizeof region,
+    rc = rdsiam__resolve_region(r->region, r->profile, region, sizeof region,
                                err);
     if (rc == RDSIAM_ERR_NO_REGION) {
         region[0] = '\0';
@@ -97,9 +101,21 @@ static int assume_role_fetch(void *self, rdsiam_credentials *out,
     if (rc != RDSIAM_OK)
         prefix_whole(err, r->name);
 done:
-    rdsiam_credentials_clear(&src); /* wipes the inner secret */
+    rdsiam__credentials_clear(&src); /* wipes the inner secret */
     if (rc == RDSIAM_OK)
         rdsiam__ok(err);
+    return rc;
+}
+
+/* The source interface's side: the credentials STS returned, moved. */
+static int assume_role_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
+{
+    rdsiam_credentials c;
+    int rc = assume_role_fetch_public(self, &c, err);
+
+    memset(out, 0, sizeof *out);
+    if (rc == RDSIAM_OK)
+        rdsiam__creds_take(out, &c);
     return rc;
 }
 

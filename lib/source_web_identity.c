@@ -109,7 +109,7 @@ static int sts_region(const web_identity *w, char *buf, size_t size,
     int rc;
 
     buf[0] = '\0';
-    rc = rdsiam_resolve_region(w->region, w->profile, buf, size, err);
+    rc = rdsiam__resolve_region(w->region, w->profile, buf, size, err);
     if (rc == RDSIAM_ERR_NO_REGION) {
         buf[0] = '\0';
         return RDSIAM_OK;
@@ -132,7 +132,7 @@ static void prefix_whole(rdsiam_error *err, const char *prefix)
     rdsiam__fail(err, err->code, "%s: %s", prefix, old);
 }
 
-static int web_identity_fetch(void *self, rdsiam_credentials *out,
+static int web_identity_fetch_public(void *self, rdsiam_credentials *out,
                               rdsiam_error *err)
 {
     int rc = RDSIAM_OK;
@@ -189,6 +189,19 @@ done:
     rdsiam__buf_free(&token);
     if (rc == RDSIAM_OK)
         rdsiam__ok(err);
+    return rc;
+}
+
+/* The source interface's side: the credentials STS returned, moved. */
+static int web_identity_fetch(void *self, rdsiam__creds *out,
+                              rdsiam_error *err)
+{
+    rdsiam_credentials c;
+    int rc = web_identity_fetch_public(self, &c, err);
+
+    memset(out, 0, sizeof *out);
+    if (rc == RDSIAM_OK)
+        rdsiam__creds_take(out, &c);
     return rc;
 }
 

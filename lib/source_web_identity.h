@@ -31,7 +31,7 @@
  * as botocore does.
  * region: the region whose STS to call (botocore: the region of the
  *     client that needs the credentials); NULL: resolved at each fetch as
- *     rdsiam_resolve_region(NULL, profile) does (AWS_REGION,
+ *     rdsiam__resolve_region(NULL, profile) does (AWS_REGION,
  *     AWS_DEFAULT_REGION, the profile's region), and with none the global
  *     endpoint, as botocore's STS client with no region.
  * profile: for that region look-up; NULL: the environment's profile.

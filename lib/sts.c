@@ -439,7 +439,7 @@ static int take_credentials(sts_xml *x, rdsiam_credentials *out,
         rdsiam__error_prefix(err, "answer");
 done:
     if (rc != RDSIAM_OK)
-        rdsiam_credentials_clear(out);
+        rdsiam__credentials_clear(out);
     return rc;
 }
 

@@ -74,7 +74,7 @@ void rdsiam__sts_endpoint_free(rdsiam__sts_endpoint *ep);
  * are required (session_name: 2..64 of [A-Za-z0-9_+=,.@-]); external_id
  * may be NULL; duration_seconds 0 sends none (STS's default, 3600), else
  * 900..43200. On RDSIAM_OK *out holds allocated credentials with their
- * expiration (release with rdsiam_credentials_clear()). Errors:
+ * expiration (release with rdsiam__credentials_clear()). Errors:
  *   RDSIAM_ERR_STS    STS answered with an error document; the message
  *                     names its Code and Message (control characters
  *                     escaped) and the HTTP status;

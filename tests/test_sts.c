@@ -34,6 +34,7 @@
 #include <json.h>
 
 #include "helpers/standin.h"
+#include "helpers/creds_ref.h"
 #include "internal.h"
 #include "provider.h"
 #include "source_assume_role.h"
@@ -163,7 +164,7 @@ static void test_parse_good(void **state)
     assert_string_equal(c.session_token, A_TOKEN);
     assert_int_equal(c.expiration, A_EXPIRATION);
     assert_string_equal(e.message, "");
-    rdsiam_credentials_clear(&c);
+    rdsiam__credentials_clear(&c);
     /* The same document is not an answer to another action. */
     assert_int_equal(rdsiam__sts_parse("AssumeRoleWithWebIdentity", 200,
                                        GOOD_XML, strlen(GOOD_XML), &c, &e),
@@ -357,10 +358,11 @@ static void test_parse_long_message(void **state)
     memcpy(doc, "<Error><Code>X</Code><Message>", 30);
     memset(doc + 30, 'm', 300);
     memcpy(doc + 330, "</Message></Error>", 19);
-    /* 30 bytes of prefix, 222 of message, "...", NUL: 256. */
+    /* 30 bytes of prefix and the 300 of the message: with
+     * RDSIAM_ERROR_MESSAGE_SIZE 1024 it is kept whole. */
     memcpy(want, "STS AssumeRole: X (HTTP 400): ", 30);
-    memset(want + 30, 'm', 222);
-    memcpy(want + 252, "...", 4);
+    memset(want + 30, 'm', 300);
+    want[330] = '\0';
     memset(&e, 0, sizeof e);
     assert_int_equal(
         rdsiam__sts_parse("AssumeRole", 400, doc, strlen(doc), &c, &e),
@@ -753,7 +755,7 @@ static void test_assume_role(void **state)
     assert_string_equal(c.secret_access_key, A_SECRET);
     assert_string_equal(c.session_token, A_TOKEN);
     assert_int_equal(c.expiration, A_EXPIRATION);
-    rdsiam_credentials_clear(&c);
+    rdsiam__credentials_clear(&c);
     req = last_request(path);
     assert_string_equal(form_value(req, "Action"), "AssumeRole");
     assert_string_equal(form_value(req, "Version"), "2011-06-15");
@@ -805,8 +807,8 @@ static void test_chain_and_static_source(void **state)
     assert_string_equal(b.secret_access_key, B_SECRET);
     assert_string_equal(b.session_token, B_TOKEN);
     assert_int_equal(b.expiration, B_EXPIRATION);
-    rdsiam_credentials_clear(&b);
-    rdsiam_credentials_clear(&a);
+    rdsiam__credentials_clear(&b);
+    rdsiam__credentials_clear(&a);
     /* Through AWS_ENDPOINT_URL_STS, with DurationSeconds deciding the
      * expiration of RoleC's credentials (the stand-in's clock + 900). */
     standin_url(&server, "/s/envurl/ok", url, sizeof url);
@@ -820,7 +822,7 @@ static void test_chain_and_static_source(void **state)
     }
     assert_string_equal(b.access_key_id, C_AKID);
     assert_int_equal(b.expiration, INT64_C(4102444800) + 900);
-    rdsiam_credentials_clear(&b);
+    rdsiam__credentials_clear(&b);
     assert_int_equal(standin_hits(&server, "/s/envurl/ok"), 1);
     clear_env();
 }
@@ -912,11 +914,11 @@ static void test_error_documents_and_retries(void **state)
         assume("/s/retry1/Throttling.500", &src_static, ROLE_A, &c, &e),
         RDSIAM_OK);
     assert_string_equal(c.access_key_id, A_AKID);
-    rdsiam_credentials_clear(&c);
+    rdsiam__credentials_clear(&c);
     assert_int_equal(standin_hits(&server, "/s/retry1/Throttling.500"), 3);
     assert_int_equal(assume("/s/retry2/503.503", &src_static, ROLE_A, &c, &e),
                      RDSIAM_OK);
-    rdsiam_credentials_clear(&c);
+    rdsiam__credentials_clear(&c);
     assert_int_equal(standin_hits(&server, "/s/retry2/503.503"), 3);
     /* Throttled every time: the last error document is reported. */
     assert_int_equal(assume("/s/retry3/Throttling.Throttling.Throttling",
@@ -1026,7 +1028,7 @@ static void test_slow_answer(void **state)
     assert_int_equal(rdsiam__sts_assume_role(&cfg, &src_static, ROLE_A, "s1",
                                              NULL, 0, &c, &e),
                      RDSIAM_OK);
-    rdsiam_credentials_clear(&c);
+    rdsiam__credentials_clear(&c);
 }
 
 /* AssumeRoleWithWebIdentity: unsigned, the token in the form. */
@@ -1050,7 +1052,7 @@ static void test_web_identity(void **state)
     assert_string_equal(c.secret_access_key, A_SECRET);
     assert_string_equal(c.session_token, A_TOKEN);
     assert_int_equal(c.expiration, A_EXPIRATION);
-    rdsiam_credentials_clear(&c);
+    rdsiam__credentials_clear(&c);
     req = last_request(path);
     assert_string_equal(form_value(req, "Action"), "AssumeRoleWithWebIdentity");
     assert_string_equal(form_value(req, "WebIdentityToken"), WEB_TOKEN);
@@ -1098,7 +1100,7 @@ typedef struct fixed_source {
     int *destroyed;
 } fixed_source;
 
-static int fixed_fetch(void *self, rdsiam_credentials *out, rdsiam_error *e)
+static int fixed_fetch(void *self, rdsiam__creds *out, rdsiam_error *e)
 {
     fixed_source *f = self;
 
@@ -1106,7 +1108,9 @@ static int fixed_fetch(void *self, rdsiam_credentials *out, rdsiam_error *e)
     memset(out, 0, sizeof *out);
     if (f->rc != RDSIAM_OK)
         return rdsiam__fail(e, f->rc, "fixed: nothing here");
-    return rdsiam__credentials_copy(out, &f->creds);
+    return rdsiam__creds_set(out, f->creds.access_key_id,
+                             f->creds.secret_access_key,
+                             f->creds.session_token, "fixed", e);
 }
 
 static void fixed_destroy(void *self)
@@ -1169,12 +1173,12 @@ static void test_source_assume_role(void **state)
     assert_int_equal(rdsiam__source_assume_role(&hop_b, &hop_a, &cfg_b, &e),
                      RDSIAM_OK);
     memset(&e, 0, sizeof e);
-    assert_int_equal(hop_b.fetch(hop_b.self, &c, &e), RDSIAM_OK);
+    assert_int_equal(src_fetch(&hop_b, &c, &e), RDSIAM_OK);
     assert_string_equal(c.access_key_id, B_AKID);
     assert_string_equal(c.secret_access_key, B_SECRET);
     assert_string_equal(c.session_token, B_TOKEN);
     assert_int_equal(c.expiration, B_EXPIRATION);
-    rdsiam_credentials_clear(&c);
+    rdsiam__credentials_clear(&c);
     assert_int_equal(f.fetches, 1);
     req = last_request("/s/srcA/ok");
     assert_string_equal(form_value(req, "ExternalId"), "ext-1");
@@ -1186,8 +1190,8 @@ static void test_source_assume_role(void **state)
     assert_string_equal(header_value(req, "X-Amz-Security-Token"), A_TOKEN);
     json_object_put(req);
     /* Every fetch goes through the whole chain again. */
-    assert_int_equal(hop_b.fetch(hop_b.self, &c, &e), RDSIAM_OK);
-    rdsiam_credentials_clear(&c);
+    assert_int_equal(src_fetch(&hop_b, &c, &e), RDSIAM_OK);
+    rdsiam__credentials_clear(&c);
     assert_int_equal(f.fetches, 2);
     assert_int_equal(standin_hits(&server, "/s/srcA/ok"), 2);
     hop_b.destroy(hop_b.self);
@@ -1212,7 +1216,7 @@ static void test_source_assume_role_failures(void **state)
     inner = fixed(&f, &wrong, RDSIAM_OK, &destroyed);
     assert_int_equal(rdsiam__source_assume_role(&role, &inner, &cfg, &e),
                      RDSIAM_OK);
-    assert_int_equal(role.fetch(role.self, &c, &e), RDSIAM_ERR_STS);
+    assert_int_equal(src_fetch(&role, &c, &e), RDSIAM_ERR_STS);
     assert_string_equal(e.message,
                         "assume role: STS AssumeRole: SignatureDoesNotMatch "
                         "(HTTP 403): The request signature we calculated does "
@@ -1225,7 +1229,7 @@ static void test_source_assume_role_failures(void **state)
     inner = fixed(&f, &src_static, RDSIAM_ERR_NO_CREDENTIALS, &destroyed);
     assert_int_equal(rdsiam__source_assume_role(&role, &inner, &cfg, &e),
                      RDSIAM_OK);
-    assert_int_equal(role.fetch(role.self, &c, &e),
+    assert_int_equal(src_fetch(&role, &c, &e),
                      RDSIAM_ERR_PROFILE_INCOMPLETE);
     assert_string_equal(e.message, "assume role: source credentials (fixed): "
                                    "fixed: nothing here");
@@ -1256,9 +1260,9 @@ static void test_source_assume_role_failures(void **state)
                      RDSIAM_OK);
     pinned_now = (int64_t)time(NULL);
     rdsiam__sys_set_clock(pinned_clock, NULL);
-    assert_int_equal(role.fetch(role.self, &c, &e), RDSIAM_OK);
+    assert_int_equal(src_fetch(&role, &c, &e), RDSIAM_OK);
     rdsiam__sys_set_clock(NULL, NULL);
-    rdsiam_credentials_clear(&c);
+    rdsiam__credentials_clear(&c);
     role.destroy(role.self);
     req = last_request("/s/srcF3/ok");
     snprintf(want, sizeof want, "botocore-session-%lld", (long long)pinned_now);

@@ -33,6 +33,7 @@
 #include <json.h>
 
 #include "helpers/standin.h"
+#include "helpers/creds_ref.h"
 #include "internal.h"
 #include "provider.h"
 #include "source_web_identity.h"
@@ -171,7 +172,7 @@ static int fetch(const rdsiam__web_identity_config *cfg, rdsiam_credentials *c,
     assert_int_equal(rdsiam__source_web_identity(&s, cfg, NULL), RDSIAM_OK);
     assert_string_equal(s.name, "web identity");
     memset(e, 0, sizeof *e);
-    rc = s.fetch(s.self, c, e);
+    rc = src_fetch(&s, c, e);
     s.destroy(s.self);
     return rc;
 }
@@ -302,7 +303,7 @@ static void test_from_environment(void **state)
     assert_string_equal(c.secret_access_key, A_SECRET);
     assert_string_equal(c.session_token, A_TOKEN);
     assert_int_equal(c.expiration, STANDIN_NOW);
-    rdsiam_credentials_clear(&c);
+    rdsiam__credentials_clear(&c);
     assert_sent(path, "Action", "AssumeRoleWithWebIdentity");
     assert_sent(path, "Version", "2011-06-15");
     assert_sent(path, "RoleArn", ROLE_A);
@@ -330,7 +331,7 @@ static void test_precedence(void **state)
     use_path("/s/prec1/ok");
     assert_int_equal(fetch(&cfg, &c, &e), RDSIAM_OK);
     assert_string_equal(c.access_key_id, A_AKID);
-    rdsiam_credentials_clear(&c);
+    rdsiam__credentials_clear(&c);
     assert_sent("/s/prec1/ok", "RoleSessionName", "profile-session");
     /* AWS_ROLE_ARN beats the profile's role_arn; the profile's session
      * name stays. */
@@ -338,7 +339,7 @@ static void test_precedence(void **state)
     use_path("/s/prec2/ok");
     assert_int_equal(fetch(&cfg, &c, &e), RDSIAM_OK);
     assert_string_equal(c.access_key_id, B_AKID);
-    rdsiam_credentials_clear(&c);
+    rdsiam__credentials_clear(&c);
     assert_sent("/s/prec2/ok", "RoleArn", ROLE_B);
     assert_sent("/s/prec2/ok", "RoleSessionName", "profile-session");
     /* Without use_env only the fields count. */
@@ -347,7 +348,7 @@ static void test_precedence(void **state)
     use_path("/s/prec3/ok");
     assert_int_equal(fetch(&cfg, &c, &e), RDSIAM_OK);
     assert_string_equal(c.access_key_id, A_AKID);
-    rdsiam_credentials_clear(&c);
+    rdsiam__credentials_clear(&c);
     assert_sent("/s/prec3/ok", "RoleArn", ROLE_A);
     reset_env();
 }
@@ -376,7 +377,7 @@ static void test_default_session_name(void **state)
     rdsiam__sys_set_clock(pinned_clock, NULL);
     assert_int_equal(fetch(&cfg, &c, &e), RDSIAM_OK);
     rdsiam__sys_set_clock(NULL, NULL);
-    rdsiam_credentials_clear(&c);
+    rdsiam__credentials_clear(&c);
     assert_sent("/s/session/ok", "RoleSessionName",
                 "botocore-session-1700000000");
     reset_env();
@@ -399,16 +400,16 @@ static void test_rotation(void **state)
     cfg.session_name = "rotating";
     assert_int_equal(rdsiam__source_web_identity(&s, &cfg, NULL), RDSIAM_OK);
     write_token(TOKEN1);
-    assert_int_equal(s.fetch(s.self, &c, &e), RDSIAM_OK);
-    rdsiam_credentials_clear(&c);
+    assert_int_equal(src_fetch(&s, &c, &e), RDSIAM_OK);
+    rdsiam__credentials_clear(&c);
     assert_sent("/s/rotate/ok", "WebIdentityToken", TOKEN1);
     write_token(TOKEN2);
-    assert_int_equal(s.fetch(s.self, &c, &e), RDSIAM_OK);
+    assert_int_equal(src_fetch(&s, &c, &e), RDSIAM_OK);
     assert_string_equal(c.access_key_id, A_AKID);
-    rdsiam_credentials_clear(&c);
+    rdsiam__credentials_clear(&c);
     assert_sent("/s/rotate/ok", "WebIdentityToken", TOKEN2);
     write_token(TOKEN3);
-    assert_int_equal(s.fetch(s.self, &c, &e), RDSIAM_ERR_STS);
+    assert_int_equal(src_fetch(&s, &c, &e), RDSIAM_ERR_STS);
     assert_string_equal(
         e.message,
         "web identity: STS AssumeRoleWithWebIdentity: InvalidIdentityToken "
@@ -443,21 +444,20 @@ static void test_provider_renewal(void **state)
     pinned_now = STANDIN_NOW;
     rdsiam__sys_set_clock(pinned_clock, NULL);
     assert_int_equal(rdsiam__source_web_identity(&s, &cfg, NULL), RDSIAM_OK);
-    assert_int_equal(rdsiam__provider_new(&p, &s, 1, NULL, NULL, &e),
-                     RDSIAM_OK);
-    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &e), RDSIAM_OK);
+    assert_int_equal(rdsiam__provider_new(&p, s, NULL, &e), RDSIAM_OK);
+    assert_int_equal(creds_ref_get(p, &c, &e), RDSIAM_OK);
     assert_string_equal(c.access_key_id, C_AKID);
     assert_int_equal(c.expiration, STANDIN_NOW + 3600);
-    rdsiam_credentials_clear(&c);
+    creds_ref_put(&c);
     /* Still fresh: served from the cache. */
-    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &e), RDSIAM_OK);
-    rdsiam_credentials_clear(&c);
+    assert_int_equal(creds_ref_get(p, &c, &e), RDSIAM_OK);
+    creds_ref_put(&c);
     assert_int_equal(standin_hits(&server, "/s/renew/ok"), 1);
     /* Five minutes before expiry (inside the default 960 s margin). */
     write_token(TOKEN2);
     pinned_now = STANDIN_NOW + 3600 - 300;
-    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &e), RDSIAM_OK);
-    rdsiam_credentials_clear(&c);
+    assert_int_equal(creds_ref_get(p, &c, &e), RDSIAM_OK);
+    creds_ref_put(&c);
     assert_int_equal(standin_hits(&server, "/s/renew/ok"), 2);
     assert_sent("/s/renew/ok", "WebIdentityToken", TOKEN2);
     rdsiam_provider_free(p);
@@ -556,7 +556,7 @@ static void test_sts_failures(void **state)
     /* Throttled, then a 503, then the answer. */
     use_path("/s/fail2/Throttling.503");
     assert_int_equal(fetch(&cfg, &c, &e), RDSIAM_OK);
-    rdsiam_credentials_clear(&c);
+    rdsiam__credentials_clear(&c);
     assert_int_equal(standin_hits(&server, "/s/fail2/Throttling.503"), 3);
     /* The stand-in's answer cut in half; expat's XML_ErrorString. */
     use_path("/s/fail3/truncated");

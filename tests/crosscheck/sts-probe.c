@@ -27,6 +27,18 @@
 #include "source_web_identity.h"
 #include "sts.h"
 
+/* The source's fetch into a public struct whose strings it then owns. */
+static int probe_fetch(rdsiam__source *s, rdsiam_credentials *c,
+                       rdsiam_error *err)
+{
+    rdsiam__creds got = {0};
+    int rc = s->fetch(s->self, &got, err);
+
+    *c = rdsiam__creds_view(&got);
+    return rc;
+}
+
+
 static int print(int rc, const rdsiam_credentials *c, const rdsiam_error *e)
 {
     if (rc == RDSIAM_OK)
@@ -69,9 +81,9 @@ static int web_identity(void)
     memset(&e, 0, sizeof e);
     if (rdsiam__source_web_identity(&s, &cfg, &e) != RDSIAM_OK)
         return print(e.code, NULL, &e);
-    rc = s.fetch(s.self, &c, &e);
+    rc = probe_fetch(&s, &c, &e);
     print(rc, &c, &e);
-    rdsiam_credentials_clear(&c);
+    rdsiam__credentials_clear(&c);
     s.destroy(s.self);
     return 0;
 }
@@ -95,7 +107,7 @@ static int assume_role(int argc, char **argv)
                                  argc > 5 ? (unsigned)atoi(argv[5]) : 0u, &c,
                                  &e);
     print(rc, &c, &e);
-    rdsiam_credentials_clear(&c);
+    rdsiam__credentials_clear(&c);
     return 0;
 }
 
