@@ -113,22 +113,30 @@ void rdsiam__hmac_once(const void *key, size_t keylen, const void *msg,
     rdsiam__wipe(&k, sizeof k);
 }
 
-/* Constant time: the loop never exits early and ORs every difference, a
- word at a time (memcpy keeps the loads alignment-safe). */
+/* Constant time: the loop never exits early and ORs every difference,
+ 32 bytes at a time into four words (memcpy keeps the loads alignment-safe;
+ four independent words let the loads overlap), then a word, then bytes.
+ A session token of a kilobyte is compared this way on every token. */
 bool rdsiam__ct_equal(const void *a, const void *b, size_t n)
 {
     const unsigned char *x = a, *y = b;
-    uint64_t diff = 0, u, v;
+    uint64_t d[4] = {0, 0, 0, 0}, u[4], v[4];
     size_t i = 0;
 
+    for (; n - i >= 32; i += 32) {
+        memcpy(u, x + i, 32);
+        memcpy(v, y + i, 32);
+        for (int k = 0; k < 4; k++)
+            d[k] |= u[k] ^ v[k];
+    }
     for (; n - i >= 8; i += 8) {
-        memcpy(&u, x + i, 8);
-        memcpy(&v, y + i, 8);
-        diff |= u ^ v;
+        memcpy(u, x + i, 8);
+        memcpy(v, y + i, 8);
+        d[0] |= u[0] ^ v[0];
     }
     for (; i < n; i++)
-        diff |= (uint64_t)(x[i] ^ y[i]);
-    return diff == 0;
+        d[1] |= (uint64_t)(x[i] ^ y[i]);
+    return (d[0] | d[1] | d[2] | d[3]) == 0;
 }
 
 /*

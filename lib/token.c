@@ -86,6 +86,17 @@ static char *put(char *p, const char *s, size_t n)
  */
 #define PREFIX_MAX 512
 
+/*
+ * The session token is signed after X-Amz-Date, so its bytes are hashed
+ * for every token; but its percent-encoding is the same for every token
+ * signed with the same credentials. The cache keeps the last token and
+ * its encoding, so a token costs one constant-time comparison and one
+ * copy instead of two passes of per-byte encoding. Tokens whose encoding
+ * is longer than this (STS tokens run to about 1,300 bytes; session tags
+ * make them longer) are encoded on every call.
+ */
+#define TOKEN_CACHE_MAX 4096
+
 typedef struct key_cache {
     bool valid;
     bool registered;
@@ -98,6 +109,10 @@ typedef struct key_cache {
     size_t prefix_len; /* 0: no prefix cached */
     char prefix[PREFIX_MAX];
     rdsiam__sha256 prefix_state;
+    size_t tok_len; /* 0: no session token cached */
+    size_t tok_enc_len;
+    char tok[TOKEN_CACHE_MAX];
+    char tok_enc[TOKEN_CACHE_MAX];
 } key_cache;
 
 static _Thread_local key_cache tls_keys;
@@ -124,6 +139,16 @@ void rdsiam_cache_wipe(void)
     c->registered = registered;
 }
 
+/* Have the thread-exit destructor wipe this thread's cache. */
+static void register_wipe(key_cache *c)
+{
+    if (c->registered)
+        return;
+    pthread_once(&tls_wipe_once, make_wipe_key);
+    if (tls_wipe_ok && pthread_setspecific(tls_wipe_key, c) == 0)
+        c->registered = true;
+}
+
 static const rdsiam__hmac_key *signing_key(const rdsiam__presign_spec *s,
                                            const char *secret,
                                            size_t secret_len,
@@ -147,11 +172,7 @@ static const rdsiam__hmac_key *signing_key(const rdsiam__presign_spec *s,
         rdsiam__ct_equal(c->secret, secret, secret_len))
         return &c->key;
 
-    if (!c->registered) {
-        pthread_once(&tls_wipe_once, make_wipe_key);
-        if (tls_wipe_ok && pthread_setspecific(tls_wipe_key, c) == 0)
-            c->registered = true;
-    }
+    register_wipe(c);
     rdsiam__wipe(&c->key, sizeof c->key);
     rdsiam__derive_signing_key(secret, secret_len, date8, s->region,
                                s->region_len, s->service, s->service_len,
@@ -165,6 +186,38 @@ static const rdsiam__hmac_key *signing_key(const rdsiam__presign_spec *s,
     c->service_len = s->service_len;
     c->valid = true;
     return &c->key;
+}
+
+/*
+ * The percent-encoded session token: from the cache when the token is the
+ * one cached (compared in constant time, as it is a secret), else encoded
+ * into the cache. NULL when it is not cached (too long, or the caller asked
+ * for no caching): the caller encodes it itself. *enc_len receives the
+ * encoded length either way.
+ */
+static const char *encoded_token(const rdsiam__presign_spec *s,
+                                 const char *tok, size_t tok_len,
+                                 size_t *enc_len)
+{
+    key_cache *c = &tls_keys;
+    size_t n;
+
+    if (!s->no_cache && c->tok_len == tok_len &&
+        rdsiam__ct_equal(c->tok, tok, tok_len)) {
+        *enc_len = c->tok_enc_len;
+        return c->tok_enc;
+    }
+    n = rdsiam__uri_encoded_len(tok, tok_len);
+    *enc_len = n;
+    if (s->no_cache || n > TOKEN_CACHE_MAX)
+        return NULL;
+    register_wipe(c);
+    rdsiam__wipe(c->tok, c->tok_len);
+    rdsiam__wipe(c->tok_enc, c->tok_enc_len);
+    memcpy(c->tok, tok, tok_len);
+    c->tok_len = tok_len;
+    c->tok_enc_len = rdsiam__uri_encode(c->tok_enc, tok, tok_len);
+    return c->tok_enc;
 }
 
 static const char CR_HEAD[] = "GET\n/\n";
@@ -203,8 +256,9 @@ static void hash_prefix(rdsiam__sha256 *h, const char *query, size_t n)
 /* The presigned query, written and signed in one pass                       */
 /* ------------------------------------------------------------------------ */
 
+/* tok_enc_len: the encoded session token's length, 0 for none. */
 static size_t presign_size(const rdsiam__presign_spec *s, const char *akid,
-                           size_t akid_len, const char *tok, size_t tok_len)
+                           size_t akid_len, size_t tok_enc_len)
 {
     size_t n = s->host_len;
 
@@ -217,8 +271,8 @@ static size_t presign_size(const rdsiam__presign_spec *s, const char *akid,
     n += SLEN(P_SLASH) + 8 + SLEN(P_SLASH) + s->region_len + SLEN(P_SLASH) +
          s->service_len + SLEN(P_TERM) + 16;
     n += SLEN(P_EXPIRES) + udigits(s->expires) + SLEN(P_SIGNED);
-    if (tok)
-        n += SLEN(P_TOKEN) + rdsiam__uri_encoded_len(tok, tok_len);
+    if (tok_enc_len)
+        n += SLEN(P_TOKEN) + tok_enc_len;
     n += SLEN(P_SIG) + 64 + 1;
     return n;
 }
@@ -251,8 +305,10 @@ int rdsiam__presign(const rdsiam__presign_spec *s,
     const char *secret = creds->secret_access_key;
     const char *tok = rdsiam__session_token(creds);
     size_t akid_len = strlen(akid), secret_len = strlen(secret);
-    size_t tok_len = tok ? strlen(tok) : 0;
-    size_t need = presign_size(s, akid, akid_len, tok, tok_len);
+    size_t tok_len = tok ? strlen(tok) : 0, tok_enc_len = 0;
+    const char *tok_enc =
+        tok ? encoded_token(s, tok, tok_len, &tok_enc_len) : NULL;
+    size_t need = presign_size(s, akid, akid_len, tok_enc_len);
     char amz_date[17], hosth[RDSIAM_HOSTNAME_MAX + 8];
     char *p, *query, *date_val, *query_end, *tok_start = NULL, *tok_end = NULL;
     char sts[SLEN("AWS4-HMAC-SHA256\n") + 17 + 9 + RDSIAM_REGION_MAX + 1 + 16 +
@@ -302,7 +358,10 @@ int rdsiam__presign(const rdsiam__presign_spec *s,
     if (tok) {
         tok_start = p;
         p = put(p, LIT(P_TOKEN));
-        p += rdsiam__uri_encode(p, tok, tok_len);
+        if (tok_enc)
+            p = put(p, tok_enc, tok_enc_len);
+        else
+            p += rdsiam__uri_encode(p, tok, tok_len);
         tok_end = p;
     }
 
