@@ -10,6 +10,8 @@
  * takes a reference under the mutex and signs outside it, so a refresh
  * that swaps in a new snapshot never pulls strings out from under a
  * reader, and the old snapshot is wiped when its last reader lets go.
+ * Token generation reads without the mutex while the credentials are not
+ * due for refresh (acquire_fast: atomic reference counts only).
  * At most one fetch runs at a time (the `refreshing` flag); a thread that
  * finds credentials due for refresh while another thread refreshes keeps
  * using the still-valid cached ones, and only a thread with nothing usable
@@ -28,6 +30,8 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -84,7 +88,8 @@ int rdsiam__credentials_copy(rdsiam_credentials *dst,
 /* ------------------------------------------------------------------------ */
 
 typedef struct snapshot {
-    unsigned long refs; /* guarded by the provider's mu */
+    atomic_ulong refs;
+    int64_t until; /* read lock-free before this time (see acquire_fast) */
     rdsiam_credentials creds;
 } snapshot;
 
@@ -108,6 +113,12 @@ struct rdsiam_provider {
     bool stop;
     bool thread_started;
     pthread_t thread;
+
+    /* Lock-free read path (acquire_fast): the snapshot readers may take
+     * without mu, and how many readers are between loading it and
+     * counting their reference. Written under mu. */
+    _Atomic(snapshot *) fast;
+    atomic_uint readers;
 };
 
 static void snapshot_release(snapshot *s)
@@ -116,6 +127,43 @@ static void snapshot_release(snapshot *s)
         rdsiam_credentials_clear(&s->creds);
         free(s);
     }
+}
+
+/*
+ * The lock-free read path. Threads that only read cached credentials must
+ * not queue on mu for every token, so a reader takes its reference with
+ * atomics alone while the credentials are neither due for refresh nor
+ * expired (snapshot.until), and falls back to acquire() otherwise. The
+ * reference count is atomic; what keeps a snapshot alive between a reader
+ * loading p->fast and counting its reference is p->readers: the writer
+ * swaps p->fast first and drops the cache's reference to the old snapshot
+ * only once no reader is in that window (a few instructions long), the
+ * way RCU waits for a grace period. Sequentially consistent atomics order
+ * the reader's increment before its load and the writer's store before
+ * its check.
+ */
+static snapshot *acquire_fast(rdsiam_provider *p)
+{
+    int64_t now = rdsiam__now(); /* outside the window the writer waits on */
+    snapshot *s;
+
+    atomic_fetch_add(&p->readers, 1);
+    s = atomic_load(&p->fast);
+    if (s && now < s->until)
+        atomic_fetch_add(&s->refs, 1);
+    else
+        s = NULL;
+    atomic_fetch_sub(&p->readers, 1);
+    return s;
+}
+
+/* Called with mu held when p->cur changes to s: after this, the old
+ * snapshot may be released. */
+static void publish_fast(rdsiam_provider *p, snapshot *s)
+{
+    atomic_store(&p->fast, s);
+    while (atomic_load(&p->readers) != 0)
+        sched_yield();
 }
 
 /* Lock-held predicates. */
@@ -269,6 +317,10 @@ static int run_refresh(rdsiam_provider *p, rdsiam_error *err)
         old = p->cur;
         p->cur = s;
         p->refresh_at = next_refresh(p, now, s->creds.expiration);
+        s->until = s->creds.expiration && s->creds.expiration < p->refresh_at
+                       ? s->creds.expiration
+                       : p->refresh_at;
+        publish_fast(p, s);
         p->failures = 0;
         p->retry_at = 0;
     } else {
@@ -665,11 +717,14 @@ int rdsiam_provider_generate_token(rdsiam_provider *p,
     if (buf && bufsize)
         buf[0] = '\0';
     ENSURE_MSG(p, RDSIAM_ERR_NULL_ARGUMENT, "provider is NULL");
-    GUARD(acquire(p, &s, err));
+    s = acquire_fast(p);
+    if (!s)
+        GUARD(acquire(p, &s, err));
     rc = rdsiam_generate_token_ex(params, &s->creds, buf, bufsize, needed,
                                   err);
 done:
-    if (p)
-        release(p, s);
+    /* The reference count is atomic and the cache holds its own reference
+     * until publish_fast() has seen no reader: no lock needed to drop it. */
+    snapshot_release(s);
     return rc;
 }
