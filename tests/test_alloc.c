@@ -217,10 +217,12 @@ static void provider_path_does_not_allocate(void **state)
 }
 
 /*
- * The caches are keyed by every input they stand for: alternating hosts,
- * ports, users, key ids, regions, session tokens (including one that the
- * cache is too small for) and RDS with DSQL must give, at every step, the
- * token an empty cache gives.
+ * The caches are keyed by every input they stand for. Each step changes
+ * one input (host, port, user, key id, region, session token, including
+ * one the cache is too small for, RDS or DSQL, the day) and leaves the
+ * others as they were, so a cache that ignored that input would be hit
+ * with it stale; at every step the token must be the one an empty cache
+ * gives.
  */
 static void caches_follow_every_input(void **state)
 {
@@ -231,28 +233,32 @@ static void caches_follow_every_input(void **state)
     static const char *users[] = {"db user@corp+x/y~.-_", "app_user"};
     static const char *akids[] = {"AKIDEXAMPLE", "ASIAEXAMPLE2"};
     static const char *regions[] = {"us-west-2", "eu-central-1"};
+    static const unsigned ports[] = {5432, 443};
     const char *toks[] = {NULL, tok_a, tok_b, tok_huge};
+    const unsigned n[8] = {3, 2, 2, 2, 2, 4, 2, 2};
+    unsigned idx[8] = {0};
     char hot[8192], cold[8192];
 
     (void)state;
     session_token(tok_a, 1000);
     session_token(tok_b, 600);
     session_token(tok_huge, 6000);
-    for (unsigned i = 0; i < 200; i++) {
+    for (unsigned i = 0; i < 8 * 12; i++) {
         rdsiam_credentials c = CREDS;
-        rdsiam_token_params p = {.hostname = hosts[i % 3],
-                                 .port = (i / 3) % 2 ? 443 : 5432,
-                                 .username = users[(i / 5) % 2],
-                                 .region = regions[(i / 7) % 2],
-                                 .signing_time = 1704164645 + (int64_t)i * 3607};
-        rdsiam_dsql_params d = {.hostname = hosts[i % 3],
-                                .region = regions[(i / 7) % 2],
+        int64_t t = 1704164645 + (int64_t)idx[7] * 86400 + i;
+        rdsiam_token_params p = {.hostname = hosts[idx[0]],
+                                 .port = ports[idx[1]],
+                                 .username = users[idx[2]],
+                                 .region = regions[idx[4]],
+                                 .signing_time = t};
+        rdsiam_dsql_params d = {.hostname = hosts[idx[0]],
+                                .region = regions[idx[4]],
                                 .action = RDSIAM_DSQL_CONNECT,
-                                .signing_time = p.signing_time};
-        bool dsql = (i / 11) % 3 == 2;
+                                .signing_time = t};
+        bool dsql = idx[6] == 1;
 
-        c.access_key_id = akids[(i / 13) % 2];
-        c.session_token = toks[(i / 2) % 4];
+        c.access_key_id = akids[idx[3]];
+        c.session_token = toks[idx[5]];
         if (dsql)
             assert_int_equal(rdsiam_generate_dsql_token(&d, &c, hot, sizeof hot,
                                                         NULL, NULL),
@@ -269,7 +275,8 @@ static void caches_follow_every_input(void **state)
             assert_int_equal(rdsiam_generate_token(&p, &c, cold, sizeof cold),
                              RDSIAM_OK);
         assert_string_equal(hot, cold);
-        /* leave the cache warm with this step's inputs for the next one */
+        /* The cache is warm with this step's inputs; change one. */
+        idx[i % 8] = (idx[i % 8] + 1) % n[i % 8];
     }
 }
 
