@@ -113,30 +113,24 @@ void rdsiam__hmac_once(const void *key, size_t keylen, const void *msg,
     rdsiam__wipe(&k, sizeof k);
 }
 
-/* Constant time: the loop never exits early and ORs every difference,
- 32 bytes at a time into four words (memcpy keeps the loads alignment-safe;
- four independent words let the loads overlap), then a word, then bytes.
- A session token of a kilobyte is compared this way on every token. */
+/* Constant time: the loop never exits early and ORs every difference.
+ The 32-byte blocks are a fixed-length loop the compiler turns into vector
+ instructions (a session token of a kilobyte is compared on every token);
+ the tail goes a byte at a time. */
 bool rdsiam__ct_equal(const void *a, const void *b, size_t n)
 {
     const unsigned char *x = a, *y = b;
-    uint64_t d[4] = {0, 0, 0, 0}, u[4], v[4];
+    unsigned char acc[32] = {0}, diff = 0;
     size_t i = 0;
 
-    for (; n - i >= 32; i += 32) {
-        memcpy(u, x + i, 32);
-        memcpy(v, y + i, 32);
-        for (int k = 0; k < 4; k++)
-            d[k] |= u[k] ^ v[k];
-    }
-    for (; n - i >= 8; i += 8) {
-        memcpy(u, x + i, 8);
-        memcpy(v, y + i, 8);
-        d[0] |= u[0] ^ v[0];
-    }
+    for (; n - i >= 32; i += 32)
+        for (size_t k = 0; k < 32; k++)
+            acc[k] |= (unsigned char)(x[i + k] ^ y[i + k]);
     for (; i < n; i++)
-        d[1] |= (uint64_t)(x[i] ^ y[i]);
-    return (d[0] | d[1] | d[2] | d[3]) == 0;
+        diff |= (unsigned char)(x[i] ^ y[i]);
+    for (size_t k = 0; k < 32; k++)
+        diff |= acc[k];
+    return diff == 0;
 }
 
 /*

@@ -37,25 +37,23 @@ int rdsiam__check_region(const char *region, rdsiam_error *err)
  * than sign with. */
 static bool printable_nospace(const char *s, size_t n)
 {
-    /* Eight bytes at a time (a session token is a kilobyte, checked on
-     * every token). With H the high bit of each byte and 1 its low bit, a
-     * byte b is bad when: b >= 0x80 (w & H); else b >= 0x7f (b + 1 reaches
-     * the high bit, and no byte carries into the next when none is >= 0x80);
-     * or b < 0x21 ((b | 0x80) - 0x21 loses the high bit, never borrowing).
-     * Words with a byte >= 0x80 are bad whatever the other two tests say. */
-    const uint64_t ones = UINT64_C(0x0101010101010101);
-    const uint64_t high = UINT64_C(0x8080808080808080);
-    uint64_t bad = 0, w;
+    /* A byte c is allowed when c - 0x21, as an unsigned byte, is at most
+     * 0x7e - 0x21. The 32-byte blocks are a fixed-length loop the compiler
+     * turns into vector instructions (a session token is a kilobyte,
+     * checked on every token); the tail goes a byte at a time. */
+    const unsigned char *u = (const unsigned char *)s;
+    unsigned char bad[32] = {0}, any = 0;
     size_t i = 0;
 
-    for (; n - i >= 8; i += 8) {
-        memcpy(&w, s + i, 8);
-        bad |= (w | (w + ones) | ~((w | high) - 0x21 * ones)) & high;
-    }
+    for (; n - i >= 32; i += 32)
+        for (size_t k = 0; k < 32; k++)
+            bad[k] |= (unsigned char)((unsigned char)(u[i + k] - 0x21) >
+                                      0x7e - 0x21);
     for (; i < n; i++)
-        if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
-            return false;
-    return bad == 0;
+        any |= (unsigned char)((unsigned char)(u[i] - 0x21) > 0x7e - 0x21);
+    for (size_t k = 0; k < 32; k++)
+        any |= bad[k];
+    return any == 0;
 }
 
 const char *rdsiam__session_token(const rdsiam_credentials *creds)
