@@ -40,6 +40,49 @@ void rdsiam__sha256_final(rdsiam__sha256 *c, unsigned char out[32])
     SHA256_Final(out, CTX(c));
 }
 
+/*
+ * SHA-256 padding, FIPS 180-4 5.1.1: "append the bit 1 to the end of the
+ * message, followed by k zero bits ... then append the 64-bit block that
+ * is equal to the number l expressed using a binary representation".
+ * Done here in the caller's buffer, so the whole tail goes through one
+ * SHA256_Update call, which hands all its blocks to the block function at
+ * once: each separate call costs about as much as a third of a block.
+ * The digest is the state words, big-endian (FIPS 180-4 6.2.2 step 4).
+ */
+void rdsiam__sha256_final_padded(rdsiam__sha256 *c, unsigned char *buf,
+                                 size_t n, uint64_t total,
+                                 unsigned char out[32])
+{
+    SHA256_CTX *x = CTX(c);
+    size_t padded = (n + 9 + 63) / 64 * 64;
+    uint64_t bits = total * 8;
+
+    buf[n] = 0x80;
+    memset(buf + n + 1, 0, padded - n - 9);
+    for (size_t i = 0; i < 8; i++)
+        buf[padded - 1 - i] = (unsigned char)(bits >> (8 * i));
+    SHA256_Update(x, buf, padded);
+    for (int i = 0; i < 8; i++) {
+        out[4 * i] = (unsigned char)(x->h[i] >> 24);
+        out[4 * i + 1] = (unsigned char)(x->h[i] >> 16);
+        out[4 * i + 2] = (unsigned char)(x->h[i] >> 8);
+        out[4 * i + 3] = (unsigned char)x->h[i];
+    }
+}
+
+void rdsiam__hmac_padded(const rdsiam__hmac_key *k, unsigned char *msg,
+                         size_t n, unsigned char out[32])
+{
+    rdsiam__sha256 c = k->inner;
+    unsigned char ih[32 + RDSIAM__SHA256_PAD];
+
+    rdsiam__sha256_final_padded(&c, msg, n, 64 + (uint64_t)n, ih);
+    c = k->outer;
+    rdsiam__sha256_final_padded(&c, ih, 32, 64 + 32, out);
+    rdsiam__wipe(ih, sizeof ih);
+    rdsiam__wipe(&c, sizeof c);
+}
+
 void rdsiam__sha256_once(const void *data, size_t n, unsigned char out[32])
 {
     rdsiam__sha256 c;

@@ -407,9 +407,14 @@ int rdsiam__presign(const rdsiam__presign_spec *s,
     const endpoint *e = endpoint_find(s, akid, akid_len, day);
     size_t need;
     char amz_date[17], tail[TAIL_MAX];
+    /* the canonical request after the cached blocks, contiguous, padded */
+    unsigned char cr[64 + 16 + SLEN(P_EXPIRES) + 10 + SLEN(P_TOKEN) +
+                     TOKEN_CACHE_MAX + TAIL_MAX + RDSIAM__SHA256_PAD];
+    size_t crn;
     char *p, *query, *date_val, *query_end, *tok_start = NULL, *tok_end = NULL;
-    char sts[SLEN("AWS4-HMAC-SHA256\n") + 17 + 9 + RDSIAM_REGION_MAX + 1 + 16 +
-             SLEN("/aws4_request\n") + 64];
+    unsigned char sts[SLEN("AWS4-HMAC-SHA256\n") + 17 + 9 + RDSIAM_REGION_MAX +
+                      1 + 16 + SLEN("/aws4_request\n") + 64 +
+                      RDSIAM__SHA256_PAD];
     char *q;
     unsigned char digest[32];
     rdsiam__sha256 h;
@@ -483,31 +488,48 @@ int rdsiam__presign(const rdsiam__presign_spec *s,
      *   GET \n / \n sorted-query \n host:H \n \n host \n hash("")
      * hashed from the token text itself, except the cached blocks and the
      * tail. */
-    if (e) {
+    if (e && (!tok || tok_enc)) {
+        /* Everything after the cached blocks copied together, so that it
+         * is hashed in one call. */
+        size_t lead = e->query_len - (e->hashed - SLEN(CR_HEAD));
+        char *w = (char *)cr;
+
+        w = put(w, query + (e->hashed - SLEN(CR_HEAD)), lead);
+        w = put(w, date_val, (size_t)(query_end - date_val));
+        if (tok)
+            w = put(w, tok_start, (size_t)(tok_end - tok_start));
+        w = put(w, e->tail, e->tail_len);
+        crn = (size_t)(w - (char *)cr);
         h = e->state;
-        rdsiam__sha256_update(&h, query + (e->hashed - SLEN(CR_HEAD)),
-                              e->query_len - (e->hashed - SLEN(CR_HEAD)));
+        rdsiam__sha256_final_padded(&h, cr, crn, e->hashed + crn, digest);
     } else {
-        rdsiam__sha256_init(&h);
-        rdsiam__sha256_update(&h, LIT(CR_HEAD));
-        rdsiam__sha256_update(&h, query, (size_t)(date_val - query));
+        if (e) {
+            h = e->state;
+            rdsiam__sha256_update(&h, query + (e->hashed - SLEN(CR_HEAD)),
+                                  e->query_len - (e->hashed - SLEN(CR_HEAD)));
+        } else {
+            rdsiam__sha256_init(&h);
+            rdsiam__sha256_update(&h, LIT(CR_HEAD));
+            rdsiam__sha256_update(&h, query, (size_t)(date_val - query));
+        }
+        rdsiam__sha256_update(&h, date_val, (size_t)(query_end - date_val));
+        if (tok)
+            rdsiam__sha256_update(&h, tok_start,
+                                  (size_t)(tok_end - tok_start));
+        if (e) {
+            rdsiam__sha256_update(&h, e->tail, e->tail_len);
+        } else {
+            size_t tn = cr_tail(tail, s);
+            rdsiam__sha256_update(&h, tail, tn);
+            endpoint_store(s, akid, akid_len, day, amz_date, query,
+                           (size_t)(date_val - query), tail, tn);
+        }
+        rdsiam__sha256_final(&h, digest);
     }
-    rdsiam__sha256_update(&h, date_val, (size_t)(query_end - date_val));
-    if (tok)
-        rdsiam__sha256_update(&h, tok_start, (size_t)(tok_end - tok_start));
-    if (e) {
-        rdsiam__sha256_update(&h, e->tail, e->tail_len);
-    } else {
-        size_t tn = cr_tail(tail, s);
-        rdsiam__sha256_update(&h, tail, tn);
-        endpoint_store(s, akid, akid_len, day, amz_date, query,
-                       (size_t)(date_val - query), tail, tn);
-    }
-    rdsiam__sha256_final(&h, digest);
 
     /* String to sign, MACed as it is produced:
      *   AWS4-HMAC-SHA256 \n T \n DATE/REGION/SERVICE/aws4_request \n hex */
-    q = put(sts, LIT("AWS4-HMAC-SHA256\n"));
+    q = put((char *)sts, LIT("AWS4-HMAC-SHA256\n"));
     q = put(q, amz_date, 16);
     *q++ = '\n';
     q = put(q, amz_date, 8);
@@ -519,7 +541,7 @@ int rdsiam__presign(const rdsiam__presign_spec *s,
     rdsiam__hex(q, digest, 32);
     q += 64;
     key = signing_key(s, secret, secret_len, amz_date, &scratch);
-    rdsiam__hmac(key, sts, (size_t)(q - sts), digest);
+    rdsiam__hmac_padded(key, sts, (size_t)(q - (char *)sts), digest);
     if (key == &scratch)
         rdsiam__wipe(&scratch, sizeof scratch);
 
