@@ -56,17 +56,26 @@ void rdsiam__sha256_final_padded(rdsiam__sha256 *c, unsigned char *buf,
     SHA256_CTX *x = CTX(c);
     size_t padded = (n + 9 + 63) / 64 * 64;
     uint64_t bits = total * 8;
+    unsigned char *len = buf + padded - 8;
 
     buf[n] = 0x80;
     memset(buf + n + 1, 0, padded - n - 9);
-    for (size_t i = 0; i < 8; i++)
-        buf[padded - 1 - i] = (unsigned char)(bits >> (8 * i));
+    len[0] = (unsigned char)(bits >> 56);
+    len[1] = (unsigned char)(bits >> 48);
+    len[2] = (unsigned char)(bits >> 40);
+    len[3] = (unsigned char)(bits >> 32);
+    len[4] = (unsigned char)(bits >> 24);
+    len[5] = (unsigned char)(bits >> 16);
+    len[6] = (unsigned char)(bits >> 8);
+    len[7] = (unsigned char)bits;
     SHA256_Update(x, buf, padded);
     for (int i = 0; i < 8; i++) {
-        out[4 * i] = (unsigned char)(x->h[i] >> 24);
-        out[4 * i + 1] = (unsigned char)(x->h[i] >> 16);
-        out[4 * i + 2] = (unsigned char)(x->h[i] >> 8);
-        out[4 * i + 3] = (unsigned char)x->h[i];
+        SHA_LONG h = x->h[i];
+        unsigned char *o = out + 4 * i;
+        o[0] = (unsigned char)(h >> 24);
+        o[1] = (unsigned char)(h >> 16);
+        o[2] = (unsigned char)(h >> 8);
+        o[3] = (unsigned char)h;
     }
 }
 
@@ -159,20 +168,29 @@ void rdsiam__hmac_once(const void *key, size_t keylen, const void *msg,
 /* Constant time: the loop never exits early and ORs every difference.
  The 32-byte blocks are a fixed-length loop the compiler turns into vector
  instructions (a session token of a kilobyte is compared on every token);
- the tail goes a byte at a time. */
+ the rest goes a word, then a byte, at a time (memcpy keeps the loads
+ alignment-safe). */
 bool rdsiam__ct_equal(const void *a, const void *b, size_t n)
 {
     const unsigned char *x = a, *y = b;
-    unsigned char acc[32] = {0}, diff = 0;
+    unsigned char acc[32] = {0};
+    uint64_t u, v, diff = 0;
     size_t i = 0;
 
     for (; n - i >= 32; i += 32)
         for (size_t k = 0; k < 32; k++)
             acc[k] |= (unsigned char)(x[i + k] ^ y[i + k]);
+    for (size_t k = 0; k < 32; k += 8) {
+        memcpy(&u, acc + k, 8);
+        diff |= u;
+    }
+    for (; n - i >= 8; i += 8) {
+        memcpy(&u, x + i, 8);
+        memcpy(&v, y + i, 8);
+        diff |= u ^ v;
+    }
     for (; i < n; i++)
-        diff |= (unsigned char)(x[i] ^ y[i]);
-    for (size_t k = 0; k < 32; k++)
-        diff |= acc[k];
+        diff |= (uint64_t)(x[i] ^ y[i]);
     return diff == 0;
 }
 

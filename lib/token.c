@@ -219,9 +219,8 @@ static const rdsiam__hmac_key *signing_key(const rdsiam__presign_spec *s,
  * for no caching): the caller encodes it itself. *enc_len receives the
  * encoded length either way.
  */
-static const char *encoded_token(const rdsiam__presign_spec *s,
-                                 const char *tok, size_t tok_len,
-                                 size_t *enc_len)
+static const char *encoded_token(const rdsiam__presign_spec *s, const char *tok,
+                                 size_t tok_len, size_t *enc_len)
 {
     key_cache *c = &tls_keys;
     size_t n;
@@ -270,8 +269,8 @@ static const endpoint *endpoint_find(const rdsiam__presign_spec *s,
     const char *f[EP_FIELDS];
     size_t n[EP_FIELDS], off = 0;
 
-    if (s->no_cache || e->len[0] == 0 || e->day != day ||
-        e->port != s->port || e->dbuser != (s->dbuser != NULL))
+    if (s->no_cache || e->len[0] == 0 || e->day != day || e->port != s->port ||
+        e->dbuser != (s->dbuser != NULL))
         return NULL;
     endpoint_fields(s, akid, akid_len, f, n);
     for (int i = 0; i < EP_FIELDS; i++) {
@@ -514,8 +513,7 @@ int rdsiam__presign(const rdsiam__presign_spec *s,
         }
         rdsiam__sha256_update(&h, date_val, (size_t)(query_end - date_val));
         if (tok)
-            rdsiam__sha256_update(&h, tok_start,
-                                  (size_t)(tok_end - tok_start));
+            rdsiam__sha256_update(&h, tok_start, (size_t)(tok_end - tok_start));
         if (e) {
             rdsiam__sha256_update(&h, e->tail, e->tail_len);
         } else {
