@@ -243,6 +243,14 @@ static void sha_slice(double seconds, double *blocks, double *elapsed)
 
 /* ---- rates ------------------------------------------------------------------ */
 
+/*
+ * A figure is measured in rounds of ROUND seconds (a token slice, then,
+ * on one thread, a hashing slice) and reported as the median over the
+ * rounds, so that bursts of other work on a shared machine move it less.
+ */
+#define ROUND 0.02
+#define MAX_ROUNDS 2048
+
 typedef struct run {
     const ctx *c;
     double seconds;
@@ -251,7 +259,22 @@ typedef struct run {
     double sha_blocks, sha_elapsed; /* only with interleave */
     bool interleave;
     int cpu; /* -1: no pinning */
+    /* per round: tokens/s, and ns per block when interleaved */
+    int rounds;
+    double round_rate[MAX_ROUNDS], round_block_ns[MAX_ROUNDS];
 } run;
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
 
 static void token_slice(run *r, double seconds, unsigned long *t)
 {
@@ -274,7 +297,6 @@ static void *run_main(void *arg)
 {
     run *r = arg;
     unsigned long t = 0;
-    const double slice = 0.02;
 
     if (r->interleave)
         bench_clock = CLOCK_THREAD_CPUTIME_ID;
@@ -287,21 +309,31 @@ static void *run_main(void *arg)
     token_slice(r, 0.02, &t); /* warm the caches */
     r->tokens = 0;
     r->elapsed = 0;
-    while (r->elapsed < r->seconds) {
-        token_slice(r, slice, &t);
-        if (r->interleave)
-            sha_slice(slice, &r->sha_blocks, &r->sha_elapsed);
+    while (r->elapsed < r->seconds && r->rounds < MAX_ROUNDS) {
+        unsigned long t0 = r->tokens;
+        double e0 = r->elapsed, b0 = r->sha_blocks, s0 = r->sha_elapsed;
+
+        token_slice(r, ROUND, &t);
+        r->round_rate[r->rounds] =
+            (double)(r->tokens - t0) / (r->elapsed - e0);
+        if (r->interleave) {
+            sha_slice(ROUND, &r->sha_blocks, &r->sha_elapsed);
+            r->round_block_ns[r->rounds] =
+                (r->sha_elapsed - s0) / (r->sha_blocks - b0) * 1e9;
+        }
+        r->rounds++;
     }
     return NULL;
 }
 
-/* Tokens per second on nthreads threads (the sum of their rates). With one
- * thread, also the block time measured alongside, pinned to one core. */
+/* Tokens per second on nthreads threads (the sum of their median rates).
+ * With one thread, also the block time measured alongside, pinned to one
+ * core. */
 static double rate(const ctx *c, int nthreads, double seconds,
                    double *block_ns)
 {
     pthread_t th[2];
-    run r[2];
+    static run r[2];
     double total = 0;
 
     for (int i = 0; i < nthreads; i++) {
@@ -317,10 +349,10 @@ static double rate(const ctx *c, int nthreads, double seconds,
     }
     for (int i = 0; i < nthreads; i++) {
         pthread_join(th[i], NULL);
-        total += (double)r[i].tokens / r[i].elapsed;
+        total += median(r[i].round_rate, r[i].rounds);
     }
     if (block_ns && nthreads == 1)
-        *block_ns = r[0].sha_elapsed / r[0].sha_blocks * 1e9;
+        *block_ns = median(r[0].round_block_ns, r[0].rounds);
     return total;
 }
 
