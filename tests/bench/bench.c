@@ -253,15 +253,16 @@ static void sha_slice(double seconds, double *blocks, double *elapsed)
 
 typedef struct run {
     const ctx *c;
+    const ctx *alt; /* NULL, or the same shape through a provider */
     double seconds;
-    unsigned long tokens;
     double elapsed;
     double sha_blocks, sha_elapsed; /* only with interleave */
     bool interleave;
     int cpu; /* -1: no pinning */
     /* per round: tokens/s, and ns per block when interleaved */
     int rounds;
-    double round_rate[MAX_ROUNDS], round_block_ns[MAX_ROUNDS];
+    double round_rate[MAX_ROUNDS], round_alt[MAX_ROUNDS];
+    double round_block_ns[MAX_ROUNDS];
 } run;
 
 static int cmp_double(const void *a, const void *b)
@@ -276,27 +277,33 @@ static double median(double *v, int n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-static void token_slice(run *r, double seconds, unsigned long *t)
+/* Tokens for about `seconds`; returns their rate and adds the time taken
+ * to *el_sum. */
+static double token_slice(const ctx *c, double seconds, unsigned long *t,
+                          double *el_sum)
 {
     char buf[8192];
     double start = now_s(), el;
+    unsigned long n = 0;
 
     do {
-        for (int i = 0; i < 500; i++, (*t)++, r->tokens++)
-            if (one_token(r->c, T0 + (int64_t)(*t % 80000), buf,
-                          sizeof buf) != RDSIAM_OK) {
+        for (int i = 0; i < 500; i++, (*t)++, n++)
+            if (one_token(c, T0 + (int64_t)(*t % 80000), buf, sizeof buf) !=
+                RDSIAM_OK) {
                 fprintf(stderr, "bench: token generation failed\n");
                 exit(1);
             }
         el = now_s() - start;
     } while (el < seconds);
-    r->elapsed += el;
+    *el_sum += el;
+    return (double)n / el;
 }
 
 static void *run_main(void *arg)
 {
     run *r = arg;
     unsigned long t = 0;
+    double warm = 0, alt_el = 0;
 
     if (r->interleave)
         bench_clock = CLOCK_THREAD_CPUTIME_ID;
@@ -306,16 +313,15 @@ static void *run_main(void *arg)
         CPU_SET(r->cpu, &set);
         (void)pthread_setaffinity_np(pthread_self(), sizeof set, &set);
     }
-    token_slice(r, 0.02, &t); /* warm the caches */
-    r->tokens = 0;
-    r->elapsed = 0;
+    (void)token_slice(r->c, 0.02, &t, &warm); /* warm the caches */
+    if (r->alt)
+        (void)token_slice(r->alt, 0.02, &t, &warm);
     while (r->elapsed < r->seconds && r->rounds < MAX_ROUNDS) {
-        unsigned long t0 = r->tokens;
-        double e0 = r->elapsed, b0 = r->sha_blocks, s0 = r->sha_elapsed;
+        double b0 = r->sha_blocks, s0 = r->sha_elapsed;
 
-        token_slice(r, ROUND, &t);
-        r->round_rate[r->rounds] =
-            (double)(r->tokens - t0) / (r->elapsed - e0);
+        r->round_rate[r->rounds] = token_slice(r->c, ROUND, &t, &r->elapsed);
+        if (r->alt)
+            r->round_alt[r->rounds] = token_slice(r->alt, ROUND, &t, &alt_el);
         if (r->interleave) {
             sha_slice(ROUND, &r->sha_blocks, &r->sha_elapsed);
             r->round_block_ns[r->rounds] =
@@ -326,19 +332,25 @@ static void *run_main(void *arg)
     return NULL;
 }
 
-/* Tokens per second on nthreads threads (the sum of their median rates).
- * With one thread, also the block time measured alongside, pinned to one
- * core. */
-static double rate(const ctx *c, int nthreads, double seconds,
-                   double *block_ns)
+/*
+ * Tokens per second on nthreads threads (the sum of their median rates).
+ * With alt (the same shape through a provider), its rate too, measured in
+ * the same rounds, so that the two meet the same conditions. With one
+ * thread, also the block time measured alongside, pinned to one core.
+ */
+static double rate(const ctx *c, const ctx *alt, int nthreads,
+                   double seconds, double *block_ns, double *alt_rate)
 {
     pthread_t th[2];
     static run r[2];
     double total = 0;
 
+    if (alt_rate)
+        *alt_rate = 0;
     for (int i = 0; i < nthreads; i++) {
         memset(&r[i], 0, sizeof r[i]);
         r[i].c = c;
+        r[i].alt = alt;
         r[i].seconds = seconds;
         r[i].interleave = nthreads == 1;
         r[i].cpu = nthreads == 1 ? 0 : -1;
@@ -350,6 +362,8 @@ static double rate(const ctx *c, int nthreads, double seconds,
     for (int i = 0; i < nthreads; i++) {
         pthread_join(th[i], NULL);
         total += median(r[i].round_rate, r[i].rounds);
+        if (alt && alt_rate)
+            *alt_rate += median(r[i].round_alt, r[i].rounds);
     }
     if (block_ns && nthreads == 1)
         *block_ns = median(r[0].round_block_ns, r[0].rounds);
@@ -412,16 +426,15 @@ static void table(double secs, bool tsv)
         ctx_init(&d, &SHAPES[i], false);
         one_token(&d, T0, tok, sizeof tok);
         blocks = blocks_per_token(tok);
-        d1 = rate(&d, 1, secs, &block_ns);
-        d2 = rate(&d, 2, secs, NULL);
         allocs = allocs_per_token(&d);
         if (!SHAPES[i].dsql) {
             ctx_init(&pv, &SHAPES[i], true);
-            p1 = rate(&pv, 1, secs, NULL);
-            p2 = rate(&pv, 2, secs, NULL);
             allocs += allocs_per_token(&pv);
-            ctx_free(&pv);
         }
+        d1 = rate(&d, SHAPES[i].dsql ? NULL : &pv, 1, secs, &block_ns, &p1);
+        d2 = rate(&d, SHAPES[i].dsql ? NULL : &pv, 2, secs, NULL, &p2);
+        if (!SHAPES[i].dsql)
+            ctx_free(&pv);
         limit = 1e9 / ((double)blocks * block_ns);
         if (tsv)
             printf("%s\t%zu\t%zu\t%.2f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.3f\n",

@@ -31,7 +31,7 @@ def bench_rows():
     return [dict(zip(head, l.split("\t"))) for l in lines[1:]]
 
 
-def callgrind(shape):
+def callgrind(shape, provider=False):
     if not shutil.which("valgrind"):
         return None
     totals = []
@@ -40,8 +40,9 @@ def callgrind(shape):
             f = os.path.join(d, f"cg.{n}")
             subprocess.run(["valgrind", "--tool=callgrind",
                             f"--callgrind-out-file={f}", BENCH, "--calls",
-                            str(n), "--shape", shape], check=True,
-                           capture_output=True)
+                            str(n), "--shape", shape]
+                           + (["--provider"] if provider else []),
+                           check=True, capture_output=True)
             with open(f) as fh:
                 totals.append(next(int(l.split()[1]) for l in fh
                                    if l.startswith("summary:")))
@@ -76,14 +77,15 @@ def main():
     notes = []
     print("| shape | token bytes | SHA-256 blocks | block ns | hash limit/s "
           "| 1 thread | 2 threads | % of limit | instr/token "
-          "| provider 1 thread | provider 2 threads | "
+          "| provider 1 thread | provider 2 threads | provider instr/token | "
           + " | ".join(n for n, _ in SDKS) + " | allocs/token |")
-    print("|" + " --- |" * (12 + len(SDKS)))
+    print("|" + " --- |" * (13 + len(SDKS)))
     for r in rows:
         d1, d2 = float(r["direct1"]), float(r["direct2"])
         p1, p2 = float(r["provider1"]), float(r["provider2"])
         limit = float(r["limit"])
         ir = callgrind(r["shape"])
+        pir = None if p1 == 0 else callgrind(r["shape"], provider=True)
         prov = ("n/a", "n/a") if p1 == 0 else (
             f"{p1:,.0f} ({100 * (p1 / d1 - 1):+.0f}%)",
             f"{p2:,.0f} ({100 * (p2 / d2 - 1):+.0f}%)")
@@ -94,7 +96,7 @@ def main():
         print(f"| {r['shape']} | {r['token_bytes']} | {r['blocks']} "
               f"| {float(r['block_ns']):.1f} | {limit:,.0f} | {d1:,.0f} "
               f"| {d2:,.0f} | {100 * d1 / limit:.0f}% | {fmt(ir)} "
-              f"| {prov[0]} | {prov[1]} | " + " | ".join(sdk)
+              f"| {prov[0]} | {prov[1]} | {fmt(pir)} | " + " | ".join(sdk)
               + f" | {float(r['allocs']):.3f} |", flush=True)
     if not shutil.which("valgrind"):
         notes.append("instr/token: valgrind is not installed")
