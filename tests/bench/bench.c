@@ -310,7 +310,7 @@ static void *run_main(void *arg)
     if (r->cpu >= 0) {
         cpu_set_t set;
         CPU_ZERO(&set);
-        CPU_SET(r->cpu, &set);
+        CPU_SET((size_t)r->cpu, &set);
         (void)pthread_setaffinity_np(pthread_self(), sizeof set, &set);
     }
     (void)token_slice(r->c, 0.02, &t, &warm); /* warm the caches */
