@@ -501,8 +501,8 @@ int rdsiam__presign(const rdsiam__presign_spec *s,
         crn = (size_t)(w - (char *)cr);
         h = e->state;
         rdsiam__sha256_final_padded(&h, cr, crn, e->hashed + crn, digest);
-        /* the copy holds the session token */
-        rdsiam__wipe(cr, crn + RDSIAM__SHA256_PAD);
+        if (tok) /* the copy holds the session token */
+            rdsiam__wipe(cr, crn + RDSIAM__SHA256_PAD);
     } else {
         if (e) {
             h = e->state;
