@@ -13,7 +13,7 @@
 ASAN_B       := build/asan
 ASAN_FLAGS   := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
                 -fno-sanitize-recover=undefined
-ASAN_EXCLUDE ?= test_alloc
+ASAN_EXCLUDE ?= test_alloc test_torture
 ASAN_TESTS   ?=
 
 # Only the static library and the test programs: with clang the sanitizer
