@@ -173,7 +173,8 @@ static void cut_at_word(char *msg, size_t size, int full_len)
     memcpy(msg + keep, ellipsis, sizeof ellipsis);
 }
 
-int rdsiam__fail(rdsiam_error *err, int code, const char *fmt, ...)
+/* Parenthesised names: see the analyzer note in internal.h. */
+int(rdsiam__fail)(rdsiam_error *err, int code, const char *fmt, ...)
 {
     char raw[RDSIAM_ERROR_MESSAGE_SIZE];
 
@@ -193,7 +194,7 @@ int rdsiam__fail(rdsiam_error *err, int code, const char *fmt, ...)
     return code;
 }
 
-int rdsiam__fail_code(rdsiam_error *err, int code)
+int(rdsiam__fail_code)(rdsiam_error *err, int code)
 {
     return rdsiam__fail(err, code, "%s", rdsiam_strerror(code));
 }

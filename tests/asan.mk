@@ -55,18 +55,24 @@ check-asan:
 
 # ---------------------------------------------------------------------------
 # `make fuzz`: the libFuzzer targets in tests/fuzz/ (clang,
-# -fsanitize=fuzzer,address,undefined), each run for FUZZ_SECONDS with a
-# corpus in build/fuzz/corpus-NAME seeded with valid inputs; crashes are
-# saved in build/fuzz/artifacts/. Not part of `make test`.
+# -fsanitize=fuzzer,address,undefined), each run for FUZZ_SECONDS. Each
+# starts from its committed seeds in tests/fuzz/corpus/NAME/ (read only)
+# and keeps what it finds in build/fuzz/corpus-NAME; crashes are saved in
+# build/fuzz/artifacts/. A crash found here becomes a regression test (and
+# its input a seed). Inputs up to FUZZ_MAX_LEN bytes: room for a 16 KB
+# session token. Not part of `make test`.
 #
 #   make fuzz                          every target, 30 s each
+#   make fuzz FUZZ_SECONDS=5           the short pass CI runs
 #   make fuzz FUZZ_TARGETS=fuzz_verify_token FUZZ_SECONDS=600
 #   make fuzz-build                    build only; run one by hand:
-#       build/fuzz/bin/fuzz_parse_time build/fuzz/corpus-fuzz_parse_time
+#       build/fuzz/bin/fuzz_parse_time build/fuzz/corpus-fuzz_parse_time \
+#           tests/fuzz/corpus/fuzz_parse_time
 
 FUZZ_B        := build/fuzz
 FUZZ_CC       ?= clang
 FUZZ_SECONDS  ?= 30
+FUZZ_MAX_LEN  ?= 20000
 FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_ALL      := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_TARGETS  ?= $(FUZZ_ALL)
@@ -88,44 +94,19 @@ fuzz-build:
 	        tests/fuzz/$$t.c $(FUZZ_B)/lib/librdsiam.a $$dep_libs -pthread || exit 1; \
 	done
 
-# Seed inputs: valid examples of what each target parses. The tokens for
-# fuzz_verify_token are signed here with the keys that target loads.
-fuzz-seeds: | fuzz-build
-	@$(MAKE) --no-print-directory $(TOOL)
-	@set -e; d=$(FUZZ_B); \
-	mkdir -p $$d/corpus-fuzz_parse_time $$d/corpus-fuzz_verify_token \
-	    $$d/corpus-fuzz_keystore $$d/corpus-fuzz_generate_token $$d/corpus-fuzz_sigv4 \
-	    $$d/corpus-fuzz_profile; \
-	printf '\000[default]\naws_access_key_id = AKID\nregion=us-east-1\ns3 =\n  max_concurrent_requests = 10\n[profile dev]\n# c\ncredential_process = /bin/echo x ; y\n' \
-	    > $$d/corpus-fuzz_profile/config; \
-	printf '20161107T173933Z' > $$d/corpus-fuzz_parse_time/basic; \
-	printf '2026-01-02T03:04:05.123+05:30' > $$d/corpus-fuzz_parse_time/iso; \
-	printf '9999-12-31T23:59:60Z' > $$d/corpus-fuzz_parse_time/leap; \
-	tok() { $(TOOL) --hostname db.example.com --port 3306 --username fuzz_user \
-	    --region us-east-1 --signing-time 20240102T030405Z; }; \
-	AWS_ACCESS_KEY_ID=AKIDFUZZLONGTERM \
-	AWS_SECRET_ACCESS_KEY='fuzzSecretKeyNumberOne/+=0123456789abcdef' \
-	    tok | tr -d '\n' > $$d/corpus-fuzz_verify_token/long-term; \
-	AWS_ACCESS_KEY_ID=ASIAFUZZSESSION \
-	AWS_SECRET_ACCESS_KEY='fuzzSecretKeyNumberTwo/+=0123456789abcdef' \
-	AWS_SESSION_TOKEN='FQoGZXIvYXdzEJr//////////wEaDFUZZsessionTOKEN+/=' \
-	    tok | tr -d '\n' > $$d/corpus-fuzz_verify_token/session; \
-	printf '# keys\nAKID1 secret1\n\nAKID2\tsecret2 token2\r\n' > $$d/corpus-fuzz_keystore/basic; \
-	printf '\352\014\245\202\223\145\000\001db.example.com\000fuzz user@x\000us-east-1\000AKIDEXAMPLE\000secret/+=\000tok' \
-	    > $$d/corpus-fuzz_generate_token/basic; \
-	printf '\000\204\003\002GET\000/a/./b/../c%%20d\000b=2&a=1&a=0\000\000us-east-1\000service\000Host\000example.amazonaws.com\000X-Amz-Meta\000 a   b ' \
-	    > $$d/corpus-fuzz_sigv4/basic
-
-fuzz: fuzz-build fuzz-seeds
+fuzz: fuzz-build
 	@mkdir -p $(FUZZ_B)/artifacts
 	@for t in $(FUZZ_TARGETS); do \
 	    echo "== $$t ($(FUZZ_SECONDS) s)"; \
+	    test -d tests/fuzz/corpus/$$t || { echo "fuzz: no seeds in tests/fuzz/corpus/$$t" >&2; exit 1; }; \
 	    mkdir -p $(FUZZ_B)/corpus-$$t; \
 	    $(FUZZ_B)/bin/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
-	        -rss_limit_mb=2048 -print_final_stats=1 \
+	        -max_len=$(FUZZ_MAX_LEN) -rss_limit_mb=2048 -print_final_stats=1 \
 	        -artifact_prefix=$(FUZZ_B)/artifacts/$$t- $(FUZZ_B)/corpus-$$t \
+	        tests/fuzz/corpus/$$t \
 	        2>$(FUZZ_B)/$$t.log || { tail -n 60 $(FUZZ_B)/$$t.log; exit 1; }; \
 	    grep -E '^stat::(number_of_executed_units|peak_rss_mb)' $(FUZZ_B)/$$t.log || true; \
+	    grep -E '^#[0-9]+.*(INITED|DONE).*cov:' $(FUZZ_B)/$$t.log | tail -n 2 || true; \
 	done; echo "fuzz: no crash in $(FUZZ_TARGETS)"
 
-.PHONY: fuzz fuzz-build fuzz-seeds
+.PHONY: fuzz fuzz-build
