@@ -37,7 +37,8 @@ static void controls_are_escaped(void **state)
     (void)state;
     escape("plain text: ok", 64, "plain text: ok");
     escape("a\nb\rc\td", 64, "a\\x0Ab\\x0Dc\\x09d");
-    /* an OSC window-title sequence, as in the audit's --secret=abc\e]0;TITLE\a */
+    /* an OSC window-title sequence, as in the audit's --secret=abc\e]0;TITLE\a
+     */
     escape("abc\x1b]0;TITLE\a", 64, "abc\\x1B]0;TITLE\\x07");
     escape("del\x7f", 64, "del\\x7F");
     /* U+009B (CSI) as UTF-8 is C2 9B; a raw 0x9B byte is invalid UTF-8 */
@@ -54,8 +55,12 @@ static void truncation_keeps_whole_units(void **state)
 {
     (void)state;
     /* size 6 leaves room for 5 bytes: "ab" + one 4-byte escape would be 6 */
-    escape("ab\x1b" "cd", 6, "ab");
-    escape("ab\x1b" "cd", 7, "ab\\x1B");
+    escape("ab\x1b"
+           "cd",
+           6, "ab");
+    escape("ab\x1b"
+           "cd",
+           7, "ab\\x1B");
     /* a 3-byte character is not split */
     escape("ab\xe2\x82\xac", 5, "ab");
     escape("ab\xe2\x82\xac", 6, "ab\xe2\x82\xac");

@@ -155,11 +155,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(body.len <= MAX_BODY);
         FUZZ_CHECK(body.len == 0 || body.data[body.len] == '\0');
         if (want)
-            FUZZ_CHECK(body.len == want_len &&
-                       (want_len == 0 || memcmp(body.data, want, want_len) == 0));
+            FUZZ_CHECK(
+                body.len == want_len &&
+                (want_len == 0 || memcmp(body.data, want, want_len) == 0));
     } else {
         FUZZ_CHECK(rc == RDSIAM_ERR_HTTP || rc == RDSIAM_ERR_HTTP_STATUS);
-        FUZZ_CHECK(rc != RDSIAM_ERR_HTTP_STATUS || status < 200 || status > 299);
+        FUZZ_CHECK(rc != RDSIAM_ERR_HTTP_STATUS || status < 200 ||
+                   status > 299);
         FUZZ_CHECK(body.len == 0);
         FUZZ_CHECK(err.code == rc);
     }

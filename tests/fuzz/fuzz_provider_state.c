@@ -52,8 +52,8 @@ typedef struct script {
     int next_rc;       /* error for the next fetch; RDSIAM_OK: succeed */
     int64_t next_life; /* seconds; 0: never expires; < 0: already expired */
     size_t next_token_len;
-    unsigned fetches;  /* successful fetches so far */
-    unsigned calls;    /* calls to fetch */
+    unsigned fetches; /* successful fetches so far */
+    unsigned calls;   /* calls to fetch */
     fetched made[MAX_FETCHES];
 } script;
 
@@ -76,8 +76,7 @@ static void token_for(unsigned n, size_t len, char *out)
     out[len] = '\0';
 }
 
-static int script_fetch(void *self, rdsiam_credentials *out,
-                        rdsiam_error *err)
+static int script_fetch(void *self, rdsiam_credentials *out, rdsiam_error *err)
 {
     script *s = self;
     char id[32], secret[64];
@@ -112,7 +111,10 @@ static int script_fetch(void *self, rdsiam_credentials *out,
     return RDSIAM_OK;
 }
 
-static void script_destroy(void *self) { (void)self; }
+static void script_destroy(void *self)
+{
+    (void)self;
+}
 
 /* c must be exactly one successful fetch, and not expired now. */
 static void check_creds(const script *s, const rdsiam_credentials *c)
@@ -147,8 +149,8 @@ static bool provider_error(int rc)
     for (size_t i = 0; i < sizeof ERRORS / sizeof *ERRORS; i++)
         if (rc == ERRORS[i])
             return true;
-    return rc == RDSIAM_ERR_CREDENTIALS_EXPIRED ||
-           rc == RDSIAM_ERR_NO_MEMORY || rc == RDSIAM_ERR_HTTP;
+    return rc == RDSIAM_ERR_CREDENTIALS_EXPIRED || rc == RDSIAM_ERR_NO_MEMORY ||
+           rc == RDSIAM_ERR_HTTP;
 }
 
 static void op_get(rdsiam_provider *p, script *s, bool cached)
@@ -170,8 +172,7 @@ static void op_get(rdsiam_provider *p, script *s, bool cached)
         FUZZ_CHECK(!c.access_key_id && !c.secret_access_key &&
                    !c.session_token);
         FUZZ_CHECK(err.code == rc);
-        FUZZ_CHECK(cached ? rc == RDSIAM_ERR_WOULD_BLOCK
-                          : provider_error(rc));
+        FUZZ_CHECK(cached ? rc == RDSIAM_ERR_WOULD_BLOCK : provider_error(rc));
     }
 }
 
@@ -225,12 +226,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     while (r.n > 0 && steps++ < 200) {
         switch (fuzz_uint(&r, 1) % 10) {
-        case 0: now_s += (int64_t)fuzz_uint(&r, 2); break;       /* time passes */
-        case 1: now_s += (int64_t)fuzz_uint(&r, 1) * 600; break; /* a jump */
+        case 0:
+            now_s += (int64_t)fuzz_uint(&r, 2);
+            break; /* time passes */
+        case 1:
+            now_s += (int64_t)fuzz_uint(&r, 1) * 600;
+            break; /* a jump */
         case 2:
             s.next_rc = ERRORS[fuzz_uint(&r, 1) % 5];
             break;
-        case 3: s.next_rc = RDSIAM_OK; break;
+        case 3:
+            s.next_rc = RDSIAM_OK;
+            break;
         case 4: {
             int64_t v = (int64_t)fuzz_uint(&r, 2);
             s.next_life = (v % 5 == 0) ? 0 : v - 2000; /* may be expired */
@@ -239,8 +246,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 5:
             s.next_token_len = (size_t)fuzz_uint(&r, 2) % (TOKEN_MAX_LEN + 1);
             break;
-        case 6: op_get(p, &s, false); break;
-        case 7: op_get(p, &s, true); break;
+        case 6:
+            op_get(p, &s, false);
+            break;
+        case 7:
+            op_get(p, &s, true);
+            break;
         case 8: {
             int rc = rdsiam_provider_refresh(p, &err);
             FUZZ_CHECK(rc == RDSIAM_OK || provider_error(rc));
@@ -248,7 +259,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             (void)rdsiam_provider_refresh_due(p);
             break;
         }
-        default: op_token(p, &s); break;
+        default:
+            op_token(p, &s);
+            break;
         }
     }
     rdsiam_provider_free(p);

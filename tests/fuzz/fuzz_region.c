@@ -43,7 +43,10 @@ static const char *fake_getenv(void *ctx, const char *name)
     return NULL;
 }
 
-static const char *nonempty(const char *s) { return s && *s ? s : NULL; }
+static const char *nonempty(const char *s)
+{
+    return s && *s ? s : NULL;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
