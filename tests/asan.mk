@@ -90,7 +90,7 @@ fuzz-build:
 	for t in $(FUZZ_TARGETS); do \
 	    echo "  LINK $(FUZZ_B)/bin/$$t"; \
 	    $(FUZZ_CC) $(STD) -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer $(FUZZ_SAN) \
-	        -Iinclude -Ilib -Itests/fuzz $$dep_cflags -o $(FUZZ_B)/bin/$$t \
+	        -Iinclude -Ilib -Itests/fuzz $(HTTP_DEF) $$dep_cflags -o $(FUZZ_B)/bin/$$t \
 	        tests/fuzz/$$t.c $(FUZZ_B)/lib/librdsiam.a $$dep_libs -pthread || exit 1; \
 	done
 
