@@ -57,6 +57,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <setjmp.h>
+#include <cmocka.h>
+
 #include "rdsiam.h"
 
 /* ------------------------------------------------------------------------ */
@@ -762,7 +765,7 @@ static int failing_run(const scenario *s, long k, const result *ref)
     return 0;
 }
 
-static int run_scenario(const entry *e, long step)
+static int run_scenario(const entry *e, long every)
 {
     const scenario *s = &e->s;
     result ref;
@@ -792,7 +795,7 @@ static int run_scenario(const entry *e, long step)
                 s->name);
         bad++;
     }
-    for (k = 1; k <= n; k += step) {
+    for (k = 1; k <= n; k += every) {
         pid_t pid;
         int st;
 
@@ -802,8 +805,16 @@ static int run_scenario(const entry *e, long step)
             perror("fork");
             return 1;
         }
-        if (pid == 0)
+        if (pid == 0) {
+            /* The test runner catches crashes to carry on with the next
+             * test; in this child a crash must end the child, so that it
+             * is seen and counted here. */
+            static const int fatal[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE,
+                                        SIGABRT};
+            for (size_t i = 0; i < sizeof fatal / sizeof *fatal; i++)
+                signal(fatal[i], SIG_DFL);
             _exit(failing_run(s, k, &ref));
+        }
         while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
             ;
         if (WIFSIGNALED(st)) {
@@ -816,7 +827,7 @@ static int run_scenario(const entry *e, long step)
     }
     printf("%-20s %5ld allocations, %ld failing runs: %ld crashed, %ld "
            "wrong%s\n",
-           s->name, n, (n + step - 1) / step, crashed, bad,
+           s->name, n, (n + every - 1) / every, crashed, bad,
            atomic_load(&residue_curl)
                ? " (libcurl freed a buffer holding the secret)"
                : "");
@@ -949,29 +960,57 @@ static void stop_server(void)
     }
 }
 
+static long step = 1;
+
+/* One cmocka test per scenario; its state is the scenario's entry. */
+static void torture(void **state)
+{
+    assert_int_equal(run_scenario(*state, step), 0);
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    signal(SIGPIPE, SIG_IGN);
+    if (fixtures() != 0) {
+        perror("torture: fixtures");
+        return -1;
+    }
+    if (start_server() != 0)
+        fprintf(stderr, "torture: the container test server did not start\n");
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    stop_server();
+    remove_fixtures();
+    return 0;
+}
+
+#define N_SCENARIOS (sizeof SCENARIOS / sizeof *SCENARIOS)
+
 int main(void)
 {
     const char *only = getenv("TORTURE_ONLY");
     const char *step_env = getenv("TORTURE_STEP");
-    long step = step_env ? strtol(step_env, NULL, 10) : 1;
-    int failed = 0;
+    struct CMUnitTest tests[N_SCENARIOS];
+    size_t n = 0;
 
+    step = step_env ? strtol(step_env, NULL, 10) : 1;
     if (step < 1)
         step = 1;
-    signal(SIGPIPE, SIG_IGN);
-    if (fixtures() != 0) {
-        perror("torture: fixtures");
-        return 1;
-    }
-    if (start_server() != 0)
-        fprintf(stderr, "torture: the container test server did not start\n");
-    for (size_t i = 0; i < sizeof SCENARIOS / sizeof *SCENARIOS; i++) {
+    for (size_t i = 0; i < N_SCENARIOS; i++) {
         if (only && strcmp(only, SCENARIOS[i].s.name) != 0)
             continue;
-        failed += run_scenario(&SCENARIOS[i], step);
+        tests[n].name = SCENARIOS[i].s.name;
+        tests[n].test_func = torture;
+        tests[n].setup_func = NULL;
+        tests[n].teardown_func = NULL;
+        tests[n].initial_state = (void *)(uintptr_t)&SCENARIOS[i];
+        n++;
     }
-    stop_server();
-    remove_fixtures();
-    printf("%s: %d scenario(s) failed\n", failed ? "FAIL" : "PASS", failed);
-    return failed ? 1 : 0;
+    return _cmocka_run_group_tests("torture", tests, n, group_setup,
+                                   group_teardown);
 }
