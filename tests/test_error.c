@@ -82,7 +82,7 @@ static void profile_name_is_escaped(void **state)
     char config[64], creds[64];
     rdsiam_provider_options o = {.profile = "evil\x1b[31m\nFAKE: line"};
     rdsiam_provider *p = NULL;
-    rdsiam_credentials c;
+    rdsiam_credentials_ref *c = NULL;
     rdsiam_error err;
     FILE *f;
 
@@ -102,6 +102,7 @@ static void profile_name_is_escaped(void **state)
                      RDSIAM_ERR_PROFILE_NOT_FOUND);
     assert_true(one_harmless_line(err.message));
     assert_non_null(strstr(err.message, "evil\\x1B[31m\\x0AFAKE: line"));
+    assert_null(c);
     rdsiam_provider_free(p);
     unlink(config);
     rmdir(dir);

@@ -155,22 +155,21 @@ static bool provider_error(int rc)
 
 static void op_get(rdsiam_provider *p, script *s, bool cached)
 {
-    rdsiam_credentials c;
+    rdsiam_credentials_ref *ref = (rdsiam_credentials_ref *)&ref;
     rdsiam_error err;
     unsigned calls = s->calls;
     int rc;
 
-    memset(&c, 0x5a, sizeof c);
-    rc = cached ? rdsiam_provider_get_cached(p, &c, &err)
-                : rdsiam_provider_get_credentials(p, &c, &err);
+    rc = cached ? rdsiam_provider_get_cached(p, &ref, &err)
+                : rdsiam_provider_get_credentials(p, &ref, &err);
     if (cached)
         FUZZ_CHECK(s->calls == calls);
     if (rc == RDSIAM_OK) {
-        check_creds(s, &c);
-        rdsiam_credentials_clear(&c);
+        FUZZ_CHECK(ref != NULL);
+        check_creds(s, rdsiam_credentials_ref_get(ref));
+        rdsiam_credentials_ref_free(ref);
     } else {
-        FUZZ_CHECK(!c.access_key_id && !c.secret_access_key &&
-                   !c.session_token);
+        FUZZ_CHECK(ref == NULL);
         FUZZ_CHECK(err.code == rc);
         FUZZ_CHECK(cached ? rc == RDSIAM_ERR_WOULD_BLOCK : provider_error(rc));
     }
