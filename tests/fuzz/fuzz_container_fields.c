@@ -20,7 +20,8 @@
 
 #include "fuzz.h"
 #include "internal.h"
-#include "provider_container.h"
+#include "source.h"
+#include "source_container.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -67,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const char *const names[4] = {"AccessKeyId", "SecretAccessKey",
                                          "Token", "Expiration"};
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error err;
     field f[4];
     char *body;
@@ -95,7 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(same(c.access_key_id, &f[0]));
         FUZZ_CHECK(same(c.secret_access_key, &f[1]));
         FUZZ_CHECK(same(c.session_token, &f[2]));
-        rdsiam_credentials_clear(&c);
+        rdsiam__creds_clear(&c);
     } else {
         FUZZ_CHECK(rc < 0 && err.code == rc);
         FUZZ_CHECK(!c.access_key_id && !c.secret_access_key &&

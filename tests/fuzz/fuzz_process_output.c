@@ -24,6 +24,7 @@
 #include "fuzz.h"
 #include "internal.h"
 #include "process.h"
+#include "source.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -75,7 +76,7 @@ static bool same(const char *got, const field *want)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error err;
     field fld[4];
     bool structured;
@@ -123,7 +124,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                 : c.session_token == NULL ||
                                       *c.session_token == '\0');
         }
-        rdsiam_credentials_clear(&c);
+        rdsiam__creds_clear(&c);
     } else {
         FUZZ_CHECK(rc == RDSIAM_ERR_PROCESS_OUTPUT ||
                    rc == RDSIAM_ERR_PROCESS_FAILED ||

@@ -29,6 +29,7 @@
 #include "fuzz.h"
 #include "internal.h"
 #include "provider.h"
+#include "source.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -76,7 +77,7 @@ static void token_for(unsigned n, size_t len, char *out)
     out[len] = '\0';
 }
 
-static int script_fetch(void *self, rdsiam_credentials *out, rdsiam_error *err)
+static int script_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
 {
     script *s = self;
     char id[32], secret[64];
@@ -100,9 +101,10 @@ static int script_fetch(void *self, rdsiam_credentials *out, rdsiam_error *err)
     out->access_key_id = rdsiam__strdup(id);
     out->secret_access_key = rdsiam__strdup(secret);
     out->session_token = tok;
+    out->expires = s->next_life != 0;
     out->expiration = s->next_life == 0 ? 0 : now_s + s->next_life;
     if (!out->access_key_id || !out->secret_access_key) {
-        rdsiam_credentials_clear(out);
+        rdsiam__creds_clear(out);
         return rdsiam__fail_code(err, RDSIAM_ERR_NO_MEMORY);
     }
     s->made[n].expiration = out->expiration;
@@ -221,7 +223,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     src.fetch = script_fetch;
     src.destroy = script_destroy;
     src.self = &s;
-    if (rdsiam__provider_new(&p, &src, 1, NULL, &o, &err) != RDSIAM_OK)
+    if (rdsiam__provider_new(&p, src, &o, &err) != RDSIAM_OK)
         return 0;
     while (r.n > 0 && steps++ < 200) {
         switch (fuzz_uint(&r, 1) % 10) {

@@ -1,5 +1,5 @@
 /*
- * fuzz_region.c - rdsiam_resolve_region() with every input it reads under
+ * fuzz_region.c - rdsiam__resolve_region() with every input it reads under
  * the fuzzer's control: the explicit region, AWS_REGION,
  * AWS_DEFAULT_REGION, AWS_PROFILE, the profile argument and the text of
  * the config file. The environment comes through the library's seam.
@@ -19,6 +19,7 @@
 
 #include "fuzz.h"
 #include "internal.h"
+#include "provider.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -77,8 +78,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     env_profile = prof_env;
 
     memset(buf, 'Z', sizeof buf);
-    rc = rdsiam_resolve_region(nonempty(explicit_region), nonempty(prof_arg),
-                               buf, sizeof buf, &err);
+    rc = rdsiam__resolve_region(nonempty(explicit_region), nonempty(prof_arg),
+                                buf, sizeof buf, &err);
     if (nonempty(explicit_region))
         want = explicit_region;
     else if (nonempty(reg))
