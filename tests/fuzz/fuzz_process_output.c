@@ -129,6 +129,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(rc == RDSIAM_ERR_PROCESS_OUTPUT ||
                    rc == RDSIAM_ERR_PROCESS_FAILED ||
                    rc == RDSIAM_ERR_CREDENTIALS_EXPIRED ||
+                   rc == RDSIAM_ERR_ACCESS_KEY_INVALID ||
+                   rc == RDSIAM_ERR_SECRET_KEY_INVALID ||
+                   rc == RDSIAM_ERR_SESSION_TOKEN_INVALID ||
                    rc == RDSIAM_ERR_NO_MEMORY);
         FUZZ_CHECK(err.code == rc);
         FUZZ_CHECK(!c.access_key_id && !c.secret_access_key &&
