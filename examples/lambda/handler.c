@@ -44,13 +44,13 @@
 #include "handler.h"
 
 #include <errno.h>
-#include <sys/socket.h>
-#include <sys/time.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 
 #include <errmsg.h>
@@ -224,7 +224,6 @@ static int step_timeout(int64_t deadline_ms, unsigned int *secs,
     return 0;
 }
 
-
 /*
  * Make the kept connection wait no longer than this invocation's step, so
  * that a server that stopped answering leaves time for a new login.
@@ -349,13 +348,15 @@ static int list_users(char **response, struct failure *f)
 static bool connection_lost(unsigned int err)
 {
     switch (err) {
-    case CR_SERVER_GONE_ERROR: /* closed before the query went out */
-    case CR_SERVER_LOST:       /* closed, reset or silent during it */
+    case CR_SERVER_GONE_ERROR:    /* closed before the query went out */
+    case CR_SERVER_LOST:          /* closed, reset or silent during it */
     case CR_SSL_CONNECTION_ERROR: /* the same, seen inside TLS: Connector/C
-                                   * 3.3 reports a reset or a read timeout
-                                   * on a TLS connection with this code */
-    case ER_CONNECTION_KILLED: /* MariaDB: KILL, told to the client */
-    case ER_SERVER_SHUTDOWN:   /* a restart or fail-over under way */
+                                   * 3.3 reports the server closing a TLS
+                                   * connection ("unexpected eof while
+                                   * reading"), a reset or a read timeout
+                                   * with this code */
+    case ER_CONNECTION_KILLED:    /* MariaDB: KILL, told to the client */
+    case ER_SERVER_SHUTDOWN:      /* a restart or fail-over under way */
     case 4031: /* MySQL 8.0.24 and later: ER_CLIENT_INTERACTION_TIMEOUT,
                 * wait_timeout ran out (not in MariaDB's headers, whose
                 * 4031 this query cannot raise) */
@@ -384,8 +385,8 @@ int handler_invoke(int64_t deadline_ms, char **response, struct failure *f)
         db_drop();
         /* No time for a new login: report why the query failed. */
         if (step_timeout(deadline_ms, &secs, &again) != 0) {
-            fprintf(stderr, "bootstrap: connection lost (%s); %s\n",
-                    f->message, again.message);
+            fprintf(stderr, "bootstrap: connection lost (%s); %s\n", f->message,
+                    again.message);
             return -1;
         }
         fprintf(stderr, "bootstrap: reconnecting: %s\n", f->message);

@@ -27,7 +27,7 @@
 
 static CURL *h;
 static struct curl_slist *json_hdrs; /* Content-Type, no Expect */
-static char base[320]; /* http://HOST:PORT/2018-06-01/runtime */
+static char base[320];               /* http://HOST:PORT/2018-06-01/runtime */
 static char next_url[sizeof base + 32];
 
 static size_t drop_body(char *data, size_t size, size_t n, void *unused);
@@ -50,8 +50,8 @@ int runtime_open(void)
      * a large body (Expect: 100-continue) and wait for the answer. */
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
         !(h = curl_easy_init()) ||
-        !(json_hdrs = curl_slist_append(NULL,
-                                        "Content-Type: application/json")) ||
+        !(json_hdrs =
+              curl_slist_append(NULL, "Content-Type: application/json")) ||
         !curl_slist_append(json_hdrs, "Expect:")) {
         fputs("bootstrap: cannot start libcurl\n", stderr);
         return -1;
