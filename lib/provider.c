@@ -111,7 +111,7 @@ struct rdsiam_provider {
     unsigned long done; /* fetches finished (waiters watch it change) */
     int last_rc;        /* result of the last fetch */
     rdsiam_error last_err;
-    uint64_t rng;       /* jitter state (splitmix64) */
+    uint64_t rng; /* jitter state (splitmix64) */
     bool stop;
     bool thread_started;
     pthread_t thread;

@@ -1077,8 +1077,8 @@ static void test_default_chain_reaches_container(void **state)
 typedef struct hammer_arg {
     rdsiam_provider *p;
     int calls;
-    int ok;        /* the served credentials */
-    int fetched;   /* the 404 as the fetch reported it */
+    int ok;         /* the served credentials */
+    int fetched;    /* the 404 as the fetch reported it */
     int remembered; /* the same 404, remembered */
 } hammer_arg;
 
@@ -1116,8 +1116,7 @@ static void hammer_round(rdsiam_provider *p, int n, hammer_arg *sum)
     memset(sum, 0, sizeof *sum);
     for (i = 0; i < THREADS; i++) {
         h[i] = (hammer_arg){p, n, 0, 0, 0};
-        assert_int_equal(pthread_create(&th[i], NULL, hammer_thread, &h[i]),
-                         0);
+        assert_int_equal(pthread_create(&th[i], NULL, hammer_thread, &h[i]), 0);
     }
     for (i = 0; i < THREADS; i++) {
         assert_int_equal(pthread_join(th[i], NULL), 0);

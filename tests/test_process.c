@@ -781,8 +781,7 @@ static void *hammer_thread(void *arg)
     memset(&c, 0, sizeof(c));
     for (int i = 0; i < h->calls; i++) {
         rc = creds_ref_get(h->p, &c, &err);
-        if (rc == RDSIAM_OK &&
-            strcmp(c.access_key_id, "ASIAPROCESS00000") == 0)
+        if (rc == RDSIAM_OK && strcmp(c.access_key_id, "ASIAPROCESS00000") == 0)
             h->ok++;
         else if (rc == RDSIAM_ERR_PROCESS_FAILED &&
                  strcmp(err.message, h->want) == 0)
@@ -806,8 +805,7 @@ static void hammer_round(rdsiam_provider *p, const char *want, int n,
     memset(sum, 0, sizeof(*sum));
     for (int i = 0; i < HAMMER_THREADS; i++) {
         h[i] = (hammer_arg){p, want, n, 0, 0, 0};
-        assert_int_equal(pthread_create(&th[i], NULL, hammer_thread, &h[i]),
-                         0);
+        assert_int_equal(pthread_create(&th[i], NULL, hammer_thread, &h[i]), 0);
     }
     for (int i = 0; i < HAMMER_THREADS; i++) {
         assert_int_equal(pthread_join(th[i], NULL), 0);
@@ -845,9 +843,8 @@ static void test_failing_process_backoff(void **state)
     script("flaky.sh", body, path, sizeof(path));
     snprintf(config, sizeof(config),
              "[profile flaky]\ncredential_process = %s\n", path);
-    assert_int_equal(profile_fs_write(dir, ".aws/config", config, 0600, NULL,
-                                      0),
-                     0);
+    assert_int_equal(
+        profile_fs_write(dir, ".aws/config", config, 0600, NULL, 0), 0);
     /* lib/process.c's message: the command, the status, stderr's first
      * line (as in test_exit_status_and_stderr). */
     snprintf(want, sizeof(want),
@@ -894,15 +891,15 @@ int main(void)
                                         dir_teardown),
         cmocka_unit_test_setup_teardown(test_good_minimal, dir_setup,
                                         dir_teardown),
-        cmocka_unit_test_setup_teardown(test_exit_status_and_stderr,
-                                        dir_setup, dir_teardown),
+        cmocka_unit_test_setup_teardown(test_exit_status_and_stderr, dir_setup,
+                                        dir_teardown),
         cmocka_unit_test_setup_teardown(test_killed_by_signal, dir_setup,
                                         dir_teardown),
         cmocka_unit_test(test_not_found),
         cmocka_unit_test_setup_teardown(test_hang_times_out, dir_setup,
                                         dir_teardown),
-        cmocka_unit_test_setup_teardown(test_closed_stdout_then_hang,
-                                        dir_setup, dir_teardown),
+        cmocka_unit_test_setup_teardown(test_closed_stdout_then_hang, dir_setup,
+                                        dir_teardown),
         cmocka_unit_test_setup_teardown(test_grandchild_keeps_pipe, dir_setup,
                                         dir_teardown),
         cmocka_unit_test_setup_teardown(test_megabytes, dir_setup,
@@ -919,8 +916,8 @@ int main(void)
                                         dir_teardown),
         cmocka_unit_test_setup_teardown(test_sigchld_ignored, dir_setup,
                                         dir_teardown),
-        cmocka_unit_test_setup_teardown(test_failing_process_backoff,
-                                        dir_setup, dir_teardown),
+        cmocka_unit_test_setup_teardown(test_failing_process_backoff, dir_setup,
+                                        dir_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

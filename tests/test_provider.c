@@ -899,8 +899,7 @@ static void test_failure_remembered(void **state)
     rdsiam_credentials c;
     rdsiam_error err;
     char buf[2048];
-    rdsiam_token_params tp = {"db.example.com", 5432, "alice", "us-east-1",
-                              0};
+    rdsiam_token_params tp = {"db.example.com", 5432, "alice", "us-east-1", 0};
     int64_t t0 = atomic_load(&fake_now);
 
     (void)state;
@@ -920,18 +919,18 @@ static void test_failure_remembered(void **state)
                                          "next attempt in 1 s)");
         assert_null(c.access_key_id);
     }
-    assert_int_equal(rdsiam_provider_generate_token(p, &tp, buf, sizeof buf,
-                                                    NULL, &err),
-                     RDSIAM_ERR_HTTP_STATUS);
+    assert_int_equal(
+        rdsiam_provider_generate_token(p, &tp, buf, sizeof buf, NULL, &err),
+        RDSIAM_ERR_HTTP_STATUS);
     assert_string_equal(buf, "");
     assert_string_equal(err.message, "test: test failure (remembered; next "
                                      "attempt in 1 s)");
     /* The caller's own mistake is its own error, found before any fetch,
      * and leaves the remembered failure as it was. */
     tp.port = 0;
-    assert_int_equal(rdsiam_provider_generate_token(p, &tp, buf, sizeof buf,
-                                                    NULL, &err),
-                     RDSIAM_ERR_PORT_RANGE);
+    assert_int_equal(
+        rdsiam_provider_generate_token(p, &tp, buf, sizeof buf, NULL, &err),
+        RDSIAM_ERR_PORT_RANGE);
     tp.port = 5432;
     assert_int_equal(creds_ref_cached(p, &c, &err), RDSIAM_ERR_WOULD_BLOCK);
     assert_int_equal(tsrc_calls(&t), 1);
@@ -955,9 +954,9 @@ static void test_failure_remembered(void **state)
                                      "attempt in 1 s)");
     assert_int_equal(tsrc_calls(&t), 2);
     atomic_store(&fake_now, t0 + 3);
-    assert_int_equal(rdsiam_provider_generate_token(p, &tp, buf, sizeof buf,
-                                                    NULL, &err),
-                     RDSIAM_OK);
+    assert_int_equal(
+        rdsiam_provider_generate_token(p, &tp, buf, sizeof buf, NULL, &err),
+        RDSIAM_OK);
     assert_int_equal(err.code, RDSIAM_OK);
     assert_string_equal(err.message, "");
     assert_int_equal(current_gen(p), 1);
@@ -1358,8 +1357,7 @@ static void test_background_backoff_nothing_cached(void **state)
      * pinned clock later it still has not tried again, nor have callers. */
     for (int i = 0; i < 50; i++) {
         assert_int_equal(creds_ref_get(p, &c, &err), RDSIAM_ERR_HTTP);
-        assert_int_equal(creds_ref_cached(p, &c, &err),
-                         RDSIAM_ERR_WOULD_BLOCK);
+        assert_int_equal(creds_ref_cached(p, &c, &err), RDSIAM_ERR_WOULD_BLOCK);
         sleep_ms(1);
     }
     assert_int_equal(tsrc_calls(&t), 1);
@@ -1368,8 +1366,7 @@ static void test_background_backoff_nothing_cached(void **state)
     wait_calls(&t, 2);
     sleep_ms(50);
     assert_int_equal(tsrc_calls(&t), 2);
-    for (int i = 0; i < 5000 && rdsiam_provider_refresh_due(p) == t0 + 1;
-         i++)
+    for (int i = 0; i < 5000 && rdsiam_provider_refresh_due(p) == t0 + 1; i++)
         sleep_ms(1);
     assert_int_equal(rdsiam_provider_refresh_due(p), t0 + 1 + 2);
     /* Recovered: the thread's next try, at t0 + 3, fills the cache. */
@@ -1495,8 +1492,8 @@ typedef struct failing_hammer {
 static void *failing_hammer_thread(void *arg)
 {
     failing_hammer *h = arg;
-    rdsiam_token_params tp = {"db.example.com", 3306, "app_user",
-                              "eu-west-1", HAMMER_TIME};
+    rdsiam_token_params tp = {"db.example.com", 3306, "app_user", "eu-west-1",
+                              HAMMER_TIME};
     char tok[4096];
     rdsiam_credentials c;
     rdsiam_error err;
@@ -1563,8 +1560,7 @@ static void test_failing_source_hammered(void **state)
         assert_int_equal(rdsiam_provider_refresh_due(p), now + waits[step]);
         /* One second short of the next try: still nothing. */
         atomic_store(&fake_now, now + waits[step] - 1);
-        assert_int_equal(failing_hammer_round(p, 50, &ok),
-                         HAMMER_THREADS * 50);
+        assert_int_equal(failing_hammer_round(p, 50, &ok), HAMMER_THREADS * 50);
         assert_int_equal(tsrc_calls(&t), step + 1);
         now += waits[step];
         atomic_store(&fake_now, now);
