@@ -228,6 +228,16 @@ static int64_t retry_delay(rdsiam_provider *p, unsigned failures)
     return base - (int64_t)(next_random(p) % (uint64_t)(span + 1));
 }
 
+/* A wait longer than the longest backoff means the wall clock went back
+ * (an NTP step, a corrected RTC) since the failure: the wait is over, or
+ * every caller would get the remembered error for as long as the clock
+ * jumped. Called with mu held, before retry_at is read. */
+static void check_retry(rdsiam_provider *p, int64_t now)
+{
+    if (p->retry_at > now && p->retry_at - now > MAX_BACKOFF)
+        p->retry_at = now;
+}
+
 static int64_t next_refresh(const rdsiam_provider *p, int64_t now,
                             const rdsiam__creds *c)
 {
@@ -388,6 +398,7 @@ static int acquire(rdsiam_provider *p, snapshot **out, rdsiam_error *err)
     *out = NULL;
     pthread_mutex_lock(&p->mu);
     now = rdsiam__now();
+    check_retry(p, now);
     if (usable(p, now)) {
         /* Due for refresh and nobody (thread or caller) at it: do it
          * here. A failure keeps the still-valid credentials. */
@@ -462,6 +473,7 @@ static void *refresher(void *arg)
     while (!p->stop) {
         int64_t now = rdsiam__now(), when;
 
+        check_retry(p, now);
         if (!usable(p, now))
             when = p->retry_at;
         else if (!p->cur->creds.expires)
@@ -679,6 +691,7 @@ int64_t rdsiam_provider_refresh_due(rdsiam_provider *p)
     if (!p)
         return 0;
     pthread_mutex_lock(&p->mu);
+    check_retry(p, rdsiam__now());
     if (!p->cur)
         due = p->retry_at; /* 0, or the next try after a failure */
     else if (!p->cur->creds.expires)

@@ -976,6 +976,39 @@ static void test_failure_remembered(void **state)
     rdsiam_provider_free(p);
 }
 
+/* A wall clock that steps back after a failure does not stretch the wait
+ * beyond the longest backoff: the next call fetches. */
+static void test_backoff_clock_stepped_back(void **state)
+{
+    tsrc t;
+    rdsiam_provider *p;
+    rdsiam_credentials c;
+    rdsiam_error err;
+    int64_t t0 = atomic_load(&fake_now);
+
+    (void)state;
+    tsrc_init(&t, "test", 3600);
+    t.fail_rc = RDSIAM_ERR_HTTP;
+    pin_random(0, false);
+    p = provider_of(&t, 0, 0);
+    assert_int_equal(creds_ref_get(p, &c, &err), RDSIAM_ERR_HTTP);
+    assert_int_equal(rdsiam_provider_refresh_due(p), t0 + 1);
+    /* One hour back: retry_at would be 3601 s away, more than the 60 s
+     * cap, so the wait is over. */
+    atomic_store(&fake_now, t0 - 3600);
+    assert_int_equal(rdsiam_provider_refresh_due(p), t0 - 3600);
+    assert_int_equal(creds_ref_get(p, &c, &err), RDSIAM_ERR_HTTP);
+    assert_string_equal(err.message, "test: test failure");
+    assert_int_equal(tsrc_calls(&t), 2);
+    /* ...and the new wait counts from the new clock: 2 s. */
+    assert_int_equal(rdsiam_provider_refresh_due(p), t0 - 3600 + 2);
+    assert_int_equal(creds_ref_get(p, &c, &err), RDSIAM_ERR_HTTP);
+    assert_string_equal(err.message, "test: test failure (remembered; next "
+                                     "attempt in 2 s)");
+    assert_int_equal(tsrc_calls(&t), 2);
+    rdsiam_provider_free(p);
+}
+
 /* A message as long as the error struct holds keeps the note: it is cut
  * after a whole word, with "...". */
 static void test_remembered_long_message(void **state)
@@ -1604,6 +1637,7 @@ int main(void)
         T(test_get_cached_never_blocks),
         T(test_failure_remembered),
         T(test_remembered_long_message),
+        T(test_backoff_clock_stepped_back),
         T(test_backoff_growth_and_cap),
         T(test_backoff_jitter_bounds),
         T(test_refresh_bypasses_backoff),
