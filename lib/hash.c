@@ -47,13 +47,9 @@ void rdsiam__sha256_final(rdsiam__sha256 *c, unsigned char out[32])
  * Done here in the caller's buffer, so the whole tail goes through one
  * SHA256_Update call, which hands all its blocks to the block function at
  * once: each separate call costs about as much as a third of a block.
- * The digest is the state words, big-endian (FIPS 180-4 6.2.2 step 4).
  */
-void rdsiam__sha256_final_padded(rdsiam__sha256 *c, unsigned char *buf,
-                                 size_t n, uint64_t total,
-                                 unsigned char out[32])
+size_t rdsiam__sha256_pad(unsigned char *buf, size_t n, uint64_t total)
 {
-    SHA256_CTX *x = CTX(c);
     size_t padded = (n + 9 + 63) / 64 * 64;
     uint64_t bits = total * 8;
     unsigned char *len = buf + padded - 8;
@@ -68,7 +64,12 @@ void rdsiam__sha256_final_padded(rdsiam__sha256 *c, unsigned char *buf,
     len[5] = (unsigned char)(bits >> 16);
     len[6] = (unsigned char)(bits >> 8);
     len[7] = (unsigned char)bits;
-    SHA256_Update(x, buf, padded);
+    return padded;
+}
+
+/* The digest is the state words, big-endian (FIPS 180-4 6.2.2 step 4). */
+static void put_digest(const SHA256_CTX *x, unsigned char out[32])
+{
     for (int i = 0; i < 8; i++) {
         SHA_LONG h = x->h[i];
         unsigned char *o = out + 4 * i;
@@ -79,17 +80,48 @@ void rdsiam__sha256_final_padded(rdsiam__sha256 *c, unsigned char *buf,
     }
 }
 
+void rdsiam__sha256_final_padded(rdsiam__sha256 *c, unsigned char *buf,
+                                 size_t n, uint64_t total,
+                                 unsigned char out[32])
+{
+    SHA256_Update(CTX(c), buf, rdsiam__sha256_pad(buf, n, total));
+    put_digest(CTX(c), out);
+}
+
+/*
+ * Only the state words and the bit count of the copy change: whole blocks
+ * at a block boundary go straight from the caller's buffer to the block
+ * function, never through the context's own buffer. So only the state
+ * words, which end as the digest, are wiped.
+ */
+void rdsiam__sha256_finish_blocks(const rdsiam__sha256 *c,
+                                  const unsigned char *blocks, size_t n,
+                                  unsigned char out[32])
+{
+    SHA256_CTX x = *CTX(c);
+
+    SHA256_Update(&x, blocks, n);
+    put_digest(&x, out);
+    rdsiam__wipe(x.h, sizeof x.h);
+}
+
+void rdsiam__hmac_blocks(const rdsiam__hmac_key *k, const unsigned char *blocks,
+                         size_t n, unsigned char out[32])
+{
+    /* The outer message is the 32-byte inner hash: with the cached key
+     * block before it, 96 bytes, one block once padded. */
+    unsigned char ob[64] = {[32] = 0x80, [62] = 0x03, [63] = 0x00};
+
+    rdsiam__sha256_finish_blocks(&k->inner, blocks, n, ob);
+    rdsiam__sha256_finish_blocks(&k->outer, ob, sizeof ob, out);
+    rdsiam__wipe(ob, 32);
+}
+
 void rdsiam__hmac_padded(const rdsiam__hmac_key *k, unsigned char *msg,
                          size_t n, unsigned char out[32])
 {
-    rdsiam__sha256 c = k->inner;
-    unsigned char ih[32 + RDSIAM__SHA256_PAD];
-
-    rdsiam__sha256_final_padded(&c, msg, n, 64 + (uint64_t)n, ih);
-    c = k->outer;
-    rdsiam__sha256_final_padded(&c, ih, 32, 64 + 32, out);
-    rdsiam__wipe(ih, sizeof ih);
-    rdsiam__wipe(&c, sizeof c);
+    rdsiam__hmac_blocks(k, msg, rdsiam__sha256_pad(msg, n, 64 + (uint64_t)n),
+                        out);
 }
 
 void rdsiam__sha256_once(const void *data, size_t n, unsigned char out[32])
