@@ -15,6 +15,7 @@
  * SPDX-License-Identifier: MIT
  */
 #define OPENSSL_SUPPRESS_DEPRECATED 1
+#include <stddef.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -67,16 +68,24 @@ size_t rdsiam__sha256_pad(unsigned char *buf, size_t n, uint64_t total)
     return padded;
 }
 
-/* The digest is the state words, big-endian (FIPS 180-4 6.2.2 step 4). */
+/* The digest is the state words, big-endian (FIPS 180-4 6.2.2 step 4):
+ * a byte swap per word where the compiler has one (gcc otherwise turns the
+ * shifts into a long vector shuffle). */
 static void put_digest(const SHA256_CTX *x, unsigned char out[32])
 {
     for (int i = 0; i < 8; i++) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) &&                            \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        uint32_t be = __builtin_bswap32((uint32_t)x->h[i]);
+        memcpy(out + 4 * i, &be, 4);
+#else
         SHA_LONG h = x->h[i];
         unsigned char *o = out + 4 * i;
         o[0] = (unsigned char)(h >> 24);
         o[1] = (unsigned char)(h >> 16);
         o[2] = (unsigned char)(h >> 8);
         o[3] = (unsigned char)h;
+#endif
     }
 }
 
@@ -89,10 +98,9 @@ void rdsiam__sha256_final_padded(rdsiam__sha256 *c, unsigned char *buf,
 }
 
 /*
- * Only the state words and the bit count of the copy change: whole blocks
- * at a block boundary go straight from the caller's buffer to the block
- * function, never through the context's own buffer. So only the state
- * words, which end as the digest, are wiped.
+ * Whole blocks at a block boundary go straight from the caller's buffer to
+ * the block function, never through the context's own buffer: of the
+ * copy, only the state words and the bit count change.
  */
 void rdsiam__sha256_finish_blocks(const rdsiam__sha256 *c,
                                   const unsigned char *blocks, size_t n,
@@ -102,19 +110,28 @@ void rdsiam__sha256_finish_blocks(const rdsiam__sha256 *c,
 
     SHA256_Update(&x, blocks, n);
     put_digest(&x, out);
-    rdsiam__wipe(x.h, sizeof x.h);
 }
 
 void rdsiam__hmac_blocks(const rdsiam__hmac_key *k, const unsigned char *blocks,
                          size_t n, unsigned char out[32])
 {
-    /* The outer message is the 32-byte inner hash: with the cached key
-     * block before it, 96 bytes, one block once padded. */
-    unsigned char ob[64] = {[32] = 0x80, [62] = 0x03, [63] = 0x00};
+    /* The inner hash, then the outer state, whose words end as the MAC:
+     * together, so that one wipe covers what they held. The outer message
+     * is the inner hash; with the cached key block before it, 96 bytes,
+     * one block once padded. */
+    struct hmac_work {
+        unsigned char ob[64];
+        SHA256_CTX x;
+    } w = {.ob = {[32] = 0x80, [62] = 0x03}};
 
-    rdsiam__sha256_finish_blocks(&k->inner, blocks, n, ob);
-    rdsiam__sha256_finish_blocks(&k->outer, ob, sizeof ob, out);
-    rdsiam__wipe(ob, 32);
+    _Static_assert(offsetof(SHA256_CTX, h) == 0, "SHA256_CTX starts with h");
+    w.x = *CTX(&k->inner);
+    SHA256_Update(&w.x, blocks, n);
+    put_digest(&w.x, w.ob);
+    w.x = *CTX(&k->outer); /* the inner state words overwritten */
+    SHA256_Update(&w.x, w.ob, sizeof w.ob);
+    put_digest(&w.x, out);
+    rdsiam__wipe(&w, offsetof(struct hmac_work, x) + sizeof w.x.h);
 }
 
 void rdsiam__hmac_padded(const rdsiam__hmac_key *k, unsigned char *msg,

@@ -243,7 +243,8 @@ void rdsiam__sha256_final_padded(rdsiam__sha256 *c, unsigned char *buf,
 size_t rdsiam__sha256_pad(unsigned char *buf, size_t n, uint64_t total);
 /* The digest of a message whose first blocks c has hashed and whose last
  * n bytes (a multiple of 64, padding included) are in blocks: one
- * block-function call on a copy of c, which is wiped. */
+ * block-function call on a copy of c. The copy ends holding the digest and
+ * is not wiped: not for MACs (rdsiam__hmac_blocks wipes its own). */
 void rdsiam__sha256_finish_blocks(const rdsiam__sha256 *c,
                                   const unsigned char *blocks, size_t n,
                                   unsigned char out[32]);
