@@ -345,24 +345,35 @@ static int xml_run(sts_xml *x, const char *body, size_t len, rdsiam_error *err)
     return RDSIAM_OK;
 }
 
+static bool plain_char(unsigned char c)
+{
+    return c >= 0x20 && c < 0x7f && c != '\\';
+}
+
 /* Copy n bytes of s for a message: printable ASCII as is, anything else
- * as \xNN; truncated with "..." to fit size. */
+ * (and the backslash) as \xNN; cut with "..." when it does not fit size
+ * (which MUST be at least 4). */
 static void escape_text(const char *s, size_t n, char *out, size_t size)
 {
-    size_t i, o = 0;
+    size_t i, o = 0, total = 0, room = size - 1;
 
+    for (i = 0; i < n; i++)
+        total += plain_char((unsigned char)s[i]) ? 1 : 4;
+    if (total > room)
+        room -= 3; /* keep space for "..." */
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
 
-        if (o + 8 >= size) {
-            memcpy(out + o, "...", 3);
-            o += 3;
+        if (o + (plain_char(c) ? 1 : 4) > room)
             break;
-        }
-        if (c >= 0x20 && c < 0x7f && c != '\\')
+        if (plain_char(c))
             out[o++] = (char)c;
         else
             o += (size_t)snprintf(out + o, size - o, "\\x%02x", c);
+    }
+    if (i < n) {
+        memcpy(out + o, "...", 3);
+        o += 3;
     }
     out[o] = '\0';
 }
@@ -373,15 +384,24 @@ static bool sts_error_document(const sts_xml *x)
            x->seen[F_CODE];
 }
 
+/* "STS <action>: <Code> (HTTP <status>): <Message>", the Message cut to
+ * what the error struct holds. */
 static int report_sts_error(const sts_xml *x, long status, rdsiam_error *err)
 {
-    char code[96], message[200];
+    char text[RDSIAM_ERROR_MESSAGE_SIZE], code[96];
     const rdsiam__buf *c = &x->field[F_CODE], *m = &x->field[F_MESSAGE];
+    int n;
 
     escape_text(c->data ? c->data : "", c->len, code, sizeof code);
-    escape_text(m->data ? m->data : "", m->len, message, sizeof message);
-    return rdsiam__fail(err, RDSIAM_ERR_STS, "%s (HTTP %ld): %s", code, status,
-                        m->len ? message : "(no message)");
+    n = snprintf(text, sizeof text, "STS %s: %s (HTTP %ld): ", x->action, code,
+                 status);
+    if (n < 0 || (size_t)n + 4 > sizeof text)
+        n = 0;
+    if (m->len)
+        escape_text(m->data, m->len, text + n, sizeof text - (size_t)n);
+    else
+        snprintf(text + n, sizeof text - (size_t)n, "(no message)");
+    return rdsiam__fail(err, RDSIAM_ERR_STS, "%s", text);
 }
 
 static int take_credentials(sts_xml *x, rdsiam_credentials *out,
@@ -976,10 +996,10 @@ static int send_call(const rdsiam__sts_config *cfg, const sts_call *call,
     }
     rc = rdsiam__sts_parse(call->action, status, answer.data, answer.len, out,
                            err);
-    if (rc != RDSIAM_OK) {
+    /* STS's own errors name the action already, in full. */
+    if (rc != RDSIAM_OK && rc != RDSIAM_ERR_STS)
         rdsiam__error_prefix(err, "STS %s", call->action);
-        withhold_echoed_secret(call, answer.data, answer.len, err);
-    }
+    withhold_echoed_secret(call, answer.data, answer.len, err);
 done:
     rdsiam__buf_free(&answer);
     rdsiam_sigv4_result_free(&res);

@@ -51,7 +51,10 @@ that exact path with the Nth step, then normally. Steps:
   noexp          no Expiration element       badexp  Expiration "tomorrow"
   nosecret       no SecretAccessKey element
   big            200, a 200 KiB body
-  nonascii       AccessDenied whose Message holds control characters
+  nonascii       AccessDenied whose Message holds a tab, DEL, a non-ASCII
+                 character and CR LF
+  echo           AccessDenied whose Message quotes the request's
+                 WebIdentityToken and X-Amz-Security-Token (a leaky server)
 
 Reports (GET; not logged):
   /_hits?p=PATH  requests PATH received (text)
@@ -178,7 +181,7 @@ CANNED = {
     "503": (503, "ServiceUnavailable",
             "The request has failed due to a temporary failure of the "
             "server."),
-    "nonascii": (403, "AccessDenied", "bad\x01news\x1b[31m\ttab"),
+    "nonascii": (403, "AccessDenied", "bad\tnews\x7f\u00e9\r\n"),
 }
 
 
@@ -406,6 +409,10 @@ def sts_answer(req, step):
         kind = "Receiver" if status >= 500 else "Sender"
         return status, error_doc(code, msg.replace("ROLE", req.form.get(
             "RoleArn", "")), kind)
+    if step == "echo":
+        quoted = "%s %s" % (req.form.get("WebIdentityToken", ""),
+                            req.headers.get("X-Amz-Security-Token", ""))
+        return 403, error_doc("AccessDenied", "you sent " + quoted)
     if step == "malformed":
         return 200, "this is not XML\n"
     if step == "big":
@@ -462,7 +469,7 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def send_body(self, code, body, ctype="application/json"):
-        data = body.encode("latin-1") if isinstance(body, str) else body
+        data = body.encode("utf-8") if isinstance(body, str) else body
         self.send_response(code)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
