@@ -14,7 +14,8 @@ Configuration (JSON file, all keys optional):
     "roles": {"ROLE_ARN": {"AccessKeyId": "...", "SecretAccessKey": "...",
                            "SessionToken": "...",
                            "Expiration": "2100-01-01T00:00:00Z",  (optional)
-                           "WebIdentityToken": "..."}, ...},      (optional)
+                           "WebIdentityToken": "..." or ["...", ...]},
+                                                               (optional)
     "region": "us-east-1",   (the only region a credential scope may name;
                               absent: any)
     "max_skew": 900,          (seconds between X-Amz-Date and the clock;
@@ -33,8 +34,8 @@ session token does not match (InvalidClientTokenId), or the signature does
 not (SignatureDoesNotMatch). A role's credentials become a key as soon as
 they are issued, so a chain whose second hop signs with the first hop's
 credentials verifies, and one that signs with anything else fails.
-AssumeRoleWithWebIdentity is unsigned; its WebIdentityToken must equal the
-role's WebIdentityToken (InvalidIdentityToken otherwise). A role missing
+AssumeRoleWithWebIdentity is unsigned; its WebIdentityToken must be the
+role's WebIdentityToken or one of them (InvalidIdentityToken otherwise). A role missing
 from "roles" is AccessDenied.
 
 Scripted failures: the path /s/TAG/STEP.STEP... answers the Nth request on
@@ -383,7 +384,10 @@ def issue(form, action):
             msg = "Not authorized to perform sts:AssumeRoleWithWebIdentity"
         raise StsError(403, "AccessDenied", msg)
     if action == "AssumeRoleWithWebIdentity":
-        if form.get("WebIdentityToken") != creds.get("WebIdentityToken"):
+        accepted = creds.get("WebIdentityToken")
+        if not isinstance(accepted, list):
+            accepted = [accepted]
+        if form.get("WebIdentityToken") not in accepted:
             raise StsError(400, "InvalidIdentityToken",
                            "The web identity token that was passed could "
                            "not be validated by AWS. Get a new identity "
