@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <arpa/inet.h>
@@ -34,6 +35,8 @@
 
 #include "helpers/standin.h"
 #include "internal.h"
+#include "provider.h"
+#include "source_assume_role.h"
 #include "sts.h"
 
 #if RDSIAM_HTTP
@@ -49,16 +52,18 @@
 #define A_AKID "ASIAROLEAEXAMPLE0001"
 #define A_SECRET "roleASecretKeyEXAMPLE/abcdefghijklmnopq+12"
 #define A_TOKEN "roleASessionTokenEXAMPLE/abc+def=="
-#define A_EXPIRATION INT64_C(4102444800) /* 2100-01-01T00:00:00Z (date -u -d)  \
-                                          */
+#define A_EXPIRATION                                                           \
+    INT64_C(4102444800) /* 2100-01-01T00:00:00Z (date -u -d)                   \
+                         */
 #define WEB_TOKEN "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhcHAifQ.c2lnbmF0dXJl"
 
 #define ROLE_B "arn:aws:iam::123456789012:role/RoleB"
 #define B_AKID "ASIAROLEBEXAMPLE0002"
 #define B_SECRET "roleBSecretKeyEXAMPLE/abcdefghijklmnopq+12"
 #define B_TOKEN "roleBSessionTokenEXAMPLE/abc+def=="
-#define B_EXPIRATION INT64_C(4086504000) /* 2099-06-30T12:00:00Z (date -u -d)  \
-                                          */
+#define B_EXPIRATION                                                           \
+    INT64_C(4086504000) /* 2099-06-30T12:00:00Z (date -u -d)                   \
+                         */
 
 /* RoleC has no fixed Expiration: the stand-in's clock ("now", 2100-01-01)
  * plus DurationSeconds. */
@@ -652,6 +657,13 @@ static int server_stop(void **state)
     return 0;
 }
 
+static int64_t pinned_now;
+static int64_t pinned_clock(void *ctx)
+{
+    (void)ctx;
+    return pinned_now;
+}
+
 static void config_for(rdsiam__sts_config *cfg, char *url, size_t size,
                        const char *path)
 {
@@ -1077,6 +1089,183 @@ static void test_web_identity(void **state)
                                    "was sent");
 }
 
+/* A test source that hands out fixed credentials (or an error) and
+ * counts its fetches and destruction. */
+typedef struct fixed_source {
+    rdsiam_credentials creds;
+    int rc;
+    int fetches;
+    int *destroyed;
+} fixed_source;
+
+static int fixed_fetch(void *self, rdsiam_credentials *out, rdsiam_error *e)
+{
+    fixed_source *f = self;
+
+    f->fetches++;
+    memset(out, 0, sizeof *out);
+    if (f->rc != RDSIAM_OK)
+        return rdsiam__fail(e, f->rc, "fixed: nothing here");
+    return rdsiam__credentials_copy(out, &f->creds);
+}
+
+static void fixed_destroy(void *self)
+{
+    fixed_source *f = self;
+
+    ++*f->destroyed;
+}
+
+static rdsiam__source fixed(fixed_source *f, const rdsiam_credentials *c,
+                            int rc, int *destroyed)
+{
+    rdsiam__source s = {"fixed", fixed_fetch, fixed_destroy, f};
+
+    memset(f, 0, sizeof *f);
+    f->creds = *c;
+    f->rc = rc;
+    f->destroyed = destroyed;
+    return s;
+}
+
+static void role_config(rdsiam__assume_role_config *cfg, char *url, size_t size,
+                        const char *path, const char *role)
+{
+    standin_url(&server, path, url, size);
+    memset(cfg, 0, sizeof *cfg);
+    cfg->role_arn = role;
+    cfg->session_name = "chain-session";
+    cfg->region = "us-west-2";
+    cfg->endpoint_url = url;
+}
+
+/* The assumed-role source: inner credentials sign AssumeRole; two nested
+ * role sources make a two-hop chain that the stand-in verifies hop by hop
+ * (RoleB only accepts a request signed with RoleA's credentials, as
+ * issued). */
+static void test_source_assume_role(void **state)
+{
+    rdsiam__assume_role_config cfg_a, cfg_b;
+    fixed_source f;
+    rdsiam__source inner, hop_a, hop_b;
+    rdsiam_credentials c;
+    rdsiam_error e;
+    struct json_object *req;
+    char url_a[256], url_b[256];
+    int destroyed = 0;
+
+    (void)state;
+    role_config(&cfg_a, url_a, sizeof url_a, "/s/srcA/ok", ROLE_A);
+    cfg_a.name = "profile a (role)";
+    cfg_a.external_id = "ext-1";
+    cfg_a.duration_seconds = 900;
+    role_config(&cfg_b, url_b, sizeof url_b, "/s/srcB/ok", ROLE_B);
+    cfg_b.name = "profile b (role)";
+    inner = fixed(&f, &src_temp, RDSIAM_OK, &destroyed);
+    assert_int_equal(rdsiam__source_assume_role(&hop_a, &inner, &cfg_a, &e),
+                     RDSIAM_OK);
+    assert_null(inner.fetch); /* ownership moved */
+    assert_string_equal(hop_a.name, "profile a (role)");
+    assert_int_equal(rdsiam__source_assume_role(&hop_b, &hop_a, &cfg_b, &e),
+                     RDSIAM_OK);
+    memset(&e, 0, sizeof e);
+    assert_int_equal(hop_b.fetch(hop_b.self, &c, &e), RDSIAM_OK);
+    assert_string_equal(c.access_key_id, B_AKID);
+    assert_string_equal(c.secret_access_key, B_SECRET);
+    assert_string_equal(c.session_token, B_TOKEN);
+    assert_int_equal(c.expiration, B_EXPIRATION);
+    rdsiam_credentials_clear(&c);
+    assert_int_equal(f.fetches, 1);
+    req = last_request("/s/srcA/ok");
+    assert_string_equal(form_value(req, "ExternalId"), "ext-1");
+    assert_string_equal(form_value(req, "DurationSeconds"), "900");
+    assert_string_equal(header_value(req, "X-Amz-Security-Token"), TMP_TOKEN);
+    json_object_put(req);
+    req = last_request("/s/srcB/ok");
+    assert_string_equal(form_value(req, "RoleSessionName"), "chain-session");
+    assert_string_equal(header_value(req, "X-Amz-Security-Token"), A_TOKEN);
+    json_object_put(req);
+    /* Every fetch goes through the whole chain again. */
+    assert_int_equal(hop_b.fetch(hop_b.self, &c, &e), RDSIAM_OK);
+    rdsiam_credentials_clear(&c);
+    assert_int_equal(f.fetches, 2);
+    assert_int_equal(standin_hits(&server, "/s/srcA/ok"), 2);
+    hop_b.destroy(hop_b.self);
+    assert_int_equal(destroyed, 1);
+}
+
+static void test_source_assume_role_failures(void **state)
+{
+    const rdsiam_credentials wrong = {SRC_AKID, TMP_SECRET, NULL, 0};
+    rdsiam__assume_role_config cfg;
+    fixed_source f;
+    rdsiam__source inner, role;
+    rdsiam_credentials c;
+    rdsiam_error e;
+    struct json_object *req;
+    char url[256], want[256];
+    int destroyed = 0;
+
+    (void)state;
+    /* The wrong hop's credentials: STS's signature check refuses. */
+    role_config(&cfg, url, sizeof url, "/s/srcF1/ok", ROLE_A);
+    inner = fixed(&f, &wrong, RDSIAM_OK, &destroyed);
+    assert_int_equal(rdsiam__source_assume_role(&role, &inner, &cfg, &e),
+                     RDSIAM_OK);
+    assert_int_equal(role.fetch(role.self, &c, &e), RDSIAM_ERR_STS);
+    assert_string_equal(e.message,
+                        "assume role: STS AssumeRole: SignatureDoesNotMatch "
+                        "(HTTP 403): The request signature we calculated does "
+                        "not match the signature you provided. Check your AWS "
+                        "Secret Access Key and signing method. Consult the "
+                        "service documentation for details.");
+    assert_empty(&c);
+    role.destroy(role.self);
+    /* An inner source with nothing: a misconfigured role. */
+    inner = fixed(&f, &src_static, RDSIAM_ERR_NO_CREDENTIALS, &destroyed);
+    assert_int_equal(rdsiam__source_assume_role(&role, &inner, &cfg, &e),
+                     RDSIAM_OK);
+    assert_int_equal(role.fetch(role.self, &c, &e),
+                     RDSIAM_ERR_PROFILE_INCOMPLETE);
+    assert_string_equal(e.message, "assume role: source credentials (fixed): "
+                                   "fixed: nothing here");
+    role.destroy(role.self);
+    assert_int_equal(destroyed, 2);
+    /* Bad settings: refused, and the inner source is destroyed. */
+    cfg.duration_seconds = 100;
+    inner = fixed(&f, &src_static, RDSIAM_OK, &destroyed);
+    assert_int_equal(rdsiam__source_assume_role(&role, &inner, &cfg, &e),
+                     RDSIAM_ERR_INVALID_ARGUMENT);
+    assert_string_equal(e.message,
+                        "assume role: duration_seconds must be 900..43200");
+    assert_int_equal(destroyed, 3);
+    assert_null(role.fetch);
+    cfg.duration_seconds = 0;
+    cfg.role_arn = NULL;
+    inner = fixed(&f, &src_static, RDSIAM_OK, &destroyed);
+    assert_int_equal(rdsiam__source_assume_role(&role, &inner, &cfg, &e),
+                     RDSIAM_ERR_INVALID_ARGUMENT);
+    assert_string_equal(e.message, "assume role: role_arn is missing");
+    assert_int_equal(destroyed, 4);
+    /* No session name: botocore-session-<unix time> (the clock pinned to
+     * the current second, so the signature date stays valid). */
+    role_config(&cfg, url, sizeof url, "/s/srcF3/ok", ROLE_A);
+    cfg.session_name = NULL;
+    inner = fixed(&f, &src_static, RDSIAM_OK, &destroyed);
+    assert_int_equal(rdsiam__source_assume_role(&role, &inner, &cfg, &e),
+                     RDSIAM_OK);
+    pinned_now = (int64_t)time(NULL);
+    rdsiam__sys_set_clock(pinned_clock, NULL);
+    assert_int_equal(role.fetch(role.self, &c, &e), RDSIAM_OK);
+    rdsiam__sys_set_clock(NULL, NULL);
+    rdsiam_credentials_clear(&c);
+    role.destroy(role.self);
+    req = last_request("/s/srcF3/ok");
+    snprintf(want, sizeof want, "botocore-session-%lld", (long long)pinned_now);
+    assert_string_equal(form_value(req, "RoleSessionName"), want);
+    json_object_put(req);
+}
+
 /* Nothing listening: a connection error after the retries. */
 static void test_no_server(void **state)
 {
@@ -1133,6 +1322,8 @@ int main(void)
             cmocka_unit_test(test_slow_answer),
             cmocka_unit_test(test_web_identity),
             cmocka_unit_test(test_no_server),
+            cmocka_unit_test(test_source_assume_role),
+            cmocka_unit_test(test_source_assume_role_failures),
         };
         failed += cmocka_run_group_tests_name("sts answers and endpoints",
                                               offline, NULL, NULL);
