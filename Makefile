@@ -45,7 +45,7 @@ endif
 
 PC_REQUIRES := libcrypto json-c
 ifeq ($(HTTP),yes)
-PC_REQUIRES += libcurl
+PC_REQUIRES += libcurl expat
 HTTP_DEF    := -DRDSIAM_HTTP=1
 else
 HTTP_DEF    := -DRDSIAM_HTTP=0

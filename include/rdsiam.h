@@ -131,6 +131,8 @@ enum rdsiam_status {
     RDSIAM_ERR_NO_REGION = -116,       /* no region anywhere */
     RDSIAM_ERR_ENV_INVALID = -117,     /* an environment variable is malformed */
     RDSIAM_ERR_PROVIDER_DISABLED = -118,
+    RDSIAM_ERR_STS = -119,             /* STS refused: its error Code and Message */
+    RDSIAM_ERR_XML = -120,             /* malformed or incomplete XML answer */
 
     /* token verification */
     RDSIAM_ERR_TOKEN_MALFORMED = -200,

@@ -7,7 +7,7 @@
 set -u
 what=${1:-test}
 
-BUILD="build-essential pkg-config libssl-dev libcurl4-openssl-dev libjson-c-dev"
+BUILD="build-essential pkg-config libssl-dev libcurl4-openssl-dev libjson-c-dev libexpat1-dev"
 TEST="$BUILD libcmocka-dev libmariadb-dev libpq-dev mariadb-server mariadb-client \
 postgresql postgresql-client libpam0g-dev libmariadbd-dev openssl python3 valgrind clang"
 DEMO="$BUILD libmariadb-dev mariadb-server mariadb-client libmariadbd-dev openssl"

@@ -1,0 +1,268 @@
+/*
+ * source_web_identity.c - the web identity credential source: an OIDC
+ * token read from a file (EKS writes and rotates it for a pod's service
+ * account) exchanged with STS AssumeRoleWithWebIdentity, unsigned.
+ *
+ * Settings (see source_web_identity.h): the environment's
+ * AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN and AWS_ROLE_SESSION_NAME each
+ * beat the profile's web_identity_token_file, role_arn and
+ * role_session_name, as in botocore's AssumeRoleWithWebIdentityProvider.
+ * Everything is read at fetch time, so a rotated token file (EKS renews it
+ * about hourly) or a changed variable is picked up by the next refresh.
+ *
+ * The token is a bearer credential: the file's contents live in one
+ * bounded buffer that is wiped after the call, and the STS request body
+ * that carries it is wiped by sts.c.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "source_web_identity.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#if RDSIAM_HTTP
+
+#include "sts.h"
+
+typedef struct web_identity {
+    char *token_file, *role_arn, *session_name;
+    bool use_env;
+    char *region, *profile, *endpoint_url, *ca_file;
+    long timeout_ms;
+} web_identity;
+
+/* ------------------------------------------------------------------------ */
+/* The token file                                                            */
+/* ------------------------------------------------------------------------ */
+
+/* Read path (at most max bytes) into b. O_NONBLOCK: a FIFO put in the
+ * file's place cannot block the refresh; it is refused as not regular. */
+static int read_token(const char *path, const char *what, rdsiam__buf *b,
+                      rdsiam_error *err)
+{
+    int rc = RDSIAM_OK;
+    int fd;
+    struct stat st;
+    char chunk[1024];
+    ssize_t got;
+
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    ENSURE_MSG(fd >= 0, RDSIAM_ERR_FILE_IO,
+               "web identity: cannot open %s %.100s: %s", what, path,
+               strerror(errno));
+    ENSURE_MSG(fstat(fd, &st) == 0 && S_ISREG(st.st_mode), RDSIAM_ERR_FILE_IO,
+               "web identity: %s %.100s is not a regular file", what, path);
+    for (;;) {
+        got = read(fd, chunk, sizeof chunk);
+        if (got < 0 && errno == EINTR)
+            continue;
+        ENSURE_MSG(got >= 0, RDSIAM_ERR_FILE_IO,
+                   "web identity: cannot read %s %.100s: %s", what, path,
+                   strerror(errno));
+        if (got == 0)
+            break;
+        ENSURE_MSG((size_t)got <= b->max - b->len, RDSIAM_ERR_FILE_IO,
+                   "web identity: %s %.100s is larger than %zu bytes", what,
+                   path, b->max);
+        rc = rdsiam__buf_append(b, chunk, (size_t)got);
+        ENSURE_MSG(rc == RDSIAM_OK, rc, "web identity: out of memory");
+    }
+done:
+    rdsiam__wipe(chunk, sizeof chunk);
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Settings                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* The environment's value when allowed and set (botocore tests "in
+ * os.environ": an empty variable counts), else the field; *what names it. */
+static const char *setting(const web_identity *w, const char *env,
+                           const char *field, const char *field_name,
+                           const char **what)
+{
+    const char *v = w->use_env ? rdsiam__getenv(env) : NULL;
+
+    if (v) {
+        *what = env;
+        return v;
+    }
+    *what = field_name;
+    return field;
+}
+
+/* The STS region: the configured one, else as rdsiam_resolve_region finds
+ * it; none (buf empty) means the global endpoint. */
+static int sts_region(const web_identity *w, char *buf, size_t size,
+                      rdsiam_error *err)
+{
+    int rc;
+
+    buf[0] = '\0';
+    rc = rdsiam_resolve_region(w->region, w->profile, buf, size, err);
+    if (rc == RDSIAM_ERR_NO_REGION) {
+        buf[0] = '\0';
+        return RDSIAM_OK;
+    }
+    if (rc != RDSIAM_OK)
+        rdsiam__error_prefix(err, "web identity: STS region");
+    return rc;
+}
+
+/* "prefix: message", cutting only what does not fit the struct (an STS
+ * error's message is long and worth keeping whole). */
+static void prefix_whole(rdsiam_error *err, const char *prefix)
+{
+    char old[RDSIAM_ERROR_MESSAGE_SIZE];
+
+    if (!err)
+        return;
+    memcpy(old, err->message, sizeof old);
+    old[sizeof old - 1] = '\0';
+    rdsiam__fail(err, err->code, "%s: %s", prefix, old);
+}
+
+static int web_identity_fetch(void *self, rdsiam_credentials *out,
+                              rdsiam_error *err)
+{
+    int rc = RDSIAM_OK;
+    const web_identity *w = self;
+    const char *file, *role, *session, *file_what, *role_what, *what;
+    char region[RDSIAM_REGION_MAX + 1], fallback[48];
+    rdsiam__sts_config cfg;
+    rdsiam__buf token;
+    bool from_env;
+
+    rdsiam__buf_init(&token, RDSIAM__STS_WEB_TOKEN_MAX);
+    if (out)
+        memset(out, 0, sizeof *out);
+    ENSURE_MSG(out != NULL, RDSIAM_ERR_NULL_ARGUMENT,
+               "web identity: credentials pointer is NULL");
+    file = setting(w, RDSIAM__WEB_IDENTITY_TOKEN_FILE_ENV, w->token_file,
+                   "web_identity_token_file", &file_what);
+    /* botocore: "if not token_path: return None" (empty counts as unset). */
+    ENSURE_MSG(file && *file, RDSIAM_ERR_NO_CREDENTIALS,
+               "web identity: no token file (%s, web_identity_token_file)",
+               RDSIAM__WEB_IDENTITY_TOKEN_FILE_ENV);
+    role = setting(w, RDSIAM__WEB_IDENTITY_ROLE_ARN_ENV, w->role_arn,
+                   "role_arn", &role_what);
+    from_env = strcmp(file_what, RDSIAM__WEB_IDENTITY_TOKEN_FILE_ENV) == 0;
+    /* botocore raises InvalidConfigError here: configured, but broken. */
+    ENSURE_MSG(role && *role,
+               from_env ? RDSIAM_ERR_ENV_INCOMPLETE
+                        : RDSIAM_ERR_PROFILE_INCOMPLETE,
+               "web identity: %s is set but no role ARN is (%s or the "
+               "profile's role_arn)",
+               file_what, RDSIAM__WEB_IDENTITY_ROLE_ARN_ENV);
+    session = setting(w, RDSIAM__WEB_IDENTITY_SESSION_ENV, w->session_name,
+                      "role_session_name", &what);
+    if (!session) {
+        /* botocore: f'botocore-session-{int(time.time())}' */
+        snprintf(fallback, sizeof fallback, "botocore-session-%" PRId64,
+                 rdsiam__now());
+        session = fallback;
+    }
+    GUARD(read_token(file, file_what, &token, err));
+    GUARD(sts_region(w, region, sizeof region, err));
+    memset(&cfg, 0, sizeof cfg);
+    cfg.region = region[0] ? region : NULL;
+    cfg.endpoint_url = w->endpoint_url;
+    cfg.ca_file = w->ca_file;
+    cfg.timeout_ms = w->timeout_ms;
+    rc = rdsiam__sts_assume_role_with_web_identity(
+        &cfg, role, session, token.data ? token.data : "", token.len, out, err);
+    if (rc == RDSIAM_ERR_STS)
+        prefix_whole(err, "web identity");
+    else if (rc != RDSIAM_OK)
+        rdsiam__error_prefix(err, "web identity (%s %.80s)", file_what, file);
+done:
+    rdsiam__buf_free(&token);
+    if (rc == RDSIAM_OK)
+        rdsiam__ok(err);
+    return rc;
+}
+
+static void web_identity_destroy(void *self)
+{
+    web_identity *w = self;
+
+    if (!w)
+        return;
+    free(w->token_file);
+    free(w->role_arn);
+    free(w->session_name);
+    free(w->region);
+    free(w->profile);
+    free(w->endpoint_url);
+    free(w->ca_file);
+    free(w);
+}
+
+/* Copy s (NULL stays NULL) into *dst; false when out of memory. */
+static bool copy(char **dst, const char *s)
+{
+    *dst = s ? rdsiam__strdup(s) : NULL;
+    return !s || *dst;
+}
+
+int rdsiam__source_web_identity(rdsiam__source *out,
+                                const rdsiam__web_identity_config *cfg,
+                                rdsiam_error *err)
+{
+    static const rdsiam__web_identity_config none;
+    web_identity *w;
+
+    if (!out)
+        return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT,
+                            "web identity: source is NULL");
+    memset(out, 0, sizeof *out);
+    if (!cfg)
+        cfg = &none;
+    w = calloc(1, sizeof *w);
+    if (!w)
+        return rdsiam__fail(err, RDSIAM_ERR_NO_MEMORY,
+                            "web identity: out of memory");
+    w->use_env = cfg->use_env;
+    w->timeout_ms = cfg->timeout_ms;
+    if (!copy(&w->token_file, cfg->token_file) ||
+        !copy(&w->role_arn, cfg->role_arn) ||
+        !copy(&w->session_name, cfg->session_name) ||
+        !copy(&w->region, cfg->region) || !copy(&w->profile, cfg->profile) ||
+        !copy(&w->endpoint_url, cfg->endpoint_url) ||
+        !copy(&w->ca_file, cfg->ca_file)) {
+        web_identity_destroy(w);
+        return rdsiam__fail(err, RDSIAM_ERR_NO_MEMORY,
+                            "web identity: out of memory");
+    }
+    out->name = "web identity";
+    out->fetch = web_identity_fetch;
+    out->destroy = web_identity_destroy;
+    out->self = w;
+    rdsiam__ok(err);
+    return RDSIAM_OK;
+}
+
+#else /* !RDSIAM_HTTP */
+
+int rdsiam__source_web_identity(rdsiam__source *out,
+                                const rdsiam__web_identity_config *cfg,
+                                rdsiam_error *err)
+{
+    (void)cfg;
+    if (out)
+        memset(out, 0, sizeof *out);
+    return rdsiam__fail(err, RDSIAM_ERR_NOT_BUILT_IN,
+                        "web identity: built without HTTP support (HTTP=no)");
+}
+
+#endif /* RDSIAM_HTTP */

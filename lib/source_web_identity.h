@@ -1,0 +1,65 @@
+/*
+ * source_web_identity.h - the web identity credential source (EKS IAM
+ * roles for service accounts, and any OIDC token file): STS
+ * AssumeRoleWithWebIdentity with a token read from a file at every fetch.
+ * Internal.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef RDSIAM_SOURCE_WEB_IDENTITY_H
+#define RDSIAM_SOURCE_WEB_IDENTITY_H
+
+#include "provider.h"
+
+#define RDSIAM__WEB_IDENTITY_TOKEN_FILE_ENV "AWS_WEB_IDENTITY_TOKEN_FILE"
+#define RDSIAM__WEB_IDENTITY_ROLE_ARN_ENV "AWS_ROLE_ARN"
+#define RDSIAM__WEB_IDENTITY_SESSION_ENV "AWS_ROLE_SESSION_NAME"
+
+/*
+ * Settings; every field may be NULL/0. All strings are copied by the
+ * constructor.
+ *
+ * token_file, role_arn, session_name: the profile's web_identity_token_file,
+ *     role_arn, role_session_name (NULL when the profile has none).
+ * use_env: the environment variables AWS_WEB_IDENTITY_TOKEN_FILE,
+ *     AWS_ROLE_ARN and AWS_ROLE_SESSION_NAME, read at every fetch, each
+ *     beat the field of the same meaning (botocore's
+ *     AssumeRoleWithWebIdentityProvider._get_config: environment first,
+ *     then the profile; env vars are ignored when a profile was chosen
+ *     explicitly, which is the caller's call to make).
+ * With no session name anywhere, "botocore-session-<unix time>" is used,
+ * as botocore does.
+ * region: the region whose STS to call (botocore: the region of the
+ *     client that needs the credentials); NULL: resolved at each fetch as
+ *     rdsiam_resolve_region(NULL, profile) does (AWS_REGION,
+ *     AWS_DEFAULT_REGION, the profile's region), and with none the global
+ *     endpoint, as botocore's STS client with no region.
+ * profile: for that region look-up; NULL: the environment's profile.
+ * endpoint_url, ca_file, timeout_ms: passed to STS (rdsiam__sts_config).
+ */
+typedef struct rdsiam__web_identity_config {
+    const char *token_file;
+    const char *role_arn;
+    const char *session_name;
+    bool use_env;
+    const char *region;
+    const char *profile;
+    const char *endpoint_url;
+    const char *ca_file;
+    long timeout_ms;
+} rdsiam__web_identity_config;
+
+/*
+ * Fill *out with the source ("web identity"). Nothing is read until fetch:
+ * the token file is re-read at every fetch (opened with O_CLOEXEC |
+ * O_NONBLOCK, a regular file of at most RDSIAM__STS_WEB_TOKEN_MAX bytes,
+ * sent as is like botocore, never trimmed, wiped after use). fetch gives
+ * RDSIAM_ERR_NO_CREDENTIALS when no token file is configured; a token file
+ * without a role ARN is RDSIAM_ERR_PROFILE_INCOMPLETE. With HTTP=no the
+ * constructor returns RDSIAM_ERR_NOT_BUILT_IN.
+ */
+int rdsiam__source_web_identity(rdsiam__source *out,
+                                const rdsiam__web_identity_config *cfg,
+                                rdsiam_error *err);
+
+#endif /* RDSIAM_SOURCE_WEB_IDENTITY_H */

@@ -1,0 +1,1118 @@
+/*
+ * sts.c - AWS STS AssumeRole and AssumeRoleWithWebIdentity over the Query
+ * protocol: endpoint resolution, the form-encoded POST (signed with our own
+ * SigV4 header signing for AssumeRole, unsigned for web identity), and the
+ * XML answer parsed strictly with expat.
+ *
+ * Secrets here: the source credentials (signing only), the web identity
+ * token (in the request body), and the returned secret key and session
+ * token (in the response body and the parser's buffers). Every buffer that
+ * holds one is wiped before it is freed; expat allocates through a memory
+ * suite that wipes each block it frees, so its copies of the answer are
+ * wiped too. libcurl's own send and receive buffers are not (see http.c).
+ *
+ * References: STS API reference (AssumeRole, AssumeRoleWithWebIdentity,
+ * Common Errors); botocore 1.43 (endpoint rules: regional by default since
+ * sts_regional_endpoints defaults to "regional"; retry rules in
+ * data/_retry.json and retries/standard.py).
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "sts.h"
+
+#if RDSIAM_HTTP
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <expat.h>
+
+#include "http.h"
+
+/* ------------------------------------------------------------------------ */
+/* expat allocations, wiped when freed                                       */
+/* ------------------------------------------------------------------------ */
+
+/* Each block carries its size in front, aligned for any object. */
+typedef union block_head {
+    size_t size;
+    max_align_t align;
+} block_head;
+
+static void *xml_malloc(size_t n)
+{
+    block_head *h;
+
+    if (n > SIZE_MAX - sizeof *h)
+        return NULL;
+    h = malloc(sizeof *h + n);
+    if (!h)
+        return NULL;
+    h->size = n;
+    return h + 1;
+}
+
+static void xml_free(void *p)
+{
+    block_head *h;
+
+    if (!p)
+        return;
+    h = (block_head *)p - 1;
+    rdsiam__free_secret(h, sizeof *h + h->size);
+}
+
+/* Move to a new block, so the old contents are wiped, never left behind
+ * by realloc. */
+static void *xml_realloc(void *p, size_t n)
+{
+    void *q;
+    size_t old;
+
+    if (!p)
+        return xml_malloc(n);
+    q = xml_malloc(n);
+    if (!q)
+        return NULL;
+    old = ((block_head *)p - 1)->size;
+    memcpy(q, p, old < n ? old : n);
+    xml_free(p);
+    return q;
+}
+
+static const XML_Memory_Handling_Suite wiping_suite = {xml_malloc, xml_realloc,
+                                                       xml_free};
+
+/* ------------------------------------------------------------------------ */
+/* The answer                                                                */
+/* ------------------------------------------------------------------------ */
+
+/* What an element is, given its parent. */
+enum element {
+    E_OTHER,
+    E_RESPONSE,    /* <ActionResponse> (root) */
+    E_RESULT,      /* <ActionResult> */
+    E_CREDENTIALS, /* <Credentials> */
+    E_AKID,        /* the fields F_* in the same order */
+    E_SECRET,
+    E_TOKEN,
+    E_EXPIRATION,
+    E_CODE,
+    E_MESSAGE,
+    E_ERROR_RESPONSE, /* <ErrorResponse> (root) */
+    E_ERROR           /* <Error> (root, or in ErrorResponse) */
+};
+
+enum field {
+    F_AKID,
+    F_SECRET,
+    F_TOKEN,
+    F_EXPIRATION,
+    F_CODE,
+    F_MESSAGE,
+    N_FIELDS
+};
+
+static const char *const field_name[N_FIELDS] = {
+    "AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration",
+    "Code",        "Message"};
+static const size_t field_max[N_FIELDS] = {RDSIAM_ACCESS_KEY_MAX,
+                                           RDSIAM_SECRET_KEY_MAX,
+                                           RDSIAM_SESSION_TOKEN_MAX,
+                                           64,
+                                           256,
+                                           2048};
+
+#define XML_MAX_DEPTH 32
+
+typedef struct sts_xml {
+    XML_Parser parser;
+    const char *action;
+    size_t action_len;
+    unsigned char stack[XML_MAX_DEPTH];
+    unsigned int depth;
+    unsigned char root;
+    bool seen_credentials, seen_error;
+    bool seen[N_FIELDS];
+    rdsiam__buf field[N_FIELDS];
+    /* Why the parse was stopped: a static message and the element it
+     * names (NULL when expat itself failed). */
+    const char *why;
+    const char *why_name;
+} sts_xml;
+
+static void stop(sts_xml *x, const char *why, const char *name)
+{
+    if (!x->why) {
+        x->why = why;
+        x->why_name = name;
+    }
+    XML_StopParser(x->parser, XML_FALSE);
+}
+
+static bool is_field(unsigned char e)
+{
+    return e >= E_AKID && e <= E_MESSAGE;
+}
+
+/* name == action + suffix */
+static bool action_name(const sts_xml *x, const char *name, const char *suffix)
+{
+    return strncmp(name, x->action, x->action_len) == 0 &&
+           strcmp(name + x->action_len, suffix) == 0;
+}
+
+static unsigned char field_element(const char *name, unsigned first,
+                                   unsigned last)
+{
+    unsigned i;
+
+    for (i = first; i <= last; i++)
+        if (strcmp(name, field_name[i]) == 0)
+            return (unsigned char)(E_AKID + i);
+    return E_OTHER;
+}
+
+static unsigned char classify_element(sts_xml *x, const char *name)
+{
+    unsigned char parent;
+
+    if (x->depth == 0) {
+        if (action_name(x, name, "Response"))
+            return E_RESPONSE;
+        if (strcmp(name, "ErrorResponse") == 0)
+            return E_ERROR_RESPONSE;
+        return strcmp(name, "Error") == 0 ? E_ERROR : E_OTHER;
+    }
+    parent = x->stack[x->depth - 1];
+    switch (parent) {
+    case E_RESPONSE:
+        return action_name(x, name, "Result") ? E_RESULT : E_OTHER;
+    case E_RESULT:
+        return strcmp(name, "Credentials") == 0 ? E_CREDENTIALS : E_OTHER;
+    case E_CREDENTIALS:
+        return field_element(name, F_AKID, F_EXPIRATION);
+    case E_ERROR_RESPONSE:
+        return strcmp(name, "Error") == 0 ? E_ERROR : E_OTHER;
+    case E_ERROR:
+        return field_element(name, F_CODE, F_MESSAGE);
+    default:
+        return E_OTHER;
+    }
+}
+
+static void XMLCALL on_start(void *ud, const XML_Char *name,
+                             const XML_Char **attrs)
+{
+    sts_xml *x = ud;
+    unsigned char e;
+
+    (void)attrs;
+    if (x->depth >= XML_MAX_DEPTH) {
+        stop(x, "elements nested too deeply", NULL);
+        return;
+    }
+    if (x->depth > 0 && is_field(x->stack[x->depth - 1])) {
+        stop(x, "an element inside",
+             field_name[x->stack[x->depth - 1] - E_AKID]);
+        return;
+    }
+    e = classify_element(x, name);
+    if (x->depth == 0)
+        x->root = e;
+    if (e == E_CREDENTIALS) {
+        if (x->seen_credentials) {
+            stop(x, "a second", "Credentials");
+            return;
+        }
+        x->seen_credentials = true;
+    } else if (e == E_ERROR) {
+        if (x->seen_error) {
+            stop(x, "a second", "Error");
+            return;
+        }
+        x->seen_error = true;
+    } else if (is_field(e)) {
+        if (x->seen[e - E_AKID]) {
+            stop(x, "a second", field_name[e - E_AKID]);
+            return;
+        }
+        x->seen[e - E_AKID] = true;
+    }
+    x->stack[x->depth++] = e;
+}
+
+static void XMLCALL on_end(void *ud, const XML_Char *name)
+{
+    sts_xml *x = ud;
+
+    (void)name;
+    if (x->depth > 0)
+        x->depth--;
+}
+
+static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
+{
+    sts_xml *x = ud;
+    unsigned char e;
+    rdsiam__buf *b;
+
+    if (x->depth == 0 || len <= 0)
+        return;
+    e = x->stack[x->depth - 1];
+    if (!is_field(e))
+        return;
+    b = &x->field[e - E_AKID];
+    /* expat refuses a raw NUL and &#0;; check anyway, as a NUL would cut
+     * the string short where it is used. */
+    if (memchr(s, '\0', (size_t)len)) {
+        stop(x, "a NUL character in", field_name[e - E_AKID]);
+        return;
+    }
+    if (rdsiam__buf_append(b, s, (size_t)len) != RDSIAM_OK) {
+        stop(x, "an over-long or unstorable", field_name[e - E_AKID]);
+        return;
+    }
+}
+
+/* No document type declarations: no entities to expand, nothing fetched. */
+static void XMLCALL on_doctype(void *ud, const XML_Char *name,
+                               const XML_Char *sysid, const XML_Char *pubid,
+                               int has_internal_subset)
+{
+    (void)name;
+    (void)sysid;
+    (void)pubid;
+    (void)has_internal_subset;
+    stop(ud, "a document type declaration", NULL);
+}
+
+static void xml_init(sts_xml *x, const char *action)
+{
+    size_t i;
+
+    memset(x, 0, sizeof *x);
+    x->action = action;
+    x->action_len = strlen(action);
+    for (i = 0; i < N_FIELDS; i++)
+        rdsiam__buf_init(&x->field[i], field_max[i]);
+}
+
+static void xml_release(sts_xml *x)
+{
+    size_t i;
+
+    for (i = 0; i < N_FIELDS; i++)
+        rdsiam__buf_free(&x->field[i]);
+    if (x->parser)
+        XML_ParserFree(x->parser);
+    x->parser = NULL;
+}
+
+/* Run expat over body. RDSIAM_OK when the document is well-formed and no
+ * rule above stopped it. */
+static int xml_run(sts_xml *x, const char *body, size_t len, rdsiam_error *err)
+{
+    enum XML_Status st;
+
+    if (len > (size_t)INT_MAX)
+        return rdsiam__fail(err, RDSIAM_ERR_XML, "answer too large");
+    x->parser = XML_ParserCreate_MM(NULL, &wiping_suite, NULL);
+    if (!x->parser)
+        return rdsiam__fail(err, RDSIAM_ERR_NO_MEMORY,
+                            "cannot create the XML parser");
+    XML_SetUserData(x->parser, x);
+    XML_SetElementHandler(x->parser, on_start, on_end);
+    XML_SetCharacterDataHandler(x->parser, on_text);
+    XML_SetStartDoctypeDeclHandler(x->parser, on_doctype);
+    st = XML_Parse(x->parser, body ? body : "", (int)len, XML_TRUE);
+    if (x->why && x->why_name)
+        return rdsiam__fail(err, RDSIAM_ERR_XML, "XML answer has %s %s", x->why,
+                            x->why_name);
+    if (x->why)
+        return rdsiam__fail(err, RDSIAM_ERR_XML, "XML answer has %s", x->why);
+    if (st != XML_STATUS_OK)
+        return rdsiam__fail(err, RDSIAM_ERR_XML,
+                            "malformed XML answer: line %lu: %s",
+                            (unsigned long)XML_GetCurrentLineNumber(x->parser),
+                            XML_ErrorString(XML_GetErrorCode(x->parser)));
+    return RDSIAM_OK;
+}
+
+static bool plain_char(unsigned char c)
+{
+    return c >= 0x20 && c < 0x7f && c != '\\';
+}
+
+/* Copy n bytes of s for a message: printable ASCII as is, anything else
+ * (and the backslash) as \xNN; cut with "..." when it does not fit size
+ * (which MUST be at least 4). */
+static void escape_text(const char *s, size_t n, char *out, size_t size)
+{
+    size_t i, o = 0, total = 0, room = size - 1;
+
+    for (i = 0; i < n; i++)
+        total += plain_char((unsigned char)s[i]) ? 1 : 4;
+    if (total > room)
+        room -= 3; /* keep space for "..." */
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (o + (plain_char(c) ? 1 : 4) > room)
+            break;
+        if (plain_char(c))
+            out[o++] = (char)c;
+        else
+            o += (size_t)snprintf(out + o, size - o, "\\x%02x", c);
+    }
+    if (i < n) {
+        memcpy(out + o, "...", 3);
+        o += 3;
+    }
+    out[o] = '\0';
+}
+
+static bool sts_error_document(const sts_xml *x)
+{
+    return (x->root == E_ERROR_RESPONSE || x->root == E_ERROR) &&
+           x->seen[F_CODE];
+}
+
+/* "STS <action>: <Code> (HTTP <status>): <Message>", the Message cut to
+ * what the error struct holds. */
+static int report_sts_error(const sts_xml *x, long status, rdsiam_error *err)
+{
+    char text[RDSIAM_ERROR_MESSAGE_SIZE], code[96];
+    const rdsiam__buf *c = &x->field[F_CODE], *m = &x->field[F_MESSAGE];
+    int n;
+
+    escape_text(c->data ? c->data : "", c->len, code, sizeof code);
+    n = snprintf(text, sizeof text, "STS %s: %s (HTTP %ld): ", x->action, code,
+                 status);
+    if (n < 0 || (size_t)n + 4 > sizeof text)
+        n = 0;
+    if (m->len)
+        escape_text(m->data, m->len, text + n, sizeof text - (size_t)n);
+    else
+        snprintf(text + n, sizeof text - (size_t)n, "(no message)");
+    return rdsiam__fail(err, RDSIAM_ERR_STS, "%s", text);
+}
+
+static int take_credentials(sts_xml *x, rdsiam_credentials *out,
+                            rdsiam_error *err)
+{
+    int rc = RDSIAM_OK;
+    int64_t t = 0;
+    char shown[80];
+    size_t i;
+
+    for (i = F_AKID; i <= F_EXPIRATION; i++)
+        ENSURE_MSG(x->seen[i], RDSIAM_ERR_XML, "answer has no %s",
+                   field_name[i]);
+    if (rdsiam__parse_time(
+            x->field[F_EXPIRATION].data ? x->field[F_EXPIRATION].data : "",
+            &t) != 0) {
+        escape_text(x->field[F_EXPIRATION].data ? x->field[F_EXPIRATION].data
+                                                : "",
+                    x->field[F_EXPIRATION].len, shown, sizeof shown);
+        ENSURE_MSG(false, RDSIAM_ERR_XML,
+                   "answer's Expiration \"%s\" is not an ISO-8601 time", shown);
+    }
+    ENSURE_MSG(t > rdsiam__now(), RDSIAM_ERR_CREDENTIALS_EXPIRED,
+               "answer's credentials expired at %s",
+               x->field[F_EXPIRATION].data);
+    out->access_key_id = rdsiam__buf_take(&x->field[F_AKID]);
+    out->secret_access_key = rdsiam__buf_take(&x->field[F_SECRET]);
+    out->session_token = rdsiam__buf_take(&x->field[F_TOKEN]);
+    out->expiration = t;
+    ENSURE_MSG(out->access_key_id && out->secret_access_key &&
+                   out->session_token,
+               RDSIAM_ERR_XML, "answer has an empty credential field");
+    rc = rdsiam__check_credentials(out, err);
+    if (rc != RDSIAM_OK)
+        rdsiam__error_prefix(err, "answer");
+done:
+    if (rc != RDSIAM_OK)
+        rdsiam_credentials_clear(out);
+    return rc;
+}
+
+int rdsiam__sts_parse(const char *action, long status, const char *body,
+                      size_t len, rdsiam_credentials *out, rdsiam_error *err)
+{
+    int rc = RDSIAM_OK, xrc;
+    sts_xml x;
+    bool ok_status = status >= 200 && status <= 299;
+
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (!action || !out || (!body && len))
+        return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT,
+                            "STS answer, action or output is NULL");
+    xml_init(&x, action);
+    xrc = xml_run(&x, body, len, err);
+    if (xrc == RDSIAM_OK && sts_error_document(&x)) {
+        rc = report_sts_error(&x, status, err);
+        goto done;
+    }
+    ENSURE_MSG(ok_status, RDSIAM_ERR_HTTP_STATUS,
+               "HTTP status %ld with no STS error document", status);
+    GUARD(xrc);
+    ENSURE_MSG(x.root == E_RESPONSE, RDSIAM_ERR_XML,
+               "answer is not an %sResponse document", action);
+    ENSURE_MSG(x.seen_credentials, RDSIAM_ERR_XML, "answer has no Credentials");
+    rc = take_credentials(&x, out, err);
+done:
+    xml_release(&x);
+    return rc;
+}
+
+/* Error codes the SDKs retry: botocore's data/_retry.json (Throttling,
+ * ThrottlingException, ThrottledException, RequestThrottledException,
+ * ProvisionedThroughputExceededException; for STS, IDPCommunicationError)
+ * and retries/standard.py's transient and throttling codes. */
+static const char *const retry_codes[] = {
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "TransactionInProgressException",
+    "RequestLimitExceeded",
+    "BandwidthLimitExceeded",
+    "LimitExceededException",
+    "RequestThrottled",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "EC2ThrottledException",
+    "RequestTimeout",
+    "RequestTimeoutException",
+    "IDPCommunicationError",
+};
+
+bool rdsiam__sts_retryable_code(const char *body, size_t len)
+{
+    sts_xml x;
+    bool again = false;
+    size_t i;
+
+    xml_init(&x, "-");
+    if (xml_run(&x, body, len, NULL) == RDSIAM_OK && sts_error_document(&x))
+        for (i = 0; i < sizeof retry_codes / sizeof *retry_codes; i++)
+            if (x.field[F_CODE].data &&
+                strcmp(x.field[F_CODE].data, retry_codes[i]) == 0)
+                again = true;
+    xml_release(&x);
+    return again;
+}
+
+static bool sts_retry(void *ctx, long status, const char *body, size_t len)
+{
+    (void)ctx;
+    /* 5xx and 429, then the throttling codes (STS throttles with 400). */
+    return rdsiam__http_retry_default(NULL, status, body, len) ||
+           rdsiam__sts_retryable_code(body, len);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The endpoint                                                              */
+/* ------------------------------------------------------------------------ */
+
+typedef struct url_parts {
+    bool https;
+    const char *authority; /* host[:port] as written */
+    size_t authority_len;
+    char host[256];   /* without brackets, NUL-terminated */
+    const char *path; /* "" when the URL has none */
+} url_parts;
+
+static bool host_char(char c, bool bracketed)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+           (bracketed && c == ':');
+}
+
+static int parse_url(const char *url, const char *what, url_parts *u,
+                     rdsiam_error *err)
+{
+    const char *p, *h, *end, *colon = NULL;
+    size_t n;
+    long port;
+
+    memset(u, 0, sizeof *u);
+    if (strncasecmp(url, "https://", 8) == 0) {
+        u->https = true;
+        p = url + 8;
+    } else if (strncasecmp(url, "http://", 7) == 0) {
+        p = url + 7;
+    } else {
+        return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
+                            "%s: not an http or https URL", what);
+    }
+    if (url[strcspn(url, "?#")] || strlen(url) > RDSIAM__STS_URL_MAX)
+        return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
+                            "%s: query, fragment or over %d bytes", what,
+                            RDSIAM__STS_URL_MAX);
+    end = p + strcspn(p, "/");
+    u->authority = p;
+    u->authority_len = (size_t)(end - p);
+    u->path = end;
+    for (h = p; h < end; h++)
+        if (*h == '@' || (unsigned char)*h <= 0x20 || *h == 0x7f)
+            return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
+                                "%s: user information or a space or control "
+                                "character in the host",
+                                what);
+    for (h = end; *h; h++)
+        if ((unsigned char)*h <= 0x20 || *h == 0x7f)
+            return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
+                                "%s: a space or control character in the "
+                                "path",
+                                what);
+    if (*p == '[') {
+        const char *close = memchr(p, ']', (size_t)(end - p));
+
+        if (!close)
+            return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
+                                "%s: unclosed '[' in the host", what);
+        h = p + 1;
+        n = (size_t)(close - h);
+        if (close + 1 < end) {
+            if (close[1] != ':')
+                return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
+                                    "%s: junk after ']'", what);
+            colon = close + 1;
+        }
+    } else {
+        h = p;
+        colon = memchr(p, ':', (size_t)(end - p));
+        n = (size_t)((colon ? colon : end) - p);
+    }
+    if (n == 0 || n >= sizeof u->host)
+        return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
+                            "%s: empty or over-long host", what);
+    for (size_t i = 0; i < n; i++)
+        if (!host_char(h[i], *p == '['))
+            return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
+                                "%s: invalid character in the host", what);
+    memcpy(u->host, h, n);
+    u->host[n] = '\0';
+    if (colon) {
+        char *stop_at;
+
+        port = colon + 1 < end ? strtol(colon + 1, &stop_at, 10) : 0;
+        if (colon + 1 >= end || stop_at != end || port < 1 || port > 65535 ||
+            colon[1] < '0' || colon[1] > '9')
+            return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
+                                "%s: port is not 1..65535", what);
+    }
+    return RDSIAM_OK;
+}
+
+static bool v6_loopback(const struct in6_addr *a)
+{
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0,    0,
+                                             0, 0, 0, 0, 0xff, 0xff};
+
+    if (IN6_IS_ADDR_LOOPBACK(a))
+        return true;
+    return memcmp(a->s6_addr, mapped, 12) == 0 && a->s6_addr[12] == 127;
+}
+
+/* A host written as loopback: localhost, 127.0.0.0/8, ::1. */
+static bool loopback_host(const char *host)
+{
+    struct in_addr a4;
+    struct in6_addr a6;
+
+    if (strcasecmp(host, "localhost") == 0)
+        return true;
+    if (inet_pton(AF_INET, host, &a4) == 1)
+        return (ntohl(a4.s_addr) >> 24) == 127;
+    if (inet_pton(AF_INET6, host, &a6) == 1)
+        return v6_loopback(&a6);
+    return false;
+}
+
+/* Checked again at connect time: "localhost" must resolve to loopback. */
+static bool loopback_addr(const struct sockaddr *sa, socklen_t len)
+{
+    if (sa->sa_family == AF_INET &&
+        len >= (socklen_t)sizeof(struct sockaddr_in)) {
+        const struct sockaddr_in *a =
+            (const struct sockaddr_in *)(const void *)sa;
+        return (ntohl(a->sin_addr.s_addr) >> 24) == 127;
+    }
+    if (sa->sa_family == AF_INET6 &&
+        len >= (socklen_t)sizeof(struct sockaddr_in6)) {
+        const struct sockaddr_in6 *a =
+            (const struct sockaddr_in6 *)(const void *)sa;
+        return v6_loopback(&a->sin6_addr);
+    }
+    return false;
+}
+
+/* botocore 1.43's partitions (endpoints.json / partitions.json): the DNS
+ * suffix of a region's STS endpoint. */
+static const char *dns_suffix(const char *region)
+{
+    static const struct {
+        const char *prefix, *suffix;
+    } parts[] = {
+        {"cn-", "amazonaws.com.cn"},    {"us-isob-", "sc2s.sgov.gov"},
+        {"us-isof-", "csp.hci.ic.gov"}, {"eu-isoe-", "cloud.adc-e.uk"},
+        {"us-iso-", "c2s.ic.gov"},      {"eusc-", "amazonaws.eu"},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof parts / sizeof *parts; i++)
+        if (strncmp(region, parts[i].prefix, strlen(parts[i].prefix)) == 0)
+            return parts[i].suffix;
+    return "amazonaws.com";
+}
+
+void rdsiam__sts_endpoint_free(rdsiam__sts_endpoint *ep)
+{
+    if (!ep)
+        return;
+    free(ep->url);
+    ep->url = NULL;
+}
+
+/* The configured endpoint URL and its name for messages, or NULL. */
+static const char *configured_url(const rdsiam__sts_config *cfg,
+                                  const char **source)
+{
+    const char *v;
+
+    if (cfg->endpoint_url) {
+        *source = "STS endpoint_url";
+        return cfg->endpoint_url;
+    }
+    /* botocore: AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true ignores both
+     * variables (and the profile settings). */
+    v = rdsiam__getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+    if (v && strcasecmp(v, "true") == 0)
+        return NULL;
+    if ((v = rdsiam__getenv_nonempty("AWS_ENDPOINT_URL_STS"))) {
+        *source = "AWS_ENDPOINT_URL_STS";
+        return v;
+    }
+    if ((v = rdsiam__getenv_nonempty("AWS_ENDPOINT_URL"))) {
+        *source = "AWS_ENDPOINT_URL";
+        return v;
+    }
+    return NULL;
+}
+
+int rdsiam__sts_resolve_endpoint(const rdsiam__sts_config *cfg,
+                                 rdsiam__sts_endpoint *out, rdsiam_error *err)
+{
+    static const rdsiam__sts_config none;
+    int rc = RDSIAM_OK;
+    const char *url, *source = "default STS endpoint";
+    rdsiam__buf b;
+    url_parts u;
+
+    rdsiam__buf_init(&b, RDSIAM__STS_URL_MAX + 1);
+    if (!out)
+        return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT,
+                            "STS endpoint output is NULL");
+    memset(out, 0, sizeof *out);
+    if (!cfg)
+        cfg = &none;
+    if (cfg->region) {
+        rc = rdsiam__check_region(cfg->region, err);
+        if (rc != RDSIAM_OK) {
+            rdsiam__error_prefix(err, "STS region");
+            goto done;
+        }
+    }
+    /* With no region botocore calls the global endpoint and signs for
+     * us-east-1; a custom endpoint without a region is signed the same. */
+    snprintf(out->region, sizeof out->region, "%s",
+             cfg->region ? cfg->region : "us-east-1");
+    url = configured_url(cfg, &source);
+    if (url) {
+        GUARD(rdsiam__buf_append_str(&b, url));
+    } else if (cfg->region) {
+        GUARD(rdsiam__buf_printf(&b, "https://sts.%s.%s", cfg->region,
+                                 dns_suffix(cfg->region)));
+    } else {
+        GUARD(rdsiam__buf_append_str(&b, "https://sts.amazonaws.com"));
+    }
+    GUARD(parse_url(b.data, source, &u, err));
+    ENSURE_MSG(u.https || loopback_host(u.host), RDSIAM_ERR_URI_NOT_ALLOWED,
+               "%s: plain http is allowed only to a loopback host "
+               "(127.0.0.0/8, ::1, localhost)",
+               source);
+    out->plain_http = !u.https;
+    out->source = source;
+    out->url = rdsiam__buf_take(&b);
+    ENSURE(out->url != NULL, RDSIAM_ERR_NO_MEMORY);
+done:
+    rdsiam__buf_free(&b);
+    if (rc == RDSIAM_ERR_NO_MEMORY || rc == RDSIAM_ERR_SIGV4_TOO_LARGE)
+        rc = rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
+                          "%s: over %d bytes or out of memory", source,
+                          RDSIAM__STS_URL_MAX);
+    if (rc != RDSIAM_OK)
+        rdsiam__sts_endpoint_free(out);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The request                                                               */
+/* ------------------------------------------------------------------------ */
+
+/* The Query protocol's form encoding as botocore writes it: RFC 3986
+ * unreserved characters as is, every other byte %XX. */
+static int form_add(rdsiam__buf *b, const char *name, const char *value,
+                    size_t n)
+{
+    int rc = RDSIAM_OK;
+    size_t i;
+
+    if (b->len)
+        GUARD(rdsiam__buf_append_char(b, '&'));
+    GUARD(rdsiam__buf_append_str(b, name));
+    GUARD(rdsiam__buf_append_char(b, '='));
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)value[i];
+
+        if (rdsiam__unreserved[c])
+            GUARD(rdsiam__buf_append_char(b, (char)c));
+        else
+            GUARD(rdsiam__buf_printf(b, "%%%02X", c));
+    }
+done:
+    return rc;
+}
+
+static bool all_in(const char *s, size_t n, const char *extra)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || (c && strchr(extra, c))))
+            return false;
+    }
+    return true;
+}
+
+/* The parameters STS would refuse, refused here with a message naming
+ * them (STS API reference: RoleArn 20..2048; RoleSessionName 2..64 of
+ * [\w+=,.@-]; ExternalId 2..1224 of [\w+=,.@:/-]; DurationSeconds
+ * 900..43200). */
+static int check_params(const char *role_arn, const char *session_name,
+                        const char *external_id, unsigned int duration,
+                        rdsiam_error *err)
+{
+    size_t n;
+
+    if (!role_arn || !session_name)
+        return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT,
+                            "role_arn or role_session_name is NULL");
+    n = strlen(role_arn);
+    if (n < 20 || n > 2048 || !all_in(role_arn, n, "+=,.@:/_-"))
+        return rdsiam__fail(err, RDSIAM_ERR_INVALID_ARGUMENT,
+                            "role_arn is not an ARN of 20..2048 characters");
+    n = strlen(session_name);
+    if (n < 2 || n > RDSIAM__STS_SESSION_NAME_MAX ||
+        !all_in(session_name, n, "_+=,.@-"))
+        return rdsiam__fail(err, RDSIAM_ERR_INVALID_ARGUMENT,
+                            "role_session_name must be 2..64 of "
+                            "A-Za-z0-9_+=,.@-");
+    if (external_id) {
+        n = strlen(external_id);
+        if (n < 2 || n > 1224 || !all_in(external_id, n, "_+=,.@:/-"))
+            return rdsiam__fail(err, RDSIAM_ERR_INVALID_ARGUMENT,
+                                "external_id must be 2..1224 of "
+                                "A-Za-z0-9_+=,.@:/-");
+    }
+    if (duration && (duration < 900 || duration > 43200))
+        return rdsiam__fail(err, RDSIAM_ERR_INVALID_ARGUMENT,
+                            "duration_seconds must be 900..43200");
+    return RDSIAM_OK;
+}
+
+/* One STS call, described for send(). */
+typedef struct sts_call {
+    const char *action;
+    const rdsiam__buf *body;          /* the form */
+    const rdsiam_credentials *signer; /* NULL: unsigned */
+    /* Strings that must never appear in a message (what was sent). */
+    const char *secrets[3];
+    size_t secret_len[3];
+} sts_call;
+
+#define CONTENT_TYPE "application/x-www-form-urlencoded; charset=utf-8"
+
+/* Host header value: the URL's authority, as written. */
+static int host_header(const char *url, char *out, size_t size)
+{
+    url_parts u;
+
+    if (parse_url(url, "STS endpoint", &u, NULL) != RDSIAM_OK ||
+        u.authority_len >= size)
+        return RDSIAM_ERR_URI_INVALID;
+    memcpy(out, u.authority, u.authority_len);
+    out[u.authority_len] = '\0';
+    return RDSIAM_OK;
+}
+
+static const char *url_path(const char *url)
+{
+    url_parts u;
+
+    if (parse_url(url, "STS endpoint", &u, NULL) != RDSIAM_OK || !*u.path)
+        return "/";
+    return u.path;
+}
+
+/* Sign the form with call->signer: fills res and the extra headers. */
+static int sign(const sts_call *call, const rdsiam__sts_endpoint *ep,
+                const char *host, rdsiam_sigv4_result *res, rdsiam_error *err)
+{
+    rdsiam_header hs[2] = {{"Content-Type", CONTENT_TYPE}, {"Host", host}};
+    rdsiam_sigv4_request r;
+    rdsiam_sigv4_params p;
+    int rc;
+
+    memset(&r, 0, sizeof r);
+    r.method = "POST";
+    r.path = url_path(ep->url);
+    r.query = "";
+    r.headers = hs;
+    r.header_count = 2;
+    r.body = (const unsigned char *)call->body->data;
+    r.body_len = call->body->len;
+    memset(&p, 0, sizeof p);
+    p.region = ep->region;
+    p.service = "sts";
+    rc = rdsiam_sigv4_sign_headers(&r, &p, call->signer, res, err);
+    if (rc != RDSIAM_OK)
+        rdsiam__error_prefix(err, "signing STS %s", call->action);
+    return rc;
+}
+
+static bool mem_contains(const char *hay, size_t len, const char *needle,
+                         size_t n)
+{
+    size_t i;
+
+    for (i = 0; n <= len && i <= len - n; i++)
+        if (hay[i] == needle[0] && memcmp(hay + i, needle, n) == 0)
+            return true;
+    return false;
+}
+
+/* An STS Message is shown only when it quotes nothing that was sent as a
+ * secret (a misbehaving endpoint could echo the request). */
+static void withhold_echoed_secret(const sts_call *call, const char *body,
+                                   size_t len, rdsiam_error *err)
+{
+    size_t i;
+
+    if (!err || err->code != RDSIAM_ERR_STS)
+        return;
+    for (i = 0; i < 3; i++)
+        if (call->secrets[i] && call->secret_len[i] >= 4 &&
+            mem_contains(body, len, call->secrets[i], call->secret_len[i])) {
+            rdsiam__fail(err, RDSIAM_ERR_STS,
+                         "STS %s: the error message is withheld: it quotes "
+                         "a credential that was sent",
+                         call->action);
+            return;
+        }
+}
+
+static int send_call(const rdsiam__sts_config *cfg, const sts_call *call,
+                     rdsiam_credentials *out, rdsiam_error *err)
+{
+    int rc = RDSIAM_OK;
+    rdsiam__sts_endpoint ep;
+    rdsiam_sigv4_result res;
+    rdsiam__http_header hs[5];
+    rdsiam__http_request req;
+    rdsiam__buf answer;
+    char host[300];
+    size_t n = 0;
+    long status = 0;
+
+    memset(&ep, 0, sizeof ep);
+    memset(&res, 0, sizeof res);
+    rdsiam__buf_init(&answer, RDSIAM__STS_MAX_BODY);
+    GUARD(rdsiam__sts_resolve_endpoint(cfg, &ep, err));
+    ENSURE_MSG(host_header(ep.url, host, sizeof host) == RDSIAM_OK,
+               RDSIAM_ERR_URI_INVALID, "%s: host too long", ep.source);
+    hs[n++] = (rdsiam__http_header){"Content-Type", CONTENT_TYPE, false};
+    hs[n++] = (rdsiam__http_header){"Host", host, false};
+    hs[n++] = (rdsiam__http_header){"Accept", "text/xml", false};
+    memset(&req, 0, sizeof req);
+    if (call->signer) {
+        GUARD(sign(call, &ep, host, &res, err));
+        hs[n++] = (rdsiam__http_header){"X-Amz-Date", res.amz_date, false};
+        if (rdsiam__session_token(call->signer))
+            hs[n++] = (rdsiam__http_header){"X-Amz-Security-Token",
+                                            rdsiam__session_token(call->signer),
+                                            true};
+        req.authorization = res.authorization;
+    }
+    req.method = "POST";
+    req.url = ep.url;
+    req.headers = hs;
+    req.n_headers = n;
+    req.body = call->body->data;
+    req.body_len = call->body->len;
+    req.ca_file = cfg->ca_file;
+    req.timeout_ms =
+        cfg->timeout_ms > 0 ? cfg->timeout_ms : RDSIAM__STS_TIMEOUT_MS;
+    req.retries =
+        (cfg->max_attempts ? cfg->max_attempts : RDSIAM__STS_ATTEMPTS) - 1;
+    req.backoff_ms = cfg->backoff_ms;
+    req.retry_status = sts_retry;
+    req.any_status = true;
+    req.max_body = RDSIAM__STS_MAX_BODY;
+    if (ep.plain_http) {
+        req.no_proxy = true;
+        req.allow_addr = loopback_addr;
+    }
+    rc = rdsiam__http_perform(&req, &answer, &status, err);
+    if (rc != RDSIAM_OK) {
+        rdsiam__error_prefix(err, "STS %s", call->action);
+        goto done;
+    }
+    rc = rdsiam__sts_parse(call->action, status, answer.data, answer.len, out,
+                           err);
+    /* STS's own errors name the action already, in full. */
+    if (rc != RDSIAM_OK && rc != RDSIAM_ERR_STS)
+        rdsiam__error_prefix(err, "STS %s", call->action);
+    withhold_echoed_secret(call, answer.data, answer.len, err);
+done:
+    rdsiam__buf_free(&answer);
+    rdsiam_sigv4_result_free(&res);
+    rdsiam__sts_endpoint_free(&ep);
+    return rc;
+}
+
+int rdsiam__sts_assume_role(const rdsiam__sts_config *cfg,
+                            const rdsiam_credentials *source,
+                            const char *role_arn, const char *session_name,
+                            const char *external_id,
+                            unsigned int duration_seconds,
+                            rdsiam_credentials *out, rdsiam_error *err)
+{
+    static const rdsiam__sts_config none;
+    int rc = RDSIAM_OK;
+    rdsiam__buf form;
+    sts_call call;
+    char duration[16];
+
+    rdsiam__buf_init(&form, 8192);
+    if (out)
+        memset(out, 0, sizeof *out);
+    ENSURE_MSG(out != NULL, RDSIAM_ERR_NULL_ARGUMENT,
+               "STS AssumeRole: output is NULL");
+    rc = rdsiam__check_credentials(source, err);
+    if (rc != RDSIAM_OK) {
+        rdsiam__error_prefix(err, "STS AssumeRole: source credentials");
+        goto done;
+    }
+    rc = check_params(role_arn, session_name, external_id, duration_seconds,
+                      err);
+    if (rc != RDSIAM_OK) {
+        rdsiam__error_prefix(err, "STS AssumeRole");
+        goto done;
+    }
+    GUARD(form_add(&form, "Action", "AssumeRole", 10));
+    GUARD(form_add(&form, "Version", RDSIAM__STS_API_VERSION, 10));
+    GUARD(form_add(&form, "RoleArn", role_arn, strlen(role_arn)));
+    GUARD(
+        form_add(&form, "RoleSessionName", session_name, strlen(session_name)));
+    if (duration_seconds) {
+        snprintf(duration, sizeof duration, "%u", duration_seconds);
+        GUARD(form_add(&form, "DurationSeconds", duration, strlen(duration)));
+    }
+    if (external_id)
+        GUARD(form_add(&form, "ExternalId", external_id, strlen(external_id)));
+    memset(&call, 0, sizeof call);
+    call.action = "AssumeRole";
+    call.body = &form;
+    call.signer = source;
+    call.secrets[0] = source->secret_access_key;
+    call.secret_len[0] = strlen(source->secret_access_key);
+    call.secrets[1] = rdsiam__session_token(source);
+    call.secret_len[1] = call.secrets[1] ? strlen(call.secrets[1]) : 0;
+    rc = send_call(cfg ? cfg : &none, &call, out, err);
+done:
+    rdsiam__buf_free(&form);
+    if (rc == RDSIAM_ERR_NO_MEMORY)
+        rdsiam__fail(err, rc, "STS AssumeRole: out of memory");
+    if (rc == RDSIAM_OK)
+        rdsiam__ok(err);
+    return rc;
+}
+
+int rdsiam__sts_assume_role_with_web_identity(
+    const rdsiam__sts_config *cfg, const char *role_arn,
+    const char *session_name, const char *token, size_t token_len,
+    rdsiam_credentials *out, rdsiam_error *err)
+{
+    static const rdsiam__sts_config none;
+    int rc = RDSIAM_OK;
+    rdsiam__buf form;
+    sts_call call;
+
+    /* Every byte of the token may become %XX. */
+    rdsiam__buf_init(&form, 3 * RDSIAM__STS_WEB_TOKEN_MAX + 8192);
+    if (out)
+        memset(out, 0, sizeof *out);
+    ENSURE_MSG(out != NULL && token != NULL, RDSIAM_ERR_NULL_ARGUMENT,
+               "STS AssumeRoleWithWebIdentity: token or output is NULL");
+    ENSURE_MSG(token_len >= 4 && token_len <= RDSIAM__STS_WEB_TOKEN_MAX,
+               RDSIAM_ERR_INVALID_ARGUMENT,
+               "STS AssumeRoleWithWebIdentity: the web identity token is "
+               "%zu bytes, not 4..%d",
+               token_len, RDSIAM__STS_WEB_TOKEN_MAX);
+    ENSURE_MSG(!memchr(token, '\0', token_len), RDSIAM_ERR_INVALID_ARGUMENT,
+               "STS AssumeRoleWithWebIdentity: the web identity token "
+               "contains a NUL byte");
+    rc = check_params(role_arn, session_name, NULL, 0, err);
+    if (rc != RDSIAM_OK) {
+        rdsiam__error_prefix(err, "STS AssumeRoleWithWebIdentity");
+        goto done;
+    }
+    GUARD(form_add(&form, "Action", "AssumeRoleWithWebIdentity", 25));
+    GUARD(form_add(&form, "Version", RDSIAM__STS_API_VERSION, 10));
+    GUARD(form_add(&form, "RoleArn", role_arn, strlen(role_arn)));
+    GUARD(
+        form_add(&form, "RoleSessionName", session_name, strlen(session_name)));
+    GUARD(form_add(&form, "WebIdentityToken", token, token_len));
+    memset(&call, 0, sizeof call);
+    call.action = "AssumeRoleWithWebIdentity";
+    call.body = &form;
+    call.secrets[0] = token;
+    call.secret_len[0] = token_len;
+    rc = send_call(cfg ? cfg : &none, &call, out, err);
+done:
+    rdsiam__buf_free(&form); /* wipes the token's copy */
+    if (rc == RDSIAM_ERR_NO_MEMORY)
+        rdsiam__fail(err, rc, "STS AssumeRoleWithWebIdentity: out of memory");
+    if (rc == RDSIAM_OK)
+        rdsiam__ok(err);
+    return rc;
+}
+
+#endif /* RDSIAM_HTTP */

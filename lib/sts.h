@@ -1,0 +1,126 @@
+/*
+ * sts.h - calls to AWS STS (AssumeRole, AssumeRoleWithWebIdentity) for the
+ * credential sources that need them: the endpoint, the signed or unsigned
+ * Query-protocol request, and the XML answer. Internal; compiled only when
+ * RDSIAM_HTTP is 1.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef RDSIAM_STS_H
+#define RDSIAM_STS_H
+
+#include "internal.h"
+
+#if RDSIAM_HTTP
+
+#define RDSIAM__STS_API_VERSION "2011-06-15"
+/* Defaults for the zero fields of rdsiam__sts_config. */
+#define RDSIAM__STS_TIMEOUT_MS 5000L
+#define RDSIAM__STS_ATTEMPTS 3u
+#define RDSIAM__STS_BACKOFF_MS 100L
+/* The largest STS answer read; real ones are about 2 KiB plus the token. */
+#define RDSIAM__STS_MAX_BODY ((size_t)64 * 1024)
+#define RDSIAM__STS_URL_MAX 2048
+/* RoleSessionName: STS allows 2..64 of [\w+=,.@-]. */
+#define RDSIAM__STS_SESSION_NAME_MAX 64
+/* A web identity token (a JWT); STS takes up to 20000 characters. */
+#define RDSIAM__STS_WEB_TOKEN_MAX 20000
+
+/* Where and how to reach STS. Every field may be zero. Borrowed. */
+typedef struct rdsiam__sts_config {
+    /* The region whose STS to call and to sign for (botocore: the region
+     * of the client that needs the credentials). NULL: the global endpoint
+     * https://sts.amazonaws.com, signed for us-east-1, as botocore does for
+     * an STS client with no region. */
+    const char *region;
+    /* An endpoint set by the caller (a profile's endpoint_url, later); it
+     * beats the environment. NULL: AWS_ENDPOINT_URL_STS, then
+     * AWS_ENDPOINT_URL (both ignored when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS
+     * is "true"), then the regional default. */
+    const char *endpoint_url;
+    /* CA bundle for https (AWS_CA_BUNDLE, a profile's ca_bundle); NULL:
+     * the system store. */
+    const char *ca_file;
+    long timeout_ms;           /* per attempt; 0: RDSIAM__STS_TIMEOUT_MS */
+    unsigned int max_attempts; /* 0: RDSIAM__STS_ATTEMPTS */
+    long backoff_ms;           /* first retry pause; 0: default */
+} rdsiam__sts_config;
+
+/* A resolved endpoint. */
+typedef struct rdsiam__sts_endpoint {
+    char *url; /* allocated; free with rdsiam__sts_endpoint_free */
+    char region[RDSIAM_REGION_MAX + 1]; /* the signing region */
+    const char *source; /* static text naming where url came from */
+    bool plain_http;    /* http:// to a loopback host */
+} rdsiam__sts_endpoint;
+
+/*
+ * Resolve the endpoint for cfg (see rdsiam__sts_config.endpoint_url for
+ * the order). The default is https://sts.REGION.SUFFIX with the partition's
+ * DNS suffix (amazonaws.com, amazonaws.com.cn for cn-*, c2s.ic.gov for
+ * us-iso-*, ...; botocore 1.43's table). An endpoint URL must be http(s)
+ * with a host and no user information, query or fragment; plain http only
+ * to a loopback host (127.0.0.0/8, ::1, localhost), as for container
+ * endpoints. Returns RDSIAM_OK, RDSIAM_ERR_URI_INVALID,
+ * RDSIAM_ERR_URI_NOT_ALLOWED or a region error. Reads the environment.
+ */
+int rdsiam__sts_resolve_endpoint(const rdsiam__sts_config *cfg,
+                                 rdsiam__sts_endpoint *out, rdsiam_error *err);
+void rdsiam__sts_endpoint_free(rdsiam__sts_endpoint *ep);
+
+/*
+ * STS AssumeRole, signed with SigV4 (service "sts") with source (its
+ * session token sent as X-Amz-Security-Token). role_arn and session_name
+ * are required (session_name: 2..64 of [A-Za-z0-9_+=,.@-]); external_id
+ * may be NULL; duration_seconds 0 sends none (STS's default, 3600), else
+ * 900..43200. On RDSIAM_OK *out holds allocated credentials with their
+ * expiration (release with rdsiam_credentials_clear()). Errors:
+ *   RDSIAM_ERR_STS    STS answered with an error document; the message
+ *                     names its Code and Message (control characters
+ *                     escaped) and the HTTP status;
+ *   RDSIAM_ERR_XML    the answer is not the expected XML (truncated,
+ *                     malformed, a field missing or repeated, a NUL);
+ *   RDSIAM_ERR_CREDENTIALS_EXPIRED  the credentials are already expired;
+ *   RDSIAM_ERR_HTTP, RDSIAM_ERR_HTTP_STATUS, RDSIAM_ERR_URI_*, argument
+ *                     errors (RDSIAM_ERR_INVALID_ARGUMENT naming the field).
+ * 5xx answers, 429 and STS's throttling error codes are retried with
+ * backoff up to max_attempts; AccessDenied, ExpiredToken and every other
+ * error are not. Every buffer that held a secret is wiped. Thread-safe.
+ */
+int rdsiam__sts_assume_role(const rdsiam__sts_config *cfg,
+                            const rdsiam_credentials *source,
+                            const char *role_arn, const char *session_name,
+                            const char *external_id,
+                            unsigned int duration_seconds,
+                            rdsiam_credentials *out, rdsiam_error *err);
+
+/*
+ * STS AssumeRoleWithWebIdentity, unsigned: token (token_len bytes, a
+ * secret; 4..RDSIAM__STS_WEB_TOKEN_MAX, no NUL) is sent in the form body
+ * and wiped from every buffer this call makes. Otherwise as
+ * rdsiam__sts_assume_role (no external id or duration).
+ */
+int rdsiam__sts_assume_role_with_web_identity(
+    const rdsiam__sts_config *cfg, const char *role_arn,
+    const char *session_name, const char *token, size_t token_len,
+    rdsiam_credentials *out, rdsiam_error *err);
+
+/*
+ * Parse an STS answer: status is the HTTP status, action the STS action
+ * ("AssumeRole") whose <ActionResponse><ActionResult><Credentials> holds
+ * AccessKeyId, SecretAccessKey, SessionToken and Expiration (each exactly
+ * once). A 2xx answer gives the credentials; any answer that is an error
+ * document (<ErrorResponse><Error> or <Error>) gives RDSIAM_ERR_STS; a
+ * non-2xx answer that is not one gives RDSIAM_ERR_HTTP_STATUS. Exposed for
+ * the tests and the fuzz target.
+ */
+int rdsiam__sts_parse(const char *action, long status, const char *body,
+                      size_t len, rdsiam_credentials *out, rdsiam_error *err);
+
+/* true when body is an STS error document whose Code is one the SDKs
+ * retry (Throttling, ThrottlingException, IDPCommunicationError, ...). */
+bool rdsiam__sts_retryable_code(const char *body, size_t len);
+
+#endif /* RDSIAM_HTTP */
+
+#endif /* RDSIAM_STS_H */
