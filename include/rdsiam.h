@@ -133,6 +133,8 @@ enum rdsiam_status {
     RDSIAM_ERR_PROVIDER_DISABLED = -118,
     RDSIAM_ERR_STS = -119,             /* STS refused: its error Code and Message */
     RDSIAM_ERR_XML = -120,             /* malformed or incomplete XML answer */
+    RDSIAM_ERR_PROFILE_INVALID = -121, /* contradictory profile settings, a
+                                          source_profile loop, mfa_serial */
 
     /* token verification */
     RDSIAM_ERR_TOKEN_MALFORMED = -200,

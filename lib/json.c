@@ -10,6 +10,7 @@
 
 #include <json-c/json.h>
 
+#include "json_lex.h"
 #include "json_reader.h"
 
 #define DEPTH_MAX 64
@@ -137,6 +138,10 @@ int rdsiam__json_parse(const char *text, size_t len, const char *what,
     snprintf(j->noun, sizeof j->noun, "%s", noun);
     j->code = code;
     RDSIAM_ENSURE(err, len <= INT_MAX, code, "%s: %s is too large", what, noun);
+    /* RFC 8259's lexical rules, which json-c's strict mode does not all
+     * enforce (NaN, "1.", raw control characters in strings). */
+    RDSIAM_ENSURE(err, rdsiam__json_lex_ok(text, len), code,
+                  "%s: %s is not valid JSON", what, noun);
     tok = json_tokener_new();
     RDSIAM_ENSURE(err, tok, RDSIAM_ERR_NO_MEMORY, "%s: out of memory", what);
     /* botocore's json.loads: no comments, single quotes, trailing commas */

@@ -25,10 +25,11 @@ int rdsiam__provider_new(rdsiam_provider **out, rdsiam__source src,
 void rdsiam__provider_set_tick_ms(long ms);
 
 /* One entry of a chain: a source constructor, and whether the source is
- * read from a profile (kept when the caller names a profile). */
+ * kept when the caller names a profile (every source but the environment,
+ * as in botocore). */
 typedef struct rdsiam__chain_link {
     rdsiam__source_new_fn make;
-    bool from_profile;
+    bool with_profile;
 } rdsiam__chain_link;
 
 /*

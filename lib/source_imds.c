@@ -39,11 +39,10 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-#include <json.h>
 #include <openssl/rand.h>
 
 #include "http.h"
-#include "json_lex.h"
+#include "json_reader.h"
 #include "source_imds.h"
 
 #define ENV_DISABLED "AWS_EC2_METADATA_DISABLED"
@@ -325,14 +324,14 @@ int rdsiam__imds_settings_resolve(const rdsiam__imds_config *cfg,
     v = pick(ENV_TIMEOUT, cfg->profile_timeout,
              "profile setting metadata_service_timeout", &from);
     if (v)
-        GUARD(parse_count(v, from, RDSIAM__IMDS_MAX_TIMEOUT, &timeout, err));
+        RDSIAM_GUARD(parse_count(v, from, RDSIAM__IMDS_MAX_TIMEOUT, &timeout, err));
     v = pick(ENV_ATTEMPTS, cfg->profile_num_attempts,
              "profile setting metadata_service_num_attempts", &from);
     if (v)
-        GUARD(parse_count(v, from, RDSIAM__IMDS_MAX_ATTEMPTS, &attempts, err));
+        RDSIAM_GUARD(parse_count(v, from, RDSIAM__IMDS_MAX_ATTEMPTS, &attempts, err));
     out->timeout_ms = timeout * 1000;
     out->attempts = (unsigned int)attempts;
-    GUARD(resolve_base(cfg, &out->base, err));
+    RDSIAM_GUARD(resolve_base(cfg, &out->base, err));
 done:
     if (rc != RDSIAM_OK)
         rdsiam__imds_settings_free(out);
@@ -365,59 +364,6 @@ int rdsiam__imds_url(const char *base, const char *path, char **url)
 /* The credentials document (one function to swap for a shared reader)      */
 /* ------------------------------------------------------------------------ */
 
-/* One strict JSON object (see json_lex.h). */
-static int parse_object(const char *body, size_t len, struct json_object **root,
-                        rdsiam_error *err)
-{
-    int r = rdsiam__json_parse_strict(body, len, root);
-
-    if (r == RDSIAM__JSON_NUL)
-        return rdsiam__fail(err, RDSIAM_ERR_JSON,
-                            "instance metadata: a string in the credentials "
-                            "answer contains a NUL character (\\u0000)");
-    if (r != RDSIAM__JSON_OK)
-        return rdsiam__fail(err, RDSIAM_ERR_JSON,
-                            "instance metadata: the credentials answer is not "
-                            "valid JSON (malformed or truncated)");
-    if (!json_object_is_type(*root, json_type_object))
-        return rdsiam__fail(err, RDSIAM_ERR_JSON,
-                            "instance metadata: the credentials answer is not "
-                            "a JSON object");
-    return RDSIAM_OK;
-}
-
-static int get_string(struct json_object *root, const char *name,
-                      const char **out, rdsiam_error *err)
-{
-    struct json_object *v;
-
-    if (!json_object_object_get_ex(root, name, &v) || !v)
-        return rdsiam__fail(err, RDSIAM_ERR_JSON,
-                            "instance metadata: the credentials answer has "
-                            "no %s",
-                            name);
-    if (!json_object_is_type(v, json_type_string))
-        return rdsiam__fail(err, RDSIAM_ERR_JSON,
-                            "instance metadata: %s in the credentials answer "
-                            "is not a string",
-                            name);
-    *out = json_object_get_string(v);
-    return RDSIAM_OK;
-}
-
-/* Access key ids are [A-Z0-9]{16,128} (IAM AccessKey data type). */
-static bool akid_valid(const char *s)
-{
-    size_t n = strlen(s), i;
-
-    if (n < 16 || n > 128)
-        return false;
-    for (i = 0; i < n; i++)
-        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
-            return false;
-    return true;
-}
-
 /* botocore _evaluate_expiration: credentials that expire within the
  * refresh window plus a jitter are given now + window + jitter, so an
  * instance keeps working while the credential service is unavailable
@@ -436,58 +382,39 @@ static int64_t extended_expiration(int64_t expiration)
     return now >= expiration - offset ? now + offset : expiration;
 }
 
-int rdsiam__imds_parse(const char *body, size_t len, rdsiam_credentials *out,
+int rdsiam__imds_parse(const char *body, size_t len, rdsiam__creds *out,
                        rdsiam_error *err)
 {
+    static const rdsiam__json_creds_fields fields = {
+        "AccessKeyId", "SecretAccessKey", "Token", true, "Expiration", true,
+    };
     int rc = RDSIAM_OK;
-    struct json_object *root = NULL, *code = NULL;
-    const char *ak = NULL, *sk = NULL, *st = NULL, *exp = NULL;
+    rdsiam__json *j = NULL;
+    const char *code = NULL;
     char shown[48];
-    int64_t t = 0;
 
-    if (!body || !out)
-        return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT,
-                            "instance metadata: body or credentials is NULL");
+    RDSIAM_ENSURE(err, body && out, RDSIAM_ERR_NULL_ARGUMENT,
+                  "instance metadata: body or credentials is NULL");
     memset(out, 0, sizeof *out);
-    GUARD(parse_object(body, len, &root, err));
+    RDSIAM_GUARD(rdsiam__json_parse(body, len, "instance metadata",
+                                    "the credentials answer", RDSIAM_ERR_JSON,
+                                    &j, err));
     /* IMDS answers {"Code":"Success",...}; another Code is an error it
      * reports in a 200 answer (e.g. the role does not trust EC2). */
-    if (json_object_object_get_ex(root, "Code", &code) && code) {
-        ENSURE_MSG(json_object_is_type(code, json_type_string), RDSIAM_ERR_JSON,
-                   "instance metadata: Code in the credentials answer is "
-                   "not a string");
-        printable(shown, sizeof shown, json_object_get_string(code));
-        ENSURE_MSG(strcmp(json_object_get_string(code), "Success") == 0,
-                   RDSIAM_ERR_JSON,
-                   "instance metadata: the service answered Code \"%s\" "
-                   "instead of \"Success\"",
-                   shown);
+    RDSIAM_GUARD(rdsiam__json_string(j, "Code", false, &code, err));
+    if (code) {
+        printable(shown, sizeof shown, code);
+        RDSIAM_ENSURE(err, strcmp(code, "Success") == 0, RDSIAM_ERR_JSON,
+                      "instance metadata: the service answered Code \"%s\" "
+                      "instead of \"Success\"",
+                      shown);
     }
-    GUARD(get_string(root, "AccessKeyId", &ak, err));
-    GUARD(get_string(root, "SecretAccessKey", &sk, err));
-    GUARD(get_string(root, "Token", &st, err));
-    GUARD(get_string(root, "Expiration", &exp, err));
-    ENSURE_MSG(akid_valid(ak), RDSIAM_ERR_JSON,
-               "instance metadata: AccessKeyId in the credentials answer is "
-               "not 16 to 128 characters of A-Z and 0-9");
-    printable(shown, sizeof shown, exp);
-    ENSURE_MSG(rdsiam__parse_time(exp, &t) == 0, RDSIAM_ERR_JSON,
-               "instance metadata: Expiration \"%s\" is not an ISO-8601 time",
-               shown);
-    out->access_key_id = rdsiam__strdup(ak);
-    out->secret_access_key = rdsiam__strdup(sk);
-    out->session_token = rdsiam__strdup(st);
-    out->expiration = extended_expiration(t);
-    ENSURE_MSG(out->access_key_id && out->secret_access_key &&
-                   out->session_token,
-               RDSIAM_ERR_NO_MEMORY, "instance metadata: out of memory");
-    rc = rdsiam__check_credentials(out, err);
-    if (rc != RDSIAM_OK)
-        rdsiam__error_prefix(err, "instance metadata answer");
+    RDSIAM_GUARD(rdsiam__json_creds(j, &fields, out, err));
+    out->expiration = extended_expiration(out->expiration);
 done:
-    rdsiam__json_put_wiped(root);
-    if (rc != RDSIAM_OK)
-        rdsiam_credentials_clear(out);
+    rdsiam__json_free(j);
+    if (rc != RDSIAM_OK && out)
+        rdsiam__creds_clear(out);
     return rc;
 }
 
@@ -497,11 +424,12 @@ done:
  * while json.loads fails. */
 static bool is_json(const char *body, size_t len)
 {
-    struct json_object *root = NULL;
-    int r = rdsiam__json_parse_strict(body, len, &root);
+    rdsiam__json *j = NULL;
+    int r = rdsiam__json_parse(body, len, "instance metadata", "the answer",
+                               RDSIAM_ERR_JSON, &j, NULL);
 
-    rdsiam__json_put_wiped(root);
-    return r != RDSIAM__JSON_SYNTAX;
+    rdsiam__json_free(j);
+    return r == RDSIAM_OK;
 }
 
 #endif /* RDSIAM_HTTP */
@@ -705,19 +633,19 @@ static int get_token(imds_source *src, const rdsiam__imds_settings *s, bool *v1,
     drop_token(src);
     memset(&a, 0, sizeof a);
     rc = rdsiam__imds_url(s->base, RDSIAM__IMDS_TOKEN_PATH, &url);
-    ENSURE_MSG(rc == RDSIAM_OK, rc, "instance metadata: out of memory");
+    RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc, "instance metadata: out of memory");
     rdsiam__http_url_for_message(url, where, sizeof where);
     o = request_token(s, url, &a);
-    ENSURE_MSG(o != TOKEN_ERROR || a.rc != RDSIAM_OK, RDSIAM_ERR_HTTP_STATUS,
+    RDSIAM_ENSURE(err, o != TOKEN_ERROR || a.rc != RDSIAM_OK, RDSIAM_ERR_HTTP_STATUS,
                "instance metadata: PUT %s: HTTP status 400: the service "
                "refused the token request as malformed",
                where);
-    ENSURE_MSG(o != TOKEN_ERROR, a.rc, "instance metadata: PUT %s: %s", where,
+    RDSIAM_ENSURE(err, o != TOKEN_ERROR, a.rc, "instance metadata: PUT %s: %s", where,
                a.why);
     if (o == TOKEN_NONE) {
         /* botocore _assert_v1_enabled: "Unable to retrieve token for use
          * in IMDSv2 call and IMDSv1 has been disabled". */
-        ENSURE_MSG(!s->v1_disabled,
+        RDSIAM_ENSURE(err, !s->v1_disabled,
                    a.rc == RDSIAM_OK ? RDSIAM_ERR_HTTP_STATUS : a.rc,
                    "instance metadata: no IMDSv2 session token (PUT %s: %s) "
                    "and IMDSv1 is disabled (AWS_EC2_METADATA_V1_DISABLED or "
@@ -726,12 +654,12 @@ static int get_token(imds_source *src, const rdsiam__imds_settings *s, bool *v1,
         *v1 = true;
         goto done;
     }
-    ENSURE_MSG(token_valid(a.body.data, a.body.len), RDSIAM_ERR_HTTP,
+    RDSIAM_ENSURE(err, token_valid(a.body.data, a.body.len), RDSIAM_ERR_HTTP,
                "instance metadata: PUT %s: the session token in the answer "
                "is empty, longer than %d bytes or not printable ASCII",
                where, TOKEN_MAX);
     src->token_base = rdsiam__strdup(s->base);
-    ENSURE_MSG(src->token_base != NULL, RDSIAM_ERR_NO_MEMORY,
+    RDSIAM_ENSURE(err, src->token_base != NULL, RDSIAM_ERR_NO_MEMORY,
                "instance metadata: out of memory");
     src->token = rdsiam__buf_take(&a.body);
     src->token_renew_at =
@@ -842,7 +770,7 @@ static int take_role(answer *a, char role[ROLE_MAX + 1], rdsiam_error *err)
 /* Role name, then its credentials, with the token src holds (if any).
  * *refused: a 401 answered the token. */
 static int fetch_once(imds_source *src, const rdsiam__imds_settings *s,
-                      rdsiam_credentials *out, bool *refused, rdsiam_error *err)
+                      rdsiam__creds *out, bool *refused, rdsiam_error *err)
 {
     int rc = RDSIAM_OK;
     char *url = NULL, *path = NULL;
@@ -852,23 +780,23 @@ static int fetch_once(imds_source *src, const rdsiam__imds_settings *s,
     *refused = false;
     memset(&a, 0, sizeof a);
     rc = rdsiam__imds_url(s->base, RDSIAM__IMDS_CREDS_PATH, &url);
-    ENSURE_MSG(rc == RDSIAM_OK, rc, "instance metadata: out of memory");
+    RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc, "instance metadata: out of memory");
     get_metadata(src, s, url, false, &a);
     *refused = a.rc == RDSIAM_OK && a.status == 401 && src->token;
-    GUARD(judge(&a, url, true, src->token != NULL, err));
-    GUARD(take_role(&a, role, err));
+    RDSIAM_GUARD(judge(&a, url, true, src->token != NULL, err));
+    RDSIAM_GUARD(take_role(&a, role, err));
     free(url);
     url = NULL;
     rc = rdsiam__imds_url(s->base, RDSIAM__IMDS_CREDS_PATH, &path);
-    ENSURE_MSG(rc == RDSIAM_OK, rc, "instance metadata: out of memory");
+    RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc, "instance metadata: out of memory");
     rc = rdsiam__imds_url(path, role, &url);
-    ENSURE_MSG(rc == RDSIAM_OK, rc, "instance metadata: out of memory");
+    RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc, "instance metadata: out of memory");
     rdsiam__buf_free(&a.body);
     memset(&a, 0, sizeof a);
     get_metadata(src, s, url, true, &a);
     *refused = a.rc == RDSIAM_OK && a.status == 401 && src->token;
-    GUARD(judge(&a, url, false, src->token != NULL, err));
-    GUARD(rdsiam__imds_parse(a.body.data, a.body.len, out, err));
+    RDSIAM_GUARD(judge(&a, url, false, src->token != NULL, err));
+    RDSIAM_GUARD(rdsiam__imds_parse(a.body.data, a.body.len, out, err));
 done:
     rdsiam__buf_free(&a.body);
     free(url);
@@ -876,7 +804,7 @@ done:
     return rc;
 }
 
-static int imds_fetch(void *self, rdsiam_credentials *out, rdsiam_error *err)
+static int imds_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
 {
     int rc = RDSIAM_OK;
     imds_source *src = self;
@@ -884,17 +812,17 @@ static int imds_fetch(void *self, rdsiam_credentials *out, rdsiam_error *err)
     bool v1 = false, refused = false, renewed = false;
 
     memset(&s, 0, sizeof s);
-    ENSURE_MSG(out != NULL && src != NULL, RDSIAM_ERR_NULL_ARGUMENT,
+    RDSIAM_ENSURE(err, out != NULL && src != NULL, RDSIAM_ERR_NULL_ARGUMENT,
                "instance metadata: credentials pointer is NULL");
     memset(out, 0, sizeof *out);
     /* Off means off: no setting is even looked at (a malformed timeout
      * cannot stop a chain that has IMDS disabled). */
-    ENSURE_MSG(!is_true(rdsiam__getenv(ENV_DISABLED)),
+    RDSIAM_ENSURE(err, !is_true(rdsiam__getenv(ENV_DISABLED)),
                RDSIAM_ERR_NO_CREDENTIALS,
                "instance metadata: disabled by %s=true", ENV_DISABLED);
-    GUARD(rdsiam__imds_settings_resolve(&src->cfg, &s, err));
+    RDSIAM_GUARD(rdsiam__imds_settings_resolve(&src->cfg, &s, err));
     for (;;) {
-        GUARD(get_token(src, &s, &v1, err));
+        RDSIAM_GUARD(get_token(src, &s, &v1, err));
         rc = fetch_once(src, &s, out, &refused, err);
         /* A token the service no longer takes (expired, or the service
          * restarted): one new token and one more try. */
@@ -910,8 +838,8 @@ done:
     return rc;
 }
 
-int rdsiam__source_imds(rdsiam__source *out, const rdsiam__imds_config *cfg,
-                        rdsiam_error *err)
+int rdsiam__imds_new(rdsiam__source *out, const rdsiam__imds_config *cfg,
+                     rdsiam_error *err)
 {
     imds_source *src;
 
@@ -936,14 +864,164 @@ int rdsiam__source_imds(rdsiam__source *out, const rdsiam__imds_config *cfg,
     return RDSIAM_OK;
 }
 
+/* ------------------------------------------------------------------------ */
+/* In a chain: settings from the selected profile, the token kept            */
+/* ------------------------------------------------------------------------ */
+
+/* What the chain keeps between fetches: the IMDSv2 session token. */
+typedef struct token_state {
+    char *token, *token_base;
+    int64_t renew_at;
+} token_state;
+
+static void token_state_free(void *data)
+{
+    token_state *t = data;
+
+    if (!t)
+        return;
+    rdsiam__free_secret_str(t->token);
+    free(t->token_base);
+    free(t);
+}
+
+typedef struct imds_link {
+    rdsiam__resolution *res;
+    char *profile;
+} imds_link;
+
+/* botocore's InstanceMetadataFetcher config: each setting from the
+ * environment, then the session's profile. */
+static int link_config(imds_link *l, rdsiam__imds_config *cfg,
+                       rdsiam_error *err)
+{
+    static const struct {
+        const char *key;
+        size_t offset;
+    } keys[] = {
+        {"ec2_metadata_service_endpoint",
+         offsetof(rdsiam__imds_config, profile_endpoint)},
+        {"ec2_metadata_service_endpoint_mode",
+         offsetof(rdsiam__imds_config, profile_endpoint_mode)},
+        {"ec2_metadata_v1_disabled",
+         offsetof(rdsiam__imds_config, profile_v1_disabled)},
+        {"imds_use_ipv6", offsetof(rdsiam__imds_config, profile_use_ipv6)},
+        {"metadata_service_timeout",
+         offsetof(rdsiam__imds_config, profile_timeout)},
+        {"metadata_service_num_attempts",
+         offsetof(rdsiam__imds_config, profile_num_attempts)},
+    };
+    int rc = RDSIAM_OK;
+
+    memset(cfg, 0, sizeof *cfg);
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const char **slot =
+            (const char **)(void *)((char *)cfg + keys[i].offset);
+        RDSIAM_GUARD(rdsiam__resolution_setting(l->res, l->profile,
+                                                keys[i].key, slot, err));
+    }
+done:
+    return rc;
+}
+
+static int link_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
+{
+    imds_link *l = self;
+    rdsiam__source_state *st = l->res->state;
+    rdsiam__imds_config cfg;
+    rdsiam__source s = {0};
+    imds_source *src;
+    token_state *t = st ? st->data : NULL;
+    int rc = RDSIAM_OK;
+
+    memset(out, 0, sizeof *out);
+    /* Off means off, before any file is read. */
+    RDSIAM_ENSURE(err, !is_true(rdsiam__getenv(ENV_DISABLED)),
+                  RDSIAM_ERR_NO_CREDENTIALS, "disabled by %s=true",
+                  ENV_DISABLED);
+    RDSIAM_GUARD(link_config(l, &cfg, err));
+    RDSIAM_GUARD(rdsiam__imds_new(&s, &cfg, err));
+    src = s.self;
+    if (t) { /* lend the kept token to this fetch */
+        src->token = t->token;
+        src->token_base = t->token_base;
+        src->token_renew_at = t->renew_at;
+        t->token = t->token_base = NULL;
+    }
+    rc = s.fetch(s.self, out, err);
+    if (st && !t) {
+        t = calloc(1, sizeof *t);
+        if (t) {
+            st->data = t;
+            st->free = token_state_free;
+        }
+    }
+    if (t) { /* and keep what it ends with */
+        t->token = src->token;
+        t->token_base = src->token_base;
+        t->renew_at = src->token_renew_at;
+        src->token = src->token_base = NULL;
+    }
+done:
+    if (s.destroy)
+        s.destroy(s.self);
+    return rc;
+}
+
+static void link_destroy(void *self)
+{
+    imds_link *l = self;
+
+    if (!l)
+        return;
+    free(l->profile);
+    free(l);
+}
+
+int rdsiam__source_imds(rdsiam__source *out, rdsiam__resolution *res,
+                        const char *profile, rdsiam_error *err)
+{
+    imds_link *l = calloc(1, sizeof *l);
+    int rc = RDSIAM_OK;
+
+    memset(out, 0, sizeof *out);
+    out->name = "instance metadata";
+    RDSIAM_ENSURE(err, l, RDSIAM_ERR_NO_MEMORY,
+                  "instance metadata: out of memory");
+    l->res = res;
+    l->profile = profile ? rdsiam__strdup(profile) : NULL;
+    RDSIAM_ENSURE(err, !profile || l->profile, RDSIAM_ERR_NO_MEMORY,
+                  "instance metadata: out of memory");
+    out->fetch = link_fetch;
+    out->destroy = link_destroy;
+    out->self = l;
+    l = NULL;
+    rdsiam__ok(err);
+done:
+    link_destroy(l);
+    return rc;
+}
+
 #else /* !RDSIAM_HTTP */
 
-int rdsiam__source_imds(rdsiam__source *out, const rdsiam__imds_config *cfg,
-                        rdsiam_error *err)
+int rdsiam__imds_new(rdsiam__source *out, const rdsiam__imds_config *cfg,
+                     rdsiam_error *err)
 {
     (void)cfg;
     if (out)
         memset(out, 0, sizeof *out);
+    return rdsiam__fail(err, RDSIAM_ERR_NOT_BUILT_IN,
+                        "instance metadata credentials: this library was "
+                        "built with HTTP=no (no libcurl)");
+}
+
+int rdsiam__source_imds(rdsiam__source *out, rdsiam__resolution *res,
+                        const char *profile, rdsiam_error *err)
+{
+    (void)res;
+    (void)profile;
+    memset(out, 0, sizeof *out);
+    out->name = "instance metadata";
     return rdsiam__fail(err, RDSIAM_ERR_NOT_BUILT_IN,
                         "instance metadata credentials: this library was "
                         "built with HTTP=no (no libcurl)");

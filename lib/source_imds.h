@@ -8,8 +8,7 @@
 #ifndef RDSIAM_SOURCE_IMDS_H
 #define RDSIAM_SOURCE_IMDS_H
 
-#include "internal.h"
-#include "provider.h"
+#include "source.h"
 
 #define RDSIAM__IMDS_BASE_IPV4 "http://169.254.169.254"
 #define RDSIAM__IMDS_BASE_IPV6 "http://[fd00:ec2::254]"
@@ -89,13 +88,13 @@ int rdsiam__imds_url(const char *base, const char *path, char **url);
  * Parse the credentials document (len bytes, NUL-terminated): Code must be
  * "Success" when present; AccessKeyId, SecretAccessKey, Token and
  * Expiration are required. Strings in *out are allocated (release with
- * rdsiam_credentials_clear()). Credentials that expire within botocore's
+ * rdsiam__creds_clear()). Credentials that expire within botocore's
  * refresh window are extended as botocore does (static stability): their
  * expiration becomes now + 900 s + a random 120..600 s. Every copy json-c
  * made is wiped. RDSIAM_ERR_JSON names the problem; key ids are checked
  * against [A-Z0-9]{16,128}.
  */
-int rdsiam__imds_parse(const char *body, size_t len, rdsiam_credentials *out,
+int rdsiam__imds_parse(const char *body, size_t len, rdsiam__creds *out,
                        rdsiam_error *err);
 
 /*
@@ -105,7 +104,10 @@ int rdsiam__imds_parse(const char *body, size_t len, rdsiam_credentials *out,
  * the provider's refresh lock held, so it needs no lock of its own.
  * With HTTP=no: RDSIAM_ERR_NOT_BUILT_IN.
  */
-int rdsiam__source_imds(rdsiam__source *out, const rdsiam__imds_config *cfg,
-                        rdsiam_error *err);
+int rdsiam__imds_new(rdsiam__source *out, const rdsiam__imds_config *cfg,
+                     rdsiam_error *err);
+/* In a chain: rdsiam__source_imds (source.h) reads the config above from
+ * the selected profile at each fetch and keeps the session token in the
+ * chain link's state between fetches. */
 
 #endif /* RDSIAM_SOURCE_IMDS_H */

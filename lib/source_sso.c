@@ -34,11 +34,11 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-#include <json.h>
 #include <openssl/evp.h>
 
 #include "http.h"
-#include "json_lex.h"
+#include "file.h"
+#include "json_reader.h"
 #include "source_sso.h"
 
 #define SSO_TOKEN_MAX 8192
@@ -81,11 +81,11 @@ int rdsiam__sso_cache_path(const rdsiam__sso_config *cfg, char **path,
     /* SSOTokenLoader._generate_cache_key: the session name when there is
      * one, else the start URL; sha1(...).hexdigest(). */
     key = cfg->session_name ? cfg->session_name : cfg->start_url;
-    ENSURE_MSG(key != NULL, RDSIAM_ERR_PROFILE_INCOMPLETE,
+    RDSIAM_ENSURE(err, key != NULL, RDSIAM_ERR_PROFILE_INCOMPLETE,
                "IAM Identity Center: profile \"%.100s\" has neither "
                "sso_session nor sso_start_url",
                profile_name(cfg));
-    ENSURE_MSG(EVP_Digest(key, strlen(key), md, &md_len, EVP_sha1(), NULL) ==
+    RDSIAM_ENSURE(err, EVP_Digest(key, strlen(key), md, &md_len, EVP_sha1(), NULL) ==
                        1 &&
                    md_len == 20,
                RDSIAM_ERR_CRYPTO, "IAM Identity Center: SHA-1 failed");
@@ -93,68 +93,48 @@ int rdsiam__sso_cache_path(const rdsiam__sso_config *cfg, char **path,
     hex[40] = '\0';
     /* botocore: os.path.expanduser("~/.aws/sso/cache") */
     home = rdsiam__getenv_nonempty("HOME");
-    ENSURE_MSG(home != NULL, RDSIAM_ERR_FILE_IO,
+    RDSIAM_ENSURE(err, home != NULL, RDSIAM_ERR_FILE_IO,
                "IAM Identity Center: HOME is not set, so the SSO token cache "
                "(~/.aws/sso/cache) cannot be found");
     rc = rdsiam__buf_printf(&b, "%s/.aws/sso/cache/%s.json", home, hex);
-    ENSURE_MSG(rc == RDSIAM_OK, RDSIAM_ERR_FILE_IO,
+    RDSIAM_ENSURE(err, rc == RDSIAM_OK, RDSIAM_ERR_FILE_IO,
                "IAM Identity Center: HOME is too long");
     *path = rdsiam__buf_take(&b);
-    ENSURE_MSG(*path != NULL, RDSIAM_ERR_NO_MEMORY,
+    RDSIAM_ENSURE(err, *path != NULL, RDSIAM_ERR_NO_MEMORY,
                "IAM Identity Center: out of memory");
 done:
     rdsiam__buf_free(&b);
     return rc;
 }
 
-/* Read the whole file into b (a secret), refusing anything but a regular
- * file of at most RDSIAM__SSO_CACHE_MAX bytes. O_NONBLOCK: a FIFO put in
- * its place cannot make open() wait. */
+/* Read the whole file into b (a secret) with the one secret-file reader:
+ * a regular file of at most RDSIAM__SSO_CACHE_MAX bytes, opened
+ * O_NONBLOCK so a FIFO put in its place cannot make open() wait. */
 static int read_cache_file(const char *path, const rdsiam__sso_config *cfg,
                            rdsiam__buf *b, rdsiam_error *err)
 {
     int rc = RDSIAM_OK;
-    int fd;
-    struct stat st;
-    char chunk[4096], key[101];
-    ssize_t got;
+    char key[101], what[220];
+    bool found = false;
 
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     printable(key, sizeof key,
               cfg->session_name ? cfg->session_name : cfg->start_url);
-    if (fd < 0 && errno == ENOENT)
-        return rdsiam__fail(err, RDSIAM_ERR_FILE_IO,
-                            "IAM Identity Center: no cached SSO token for "
-                            "%s \"%s\" (%.200s does not exist); run `aws "
-                            "sso login --profile %.100s`",
-                            cfg->session_name ? "session" : "start URL", key,
-                            path, profile_name(cfg));
-    if (fd < 0)
-        return rdsiam__fail(err, RDSIAM_ERR_FILE_IO,
-                            "IAM Identity Center: cannot open %.200s: %s", path,
-                            strerror(errno));
-    ENSURE_MSG(fstat(fd, &st) == 0 && S_ISREG(st.st_mode), RDSIAM_ERR_FILE_IO,
-               "IAM Identity Center: %.200s is not a regular file", path);
-    for (;;) {
-        got = read(fd, chunk, sizeof chunk);
-        if (got < 0 && errno == EINTR)
-            continue;
-        ENSURE_MSG(got >= 0, RDSIAM_ERR_FILE_IO,
-                   "IAM Identity Center: cannot read %.200s: %s", path,
-                   strerror(errno));
-        if (got == 0)
-            break;
-        ENSURE_MSG((size_t)got <= b->max - b->len, RDSIAM_ERR_FILE_IO,
-                   "IAM Identity Center: %.200s is larger than %zu bytes", path,
-                   b->max);
-        rc = rdsiam__buf_append(b, chunk, (size_t)got);
-        ENSURE_MSG(rc == RDSIAM_OK, rc, "IAM Identity Center: out of memory");
+    snprintf(what, sizeof what, "%.200s", path);
+    rc = rdsiam__file_read(path, what, b->max, RDSIAM_ERR_FILE_IO,
+                           RDSIAM__FILE_MISSING_OK, b, &found, err);
+    if (rc != RDSIAM_OK) {
+        rdsiam__error_prefix(err, "IAM Identity Center");
+        goto done;
     }
+    RDSIAM_ENSURE(err, found, RDSIAM_ERR_FILE_IO,
+                  "IAM Identity Center: no cached SSO token for %s \"%s\" "
+                  "(%.200s does not exist); run `aws sso login --profile "
+                  "%.100s`",
+                  cfg->session_name ? "session" : "start URL", key, path,
+                  profile_name(cfg));
     if (!b->data)
-        GUARD(rdsiam__buf_append(b, "", 0));
+        RDSIAM_GUARD(rdsiam__buf_append(b, "", 0));
 done:
-    rdsiam__wipe(chunk, sizeof chunk);
-    close(fd);
     if (rc != RDSIAM_OK)
         rdsiam__buf_free(b);
     return rc;
@@ -163,45 +143,6 @@ done:
 /* ------------------------------------------------------------------------ */
 /* JSON (one function per document, to swap for a shared reader)           */
 /* ------------------------------------------------------------------------ */
-
-static int parse_object(const char *body, size_t len, const char *what,
-                        struct json_object **root, rdsiam_error *err)
-{
-    int r = rdsiam__json_parse_strict(body, len, root);
-
-    if (r == RDSIAM__JSON_NUL)
-        return rdsiam__fail(err, RDSIAM_ERR_JSON,
-                            "IAM Identity Center: a string in %s contains a "
-                            "NUL character (\\u0000)",
-                            what);
-    if (r != RDSIAM__JSON_OK)
-        return rdsiam__fail(err, RDSIAM_ERR_JSON,
-                            "IAM Identity Center: %s is not valid JSON "
-                            "(malformed or truncated)",
-                            what);
-    if (!json_object_is_type(*root, json_type_object))
-        return rdsiam__fail(err, RDSIAM_ERR_JSON,
-                            "IAM Identity Center: %s is not a JSON object",
-                            what);
-    return RDSIAM_OK;
-}
-
-static int get_member(struct json_object *o, const char *name, json_type type,
-                      const char *what, struct json_object **v,
-                      rdsiam_error *err)
-{
-    if (!json_object_object_get_ex(o, name, v) || !*v)
-        return rdsiam__fail(err, RDSIAM_ERR_JSON,
-                            "IAM Identity Center: %s has no %s", what, name);
-    if (!json_object_is_type(*v, type))
-        return rdsiam__fail(err, RDSIAM_ERR_JSON,
-                            "IAM Identity Center: %s in %s is not a%s", name,
-                            what,
-                            type == json_type_string ? " string"
-                            : type == json_type_int  ? "n integer"
-                                                     : "n object");
-    return RDSIAM_OK;
-}
 
 /* Older CLIs wrote expiresAt as "2019-11-14T04:05:45UTC"; dateutil reads
  * both that and "...Z". */
@@ -237,99 +178,74 @@ int rdsiam__sso_parse_token(const char *body, size_t len, char **token,
 {
     static const char what[] = "the SSO token cache file";
     int rc = RDSIAM_OK;
-    struct json_object *root = NULL, *v;
+    rdsiam__json *j = NULL;
+    const char *v = NULL;
     char shown[48];
 
-    if (!body || !token || !expires_at)
-        return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT,
-                            "IAM Identity Center: body, token or expiry is "
-                            "NULL");
+    RDSIAM_ENSURE(err, body && token && expires_at, RDSIAM_ERR_NULL_ARGUMENT,
+                  "IAM Identity Center: body, token or expiry is NULL");
     *token = NULL;
     *expires_at = 0;
-    GUARD(parse_object(body, len, what, &root, err));
-    GUARD(get_member(root, "expiresAt", json_type_string, what, &v, err));
-    printable(shown, sizeof shown, json_object_get_string(v));
-    ENSURE_MSG(parse_expires(json_object_get_string(v), expires_at) == 0,
-               RDSIAM_ERR_JSON,
-               "IAM Identity Center: expiresAt \"%s\" in %s is not an "
-               "ISO-8601 time",
-               shown, what);
-    GUARD(get_member(root, "accessToken", json_type_string, what, &v, err));
-    ENSURE_MSG(header_safe(json_object_get_string(v)), RDSIAM_ERR_JSON,
-               "IAM Identity Center: accessToken in %s is empty, longer than "
-               "%d bytes, or has characters an HTTP header cannot carry",
-               what, SSO_TOKEN_MAX);
-    *token = rdsiam__strdup(json_object_get_string(v));
-    ENSURE_MSG(*token != NULL, RDSIAM_ERR_NO_MEMORY,
-               "IAM Identity Center: out of memory");
+    RDSIAM_GUARD(rdsiam__json_parse(body, len, "IAM Identity Center", what,
+                                    RDSIAM_ERR_JSON, &j, err));
+    RDSIAM_GUARD(rdsiam__json_string(j, "expiresAt", true, &v, err));
+    printable(shown, sizeof shown, v);
+    RDSIAM_ENSURE(err, parse_expires(v, expires_at) == 0, RDSIAM_ERR_JSON,
+                  "IAM Identity Center: expiresAt \"%s\" in %s is not an "
+                  "ISO-8601 time",
+                  shown, what);
+    RDSIAM_GUARD(rdsiam__json_string(j, "accessToken", true, &v, err));
+    RDSIAM_ENSURE(err, header_safe(v), RDSIAM_ERR_JSON,
+                  "IAM Identity Center: accessToken in %s is empty, longer "
+                  "than %d bytes, or has characters an HTTP header cannot "
+                  "carry",
+                  what, SSO_TOKEN_MAX);
+    *token = rdsiam__strdup(v);
+    RDSIAM_ENSURE(err, *token != NULL, RDSIAM_ERR_NO_MEMORY,
+                  "IAM Identity Center: out of memory");
 done:
-    rdsiam__json_put_wiped(root);
+    rdsiam__json_free(j);
     return rc;
 }
 
-/* Access key ids are [A-Z0-9]{16,128} (IAM AccessKey data type). */
-static bool akid_valid(const char *s)
-{
-    size_t n = strlen(s), i;
-
-    if (n < 16 || n > 128)
-        return false;
-    for (i = 0; i < n; i++)
-        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
-            return false;
-    return true;
-}
-
 int rdsiam__sso_parse_credentials(const char *body, size_t len,
-                                  rdsiam_credentials *out, rdsiam_error *err)
+                                  rdsiam__creds *out, rdsiam_error *err)
 {
     static const char what[] = "the portal's answer";
     int rc = RDSIAM_OK;
-    struct json_object *root = NULL, *rc_obj, *ak, *sk, *st, *exp;
-    int64_t ms;
+    rdsiam__json *j = NULL, *rcj = NULL;
+    const char *ak = NULL, *sk = NULL, *st = NULL;
+    int64_t ms = 0;
 
-    if (!body || !out)
-        return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT,
-                            "IAM Identity Center: body or credentials is "
-                            "NULL");
+    RDSIAM_ENSURE(err, body && out, RDSIAM_ERR_NULL_ARGUMENT,
+                  "IAM Identity Center: body or credentials is NULL");
     memset(out, 0, sizeof *out);
-    GUARD(parse_object(body, len, what, &root, err));
-    GUARD(get_member(root, "roleCredentials", json_type_object, what, &rc_obj,
-                     err));
-    GUARD(get_member(rc_obj, "accessKeyId", json_type_string, what, &ak, err));
-    GUARD(get_member(rc_obj, "secretAccessKey", json_type_string, what, &sk,
-                     err));
-    GUARD(get_member(rc_obj, "sessionToken", json_type_string, what, &st, err));
-    GUARD(get_member(rc_obj, "expiration", json_type_int, what, &exp, err));
-    ENSURE_MSG(akid_valid(json_object_get_string(ak)), RDSIAM_ERR_JSON,
-               "IAM Identity Center: accessKeyId in %s is not 16 to 128 "
-               "characters of A-Z and 0-9",
-               what);
+    RDSIAM_GUARD(rdsiam__json_parse(body, len, "IAM Identity Center", what,
+                                    RDSIAM_ERR_JSON, &j, err));
+    RDSIAM_GUARD(rdsiam__json_object(j, "roleCredentials", &rcj, err));
+    RDSIAM_GUARD(rdsiam__json_string(rcj, "accessKeyId", true, &ak, err));
+    RDSIAM_GUARD(rdsiam__json_string(rcj, "secretAccessKey", true, &sk, err));
+    RDSIAM_GUARD(rdsiam__json_string(rcj, "sessionToken", true, &st, err));
+    RDSIAM_GUARD(rdsiam__json_int(rcj, "expiration", &ms, err));
     /* SSOCredentialFetcher._parse_timestamp: milliseconds / 1000 */
-    ms = json_object_get_int64(exp);
-    ENSURE_MSG(ms > 0 && ms / 1000 <= RDSIAM__TIME_MAX, RDSIAM_ERR_JSON,
-               "IAM Identity Center: expiration in %s is not a time in "
-               "milliseconds since 1970",
-               what);
-    out->access_key_id = rdsiam__strdup(json_object_get_string(ak));
-    out->secret_access_key = rdsiam__strdup(json_object_get_string(sk));
-    out->session_token = rdsiam__strdup(json_object_get_string(st));
+    RDSIAM_ENSURE(err, ms > 0 && ms / 1000 <= RDSIAM__TIME_MAX,
+                  RDSIAM_ERR_JSON,
+                  "IAM Identity Center: expiration in %s is not a time in "
+                  "milliseconds since 1970",
+                  what);
+    RDSIAM_GUARD(
+        rdsiam__creds_set(out, ak, sk, st, "IAM Identity Center answer", err));
+    out->expires = true;
     out->expiration = ms / 1000;
-    ENSURE_MSG(out->access_key_id && out->secret_access_key &&
-                   out->session_token,
-               RDSIAM_ERR_NO_MEMORY, "IAM Identity Center: out of memory");
-    rc = rdsiam__check_credentials(out, err);
-    if (rc != RDSIAM_OK) {
-        rdsiam__error_prefix(err, "IAM Identity Center answer");
-        goto done;
-    }
-    ENSURE_MSG(out->expiration > rdsiam__now(), RDSIAM_ERR_CREDENTIALS_EXPIRED,
-               "IAM Identity Center: the portal returned credentials that "
-               "have already expired");
+    RDSIAM_ENSURE(err, out->expiration > rdsiam__now(),
+                  RDSIAM_ERR_CREDENTIALS_EXPIRED,
+                  "IAM Identity Center: the portal returned credentials that "
+                  "have already expired");
 done:
-    rdsiam__json_put_wiped(root);
-    if (rc != RDSIAM_OK)
-        rdsiam_credentials_clear(out);
+    rdsiam__json_free(rcj);
+    rdsiam__json_free(j);
+    if (rc != RDSIAM_OK && out)
+        rdsiam__creds_clear(out);
     return rc;
 }
 
@@ -469,7 +385,7 @@ int rdsiam__sso_portal_url(const rdsiam__sso_config *cfg, char **url,
         }
     }
     if (ep) {
-        GUARD(check_endpoint(ep, var, err));
+        RDSIAM_GUARD(check_endpoint(ep, var, err));
         n = strlen(ep);
         while (n > 0 && ep[n - 1] == '/')
             n--;
@@ -483,7 +399,7 @@ int rdsiam__sso_portal_url(const rdsiam__sso_config *cfg, char **url,
         rc = rdsiam__buf_printf(&b, "https://portal.sso.%s.%s", cfg->region,
                                 dns_suffix(cfg->region));
     }
-    ENSURE_MSG(rc == RDSIAM_OK, rc, "IAM Identity Center: URL too long");
+    RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc, "IAM Identity Center: URL too long");
     /* GetRoleCredentials: roleName -> role_name, accountId -> account_id
      * (query string, in the order of the API model). */
     rc = rdsiam__buf_append_str(&b, "/federation/credentials?role_name=");
@@ -493,9 +409,9 @@ int rdsiam__sso_portal_url(const rdsiam__sso_config *cfg, char **url,
         rc = rdsiam__buf_append_str(&b, "&account_id=");
     if (rc == RDSIAM_OK)
         rc = append_encoded(&b, cfg->account_id);
-    ENSURE_MSG(rc == RDSIAM_OK, rc, "IAM Identity Center: URL too long");
+    RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc, "IAM Identity Center: URL too long");
     *url = rdsiam__buf_take(&b);
-    ENSURE_MSG(*url != NULL, RDSIAM_ERR_NO_MEMORY,
+    RDSIAM_ENSURE(err, *url != NULL, RDSIAM_ERR_NO_MEMORY,
                "IAM Identity Center: out of memory");
 done:
     rdsiam__buf_free(&b);
@@ -518,6 +434,7 @@ static void config_free(rdsiam__sso_config *c)
     free((char *)(uintptr_t)c->region);
     free((char *)(uintptr_t)c->account_id);
     free((char *)(uintptr_t)c->role_name);
+    free((char *)(uintptr_t)c->ca_file);
     memset(c, 0, sizeof *c);
 }
 
@@ -583,8 +500,8 @@ static int load_token(const sso_source *src, char **token, rdsiam_error *err)
 
     *token = NULL;
     rdsiam__buf_init(&b, RDSIAM__SSO_CACHE_MAX);
-    GUARD(rdsiam__sso_cache_path(&src->cfg, &path, err));
-    GUARD(read_cache_file(path, &src->cfg, &b, err));
+    RDSIAM_GUARD(rdsiam__sso_cache_path(&src->cfg, &path, err));
+    RDSIAM_GUARD(read_cache_file(path, &src->cfg, &b, err));
     rc = rdsiam__sso_parse_token(b.data, b.len, token, &expires, err);
     if (rc != RDSIAM_OK) {
         rdsiam__error_prefix(err, "%.200s", path);
@@ -592,7 +509,7 @@ static int load_token(const sso_source *src, char **token, rdsiam_error *err)
     }
     rdsiam__amz_date(when,
                      expires >= 0 && expires <= RDSIAM__TIME_MAX ? expires : 0);
-    ENSURE_MSG(expires > rdsiam__now(), RDSIAM_ERR_CREDENTIALS_EXPIRED,
+    RDSIAM_ENSURE(err, expires > rdsiam__now(), RDSIAM_ERR_CREDENTIALS_EXPIRED,
                "IAM Identity Center: the SSO session for profile \"%.100s\" "
                "expired at %s; run `aws sso login --profile %.100s`",
                profile_name(&src->cfg), when, profile_name(&src->cfg));
@@ -655,7 +572,7 @@ static int portal_error(const sso_source *src, long status, const char *where,
                         status);
 }
 
-static int sso_fetch(void *self, rdsiam_credentials *out, rdsiam_error *err)
+static int sso_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
 {
     int rc = RDSIAM_OK;
     const sso_source *src = self;
@@ -667,11 +584,11 @@ static int sso_fetch(void *self, rdsiam_credentials *out, rdsiam_error *err)
     long status = 0;
 
     rdsiam__buf_init(&body, RDSIAM__HTTP_MAX_BODY);
-    ENSURE_MSG(out != NULL && src != NULL, RDSIAM_ERR_NULL_ARGUMENT,
+    RDSIAM_ENSURE(err, out != NULL && src != NULL, RDSIAM_ERR_NULL_ARGUMENT,
                "IAM Identity Center: credentials pointer is NULL");
     memset(out, 0, sizeof *out);
-    GUARD(rdsiam__sso_portal_url(&src->cfg, &url, err));
-    GUARD(load_token(src, &token, err));
+    RDSIAM_GUARD(rdsiam__sso_portal_url(&src->cfg, &url, err));
+    RDSIAM_GUARD(load_token(src, &token, err));
     rdsiam__http_url_for_message(url, where, sizeof where);
     hdr.name = "x-amz-sso_bearer_token";
     hdr.value = token;
@@ -682,6 +599,7 @@ static int sso_fetch(void *self, rdsiam_credentials *out, rdsiam_error *err)
     req.headers = &hdr;
     req.n_headers = 1;
     req.timeout_ms = src->cfg.timeout_ms;
+    req.ca_file = src->cfg.ca_file;
     req.retries = RDSIAM__HTTP_RETRIES; /* 5xx and 429 */
     req.any_status = true;
     /* A plain-http endpoint was checked to be loopback: reach it directly
@@ -697,8 +615,8 @@ static int sso_fetch(void *self, rdsiam_credentials *out, rdsiam_error *err)
         goto done;
     }
     if (status != 200)
-        GUARD(portal_error(src, status, where, err));
-    GUARD(rdsiam__sso_parse_credentials(body.data, body.len, out, err));
+        RDSIAM_GUARD(portal_error(src, status, where, err));
+    RDSIAM_GUARD(rdsiam__sso_parse_credentials(body.data, body.len, out, err));
 done:
     rdsiam__buf_free(&body);
     rdsiam__free_secret_str(token);
@@ -708,8 +626,8 @@ done:
     return rc;
 }
 
-int rdsiam__source_sso(rdsiam__source *out, const rdsiam__sso_config *cfg,
-                       rdsiam_error *err)
+int rdsiam__sso_new(rdsiam__source *out, const rdsiam__sso_config *cfg,
+                    rdsiam_error *err)
 {
     sso_source *src;
     bool ok = true;
@@ -733,6 +651,7 @@ int rdsiam__source_sso(rdsiam__source *out, const rdsiam__sso_config *cfg,
     ok = copy_opt(&src->cfg.account_id, cfg->account_id) && ok;
     ok = copy_opt(&src->cfg.role_name, cfg->role_name) && ok;
     src->cfg.timeout_ms = cfg->timeout_ms;
+    ok = copy_opt(&src->cfg.ca_file, cfg->ca_file) && ok;
     /* The name only ever appears in messages: keep it printable. */
     if (src->cfg.profile)
         printable((char *)(uintptr_t)src->cfg.profile,
@@ -750,10 +669,124 @@ int rdsiam__source_sso(rdsiam__source *out, const rdsiam__sso_config *cfg,
     return RDSIAM_OK;
 }
 
+/* ------------------------------------------------------------------------ */
+/* In a chain: the settings of a profile and its sso-session                 */
+/* ------------------------------------------------------------------------ */
+
+typedef struct sso_link {
+    rdsiam__resolution *res;
+    char *profile; /* NULL: the selected profile */
+} sso_link;
+
+/* botocore _resolve_sso_session_reference: a key set in both the profile
+ * and the [sso-session NAME] section must agree; the section's wins. */
+static int session_value(const rdsiam__profile *p, const rdsiam__profile *s,
+                         const char *key, const char *pname,
+                         const char *sname, const char **out,
+                         rdsiam_error *err)
+{
+    const char *pv = rdsiam__profile_get(p, key);
+    const char *sv = rdsiam__profile_get(s, key);
+    char a[101], b[101];
+
+    *out = sv ? sv : pv;
+    if (sv && pv && strcmp(sv, pv) != 0) {
+        printable(a, sizeof a, pname);
+        printable(b, sizeof b, sname);
+        return rdsiam__fail(err, RDSIAM_ERR_PROFILE_INVALID,
+                            "IAM Identity Center: %s differs between profile "
+                            "\"%s\" and sso-session \"%s\"",
+                            key, a, b);
+    }
+    return RDSIAM_OK;
+}
+
+static int link_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
+{
+    sso_link *l = self;
+    const char *name = l->profile ? l->profile : l->res->profile;
+    const rdsiam__profile *p = NULL, *sess = NULL;
+    const rdsiam__profile_set *set = NULL;
+    rdsiam__sso_config cfg = {0};
+    rdsiam__source src = {0};
+    char shown[101];
+    int rc = RDSIAM_OK;
+
+    memset(out, 0, sizeof *out);
+    RDSIAM_GUARD(rdsiam__resolution_profile(l->res, l->profile, &p, err));
+    /* "Role name & Account ID indicate the cred provider should be used" */
+    RDSIAM_ENSURE(err,
+                  rdsiam__profile_get(p, "sso_role_name") ||
+                      rdsiam__profile_get(p, "sso_account_id"),
+                  RDSIAM_ERR_NO_CREDENTIALS,
+                  "profile %s has no sso_account_id or sso_role_name", name);
+    cfg.profile = name;
+    cfg.session_name = rdsiam__profile_get(p, "sso_session");
+    cfg.start_url = rdsiam__profile_get(p, "sso_start_url");
+    cfg.region = rdsiam__profile_get(p, "sso_region");
+    cfg.account_id = rdsiam__profile_get(p, "sso_account_id");
+    cfg.role_name = rdsiam__profile_get(p, "sso_role_name");
+    if (cfg.session_name) {
+        RDSIAM_GUARD(rdsiam__resolution_files(l->res, &set, NULL, err));
+        sess = rdsiam__profile_find_sso(set, cfg.session_name);
+        printable(shown, sizeof shown, cfg.session_name);
+        RDSIAM_ENSURE(err, sess, RDSIAM_ERR_PROFILE_INVALID,
+                      "IAM Identity Center: the specified sso-session does "
+                      "not exist: \"%s\"",
+                      shown);
+        RDSIAM_GUARD(session_value(p, sess, "sso_start_url", name,
+                                   cfg.session_name, &cfg.start_url, err));
+        RDSIAM_GUARD(session_value(p, sess, "sso_region", name,
+                                   cfg.session_name, &cfg.region, err));
+    }
+    cfg.timeout_ms = l->res->timeout_ms;
+    RDSIAM_GUARD(rdsiam__resolution_env_setting(l->res, "AWS_CA_BUNDLE",
+                                                "ca_bundle", &cfg.ca_file, err));
+    RDSIAM_GUARD(rdsiam__sso_new(&src, &cfg, err));
+    rc = src.fetch(src.self, out, err);
+done:
+    if (src.destroy)
+        src.destroy(src.self);
+    return rc;
+}
+
+static void link_destroy(void *self)
+{
+    sso_link *l = self;
+
+    if (!l)
+        return;
+    free(l->profile);
+    free(l);
+}
+
+int rdsiam__source_sso(rdsiam__source *out, rdsiam__resolution *res,
+                       const char *profile, rdsiam_error *err)
+{
+    sso_link *l = calloc(1, sizeof *l);
+    int rc = RDSIAM_OK;
+
+    memset(out, 0, sizeof *out);
+    out->name = "sso";
+    RDSIAM_ENSURE(err, l, RDSIAM_ERR_NO_MEMORY,
+                  "IAM Identity Center: out of memory");
+    l->res = res;
+    RDSIAM_ENSURE(err, copy_opt((const char **)&l->profile, profile),
+                  RDSIAM_ERR_NO_MEMORY, "IAM Identity Center: out of memory");
+    out->fetch = link_fetch;
+    out->destroy = link_destroy;
+    out->self = l;
+    l = NULL;
+    rdsiam__ok(err);
+done:
+    link_destroy(l);
+    return rc;
+}
+
 #else /* !RDSIAM_HTTP */
 
-int rdsiam__source_sso(rdsiam__source *out, const rdsiam__sso_config *cfg,
-                       rdsiam_error *err)
+int rdsiam__sso_new(rdsiam__source *out, const rdsiam__sso_config *cfg,
+                    rdsiam_error *err)
 {
     (void)cfg;
     (void)check_config;
@@ -762,6 +795,18 @@ int rdsiam__source_sso(rdsiam__source *out, const rdsiam__sso_config *cfg,
     (void)read_cache_file;
     if (out)
         memset(out, 0, sizeof *out);
+    return rdsiam__fail(err, RDSIAM_ERR_NOT_BUILT_IN,
+                        "IAM Identity Center credentials: this library was "
+                        "built with HTTP=no (no libcurl)");
+}
+
+int rdsiam__source_sso(rdsiam__source *out, rdsiam__resolution *res,
+                       const char *profile, rdsiam_error *err)
+{
+    (void)res;
+    (void)profile;
+    memset(out, 0, sizeof *out);
+    out->name = "sso";
     return rdsiam__fail(err, RDSIAM_ERR_NOT_BUILT_IN,
                         "IAM Identity Center credentials: this library was "
                         "built with HTTP=no (no libcurl)");

@@ -8,8 +8,7 @@
 #ifndef RDSIAM_SOURCE_SSO_H
 #define RDSIAM_SOURCE_SSO_H
 
-#include "internal.h"
-#include "provider.h"
+#include "source.h"
 
 /* A token cache file larger than this is refused. */
 #define RDSIAM__SSO_CACHE_MAX ((size_t)64 * 1024)
@@ -37,6 +36,7 @@ typedef struct rdsiam__sso_config {
     const char *account_id;
     const char *role_name;
     long timeout_ms;
+    const char *ca_file; /* CA bundle for https; NULL: the system's */
 } rdsiam__sso_config;
 
 /*
@@ -63,12 +63,12 @@ int rdsiam__sso_parse_token(const char *body, size_t len, char **token,
  * Parse the portal's GetRoleCredentials answer:
  * {"roleCredentials":{"accessKeyId","secretAccessKey","sessionToken",
  * "expiration" (epoch milliseconds)}}. Strings in *out are allocated
- * (release with rdsiam_credentials_clear()); expiration is rounded down to
+ * (release with rdsiam__creds_clear()); expiration is rounded down to
  * seconds. RDSIAM_ERR_JSON names the problem; credentials that have
  * already expired are RDSIAM_ERR_CREDENTIALS_EXPIRED.
  */
 int rdsiam__sso_parse_credentials(const char *body, size_t len,
-                                  rdsiam_credentials *out, rdsiam_error *err);
+                                  rdsiam__creds *out, rdsiam_error *err);
 
 /*
  * The GetRoleCredentials URL: AWS_ENDPOINT_URL_SSO, else AWS_ENDPOINT_URL
@@ -90,7 +90,9 @@ int rdsiam__sso_portal_url(const rdsiam__sso_config *cfg, char **url,
  * message lists them as botocore does). With HTTP=no:
  * RDSIAM_ERR_NOT_BUILT_IN.
  */
-int rdsiam__source_sso(rdsiam__source *out, const rdsiam__sso_config *cfg,
-                       rdsiam_error *err);
+int rdsiam__sso_new(rdsiam__source *out, const rdsiam__sso_config *cfg,
+                    rdsiam_error *err);
+/* In a chain: rdsiam__source_sso (source.h) finds the config above in the
+ * profile (and its [sso-session NAME] section) at each fetch. */
 
 #endif /* RDSIAM_SOURCE_SSO_H */
