@@ -428,15 +428,14 @@ static int take_credentials(sts_xml *x, rdsiam__creds *out,
     RDSIAM_ENSURE(err, t > rdsiam__now(), RDSIAM_ERR_CREDENTIALS_EXPIRED,
                   "answer's credentials expired at %s",
                   x->field[F_EXPIRATION].data);
-    RDSIAM_ENSURE(err,
-                  x->field[F_AKID].len && x->field[F_SECRET].len &&
-                      x->field[F_TOKEN].len,
-                  RDSIAM_ERR_XML, "answer has an empty credential field");
+    RDSIAM_ENSURE(err, x->field[F_TOKEN].len, RDSIAM_ERR_XML,
+                  "answer has an empty SessionToken");
     /* The shared checks: key id form, lengths, no control characters. */
     snprintf(what, sizeof what, "STS %s answer", x->action);
-    RDSIAM_GUARD(rdsiam__creds_set(out, x->field[F_AKID].data,
-                                   x->field[F_SECRET].data,
-                                   x->field[F_TOKEN].data, what, err));
+    RDSIAM_GUARD(rdsiam__creds_set(
+        out, x->field[F_AKID].data ? x->field[F_AKID].data : "",
+        x->field[F_SECRET].data ? x->field[F_SECRET].data : "",
+        x->field[F_TOKEN].data, what, err));
     out->expires = true;
     out->expiration = t;
 done:

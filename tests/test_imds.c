@@ -102,10 +102,11 @@ static void profile_fields(rdsiam__imds_config *cfg, char **ep, char **mode)
     rdsiam_error e;
 
     assert_int_equal(
-        rdsiam__profile_setting(NULL, "ec2_metadata_service_endpoint", ep, &e),
+        rdsiam__profile_setting(NULL, "ec2_metadata_service_endpoint", ep,
+                                NULL, &e),
         RDSIAM_OK);
     assert_int_equal(rdsiam__profile_setting(
-                         NULL, "ec2_metadata_service_endpoint_mode", mode, &e),
+                         NULL, "ec2_metadata_service_endpoint_mode", mode, NULL, &e),
                      RDSIAM_OK);
     cfg->profile_endpoint = *ep;
     cfg->profile_endpoint_mode = *mode;
@@ -419,7 +420,7 @@ static int64_t pinned_clock(void *ctx)
     return pinned_now;
 }
 
-static int parse(const char *json, rdsiam_credentials *c, rdsiam_error *e)
+static int parse(const char *json, rdsiam__creds *c, rdsiam_error *e)
 {
     memset(e, 0, sizeof *e);
     return rdsiam__imds_parse(json, strlen(json), c, e);
@@ -433,7 +434,7 @@ static int parse(const char *json, rdsiam_credentials *c, rdsiam_error *e)
 
 static void test_parse_good(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
 
     (void)state;
@@ -444,7 +445,7 @@ static void test_parse_good(void **state)
     assert_string_equal(c.secret_access_key, GOOD_SECRET);
     assert_string_equal(c.session_token, GOOD_TOKEN);
     assert_int_equal(c.expiration, GOOD_EXPIRATION);
-    rdsiam_credentials_clear(&c);
+    rdsiam__creds_clear(&c);
 }
 
 static void test_parse_errors(void **state)
@@ -468,20 +469,22 @@ static void test_parse_errors(void **state)
          "answered Code \"AssumeRoleUnauthorizedAccess\""},
         {DOC("Success", "ASIA\\u0000IMDSEXAMPLE12345", "2100-01-01T00:00:00Z"),
          "contains a NUL character"},
-        {DOC("Success", "asiaimdsexample12345", "2100-01-01T00:00:00Z"),
-         "AccessKeyId in the credentials answer is not 16 to 128"},
-        {DOC("Success", "ASIASHORT", "2100-01-01T00:00:00Z"),
-         "AccessKeyId in the credentials answer is not 16 to 128"},
         {DOC("Success", GOOD_AKID, "tomorrow"),
-         "Expiration \"tomorrow\" is not an ISO-8601 time"},
+         "instance metadata: Expiration is not an ISO-8601 time"},
         {"{\"Code\":\"Success\",\"AccessKeyId\":\"" GOOD_AKID "\"}",
          "the credentials answer has no SecretAccessKey"},
         {"{\"Code\":\"Success\",\"AccessKeyId\":\"" GOOD_AKID
          "\",\"SecretAccessKey\":\"s\",\"Token\":7}",
-         "Token in the credentials answer is not a string"},
-        {"{\"Code\":1}", "Code in the credentials answer is not a string"},
+         "instance metadata: Token is not a string"},
+        {"{\"Code\":1}", "instance metadata: Code is not a string"},
     };
-    rdsiam_credentials c;
+    /* The key id form is checked by the shared rdsiam__creds_set, with
+     * its own code (IAM: 16 to 128 characters of A-Z and 0-9). */
+    static const char *const bad_akid[] = {
+        DOC("Success", "asiaimdsexample12345", "2100-01-01T00:00:00Z"),
+        DOC("Success", "ASIASHORT", "2100-01-01T00:00:00Z"),
+    };
+    rdsiam__creds c;
     rdsiam_error e;
     size_t i;
 
@@ -495,6 +498,14 @@ static void test_parse_errors(void **state)
         assert_null(c.secret_access_key);
         assert_null(c.session_token);
     }
+    for (i = 0; i < sizeof bad_akid / sizeof *bad_akid; i++) {
+        assert_int_equal(parse(bad_akid[i], &c, &e),
+                         RDSIAM_ERR_ACCESS_KEY_INVALID);
+        assert_string_equal(e.message, "instance metadata: the access key id "
+                                       "is not 16 to 128 characters A-Z and "
+                                       "0-9");
+        assert_null(c.access_key_id);
+    }
 }
 
 /* botocore _evaluate_expiration with the chain's refresh window of 900 s
@@ -503,7 +514,7 @@ static void test_parse_errors(void **state)
  * now + 1020..1500; later expiries are kept. */
 static void test_parse_static_stability(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
     int i;
 
@@ -515,7 +526,7 @@ static void test_parse_static_stability(void **state)
             parse(DOC("Success", GOOD_AKID, "2009-02-13T23:31:30Z"), &c, &e),
             RDSIAM_OK);
         assert_in_range(c.expiration, pinned_now + 1020, pinned_now + 1500);
-        rdsiam_credentials_clear(&c);
+        rdsiam__creds_clear(&c);
     }
     /* 2026-05-28T20:43:40Z = now + 1020 (date -u -d @1780001020): inside
      * every window (the smallest jitter too), so always extended. */
@@ -524,14 +535,14 @@ static void test_parse_static_stability(void **state)
             parse(DOC("Success", GOOD_AKID, "2026-05-28T20:43:40Z"), &c, &e),
             RDSIAM_OK);
         assert_in_range(c.expiration, pinned_now + 1020, pinned_now + 1500);
-        rdsiam_credentials_clear(&c);
+        rdsiam__creds_clear(&c);
     }
     /* 2026-05-28T20:51:41Z = now + 1501: beyond every window, kept. */
     assert_int_equal(
         parse(DOC("Success", GOOD_AKID, "2026-05-28T20:51:41Z"), &c, &e),
         RDSIAM_OK);
     assert_int_equal(c.expiration, pinned_now + 1501);
-    rdsiam_credentials_clear(&c);
+    rdsiam__creds_clear(&c);
     rdsiam__sys_set_clock(NULL, NULL);
 }
 
@@ -585,7 +596,7 @@ static void use(const char *opts)
     fake_env_set("AWS_EC2_METADATA_DISABLED", "false");
 }
 
-static int fetch_with(rdsiam__source *s, rdsiam_credentials *c, rdsiam_error *e)
+static int fetch_with(rdsiam__source *s, rdsiam__creds *c, rdsiam_error *e)
 {
     memset(e, 0, sizeof *e);
     memset(c, 0, sizeof *c);
@@ -593,19 +604,29 @@ static int fetch_with(rdsiam__source *s, rdsiam_credentials *c, rdsiam_error *e)
 }
 
 /* One fetch through a new source. */
-static int fetch(rdsiam_credentials *c, rdsiam_error *e)
+static int fetch(rdsiam__creds *c, rdsiam_error *e)
 {
     rdsiam__source s;
     int rc;
 
-    assert_int_equal(rdsiam__source_imds(&s, NULL, NULL), RDSIAM_OK);
+    assert_int_equal(rdsiam__imds_new(&s, NULL, NULL), RDSIAM_OK);
     assert_string_equal(s.name, "instance metadata");
     rc = fetch_with(&s, c, e);
     s.destroy(s.self);
     return rc;
 }
 
-static void assert_good(rdsiam_credentials *c)
+static void assert_good(rdsiam__creds *c)
+{
+    assert_string_equal(c->access_key_id, GOOD_AKID);
+    assert_string_equal(c->secret_access_key, GOOD_SECRET);
+    assert_string_equal(c->session_token, GOOD_TOKEN);
+    assert_int_equal(c->expiration, GOOD_EXPIRATION);
+    rdsiam__creds_clear(c);
+}
+
+/* The same for credentials a provider handed out. */
+static void assert_good_public(rdsiam_credentials *c)
 {
     assert_string_equal(c->access_key_id, GOOD_AKID);
     assert_string_equal(c->secret_access_key, GOOD_SECRET);
@@ -651,7 +672,7 @@ static bool sent_ttl(const char *opts)
 /* IMDSv2 with tokens required: PUT, then both GETs with the token. */
 static void test_fetch_v2(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
 
     (void)state;
@@ -671,19 +692,19 @@ static void test_fetch_v2(void **state)
 static void test_token_reuse_and_renewal(void **state)
 {
     rdsiam__source s;
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
 
     (void)state;
     use("v2.b");
     pinned_now = INT64_C(1780000000);
     rdsiam__sys_set_clock(pinned_clock, NULL);
-    assert_int_equal(rdsiam__source_imds(&s, NULL, NULL), RDSIAM_OK);
+    assert_int_equal(rdsiam__imds_new(&s, NULL, NULL), RDSIAM_OK);
     assert_int_equal(fetch_with(&s, &c, &e), RDSIAM_OK);
-    rdsiam_credentials_clear(&c);
+    rdsiam__creds_clear(&c);
     pinned_now += 21600 - 120 - 1; /* last second of reuse */
     assert_int_equal(fetch_with(&s, &c, &e), RDSIAM_OK);
-    rdsiam_credentials_clear(&c);
+    rdsiam__creds_clear(&c);
     assert_int_equal(hits_of("v2.b", TOKEN_P), 1);
     assert_int_equal(hits_of("v2.b", LIST_P), 2);
     pinned_now += 1; /* 120 s before the TTL: renewed */
@@ -699,15 +720,15 @@ static void test_token_reuse_and_renewal(void **state)
 static void test_token_refused_renewed(void **state)
 {
     rdsiam__source s;
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
     char text[64];
 
     (void)state;
     use("v2.c");
-    assert_int_equal(rdsiam__source_imds(&s, NULL, NULL), RDSIAM_OK);
+    assert_int_equal(rdsiam__imds_new(&s, NULL, NULL), RDSIAM_OK);
     assert_int_equal(fetch_with(&s, &c, &e), RDSIAM_OK);
-    rdsiam_credentials_clear(&c);
+    rdsiam__creds_clear(&c);
     get_text("/imds/v2.c/_expire", text, sizeof text);
     assert_string_equal(text, "expired");
     assert_int_equal(fetch_with(&s, &c, &e), RDSIAM_OK);
@@ -729,7 +750,7 @@ static void test_token_refused_renewed(void **state)
 static void test_v1_fallback(void **state)
 {
     static const char *const opts[] = {"t403", "t404", "t405"};
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
     size_t i;
 
@@ -751,7 +772,7 @@ static void test_v1_disabled(void **state)
 {
     rdsiam__imds_config cfg;
     rdsiam__source s;
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
     char expect[512];
 
@@ -773,7 +794,7 @@ static void test_v1_disabled(void **state)
     /* the same from the profile setting */
     memset(&cfg, 0, sizeof cfg);
     cfg.profile_v1_disabled = "true";
-    assert_int_equal(rdsiam__source_imds(&s, &cfg, NULL), RDSIAM_OK);
+    assert_int_equal(rdsiam__imds_new(&s, &cfg, NULL), RDSIAM_OK);
     assert_int_equal(fetch_with(&s, &c, &e), RDSIAM_ERR_HTTP_STATUS);
     assert_true(contains(e.message, "IMDSv1 is disabled"));
     s.destroy(s.self);
@@ -790,7 +811,7 @@ static void test_v1_disabled(void **state)
  * used; so does a timeout, at once (ReadTimeoutError returns None). */
 static void test_token_answers(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
 
     (void)state;
@@ -826,7 +847,7 @@ static void test_token_answers(void **state)
  * status is the error. */
 static void test_retries(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
     char expect[512];
 
@@ -871,12 +892,13 @@ static void test_bad_answers(void **state)
         {"nul", RDSIAM_ERR_JSON, "contains a NUL character"},
         {"codefail", RDSIAM_ERR_JSON,
          "answered Code \"AssumeRoleUnauthorizedAccess\""},
-        {"badakid", RDSIAM_ERR_JSON, "AccessKeyId in the credentials answer"},
+        {"badakid", RDSIAM_ERR_ACCESS_KEY_INVALID,
+         "instance metadata: the access key id is not 16 to 128 characters"},
         {"empty", RDSIAM_ERR_JSON, "empty answer"},
         {"norole", RDSIAM_ERR_NO_CREDENTIALS,
          "no IAM role is attached to this instance"},
     };
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
     size_t i;
 
@@ -903,7 +925,7 @@ static void test_bad_answers(void **state)
  * s (static stability, as botocore). */
 static void test_stale_extended(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
     int64_t before = rdsiam__now();
 
@@ -912,13 +934,13 @@ static void test_stale_extended(void **state)
     assert_int_equal(fetch(&c, &e), RDSIAM_OK);
     assert_string_equal(c.access_key_id, GOOD_AKID);
     assert_in_range(c.expiration, before + 1020, rdsiam__now() + 1500);
-    rdsiam_credentials_clear(&c);
+    rdsiam__creds_clear(&c);
 }
 
 /* A server slower than the timeout: no answer, so no instance role. */
 static void test_slow(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
 
     (void)state;
@@ -939,7 +961,7 @@ static void test_slow(void **state)
 /* Nothing listening: no credentials, so a chain moves on. */
 static void test_unreachable(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
     standin gone;
 
@@ -956,7 +978,7 @@ static void test_unreachable(void **state)
 /* AWS_EC2_METADATA_DISABLED=true: nothing is asked. */
 static void test_disabled(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
 
     (void)state;
@@ -985,14 +1007,14 @@ static void test_provider(void **state)
 
     (void)state;
     use("v2.prov");
-    assert_int_equal(rdsiam__source_imds(&s, NULL, NULL), RDSIAM_OK);
-    assert_int_equal(rdsiam__provider_new(&p, &s, 1, NULL, NULL, &e),
+    assert_int_equal(rdsiam__imds_new(&s, NULL, NULL), RDSIAM_OK);
+    assert_int_equal(rdsiam__provider_new(&p, s, NULL, &e),
                      RDSIAM_OK);
     memset(&c, 0, sizeof c);
     assert_int_equal(rdsiam_provider_get_credentials(p, &c, &e), RDSIAM_OK);
-    assert_good(&c);
+    assert_good_public(&c);
     assert_int_equal(rdsiam_provider_get_credentials(p, &c, &e), RDSIAM_OK);
-    assert_good(&c);
+    assert_good_public(&c);
     /* cached: one fetch */
     assert_int_equal(hits_of("v2.prov", CREDS_P), 1);
     rdsiam_provider_free(p);
@@ -1025,8 +1047,8 @@ static void test_provider_threads(void **state)
 
     (void)state;
     use("v2.threads.cslow200");
-    assert_int_equal(rdsiam__source_imds(&s, NULL, NULL), RDSIAM_OK);
-    assert_int_equal(rdsiam__provider_new(&p, &s, 1, NULL, NULL, &e),
+    assert_int_equal(rdsiam__imds_new(&s, NULL, NULL), RDSIAM_OK);
+    assert_int_equal(rdsiam__provider_new(&p, s, NULL, &e),
                      RDSIAM_OK);
     for (i = 0; i < 8; i++)
         assert_int_equal(pthread_create(&t[i], NULL, get_thread, p), 0);
@@ -1050,7 +1072,7 @@ static void test_not_built_in(void **state)
     rdsiam_error e;
 
     (void)state;
-    assert_int_equal(rdsiam__source_imds(&s, NULL, &e),
+    assert_int_equal(rdsiam__imds_new(&s, NULL, &e),
                      RDSIAM_ERR_NOT_BUILT_IN);
 }
 #endif

@@ -170,7 +170,7 @@ static void test_parse_token(void **state)
         {"{\"accessToken\": \"t\"}", "has no expiresAt"},
         {"{\"expiresAt\": \"2100-01-01T00:00:00Z\"}", "has no accessToken"},
         {"{\"accessToken\": 5, \"expiresAt\": \"2100-01-01T00:00:00Z\"}",
-         "accessToken in the SSO token cache file is not a string"},
+         "IAM Identity Center: accessToken is not a string"},
         {CACHE("", "2100-01-01T00:00:00Z"), "accessToken in the SSO token "
                                             "cache file is empty"},
         {CACHE("a\\r\\nInjected: 1", "2100-01-01T00:00:00Z"),
@@ -229,14 +229,15 @@ static void test_parse_credentials(void **state)
         int rc;
         const char *message;
     } bad[] = {
-        {ROLE_CREDS("asiassoexample123456", "4102444800000"), RDSIAM_ERR_JSON,
-         "accessKeyId in the portal's answer is not 16 to 128"},
+        {ROLE_CREDS("asiassoexample123456", "4102444800000"),
+         RDSIAM_ERR_ACCESS_KEY_INVALID,
+         "IAM Identity Center answer: the access key id is not 16 to 128"},
         {ROLE_CREDS("ASIA\\u0000SSOEXAMPLE12345", "4102444800000"),
          RDSIAM_ERR_JSON, "NUL character"},
         {ROLE_CREDS(GOOD_AKID, "\"4102444800000\""), RDSIAM_ERR_JSON,
-         "expiration in the portal's answer is not an integer"},
+         "IAM Identity Center: expiration is not an integer"},
         {ROLE_CREDS(GOOD_AKID, "4102444800000.5"), RDSIAM_ERR_JSON,
-         "expiration in the portal's answer is not an integer"},
+         "IAM Identity Center: expiration is not an integer"},
         {ROLE_CREDS(GOOD_AKID, "-1"), RDSIAM_ERR_JSON,
          "expiration in the portal's answer is not a time"},
         {ROLE_CREDS(GOOD_AKID, "1234567890000"), RDSIAM_ERR_CREDENTIALS_EXPIRED,
@@ -244,12 +245,12 @@ static void test_parse_credentials(void **state)
         {"{\"roleCredentials\":{}}", RDSIAM_ERR_JSON,
          "the portal's answer has no accessKeyId"},
         {"{\"roleCredentials\":[]}", RDSIAM_ERR_JSON,
-         "roleCredentials in the portal's answer is not an object"},
+         "IAM Identity Center: roleCredentials is not an object"},
         {"{}", RDSIAM_ERR_JSON, "the portal's answer has no roleCredentials"},
         {"{\"roleCredentials\":{\"accessKeyId\":\"A", RDSIAM_ERR_JSON,
          "not valid JSON"},
     };
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
     size_t i;
     const char *good = ROLE_CREDS(GOOD_AKID, "4102444800999");
@@ -261,7 +262,7 @@ static void test_parse_credentials(void **state)
     assert_string_equal(c.secret_access_key, GOOD_SECRET);
     assert_string_equal(c.session_token, GOOD_TOKEN);
     assert_int_equal(c.expiration, GOOD_EXPIRATION); /* ms rounded down */
-    rdsiam_credentials_clear(&c);
+    rdsiam__creds_clear(&c);
     for (i = 0; i < sizeof bad / sizeof *bad; i++) {
         memset(&e, 0, sizeof e);
         assert_int_equal(rdsiam__sso_parse_credentials(
@@ -382,7 +383,7 @@ static void test_config_checks(void **state)
     (void)state;
     c.start_url = NULL;
     c.region = NULL;
-    assert_int_equal(rdsiam__source_sso(&s, &c, &e),
+    assert_int_equal(rdsiam__sso_new(&s, &c, &e),
                      RDSIAM_ERR_PROFILE_INCOMPLETE);
     assert_string_equal(e.message,
                         "IAM Identity Center: the profile \"legacy\" is "
@@ -392,7 +393,7 @@ static void test_config_checks(void **state)
     c = session_form();
     c.role_name = "";
     c.profile = "a\x1b[31mb";
-    assert_int_equal(rdsiam__source_sso(&s, &c, &e),
+    assert_int_equal(rdsiam__sso_new(&s, &c, &e),
                      RDSIAM_ERR_PROFILE_INCOMPLETE);
     /* a control character in a name never reaches a message */
     assert_true(contains(e.message, "the profile \"a?[31mb\" is"));
@@ -444,13 +445,13 @@ static void use(const char *prefix)
     fake_env_set("AWS_ENDPOINT_URL_SSO", endpoint);
 }
 
-static int fetch(const rdsiam__sso_config *cfg, rdsiam_credentials *c,
+static int fetch(const rdsiam__sso_config *cfg, rdsiam__creds *c,
                  rdsiam_error *e)
 {
     rdsiam__source s;
     int rc;
 
-    assert_int_equal(rdsiam__source_sso(&s, cfg, NULL), RDSIAM_OK);
+    assert_int_equal(rdsiam__sso_new(&s, cfg, NULL), RDSIAM_OK);
     assert_string_equal(s.name, "sso");
     memset(e, 0, sizeof *e);
     memset(c, 0, sizeof *c);
@@ -459,13 +460,13 @@ static int fetch(const rdsiam__sso_config *cfg, rdsiam_credentials *c,
     return rc;
 }
 
-static void assert_good(rdsiam_credentials *c)
+static void assert_good(rdsiam__creds *c)
 {
     assert_string_equal(c->access_key_id, GOOD_AKID);
     assert_string_equal(c->secret_access_key, GOOD_SECRET);
     assert_string_equal(c->session_token, GOOD_TOKEN);
     assert_int_equal(c->expiration, GOOD_EXPIRATION);
-    rdsiam_credentials_clear(c);
+    rdsiam__creds_clear(c);
 }
 
 static long portal_hits(const char *prefix)
@@ -484,7 +485,7 @@ static long portal_hits(const char *prefix)
 static void test_fetch_both_forms(void **state)
 {
     rdsiam__sso_config s = session_form(), l = legacy_form();
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
     char log[8192];
 
@@ -517,7 +518,7 @@ static void test_fetch_both_forms(void **state)
 static void test_expired_token(void **state)
 {
     rdsiam__sso_config s = session_form();
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
 
     (void)state;
@@ -535,7 +536,7 @@ static void test_expired_token(void **state)
 static void test_cache_file_problems(void **state)
 {
     rdsiam__sso_config s = session_form();
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
     char path[512], expect[768], big[70000];
 
@@ -554,7 +555,7 @@ static void test_cache_file_problems(void **state)
     assert_int_equal(fetch(&s, &c, &e), RDSIAM_ERR_JSON);
     assert_true(contains(e.message, path));
     assert_true(contains(e.message, "the SSO token cache file is not valid "
-                                    "JSON (malformed or truncated)"));
+                                    "JSON"));
     write_cache(&s, "{\"accessToken\": \"" ACCESS_TOKEN "\"}");
     assert_int_equal(fetch(&s, &c, &e), RDSIAM_ERR_JSON);
     assert_true(contains(e.message, "has no expiresAt"));
@@ -580,7 +581,7 @@ static void test_cache_file_problems(void **state)
 static void test_portal_errors(void **state)
 {
     rdsiam__sso_config s = session_form();
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
 
     (void)state;
@@ -607,7 +608,7 @@ static void test_portal_errors(void **state)
 static void test_portal_retries(void **state)
 {
     rdsiam__sso_config s = session_form();
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
 
     (void)state;
@@ -632,13 +633,13 @@ static void test_portal_bad_answers(void **state)
         {"/sso/malformed", RDSIAM_ERR_JSON, "not valid JSON"},
         {"/sso/truncated", RDSIAM_ERR_JSON, "not valid JSON"},
         {"/sso/nul", RDSIAM_ERR_JSON, "NUL character"},
-        {"/sso/badakid", RDSIAM_ERR_JSON, "accessKeyId in the portal's answer"},
+        {"/sso/badakid", RDSIAM_ERR_ACCESS_KEY_INVALID,
+         "IAM Identity Center answer: the access key id is not 16 to 128"},
         {"/sso/msexp", RDSIAM_ERR_JSON,
-         "expiration in the portal's answer is "
-         "not an integer"},
+         "IAM Identity Center: expiration is not an integer"},
     };
     rdsiam__sso_config s = session_form();
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
     size_t i;
 
@@ -658,7 +659,7 @@ static void test_portal_bad_answers(void **state)
 static void test_portal_slow(void **state)
 {
     rdsiam__sso_config s = session_form();
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
 
     (void)state;
