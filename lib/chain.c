@@ -73,7 +73,7 @@ typedef struct chain {
     const rdsiam__chain_link *links;
     size_t n;
     rdsiam__source_state *states; /* one per link */
-    bool profile_only; /* the caller named a profile */
+    bool profile_only;            /* the caller named a profile */
     rdsiam_provider_options opts;
     char *profile; /* opts.profile's copy */
     char *region;  /* opts.region's copy */
@@ -315,7 +315,7 @@ int rdsiam_provider_new_profile(rdsiam_provider **out,
 /* ------------------------------------------------------------------------ */
 
 static const rdsiam__source_new_fn source_profile_links[] = {
-    rdsiam__source_web_identity, rdsiam__source_sso,
+    rdsiam__source_web_identity,       rdsiam__source_sso,
     rdsiam__source_shared_credentials, rdsiam__source_process,
     rdsiam__source_config_keys,
 };

@@ -270,8 +270,8 @@ int rdsiam__json_creds(const rdsiam__json *j,
     RDSIAM_GUARD(nonempty(j, f->access_key_id, ak, err));
     RDSIAM_GUARD(nonempty(j, f->secret_access_key, sk, err));
     time_ok = !exp || rdsiam__parse_time(exp, &t) == 0;
-    RDSIAM_ENSURE(err, time_ok, j->code,
-                  "%s: %s is not an ISO-8601 time", j->what, f->expiration);
+    RDSIAM_ENSURE(err, time_ok, j->code, "%s: %s is not an ISO-8601 time",
+                  j->what, f->expiration);
     RDSIAM_GUARD(rdsiam__creds_set(out, ak, sk, st, j->what, err));
     out->expires = exp != NULL;
     out->expiration = t;

@@ -243,8 +243,8 @@ int rdsiam__resolution_region(rdsiam__resolution *r, char *buf, size_t size,
         goto done;
     }
     n = strlen(v);
-    RDSIAM_ENSURE(err, n < size, RDSIAM_ERR_REGION_INVALID,
-                  "%s is too long", what);
+    RDSIAM_ENSURE(err, n < size, RDSIAM_ERR_REGION_INVALID, "%s is too long",
+                  what);
     memcpy(buf, v, n + 1);
 done:
     if (rc == RDSIAM_OK)

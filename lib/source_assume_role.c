@@ -55,8 +55,7 @@ static int inner_credentials(const assume_role *r, rdsiam__creds *src,
     return rc;
 }
 
-static int assume_role_fetch(void *self, rdsiam__creds *out,
-                             rdsiam_error *err)
+static int assume_role_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
 {
     int rc = RDSIAM_OK;
     const assume_role *r = self;
@@ -70,13 +69,13 @@ static int assume_role_fetch(void *self, rdsiam__creds *out,
     if (out)
         memset(out, 0, sizeof *out);
     RDSIAM_ENSURE(err, out != NULL, RDSIAM_ERR_NULL_ARGUMENT,
-               "%s: credentials pointer is NULL", r->name);
+                  "%s: credentials pointer is NULL", r->name);
     region[0] = '\0';
     if (r->region && !*r->region) /* resolved by the chain: none */
         rc = RDSIAM_ERR_NO_REGION;
     else
-        rc = rdsiam_resolve_region(r->region, r->profile, region,
-                                   sizeof region, err);
+        rc = rdsiam_resolve_region(r->region, r->profile, region, sizeof region,
+                                   err);
     if (rc == RDSIAM_ERR_NO_REGION) {
         region[0] = '\0';
         rc = RDSIAM_OK;
@@ -158,23 +157,25 @@ int rdsiam__assume_role_new(rdsiam__source *out, rdsiam__source *inner,
     if (out)
         memset(out, 0, sizeof *out);
     RDSIAM_ENSURE(err, out && inner && inner->fetch, RDSIAM_ERR_NULL_ARGUMENT,
-               "assume role: source or inner source is NULL");
+                  "assume role: source or inner source is NULL");
     RDSIAM_GUARD(check_config(cfg, err));
     r = calloc(1, sizeof *r);
-    RDSIAM_ENSURE(err, r != NULL, RDSIAM_ERR_NO_MEMORY, "assume role: out of memory");
+    RDSIAM_ENSURE(err, r != NULL, RDSIAM_ERR_NO_MEMORY,
+                  "assume role: out of memory");
     r->inner = *inner;
     memset(inner, 0, sizeof *inner); /* now owned by r */
     r->duration_seconds = cfg->duration_seconds;
     r->timeout_ms = cfg->timeout_ms;
-    RDSIAM_ENSURE(err, copy(&r->name, cfg->name ? cfg->name : "assume role") &&
-                   copy(&r->role_arn, cfg->role_arn) &&
-                   copy(&r->session_name, cfg->session_name) &&
-                   copy(&r->external_id, cfg->external_id) &&
-                   copy(&r->region, cfg->region) &&
-                   copy(&r->profile, cfg->profile) &&
-                   copy(&r->endpoint_url, cfg->endpoint_url) &&
-                   copy(&r->ca_file, cfg->ca_file),
-               RDSIAM_ERR_NO_MEMORY, "assume role: out of memory");
+    RDSIAM_ENSURE(err,
+                  copy(&r->name, cfg->name ? cfg->name : "assume role") &&
+                      copy(&r->role_arn, cfg->role_arn) &&
+                      copy(&r->session_name, cfg->session_name) &&
+                      copy(&r->external_id, cfg->external_id) &&
+                      copy(&r->region, cfg->region) &&
+                      copy(&r->profile, cfg->profile) &&
+                      copy(&r->endpoint_url, cfg->endpoint_url) &&
+                      copy(&r->ca_file, cfg->ca_file),
+                  RDSIAM_ERR_NO_MEMORY, "assume role: out of memory");
     out->name = r->name;
     out->fetch = assume_role_fetch;
     out->destroy = assume_role_destroy;
@@ -244,8 +245,8 @@ static bool is_role(const rdsiam__profile *p)
 }
 
 /* "a -> b -> c -> a" for the message. */
-static int loop_error(const build_ctx *c, const char *parent,
-                      const char *next, rdsiam_error *err)
+static int loop_error(const build_ctx *c, const char *parent, const char *next,
+                      rdsiam_error *err)
 {
     rdsiam__buf b;
     int rc;
@@ -261,9 +262,8 @@ static int loop_error(const build_ctx *c, const char *parent,
     return rc;
 }
 
-static int build_role(build_ctx *c, const char *name,
-                      const rdsiam__profile *p, rdsiam__source *out,
-                      rdsiam_error *err);
+static int build_role(build_ctx *c, const char *name, const rdsiam__profile *p,
+                      rdsiam__source *out, rdsiam_error *err);
 
 static int credential_source(build_ctx *c, const char *name, const char *cs,
                              rdsiam__source *out, rdsiam_error *err)
@@ -329,9 +329,8 @@ static int duration(const char *name, const char *v, unsigned int *out,
     return RDSIAM_OK;
 }
 
-static int build_role(build_ctx *c, const char *name,
-                      const rdsiam__profile *p, rdsiam__source *out,
-                      rdsiam_error *err)
+static int build_role(build_ctx *c, const char *name, const rdsiam__profile *p,
+                      rdsiam__source *out, rdsiam_error *err)
 {
     const char *sp = rdsiam__profile_get(p, "source_profile");
     const char *cs = rdsiam__profile_get(p, "credential_source");

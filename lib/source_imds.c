@@ -324,11 +324,13 @@ int rdsiam__imds_settings_resolve(const rdsiam__imds_config *cfg,
     v = pick(ENV_TIMEOUT, cfg->profile_timeout,
              "profile setting metadata_service_timeout", &from);
     if (v)
-        RDSIAM_GUARD(parse_count(v, from, RDSIAM__IMDS_MAX_TIMEOUT, &timeout, err));
+        RDSIAM_GUARD(
+            parse_count(v, from, RDSIAM__IMDS_MAX_TIMEOUT, &timeout, err));
     v = pick(ENV_ATTEMPTS, cfg->profile_num_attempts,
              "profile setting metadata_service_num_attempts", &from);
     if (v)
-        RDSIAM_GUARD(parse_count(v, from, RDSIAM__IMDS_MAX_ATTEMPTS, &attempts, err));
+        RDSIAM_GUARD(
+            parse_count(v, from, RDSIAM__IMDS_MAX_ATTEMPTS, &attempts, err));
     out->timeout_ms = timeout * 1000;
     out->attempts = (unsigned int)attempts;
     RDSIAM_GUARD(resolve_base(cfg, &out->base, err));
@@ -636,31 +638,32 @@ static int get_token(imds_source *src, const rdsiam__imds_settings *s, bool *v1,
     RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc, "instance metadata: out of memory");
     rdsiam__http_url_for_message(url, where, sizeof where);
     o = request_token(s, url, &a);
-    RDSIAM_ENSURE(err, o != TOKEN_ERROR || a.rc != RDSIAM_OK, RDSIAM_ERR_HTTP_STATUS,
-               "instance metadata: PUT %s: HTTP status 400: the service "
-               "refused the token request as malformed",
-               where);
-    RDSIAM_ENSURE(err, o != TOKEN_ERROR, a.rc, "instance metadata: PUT %s: %s", where,
-               a.why);
+    RDSIAM_ENSURE(err, o != TOKEN_ERROR || a.rc != RDSIAM_OK,
+                  RDSIAM_ERR_HTTP_STATUS,
+                  "instance metadata: PUT %s: HTTP status 400: the service "
+                  "refused the token request as malformed",
+                  where);
+    RDSIAM_ENSURE(err, o != TOKEN_ERROR, a.rc, "instance metadata: PUT %s: %s",
+                  where, a.why);
     if (o == TOKEN_NONE) {
         /* botocore _assert_v1_enabled: "Unable to retrieve token for use
          * in IMDSv2 call and IMDSv1 has been disabled". */
         RDSIAM_ENSURE(err, !s->v1_disabled,
-                   a.rc == RDSIAM_OK ? RDSIAM_ERR_HTTP_STATUS : a.rc,
-                   "instance metadata: no IMDSv2 session token (PUT %s: %s) "
-                   "and IMDSv1 is disabled (AWS_EC2_METADATA_V1_DISABLED or "
-                   "the profile's ec2_metadata_v1_disabled)",
-                   where, a.why);
+                      a.rc == RDSIAM_OK ? RDSIAM_ERR_HTTP_STATUS : a.rc,
+                      "instance metadata: no IMDSv2 session token (PUT %s: %s) "
+                      "and IMDSv1 is disabled (AWS_EC2_METADATA_V1_DISABLED or "
+                      "the profile's ec2_metadata_v1_disabled)",
+                      where, a.why);
         *v1 = true;
         goto done;
     }
     RDSIAM_ENSURE(err, token_valid(a.body.data, a.body.len), RDSIAM_ERR_HTTP,
-               "instance metadata: PUT %s: the session token in the answer "
-               "is empty, longer than %d bytes or not printable ASCII",
-               where, TOKEN_MAX);
+                  "instance metadata: PUT %s: the session token in the answer "
+                  "is empty, longer than %d bytes or not printable ASCII",
+                  where, TOKEN_MAX);
     src->token_base = rdsiam__strdup(s->base);
     RDSIAM_ENSURE(err, src->token_base != NULL, RDSIAM_ERR_NO_MEMORY,
-               "instance metadata: out of memory");
+                  "instance metadata: out of memory");
     src->token = rdsiam__buf_take(&a.body);
     src->token_renew_at =
         rdsiam__now() + RDSIAM__IMDS_TOKEN_TTL - RDSIAM__IMDS_TOKEN_MARGIN;
@@ -813,13 +816,13 @@ static int imds_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
 
     memset(&s, 0, sizeof s);
     RDSIAM_ENSURE(err, out != NULL && src != NULL, RDSIAM_ERR_NULL_ARGUMENT,
-               "instance metadata: credentials pointer is NULL");
+                  "instance metadata: credentials pointer is NULL");
     memset(out, 0, sizeof *out);
     /* Off means off: no setting is even looked at (a malformed timeout
      * cannot stop a chain that has IMDS disabled). */
     RDSIAM_ENSURE(err, !is_true(rdsiam__getenv(ENV_DISABLED)),
-               RDSIAM_ERR_NO_CREDENTIALS,
-               "instance metadata: disabled by %s=true", ENV_DISABLED);
+                  RDSIAM_ERR_NO_CREDENTIALS,
+                  "instance metadata: disabled by %s=true", ENV_DISABLED);
     RDSIAM_GUARD(rdsiam__imds_settings_resolve(&src->cfg, &s, err));
     for (;;) {
         RDSIAM_GUARD(get_token(src, &s, &v1, err));
@@ -917,8 +920,8 @@ static int link_config(imds_link *l, rdsiam__imds_config *cfg,
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         const char **slot =
             (const char **)(void *)((char *)cfg + keys[i].offset);
-        RDSIAM_GUARD(rdsiam__resolution_setting(l->res, l->profile,
-                                                keys[i].key, slot, err));
+        RDSIAM_GUARD(rdsiam__resolution_setting(l->res, l->profile, keys[i].key,
+                                                slot, err));
     }
 done:
     return rc;

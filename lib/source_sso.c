@@ -82,26 +82,28 @@ int rdsiam__sso_cache_path(const rdsiam__sso_config *cfg, char **path,
      * one, else the start URL; sha1(...).hexdigest(). */
     key = cfg->session_name ? cfg->session_name : cfg->start_url;
     RDSIAM_ENSURE(err, key != NULL, RDSIAM_ERR_PROFILE_INCOMPLETE,
-               "IAM Identity Center: profile \"%.100s\" has neither "
-               "sso_session nor sso_start_url",
-               profile_name(cfg));
-    RDSIAM_ENSURE(err, EVP_Digest(key, strlen(key), md, &md_len, EVP_sha1(), NULL) ==
-                       1 &&
-                   md_len == 20,
-               RDSIAM_ERR_CRYPTO, "IAM Identity Center: SHA-1 failed");
+                  "IAM Identity Center: profile \"%.100s\" has neither "
+                  "sso_session nor sso_start_url",
+                  profile_name(cfg));
+    RDSIAM_ENSURE(err,
+                  EVP_Digest(key, strlen(key), md, &md_len, EVP_sha1(), NULL) ==
+                          1 &&
+                      md_len == 20,
+                  RDSIAM_ERR_CRYPTO, "IAM Identity Center: SHA-1 failed");
     rdsiam__hex(hex, md, 20);
     hex[40] = '\0';
     /* botocore: os.path.expanduser("~/.aws/sso/cache") */
     home = rdsiam__getenv_nonempty("HOME");
-    RDSIAM_ENSURE(err, home != NULL, RDSIAM_ERR_FILE_IO,
-               "IAM Identity Center: HOME is not set, so the SSO token cache "
-               "(~/.aws/sso/cache) cannot be found");
+    RDSIAM_ENSURE(
+        err, home != NULL, RDSIAM_ERR_FILE_IO,
+        "IAM Identity Center: HOME is not set, so the SSO token cache "
+        "(~/.aws/sso/cache) cannot be found");
     rc = rdsiam__buf_printf(&b, "%s/.aws/sso/cache/%s.json", home, hex);
     RDSIAM_ENSURE(err, rc == RDSIAM_OK, RDSIAM_ERR_FILE_IO,
-               "IAM Identity Center: HOME is too long");
+                  "IAM Identity Center: HOME is too long");
     *path = rdsiam__buf_take(&b);
     RDSIAM_ENSURE(err, *path != NULL, RDSIAM_ERR_NO_MEMORY,
-               "IAM Identity Center: out of memory");
+                  "IAM Identity Center: out of memory");
 done:
     rdsiam__buf_free(&b);
     return rc;
@@ -228,8 +230,7 @@ int rdsiam__sso_parse_credentials(const char *body, size_t len,
     RDSIAM_GUARD(rdsiam__json_string(rcj, "sessionToken", true, &st, err));
     RDSIAM_GUARD(rdsiam__json_int(rcj, "expiration", &ms, err));
     /* SSOCredentialFetcher._parse_timestamp: milliseconds / 1000 */
-    RDSIAM_ENSURE(err, ms > 0 && ms / 1000 <= RDSIAM__TIME_MAX,
-                  RDSIAM_ERR_JSON,
+    RDSIAM_ENSURE(err, ms > 0 && ms / 1000 <= RDSIAM__TIME_MAX, RDSIAM_ERR_JSON,
                   "IAM Identity Center: expiration in %s is not a time in "
                   "milliseconds since 1970",
                   what);
@@ -399,7 +400,8 @@ int rdsiam__sso_portal_url(const rdsiam__sso_config *cfg, char **url,
         rc = rdsiam__buf_printf(&b, "https://portal.sso.%s.%s", cfg->region,
                                 dns_suffix(cfg->region));
     }
-    RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc, "IAM Identity Center: URL too long");
+    RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc,
+                  "IAM Identity Center: URL too long");
     /* GetRoleCredentials: roleName -> role_name, accountId -> account_id
      * (query string, in the order of the API model). */
     rc = rdsiam__buf_append_str(&b, "/federation/credentials?role_name=");
@@ -409,10 +411,11 @@ int rdsiam__sso_portal_url(const rdsiam__sso_config *cfg, char **url,
         rc = rdsiam__buf_append_str(&b, "&account_id=");
     if (rc == RDSIAM_OK)
         rc = append_encoded(&b, cfg->account_id);
-    RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc, "IAM Identity Center: URL too long");
+    RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc,
+                  "IAM Identity Center: URL too long");
     *url = rdsiam__buf_take(&b);
     RDSIAM_ENSURE(err, *url != NULL, RDSIAM_ERR_NO_MEMORY,
-               "IAM Identity Center: out of memory");
+                  "IAM Identity Center: out of memory");
 done:
     rdsiam__buf_free(&b);
     return rc;
@@ -510,9 +513,9 @@ static int load_token(const sso_source *src, char **token, rdsiam_error *err)
     rdsiam__amz_date(when,
                      expires >= 0 && expires <= RDSIAM__TIME_MAX ? expires : 0);
     RDSIAM_ENSURE(err, expires > rdsiam__now(), RDSIAM_ERR_CREDENTIALS_EXPIRED,
-               "IAM Identity Center: the SSO session for profile \"%.100s\" "
-               "expired at %s; run `aws sso login --profile %.100s`",
-               profile_name(&src->cfg), when, profile_name(&src->cfg));
+                  "IAM Identity Center: the SSO session for profile \"%.100s\" "
+                  "expired at %s; run `aws sso login --profile %.100s`",
+                  profile_name(&src->cfg), when, profile_name(&src->cfg));
 done:
     if (rc != RDSIAM_OK) {
         rdsiam__free_secret_str(*token);
@@ -585,7 +588,7 @@ static int sso_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
 
     rdsiam__buf_init(&body, RDSIAM__HTTP_MAX_BODY);
     RDSIAM_ENSURE(err, out != NULL && src != NULL, RDSIAM_ERR_NULL_ARGUMENT,
-               "IAM Identity Center: credentials pointer is NULL");
+                  "IAM Identity Center: credentials pointer is NULL");
     memset(out, 0, sizeof *out);
     RDSIAM_GUARD(rdsiam__sso_portal_url(&src->cfg, &url, err));
     RDSIAM_GUARD(load_token(src, &token, err));
@@ -681,9 +684,8 @@ typedef struct sso_link {
 /* botocore _resolve_sso_session_reference: a key set in both the profile
  * and the [sso-session NAME] section must agree; the section's wins. */
 static int session_value(const rdsiam__profile *p, const rdsiam__profile *s,
-                         const char *key, const char *pname,
-                         const char *sname, const char **out,
-                         rdsiam_error *err)
+                         const char *key, const char *pname, const char *sname,
+                         const char **out, rdsiam_error *err)
 {
     const char *pv = rdsiam__profile_get(p, key);
     const char *sv = rdsiam__profile_get(s, key);
@@ -740,8 +742,8 @@ static int link_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
                                    cfg.session_name, &cfg.region, err));
     }
     cfg.timeout_ms = l->res->timeout_ms;
-    RDSIAM_GUARD(rdsiam__resolution_env_setting(l->res, "AWS_CA_BUNDLE",
-                                                "ca_bundle", &cfg.ca_file, err));
+    RDSIAM_GUARD(rdsiam__resolution_env_setting(
+        l->res, "AWS_CA_BUNDLE", "ca_bundle", &cfg.ca_file, err));
     RDSIAM_GUARD(rdsiam__sso_new(&src, &cfg, err));
     rc = src.fetch(src.self, out, err);
 done:

@@ -109,8 +109,7 @@ static void prefix_whole(rdsiam_error *err, const char *prefix)
     rdsiam__fail(err, err->code, "%s: %s", prefix, old);
 }
 
-static int web_identity_fetch(void *self, rdsiam__creds *out,
-                              rdsiam_error *err)
+static int web_identity_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
 {
     int rc = RDSIAM_OK;
     const web_identity *w = self;
@@ -124,23 +123,23 @@ static int web_identity_fetch(void *self, rdsiam__creds *out,
     if (out)
         memset(out, 0, sizeof *out);
     RDSIAM_ENSURE(err, out != NULL, RDSIAM_ERR_NULL_ARGUMENT,
-               "web identity: credentials pointer is NULL");
+                  "web identity: credentials pointer is NULL");
     file = setting(w, RDSIAM__WEB_IDENTITY_TOKEN_FILE_ENV, w->token_file,
                    "web_identity_token_file", &file_what);
     /* botocore: "if not token_path: return None" (empty counts as unset). */
     RDSIAM_ENSURE(err, file && *file, RDSIAM_ERR_NO_CREDENTIALS,
-               "web identity: no token file (%s, web_identity_token_file)",
-               RDSIAM__WEB_IDENTITY_TOKEN_FILE_ENV);
+                  "web identity: no token file (%s, web_identity_token_file)",
+                  RDSIAM__WEB_IDENTITY_TOKEN_FILE_ENV);
     role = setting(w, RDSIAM__WEB_IDENTITY_ROLE_ARN_ENV, w->role_arn,
                    "role_arn", &role_what);
     from_env = strcmp(file_what, RDSIAM__WEB_IDENTITY_TOKEN_FILE_ENV) == 0;
     /* botocore raises InvalidConfigError here: configured, but broken. */
     RDSIAM_ENSURE(err, role && *role,
-               from_env ? RDSIAM_ERR_ENV_INCOMPLETE
-                        : RDSIAM_ERR_PROFILE_INCOMPLETE,
-               "web identity: %s is set but no role ARN is (%s or the "
-               "profile's role_arn)",
-               file_what, RDSIAM__WEB_IDENTITY_ROLE_ARN_ENV);
+                  from_env ? RDSIAM_ERR_ENV_INCOMPLETE
+                           : RDSIAM_ERR_PROFILE_INCOMPLETE,
+                  "web identity: %s is set but no role ARN is (%s or the "
+                  "profile's role_arn)",
+                  file_what, RDSIAM__WEB_IDENTITY_ROLE_ARN_ENV);
     session = setting(w, RDSIAM__WEB_IDENTITY_SESSION_ENV, w->session_name,
                       "role_session_name", &what);
     if (!session) {
@@ -229,7 +228,6 @@ int rdsiam__web_identity_new(rdsiam__source *out,
     return RDSIAM_OK;
 }
 
-
 /* ------------------------------------------------------------------------ */
 /* In a chain: the settings from the resolution                              */
 /* ------------------------------------------------------------------------ */
@@ -278,8 +276,8 @@ static int link_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
                               : "no web_identity_token_file in the profile");
     RDSIAM_GUARD(rdsiam__resolution_region(l->res, region, sizeof region, err));
     cfg.region = region;
-    RDSIAM_GUARD(rdsiam__resolution_env_setting(l->res, "AWS_CA_BUNDLE",
-                                                "ca_bundle", &cfg.ca_file, err));
+    RDSIAM_GUARD(rdsiam__resolution_env_setting(
+        l->res, "AWS_CA_BUNDLE", "ca_bundle", &cfg.ca_file, err));
     cfg.timeout_ms = l->res->timeout_ms;
     RDSIAM_GUARD(rdsiam__web_identity_new(&src, &cfg, err));
     rc = src.fetch(src.self, out, err);

@@ -404,8 +404,7 @@ static int report_sts_error(const sts_xml *x, long status, rdsiam_error *err)
     return rdsiam__fail(err, RDSIAM_ERR_STS, "%s", text);
 }
 
-static int take_credentials(sts_xml *x, rdsiam__creds *out,
-                            rdsiam_error *err)
+static int take_credentials(sts_xml *x, rdsiam__creds *out, rdsiam_error *err)
 {
     int rc = RDSIAM_OK;
     int64_t t = 0;
@@ -463,11 +462,12 @@ int rdsiam__sts_parse(const char *action, long status, const char *body,
         goto done;
     }
     RDSIAM_ENSURE(err, ok_status, RDSIAM_ERR_HTTP_STATUS,
-               "HTTP status %ld with no STS error document", status);
+                  "HTTP status %ld with no STS error document", status);
     RDSIAM_GUARD(xrc);
     RDSIAM_ENSURE(err, x.root == E_RESPONSE, RDSIAM_ERR_XML,
-               "answer is not an %sResponse document", action);
-    RDSIAM_ENSURE(err, x.seen_credentials, RDSIAM_ERR_XML, "answer has no Credentials");
+                  "answer is not an %sResponse document", action);
+    RDSIAM_ENSURE(err, x.seen_credentials, RDSIAM_ERR_XML,
+                  "answer has no Credentials");
     rc = take_credentials(&x, out, err);
 done:
     xml_release(&x);
@@ -746,15 +746,16 @@ int rdsiam__sts_resolve_endpoint(const rdsiam__sts_config *cfg,
         RDSIAM_GUARD(rdsiam__buf_append_str(&b, url));
     } else if (cfg->region) {
         RDSIAM_GUARD(rdsiam__buf_printf(&b, "https://sts.%s.%s", cfg->region,
-                                 dns_suffix(cfg->region)));
+                                        dns_suffix(cfg->region)));
     } else {
         RDSIAM_GUARD(rdsiam__buf_append_str(&b, "https://sts.amazonaws.com"));
     }
     RDSIAM_GUARD(parse_url(b.data, source, &u, err));
-    RDSIAM_ENSURE(err, u.https || loopback_host(u.host), RDSIAM_ERR_URI_NOT_ALLOWED,
-               "%s: plain http is allowed only to a loopback host "
-               "(127.0.0.0/8, ::1, localhost)",
-               source);
+    RDSIAM_ENSURE(err, u.https || loopback_host(u.host),
+                  RDSIAM_ERR_URI_NOT_ALLOWED,
+                  "%s: plain http is allowed only to a loopback host "
+                  "(127.0.0.0/8, ::1, localhost)",
+                  source);
     out->plain_http = !u.https;
     out->source = source;
     out->url = rdsiam__buf_take(&b);
@@ -958,7 +959,7 @@ static int send_call(const rdsiam__sts_config *cfg, const sts_call *call,
     rdsiam__buf_init(&answer, RDSIAM__STS_MAX_BODY);
     RDSIAM_GUARD(rdsiam__sts_resolve_endpoint(cfg, &ep, err));
     RDSIAM_ENSURE(err, host_header(ep.url, host, sizeof host) == RDSIAM_OK,
-               RDSIAM_ERR_URI_INVALID, "%s: host too long", ep.source);
+                  RDSIAM_ERR_URI_INVALID, "%s: host too long", ep.source);
     hs[n++] = (rdsiam__http_header){"Content-Type", CONTENT_TYPE, false};
     hs[n++] = (rdsiam__http_header){"Host", host, false};
     hs[n++] = (rdsiam__http_header){"Accept", "text/xml", false};
@@ -1013,8 +1014,8 @@ int rdsiam__sts_assume_role(const rdsiam__sts_config *cfg,
                             const rdsiam_credentials *source,
                             const char *role_arn, const char *session_name,
                             const char *external_id,
-                            unsigned int duration_seconds,
-                            rdsiam__creds *out, rdsiam_error *err)
+                            unsigned int duration_seconds, rdsiam__creds *out,
+                            rdsiam_error *err)
 {
     static const rdsiam__sts_config none;
     int rc = RDSIAM_OK;
@@ -1026,7 +1027,7 @@ int rdsiam__sts_assume_role(const rdsiam__sts_config *cfg,
     if (out)
         memset(out, 0, sizeof *out);
     RDSIAM_ENSURE(err, out != NULL, RDSIAM_ERR_NULL_ARGUMENT,
-               "STS AssumeRole: output is NULL");
+                  "STS AssumeRole: output is NULL");
     rc = rdsiam__check_credentials(source, err);
     if (rc != RDSIAM_OK) {
         rdsiam__error_prefix(err, "STS AssumeRole: source credentials");
@@ -1045,10 +1046,12 @@ int rdsiam__sts_assume_role(const rdsiam__sts_config *cfg,
         form_add(&form, "RoleSessionName", session_name, strlen(session_name)));
     if (duration_seconds) {
         snprintf(duration, sizeof duration, "%u", duration_seconds);
-        RDSIAM_GUARD(form_add(&form, "DurationSeconds", duration, strlen(duration)));
+        RDSIAM_GUARD(
+            form_add(&form, "DurationSeconds", duration, strlen(duration)));
     }
     if (external_id)
-        RDSIAM_GUARD(form_add(&form, "ExternalId", external_id, strlen(external_id)));
+        RDSIAM_GUARD(
+            form_add(&form, "ExternalId", external_id, strlen(external_id)));
     memset(&call, 0, sizeof call);
     call.action = "AssumeRole";
     call.body = &form;
@@ -1082,15 +1085,16 @@ int rdsiam__sts_assume_role_with_web_identity(
     if (out)
         memset(out, 0, sizeof *out);
     RDSIAM_ENSURE(err, out != NULL && token != NULL, RDSIAM_ERR_NULL_ARGUMENT,
-               "STS AssumeRoleWithWebIdentity: token or output is NULL");
+                  "STS AssumeRoleWithWebIdentity: token or output is NULL");
     RDSIAM_ENSURE(err, token_len >= 4 && token_len <= RDSIAM__STS_WEB_TOKEN_MAX,
-               RDSIAM_ERR_INVALID_ARGUMENT,
-               "STS AssumeRoleWithWebIdentity: the web identity token is "
-               "%zu bytes, not 4..%d",
-               token_len, RDSIAM__STS_WEB_TOKEN_MAX);
-    RDSIAM_ENSURE(err, !memchr(token, '\0', token_len), RDSIAM_ERR_INVALID_ARGUMENT,
-               "STS AssumeRoleWithWebIdentity: the web identity token "
-               "contains a NUL byte");
+                  RDSIAM_ERR_INVALID_ARGUMENT,
+                  "STS AssumeRoleWithWebIdentity: the web identity token is "
+                  "%zu bytes, not 4..%d",
+                  token_len, RDSIAM__STS_WEB_TOKEN_MAX);
+    RDSIAM_ENSURE(err, !memchr(token, '\0', token_len),
+                  RDSIAM_ERR_INVALID_ARGUMENT,
+                  "STS AssumeRoleWithWebIdentity: the web identity token "
+                  "contains a NUL byte");
     rc = check_params(role_arn, session_name, NULL, 0, err);
     if (rc != RDSIAM_OK) {
         rdsiam__error_prefix(err, "STS AssumeRoleWithWebIdentity");

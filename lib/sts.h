@@ -91,8 +91,8 @@ int rdsiam__sts_assume_role(const rdsiam__sts_config *cfg,
                             const rdsiam_credentials *source,
                             const char *role_arn, const char *session_name,
                             const char *external_id,
-                            unsigned int duration_seconds,
-                            rdsiam__creds *out, rdsiam_error *err);
+                            unsigned int duration_seconds, rdsiam__creds *out,
+                            rdsiam_error *err);
 
 /*
  * STS AssumeRoleWithWebIdentity, unsigned: token (token_len bytes, a

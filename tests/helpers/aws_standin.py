@@ -14,8 +14,10 @@ Configuration (JSON file, all keys optional):
     "roles": {"ROLE_ARN": {"AccessKeyId": "...", "SecretAccessKey": "...",
                            "SessionToken": "...",
                            "Expiration": "2100-01-01T00:00:00Z",  (optional)
-                           "WebIdentityToken": "..." or ["...", ...]},
+                           "WebIdentityToken": "..." or ["...", ...],
                                                                (optional)
+                           "Trusted": ["AKID", ...]},  (optional: the only
+                                      keys that may AssumeRole it)
     "region": "us-east-1",   (the only region a credential scope may name;
                               absent: any)
     "max_skew": 900,          (seconds between X-Amz-Date and the clock;
@@ -340,6 +342,7 @@ def verify_sigv4(req):
     want = hmac.new(k, to_sign.encode(), hashlib.sha256).hexdigest()
     if not hmac.compare_digest(want, fields["Signature"]):
         raise StsError(403, "SignatureDoesNotMatch", SIG_MISMATCH)
+    return akid
 
 
 # --------------------------------------------------------------------------
@@ -374,11 +377,15 @@ def check_params(form, action):
     return role, session
 
 
-def issue(form, action):
+def issue(form, action, caller=None):
     role, session = check_params(form, action)
     with lock:
         creds = config["roles"].get(role)
-    if creds is None:
+    # A role's "Trusted" list (optional) names the access key ids that may
+    # assume it, as a trust policy names principals.
+    trusted = creds.get("Trusted") if creds else None
+    if creds is None or (action == "AssumeRole" and trusted is not None
+                         and caller not in trusted):
         msg = CANNED["AccessDenied"][2].replace("ROLE", role)
         if action == "AssumeRoleWithWebIdentity":
             msg = "Not authorized to perform sts:AssumeRoleWithWebIdentity"
@@ -427,13 +434,14 @@ def sts_answer(req, step):
             raise StsError(400, "InvalidAction",
                            "Could not find operation %s for version %s"
                            % (action, req.form.get("Version", "NO_VERSION")))
+        caller = None
         if action == "AssumeRole":
-            verify_sigv4(req)
+            caller = verify_sigv4(req)
         elif action != "AssumeRoleWithWebIdentity":
             raise StsError(400, "InvalidAction",
                            "Could not find operation %s for version "
                            "2011-06-15" % action)
-        creds, role, session, expiration = issue(req.form, action)
+        creds, role, session, expiration = issue(req.form, action, caller)
     except StsError as e:
         return e.status, error_doc(e.code, e.message, e.kind)
     creds = dict(creds)
