@@ -178,6 +178,7 @@ int main(int argc, char **argv)
     }
     if (rc == RDSIAM_OK) {
         params.region = region;
+        popts.region = region; /* STS is called in the token's region */
         rc = token_from_chain(&params, &popts, &token, &err);
     }
     if (rc != RDSIAM_OK) {
