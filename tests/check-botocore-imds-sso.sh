@@ -48,7 +48,7 @@ static char *setting(const char *key)
     char *v = NULL;
     rdsiam_error e;
 
-    if (rdsiam__profile_setting(NULL, key, &v, &e) != RDSIAM_OK) {
+    if (rdsiam__profile_setting(NULL, key, &v, NULL, &e) != RDSIAM_OK) {
         printf("ERR %d %s\n", e.code, e.message);
         exit(0);
     }
@@ -58,7 +58,7 @@ static char *setting(const char *key)
 int main(int argc, char **argv)
 {
     rdsiam__source s;
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
     int rc;
 
@@ -72,7 +72,7 @@ int main(int argc, char **argv)
         cfg.profile_v1_disabled = setting("ec2_metadata_v1_disabled");
         cfg.profile_timeout = setting("metadata_service_timeout");
         cfg.profile_num_attempts = setting("metadata_service_num_attempts");
-        rc = rdsiam__source_imds(&s, &cfg, &e);
+        rc = rdsiam__imds_new(&s, &cfg, &e);
     } else if (argc == 8 && strcmp(argv[1], "sso") == 0) {
         rdsiam__sso_config cfg;
 
@@ -83,7 +83,7 @@ int main(int argc, char **argv)
         cfg.region = argv[5];
         cfg.account_id = argv[6];
         cfg.role_name = argv[7];
-        rc = rdsiam__source_sso(&s, &cfg, &e);
+        rc = rdsiam__sso_new(&s, &cfg, &e);
     } else {
         return 2;
     }
@@ -98,14 +98,14 @@ int main(int argc, char **argv)
     }
     printf("OK %s %s %s %lld\n", c.access_key_id, c.secret_access_key,
            c.session_token, (long long)c.expiration);
-    rdsiam_credentials_clear(&c);
+    rdsiam__creds_clear(&c);
     return 0;
 }
 EOF
 # shellcheck disable=SC2046
 if ! $CC -std=c11 -D_POSIX_C_SOURCE=200809L -DRDSIAM_HTTP=1 -Iinclude -Ilib \
     $(pkg-config --cflags json-c) -o "$tmp/driver" "$tmp/driver.c" \
-    "$B/lib/librdsiam.a" $(pkg-config --libs libcrypto json-c libcurl) \
+    "$B/lib/librdsiam.a" $(pkg-config --libs libcrypto json-c libcurl expat) \
     -pthread >"$tmp/cc.out" 2>&1; then
     echo "not ok - the cross-check driver builds"
     sed 's/^/#   /' "$tmp/cc.out"
