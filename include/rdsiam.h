@@ -459,6 +459,10 @@ typedef struct rdsiam_provider rdsiam_provider;
  *          their remaining life) between fetches.
  * timeout_ms: per-request limit for HTTP and credential_process (default
  *          HTTP 2000, process 60000).
+ * region:  the region whose STS assumed roles and web identity call (as
+ *          botocore: the region of the client needing the credentials);
+ *          NULL: AWS_REGION, AWS_DEFAULT_REGION, the profile's region,
+ *          else STS's global endpoint. Copied.
  */
 typedef struct rdsiam_provider_options {
     const char *profile;
@@ -482,11 +486,18 @@ typedef struct rdsiam_provider_options {
  * the environment or a profile) are kept until rdsiam_provider_refresh().
  * Each fetch of a chain starts again from its first source.
  *
- * rdsiam_provider_new_default: environment, then the profile (static keys
- *     or credential_process), then container endpoints; cached.
+ * rdsiam_provider_new_default: botocore's chain (the AWS CLI's): the
+ *     environment; the profile's assumed role (role_arn with source_profile
+ *     or credential_source, through STS); web identity (environment or
+ *     profile); the profile's IAM Identity Center (SSO) settings; the
+ *     profile's static keys in the credentials file; its credential_process;
+ *     its static keys in the config file; container endpoints; EC2 instance
+ *     metadata. An explicit opts->profile drops the environment source (not
+ *     AWS_PROFILE). Cached. See rdsiam_provider(3) for each source.
  * rdsiam_provider_new_static: fixed credentials (copied).
  * rdsiam_provider_new_environment: AWS_ACCESS_KEY_ID etc.
- * rdsiam_provider_new_profile: shared config and credentials files.
+ * rdsiam_provider_new_profile: what one profile configures (assumed role,
+ *     web identity, SSO, static keys, credential_process), in that order.
  * rdsiam_provider_new_container: ECS / EKS Pod Identity endpoints.
  */
 RDSIAM_API int rdsiam_provider_new_default(rdsiam_provider **out,

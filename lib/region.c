@@ -76,6 +76,7 @@ int rdsiam_connect_token(const char *hostname, unsigned int port,
     rdsiam_token_params params = {0};
     rdsiam_credentials creds = {0};
     const rdsiam_credentials probe = {"AKIDPROBE", "probe", NULL, 0};
+    rdsiam_provider_options popts = {0};
     rdsiam_provider *p = NULL;
     int rc = RDSIAM_OK;
 
@@ -92,7 +93,10 @@ int rdsiam_connect_token(const char *hostname, unsigned int port,
     rc = rdsiam_generate_token_ex(&params, &probe, NULL, 0, NULL, err);
     ENSURE(rc == RDSIAM_ERR_BUFFER_TOO_SMALL, rc);
     rc = RDSIAM_OK;
-    RDSIAM_GUARD(rdsiam_provider_new_default(&p, NULL, err));
+    /* STS (assumed roles, web identity) is asked in the token's region, as
+     * botocore asks in the region of the client needing the credentials. */
+    popts.region = reg;
+    RDSIAM_GUARD(rdsiam_provider_new_default(&p, &popts, err));
     RDSIAM_GUARD(rdsiam_provider_get_credentials(p, &creds, err));
     rc = rdsiam_token_alloc(&params, &creds, out, err);
 done:
