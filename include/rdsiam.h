@@ -148,7 +148,7 @@ enum rdsiam_status {
 };
 
 /** Size of rdsiam_error.message, including the terminating NUL. */
-#define RDSIAM_ERROR_MESSAGE_SIZE 256
+#define RDSIAM_ERROR_MESSAGE_SIZE 1024
 
 /**
  * rdsiam_error - optional detail about a failure, owned by the caller.
@@ -461,6 +461,7 @@ typedef struct rdsiam_provider_options {
     unsigned int flags;
     int64_t refresh_before;
     long timeout_ms;
+    const char *region;
 } rdsiam_provider_options;
 
 /**

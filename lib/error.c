@@ -91,15 +91,40 @@ void rdsiam__ok(rdsiam_error *err)
     }
 }
 
+/*
+ * A message longer than the struct holds is cut at the last space that
+ * leaves room for "...", never in the middle of a word (or of a UTF-8
+ * sequence, which a space never is part of).
+ */
+static void cut_at_word(char *msg, size_t size, int full_len)
+{
+    static const char ellipsis[] = "...";
+    size_t keep;
+
+    if (full_len < 0 || (size_t)full_len < size)
+        return;
+    keep = size - sizeof ellipsis; /* room for "..." and the NUL */
+    while (keep > 0 && msg[keep] != ' ')
+        keep--;
+    while (keep > 0 && (msg[keep - 1] == ' ' || msg[keep - 1] == ',' ||
+                        msg[keep - 1] == ';' || msg[keep - 1] == ':'))
+        keep--;
+    memcpy(msg + keep, ellipsis, sizeof ellipsis);
+}
+
 int rdsiam__fail(rdsiam_error *err, int code, const char *fmt, ...)
 {
     if (err) {
         va_list ap;
+        int n;
+
         va_start(ap, fmt);
         err->code = code;
-        if (vsnprintf(err->message, sizeof err->message, fmt, ap) < 0)
-            err->message[0] = '\0';
+        n = vsnprintf(err->message, sizeof err->message, fmt, ap);
         va_end(ap);
+        if (n < 0)
+            err->message[0] = '\0';
+        cut_at_word(err->message, sizeof err->message, n);
     }
     return code;
 }
@@ -123,8 +148,5 @@ void rdsiam__error_prefix(rdsiam_error *err, const char *fmt, ...)
     va_end(ap);
     memcpy(old, err->message, sizeof old);
     old[sizeof old - 1] = '\0';
-    /* Truncation is acceptable: the message is for people. */
-    if (snprintf(err->message, sizeof err->message, "%.120s: %.130s", prefix,
-                 old) < 0)
-        err->message[0] = '\0';
+    (void)rdsiam__fail(err, err->code, "%s: %s", prefix, old);
 }

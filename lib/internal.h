@@ -29,18 +29,41 @@
 /* ------------------------------------------------------------------------ */
 
 /*
- * GUARD(expr): evaluate an int-returning call; on failure store the code in
- * `rc` and jump to `done`. ENSURE(cond, code): same for a condition.
- * Functions using them declare `int rc = RDSIAM_OK;` and a `done:` label
- * that releases everything and returns rc.
+ * The straight line (STYLE.md). A function that uses these declares
+ * `int rc = RDSIAM_OK;` and exactly one `done:` label that releases what
+ * the function owns and returns rc; those two names are the whole
+ * convention. The error pointer is always an explicit argument; the other
+ * arguments are evaluated only on failure and must have no side effects.
+ *
+ *   RDSIAM_GUARD(expr)                 call; on failure keep its code (and
+ *                                      the message it recorded) and leave
+ *   RDSIAM_ENSURE(err, cond, code, fmt, ...)  leave with code and message
+ *                                      unless cond holds
+ *   RDSIAM_BAIL(err, code, fmt, ...)   leave with code and message
  */
-#define GUARD(expr)                                                            \
+#define RDSIAM_GUARD(expr)                                                     \
     do {                                                                       \
         rc = (expr);                                                           \
         if (rc != RDSIAM_OK)                                                   \
             goto done;                                                         \
     } while (0)
 
+#define RDSIAM_ENSURE(err, cond, code, ...)                                    \
+    do {                                                                       \
+        if (!(cond)) {                                                         \
+            rc = rdsiam__fail((err), (code), __VA_ARGS__);                     \
+            goto done;                                                         \
+        }                                                                      \
+    } while (0)
+
+#define RDSIAM_BAIL(err, code, ...)                                            \
+    do {                                                                       \
+        rc = rdsiam__fail((err), (code), __VA_ARGS__);                         \
+        goto done;                                                             \
+    } while (0)
+
+/* Older spellings, being replaced by the RDSIAM_* forms above. */
+#define GUARD(expr) RDSIAM_GUARD(expr)
 #define ENSURE(cond, code)                                                     \
     do {                                                                       \
         if (!(cond)) {                                                         \
@@ -48,15 +71,7 @@
             goto done;                                                         \
         }                                                                      \
     } while (0)
-
-/* Same, recording a formatted message in `err` (an rdsiam_error *). */
-#define ENSURE_MSG(cond, code, ...)                                            \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            rc = rdsiam__fail(err, (code), __VA_ARGS__);                       \
-            goto done;                                                         \
-        }                                                                      \
-    } while (0)
+#define ENSURE_MSG(cond, code, ...) RDSIAM_ENSURE(err, cond, code, __VA_ARGS__)
 
 /* Record code and message in err (may be NULL); returns code. */
 int rdsiam__fail(rdsiam_error *err, int code, const char *fmt, ...)
@@ -142,6 +157,13 @@ size_t rdsiam__uri_encode_path(char *dst, const char *src, size_t n);
 /* Decode %XX escapes; '+' is kept as '+'. Returns -1 on a bad escape,
  * else the decoded length. dst may equal src. */
 long rdsiam__uri_decode(char *dst, const char *src, size_t n);
+
+/* A hexadecimal digit, either case. */
+static inline bool rdsiam__is_hex(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+           (c >= 'A' && c <= 'F');
+}
 
 /* Lowercase hex of n bytes into dst (2n chars, no NUL). */
 void rdsiam__hex(char *dst, const unsigned char *src, size_t n);

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "file.h"
 
 /* Enough for a few hundred keys with long session tokens. */
 #define KEYFILE_MAX (4u * 1024 * 1024)
@@ -52,32 +52,6 @@ const rdsiam__key *rdsiam__keystore_find(const rdsiam_keystore *ks,
             memcmp(ks->keys[i].access_key_id, akid, len) == 0)
             return &ks->keys[i];
     return NULL;
-}
-
-static int read_file(const char *path, rdsiam__buf *b, rdsiam_error *err)
-{
-    char chunk[4096];
-    size_t n;
-    int rc = RDSIAM_OK;
-    FILE *f = fopen(path, "rb");
-
-    if (!f)
-        return rdsiam__fail(err, RDSIAM_ERR_FILE_IO, "%s: cannot open: %s",
-                            path, strerror(errno));
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        rc = rdsiam__buf_append(b, chunk, n);
-        if (rc != RDSIAM_OK) {
-            rc = rdsiam__fail(
-                err, rc == RDSIAM_ERR_NO_MEMORY ? rc : RDSIAM_ERR_KEYFILE,
-                "%s: larger than %u bytes", path, KEYFILE_MAX);
-            break;
-        }
-    }
-    if (rc == RDSIAM_OK && ferror(f))
-        rc = rdsiam__fail(err, RDSIAM_ERR_FILE_IO, "%s: read error", path);
-    rdsiam__wipe(chunk, sizeof chunk);
-    fclose(f);
-    return rc;
 }
 
 static bool is_blank(char c)
@@ -205,7 +179,8 @@ int rdsiam_keystore_load(const char *path, rdsiam_keystore **out,
     *out = NULL;
     ENSURE_MSG(path && *path, RDSIAM_ERR_NULL_ARGUMENT, "key file path is %s",
                path ? "empty" : "NULL");
-    GUARD(read_file(path, &b, err));
+    GUARD(rdsiam__file_read(path, path, KEYFILE_MAX, RDSIAM_ERR_KEYFILE, 0, &b,
+                            NULL, err));
     ENSURE_MSG(b.len > 0, RDSIAM_ERR_KEYFILE, "%s: empty file", path);
     ks = calloc(1, sizeof *ks);
     ENSURE_MSG(ks, RDSIAM_ERR_NO_MEMORY, "out of memory");

@@ -1,6 +1,6 @@
 /*
- * process.c - credential_process: run the profile's command, read the JSON
- * it prints on stdout.
+ * process.c - run a credential_process command and collect what it prints
+ * on stdout.
  *
  * How the command runs. botocore splits the value with shlex and never
  * uses a shell; the C++ SDK always uses one. We split plain commands the
@@ -15,9 +15,8 @@
  * timeout the whole group (grandchildren too) is killed. Once the child
  * has exited we stop waiting even if a grandchild still holds the pipe.
  *
- * Output: {"Version": 1, "AccessKeyId", "SecretAccessKey",
- * "SessionToken"?, "Expiration"? (ISO-8601)}. stdout beyond
- * RDSIAM__PROCESS_OUTPUT_MAX is an error; every copy of it is wiped.
+ * stdout beyond RDSIAM__PROCESS_OUTPUT_MAX is an error; every copy of it
+ * is wiped. What the output means is source_process.c's concern.
  *
  * Timeouts use CLOCK_MONOTONIC: a time limit, not a reading of the wall
  * clock (which goes through rdsiam__now()).
@@ -38,8 +37,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <json-c/json.h>
 
 #include "process.h"
 
@@ -472,123 +469,8 @@ static void first_line(const run_result *r, char *dst, size_t n)
     dst[o] = '\0';
 }
 
-/* ------------------------------------------------------------------------ */
-/* The JSON answer                                                           */
-/* ------------------------------------------------------------------------ */
-
-/* Wipe a json-c string in place before the object is released. */
-static void wipe_json_string(json_object *o)
-{
-    if (o && json_object_is_type(o, json_type_string))
-        rdsiam__wipe((void *)(uintptr_t)json_object_get_string(o),
-                     (size_t)json_object_get_string_len(o));
-}
-
-static int json_string_field(json_object *root, const char *key,
-                             bool required, const char **out,
-                             const char *what, rdsiam_error *err)
-{
-    json_object *v = NULL;
-
-    *out = NULL;
-    if (!json_object_object_get_ex(root, key, &v) || json_object_is_type(v, json_type_null)) {
-        if (!required)
-            return RDSIAM_OK;
-        return rdsiam__fail(err, RDSIAM_ERR_PROCESS_OUTPUT,
-                            "credential_process for %s: output has no %s",
-                            what, key);
-    }
-    if (!json_object_is_type(v, json_type_string))
-        return rdsiam__fail(err, RDSIAM_ERR_PROCESS_OUTPUT,
-                            "credential_process for %s: %s is not a string",
-                            what, key);
-    *out = json_object_get_string(v);
-    if (required && **out == '\0')
-        return rdsiam__fail(err, RDSIAM_ERR_PROCESS_OUTPUT,
-                            "credential_process for %s: %s is empty", what,
-                            key);
-    return RDSIAM_OK;
-}
-
-static int parse_output(const char *text, size_t len, const char *what,
-                        rdsiam_credentials *out, rdsiam_error *err)
-{
-    json_tokener *tok = NULL;
-    json_object *root = NULL, *ver = NULL;
-    const char *id, *secret, *token, *expiration;
-    size_t end;
-    int rc = RDSIAM_OK;
-
-    ENSURE_MSG(len <= INT_MAX, RDSIAM_ERR_PROCESS_OUTPUT,
-               "credential_process for %s: output too large", what);
-    tok = json_tokener_new();
-    ENSURE(tok, rdsiam__fail_code(err, RDSIAM_ERR_NO_MEMORY));
-    root = json_tokener_parse_ex(tok, text, (int)len);
-    end = json_tokener_get_parse_end(tok);
-    /* Only whitespace may follow the object. */
-    while (end < len && strchr(" \t\r\n", text[end]))
-        end++;
-    ENSURE_MSG(root && json_tokener_get_error(tok) == json_tokener_success &&
-                   end == len,
-               RDSIAM_ERR_PROCESS_OUTPUT,
-               "credential_process for %s: output is not valid JSON", what);
-    ENSURE_MSG(json_object_is_type(root, json_type_object),
-               RDSIAM_ERR_PROCESS_OUTPUT,
-               "credential_process for %s: output is not a JSON object", what);
-    /* "Version must be 1" (botocore: Unsupported version) */
-    ENSURE_MSG(json_object_object_get_ex(root, "Version", &ver),
-               RDSIAM_ERR_PROCESS_OUTPUT,
-               "credential_process for %s: output has no Version", what);
-    ENSURE_MSG(json_object_is_type(ver, json_type_int) &&
-                   json_object_get_int64(ver) == 1,
-               RDSIAM_ERR_PROCESS_OUTPUT,
-               "credential_process for %s: unsupported Version (only 1 is "
-               "supported)",
-               what);
-    GUARD(json_string_field(root, "AccessKeyId", true, &id, what, err));
-    GUARD(json_string_field(root, "SecretAccessKey", true, &secret, what,
-                            err));
-    GUARD(json_string_field(root, "SessionToken", false, &token, what, err));
-    GUARD(json_string_field(root, "Expiration", false, &expiration, what,
-                            err));
-    if (expiration) {
-        ENSURE_MSG(rdsiam__parse_time(expiration, &out->expiration) == 0,
-                   RDSIAM_ERR_PROCESS_OUTPUT,
-                   "credential_process for %s: Expiration is not an "
-                   "ISO-8601 time",
-                   what);
-    } else {
-        out->expiration = 0;
-    }
-    out->access_key_id = rdsiam__strdup(id);
-    out->secret_access_key = rdsiam__strdup(secret);
-    out->session_token = (token && *token) ? rdsiam__strdup(token) : NULL;
-    ENSURE(out->access_key_id && out->secret_access_key &&
-               (!token || !*token || out->session_token),
-           rdsiam__fail_code(err, RDSIAM_ERR_NO_MEMORY));
-done:
-    if (root && json_object_is_type(root, json_type_object)) {
-        json_object_object_foreach(root, k, v)
-        {
-            (void)k;
-            wipe_json_string(v);
-        }
-    }
-    json_object_put(root);
-    if (tok) {
-        /* The tokener's scratch buffer held the last string it read. */
-        if (tok->pb && tok->pb->buf)
-            rdsiam__wipe(tok->pb->buf, (size_t)tok->pb->size);
-        json_tokener_free(tok);
-    }
-    return rc;
-}
-
-/* ------------------------------------------------------------------------ */
-
-int rdsiam__process_credentials(const char *command, long timeout_ms,
-                                const char *what, rdsiam_credentials *out,
-                                rdsiam_error *err)
+int rdsiam__process_run(const char *command, long timeout_ms, const char *what,
+                        rdsiam__buf *out, rdsiam_error *err)
 {
     run_result *r = NULL;
     char **argv = NULL;
@@ -598,7 +480,6 @@ int rdsiam__process_credentials(const char *command, long timeout_ms,
     const char *prog;
     int rc = RDSIAM_OK;
 
-    memset(out, 0, sizeof(*out));
     if (!what)
         what = "profile";
     if (timeout_ms <= 0)
@@ -644,8 +525,11 @@ int rdsiam__process_credentials(const char *command, long timeout_ms,
                           *line ? ": " : "", line);
         goto done;
     }
-    GUARD(parse_output(r->out.data ? r->out.data : "", r->out.len, what, out,
-                       err));
+    RDSIAM_ENSURE(err,
+                  rdsiam__buf_append(out, r->out.data ? r->out.data : "",
+                                     r->out.len) == RDSIAM_OK,
+                  RDSIAM_ERR_NO_MEMORY,
+                  "credential_process for %s: out of memory", what);
     rdsiam__ok(err);
 done:
     if (r) {
@@ -653,11 +537,5 @@ done:
         rdsiam__free_secret(r, sizeof(*r));
     }
     free(argv);
-    if (rc != RDSIAM_OK) {
-        rdsiam__free_secret_str((char *)(uintptr_t)out->access_key_id);
-        rdsiam__free_secret_str((char *)(uintptr_t)out->secret_access_key);
-        rdsiam__free_secret_str((char *)(uintptr_t)out->session_token);
-        memset(out, 0, sizeof(*out));
-    }
     return rc;
 }

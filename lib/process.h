@@ -7,23 +7,22 @@
 #ifndef RDSIAM_PROCESS_H
 #define RDSIAM_PROCESS_H
 
-#include "internal.h"
+#include "source.h"
 
 #define RDSIAM__PROCESS_TIMEOUT_MS 60000L      /* default time limit */
 #define RDSIAM__PROCESS_OUTPUT_MAX (64 * 1024) /* stdout cap, bytes */
 #define RDSIAM__PROCESS_STDERR_KEEP 1024       /* stderr bytes kept */
 
 /*
- * Run command (borrowed) and parse its JSON output into *out (strings
- * allocated; release with rdsiam_credentials_clear()). timeout_ms <= 0
- * means RDSIAM__PROCESS_TIMEOUT_MS. what names the source in messages,
- * e.g. "profile dev". Errors: RDSIAM_ERR_PROCESS_FAILED (could not start,
+ * Run command (borrowed) and append what it printed on stdout to out (a
+ * buffer the caller initialised and wipes). timeout_ms <= 0 means
+ * RDSIAM__PROCESS_TIMEOUT_MS. what names the source in messages, e.g.
+ * "profile dev". Errors: RDSIAM_ERR_PROCESS_FAILED (could not start,
  * non-zero exit, killed by a signal: status and first stderr line),
- * RDSIAM_ERR_PROCESS_TIMEOUT, RDSIAM_ERR_PROCESS_OUTPUT.
+ * RDSIAM_ERR_PROCESS_TIMEOUT, RDSIAM_ERR_PROCESS_OUTPUT (too large).
  */
-int rdsiam__process_credentials(const char *command, long timeout_ms,
-                                const char *what, rdsiam_credentials *out,
-                                rdsiam_error *err);
+int rdsiam__process_run(const char *command, long timeout_ms, const char *what,
+                        rdsiam__buf *out, rdsiam_error *err);
 
 /*
  * How a command is run, exposed for tests. When the value needs a shell
@@ -37,5 +36,14 @@ int rdsiam__process_credentials(const char *command, long timeout_ms,
  */
 int rdsiam__process_split(const char *command, char ***argv, size_t *argc,
                           bool *use_shell, rdsiam_error *err);
+
+/* The credential_process source's reading of the output (source_process.c),
+ * exposed for tests: run command and parse what it prints, or parse text
+ * alone. what names the profile in messages ("profile dev"). */
+int rdsiam__process_credentials(const char *command, long timeout_ms,
+                                const char *what, rdsiam__creds *out,
+                                rdsiam_error *err);
+int rdsiam__process_parse(const char *text, size_t len, const char *what,
+                          rdsiam__creds *out, rdsiam_error *err);
 
 #endif /* RDSIAM_PROCESS_H */

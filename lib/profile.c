@@ -19,17 +19,14 @@
  *
  * SPDX-License-Identifier: MIT
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "file.h"
 #include "profile.h"
-#include "provider.h"
 
 /* ------------------------------------------------------------------------ */
 /* The set                                                                   */
@@ -462,6 +459,10 @@ static int parse_line(parser *ps, const char *line, size_t n)
         n--; /* CRLF line endings */
     if (n > RDSIAM__PROFILE_LINE_MAX)
         return parse_error(ps, "line too long");
+    /* A NUL byte would cut the value short wherever it is used as a C
+     * string (region "us\0-west-2" signing for "us"): refuse the file. */
+    if (memchr(line, '\0', n))
+        return parse_error(ps, "NUL byte in the line");
     for (i = 0; i < n && is_ws(line[i]); i++)
         ;
     if (i == n)
@@ -525,76 +526,29 @@ done:
 /* Files                                                                     */
 /* ------------------------------------------------------------------------ */
 
-static void errno_text(int e, char *buf, size_t n)
-{
-    if (strerror_r(e, buf, n) != 0)
-        snprintf(buf, n, "error %d", e);
-}
-
 int rdsiam__profile_load_file(rdsiam__profile_set *set, const char *path,
                               rdsiam__profile_file kind, bool *found,
                               rdsiam_error *err)
 {
     rdsiam__buf text;
-    char chunk[4096];
-    char why[128];
-    struct stat st;
-    int fd = -1, rc = RDSIAM_OK;
+    int rc = RDSIAM_OK;
 
     rdsiam__buf_init(&text, RDSIAM__PROFILE_FILE_MAX);
     *found = false;
     if (!path)
         goto done;
-    /* O_NONBLOCK: a FIFO given as the path must not block the open. */
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
-        goto done; /* both files are optional */
-    if (fd < 0) {
-        errno_text(errno, why, sizeof(why));
-        rc = rdsiam__fail(err, RDSIAM_ERR_FILE_IO, "cannot open %s: %s", path,
-                          why);
-        goto done;
-    }
-    ENSURE_MSG(fstat(fd, &st) == 0, RDSIAM_ERR_FILE_IO, "cannot stat %s",
-               path);
-    /* Like botocore, anything but a regular file (e.g. /dev/null) is
-     * treated as absent. */
-    if (!S_ISREG(st.st_mode))
-        goto done;
-    ENSURE_MSG((uintmax_t)st.st_size <= RDSIAM__PROFILE_FILE_MAX,
-               RDSIAM_ERR_CONFIG_PARSE, "%s is larger than %zu bytes", path,
-               RDSIAM__PROFILE_FILE_MAX);
-    for (;;) {
-        ssize_t got = read(fd, chunk, sizeof(chunk));
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0) {
-            errno_text(errno, why, sizeof(why));
-            rc = rdsiam__fail(err, RDSIAM_ERR_FILE_IO, "cannot read %s: %s",
-                              path, why);
-            goto done;
-        }
-        if (got == 0)
-            break;
-        rc = rdsiam__buf_append(&text, chunk, (size_t)got);
-        if (rc == RDSIAM_ERR_NO_MEMORY) {
-            rc = rdsiam__fail(err, rc, "out of memory reading %s", path);
-            goto done;
-        }
-        ENSURE_MSG(rc == RDSIAM_OK, RDSIAM_ERR_CONFIG_PARSE,
-                   "%s is larger than %zu bytes", path,
-                   RDSIAM__PROFILE_FILE_MAX);
-    }
-    *found = true;
-    GUARD(rdsiam__profile_parse(set, text.data ? text.data : "", text.len,
-                                kind, path, err));
+    /* Both files are optional; like botocore, anything but a regular file
+     * (e.g. /dev/null) is treated as absent. */
+    RDSIAM_GUARD(rdsiam__file_read(
+        path, path, RDSIAM__PROFILE_FILE_MAX, RDSIAM_ERR_CONFIG_PARSE,
+        RDSIAM__FILE_MISSING_OK | RDSIAM__FILE_SPECIAL_ABSENT, &text, found,
+        err));
+    if (*found)
+        RDSIAM_GUARD(
+            rdsiam__profile_parse(set, text.data, text.len, kind, path, err));
+    rdsiam__ok(err);
 done:
-    rdsiam__wipe(chunk, sizeof(chunk));
     rdsiam__buf_free(&text);
-    if (fd >= 0)
-        close(fd);
-    if (rc == RDSIAM_OK)
-        rdsiam__ok(err);
     return rc;
 }
 
@@ -763,24 +717,29 @@ done:
 /* Settings other than credentials                                           */
 /* ------------------------------------------------------------------------ */
 
-int rdsiam__profile_setting(const char *profile, const char *key,
-                            char **value, rdsiam_error *err)
+int rdsiam__profile_setting(const char *profile, const char *key, char **value,
+                            bool *found, rdsiam_error *err)
 {
     rdsiam__profile_set set;
+    const rdsiam__profile *p;
     const char *name, *v;
-    bool found;
+    bool any;
     int rc = RDSIAM_OK;
 
     rdsiam__profile_set_init(&set);
-    ENSURE(value != NULL && key != NULL,
-           rdsiam__fail_code(err, RDSIAM_ERR_NULL_ARGUMENT));
     *value = NULL;
+    if (found)
+        *found = false;
     name = rdsiam__profile_selected(profile, NULL);
-    GUARD(rdsiam__profile_load(&set, &found, NULL, err));
-    v = rdsiam__profile_get(rdsiam__profile_find(&set, name), key);
+    RDSIAM_GUARD(rdsiam__profile_load(&set, &any, NULL, err));
+    p = rdsiam__profile_find(&set, name);
+    if (found)
+        *found = p != NULL;
+    v = rdsiam__profile_get(p, key);
     if (v) {
         *value = rdsiam__strdup(v);
-        ENSURE(*value != NULL, rdsiam__fail_code(err, RDSIAM_ERR_NO_MEMORY));
+        RDSIAM_ENSURE(err, *value, RDSIAM_ERR_NO_MEMORY,
+                      "out of memory reading the profile");
     }
     rdsiam__ok(err);
 done:

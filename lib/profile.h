@@ -118,4 +118,15 @@ const char *rdsiam__profile_selected(const char *explicit_name,
 int rdsiam__profile_load(rdsiam__profile_set *set, bool *any_found,
                          char **paths_out, rdsiam_error *err);
 
+/*
+ * Profile look-up for settings other than credentials (e.g. "region").
+ * profile NULL: the profile the environment selects (AWS_PROFILE,
+ * AWS_DEFAULT_PROFILE, "default"). *value receives an allocated copy
+ * (free()), or NULL when the key, the profile or the files are absent
+ * (that is not an error); *found (optional) tells whether the profile
+ * exists. Errors are for files that exist but cannot be read or parsed.
+ */
+int rdsiam__profile_setting(const char *profile, const char *key, char **value,
+                            bool *found, rdsiam_error *err);
+
 #endif /* RDSIAM_PROFILE_H */

@@ -1,8 +1,8 @@
 /*
- * provider.c - the rdsiam_provider object: one credential source or a
- * chain of them, with caching, refresh ahead of expiry, single-flight
+ * provider.c - the rdsiam_provider object: one credential source (often a
+ * chain, chain.c) with caching, refresh ahead of expiry, single-flight
  * refresh, a non-blocking read for event loops and an optional background
- * refresh thread.
+ * refresh thread. It knows nothing of where credentials come from.
  *
  * Concurrency model. One mutex guards the cache; it is held only to look
  * at or swap pointers and counters, never while a source fetches. Cached
@@ -37,8 +37,8 @@
 #define DEFAULT_REFRESH_BEFORE (RDSIAM_TOKEN_LIFETIME + 60)
 #define MAX_REFRESH_BEFORE INT64_C(86400)
 #define MIN_REUSE INT64_C(60)   /* seconds to keep short-lived credentials */
-#define MAX_BACKOFF INT64_C(60) /* seconds between failed refreshes, at most */
-#define LOOKED_MAX 2048         /* bytes for the "looked in" list */
+#define MAX_BACKOFF INT64_C(60) /* seconds between failed refreshes, at most   \
+                                 */
 
 static long tick_ms = 10000;
 
@@ -60,22 +60,15 @@ void rdsiam_credentials_clear(rdsiam_credentials *c)
     memset(c, 0, sizeof *c);
 }
 
-int rdsiam__credentials_copy(rdsiam_credentials *dst,
-                             const rdsiam_credentials *src)
+/* A caller's copy in the public struct. */
+static int public_copy(rdsiam_credentials *dst, const rdsiam__creds *src)
 {
-    if (!dst || !src)
-        return RDSIAM_ERR_NULL_ARGUMENT;
+    rdsiam__creds tmp;
+
     memset(dst, 0, sizeof *dst);
-    dst->access_key_id = rdsiam__strdup(src->access_key_id);
-    dst->secret_access_key = rdsiam__strdup(src->secret_access_key);
-    dst->session_token = rdsiam__strdup(src->session_token);
-    dst->expiration = src->expiration;
-    if ((src->access_key_id && !dst->access_key_id) ||
-        (src->secret_access_key && !dst->secret_access_key) ||
-        (src->session_token && !dst->session_token)) {
-        rdsiam_credentials_clear(dst);
+    if (rdsiam__creds_copy(&tmp, src) != RDSIAM_OK)
         return RDSIAM_ERR_NO_MEMORY;
-    }
+    *dst = rdsiam__creds_view(&tmp);
     return RDSIAM_OK;
 }
 
@@ -85,15 +78,13 @@ int rdsiam__credentials_copy(rdsiam_credentials *dst,
 
 typedef struct snapshot {
     unsigned long refs; /* guarded by the provider's mu */
-    rdsiam_credentials creds;
+    rdsiam__creds creds;
 } snapshot;
 
 struct rdsiam_provider {
     pthread_mutex_t mu;
     pthread_cond_t cv; /* a fetch finished, or the thread must stop */
-    rdsiam__source *src;
-    size_t nsrc;
-    char *skipped; /* sources left out, for the "looked in" message */
+    rdsiam__source src;
     int64_t refresh_before;
     bool background;
 
@@ -113,7 +104,7 @@ struct rdsiam_provider {
 static void snapshot_release(snapshot *s)
 {
     if (s && --s->refs == 0) {
-        rdsiam_credentials_clear(&s->creds);
+        rdsiam__creds_clear(&s->creds);
         free(s);
     }
 }
@@ -121,8 +112,7 @@ static void snapshot_release(snapshot *s)
 /* Lock-held predicates. */
 static bool usable(const rdsiam_provider *p, int64_t now)
 {
-    return p->cur &&
-           (p->cur->creds.expiration == 0 || now < p->cur->creds.expiration);
+    return p->cur && (!p->cur->creds.expires || now < p->cur->creds.expiration);
 }
 
 static bool stale(const rdsiam_provider *p, int64_t now)
@@ -139,11 +129,11 @@ static int64_t backoff(unsigned failures)
 }
 
 static int64_t next_refresh(const rdsiam_provider *p, int64_t now,
-                            int64_t expiration)
+                            const rdsiam__creds *c)
 {
-    int64_t at, life, reuse;
+    int64_t at, life, reuse, expiration = c->expiration;
 
-    if (expiration == 0)
+    if (!c->expires)
         return INT64_MAX;
     life = expiration - now;
     at = expiration - p->refresh_before;
@@ -151,77 +141,22 @@ static int64_t next_refresh(const rdsiam_provider *p, int64_t now,
     return at < now + reuse ? now + reuse : at;
 }
 
-/* Append "sep text" to b; errors only shorten the message. */
-static void looked_add(rdsiam__buf *b, const char *sep, const char *text)
-{
-    if (b->len)
-        (void)rdsiam__buf_append_str(b, sep);
-    (void)rdsiam__buf_append_str(b, text);
-}
-
-/*
- * Try each source in order. RDSIAM_ERR_NO_CREDENTIALS moves on; any other
- * error stops the chain (botocore: a half-configured source is reported,
- * not skipped). When no source has credentials, the message names every
- * place looked at, then what each said.
- */
-static int fetch_chain(rdsiam_provider *p, rdsiam_credentials *out,
-                       rdsiam_error *err)
-{
-    rdsiam__buf names, details;
-    rdsiam_error e;
-    int rc = RDSIAM_ERR_NO_CREDENTIALS;
-
-    rdsiam__buf_init(&names, LOOKED_MAX);
-    rdsiam__buf_init(&details, LOOKED_MAX);
-    for (size_t i = 0; i < p->nsrc; i++) {
-        rdsiam__ok(&e);
-        memset(out, 0, sizeof *out);
-        rc = p->src[i].fetch(p->src[i].self, out, &e);
-        if (rc == RDSIAM_OK) {
-            rdsiam__ok(err);
-            goto done;
-        }
-        rdsiam_credentials_clear(out);
-        if (rc != RDSIAM_ERR_NO_CREDENTIALS) {
-            if (err)
-                *err = e;
-            if (err && !err->message[0])
-                rdsiam__fail(err, rc, "%s: %s", p->src[i].name,
-                             rdsiam_strerror(rc));
-            goto done;
-        }
-        looked_add(&names, ", ", p->src[i].name);
-        looked_add(&details, "; ", p->src[i].name);
-        (void)rdsiam__buf_printf(&details, ": %s", e.message);
-    }
-    if (p->skipped)
-        looked_add(&names, ", ", p->skipped);
-    rc = rdsiam__fail(err, RDSIAM_ERR_NO_CREDENTIALS,
-                      "no credentials found; looked in: %s [%s]",
-                      names.data ? names.data : "nothing",
-                      details.data ? details.data : "");
-done:
-    rdsiam__buf_free(&names);
-    rdsiam__buf_free(&details);
-    return rc;
-}
-
 /* Check what a source gave: well-formed and not already expired. */
-static int check_fresh(const rdsiam_credentials *c, int64_t now,
-                       rdsiam_error *err)
+static int check_fresh(const rdsiam__creds *c, int64_t now, rdsiam_error *err)
 {
     char when[17];
-    int rc = rdsiam__check_credentials(c, err);
+    rdsiam_credentials view = rdsiam__creds_view(c);
+    int rc = rdsiam__check_credentials(&view, err);
 
     if (rc != RDSIAM_OK) {
         rdsiam__error_prefix(err, "credentials fetched");
         return rc;
     }
-    if (c->expiration != 0 && c->expiration <= now) {
+    if (c->expires && c->expiration <= now) {
         rdsiam__amz_date(when, c->expiration > RDSIAM__TIME_MAX
                                    ? RDSIAM__TIME_MAX
-                                   : c->expiration);
+                               : c->expiration < 0 ? 0
+                                                   : c->expiration);
         return rdsiam__fail(err, RDSIAM_ERR_CREDENTIALS_EXPIRED,
                             "credentials fetched had already expired (at %s)",
                             when);
@@ -237,7 +172,7 @@ static int check_fresh(const rdsiam_credentials *c, int64_t now,
  */
 static int run_refresh(rdsiam_provider *p, rdsiam_error *err)
 {
-    rdsiam_credentials fresh = {0};
+    rdsiam__creds fresh = {0};
     rdsiam_error e;
     snapshot *s = NULL, *old = NULL;
     int64_t now;
@@ -247,7 +182,9 @@ static int run_refresh(rdsiam_provider *p, rdsiam_error *err)
     pthread_mutex_unlock(&p->mu);
 
     rdsiam__ok(&e);
-    rc = fetch_chain(p, &fresh, &e);
+    rc = p->src.fetch(p->src.self, &fresh, &e);
+    if (rc != RDSIAM_OK && !e.message[0])
+        rdsiam__fail(&e, rc, "%s: %s", p->src.name, rdsiam_strerror(rc));
     now = rdsiam__now();
     if (rc == RDSIAM_OK)
         rc = check_fresh(&fresh, now, &e);
@@ -262,13 +199,13 @@ static int run_refresh(rdsiam_provider *p, rdsiam_error *err)
         s->creds = fresh;
         memset(&fresh, 0, sizeof fresh);
     }
-    rdsiam_credentials_clear(&fresh);
+    rdsiam__creds_clear(&fresh);
 
     pthread_mutex_lock(&p->mu);
     if (rc == RDSIAM_OK) {
         old = p->cur;
         p->cur = s;
-        p->refresh_at = next_refresh(p, now, s->creds.expiration);
+        p->refresh_at = next_refresh(p, now, &s->creds);
         p->failures = 0;
         p->retry_at = 0;
     } else {
@@ -380,7 +317,7 @@ static void *refresher(void *arg)
 
         if (!usable(p, now))
             when = p->retry_at;
-        else if (p->cur->creds.expiration == 0)
+        else if (!p->cur->creds.expires)
             when = INT64_MAX;
         else
             when = p->refresh_at > p->retry_at ? p->refresh_at : p->retry_at;
@@ -399,11 +336,11 @@ static void *refresher(void *arg)
 /* Construction and destruction                                             */
 /* ------------------------------------------------------------------------ */
 
-static void destroy_sources(rdsiam__source *src, size_t n)
+static void destroy_source(rdsiam__source *src)
 {
-    for (size_t i = 0; i < n; i++)
-        if (src[i].destroy)
-            src[i].destroy(src[i].self);
+    if (src->destroy)
+        src->destroy(src->self);
+    memset(src, 0, sizeof *src);
 }
 
 static int init_sync(rdsiam_provider *p)
@@ -425,64 +362,54 @@ static int init_sync(rdsiam_provider *p)
     return 0;
 }
 
-int rdsiam__provider_new(rdsiam_provider **out, rdsiam__source *sources,
-                         size_t n, const char *skipped,
-                         const rdsiam_provider_options *opts,
-                         rdsiam_error *err)
+int rdsiam__provider_new(rdsiam_provider **out, rdsiam__source src,
+                         const rdsiam_provider_options *opts, rdsiam_error *err)
 {
     rdsiam_provider *p = NULL;
     bool synced = false;
     int rc = RDSIAM_OK;
 
-    ENSURE_MSG(out, RDSIAM_ERR_NULL_ARGUMENT, "provider out pointer is NULL");
+    RDSIAM_ENSURE(err, out, RDSIAM_ERR_NULL_ARGUMENT,
+                  "provider out pointer is NULL");
     *out = NULL;
-    ENSURE_MSG(sources || n == 0, RDSIAM_ERR_NULL_ARGUMENT, "sources are NULL");
-    ENSURE_MSG(!opts || (opts->refresh_before >= 0 &&
-                         opts->refresh_before <= MAX_REFRESH_BEFORE),
-               RDSIAM_ERR_INVALID_ARGUMENT,
-               "refresh_before must be 0 to %lld seconds",
-               (long long)MAX_REFRESH_BEFORE);
-    ENSURE_MSG(!opts || !(opts->flags & ~RDSIAM_PROVIDER_BACKGROUND_REFRESH),
-               RDSIAM_ERR_INVALID_ARGUMENT, "unknown provider flags");
+    RDSIAM_ENSURE(err, src.fetch, RDSIAM_ERR_NULL_ARGUMENT,
+                  "the source has no fetch function");
+    RDSIAM_ENSURE(err,
+                  !opts || (opts->refresh_before >= 0 &&
+                            opts->refresh_before <= MAX_REFRESH_BEFORE),
+                  RDSIAM_ERR_INVALID_ARGUMENT,
+                  "refresh_before must be 0 to %lld seconds",
+                  (long long)MAX_REFRESH_BEFORE);
+    RDSIAM_ENSURE(err,
+                  !opts || !(opts->flags & ~RDSIAM_PROVIDER_BACKGROUND_REFRESH),
+                  RDSIAM_ERR_INVALID_ARGUMENT, "unknown provider flags");
     p = calloc(1, sizeof *p);
-    ENSURE_MSG(p, RDSIAM_ERR_NO_MEMORY, "out of memory creating provider");
-    if (n) {
-        p->src = calloc(n, sizeof *p->src);
-        ENSURE_MSG(p->src, RDSIAM_ERR_NO_MEMORY,
-                   "out of memory creating provider");
-        memcpy(p->src, sources, n * sizeof *sources);
-        p->nsrc = n;
-        n = 0; /* owned by p from here on */
-    }
-    if (skipped) {
-        p->skipped = rdsiam__strdup(skipped);
-        ENSURE_MSG(p->skipped, RDSIAM_ERR_NO_MEMORY,
-                   "out of memory creating provider");
-    }
+    RDSIAM_ENSURE(err, p, RDSIAM_ERR_NO_MEMORY,
+                  "out of memory creating provider");
+    p->src = src;
+    memset(&src, 0, sizeof src); /* owned by p from here on */
     p->refresh_before = opts && opts->refresh_before ? opts->refresh_before
                                                      : DEFAULT_REFRESH_BEFORE;
     p->last_rc = RDSIAM_ERR_NO_CREDENTIALS;
-    ENSURE_MSG(init_sync(p) == 0, RDSIAM_ERR_INTERNAL,
-               "cannot initialise provider locks");
+    RDSIAM_ENSURE(err, init_sync(p) == 0, RDSIAM_ERR_INTERNAL,
+                  "cannot initialise provider locks");
     synced = true;
     if (opts && (opts->flags & RDSIAM_PROVIDER_BACKGROUND_REFRESH)) {
-        ENSURE_MSG(pthread_create(&p->thread, NULL, refresher, p) == 0,
-                   RDSIAM_ERR_INTERNAL, "cannot start the refresh thread");
+        RDSIAM_ENSURE(err, pthread_create(&p->thread, NULL, refresher, p) == 0,
+                      RDSIAM_ERR_INTERNAL, "cannot start the refresh thread");
         p->thread_started = true;
     }
     *out = p;
     p = NULL;
     rdsiam__ok(err);
 done:
-    destroy_sources(sources, n);
+    destroy_source(&src);
     if (p) {
         if (synced) {
             pthread_mutex_destroy(&p->mu);
             pthread_cond_destroy(&p->cv);
         }
-        destroy_sources(p->src, p->nsrc);
-        free(p->src);
-        free(p->skipped);
+        destroy_source(&p->src);
         free(p);
     }
     return rc;
@@ -500,72 +427,11 @@ void rdsiam_provider_free(rdsiam_provider *p)
         pthread_join(p->thread, NULL);
     }
     snapshot_release(p->cur);
-    destroy_sources(p->src, p->nsrc);
-    free(p->src);
-    free(p->skipped);
+    destroy_source(&p->src);
     rdsiam__wipe(&p->last_err, sizeof p->last_err);
     pthread_mutex_destroy(&p->mu);
     pthread_cond_destroy(&p->cv);
     free(p);
-}
-
-/* ------------------------------------------------------------------------ */
-/* Static credentials                                                       */
-/* ------------------------------------------------------------------------ */
-
-static int static_fetch(void *self, rdsiam_credentials *out, rdsiam_error *err)
-{
-    if (rdsiam__credentials_copy(out, self) != RDSIAM_OK)
-        return rdsiam__fail(err, RDSIAM_ERR_NO_MEMORY,
-                            "out of memory copying credentials");
-    rdsiam__ok(err);
-    return RDSIAM_OK;
-}
-
-static void static_destroy(void *self)
-{
-    rdsiam_credentials_clear(self);
-    free(self);
-}
-
-int rdsiam_provider_new_static(rdsiam_provider **out,
-                               const rdsiam_credentials *creds,
-                               rdsiam_error *err)
-{
-    rdsiam__source src = {"static credentials", static_fetch, static_destroy,
-                          NULL};
-    rdsiam_credentials *copy = NULL;
-    int rc = RDSIAM_OK;
-
-    ENSURE_MSG(out, RDSIAM_ERR_NULL_ARGUMENT, "provider out pointer is NULL");
-    *out = NULL;
-    GUARD(rdsiam__check_credentials(creds, err));
-    ENSURE_MSG(creds->expiration >= 0, RDSIAM_ERR_INVALID_ARGUMENT,
-               "credentials expiration is negative");
-    copy = calloc(1, sizeof *copy);
-    ENSURE_MSG(copy, RDSIAM_ERR_NO_MEMORY, "out of memory copying credentials");
-    if (rdsiam__credentials_copy(copy, creds) != RDSIAM_OK) {
-        free(copy);
-        copy = NULL;
-        ENSURE_MSG(0, RDSIAM_ERR_NO_MEMORY, "out of memory copying credentials");
-    }
-    src.self = copy;
-    return rdsiam__provider_new(out, &src, 1, NULL, NULL, err);
-done:
-    return rc;
-}
-
-int rdsiam_provider_new_environment(rdsiam_provider **out, rdsiam_error *err)
-{
-    rdsiam__source src;
-    int rc = RDSIAM_OK;
-
-    ENSURE_MSG(out, RDSIAM_ERR_NULL_ARGUMENT, "provider out pointer is NULL");
-    *out = NULL;
-    GUARD(rdsiam__source_env(&src, err));
-    return rdsiam__provider_new(out, &src, 1, NULL, NULL, err);
-done:
-    return rc;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -583,8 +449,8 @@ int rdsiam_provider_get_credentials(rdsiam_provider *p,
     memset(out, 0, sizeof *out);
     ENSURE_MSG(p, RDSIAM_ERR_NULL_ARGUMENT, "provider is NULL");
     GUARD(acquire(p, &s, err));
-    ENSURE_MSG(rdsiam__credentials_copy(out, &s->creds) == RDSIAM_OK,
-               RDSIAM_ERR_NO_MEMORY, "out of memory copying credentials");
+    ENSURE_MSG(public_copy(out, &s->creds) == RDSIAM_OK, RDSIAM_ERR_NO_MEMORY,
+               "out of memory copying credentials");
 done:
     if (p)
         release(p, s);
@@ -610,8 +476,8 @@ int rdsiam_provider_get_cached(rdsiam_provider *p, rdsiam_credentials *out,
     pthread_mutex_unlock(&p->mu);
     ENSURE_MSG(s, RDSIAM_ERR_WOULD_BLOCK,
                "no usable credentials cached yet");
-    ENSURE_MSG(rdsiam__credentials_copy(out, &s->creds) == RDSIAM_OK,
-               RDSIAM_ERR_NO_MEMORY, "out of memory copying credentials");
+    ENSURE_MSG(public_copy(out, &s->creds) == RDSIAM_OK, RDSIAM_ERR_NO_MEMORY,
+               "out of memory copying credentials");
     rdsiam__ok(err);
 done:
     if (p)
@@ -646,7 +512,7 @@ int64_t rdsiam_provider_refresh_due(rdsiam_provider *p)
     pthread_mutex_lock(&p->mu);
     if (!p->cur)
         due = 0;
-    else if (p->cur->creds.expiration == 0)
+    else if (!p->cur->creds.expires)
         due = INT64_MAX;
     else
         due = p->refresh_at > p->retry_at ? p->refresh_at : p->retry_at;
@@ -660,14 +526,15 @@ int rdsiam_provider_generate_token(rdsiam_provider *p,
                                    rdsiam_error *err)
 {
     snapshot *s = NULL;
+    rdsiam_credentials view;
     int rc = RDSIAM_OK;
 
     if (buf && bufsize)
         buf[0] = '\0';
     ENSURE_MSG(p, RDSIAM_ERR_NULL_ARGUMENT, "provider is NULL");
     GUARD(acquire(p, &s, err));
-    rc = rdsiam_generate_token_ex(params, &s->creds, buf, bufsize, needed,
-                                  err);
+    view = rdsiam__creds_view(&s->creds);
+    rc = rdsiam_generate_token_ex(params, &view, buf, bufsize, needed, err);
 done:
     if (p)
         release(p, s);

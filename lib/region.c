@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "provider.h"
+#include "profile.h"
 
 /* Check region (from `what`) and copy it into buf. */
 static int put_region(const char *region, const char *what, char *buf,
@@ -58,7 +58,7 @@ int rdsiam_resolve_region(const char *explicit_region, const char *profile,
         return put_region(v, "AWS_DEFAULT_REGION", buf, bufsize, err);
     if (profile && !*profile)
         profile = NULL;
-    GUARD(rdsiam__profile_setting(profile, "region", &value, err));
+    GUARD(rdsiam__profile_setting(profile, "region", &value, NULL, err));
     ENSURE_MSG(value && *value, RDSIAM_ERR_NO_REGION,
                "no region: pass one, or set AWS_REGION, AWS_DEFAULT_REGION "
                "or `region` in the profile");

@@ -261,12 +261,6 @@ static int append_encoded(rdsiam__buf *b, const char *s, size_t n,
     return rc;
 }
 
-static bool is_hex(char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-           (c >= 'A' && c <= 'F');
-}
-
 /* A path segment for the canonical URI. By default it is encoded once
  * more: "Each path segment must be URI-encoded twice" (the client already
  * encoded it once; we encode what it sends). With NO_DOUBLE_ENCODE (S3)
@@ -280,7 +274,8 @@ static int append_segment(rdsiam__buf *b, const char *s, size_t n,
     if (!(flags & RDSIAM_SIGV4_NO_DOUBLE_ENCODE))
         return append_encoded(b, s, n, true);
     for (size_t i = 0; i < n && rc == RDSIAM_OK; i++) {
-        if (s[i] == '%' && n - i >= 3 && is_hex(s[i + 1]) && is_hex(s[i + 2])) {
+        if (s[i] == '%' && n - i >= 3 && rdsiam__is_hex(s[i + 1]) &&
+            rdsiam__is_hex(s[i + 2])) {
             rc = rdsiam__buf_append(b, s + i, 3);
             i += 2;
         } else {

@@ -93,12 +93,6 @@ int rdsiam__check_credentials(const rdsiam_credentials *creds,
     return RDSIAM_OK;
 }
 
-static bool is_hex(char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-           (c >= 'A' && c <= 'F');
-}
-
 /*
  * A hostname as a client dials it: DNS labels (letters, digits, '-', '_'
  * and '.'), an IPv4 literal, or an IPv6 literal in brackets. Port, scheme,
@@ -159,7 +153,7 @@ int rdsiam__check_hostname(const char *h, rdsiam_error *err)
             return rdsiam__fail(err, RDSIAM_ERR_HOSTNAME_INVALID,
                                 "hostname: unterminated IPv6 literal");
         for (size_t i = 1; i + 1 < n; i++)
-            if (!is_hex(h[i]) && h[i] != ':' && h[i] != '.')
+            if (!rdsiam__is_hex(h[i]) && h[i] != ':' && h[i] != '.')
                 return rdsiam__fail(err, RDSIAM_ERR_HOSTNAME_INVALID,
                                     "hostname: invalid character in IPv6 "
                                     "literal at offset %zu",

@@ -60,12 +60,6 @@ typedef struct parsed {
     unsigned int expires;
 } parsed;
 
-static bool is_hex(char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-           (c >= 'A' && c <= 'F');
-}
-
 static bool all_digits(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -140,7 +134,8 @@ static int parse_pair(const char *s, size_t n, size_t pos, char **scratch,
     for (size_t i = name_len + 1; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '%') {
-            if (n - i < 3 || !is_hex(s[i + 1]) || !is_hex(s[i + 2]))
+            if (n - i < 3 || !rdsiam__is_hex(s[i + 1]) ||
+                !rdsiam__is_hex(s[i + 2]))
                 return rdsiam__fail(err, RDSIAM_ERR_TOKEN_MALFORMED,
                                     "%s has an invalid %%-escape",
                                     PARAM_NAMES[which]);

@@ -107,15 +107,15 @@ def ours(env, profile):
 os.makedirs(os.path.join(tmp, "home"), exist_ok=True)
 proc = os.path.join(tmp, "process.sh")
 with open(proc, "w") as f:
-    f.write('#!/bin/sh\nprintf \'{"Version": 1, "AccessKeyId": "AKIDPROCESS", '
+    f.write('#!/bin/sh\nprintf \'{"Version": 1, "AccessKeyId": "AKIDPROCESS00000", '
             '"SecretAccessKey": "processsecret", "SessionToken": "proctoken"}\'\n')
 os.chmod(proc, 0o755)
 
-KEYS = {"AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "envsecret"}
+KEYS = {"AWS_ACCESS_KEY_ID": "AKIDENV000000000", "AWS_SECRET_ACCESS_KEY": "envsecret"}
 REGION = {"AWS_DEFAULT_REGION": "us-east-1"}
-CREDS_DEFAULT = "[default]\naws_access_key_id = AKIDCREDSFILE\naws_secret_access_key = credsfilesecret\n"
-CREDS_DEV = "[dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = devsecret\naws_session_token = devtoken\n"
-CONF_DEFAULT_KEYS = "[default]\naws_access_key_id = AKIDCONFIG\naws_secret_access_key = configsecret\n"
+CREDS_DEFAULT = "[default]\naws_access_key_id = AKIDCREDSFILE000\naws_secret_access_key = credsfilesecret\n"
+CREDS_DEV = "[dev]\naws_access_key_id = AKIDDEV000000000\naws_secret_access_key = devsecret\naws_session_token = devtoken\n"
+CONF_DEFAULT_KEYS = "[default]\naws_access_key_id = AKIDCONFIG000000\naws_secret_access_key = configsecret\n"
 
 # name, environment, config text, credentials text, explicit profile,
 # expectation: "same" (both pick the same credentials and region, and
@@ -145,7 +145,7 @@ S = [
     ("credentials file keys beat credential_process", REGION,
      "[default]\ncredential_process = %s\n" % proc, CREDS_DEFAULT, None, "same"),
     ("credential_process beats config file keys", REGION,
-     "[default]\naws_access_key_id = AKIDCONFIG\naws_secret_access_key = s\n"
+     "[default]\naws_access_key_id = AKIDCONFIG000000\naws_secret_access_key = s\n"
      "credential_process = %s\n" % proc, None, None, "same"),
     ("profile region", dict(KEYS), "[default]\nregion = eu-central-1\n", None,
      None, "same"),
@@ -155,7 +155,7 @@ S = [
     ("named profile region", dict(KEYS, AWS_PROFILE="dev"),
      "[profile dev]\nregion = sa-east-1\n", None, None, "same"),
     ("nothing configured", REGION, None, None, None, "none"),
-    ("key id without secret", {"AWS_ACCESS_KEY_ID": "AKIDENV"}, None,
+    ("key id without secret", {"AWS_ACCESS_KEY_ID": "AKIDENV000000000"}, None,
      CREDS_DEFAULT, None, "error"),
     # Documented divergences.
     ("AWS_REGION (botocore reads only AWS_DEFAULT_REGION)",
@@ -168,10 +168,10 @@ S = [
     ("AWS_PROFILE and AWS_DEFAULT_PROFILE (botocore prefers the latter)",
      dict(REGION, AWS_PROFILE="dev", AWS_DEFAULT_PROFILE="default"), None,
      CREDS_DEFAULT + CREDS_DEV, None,
-     {"ours_creds": "AKIDDEV", "boto_creds": "AKIDCREDSFILE"}),
+     {"ours_creds": "AKIDDEV000000000", "boto_creds": "AKIDCREDSFILE000"}),
     ("secret without key id (botocore skips the environment)",
      dict(REGION, AWS_SECRET_ACCESS_KEY="envsecret"), None, CREDS_DEFAULT, None,
-     {"ours_error": "AWS_ACCESS_KEY_ID is not set", "boto_creds": "AKIDCREDSFILE"}),
+     {"ours_error": "AWS_ACCESS_KEY_ID is not set", "boto_creds": "AKIDCREDSFILE000"}),
 ]
 
 for name, extra, conf, creds, profile, want in S:

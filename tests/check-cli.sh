@@ -81,8 +81,8 @@ usage "--profile without a value" "missing value" $H --profile
 
 # --- missing credentials or region: exit 1, one line naming what ----------
 if run 1 "$TOOL" $H --region us-east-1 && out_empty && err_lines 1 &&
-    err_has "rdsiam-token: no credentials found; looked in: environment, profile, container" &&
-    err_has "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set"; then
+    err_has "rdsiam-token: no credentials found; looked in: environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set); shared credentials file, credential_process, config file (profile default not found in " &&
+    err_has "; container ("; then
     ok "no credentials: exit 1, the message lists where it looked"
 else
     notok "no credentials: exit 1, the message lists where it looked"
@@ -162,6 +162,25 @@ for i, v in enumerate(json.load(open(kat))):
         # --signing-time must be after the epoch: 0 means "now"
         print("ok - known answer %d # SKIP signed at the epoch itself" % i)
         continue
+    if not (16 <= len(v["access_key_id"]) <= 128 and
+            all(c.isdigit() or "A" <= c <= "Z" for c in v["access_key_id"])):
+        # The library reads key ids from outside only in their documented
+        # form ([A-Z0-9], 16 to 128); such vectors are signed by the unit
+        # tests with explicit credentials. Here: refused, saying why.
+        r = subprocess.run([tool, "--hostname", v["hostname"], "--port",
+                            str(v["port"]), "--username", v["username"],
+                            "--region", v["region"]],
+                           env={"PATH": os.environ["PATH"], "HOME": home,
+                                "AWS_EC2_METADATA_DISABLED": "true",
+                                "AWS_ACCESS_KEY_ID": v["access_key_id"],
+                                "AWS_SECRET_ACCESS_KEY": "s"},
+                           capture_output=True, text=True, timeout=30)
+        good = (r.returncode == 1 and r.stdout == "" and r.stderr ==
+                "rdsiam-token: environment: the access key id is not 16 to "
+                "128 characters A-Z and 0-9\n")
+        print("%s - known answer %d: key id refused from the environment "
+              "(signed by test_token instead)" % ("ok" if good else "not ok", i))
+        continue
     env = {"PATH": os.environ["PATH"], "HOME": home,
            "AWS_EC2_METADATA_DISABLED": "true",
            "AWS_ACCESS_KEY_ID": v["access_key_id"],
@@ -184,10 +203,14 @@ EOF
 fi
 
 # --- --profile with temporary files ----------------------------------------
-# Keys of the first known answer (botocore test_signers.py: akid / skid,
-# us-east-1, 20161107T173933Z), kept in a profile; the environment holds
-# other keys, which an explicit profile must ignore.
-KAT1="prod-instance.us-east-1.rds.amazonaws.com:3306/?Action=connect&DBUser=someusername&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=akid%2F20161107%2Fus-east-1%2Frds-db%2Faws4_request&X-Amz-Date=20161107T173933Z&X-Amz-Expires=900&X-Amz-SignedHeaders=host&X-Amz-Signature=d1138cdbc0ca63eec012ec0fc6c2267e03642168f5884a7795320d4c18374c61"
+# The inputs of the first known answer (botocore test_signers.py, skid,
+# us-east-1, 20161107T173933Z) with a key id of the documented form,
+# AKIDEXAMPLE00000, kept in a profile; the environment holds other keys,
+# which an explicit profile must ignore. Expected value from
+# tests/crosscheck/botocore_token.py AKIDEXAMPLE00000 skid
+# prod-instance.us-east-1.rds.amazonaws.com 3306 someusername us-east-1
+# 1478540373 (botocore 1.43).
+KAT1="prod-instance.us-east-1.rds.amazonaws.com:3306/?Action=connect&DBUser=someusername&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE00000%2F20161107%2Fus-east-1%2Frds-db%2Faws4_request&X-Amz-Date=20161107T173933Z&X-Amz-Expires=900&X-Amz-SignedHeaders=host&X-Amz-Signature=4868c1852e0f96b43156c0ba2098a730088b7b4ba4fe5cdb9aeca70b0965196b"
 K1="--hostname prod-instance.us-east-1.rds.amazonaws.com --port 3306 --username someusername --signing-time 20161107T173933Z"
 cat >"$tmp/config" <<'EOF'
 [default]
@@ -198,16 +221,16 @@ region = us-east-1
 EOF
 cat >"$tmp/credentials" <<'EOF'
 [kat]
-aws_access_key_id = akid
+aws_access_key_id = AKIDEXAMPLE00000
 aws_secret_access_key = skid
 
 [default]
-aws_access_key_id = AKIDDEFAULT
+aws_access_key_id = AKIDDEFAULT00000
 aws_secret_access_key = defaultsecret
 EOF
 F="AWS_CONFIG_FILE=$tmp/config AWS_SHARED_CREDENTIALS_FILE=$tmp/credentials"
 
-if run 0 $F AWS_ACCESS_KEY_ID=AKIDENV AWS_SECRET_ACCESS_KEY=envsecret \
+if run 0 $F AWS_ACCESS_KEY_ID=AKIDENV000000000 AWS_SECRET_ACCESS_KEY=envsecret \
     "$TOOL" $K1 --profile kat && [ "$(cat "$tmp/out")" = "$KAT1" ] &&
     [ ! -s "$tmp/err" ]; then
     ok "--profile: that profile's keys and region, environment keys ignored"
@@ -220,15 +243,15 @@ if run 0 $F AWS_PROFILE=kat "$TOOL" $K1 &&
 else
     notok "AWS_PROFILE selects the profile when the environment has no keys"
 fi
-if run 0 $F AWS_PROFILE=kat AWS_ACCESS_KEY_ID=AKIDENV \
+if run 0 $F AWS_PROFILE=kat AWS_ACCESS_KEY_ID=AKIDENV000000000 \
     AWS_SECRET_ACCESS_KEY=envsecret "$TOOL" $K1 &&
-    grep -q "X-Amz-Credential=AKIDENV%2F20161107%2Fus-east-1%2F" "$tmp/out"; then
+    grep -q "X-Amz-Credential=AKIDENV000000000%2F20161107%2Fus-east-1%2F" "$tmp/out"; then
     ok "AWS_PROFILE does not beat environment keys (region still from it)"
 else
     notok "AWS_PROFILE does not beat environment keys (region still from it)"
 fi
 if run 0 $F "$TOOL" $K1 &&
-    grep -q "X-Amz-Credential=AKIDDEFAULT%2F20161107%2Feu-west-1%2F" "$tmp/out"; then
+    grep -q "X-Amz-Credential=AKIDDEFAULT00000%2F20161107%2Feu-west-1%2F" "$tmp/out"; then
     ok "no profile named: the default profile's keys and region"
 else
     notok "no profile named: the default profile's keys and region"

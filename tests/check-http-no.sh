@@ -59,7 +59,7 @@ int main(void)
     int rc;
 
     memset(&e, 0, sizeof e);
-    rc = rdsiam__source_container(&s, NULL, &e);
+    rc = rdsiam__source_container(&s, NULL, NULL, &e);
     printf("%d %s\n", rc, e.message);
     return rc == RDSIAM_ERR_NOT_BUILT_IN && strstr(e.message, "HTTP=no") ? 0 : 1;
 }

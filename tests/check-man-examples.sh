@@ -74,7 +74,7 @@ for page in docs/man/*.[13]; do
             cd "$tmp" || exit 1
             env -i PATH="$PATH" HOME="$tmp" AWS_EC2_METADATA_DISABLED=true \
                 AWS_CONFIG_FILE="$tmp/none" AWS_SHARED_CREDENTIALS_FILE="$tmp/none" \
-                AWS_ACCESS_KEY_ID=AKIDEXAMPLE \
+                AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE \
                 AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY \
                 AWS_REGION=us-east-1 \
                 timeout 20 "./$name.bin"

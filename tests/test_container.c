@@ -52,7 +52,7 @@
 #include "http.h"
 #include "internal.h"
 #include "provider.h"
-#include "provider_container.h"
+#include "source_container.h"
 
 /* What tests/helpers/container_server.py serves as good credentials. */
 #define GOOD_AKID "ASIACONTAINEREXAMPLE"
@@ -284,7 +284,7 @@ static int64_t pinned_clock(void *ctx)
     return pinned_now;
 }
 
-static int parse(const char *json, rdsiam_credentials *c, rdsiam_error *e)
+static int parse(const char *json, rdsiam__creds *c, rdsiam_error *e)
 {
     memset(e, 0, sizeof *e);
     return rdsiam__container_parse(json, strlen(json), c, e);
@@ -292,31 +292,33 @@ static int parse(const char *json, rdsiam_credentials *c, rdsiam_error *e)
 
 static void test_parse_good(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
 
     (void)state;
     /* The ECS answer shape from the reference (3.5), trailing newline. */
-    assert_int_equal(parse("{\"Code\":\"Success\",\"Type\":\"AWS-HMAC\","
-                           "\"AccessKeyId\":\"AKID\",\"SecretAccessKey\":"
-                           "\"SECRET\",\"Token\":\"TOKEN\",\"Expiration\":"
-                           "\"2099-12-31T19:00:00-05:00\"}\n",
-                           &c, &e),
-                     RDSIAM_OK);
-    assert_string_equal(c.access_key_id, "AKID");
+    assert_int_equal(
+        parse("{\"Code\":\"Success\",\"Type\":\"AWS-HMAC\","
+              "\"AccessKeyId\":\"ASIAEXAMPLE00002\",\"SecretAccessKey\":"
+              "\"SECRET\",\"Token\":\"TOKEN\",\"Expiration\":"
+              "\"2099-12-31T19:00:00-05:00\"}\n",
+              &c, &e),
+        RDSIAM_OK);
+    assert_string_equal(c.access_key_id, "ASIAEXAMPLE00002");
     assert_string_equal(c.secret_access_key, "SECRET");
     assert_string_equal(c.session_token, "TOKEN");
     /* 19:00 at -05:00 is 2100-01-01T00:00:00Z */
     assert_int_equal(c.expiration, GOOD_EXPIRATION);
-    rdsiam_credentials_clear(&c);
+    rdsiam__creds_clear(&c);
     /* No Code at all (EKS Pod Identity answers carry none), extra fields. */
-    assert_int_equal(parse("{\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"S\","
-                           "\"Token\":\"T\",\"AccountId\":\"012345678901\","
-                           "\"Expiration\":\"2100-01-01T00:00:00Z\"}",
-                           &c, &e),
-                     RDSIAM_OK);
-    assert_string_equal(c.access_key_id, "A");
-    rdsiam_credentials_clear(&c);
+    assert_int_equal(
+        parse("{\"AccessKeyId\":\"ASIAEXAMPLE00001\",\"SecretAccessKey\":\"S\","
+              "\"Token\":\"T\",\"AccountId\":\"012345678901\","
+              "\"Expiration\":\"2100-01-01T00:00:00Z\"}",
+              &c, &e),
+        RDSIAM_OK);
+    assert_string_equal(c.access_key_id, "ASIAEXAMPLE00001");
+    rdsiam__creds_clear(&c);
 }
 
 static void test_parse_errors(void **state)
@@ -327,30 +329,37 @@ static void test_parse_errors(void **state)
         const char *msg;
     } cases[] = {
         {"", RDSIAM_ERR_JSON, "not valid JSON"},
-        {"{\"AccessKeyId\": \"A", RDSIAM_ERR_JSON, "not valid JSON"},
+        {"{\"AccessKeyId\": \"ASIAEXAMPLE00001", RDSIAM_ERR_JSON,
+         "not valid JSON"},
         {"{} x", RDSIAM_ERR_JSON, "not valid JSON"},
         {"[]", RDSIAM_ERR_JSON, "not a JSON object"},
         {"{}", RDSIAM_ERR_JSON, "no AccessKeyId"},
-        {"{\"AccessKeyId\":\"A\"}", RDSIAM_ERR_JSON, "no SecretAccessKey"},
-        {"{\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"S\"}", RDSIAM_ERR_JSON,
-         "no Token"},
-        {"{\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"S\",\"Token\":\"T\"}",
+        {"{\"AccessKeyId\":\"ASIAEXAMPLE00001\"}", RDSIAM_ERR_JSON,
+         "no SecretAccessKey"},
+        {"{\"AccessKeyId\":\"ASIAEXAMPLE00001\",\"SecretAccessKey\":\"S\"}",
+         RDSIAM_ERR_JSON, "no Token"},
+        {"{\"AccessKeyId\":\"ASIAEXAMPLE00001\",\"SecretAccessKey\":\"S\","
+         "\"Token\":\"T\"}",
          RDSIAM_ERR_JSON, "no Expiration"},
         {"{\"AccessKeyId\":7,\"SecretAccessKey\":\"S\",\"Token\":\"T\","
          "\"Expiration\":\"2100-01-01T00:00:00Z\"}",
-         RDSIAM_ERR_JSON, "AccessKeyId in the answer is not a string"},
-        {"{\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"S\",\"Token\":\"T\","
+         RDSIAM_ERR_JSON, "container: AccessKeyId is not a string"},
+        {"{\"AccessKeyId\":\"ASIAEXAMPLE00001\",\"SecretAccessKey\":\"S\","
+         "\"Token\":\"T\","
          "\"Expiration\":\"tomorrow\"}",
-         RDSIAM_ERR_JSON, "\"tomorrow\" is not an ISO-8601 time"},
+         RDSIAM_ERR_JSON, "container: Expiration is not an ISO-8601 time"},
         {"{\"Code\":\"AssumeRoleError\",\"Message\":\"x\"}", RDSIAM_ERR_JSON,
          "answered Code \"AssumeRoleError\""},
         {"{\"AccessKeyId\":\"A B\",\"SecretAccessKey\":\"S\",\"Token\":\"T\","
          "\"Expiration\":\"2100-01-01T00:00:00Z\"}",
-         RDSIAM_ERR_ACCESS_KEY_INVALID, "container answer"},
-        {"{\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"\",\"Token\":\"T\","
+         RDSIAM_ERR_ACCESS_KEY_INVALID,
+         "container: the access key id is not 16 to 128 characters"},
+        {"{\"AccessKeyId\":\"ASIAEXAMPLE00001\",\"SecretAccessKey\":\"\","
+         "\"Token\":\"T\","
          "\"Expiration\":\"2100-01-01T00:00:00Z\"}",
-         RDSIAM_ERR_SECRET_KEY_EMPTY, "container answer"},
-        {"{\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"S\",\"Token\":\"T\","
+         RDSIAM_ERR_JSON, "container: SecretAccessKey is empty"},
+        {"{\"AccessKeyId\":\"ASIAEXAMPLE00001\",\"SecretAccessKey\":\"S\","
+         "\"Token\":\"T\","
          "\"Expiration\":\"2009-02-13T23:31:30Z\"}",
          RDSIAM_ERR_CREDENTIALS_EXPIRED, "expired at 2009-02-13T23:31:30Z"},
     };
@@ -358,7 +367,7 @@ static void test_parse_errors(void **state)
 
     (void)state;
     for (i = 0; i < sizeof cases / sizeof *cases; i++) {
-        rdsiam_credentials c;
+        rdsiam__creds c;
         rdsiam_error e;
         int rc = parse(cases[i].json, &c, &e);
 
@@ -378,10 +387,11 @@ static void test_parse_errors(void **state)
 /* Expired means Expiration is not after now (pinned clock). */
 static void test_parse_expiry_boundary(void **state)
 {
-    const char *json = "{\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"S\","
-                       "\"Token\":\"T\",\"Expiration\":"
-                       "\"2100-01-01T00:00:00Z\"}";
-    rdsiam_credentials c;
+    const char *json =
+        "{\"AccessKeyId\":\"ASIAEXAMPLE00001\",\"SecretAccessKey\":\"S\","
+        "\"Token\":\"T\",\"Expiration\":"
+        "\"2100-01-01T00:00:00Z\"}";
+    rdsiam__creds c;
     rdsiam_error e;
 
     (void)state;
@@ -391,7 +401,7 @@ static void test_parse_expiry_boundary(void **state)
     pinned_now = GOOD_EXPIRATION - 1;
     assert_int_equal(parse(json, &c, &e), RDSIAM_OK);
     assert_int_equal(c.expiration, GOOD_EXPIRATION);
-    rdsiam_credentials_clear(&c);
+    rdsiam__creds_clear(&c);
     rdsiam__sys_set_clock(NULL, NULL);
 }
 
@@ -545,10 +555,11 @@ static int server_stop(void **state)
 }
 
 /* Fetch through the container source with FULL_URI pointing at path. */
-static int fetch(const char *path, long timeout_ms, rdsiam_credentials *c,
+static int fetch(const char *path, long timeout_ms, rdsiam__creds *c,
                  rdsiam_error *e)
 {
     rdsiam_provider_options opts;
+    rdsiam__resolution res;
     rdsiam__source s;
     char url[512];
     int rc;
@@ -559,7 +570,9 @@ static int fetch(const char *path, long timeout_ms, rdsiam_credentials *c,
     memset(c, 0, sizeof *c);
     snprintf(url, sizeof url, "http://127.0.0.1:%d%s", server_port, path);
     setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, 1);
-    assert_int_equal(rdsiam__source_container(&s, &opts, NULL), RDSIAM_OK);
+    memset(&res, 0, sizeof res);
+    res.timeout_ms = opts.timeout_ms;
+    assert_int_equal(rdsiam__source_container(&s, &res, NULL, NULL), RDSIAM_OK);
     assert_string_equal(s.name, "container");
     rc = s.fetch(s.self, c, e);
     s.destroy(s.self);
@@ -596,7 +609,7 @@ static long hits(const char *path)
     return strtol(text, NULL, 10);
 }
 
-static void assert_good(const rdsiam_credentials *c)
+static void assert_good(const rdsiam__creds *c)
 {
     assert_string_equal(c->access_key_id, GOOD_AKID);
     assert_string_equal(c->secret_access_key, GOOD_SECRET);
@@ -604,7 +617,16 @@ static void assert_good(const rdsiam_credentials *c)
     assert_int_equal(c->expiration, GOOD_EXPIRATION);
 }
 
-static void assert_empty(const rdsiam_credentials *c)
+/* The same, through the public API. */
+static void assert_good_pub(const rdsiam_credentials *c)
+{
+    assert_string_equal(c->access_key_id, GOOD_AKID);
+    assert_string_equal(c->secret_access_key, GOOD_SECRET);
+    assert_string_equal(c->session_token, GOOD_TOKEN);
+    assert_int_equal(c->expiration, GOOD_EXPIRATION);
+}
+
+static void assert_empty(const rdsiam__creds *c)
 {
     assert_null(c->access_key_id);
     assert_null(c->secret_access_key);
@@ -613,7 +635,7 @@ static void assert_empty(const rdsiam_credentials *c)
 
 static void test_fetch_good(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
 
     (void)state;
@@ -621,7 +643,7 @@ static void test_fetch_good(void **state)
     assert_int_equal(fetch("/good?t=good", 0, &c, &e), RDSIAM_OK);
     assert_good(&c);
     assert_int_equal(e.code, RDSIAM_OK);
-    rdsiam_credentials_clear(&c);
+    rdsiam__creds_clear(&c);
     assert_int_equal(hits("/good?t=good"), 1);
     /* "localhost" is allowed and reaches the same server. */
     {
@@ -631,11 +653,12 @@ static void test_fetch_good(void **state)
         snprintf(url, sizeof url, "http://localhost:%d/good?t=localhost",
                  server_port);
         setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, 1);
-        assert_int_equal(rdsiam__source_container(&s, NULL, NULL), RDSIAM_OK);
+        assert_int_equal(rdsiam__source_container(&s, NULL, NULL, NULL),
+                         RDSIAM_OK);
         assert_int_equal(s.fetch(s.self, &c, &e), RDSIAM_OK);
         s.destroy(s.self);
         assert_good(&c);
-        rdsiam_credentials_clear(&c);
+        rdsiam__creds_clear(&c);
     }
     clear_env();
 }
@@ -643,7 +666,7 @@ static void test_fetch_good(void **state)
 /* A 4xx is final: one request, the status named. */
 static void test_fetch_4xx(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
 
     (void)state;
@@ -659,7 +682,7 @@ static void test_fetch_4xx(void **state)
 /* A 5xx is retried twice (three requests in all), then reported. */
 static void test_fetch_5xx_retried(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
 
     (void)state;
@@ -673,7 +696,7 @@ static void test_fetch_5xx_retried(void **state)
     /* Two failures, then an answer: the retries recover. */
     assert_int_equal(fetch("/flaky/2?t=flaky", 0, &c, &e), RDSIAM_OK);
     assert_good(&c);
-    rdsiam_credentials_clear(&c);
+    rdsiam__creds_clear(&c);
     assert_int_equal(hits("/flaky/2?t=flaky"), 3);
     clear_env();
 }
@@ -681,7 +704,7 @@ static void test_fetch_5xx_retried(void **state)
 /* A server slower than the timeout: each attempt times out. */
 static void test_fetch_slow(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
 
     (void)state;
@@ -697,7 +720,7 @@ static void test_fetch_slow(void **state)
 /* Bodies over 64 KiB are cut off, with or without Content-Length. */
 static void test_fetch_oversized(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
 
     (void)state;
@@ -736,7 +759,7 @@ static void test_fetch_bad_answers(void **state)
     (void)state;
     clear_env();
     for (i = 0; i < sizeof cases / sizeof *cases; i++) {
-        rdsiam_credentials c;
+        rdsiam__creds c;
         rdsiam_error e;
         int rc = fetch(cases[i].path, 0, &c, &e);
 
@@ -756,7 +779,7 @@ static void test_fetch_bad_answers(void **state)
 static void test_fetch_authorization(void **state)
 {
     char path[] = "/tmp/rdsiam-token-XXXXXX";
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
     char seen[128];
     int fd;
@@ -772,7 +795,7 @@ static void test_fetch_authorization(void **state)
     setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "Bearer env-token", 1);
     assert_int_equal(fetch("/auth?t=env", 0, &c, &e), RDSIAM_OK);
     assert_good(&c);
-    rdsiam_credentials_clear(&c);
+    rdsiam__creds_clear(&c);
     server_report("_auth", "/auth?t=env", seen, sizeof seen);
     assert_string_equal(seen, "Bearer env-token");
     /* The file beats the variable, and is re-read on every fetch. */
@@ -782,7 +805,7 @@ static void test_fetch_authorization(void **state)
     close(fd);
     setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", path, 1);
     assert_int_equal(fetch("/auth?t=rotate", 0, &c, &e), RDSIAM_OK);
-    rdsiam_credentials_clear(&c);
+    rdsiam__creds_clear(&c);
     server_report("_auth", "/auth?t=rotate", seen, sizeof seen);
     assert_string_equal(seen, "tok-one");
     fd = open(path, O_WRONLY | O_TRUNC);
@@ -790,7 +813,7 @@ static void test_fetch_authorization(void **state)
     assert_int_equal(write(fd, "tok-two-rotated", 15), 15);
     close(fd);
     assert_int_equal(fetch("/auth?t=rotate", 0, &c, &e), RDSIAM_OK);
-    rdsiam_credentials_clear(&c);
+    rdsiam__creds_clear(&c);
     server_report("_auth", "/auth?t=rotate", seen, sizeof seen);
     assert_string_equal(seen, "tok-two-rotated");
     assert_int_equal(hits("/auth?t=rotate"), 2);
@@ -801,7 +824,7 @@ static void test_fetch_authorization(void **state)
 /* CR/LF in the token: refused before any request is sent. */
 static void test_fetch_token_crlf(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
 
     (void)state;
@@ -821,11 +844,11 @@ static void test_fetch_token_crlf(void **state)
 static void *fetch_thread(void *arg)
 {
     rdsiam__source s;
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
     int *rc = arg;
 
-    *rc = rdsiam__source_container(&s, NULL, NULL);
+    *rc = rdsiam__source_container(&s, NULL, NULL, NULL);
     if (*rc != RDSIAM_OK)
         return NULL;
     *rc = s.fetch(s.self, &c, &e);
@@ -834,7 +857,7 @@ static void *fetch_thread(void *arg)
         if (strcmp(c.secret_access_key, GOOD_SECRET) != 0 ||
             c.expiration != GOOD_EXPIRATION)
             *rc = RDSIAM_ERR_INTERNAL;
-        rdsiam_credentials_clear(&c);
+        rdsiam__creds_clear(&c);
     }
     return NULL;
 }
@@ -886,10 +909,10 @@ static void test_public_provider(void **state)
     assert_non_null(p);
     assert_int_equal(hits("/good?t=public"), 0);
     assert_int_equal(rdsiam_provider_get_credentials(p, &c, &e), RDSIAM_OK);
-    assert_good(&c);
+    assert_good_pub(&c);
     rdsiam_credentials_clear(&c);
     assert_int_equal(rdsiam_provider_get_credentials(p, &c, &e), RDSIAM_OK);
-    assert_good(&c);
+    assert_good_pub(&c);
     rdsiam_credentials_clear(&c);
     /* Expected token: the token function with the served credentials. */
     assert_int_equal(rdsiam_generate_token(&tp, &good, want, sizeof want),
@@ -936,7 +959,7 @@ static void test_default_chain_reaches_container(void **state)
     if (rdsiam_provider_get_credentials(p, &c, &e) != RDSIAM_OK)
         print_message("chain: %s\n", e.message);
     assert_int_equal(e.code, RDSIAM_OK);
-    assert_good(&c);
+    assert_good_pub(&c);
     rdsiam_credentials_clear(&c);
     rdsiam_provider_free(p);
     assert_int_equal(hits("/good?t=chain"), 1);
@@ -975,7 +998,7 @@ static void test_fetch_ignores_proxy(void **state)
 {
     static const char *const vars[] = {"http_proxy", "HTTP_PROXY",
                                        "all_proxy", "ALL_PROXY"};
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
     char proxy[64];
     size_t i;
@@ -987,7 +1010,7 @@ static void test_fetch_ignores_proxy(void **state)
         setenv(vars[i], proxy, 1);
     assert_int_equal(fetch("/good?t=proxy", 0, &c, &e), RDSIAM_OK);
     assert_good(&c);
-    rdsiam_credentials_clear(&c);
+    rdsiam__creds_clear(&c);
     assert_int_equal(hits("/good?t=proxy"), 1);
     for (i = 0; i < 4; i++)
         unsetenv(vars[i]);
@@ -998,14 +1021,14 @@ static void test_fetch_ignores_proxy(void **state)
  * the URI check (its message), not from a connection attempt. */
 static void test_fetch_not_allowed(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
     rdsiam__source s;
 
     (void)state;
     clear_env();
     setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://10.0.0.1/creds", 1);
-    assert_int_equal(rdsiam__source_container(&s, NULL, NULL), RDSIAM_OK);
+    assert_int_equal(rdsiam__source_container(&s, NULL, NULL, NULL), RDSIAM_OK);
     memset(&e, 0, sizeof e);
     assert_int_equal(s.fetch(s.self, &c, &e), RDSIAM_ERR_URI_NOT_ALLOWED);
     s.destroy(s.self);
@@ -1013,7 +1036,7 @@ static void test_fetch_not_allowed(void **state)
     assert_true(contains_ci(e.message, "host '10.0.0.1' is not allowed over "
                                        "plain http"));
     clear_env();
-    assert_int_equal(rdsiam__source_container(&s, NULL, NULL), RDSIAM_OK);
+    assert_int_equal(rdsiam__source_container(&s, NULL, NULL, NULL), RDSIAM_OK);
     assert_int_equal(s.fetch(s.self, &c, &e), RDSIAM_ERR_NO_CREDENTIALS);
     s.destroy(s.self);
 }
@@ -1026,7 +1049,7 @@ static void test_fetch_https_verifies(void **state)
 {
     char dir[] = "/tmp/rdsiam-tls-XXXXXX";
     char cmd[1024], cert[128], key[128], url[128];
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
     rdsiam__source s;
     pid_t pid = -1;
@@ -1054,7 +1077,7 @@ static void test_fetch_https_verifies(void **state)
     snprintf(cmd, sizeof cmd, "http://127.0.0.1:%d", closed_port());
     setenv("https_proxy", cmd, 1);
     setenv("HTTPS_PROXY", cmd, 1);
-    assert_int_equal(rdsiam__source_container(&s, NULL, NULL), RDSIAM_OK);
+    assert_int_equal(rdsiam__source_container(&s, NULL, NULL, NULL), RDSIAM_OK);
     memset(&e, 0, sizeof e);
     assert_int_equal(s.fetch(s.self, &c, &e), RDSIAM_ERR_HTTP);
     s.destroy(s.self);
@@ -1125,7 +1148,7 @@ static void test_not_built_in(void **state)
 
     (void)state;
     memset(&e, 0, sizeof e);
-    assert_int_equal(rdsiam__source_container(&s, NULL, &e),
+    assert_int_equal(rdsiam__source_container(&s, NULL, NULL, &e),
                      RDSIAM_ERR_NOT_BUILT_IN);
     assert_true(contains_ci(e.message, "HTTP=no"));
 }

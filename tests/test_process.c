@@ -33,16 +33,13 @@
 static char dir[256];
 
 #define GOOD_JSON                                                              \
-    "{\"Version\": 1, \"AccessKeyId\": \"ASIAPROCESS\", "                     \
-    "\"SecretAccessKey\": \"processSecret\", \"SessionToken\": \"tok+/=\", "  \
+    "{\"Version\": 1, \"AccessKeyId\": \"ASIAPROCESS00000\", "                 \
+    "\"SecretAccessKey\": \"processSecret\", \"SessionToken\": \"tok+/=\", "   \
     "\"Expiration\": \"2030-01-02T03:04:05Z\"}"
 
-static void creds_free(rdsiam_credentials *c)
+static void creds_free(rdsiam__creds *c)
 {
-    rdsiam__free_secret_str((char *)(uintptr_t)c->access_key_id);
-    rdsiam__free_secret_str((char *)(uintptr_t)c->secret_access_key);
-    rdsiam__free_secret_str((char *)(uintptr_t)c->session_token);
-    memset(c, 0, sizeof(*c));
+    rdsiam__creds_clear(c);
 }
 
 static int dir_setup(void **state)
@@ -67,7 +64,7 @@ static void script(const char *name, const char *body, char *path, size_t n)
     assert_int_equal(profile_fs_write(dir, name, text, 0700, path, n), 0);
 }
 
-static int run(const char *command, long timeout_ms, rdsiam_credentials *c,
+static int run(const char *command, long timeout_ms, rdsiam__creds *c,
                rdsiam_error *err)
 {
     memset(c, 0, sizeof(*c));
@@ -122,7 +119,7 @@ static void assert_not_running(pid_t pid)
 
 static void test_good_full(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error err;
     char path[512];
 
@@ -130,7 +127,7 @@ static void test_good_full(void **state)
     script("good.sh", "echo '" GOOD_JSON "'", path, sizeof(path));
     assert_int_equal(run(path, 5000, &c, &err), RDSIAM_OK);
     assert_int_equal(err.code, RDSIAM_OK);
-    assert_string_equal(c.access_key_id, "ASIAPROCESS");
+    assert_string_equal(c.access_key_id, "ASIAPROCESS00000");
     assert_string_equal(c.secret_access_key, "processSecret");
     assert_string_equal(c.session_token, "tok+/=");
     /* 2030-01-02T03:04:05Z: calendar.timegm() in Python */
@@ -140,7 +137,7 @@ static void test_good_full(void **state)
 
 static void test_good_minimal(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error err;
     char path[512];
 
@@ -148,11 +145,12 @@ static void test_good_minimal(void **state)
     /* No SessionToken, no Expiration: long-term keys; unknown fields
      * (AccountId) are ignored; whitespace after the object is fine. */
     script("min.sh",
-           "printf '%s\\n\\n' '{\"Version\":1,\"AccessKeyId\":\"AKIAMIN\","
+           "printf '%s\\n\\n' "
+           "'{\"Version\":1,\"AccessKeyId\":\"AKIAMIN000000000\","
            "\"SecretAccessKey\":\"minSecret\",\"AccountId\":\"123456789012\"}'",
            path, sizeof(path));
     assert_int_equal(run(path, 5000, &c, &err), RDSIAM_OK);
-    assert_string_equal(c.access_key_id, "AKIAMIN");
+    assert_string_equal(c.access_key_id, "AKIAMIN000000000");
     assert_string_equal(c.secret_access_key, "minSecret");
     assert_null(c.session_token);
     assert_int_equal(c.expiration, 0);
@@ -161,7 +159,7 @@ static void test_good_minimal(void **state)
 
 static void test_exit_status_and_stderr(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error err;
     char path[512], want[800];
 
@@ -182,7 +180,7 @@ static void test_exit_status_and_stderr(void **state)
 
 static void test_killed_by_signal(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error err;
     char path[512], want[800];
 
@@ -197,7 +195,7 @@ static void test_killed_by_signal(void **state)
 
 static void test_not_found(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error err;
 
     (void)state;
@@ -212,7 +210,7 @@ static void test_not_found(void **state)
 
 static void test_hang_times_out(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error err;
     char path[512], want[800];
     pid_t pid;
@@ -234,7 +232,7 @@ static void test_hang_times_out(void **state)
 
 static void test_closed_stdout_then_hang(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error err;
     char path[512];
     pid_t pid;
@@ -257,7 +255,7 @@ static void test_closed_stdout_then_hang(void **state)
 
 static void test_grandchild_keeps_pipe(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error err;
     char path[512];
     pid_t g;
@@ -270,7 +268,7 @@ static void test_grandchild_keeps_pipe(void **state)
            "echo '" GOOD_JSON "'",
            path, sizeof(path));
     assert_int_equal(run(path, 10000, &c, &err), RDSIAM_OK);
-    assert_string_equal(c.access_key_id, "ASIAPROCESS");
+    assert_string_equal(c.access_key_id, "ASIAPROCESS00000");
     creds_free(&c);
     g = read_pid("daemon.pid");
     kill(g, SIGKILL);
@@ -284,7 +282,7 @@ static void test_grandchild_keeps_pipe(void **state)
 
 static void test_megabytes(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error err;
     char path[512];
     pid_t pid;
@@ -312,7 +310,7 @@ static void test_megabytes(void **state)
 /* One bad answer: exit 0, print body, expect RDSIAM_ERR_PROCESS_OUTPUT. */
 static void bad_output(const char *body, const char *want_tail)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error err;
     char path[512], text[1024], want[512];
 
@@ -360,39 +358,42 @@ static void test_bad_outputs(void **state)
 
 static void test_quoted_arguments(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error err;
     char path[512], cmd[1024];
 
     (void)state;
-    /* A program in a directory with a space, arguments quoted three ways. */
+    /* A program in a directory with a space, arguments quoted three ways;
+     * the script echoes them back in the secret. */
     script("my dir/args.sh",
-           "printf '{\"Version\":1,\"AccessKeyId\":\"%s\","
-           "\"SecretAccessKey\":\"%s|%s|%s\"}' \"$#\" \"$1\" \"$2\" \"$3\"",
+           "printf '{\"Version\":1,\"AccessKeyId\":\"AKIDARGCOUNT000%s\","
+           "\"SecretAccessKey\":\"%s|%s|%s\"}' \"$#\" \"$1\" \"$2\" \"$3\" "
+           "| tr ' ' _",
            path, sizeof(path));
     snprintf(cmd, sizeof(cmd),
              "\"%s\" \"arg with  spaces\" 'single q' back\\ slash", path);
     assert_int_equal(run(cmd, 5000, &c, &err), RDSIAM_OK);
-    assert_string_equal(c.access_key_id, "3");
+    assert_string_equal(c.access_key_id, "AKIDARGCOUNT0003");
+    /* (spaces shown as '_': a secret cannot hold a space) */
     assert_string_equal(c.secret_access_key,
-                        "arg with  spaces|single q|back slash");
+                        "arg_with__spaces|single_q|back_slash");
     creds_free(&c);
 }
 
 static void test_needs_shell(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error err;
     char path[512], cmd[1024];
 
     (void)state;
     /* A pipe: only a shell can run this. */
     assert_int_equal(
-        run("printf '%s' '{\"Version\":1,\"AccessKeyId\":\"PIPED\","
+        run("printf '%s' '{\"Version\":1,\"AccessKeyId\":\"PIPED00000000000\","
             "\"SecretAccessKey\":\"viaShell\"}' | cat",
             5000, &c, &err),
         RDSIAM_OK);
-    assert_string_equal(c.access_key_id, "PIPED");
+    assert_string_equal(c.access_key_id, "PIPED00000000000");
     assert_string_equal(c.secret_access_key, "viaShell");
     creds_free(&c);
     /* A leading assignment, and the parent's environment reaches the
@@ -403,9 +404,9 @@ static void test_needs_shell(void **state)
            "\"SecretAccessKey\":\"%s\"}' \"$ASSIGNED\" "
            "\"$RDSIAM_TEST_FROM_PARENT\"",
            path, sizeof(path));
-    snprintf(cmd, sizeof(cmd), "ASSIGNED=byShell %s", path);
+    snprintf(cmd, sizeof(cmd), "ASSIGNED=BYSHELL000000000 %s", path);
     assert_int_equal(run(cmd, 5000, &c, &err), RDSIAM_OK);
-    assert_string_equal(c.access_key_id, "byShell");
+    assert_string_equal(c.access_key_id, "BYSHELL000000000");
     assert_string_equal(c.secret_access_key, "parentValue");
     creds_free(&c);
     unsetenv("RDSIAM_TEST_FROM_PARENT");
@@ -413,7 +414,7 @@ static void test_needs_shell(void **state)
 
 static void test_other_fds_closed(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error err;
     char path[512];
     int fd;
@@ -426,18 +427,18 @@ static void test_other_fds_closed(void **state)
     close(fd);
     script("fds.sh",
            "if [ -e /proc/$$/fd/57 ]; then s=OPEN; else s=CLOSED; fi\n"
-           "printf '{\"Version\":1,\"AccessKeyId\":\"%s\","
+           "printf '{\"Version\":1,\"AccessKeyId\":\"AKIDFDS000%s\","
            "\"SecretAccessKey\":\"x\"}' \"$s\"",
            path, sizeof(path));
     assert_int_equal(run(path, 5000, &c, &err), RDSIAM_OK);
-    assert_string_equal(c.access_key_id, "CLOSED");
+    assert_string_equal(c.access_key_id, "AKIDFDS000CLOSED");
     creds_free(&c);
     close(57);
 }
 
 static void test_sigchld_ignored(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error err;
     char path[512];
     void (*old)(int);
@@ -449,7 +450,7 @@ static void test_sigchld_ignored(void **state)
     old = signal(SIGCHLD, SIG_IGN);
     script("good.sh", "echo '" GOOD_JSON "'", path, sizeof(path));
     assert_int_equal(run(path, 20000, &c, &err), RDSIAM_OK);
-    assert_string_equal(c.access_key_id, "ASIAPROCESS");
+    assert_string_equal(c.access_key_id, "ASIAPROCESS00000");
     creds_free(&c);
     signal(SIGCHLD, old);
 }
@@ -524,18 +525,30 @@ static void test_split(void **state)
     assert_null(argv);
 }
 
-/* Fetch through the profile source with HOME pointing at dir. */
-static int profile_fetch(const char *profile, long timeout_ms,
-                         rdsiam_credentials *c, rdsiam_error *err)
+/* botocore's profile sources, in its order (ProfileProviderBuilder). */
+static const rdsiam__chain_link profile_links[] = {
+    {rdsiam__source_shared_credentials, true},
+    {rdsiam__source_process, true},
+    {rdsiam__source_config_keys, true},
+};
+
+/* Fetch through the profile sources with HOME pointing at dir. */
+static int profile_fetch(const char *profile, long timeout_ms, rdsiam__creds *c,
+                         rdsiam_error *err)
 {
     rdsiam_provider_options opts;
     rdsiam__source src;
     int rc;
 
+    /* The profile's own sources, as a chain of them sees them. */
     memset(&opts, 0, sizeof(opts));
     opts.profile = profile;
     opts.timeout_ms = timeout_ms;
-    assert_int_equal(rdsiam__source_profile(&src, &opts, err), RDSIAM_OK);
+    assert_int_equal(
+        rdsiam__chain_new(&src, profile_links,
+                          sizeof profile_links / sizeof profile_links[0], &opts,
+                          err),
+        RDSIAM_OK);
     memset(c, 0, sizeof(*c));
     rc = src.fetch(src.self, c, err);
     src.destroy(src.self);
@@ -544,7 +557,7 @@ static int profile_fetch(const char *profile, long timeout_ms,
 
 static void test_profile_order(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error err;
     char good[512], hang[512], config[4096];
 
@@ -560,7 +573,7 @@ static void test_profile_order(void **state)
      * keys, then credential_process, then config-file keys. */
     snprintf(config, sizeof(config),
              "[profile p1]\ncredential_process = %s\n"
-             "[profile p2]\naws_access_key_id = CFGKEY\n"
+             "[profile p2]\naws_access_key_id = CFGKEY0000000000\n"
              "aws_secret_access_key = CFGSECRET\n"
              "credential_process = %s\n"
              "[profile p3]\ncredential_process = %s\n"
@@ -569,20 +582,21 @@ static void test_profile_order(void **state)
     assert_int_equal(profile_fs_write(dir, ".aws/config", config, 0600, NULL,
                                       0),
                      0);
-    assert_int_equal(profile_fs_write(dir, ".aws/credentials",
-                                      "[p3]\naws_access_key_id = CREDKEY\n"
-                                      "aws_secret_access_key = CREDSECRET\n",
-                                      0600, NULL, 0),
-                     0);
+    assert_int_equal(
+        profile_fs_write(dir, ".aws/credentials",
+                         "[p3]\naws_access_key_id = CREDKEY000000000\n"
+                         "aws_secret_access_key = CREDSECRET\n",
+                         0600, NULL, 0),
+        0);
     assert_int_equal(profile_fetch("p1", 0, &c, &err), RDSIAM_OK);
-    assert_string_equal(c.access_key_id, "ASIAPROCESS");
+    assert_string_equal(c.access_key_id, "ASIAPROCESS00000");
     assert_int_equal(c.expiration, INT64_C(1893553445));
     creds_free(&c);
     assert_int_equal(profile_fetch("p2", 0, &c, &err), RDSIAM_OK);
-    assert_string_equal(c.access_key_id, "ASIAPROCESS");
+    assert_string_equal(c.access_key_id, "ASIAPROCESS00000");
     creds_free(&c);
     assert_int_equal(profile_fetch("p3", 0, &c, &err), RDSIAM_OK);
-    assert_string_equal(c.access_key_id, "CREDKEY");
+    assert_string_equal(c.access_key_id, "CREDKEY000000000");
     assert_string_equal(c.secret_access_key, "CREDSECRET");
     assert_null(c.session_token);
     creds_free(&c);

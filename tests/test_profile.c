@@ -191,7 +191,7 @@ static int run_vector_group(json_object *doc, const char *group,
 
 static char home[256];
 
-static void creds_free(rdsiam_credentials *c)
+static void creds_free(rdsiam__creds *c)
 {
     rdsiam__free_secret_str((char *)(uintptr_t)c->access_key_id);
     rdsiam__free_secret_str((char *)(uintptr_t)c->secret_access_key);
@@ -226,8 +226,13 @@ static void put(const char *rel, const char *text)
 
 /* Fetch credentials from the profile source (profile NULL: selected by
  * the environment). */
-static int fetch(const char *profile, rdsiam_credentials *c,
-                 rdsiam_error *err)
+static const rdsiam__chain_link profile_links[] = {
+    {rdsiam__source_shared_credentials, true},
+    {rdsiam__source_process, true},
+    {rdsiam__source_config_keys, true},
+};
+
+static int fetch(const char *profile, rdsiam__creds *c, rdsiam_error *err)
 {
     rdsiam_provider_options opts;
     rdsiam__source src;
@@ -235,7 +240,11 @@ static int fetch(const char *profile, rdsiam_credentials *c,
 
     memset(&opts, 0, sizeof(opts));
     opts.profile = profile;
-    assert_int_equal(rdsiam__source_profile(&src, &opts, err), RDSIAM_OK);
+    assert_int_equal(
+        rdsiam__chain_new(&src, profile_links,
+                          sizeof profile_links / sizeof profile_links[0], &opts,
+                          err),
+        RDSIAM_OK);
     memset(c, 0, sizeof(*c));
     rc = src.fetch(src.self, c, err);
     src.destroy(src.self);
@@ -244,56 +253,59 @@ static int fetch(const char *profile, rdsiam_credentials *c,
 
 static void test_merge_credentials_win(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error err;
     char *region = NULL;
 
     (void)state;
     put(".aws/config", "[profile dev]\n"
                        "region = us-west-2\n"
-                       "aws_access_key_id = CFGKEY\n"
+                       "aws_access_key_id = CFGKEY0000000000\n"
                        "aws_secret_access_key = CFGSECRET\n"
                        "aws_session_token = CFGTOKEN\n");
     put(".aws/credentials", "[dev]\n"
-                            "aws_access_key_id = CREDKEY\n"
+                            "aws_access_key_id = CREDKEY000000000\n"
                             "aws_secret_access_key = CREDSECRET\n");
     /* "Duplicate properties between files uses credentials property" for
      * the keys; the token only the config file has is merged in. */
     assert_int_equal(fetch("dev", &c, &err), RDSIAM_OK);
-    assert_string_equal(c.access_key_id, "CREDKEY");
+    assert_string_equal(c.access_key_id, "CREDKEY000000000");
     assert_string_equal(c.secret_access_key, "CREDSECRET");
     assert_string_equal(c.session_token, "CFGTOKEN");
     assert_int_equal(c.expiration, 0);
     creds_free(&c);
-    assert_int_equal(rdsiam__profile_setting("dev", "region", &region, &err),
-                     RDSIAM_OK);
+    assert_int_equal(
+        rdsiam__profile_setting("dev", "region", &region, NULL, &err),
+        RDSIAM_OK);
     assert_string_equal(region, "us-west-2");
     free(region);
     /* Property names are case-insensitive. */
-    assert_int_equal(rdsiam__profile_setting("dev", "REGION", &region, &err),
-                     RDSIAM_OK);
+    assert_int_equal(
+        rdsiam__profile_setting("dev", "REGION", &region, NULL, &err),
+        RDSIAM_OK);
     assert_string_equal(region, "us-west-2");
     free(region);
     /* Absent key: not an error, NULL. */
     assert_int_equal(
-        rdsiam__profile_setting("dev", "output", &region, &err), RDSIAM_OK);
+        rdsiam__profile_setting("dev", "output", &region, NULL, &err),
+        RDSIAM_OK);
     assert_null(region);
 }
 
 static void test_config_only_and_default(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error err;
 
     (void)state;
     put(".aws/config", "[default]\n"
-                       "aws_access_key_id = DEFKEY\n"
+                       "aws_access_key_id = DEFKEY0000000000\n"
                        "aws_secret_access_key = DEFSECRET\n"
                        "[dev]\n" /* no prefix in the config file: ignored */
                        "aws_access_key_id = NOPE\n"
                        "aws_secret_access_key = NOPE\n");
     assert_int_equal(fetch(NULL, &c, &err), RDSIAM_OK);
-    assert_string_equal(c.access_key_id, "DEFKEY");
+    assert_string_equal(c.access_key_id, "DEFKEY0000000000");
     assert_string_equal(c.secret_access_key, "DEFSECRET");
     assert_null(c.session_token);
     creds_free(&c);
@@ -304,28 +316,28 @@ static void test_config_only_and_default(void **state)
 
 static void test_env_selection(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error err;
 
     (void)state;
-    put(".aws/credentials", "[a]\naws_access_key_id = AKEY\n"
+    put(".aws/credentials", "[a]\naws_access_key_id = AKEY000000000000\n"
                             "aws_secret_access_key = ASECRET\n"
-                            "[b]\naws_access_key_id = BKEY\n"
+                            "[b]\naws_access_key_id = BKEY000000000000\n"
                             "aws_secret_access_key = BSECRET\n"
-                            "[default]\naws_access_key_id = DKEY\n"
+                            "[default]\naws_access_key_id = DKEY000000000000\n"
                             "aws_secret_access_key = DSECRET\n");
     setenv("AWS_DEFAULT_PROFILE", "b", 1);
     assert_int_equal(fetch(NULL, &c, &err), RDSIAM_OK);
-    assert_string_equal(c.access_key_id, "BKEY");
+    assert_string_equal(c.access_key_id, "BKEY000000000000");
     creds_free(&c);
     /* AWS_PROFILE beats AWS_DEFAULT_PROFILE (AWS CLI v2 order). */
     setenv("AWS_PROFILE", "a", 1);
     assert_int_equal(fetch(NULL, &c, &err), RDSIAM_OK);
-    assert_string_equal(c.access_key_id, "AKEY");
+    assert_string_equal(c.access_key_id, "AKEY000000000000");
     creds_free(&c);
     /* The explicit argument beats both. */
     assert_int_equal(fetch("default", &c, &err), RDSIAM_OK);
-    assert_string_equal(c.access_key_id, "DKEY");
+    assert_string_equal(c.access_key_id, "DKEY000000000000");
     creds_free(&c);
     /* A profile the environment names but the files lack: botocore
      * raises ProfileNotFound. */
@@ -338,7 +350,7 @@ static void test_env_selection(void **state)
 
 static void test_missing_files(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error err;
     char *v = (char *)"x";
 
@@ -347,7 +359,7 @@ static void test_missing_files(void **state)
     assert_int_equal(fetch(NULL, &c, &err), RDSIAM_ERR_NO_CREDENTIALS);
     assert_int_equal(err.code, RDSIAM_ERR_NO_CREDENTIALS);
     assert_non_null(strstr(err.message, home));
-    assert_int_equal(rdsiam__profile_setting(NULL, "region", &v, &err),
+    assert_int_equal(rdsiam__profile_setting(NULL, "region", &v, NULL, &err),
                      RDSIAM_OK);
     assert_null(v);
     /* An explicit profile is an error even then. */
@@ -360,22 +372,29 @@ static void test_missing_files(void **state)
 
 static void test_no_credentials_in_profile(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error err;
 
     (void)state;
     put(".aws/config", "[default]\nregion = eu-west-1\n");
     assert_int_equal(fetch(NULL, &c, &err), RDSIAM_ERR_NO_CREDENTIALS);
-    assert_non_null(strstr(err.message, "profile default has no credentials"));
+    /* Each of the profile's sources says why it had nothing. */
+    assert_string_equal(err.message,
+                        "no credentials found; looked in: shared credentials "
+                        "file (profile default has no aws_access_key_id in "
+                        "the credentials file); credential_process (profile "
+                        "default has no credential_process); config file "
+                        "(profile default has no aws_access_key_id or "
+                        "aws_secret_access_key)");
 }
 
 static void test_incomplete(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error err;
 
     (void)state;
-    put(".aws/credentials", "[half]\naws_access_key_id = AKIAHALF\n"
+    put(".aws/credentials", "[half]\naws_access_key_id = AKIAHALF00000000\n"
                             "[other]\naws_secret_access_key = S3CRETVALUE\n");
     assert_int_equal(fetch("half", &c, &err), RDSIAM_ERR_PROFILE_INCOMPLETE);
     assert_string_equal(err.message, "profile half has aws_access_key_id but "
@@ -390,14 +409,14 @@ static void test_incomplete(void **state)
 
 static void test_malformed_names_file_and_line(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error err;
     char path[512], want[700];
     char *v = NULL;
 
     (void)state;
     put(".aws/credentials", "[default]\n"
-                            "aws_access_key_id = AKIAEXAMPLE\n"
+                            "aws_access_key_id = AKIAEXAMPLE00000\n"
                             "aws_secret_access_key = TOPSECRETVALUE\n"
                             "  TOPSECRETCONTINUATION\n"
                             "[broken\n");
@@ -407,7 +426,7 @@ static void test_malformed_names_file_and_line(void **state)
     assert_int_equal(fetch(NULL, &c, &err), RDSIAM_ERR_CONFIG_PARSE);
     assert_string_equal(err.message, want);
     assert_null(c.access_key_id);
-    assert_int_equal(rdsiam__profile_setting(NULL, "region", &v, &err),
+    assert_int_equal(rdsiam__profile_setting(NULL, "region", &v, NULL, &err),
                      RDSIAM_ERR_CONFIG_PARSE);
     assert_string_equal(err.message, want);
     assert_null(v);
@@ -476,38 +495,39 @@ static void test_limits(void **state)
 
 static void test_profile_names_and_prefixes(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error err;
 
     (void)state;
     /* [profile default] wins over [default] in the config file; a
      * [profile x] header in the credentials file is ignored. */
-    put(".aws/config", "[default]\naws_access_key_id = BARE\n"
-                       "aws_secret_access_key = BARE\n"
-                       "[profile default]\naws_access_key_id = PREFIXED\n"
-                       "aws_secret_access_key = PREFIXED\n");
+    put(".aws/config",
+        "[default]\naws_access_key_id = BARE000000000000\n"
+        "aws_secret_access_key = BARE000000000000\n"
+        "[profile default]\naws_access_key_id = PREFIXED00000000\n"
+        "aws_secret_access_key = PREFIXED00000000\n");
     put(".aws/credentials", "[profile default]\naws_access_key_id = NO\n"
                             "aws_secret_access_key = NO\n"
-                            "[Dev]\naws_access_key_id = UPPER\n"
-                            "aws_secret_access_key = UPPER\n");
+                            "[Dev]\naws_access_key_id = UPPER00000000000\n"
+                            "aws_secret_access_key = UPPER00000000000\n");
     assert_int_equal(fetch(NULL, &c, &err), RDSIAM_OK);
-    assert_string_equal(c.access_key_id, "PREFIXED");
+    assert_string_equal(c.access_key_id, "PREFIXED00000000");
     creds_free(&c);
     /* Profile names are case-sensitive. */
     assert_int_equal(fetch("Dev", &c, &err), RDSIAM_OK);
-    assert_string_equal(c.access_key_id, "UPPER");
+    assert_string_equal(c.access_key_id, "UPPER00000000000");
     creds_free(&c);
     assert_int_equal(fetch("dev", &c, &err), RDSIAM_ERR_PROFILE_NOT_FOUND);
 }
 
 static void test_legacy_security_token(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error err;
 
     (void)state;
     /* botocore reads aws_security_token too (SharedCredentialProvider). */
-    put(".aws/credentials", "[default]\naws_access_key_id = K\n"
+    put(".aws/credentials", "[default]\naws_access_key_id = K000000000000000\n"
                             "aws_secret_access_key = S\n"
                             "aws_security_token = LEGACY\n");
     assert_int_equal(fetch(NULL, &c, &err), RDSIAM_OK);

@@ -115,12 +115,12 @@ static void tsrc_init(tsrc *t, const char *name, int64_t lifetime)
  * a token signed with a mix of two generations would not match either. */
 static void gen_creds(int g, char akid[32], char secret[48], char token[48])
 {
-    snprintf(akid, 32, "AKIDTEST%06d", g);
+    snprintf(akid, 32, "AKIDTEST%08d", g);
     snprintf(secret, 48, "secret/%06d/abcdefghijklmnopqrstuv", g);
     snprintf(token, 48, "session-token-%06d", g);
 }
 
-static int tsrc_fetch(void *self, rdsiam_credentials *out, rdsiam_error *err)
+static int tsrc_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
 {
     tsrc *t = self;
     char akid[32], secret[48], token[48];
@@ -144,6 +144,7 @@ static int tsrc_fetch(void *self, rdsiam_credentials *out, rdsiam_error *err)
     out->access_key_id = strdup(akid);
     out->secret_access_key = strdup(secret);
     out->session_token = strdup(token);
+    out->expires = t->lifetime != 0;
     out->expiration = t->lifetime ? rdsiam__now() + t->lifetime : 0;
     return RDSIAM_OK;
 }
@@ -166,8 +167,7 @@ static int tsrc_calls(tsrc *t)
 }
 
 /* A source that is not configured, saying so. */
-static int absent_fetch(void *self, rdsiam_credentials *out,
-                        rdsiam_error *err)
+static int absent_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
 {
     (void)out;
     return rdsiam__fail(err, RDSIAM_ERR_NO_CREDENTIALS, "%s",
@@ -184,9 +184,57 @@ static rdsiam_provider *provider_of(tsrc *t, int64_t refresh_before,
 
     o.refresh_before = refresh_before;
     o.flags = flags;
-    assert_int_equal(rdsiam__provider_new(&p, &s, 1, NULL, &o, &err),
-                     RDSIAM_OK);
+    assert_int_equal(rdsiam__provider_new(&p, s, &o, &err), RDSIAM_OK);
     assert_non_null(p);
+    return p;
+}
+
+/* Chains of test sources: the links hand out prebuilt sources (their
+ * destroy does nothing), so the test keeps counting their calls. */
+static rdsiam__source chain_src[3];
+
+static int make_link(int i, rdsiam__source *out)
+{
+    *out = chain_src[i];
+    return RDSIAM_OK;
+}
+static int make_0(rdsiam__source *out, rdsiam__resolution *res,
+                  const char *profile, rdsiam_error *err)
+{
+    (void)res, (void)profile, (void)err;
+    return make_link(0, out);
+}
+static int make_1(rdsiam__source *out, rdsiam__resolution *res,
+                  const char *profile, rdsiam_error *err)
+{
+    (void)res, (void)profile, (void)err;
+    return make_link(1, out);
+}
+/* A source compiled out of the library. */
+static int make_absent(rdsiam__source *out, rdsiam__resolution *res,
+                       const char *profile, rdsiam_error *err)
+{
+    (void)res, (void)profile;
+    memset(out, 0, sizeof *out);
+    out->name = "container endpoints";
+    return rdsiam__fail(err, RDSIAM_ERR_NOT_BUILT_IN, "not built in");
+}
+static const rdsiam__chain_link test_links[] = {
+    {make_0, false}, {make_1, false}, {make_absent, false}};
+
+/* A provider over a chain of the first n of a, b and a compiled-out
+ * source. */
+static rdsiam_provider *chain_of(rdsiam__source a, rdsiam__source b, size_t n)
+{
+    rdsiam__source s;
+    rdsiam_provider *p = NULL;
+    rdsiam_error err;
+
+    chain_src[0] = a;
+    chain_src[1] = b;
+    assert_int_equal(rdsiam__chain_new(&s, test_links, n, NULL, &err),
+                     RDSIAM_OK);
+    assert_int_equal(rdsiam__provider_new(&p, s, NULL, &err), RDSIAM_OK);
     return p;
 }
 
@@ -224,10 +272,10 @@ static void test_env_keys(void **state)
     rdsiam_error err;
 
     (void)state;
-    env_set("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
+    env_set("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE");
     env_set("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
     assert_int_equal(env_get(&c, &err), RDSIAM_OK);
-    assert_string_equal(c.access_key_id, "AKIDEXAMPLE");
+    assert_string_equal(c.access_key_id, "AKIAIOSFODNN7EXAMPLE");
     assert_string_equal(c.secret_access_key,
                         "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
     assert_null(c.session_token);
@@ -244,7 +292,7 @@ static void test_env_session_token_order(void **state)
     rdsiam_error err;
 
     (void)state;
-    env_set("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
+    env_set("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE");
     env_set("AWS_SECRET_ACCESS_KEY", "secret");
     env_set("AWS_SESSION_TOKEN", "session");
     assert_int_equal(env_get(&c, &err), RDSIAM_OK);
@@ -276,7 +324,7 @@ static void test_env_expiration(void **state)
     rdsiam_error err;
 
     (void)state;
-    env_set("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
+    env_set("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE");
     env_set("AWS_SECRET_ACCESS_KEY", "secret");
     env_set("AWS_CREDENTIAL_EXPIRATION", "2026-11-28T22:00:00Z");
     assert_int_equal(env_get(&c, &err), RDSIAM_OK);
@@ -306,7 +354,7 @@ static void test_env_expiration_malformed(void **state)
     rdsiam_error err;
 
     (void)state;
-    env_set("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
+    env_set("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE");
     env_set("AWS_SECRET_ACCESS_KEY", "secret");
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         env_set("AWS_CREDENTIAL_EXPIRATION", bad[i]);
@@ -325,7 +373,7 @@ static void test_env_incomplete(void **state)
     rdsiam_error err;
 
     (void)state;
-    env_set("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
+    env_set("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE");
     assert_int_equal(env_get(&c, &err), RDSIAM_ERR_ENV_INCOMPLETE);
     assert_string_equal(err.message, "AWS_SECRET_ACCESS_KEY is not set "
                                      "(AWS_ACCESS_KEY_ID is)");
@@ -350,8 +398,8 @@ static void test_env_absent(void **state)
     assert_int_equal(env_get(&c, &err), RDSIAM_ERR_NO_CREDENTIALS);
     assert_string_equal(err.message,
                         "no credentials found; looked in: environment "
-                        "[environment: AWS_ACCESS_KEY_ID and "
-                        "AWS_SECRET_ACCESS_KEY are not set]");
+                        "(AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are "
+                        "not set)");
 }
 
 static void test_env_bad_characters(void **state)
@@ -360,10 +408,11 @@ static void test_env_bad_characters(void **state)
     rdsiam_error err;
 
     (void)state;
-    env_set("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
+    env_set("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE");
     env_set("AWS_SECRET_ACCESS_KEY", "secret with space");
     assert_int_equal(env_get(&c, &err), RDSIAM_ERR_SECRET_KEY_INVALID);
-    assert_non_null(strstr(err.message, "credentials fetched: "));
+    /* Checked where it is read, and named by its source. */
+    assert_non_null(strstr(err.message, "environment: "));
     assert_null(strstr(err.message, "secret with space"));
 }
 
@@ -373,7 +422,7 @@ static void test_env_bad_characters(void **state)
 
 static void test_static(void **state)
 {
-    rdsiam_credentials in = {"AKIDSTATIC", "staticsecret", "tok", 0};
+    rdsiam_credentials in = {"AKIDSTATIC000000", "staticsecret", "tok", 0};
     rdsiam_credentials c;
     rdsiam_provider *p = NULL;
     rdsiam_error err;
@@ -384,14 +433,14 @@ static void test_static(void **state)
     assert_int_equal(rdsiam_provider_get_cached(p, &c, &err),
                      RDSIAM_ERR_WOULD_BLOCK);
     assert_int_equal(rdsiam_provider_get_credentials(p, &c, &err), RDSIAM_OK);
-    assert_string_equal(c.access_key_id, "AKIDSTATIC");
+    assert_string_equal(c.access_key_id, "AKIDSTATIC000000");
     assert_string_equal(c.secret_access_key, "staticsecret");
     assert_string_equal(c.session_token, "tok");
     assert_ptr_not_equal(c.access_key_id, in.access_key_id); /* a copy */
     rdsiam_credentials_clear(&c);
     assert_int_equal(rdsiam_provider_refresh_due(p), INT64_MAX);
     assert_int_equal(rdsiam_provider_get_cached(p, &c, &err), RDSIAM_OK);
-    assert_string_equal(c.access_key_id, "AKIDSTATIC");
+    assert_string_equal(c.access_key_id, "AKIDSTATIC000000");
     rdsiam_credentials_clear(&c);
     rdsiam_provider_free(p);
 
@@ -407,7 +456,7 @@ static void test_static(void **state)
 
 static void test_static_expired(void **state)
 {
-    rdsiam_credentials in = {"AKIDSTATIC", "staticsecret", NULL,
+    rdsiam_credentials in = {"AKIDSTATIC000000", "staticsecret", NULL,
                              INT64_C(1795824000) + 100};
     rdsiam_credentials c;
     rdsiam_provider *p = NULL;
@@ -463,32 +512,32 @@ static void test_bad_options(void **state)
     tsrc_init(&t, "test", 0);
     s = tsrc_source(&t);
     o.refresh_before = -1;
-    assert_int_equal(rdsiam__provider_new(&p, &s, 1, NULL, &o, &err),
+    assert_int_equal(rdsiam__provider_new(&p, s, &o, &err),
                      RDSIAM_ERR_INVALID_ARGUMENT);
     assert_string_equal(err.message, "refresh_before must be 0 to 86400 "
                                      "seconds");
     assert_null(p);
     o.refresh_before = 0;
     o.flags = 0x80u;
-    assert_int_equal(rdsiam__provider_new(&p, &s, 1, NULL, &o, &err),
+    assert_int_equal(rdsiam__provider_new(&p, s, &o, &err),
                      RDSIAM_ERR_INVALID_ARGUMENT);
     assert_string_equal(err.message, "unknown provider flags");
 }
 
 static void test_credentials_copy(void **state)
 {
-    rdsiam_credentials in = {"A", "B", NULL, 42}, out;
+    rdsiam__creds in = {"A", "B", NULL, true, 42}, out;
 
     (void)state;
-    assert_int_equal(rdsiam__credentials_copy(&out, &in), RDSIAM_OK);
+    assert_int_equal(rdsiam__creds_copy(&out, &in), RDSIAM_OK);
     assert_string_equal(out.access_key_id, "A");
     assert_string_equal(out.secret_access_key, "B");
     assert_null(out.session_token);
+    assert_true(out.expires);
     assert_int_equal(out.expiration, 42);
-    rdsiam_credentials_clear(&out);
+    rdsiam__creds_clear(&out);
     assert_int_equal(out.expiration, 0);
-    assert_int_equal(rdsiam__credentials_copy(&out, NULL),
-                     RDSIAM_ERR_NULL_ARGUMENT);
+    assert_false(out.expires);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -498,17 +547,13 @@ static void test_credentials_copy(void **state)
 static void test_chain_fall_through(void **state)
 {
     tsrc second;
-    rdsiam__source s[2] = {{"first", absent_fetch, tsrc_destroy,
-                            "FIRST_VAR is not set"},
-                           {0}};
+    rdsiam__source first = {"first", absent_fetch, tsrc_destroy,
+                            "FIRST_VAR is not set"};
     rdsiam_provider *p = NULL;
-    rdsiam_error err;
 
     (void)state;
     tsrc_init(&second, "second", 0);
-    s[1] = tsrc_source(&second);
-    assert_int_equal(rdsiam__provider_new(&p, s, 2, NULL, NULL, &err),
-                     RDSIAM_OK);
+    p = chain_of(first, tsrc_source(&second), 2);
     assert_int_equal(current_gen(p), 1);
     assert_int_equal(tsrc_calls(&second), 1);
     rdsiam_provider_free(p);
@@ -517,7 +562,6 @@ static void test_chain_fall_through(void **state)
 static void test_chain_error_stops(void **state)
 {
     tsrc first, second;
-    rdsiam__source s[2];
     rdsiam_credentials c;
     rdsiam_provider *p = NULL;
     rdsiam_error err;
@@ -526,10 +570,7 @@ static void test_chain_error_stops(void **state)
     tsrc_init(&first, "first", 0);
     tsrc_init(&second, "second", 0);
     first.fail_rc = RDSIAM_ERR_PROFILE_INCOMPLETE;
-    s[0] = tsrc_source(&first);
-    s[1] = tsrc_source(&second);
-    assert_int_equal(rdsiam__provider_new(&p, s, 2, NULL, NULL, &err),
-                     RDSIAM_OK);
+    p = chain_of(tsrc_source(&first), tsrc_source(&second), 2);
     /* botocore semantics: a source that is configured but broken is
      * reported; the chain does not go on to the next one. */
     assert_int_equal(rdsiam_provider_get_credentials(p, &c, &err),
@@ -543,17 +584,12 @@ static void test_chain_error_stops(void **state)
 static void test_chain_first_wins(void **state)
 {
     tsrc first, second;
-    rdsiam__source s[2];
     rdsiam_provider *p = NULL;
-    rdsiam_error err;
 
     (void)state;
     tsrc_init(&first, "first", 0);
     tsrc_init(&second, "second", 0);
-    s[0] = tsrc_source(&first);
-    s[1] = tsrc_source(&second);
-    assert_int_equal(rdsiam__provider_new(&p, s, 2, NULL, NULL, &err),
-                     RDSIAM_OK);
+    p = chain_of(tsrc_source(&first), tsrc_source(&second), 2);
     assert_int_equal(current_gen(p), 1);
     assert_int_equal(tsrc_calls(&first), 1);
     assert_int_equal(tsrc_calls(&second), 0);
@@ -562,25 +598,22 @@ static void test_chain_first_wins(void **state)
 
 static void test_chain_nothing_lists_places(void **state)
 {
-    rdsiam__source s[2] = {
-        {"environment", absent_fetch, tsrc_destroy, "KEY is not set"},
-        {"profile default", absent_fetch, tsrc_destroy, "no such profile"}};
+    rdsiam__source a = {"environment", absent_fetch, tsrc_destroy,
+                        "KEY is not set"};
+    rdsiam__source b = {"profile default", absent_fetch, tsrc_destroy,
+                        "no such profile"};
     rdsiam_credentials c;
     rdsiam_provider *p = NULL;
     rdsiam_error err;
 
     (void)state;
-    assert_int_equal(rdsiam__provider_new(&p, s, 2,
-                                          "container endpoints (not built in)",
-                                          NULL, &err),
-                     RDSIAM_OK);
+    p = chain_of(a, b, 3);
     assert_int_equal(rdsiam_provider_get_credentials(p, &c, &err),
                      RDSIAM_ERR_NO_CREDENTIALS);
     assert_string_equal(err.message,
-                        "no credentials found; looked in: environment, "
-                        "profile default, container endpoints (not built "
-                        "in) [environment: KEY is not set; profile default: "
-                        "no such profile]");
+                        "no credentials found; looked in: environment (KEY "
+                        "is not set); profile default (no such profile); "
+                        "container endpoints (not built in)");
     rdsiam_provider_free(p);
 }
 
@@ -690,7 +723,7 @@ static void test_refresh_failure_keeps_valid(void **state)
     assert_int_equal(rdsiam_provider_refresh(p, &err), RDSIAM_ERR_HTTP);
     assert_string_equal(err.message, "test: test failure");
     assert_int_equal(rdsiam_provider_get_cached(p, &c, &err), RDSIAM_OK);
-    assert_string_equal(c.access_key_id, "AKIDTEST000001");
+    assert_string_equal(c.access_key_id, "AKIDTEST00000001");
     rdsiam_credentials_clear(&c);
 
     /* Recovery resets the backoff. */
@@ -800,10 +833,10 @@ static void test_get_cached_never_blocks(void **state)
     assert_int_equal(pthread_create(&th, NULL, refresh_thread, p), 0);
     wait_in_fetch(&t);
     assert_int_equal(rdsiam_provider_get_cached(p, &c, &err), RDSIAM_OK);
-    assert_string_equal(c.access_key_id, "AKIDTEST000001");
+    assert_string_equal(c.access_key_id, "AKIDTEST00000001");
     rdsiam_credentials_clear(&c);
     assert_int_equal(rdsiam_provider_get_credentials(p, &c, &err), RDSIAM_OK);
-    assert_string_equal(c.access_key_id, "AKIDTEST000001");
+    assert_string_equal(c.access_key_id, "AKIDTEST00000001");
     rdsiam_credentials_clear(&c);
     assert_int_equal(tsrc_calls(&t), 2); /* single flight */
     open_gate(&t);
@@ -842,7 +875,7 @@ static void test_background_refresh(void **state)
             break;
         sleep_ms(1);
     }
-    assert_string_equal(c.access_key_id, "AKIDTEST000001");
+    assert_string_equal(c.access_key_id, "AKIDTEST00000001");
     rdsiam_credentials_clear(&c);
     /* ...and again when the credentials come due, not before. */
     atomic_store(&fake_now, t0 + 3600 - 961);
@@ -854,7 +887,7 @@ static void test_background_refresh(void **state)
                                     t0 + 3600 - 960; i++)
         sleep_ms(1);
     assert_int_equal(rdsiam_provider_get_cached(p, &c, &err), RDSIAM_OK);
-    assert_string_equal(c.access_key_id, "AKIDTEST000002");
+    assert_string_equal(c.access_key_id, "AKIDTEST00000002");
     rdsiam_credentials_clear(&c);
 
     /* Failures back off (1 s, then 2 s of the pinned clock) and the

@@ -17,11 +17,18 @@
 #include "internal.h"
 #include "provider.h"
 
+/* botocore's profile sources, in its order (ProfileProviderBuilder). */
+static const rdsiam__chain_link profile_links[] = {
+    {rdsiam__source_shared_credentials, true},
+    {rdsiam__source_process, true},
+    {rdsiam__source_config_keys, true},
+};
+
 int main(int argc, char **argv)
 {
     const char *profile = argc > 1 ? argv[1] : NULL;
     rdsiam_provider_options opts;
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam__source src;
     rdsiam_error err;
     char *region = NULL;
@@ -30,7 +37,9 @@ int main(int argc, char **argv)
     memset(&opts, 0, sizeof(opts));
     memset(&c, 0, sizeof(c));
     opts.profile = profile;
-    if (rdsiam__source_profile(&src, &opts, &err) != RDSIAM_OK) {
+    if (rdsiam__chain_new(&src, profile_links,
+                          sizeof profile_links / sizeof profile_links[0], &opts,
+                          &err) != RDSIAM_OK) {
         fprintf(stderr, "%s\n", err.message);
         return 2;
     }
@@ -57,10 +66,9 @@ int main(int argc, char **argv)
         printf("error OTHER %d\n", rc);
         break;
     }
-    rdsiam__free_secret_str((char *)(uintptr_t)c.access_key_id);
-    rdsiam__free_secret_str((char *)(uintptr_t)c.secret_access_key);
-    rdsiam__free_secret_str((char *)(uintptr_t)c.session_token);
-    if (rdsiam__profile_setting(profile, "region", &region, &err) != RDSIAM_OK)
+    rdsiam__creds_clear(&c);
+    if (rdsiam__profile_setting(profile, "region", &region, NULL, &err) !=
+        RDSIAM_OK)
         printf("region error\n");
     else
         printf("region %s\n", region ? region : "-");

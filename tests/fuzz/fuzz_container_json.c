@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "internal.h"
-#include "provider_container.h"
+#include "source_container.h"
 
 #define CHECK(cond)                                                            \
     do {                                                                       \
@@ -26,7 +26,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *s = malloc(size + 1);
-    rdsiam_credentials c;
+    rdsiam__creds c;
+    rdsiam_credentials view;
     int rc;
 
     if (!s)
@@ -36,9 +37,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rc = rdsiam__container_parse(s, size, &c, NULL);
     if (rc == RDSIAM_OK) {
         CHECK(c.access_key_id && c.secret_access_key && c.session_token);
-        CHECK(rdsiam__check_credentials(&c, NULL) == RDSIAM_OK);
-        CHECK(c.expiration > rdsiam__now());
-        rdsiam_credentials_clear(&c);
+        view = rdsiam__creds_view(&c);
+        CHECK(rdsiam__check_credentials(&view, NULL) == RDSIAM_OK);
+        CHECK(rdsiam__akid_form_ok(c.access_key_id, strlen(c.access_key_id)));
+        CHECK(c.expires && c.expiration > rdsiam__now());
+        rdsiam__creds_clear(&c);
     } else {
         CHECK(rc < 0);
         CHECK(!c.access_key_id && !c.secret_access_key && !c.session_token);

@@ -16,7 +16,7 @@
 #include <strings.h>
 
 #include "internal.h"
-#include "provider_container.h"
+#include "source_container.h"
 
 #if RDSIAM_HTTP
 #include <curl/curl.h>

@@ -1,19 +1,20 @@
 /*
- * provider_container.h - the steps of the container credential source
+ * source_container.h - the steps of the container credential source
  * (ECS task roles, EKS Pod Identity, Greengrass, Lambda SnapStart) that
  * need no network, exposed for the conformance tests. Internal.
  *
  * SPDX-License-Identifier: MIT
  */
-#ifndef RDSIAM_PROVIDER_CONTAINER_H
-#define RDSIAM_PROVIDER_CONTAINER_H
+#ifndef RDSIAM_SOURCE_CONTAINER_H
+#define RDSIAM_SOURCE_CONTAINER_H
 
-#include "internal.h"
+#include "source.h"
 
 #define RDSIAM__CONTAINER_RELATIVE_ENV "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"
 #define RDSIAM__CONTAINER_FULL_ENV "AWS_CONTAINER_CREDENTIALS_FULL_URI"
 #define RDSIAM__CONTAINER_TOKEN_ENV "AWS_CONTAINER_AUTHORIZATION_TOKEN"
-#define RDSIAM__CONTAINER_TOKEN_FILE_ENV "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"
+#define RDSIAM__CONTAINER_TOKEN_FILE_ENV                                       \
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"
 /* The ECS agent's address; relative URIs are appended to it. */
 #define RDSIAM__CONTAINER_ECS_BASE "http://169.254.170.2"
 
@@ -57,12 +58,13 @@ int rdsiam__container_auth_token(char **token, rdsiam_error *err);
  * Parse an endpoint's JSON answer (len bytes of body, NUL-terminated) into
  * *out: AccessKeyId, SecretAccessKey, Token and Expiration are required
  * (botocore's ContainerProvider reads all four). Strings in *out are
- * allocated (release with rdsiam_credentials_clear()). Every copy json-c
- * made of the answer is wiped. RDSIAM_ERR_JSON names the missing or
- * malformed field; RDSIAM_ERR_CREDENTIALS_EXPIRED when Expiration is not
- * after now.
+ * allocated (release with rdsiam__creds_clear()). Read strictly by json.c
+ * (a NUL in any string is refused, every copy wiped). RDSIAM_ERR_JSON names
+ * the missing or malformed field; RDSIAM_ERR_ACCESS_KEY_INVALID for a key
+ * id not of the documented form; RDSIAM_ERR_CREDENTIALS_EXPIRED when
+ * Expiration is not after now.
  */
-int rdsiam__container_parse(const char *body, size_t len,
-                            rdsiam_credentials *out, rdsiam_error *err);
+int rdsiam__container_parse(const char *body, size_t len, rdsiam__creds *out,
+                            rdsiam_error *err);
 
-#endif /* RDSIAM_PROVIDER_CONTAINER_H */
+#endif /* RDSIAM_SOURCE_CONTAINER_H */

@@ -1,5 +1,5 @@
 /*
- * provider_container.c - credentials from a container endpoint: the ECS
+ * source_container.c - credentials from a container endpoint: the ECS
  * agent (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI), EKS Pod Identity,
  * Greengrass and Lambda SnapStart (AWS_CONTAINER_CREDENTIALS_FULL_URI with
  * an Authorization token).
@@ -32,11 +32,10 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-#include <json.h>
-
+#include "file.h"
 #include "http.h"
-#include "provider.h"
-#include "provider_container.h"
+#include "json_reader.h"
+#include "source_container.h"
 
 /* ------------------------------------------------------------------------ */
 /* The allow-list                                                            */
@@ -44,9 +43,9 @@
 
 static bool v4_allowed(uint32_t ip) /* host byte order */
 {
-    return (ip >> 24) == 127u ||   /* 127.0.0.0/8, loopback */
-           ip == 0xA9FEAA02u ||    /* 169.254.170.2, ECS agent */
-           ip == 0xA9FEAA17u;      /* 169.254.170.23, EKS Pod Identity */
+    return (ip >> 24) == 127u || /* 127.0.0.0/8, loopback */
+           ip == 0xA9FEAA02u ||  /* 169.254.170.2, ECS agent */
+           ip == 0xA9FEAA17u;    /* 169.254.170.23, EKS Pod Identity */
 }
 
 static bool v6_allowed(const unsigned char a[16])
@@ -166,11 +165,10 @@ static int bad_uri(rdsiam_error *err, const char *var, const char *what)
 static bool host_chars_valid(const char *p, const char *end, bool bracketed)
 {
     for (; p < end; p++) {
-        bool ok = bracketed ? ((*p >= '0' && *p <= '9') ||
-                               (*p >= 'a' && *p <= 'f') ||
-                               (*p >= 'A' && *p <= 'F') || *p == ':' ||
-                               *p == '.')
-                            : host_char(*p);
+        bool ok = bracketed
+                      ? ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') ||
+                         (*p >= 'A' && *p <= 'F') || *p == ':' || *p == '.')
+                      : host_char(*p);
         if (!ok)
             return false;
     }
@@ -300,14 +298,15 @@ int rdsiam__container_resolve_uri(char **url, rdsiam_error *err)
                                           RDSIAM__CONTAINER_RELATIVE_ENV, err));
         *url = rdsiam__buf_take(&b);
     } else if (full) {
-        GUARD(rdsiam__container_check_uri(full, RDSIAM__CONTAINER_FULL_ENV,
-                                          err));
+        GUARD(
+            rdsiam__container_check_uri(full, RDSIAM__CONTAINER_FULL_ENV, err));
         *url = rdsiam__strdup(full);
     } else {
-        ENSURE_MSG(false, RDSIAM_ERR_NO_CREDENTIALS,
-                   "container: no environment variables were set to "
-                   "configure ECS provider (%s, %s)",
-                   RDSIAM__CONTAINER_RELATIVE_ENV, RDSIAM__CONTAINER_FULL_ENV);
+        /* botocore's wording, which the conformance data checks */
+        RDSIAM_BAIL(err, RDSIAM_ERR_NO_CREDENTIALS,
+                    "no environment variables were set to configure ECS "
+                    "provider (%s, %s)",
+                    RDSIAM__CONTAINER_RELATIVE_ENV, RDSIAM__CONTAINER_FULL_ENV);
     }
     ENSURE_MSG(*url != NULL, RDSIAM_ERR_NO_MEMORY, "container: out of memory");
 done:
@@ -321,36 +320,16 @@ done:
 
 static int read_token_file(const char *path, rdsiam__buf *b, rdsiam_error *err)
 {
-    int rc = RDSIAM_OK;
-    int fd = -1;
-    char chunk[1024];
-    ssize_t got;
+    char what[160];
+    int rc;
 
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    ENSURE_MSG(fd >= 0, RDSIAM_ERR_FILE_IO, "container: cannot open %s %.100s: %s",
-               RDSIAM__CONTAINER_TOKEN_FILE_ENV, path, strerror(errno));
-    for (;;) {
-        got = read(fd, chunk, sizeof chunk);
-        if (got < 0 && errno == EINTR)
-            continue;
-        ENSURE_MSG(got >= 0, RDSIAM_ERR_FILE_IO,
-                   "container: cannot read %s %.100s: %s",
-                   RDSIAM__CONTAINER_TOKEN_FILE_ENV, path, strerror(errno));
-        if (got == 0)
-            break;
-        ENSURE_MSG((size_t)got <= b->max - b->len,
-                   RDSIAM_ERR_AUTH_TOKEN_INVALID,
-                   "container: %s %.100s is larger than %zu bytes",
-                   RDSIAM__CONTAINER_TOKEN_FILE_ENV, path, b->max);
-        rc = rdsiam__buf_append(b, chunk, (size_t)got);
-        ENSURE_MSG(rc == RDSIAM_OK, rc, "container: out of memory");
-    }
-    if (!b->data) /* empty file: an empty token, sent as is */
-        GUARD(rdsiam__buf_append(b, "", 0));
-done:
-    rdsiam__wipe(chunk, sizeof chunk);
-    if (fd >= 0)
-        close(fd);
+    snprintf(what, sizeof what, "%s %.100s", RDSIAM__CONTAINER_TOKEN_FILE_ENV,
+             path);
+    /* A FIFO or device must not hang the fetch: regular files only. */
+    rc = rdsiam__file_read(path, what, b->max, RDSIAM_ERR_AUTH_TOKEN_INVALID, 0,
+                           b, NULL, err);
+    if (rc != RDSIAM_OK)
+        rdsiam__error_prefix(err, "container");
     return rc;
 }
 
@@ -402,49 +381,6 @@ done:
 /* The JSON answer                                                           */
 /* ------------------------------------------------------------------------ */
 
-/* Wipe every string value json-c holds (the answer's secrets), in place,
- * before the objects are freed. */
-static void json_wipe(struct json_object *o, int depth)
-{
-    size_t i, n;
-
-    if (!o || depth > 64)
-        return;
-    switch (json_object_get_type(o)) {
-    case json_type_string:
-        rdsiam__wipe((void *)(uintptr_t)json_object_get_string(o),
-                     (size_t)json_object_get_string_len(o));
-        break;
-    case json_type_array:
-        n = json_object_array_length(o);
-        for (i = 0; i < n; i++)
-            json_wipe(json_object_array_get_idx(o, i), depth + 1);
-        break;
-    case json_type_object: {
-        json_object_object_foreach(o, key, val)
-        {
-            (void)key;
-            json_wipe(val, depth + 1);
-        }
-        break;
-    }
-    default:
-        break;
-    }
-}
-
-/* The tokener's scratch buffer still holds the last string it parsed
- * (often the session token). json-c declares the struct in its public
- * header; its first two members have been str and pb since 0.10. */
-static void tokener_free(struct json_tokener *tok)
-{
-    if (!tok)
-        return;
-    if (tok->pb && tok->pb->buf && tok->pb->size > 0)
-        rdsiam__wipe(tok->pb->buf, (size_t)tok->pb->size);
-    json_tokener_free(tok);
-}
-
 /* Copy a printable, truncated rendering of an untrusted value for a
  * message (used for Code and Expiration, which are not secret). */
 static void printable(char *out, size_t size, const char *s)
@@ -456,110 +392,41 @@ static void printable(char *out, size_t size, const char *s)
     out[o] = '\0';
 }
 
-static int get_string(struct json_object *root, const char *name,
-                      const char **out, rdsiam_error *err)
+int rdsiam__container_parse(const char *body, size_t len, rdsiam__creds *out,
+                            rdsiam_error *err)
 {
-    struct json_object *v;
-
-    if (!json_object_object_get_ex(root, name, &v) || !v)
-        return rdsiam__fail(err, RDSIAM_ERR_JSON,
-                            "container: the answer has no %s", name);
-    if (!json_object_is_type(v, json_type_string))
-        return rdsiam__fail(err, RDSIAM_ERR_JSON,
-                            "container: %s in the answer is not a string",
-                            name);
-    *out = json_object_get_string(v);
-    return RDSIAM_OK;
-}
-
-static bool only_space(const char *s, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
-            return false;
-    return true;
-}
-
-static int parse_root(const char *body, size_t len, struct json_tokener *tok,
-                      struct json_object **root, rdsiam_error *err)
-{
-    size_t end;
-
-    if (len > INT_MAX)
-        return rdsiam__fail(err, RDSIAM_ERR_JSON,
-                            "container: the answer is too large");
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-    *root = json_tokener_parse_ex(tok, body, (int)len);
-    end = json_tokener_get_parse_end(tok);
-    if (!*root || json_tokener_get_error(tok) != json_tokener_success ||
-        end > len || !only_space(body + end, len - end))
-        return rdsiam__fail(err, RDSIAM_ERR_JSON,
-                            "container: the answer is not valid JSON");
-    if (!json_object_is_type(*root, json_type_object))
-        return rdsiam__fail(err, RDSIAM_ERR_JSON,
-                            "container: the answer is not a JSON object");
-    return RDSIAM_OK;
-}
-
-int rdsiam__container_parse(const char *body, size_t len,
-                            rdsiam_credentials *out, rdsiam_error *err)
-{
-    int rc = RDSIAM_OK;
-    struct json_tokener *tok = NULL;
-    struct json_object *root = NULL, *code = NULL;
-    const char *ak = NULL, *sk = NULL, *st = NULL, *exp = NULL;
+    /* botocore's ContainerProvider reads all four. */
+    static const rdsiam__json_creds_fields fields = {
+        "AccessKeyId", "SecretAccessKey", "Token", true, "Expiration", true};
+    rdsiam__json *j = NULL;
+    const char *code = NULL;
     char shown[48];
-    int64_t t = 0;
+    int rc = RDSIAM_OK;
 
-    if (!body || !out)
-        return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT,
-                            "container: body or credentials is NULL");
     memset(out, 0, sizeof *out);
-    tok = json_tokener_new();
-    ENSURE_MSG(tok != NULL, RDSIAM_ERR_NO_MEMORY, "container: out of memory");
-    GUARD(parse_root(body, len, tok, &root, err));
+    RDSIAM_GUARD(rdsiam__json_parse(body, len, "container", "the answer",
+                                    RDSIAM_ERR_JSON, &j, err));
     /* ECS documents {"Code":"Success",...}; anything else is a failure
      * the endpoint reports in a 200 answer. */
-    if (json_object_object_get_ex(root, "Code", &code) && code &&
-        json_object_is_type(code, json_type_string) &&
-        strcmp(json_object_get_string(code), "Success") != 0) {
-        printable(shown, sizeof shown, json_object_get_string(code));
-        ENSURE_MSG(false, RDSIAM_ERR_JSON,
-                   "container: the endpoint answered Code \"%s\"", shown);
+    if (rdsiam__json_string(j, "Code", false, &code, NULL) == RDSIAM_OK &&
+        code && strcmp(code, "Success") != 0) {
+        printable(shown, sizeof shown, code);
+        RDSIAM_BAIL(err, RDSIAM_ERR_JSON,
+                    "container: the endpoint answered Code \"%s\"", shown);
     }
-    GUARD(get_string(root, "AccessKeyId", &ak, err));
-    GUARD(get_string(root, "SecretAccessKey", &sk, err));
-    GUARD(get_string(root, "Token", &st, err));
-    GUARD(get_string(root, "Expiration", &exp, err));
-    printable(shown, sizeof shown, exp);
-    ENSURE_MSG(rdsiam__parse_time(exp, &t) == 0, RDSIAM_ERR_JSON,
-               "container: Expiration \"%s\" is not an ISO-8601 time", shown);
-    out->access_key_id = rdsiam__strdup(ak);
-    out->secret_access_key = rdsiam__strdup(sk);
-    out->session_token = rdsiam__strdup(st);
-    out->expiration = t;
-    ENSURE_MSG(out->access_key_id && out->secret_access_key &&
-                   out->session_token,
-               RDSIAM_ERR_NO_MEMORY, "container: out of memory");
-    rc = rdsiam__check_credentials(out, err);
-    if (rc != RDSIAM_OK) {
-        rdsiam__error_prefix(err, "container answer");
-        goto done;
-    }
-    ENSURE_MSG(t > rdsiam__now(), RDSIAM_ERR_CREDENTIALS_EXPIRED,
-               "container: the endpoint returned credentials that expired at "
-               "%s",
-               shown);
+    RDSIAM_GUARD(rdsiam__json_creds(j, &fields, out, err));
+    /* Not secret, and a valid time by now: shown as the endpoint wrote it. */
+    (void)rdsiam__json_string(j, "Expiration", true, &code, NULL);
+    printable(shown, sizeof shown, code);
+    RDSIAM_ENSURE(err, out->expiration > rdsiam__now(),
+                  RDSIAM_ERR_CREDENTIALS_EXPIRED,
+                  "container: the endpoint returned credentials that expired "
+                  "at %s",
+                  shown);
 done:
-    if (root) {
-        json_wipe(root, 0);
-        json_object_put(root);
-    }
-    tokener_free(tok);
+    rdsiam__json_free(j);
     if (rc != RDSIAM_OK)
-        rdsiam_credentials_clear(out);
+        rdsiam__creds_clear(out);
     return rc;
 }
 
@@ -576,8 +443,10 @@ typedef struct container_source {
 /* Socket-level allow-list for plain http (see http.c's open-socket hook). */
 static bool addr_allowed(const struct sockaddr *sa, socklen_t len)
 {
-    if (sa->sa_family == AF_INET && len >= (socklen_t)sizeof(struct sockaddr_in)) {
-        const struct sockaddr_in *a = (const struct sockaddr_in *)(const void *)sa;
+    if (sa->sa_family == AF_INET &&
+        len >= (socklen_t)sizeof(struct sockaddr_in)) {
+        const struct sockaddr_in *a =
+            (const struct sockaddr_in *)(const void *)sa;
         return v4_allowed(ntohl(a->sin_addr.s_addr));
     }
     if (sa->sa_family == AF_INET6 &&
@@ -589,8 +458,7 @@ static bool addr_allowed(const struct sockaddr *sa, socklen_t len)
     return false;
 }
 
-static int container_fetch(void *self, rdsiam_credentials *out,
-                           rdsiam_error *err)
+static int container_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
 {
     int rc = RDSIAM_OK;
     const container_source *src = self;
@@ -643,9 +511,8 @@ static void container_destroy(void *self)
     free(self);
 }
 
-int rdsiam__source_container(rdsiam__source *out,
-                             const rdsiam_provider_options *opts,
-                             rdsiam_error *err)
+int rdsiam__source_container(rdsiam__source *out, rdsiam__resolution *res,
+                             const char *profile, rdsiam_error *err)
 {
     container_source *src;
 
@@ -657,8 +524,9 @@ int rdsiam__source_container(rdsiam__source *out,
     if (!src)
         return rdsiam__fail(err, RDSIAM_ERR_NO_MEMORY,
                             "container: out of memory");
-    src->timeout_ms = (opts && opts->timeout_ms > 0) ? opts->timeout_ms
-                                                      : RDSIAM__HTTP_TIMEOUT_MS;
+    (void)profile;
+    src->timeout_ms =
+        res && res->timeout_ms > 0 ? res->timeout_ms : RDSIAM__HTTP_TIMEOUT_MS;
     out->name = "container";
     out->fetch = container_fetch;
     out->destroy = container_destroy;
@@ -669,13 +537,13 @@ int rdsiam__source_container(rdsiam__source *out,
 
 #else /* !RDSIAM_HTTP */
 
-int rdsiam__source_container(rdsiam__source *out,
-                             const rdsiam_provider_options *opts,
-                             rdsiam_error *err)
+int rdsiam__source_container(rdsiam__source *out, rdsiam__resolution *res,
+                             const char *profile, rdsiam_error *err)
 {
-    (void)opts;
-    if (out)
-        memset(out, 0, sizeof *out);
+    (void)res;
+    (void)profile;
+    memset(out, 0, sizeof *out);
+    out->name = "container"; /* named even when compiled out */
     return rdsiam__fail(err, RDSIAM_ERR_NOT_BUILT_IN,
                         "container credentials: this library was built with "
                         "HTTP=no (no libcurl), so container endpoints are "

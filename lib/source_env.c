@@ -1,5 +1,5 @@
 /*
- * provider_env.c - credentials from environment variables.
+ * source_env.c - credentials from environment variables.
  *
  *   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY    both required
  *   AWS_SECURITY_TOKEN, then AWS_SESSION_TOKEN  optional session token
@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "provider.h"
+#include "source.h"
 
 #define ENV_KEY "AWS_ACCESS_KEY_ID"
 #define ENV_SECRET "AWS_SECRET_ACCESS_KEY"
@@ -29,7 +29,7 @@
 #define ENV_SESSION_TOKEN "AWS_SESSION_TOKEN"
 #define ENV_EXPIRATION "AWS_CREDENTIAL_EXPIRATION"
 
-static int env_fetch(void *self, rdsiam_credentials *out, rdsiam_error *err)
+static int env_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
 {
     const char *key, *secret, *token, *expiry;
     int64_t expiration = 0;
@@ -39,42 +39,40 @@ static int env_fetch(void *self, rdsiam_credentials *out, rdsiam_error *err)
     memset(out, 0, sizeof *out);
     key = rdsiam__getenv_nonempty(ENV_KEY);
     secret = rdsiam__getenv_nonempty(ENV_SECRET);
-    ENSURE_MSG(key || secret, RDSIAM_ERR_NO_CREDENTIALS,
-               ENV_KEY " and " ENV_SECRET " are not set");
-    ENSURE_MSG(key, RDSIAM_ERR_ENV_INCOMPLETE,
-               ENV_KEY " is not set (" ENV_SECRET " is)");
-    ENSURE_MSG(secret, RDSIAM_ERR_ENV_INCOMPLETE,
-               ENV_SECRET " is not set (" ENV_KEY " is)");
+    RDSIAM_ENSURE(err, key || secret, RDSIAM_ERR_NO_CREDENTIALS,
+                  ENV_KEY " and " ENV_SECRET " are not set");
+    RDSIAM_ENSURE(err, key, RDSIAM_ERR_ENV_INCOMPLETE,
+                  ENV_KEY " is not set (" ENV_SECRET " is)");
+    RDSIAM_ENSURE(err, secret, RDSIAM_ERR_ENV_INCOMPLETE,
+                  ENV_SECRET " is not set (" ENV_KEY " is)");
     token = rdsiam__getenv_nonempty(ENV_SECURITY_TOKEN);
     if (!token)
         token = rdsiam__getenv_nonempty(ENV_SESSION_TOKEN);
     expiry = rdsiam__getenv_nonempty(ENV_EXPIRATION);
-    if (expiry)
-        ENSURE_MSG(rdsiam__parse_time(expiry, &expiration) == 0 &&
-                       expiration > 0,
-                   RDSIAM_ERR_ENV_INVALID,
-                   ENV_EXPIRATION " is not a time like 2026-01-02T03:04:05Z");
-
-    out->access_key_id = rdsiam__strdup(key);
-    out->secret_access_key = rdsiam__strdup(secret);
-    out->session_token = token ? rdsiam__strdup(token) : NULL;
+    RDSIAM_ENSURE(err, !expiry || rdsiam__parse_time(expiry, &expiration) == 0,
+                  RDSIAM_ERR_ENV_INVALID,
+                  ENV_EXPIRATION " is not a time like 2026-01-02T03:04:05Z");
+    RDSIAM_GUARD(
+        rdsiam__creds_set(out, key, secret, token, "environment", err));
+    out->expires = expiry != NULL;
     out->expiration = expiration;
-    ENSURE_MSG(out->access_key_id && out->secret_access_key &&
-                   (!token || out->session_token),
-               RDSIAM_ERR_NO_MEMORY, "out of memory copying credentials");
     rdsiam__ok(err);
 done:
     if (rc != RDSIAM_OK)
-        rdsiam_credentials_clear(out);
+        rdsiam__creds_clear(out);
     return rc;
 }
 
-static void env_destroy(void *self) { (void)self; }
-
-int rdsiam__source_env(rdsiam__source *out, rdsiam_error *err)
+static void env_destroy(void *self)
 {
-    if (!out)
-        return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT, "source is NULL");
+    (void)self;
+}
+
+int rdsiam__source_env(rdsiam__source *out, rdsiam__resolution *res,
+                       const char *profile, rdsiam_error *err)
+{
+    (void)res;
+    (void)profile;
     out->name = "environment";
     out->fetch = env_fetch;
     out->destroy = env_destroy;

@@ -1,0 +1,304 @@
+/*
+ * chain.c - credential chains: a list of source constructors tried in
+ * order, and the public constructors built on them.
+ *
+ * The default chain is botocore's (create_credential_resolver, botocore
+ * 1.43): environment, assume role (profile), web identity, SSO, shared
+ * credentials file, credential_process, config file keys, container,
+ * instance metadata. Each line of default_chain below is one source; a
+ * source not written yet is a comment at its place. A source that is not
+ * configured moves the chain on (RDSIAM_ERR_NO_CREDENTIALS); any other
+ * error stops it, as in botocore: a half-configured source is reported,
+ * not skipped.
+ *
+ * A profile named by the caller keeps only the sources read from a
+ * profile. botocore likewise drops the environment source when a profile
+ * is set on the session ("An explicitly provided profile will negate an
+ * EnvProvider"), while AWS_PROFILE in the environment does not beat
+ * environment keys.
+ *
+ * The chain knows nothing of its sources' insides: it builds each in a
+ * fresh resolution context (so the profile files are parsed at most once
+ * per fetch, by whichever source needs them first), fetches, destroys.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "provider.h"
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+#define LOOKED_MAX 4096 /* bytes for the "looked in" message */
+
+static const rdsiam__chain_link default_chain[] = {
+    {rdsiam__source_env, false},
+    /* {rdsiam__source_assume_role, true},   source_assume_role.c */
+    /* {rdsiam__source_web_identity, false}, source_web_identity.c */
+    /* {rdsiam__source_sso, true},           source_sso.c */
+    {rdsiam__source_shared_credentials, true},
+    {rdsiam__source_process, true},
+    {rdsiam__source_config_keys, true},
+    {rdsiam__source_container, false},
+    /* {rdsiam__source_imds, false},         source_imds.c */
+};
+
+static const rdsiam__chain_link environment_only[] = {
+    {rdsiam__source_env, false},
+};
+
+static const rdsiam__chain_link container_only[] = {
+    {rdsiam__source_container, false},
+};
+
+typedef struct chain {
+    const rdsiam__chain_link *links;
+    size_t n;
+    bool profile_only; /* the caller named a profile */
+    rdsiam_provider_options opts;
+    char *profile; /* opts.profile's copy */
+} chain;
+
+/* Why one source had nothing, for the message. */
+typedef struct looked {
+    const char *name; /* static or owned by a destroyed source: copied */
+    char name_copy[64];
+    char reason[RDSIAM_ERROR_MESSAGE_SIZE];
+} looked;
+
+/*
+ * "no credentials found; looked in: A: why; B, C: why": sources that gave
+ * the same reason (e.g. three sources of one missing profile) share it.
+ */
+static int nothing_found(const looked *l, size_t n, rdsiam_error *err)
+{
+    rdsiam__buf b;
+    int rc;
+
+    rdsiam__buf_init(&b, LOOKED_MAX);
+    (void)rdsiam__buf_append_str(&b, "no credentials found; looked in: ");
+    for (size_t i = 0; i < n; i++) {
+        bool last_of_group =
+            i + 1 == n || strcmp(l[i].reason, l[i + 1].reason) != 0;
+        (void)rdsiam__buf_append_str(&b, l[i].name_copy);
+        if (!last_of_group) {
+            (void)rdsiam__buf_append_str(&b, ", ");
+            continue;
+        }
+        if (l[i].reason[0])
+            (void)rdsiam__buf_printf(&b, " (%s)", l[i].reason);
+        if (i + 1 < n)
+            (void)rdsiam__buf_append_str(&b, "; ");
+    }
+    rc = rdsiam__fail(err, RDSIAM_ERR_NO_CREDENTIALS, "%s",
+                      b.data ? b.data : "no credentials found");
+    rdsiam__buf_free(&b);
+    return rc;
+}
+
+static void note(looked *l, const char *name, const char *reason)
+{
+    size_t n = strlen(name);
+
+    if (n >= sizeof l->name_copy)
+        n = sizeof l->name_copy - 1;
+    memcpy(l->name_copy, name, n);
+    l->name_copy[n] = '\0';
+    l->name = l->name_copy;
+    n = strlen(reason);
+    if (n >= sizeof l->reason)
+        n = sizeof l->reason - 1;
+    memcpy(l->reason, reason, n);
+    l->reason[n] = '\0';
+}
+
+/* Build and fetch one link; a source with nothing notes why in *l. */
+static int try_link(const rdsiam__chain_link *link, rdsiam__resolution *res,
+                    rdsiam__creds *out, looked *l, rdsiam_error *err)
+{
+    rdsiam__source src;
+    rdsiam_error e;
+    int rc;
+
+    rdsiam__ok(&e);
+    memset(&src, 0, sizeof src);
+    rc = link->make(&src, res, NULL, &e);
+    /* Compiled out (HTTP=no): say so, and go on. */
+    if (rc == RDSIAM_ERR_NOT_BUILT_IN) {
+        note(l, src.name ? src.name : "source", "not built in");
+        return RDSIAM_ERR_NO_CREDENTIALS;
+    }
+    if (rc != RDSIAM_OK) {
+        if (err)
+            *err = e;
+        return rc;
+    }
+    rc = src.fetch(src.self, out, &e);
+    if (rc == RDSIAM_ERR_NO_CREDENTIALS)
+        note(l, src.name, e.message);
+    else if (rc != RDSIAM_OK && err)
+        *err = e;
+    if (rc != RDSIAM_OK && rc != RDSIAM_ERR_NO_CREDENTIALS && err &&
+        !err->message[0])
+        rdsiam__fail(err, rc, "%s: %s", src.name, rdsiam_strerror(rc));
+    src.destroy(src.self);
+    return rc;
+}
+
+static int chain_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
+{
+    chain *c = self;
+    rdsiam__resolution res;
+    looked *l = NULL;
+    size_t nl = 0;
+    int rc = RDSIAM_OK;
+
+    memset(out, 0, sizeof *out);
+    RDSIAM_GUARD(rdsiam__resolution_open(&res, &c->opts, err));
+    l = calloc(c->n ? c->n : 1, sizeof *l);
+    RDSIAM_ENSURE(err, l, RDSIAM_ERR_NO_MEMORY,
+                  "out of memory resolving credentials");
+    rc = RDSIAM_ERR_NO_CREDENTIALS;
+    for (size_t i = 0; i < c->n && rc == RDSIAM_ERR_NO_CREDENTIALS; i++) {
+        if (c->profile_only && !c->links[i].from_profile)
+            continue;
+        rc = try_link(&c->links[i], &res, out, &l[nl], err);
+        if (rc == RDSIAM_ERR_NO_CREDENTIALS)
+            nl++;
+    }
+    if (rc == RDSIAM_ERR_NO_CREDENTIALS)
+        rc = nothing_found(l, nl, err);
+    else if (rc == RDSIAM_OK)
+        rdsiam__ok(err);
+done:
+    rdsiam__resolution_close(&res);
+    if (l)
+        rdsiam__wipe(l, (c->n ? c->n : 1) * sizeof *l);
+    free(l);
+    if (rc != RDSIAM_OK)
+        rdsiam__creds_clear(out);
+    return rc;
+}
+
+static void chain_destroy(void *self)
+{
+    chain *c = self;
+
+    if (!c)
+        return;
+    free(c->profile);
+    free(c);
+}
+
+int rdsiam__chain_new(rdsiam__source *out, const rdsiam__chain_link *links,
+                      size_t n, const rdsiam_provider_options *opts,
+                      rdsiam_error *err)
+{
+    chain *c = calloc(1, sizeof *c);
+    int rc = RDSIAM_OK;
+
+    memset(out, 0, sizeof *out);
+    RDSIAM_ENSURE(err, c, RDSIAM_ERR_NO_MEMORY,
+                  "out of memory creating the credential chain");
+    c->links = links;
+    c->n = n;
+    if (opts)
+        c->opts = *opts;
+    c->opts.profile = NULL;
+    c->opts.region = NULL;
+    if (opts && opts->profile && *opts->profile) {
+        c->profile = rdsiam__strdup(opts->profile);
+        RDSIAM_ENSURE(err, c->profile, RDSIAM_ERR_NO_MEMORY,
+                      "out of memory creating the credential chain");
+        c->opts.profile = c->profile;
+        c->profile_only = true;
+    }
+    out->name = "chain";
+    out->fetch = chain_fetch;
+    out->destroy = chain_destroy;
+    out->self = c;
+    c = NULL;
+    rdsiam__ok(err);
+done:
+    chain_destroy(c);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Public constructors                                                      */
+/* ------------------------------------------------------------------------ */
+
+static int chain_provider(rdsiam_provider **out,
+                          const rdsiam__chain_link *links, size_t n,
+                          const rdsiam_provider_options *opts,
+                          bool profile_only, rdsiam_error *err)
+{
+    rdsiam_provider_options o = {0};
+    rdsiam__source src;
+    int rc = RDSIAM_OK;
+
+    RDSIAM_ENSURE(err, out, RDSIAM_ERR_NULL_ARGUMENT,
+                  "provider out pointer is NULL");
+    *out = NULL;
+    if (opts)
+        o = *opts;
+    /* A provider of one source that is compiled out says so at once. */
+    if (n == 1) {
+        rc = links[0].make(&src, NULL, NULL, err);
+        if (rc == RDSIAM_OK)
+            src.destroy(src.self);
+        RDSIAM_GUARD(rc);
+    }
+    RDSIAM_GUARD(rdsiam__chain_new(&src, links, n, &o, err));
+    if (profile_only)
+        ((chain *)src.self)->profile_only = true;
+    rc = rdsiam__provider_new(out, src, opts, err);
+done:
+    return rc;
+}
+
+int rdsiam_provider_new_default(rdsiam_provider **out,
+                                const rdsiam_provider_options *opts,
+                                rdsiam_error *err)
+{
+    return chain_provider(out, default_chain, NELEM(default_chain), opts, false,
+                          err);
+}
+
+int rdsiam_provider_new_profile(rdsiam_provider **out,
+                                const rdsiam_provider_options *opts,
+                                rdsiam_error *err)
+{
+    return chain_provider(out, default_chain, NELEM(default_chain), opts, true,
+                          err);
+}
+
+int rdsiam_provider_new_environment(rdsiam_provider **out, rdsiam_error *err)
+{
+    return chain_provider(out, environment_only, NELEM(environment_only), NULL,
+                          false, err);
+}
+
+int rdsiam_provider_new_container(rdsiam_provider **out,
+                                  const rdsiam_provider_options *opts,
+                                  rdsiam_error *err)
+{
+    return chain_provider(out, container_only, NELEM(container_only), opts,
+                          false, err);
+}
+
+int rdsiam_provider_new_static(rdsiam_provider **out,
+                               const rdsiam_credentials *creds,
+                               rdsiam_error *err)
+{
+    rdsiam__source src;
+    int rc = RDSIAM_OK;
+
+    RDSIAM_ENSURE(err, out, RDSIAM_ERR_NULL_ARGUMENT,
+                  "provider out pointer is NULL");
+    *out = NULL;
+    RDSIAM_GUARD(rdsiam__source_static(&src, creds, err));
+    rc = rdsiam__provider_new(out, src, NULL, err);
+done:
+    return rc;
+}

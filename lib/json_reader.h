@@ -1,0 +1,81 @@
+/*
+ * json_reader.h - the one JSON credentials reader (json.c; the header is
+ * not named json.h, which is json-c's), shared by every source that
+ * reads credentials as JSON (container endpoints, credential_process, and
+ * the HTTP sources to come). Internal.
+ *
+ * Parsing is strict, as botocore's json.loads: no single quotes, comments
+ * or trailing commas (json-c's JSON_TOKENER_STRICT), one value and only
+ * whitespace after it, and it must be an object. A string holding an
+ * escaped NUL (\u0000) anywhere in the document is refused with an error
+ * naming its field, since C strings would silently cut it short. Every
+ * copy json-c makes of the text (string values, the tokener's scratch
+ * buffer) is wiped when the document is freed.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef RDSIAM_JSON_READER_H
+#define RDSIAM_JSON_READER_H
+
+#include "source.h"
+
+/* A parsed JSON object (json-c's type stays inside json.c). */
+typedef struct rdsiam__json rdsiam__json;
+
+/*
+ * Parse len bytes of text. what prefixes every message ("container",
+ * "credential_process for profile dev"), noun names the document ("the
+ * answer", "output"); code is the error code for a
+ * malformed document (RDSIAM_ERR_JSON, RDSIAM_ERR_PROCESS_OUTPUT, ...).
+ * *out is owned by the caller: rdsiam__json_free().
+ */
+int rdsiam__json_parse(const char *text, size_t len, const char *what,
+                       const char *noun, int code, rdsiam__json **out,
+                       rdsiam_error *err);
+
+/* Wipe every string json-c holds and free. NULL is fine. */
+void rdsiam__json_free(rdsiam__json *j);
+
+/*
+ * The string member name of the object: *out borrowed from j (NULL when
+ * absent or null and not required). Not a string, or absent when
+ * required: an error with j's code naming the field ("%s: the answer has
+ * no %s").
+ */
+int rdsiam__json_string(const rdsiam__json *j, const char *name, bool required,
+                        const char **out, rdsiam_error *err);
+
+/* Whether the object has the member name (null counts as absent). */
+bool rdsiam__json_has(const rdsiam__json *j, const char *name);
+
+/* The integer member name; absent or not an integer is an error. */
+int rdsiam__json_int(const rdsiam__json *j, const char *name, int64_t *out,
+                     rdsiam_error *err);
+
+/* The object member name as a view of its own into j's tree (valid while
+ * j is; release the view with rdsiam__json_free, which then frees only the
+ * view); absent or not an object is an error. */
+int rdsiam__json_object(const rdsiam__json *j, const char *name,
+                        rdsiam__json **out, rdsiam_error *err);
+
+/* Where the credentials are in a document; NULL names are not read. */
+typedef struct rdsiam__json_creds_fields {
+    const char *access_key_id;
+    const char *secret_access_key;
+    const char *session_token;
+    bool session_token_required;
+    const char *expiration; /* an ISO-8601 time */
+    bool expiration_required;
+} rdsiam__json_creds_fields;
+
+/*
+ * Read credentials from the object into *out (released with
+ * rdsiam__creds_clear; empty on failure). The key id is checked against
+ * its documented form, empty required strings are refused, and an absent
+ * optional Expiration means "does not expire" (out->expires false).
+ */
+int rdsiam__json_creds(const rdsiam__json *j,
+                       const rdsiam__json_creds_fields *f, rdsiam__creds *out,
+                       rdsiam_error *err);
+
+#endif /* RDSIAM_JSON_READER_H */
