@@ -39,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -382,6 +383,82 @@ static void test_parse_errors(void **state)
         /* The message never carries the secret. */
         assert_false(contains_ci(e.message, "\"S\""));
     }
+}
+
+/* Strict JSON, NUL in any string, and the key id's form (issue 11, items
+ * 1 and 4; issue 9). Expected messages are ours (json.c). */
+static void test_parse_hostile(void **state)
+{
+    static const struct {
+        const char *json;
+        int rc;
+        const char *msg;
+    } cases[] = {
+        {"{'AccessKeyId':'ASIAEXAMPLE00001'}", RDSIAM_ERR_JSON,
+         "container: the answer is not valid JSON"},
+        {"{/* c */\"AccessKeyId\":\"ASIAEXAMPLE00001\"}", RDSIAM_ERR_JSON,
+         "container: the answer is not valid JSON"},
+        {"{\"AccessKeyId\":\"ASIAEXAMPLE00001\",}", RDSIAM_ERR_JSON,
+         "container: the answer is not valid JSON"},
+        {"{\"AccessKeyId\":\"ASIAEXAMPLE00001\",\"SecretAccessKey\":\"S\","
+         "\"Token\":\"T\",\"Expiration\":\"2100-01-01T00:00:00Z\","
+         "\"Extra\":[\"a\\u0000b\"]}",
+         RDSIAM_ERR_JSON,
+         "container: Extra in the answer contains a NUL character (\\u0000)"},
+        {"{\"AccessKeyId\":\"ASIAEXAMPLE00001\",\"SecretAccessKey\":\"S\","
+         "\"Token\":\"T\",\"Expiration\":\"2100-01-01T00:00:00Z\\u0000x\"}",
+         RDSIAM_ERR_JSON,
+         "container: Expiration in the answer contains a NUL character (\\u0000)"},
+        {"{\"AccessKeyId\":\"asiaexample00001\",\"SecretAccessKey\":\"S\","
+         "\"Token\":\"T\",\"Expiration\":\"2100-01-01T00:00:00Z\"}",
+         RDSIAM_ERR_ACCESS_KEY_INVALID,
+         "container: the access key id is not 16 to 128 characters A-Z and "
+         "0-9"},
+        {"{\"AccessKeyId\":\"ASIA123\",\"SecretAccessKey\":\"S\","
+         "\"Token\":\"T\",\"Expiration\":\"2100-01-01T00:00:00Z\"}",
+         RDSIAM_ERR_ACCESS_KEY_INVALID,
+         "container: the access key id is not 16 to 128 characters A-Z and "
+         "0-9"},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        rdsiam__creds c;
+        rdsiam_error e;
+
+        assert_int_equal(parse(cases[i].json, &c, &e), cases[i].rc);
+        assert_string_equal(e.message, cases[i].msg);
+        assert_null(c.access_key_id);
+    }
+}
+
+/* A FIFO as the token file is refused at once, not waited on (issue 11,
+ * item 2): the open does not block and fstat() shows no regular file. */
+static void test_token_file_fifo(void **state)
+{
+    char dir[] = "/tmp/rdsiam-fifo-XXXXXX", path[128], want[256];
+    char *token = (char *)1;
+    rdsiam_error e;
+
+    (void)state;
+    clear_env();
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/token", dir);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", path, 1);
+    alarm(10); /* a hang fails the test instead of the whole run */
+    assert_int_equal(rdsiam__container_auth_token(&token, &e),
+                     RDSIAM_ERR_FILE_IO);
+    alarm(0);
+    snprintf(want, sizeof want,
+             "container: AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE %s is not a "
+             "regular file",
+             path);
+    assert_string_equal(e.message, want);
+    assert_null(token);
+    unlink(path);
+    rmdir(dir);
+    clear_env();
 }
 
 /* Expired means Expiration is not after now (pinned clock). */
@@ -751,6 +828,16 @@ static void test_fetch_bad_answers(void **state)
         {"/expired?t=bad", RDSIAM_ERR_CREDENTIALS_EXPIRED,
          "expired at 2009-02-13T23:31:30Z"},
         {"/codefail?t=bad", RDSIAM_ERR_JSON, "Code \"AssumeRoleError\""},
+        /* An escaped NUL would cut the value short ("ASIA\u0000X" signing
+         * as "ASIA"): refused for every field, naming it. */
+        {"/nul/AccessKeyId?t=bad", RDSIAM_ERR_JSON,
+         "container: AccessKeyId in the answer contains a NUL character"},
+        {"/nul/SecretAccessKey?t=bad", RDSIAM_ERR_JSON,
+         "container: SecretAccessKey in the answer contains a NUL character"},
+        {"/nul/Token?t=bad", RDSIAM_ERR_JSON,
+         "container: Token in the answer contains a NUL character"},
+        {"/nul/Expiration?t=bad", RDSIAM_ERR_JSON,
+         "container: Expiration in the answer contains a NUL character"},
         /* Redirects are not followed: the 302 itself is the answer. */
         {"/redirect?t=bad", RDSIAM_ERR_HTTP_STATUS, "HTTP status 302"},
     };
@@ -1159,6 +1246,8 @@ int main(void)
 {
     const struct CMUnitTest offline[] = {
         cmocka_unit_test(test_ecs_vectors),
+        cmocka_unit_test(test_parse_hostile),
+        cmocka_unit_test(test_token_file_fifo),
         cmocka_unit_test(test_resolve_error_codes),
         cmocka_unit_test(test_allow_list),
         cmocka_unit_test(test_not_allowed_message),

@@ -608,10 +608,125 @@ static void test_profile_order(void **state)
     unsetenv("HOME");
 }
 
+/* Parse output text directly (json.c through source_process.c). */
+static int parse_text(const char *text, size_t len, rdsiam__creds *c,
+                      rdsiam_error *err)
+{
+    return rdsiam__process_parse(text, len, "profile test", c, err);
+}
+
+/* Output is parsed as strictly as botocore's json.loads (issue 11 item 4),
+ * a NUL in any field is refused naming it (item 1), key ids must have the
+ * documented form. Expected messages are ours (json.c). */
+static void test_hostile_outputs(void **state)
+{
+    static const struct {
+        const char *text;
+        size_t len; /* 0: strlen */
+        const char *msg;
+        int rc;
+    } cases[] = {
+        {"{'Version': 1, 'AccessKeyId': 'ASIAPROCESS00000', "
+         "'SecretAccessKey': 'S'}",
+         0, "output is not valid JSON", RDSIAM_ERR_PROCESS_OUTPUT},
+        {"{\"Version\": 1, /* c */ \"AccessKeyId\": \"ASIAPROCESS00000\", "
+         "\"SecretAccessKey\": \"S\"}",
+         0, "output is not valid JSON", RDSIAM_ERR_PROCESS_OUTPUT},
+        {"{\"Version\": 1, \"AccessKeyId\": \"ASIAPROCESS00000\", "
+         "\"SecretAccessKey\": \"S\",}",
+         0, "output is not valid JSON", RDSIAM_ERR_PROCESS_OUTPUT},
+        {"{\"Version\": 1, \"AccessKeyId\": \"AKID\\u0000EVIL000000000\", "
+         "\"SecretAccessKey\": \"S\"}",
+         0, "AccessKeyId in output contains a NUL character (\\u0000)",
+         RDSIAM_ERR_PROCESS_OUTPUT},
+        {"{\"Version\": 1, \"AccessKeyId\": \"ASIAPROCESS00000\", "
+         "\"SecretAccessKey\": \"S\\u0000\"}",
+         0, "SecretAccessKey in output contains a NUL character (\\u0000)",
+         RDSIAM_ERR_PROCESS_OUTPUT},
+        {"{\"Version\": 1, \"AccessKeyId\": \"ASIAPROCESS00000\", "
+         "\"SecretAccessKey\": \"S\", \"SessionToken\": \"\\u0000X\"}",
+         0, "SessionToken in output contains a NUL character (\\u0000)",
+         RDSIAM_ERR_PROCESS_OUTPUT},
+        {"{\"Version\": 1, \"AccessKeyId\": \"ASIAPROCESS00000\", "
+         "\"SecretAccessKey\": \"S\", "
+         "\"Expiration\": \"2099-01-01T00:00:00Z\\u0000garbage\"}",
+         0, "Expiration in output contains a NUL character (\\u0000)",
+         RDSIAM_ERR_PROCESS_OUTPUT},
+        {"{\"Version\": 1, \"AccessKeyId\": \"lowercase0000000\", "
+         "\"SecretAccessKey\": \"S\"}",
+         0, "the access key id is not 16 to 128 characters A-Z and 0-9",
+         RDSIAM_ERR_ACCESS_KEY_INVALID},
+    };
+    char want[512];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        rdsiam__creds c;
+        rdsiam_error err;
+        size_t n = cases[i].len ? cases[i].len : strlen(cases[i].text);
+
+        assert_int_equal(parse_text(cases[i].text, n, &c, &err), cases[i].rc);
+        snprintf(want, sizeof want, "credential_process for profile test: %s",
+                 cases[i].msg);
+        assert_string_equal(err.message, want);
+        assert_null(c.access_key_id);
+    }
+}
+
+/* "Expiration": "1970-01-01T00:00:00Z" is a time (expired), not "does not
+ * expire" (issue 11 item 3); botocore's ProcessProvider refuses it too.
+ * No Expiration at all is "does not expire". */
+static void test_expiration_1970(void **state)
+{
+    static const char epoch[] =
+        "{\"Version\": 1, \"AccessKeyId\": \"ASIAPROCESS00000\", "
+        "\"SecretAccessKey\": \"S\", \"Expiration\": \"1970-01-01T00:00:00Z\"}";
+    static const char none[] =
+        "{\"Version\": 1, \"AccessKeyId\": \"ASIAPROCESS00000\", "
+        "\"SecretAccessKey\": \"S\"}";
+    rdsiam_provider_options opts = {0};
+    rdsiam_provider *p = NULL;
+    rdsiam_credentials pub;
+    rdsiam__creds c;
+    rdsiam_error err;
+    char path[512], config[1024], text[256];
+
+    (void)state;
+    assert_int_equal(parse_text(epoch, strlen(epoch), &c, &err), RDSIAM_OK);
+    assert_true(c.expires);
+    assert_int_equal(c.expiration, 0);
+    creds_free(&c);
+    assert_int_equal(parse_text(none, strlen(none), &c, &err), RDSIAM_OK);
+    assert_false(c.expires);
+    creds_free(&c);
+    /* Through a provider: refused as expired. */
+    setenv("HOME", dir, 1);
+    unsetenv("AWS_CONFIG_FILE");
+    unsetenv("AWS_SHARED_CREDENTIALS_FILE");
+    snprintf(text, sizeof text, "echo '%s'", epoch);
+    script("epoch.sh", text, path, sizeof(path));
+    snprintf(config, sizeof config, "[profile old]\ncredential_process = %s\n",
+             path);
+    assert_int_equal(profile_fs_write(dir, ".aws/config", config, 0600, NULL,
+                                      0),
+                     0);
+    opts.profile = "old";
+    assert_int_equal(rdsiam_provider_new_profile(&p, &opts, &err), RDSIAM_OK);
+    assert_int_equal(rdsiam_provider_get_credentials(p, &pub, &err),
+                     RDSIAM_ERR_CREDENTIALS_EXPIRED);
+    assert_string_equal(err.message, "credentials fetched had already expired "
+                                     "(at 19700101T000000Z)");
+    rdsiam_provider_free(p);
+    unsetenv("HOME");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_split),
+        cmocka_unit_test(test_hostile_outputs),
+        cmocka_unit_test_setup_teardown(test_expiration_1970, dir_setup,
+                                        dir_teardown),
         cmocka_unit_test_setup_teardown(test_good_full, dir_setup,
                                         dir_teardown),
         cmocka_unit_test_setup_teardown(test_good_minimal, dir_setup,

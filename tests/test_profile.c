@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -535,6 +536,43 @@ static void test_legacy_security_token(void **state)
     creds_free(&c);
 }
 
+/* A raw NUL byte in a profile file would cut a value short (region
+ * "us\0-west-2" signing for "us", a session token dropped): the file is
+ * refused naming file and line (issue 11 item 1). */
+static void test_nul_bytes_refused(void **state)
+{
+    static const char region[] = "[default]\nregion = us\0-west-2\n";
+    static const char token[] = "[default]\naws_access_key_id = "
+                                "K000000000000000\naws_secret_access_key = "
+                                "S\naws_session_token = \0TOKEN\n";
+    rdsiam__profile_set set;
+    rdsiam__creds c;
+    rdsiam_error err;
+    char path[512], want[600];
+    int fd;
+
+    (void)state;
+    rdsiam__profile_set_init(&set);
+    assert_int_equal(rdsiam__profile_parse(&set, region, sizeof region - 1,
+                                           RDSIAM__PROFILE_CONFIG, "cfg",
+                                           &err),
+                     RDSIAM_ERR_CONFIG_PARSE);
+    assert_string_equal(err.message, "NUL byte in the line (cfg, line 2)");
+    rdsiam__profile_set_free(&set);
+    /* Through the files and the chain: the error stops it. */
+    snprintf(path, sizeof path, "%s/.aws/credentials", home);
+    put(".aws/credentials", "");
+    fd = open(path, O_WRONLY | O_TRUNC);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, token, sizeof token - 1),
+                     (ssize_t)(sizeof token - 1));
+    close(fd);
+    assert_int_equal(fetch(NULL, &c, &err), RDSIAM_ERR_CONFIG_PARSE);
+    snprintf(want, sizeof want, "NUL byte in the line (%s, line 4)", path);
+    assert_string_equal(err.message, want);
+    assert_null(c.access_key_id);
+}
+
 #define HOME_TEST(f) cmocka_unit_test_setup_teardown(f, home_setup, home_teardown)
 
 int main(void)
@@ -550,6 +588,7 @@ int main(void)
         HOME_TEST(test_limits),
         HOME_TEST(test_profile_names_and_prefixes),
         HOME_TEST(test_legacy_security_token),
+        HOME_TEST(test_nul_bytes_refused),
     };
     int failed = 0;
 

@@ -102,6 +102,10 @@ class Handler(BaseHTTPRequestHandler):
             self.send_body(200, '{"AccessKeyId": "ASIA')
         elif mode == "missing":
             self.good(**{arg: None})
+        elif mode == "nul":
+            # "ASIA\u0000X"-style: the field named by arg with an escaped NUL
+            # in the middle (json.dumps writes it as \u0000).
+            self.good(**{arg: GOOD[arg][:4] + "\u0000" + GOOD[arg][4:]})
         elif mode == "expired":
             self.good(Expiration="2009-02-13T23:31:30Z")
         elif mode == "codefail":
