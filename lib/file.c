@@ -45,13 +45,14 @@ static int read_all(int fd, const char *what, size_t max, int too_large_code,
             break;
         RDSIAM_ENSURE(err, (size_t)got <= max - out->len, too_large_code,
                       "%s is larger than %zu bytes", what, max);
-        RDSIAM_ENSURE(err,
-                      rdsiam__buf_append(out, chunk, (size_t)got) == RDSIAM_OK,
-                      RDSIAM_ERR_NO_MEMORY, "out of memory reading %s", what);
+        rc = rdsiam__buf_append(out, chunk, (size_t)got);
+        RDSIAM_ENSURE(err, rc == RDSIAM_OK, RDSIAM_ERR_NO_MEMORY,
+                      "out of memory reading %s", what);
     }
     /* An empty file reads as an empty string, not as no data. */
-    RDSIAM_ENSURE(err, out->data || rdsiam__buf_append(out, "", 0) == RDSIAM_OK,
-                  RDSIAM_ERR_NO_MEMORY, "out of memory reading %s", what);
+    rc = out->data ? RDSIAM_OK : rdsiam__buf_append(out, "", 0);
+    RDSIAM_ENSURE(err, rc == RDSIAM_OK, RDSIAM_ERR_NO_MEMORY,
+                  "out of memory reading %s", what);
 done:
     rdsiam__wipe(chunk, sizeof chunk);
     return rc;

@@ -126,6 +126,7 @@ int rdsiam__json_parse(const char *text, size_t len, const char *what,
     struct json_tokener *tok = NULL;
     rdsiam__json *j = NULL;
     const char *field = NULL;
+    bool nul;
     size_t end;
     int rc = RDSIAM_OK;
 
@@ -149,7 +150,8 @@ int rdsiam__json_parse(const char *text, size_t len, const char *what,
                   code, "%s: %s is not valid JSON", what, noun);
     RDSIAM_ENSURE(err, json_object_is_type(j->root, json_type_object), code,
                   "%s: %s is not a JSON object", what, noun);
-    RDSIAM_ENSURE(err, !has_nul(j->root, 0, NULL, &field), code,
+    nul = has_nul(j->root, 0, NULL, &field);
+    RDSIAM_ENSURE(err, !nul, code,
                   "%s: %s in %s contains a NUL character (\\u0000)", what,
                   field, noun);
     j->obj = j->root;
@@ -248,6 +250,7 @@ int rdsiam__json_creds(const rdsiam__json *j,
 {
     const char *ak = NULL, *sk = NULL, *st = NULL, *exp = NULL;
     int64_t t = 0;
+    bool time_ok;
     int rc = RDSIAM_OK;
 
     memset(out, 0, sizeof *out);
@@ -261,7 +264,8 @@ int rdsiam__json_creds(const rdsiam__json *j,
                                          f->expiration_required, &exp, err));
     RDSIAM_GUARD(nonempty(j, f->access_key_id, ak, err));
     RDSIAM_GUARD(nonempty(j, f->secret_access_key, sk, err));
-    RDSIAM_ENSURE(err, !exp || rdsiam__parse_time(exp, &t) == 0, j->code,
+    time_ok = !exp || rdsiam__parse_time(exp, &t) == 0;
+    RDSIAM_ENSURE(err, time_ok, j->code,
                   "%s: %s is not an ISO-8601 time", j->what, f->expiration);
     RDSIAM_GUARD(rdsiam__creds_set(out, ak, sk, st, j->what, err));
     out->expires = exp != NULL;

@@ -352,19 +352,18 @@ static int run(char **argv, long timeout_ms, run_result *r,
     long maxfd = sysconf(_SC_OPEN_MAX);
     int64_t deadline, grace = 0;
     pid_t pid = -1;
-    bool exited = false;
+    bool exited = false, piped;
     int rc = RDSIAM_OK;
 
     if (maxfd < 0 || maxfd > 65536)
         maxfd = 65536;
     path = resolve_program(argv[0]);
-    ENSURE(path, rdsiam__fail_code(err, RDSIAM_ERR_NO_MEMORY));
-    ENSURE_MSG(make_pipe(outp) == 0 && make_pipe(errp) == 0 &&
-                   make_pipe(stp) == 0,
-               RDSIAM_ERR_PROCESS_FAILED, "cannot create pipes for %s",
-               argv[0]);
+    RDSIAM_ENSURE(err, path, RDSIAM_ERR_NO_MEMORY, "out of memory");
+    piped = make_pipe(outp) == 0 && make_pipe(errp) == 0 && make_pipe(stp) == 0;
+    RDSIAM_ENSURE(err, piped, RDSIAM_ERR_PROCESS_FAILED,
+                  "cannot create pipes for %s", argv[0]);
     pid = fork();
-    ENSURE_MSG(pid >= 0, RDSIAM_ERR_PROCESS_FAILED, "cannot fork to run %s",
+    RDSIAM_ENSURE(err, pid >= 0, RDSIAM_ERR_PROCESS_FAILED, "cannot fork to run %s",
                argv[0]);
     if (pid == 0)
         child_exec(path, argv, outp[1], errp[1], stp[1], maxfd);
@@ -484,18 +483,18 @@ int rdsiam__process_run(const char *command, long timeout_ms, const char *what,
         what = "profile";
     if (timeout_ms <= 0)
         timeout_ms = RDSIAM__PROCESS_TIMEOUT_MS;
-    GUARD(rdsiam__process_split(command, &argv, &argc, &shell, err));
+    RDSIAM_GUARD(rdsiam__process_split(command, &argv, &argc, &shell, err));
     /* Messages name the program, never its arguments (they may hold a
      * secret). */
     prog = shell ? "/bin/sh" : argv[0];
     r = calloc(1, sizeof(*r));
-    ENSURE(r, rdsiam__fail_code(err, RDSIAM_ERR_NO_MEMORY));
+    RDSIAM_ENSURE(err, r, RDSIAM_ERR_NO_MEMORY, "out of memory");
     rdsiam__buf_init(&r->out, RDSIAM__PROCESS_OUTPUT_MAX);
-    GUARD(run(argv, timeout_ms, r, err));
-    ENSURE_MSG(!r->timed_out, RDSIAM_ERR_PROCESS_TIMEOUT,
+    RDSIAM_GUARD(run(argv, timeout_ms, r, err));
+    RDSIAM_ENSURE(err, !r->timed_out, RDSIAM_ERR_PROCESS_TIMEOUT,
                "credential_process for %s: %s did not finish within %ld ms",
                what, prog, timeout_ms);
-    ENSURE_MSG(!r->too_large, RDSIAM_ERR_PROCESS_OUTPUT,
+    RDSIAM_ENSURE(err, !r->too_large, RDSIAM_ERR_PROCESS_OUTPUT,
                "credential_process for %s: output larger than %d bytes",
                what, RDSIAM__PROCESS_OUTPUT_MAX);
     if (r->exec_errno) {

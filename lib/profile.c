@@ -495,7 +495,7 @@ int rdsiam__profile_parse(rdsiam__profile_set *set, const char *text,
     ps.filename = filename ? filename : "(buffer)";
     ps.err = err;
     ps.sec = SEC_NONE;
-    ENSURE_MSG(len <= RDSIAM__PROFILE_FILE_MAX, RDSIAM_ERR_CONFIG_PARSE,
+    RDSIAM_ENSURE(err, len <= RDSIAM__PROFILE_FILE_MAX, RDSIAM_ERR_CONFIG_PARSE,
                "%s is larger than %zu bytes", ps.filename,
                RDSIAM__PROFILE_FILE_MAX);
     while (p < end) {
@@ -503,7 +503,7 @@ int rdsiam__profile_parse(rdsiam__profile_set *set, const char *text,
         if (!nl)
             nl = end;
         ps.lineno++;
-        GUARD(parse_line(&ps, p, (size_t)(nl - p)));
+        RDSIAM_GUARD(parse_line(&ps, p, (size_t)(nl - p)));
         p = nl + 1;
     }
     /* An empty [default] still declares the profile. */
@@ -694,18 +694,19 @@ int rdsiam__profile_load(rdsiam__profile_set *set, bool *any_found,
     *any_found = false;
     if (paths_out)
         *paths_out = NULL;
-    GUARD(rdsiam__profile_paths(false, &config, &creds, err));
+    RDSIAM_GUARD(rdsiam__profile_paths(false, &config, &creds, err));
     /* Config first, then credentials merged over it: "on conflict the
      * credentials file wins". */
-    GUARD(rdsiam__profile_load_file(set, config, RDSIAM__PROFILE_CONFIG,
+    RDSIAM_GUARD(rdsiam__profile_load_file(set, config, RDSIAM__PROFILE_CONFIG,
                                     &found_config, err));
-    GUARD(rdsiam__profile_load_file(set, creds, RDSIAM__PROFILE_CREDENTIALS,
+    RDSIAM_GUARD(rdsiam__profile_load_file(set, creds, RDSIAM__PROFILE_CREDENTIALS,
                                     &found_creds, err));
     *any_found = found_config || found_creds;
     if (paths_out) {
         *paths_out = concat3(config ? config : "(no home directory)", ", ",
                              creds ? creds : "(no home directory)");
-        ENSURE(*paths_out != NULL, rdsiam__fail_code(err, RDSIAM_ERR_NO_MEMORY));
+        RDSIAM_ENSURE(err, *paths_out != NULL, RDSIAM_ERR_NO_MEMORY,
+                      "out of memory");
     }
 done:
     free(config);

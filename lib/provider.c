@@ -391,13 +391,14 @@ int rdsiam__provider_new(rdsiam_provider **out, rdsiam__source src,
     p->refresh_before = opts && opts->refresh_before ? opts->refresh_before
                                                      : DEFAULT_REFRESH_BEFORE;
     p->last_rc = RDSIAM_ERR_NO_CREDENTIALS;
-    RDSIAM_ENSURE(err, init_sync(p) == 0, RDSIAM_ERR_INTERNAL,
+    synced = init_sync(p) == 0;
+    RDSIAM_ENSURE(err, synced, RDSIAM_ERR_INTERNAL,
                   "cannot initialise provider locks");
-    synced = true;
     if (opts && (opts->flags & RDSIAM_PROVIDER_BACKGROUND_REFRESH)) {
-        RDSIAM_ENSURE(err, pthread_create(&p->thread, NULL, refresher, p) == 0,
-                      RDSIAM_ERR_INTERNAL, "cannot start the refresh thread");
-        p->thread_started = true;
+        p->thread_started =
+            pthread_create(&p->thread, NULL, refresher, p) == 0;
+        RDSIAM_ENSURE(err, p->thread_started, RDSIAM_ERR_INTERNAL,
+                      "cannot start the refresh thread");
     }
     *out = p;
     p = NULL;
@@ -445,12 +446,13 @@ int rdsiam_provider_get_credentials(rdsiam_provider *p,
     snapshot *s = NULL;
     int rc = RDSIAM_OK;
 
-    ENSURE_MSG(out, RDSIAM_ERR_NULL_ARGUMENT, "credentials out is NULL");
+    RDSIAM_ENSURE(err, out, RDSIAM_ERR_NULL_ARGUMENT, "credentials out is NULL");
     memset(out, 0, sizeof *out);
-    ENSURE_MSG(p, RDSIAM_ERR_NULL_ARGUMENT, "provider is NULL");
-    GUARD(acquire(p, &s, err));
-    ENSURE_MSG(public_copy(out, &s->creds) == RDSIAM_OK, RDSIAM_ERR_NO_MEMORY,
-               "out of memory copying credentials");
+    RDSIAM_ENSURE(err, p, RDSIAM_ERR_NULL_ARGUMENT, "provider is NULL");
+    RDSIAM_GUARD(acquire(p, &s, err));
+    rc = public_copy(out, &s->creds);
+    RDSIAM_ENSURE(err, rc == RDSIAM_OK, RDSIAM_ERR_NO_MEMORY,
+                  "out of memory copying credentials");
 done:
     if (p)
         release(p, s);
@@ -463,9 +465,9 @@ int rdsiam_provider_get_cached(rdsiam_provider *p, rdsiam_credentials *out,
     snapshot *s = NULL;
     int rc = RDSIAM_OK;
 
-    ENSURE_MSG(out, RDSIAM_ERR_NULL_ARGUMENT, "credentials out is NULL");
+    RDSIAM_ENSURE(err, out, RDSIAM_ERR_NULL_ARGUMENT, "credentials out is NULL");
     memset(out, 0, sizeof *out);
-    ENSURE_MSG(p, RDSIAM_ERR_NULL_ARGUMENT, "provider is NULL");
+    RDSIAM_ENSURE(err, p, RDSIAM_ERR_NULL_ARGUMENT, "provider is NULL");
     /* The mutex is only ever held for pointer swaps and counters, never
      * across a fetch, so taking it here does not wait on I/O. */
     pthread_mutex_lock(&p->mu);
@@ -474,10 +476,11 @@ int rdsiam_provider_get_cached(rdsiam_provider *p, rdsiam_credentials *out,
         s->refs++;
     }
     pthread_mutex_unlock(&p->mu);
-    ENSURE_MSG(s, RDSIAM_ERR_WOULD_BLOCK,
+    RDSIAM_ENSURE(err, s, RDSIAM_ERR_WOULD_BLOCK,
                "no usable credentials cached yet");
-    ENSURE_MSG(public_copy(out, &s->creds) == RDSIAM_OK, RDSIAM_ERR_NO_MEMORY,
-               "out of memory copying credentials");
+    rc = public_copy(out, &s->creds);
+    RDSIAM_ENSURE(err, rc == RDSIAM_OK, RDSIAM_ERR_NO_MEMORY,
+                  "out of memory copying credentials");
     rdsiam__ok(err);
 done:
     if (p)
@@ -531,8 +534,8 @@ int rdsiam_provider_generate_token(rdsiam_provider *p,
 
     if (buf && bufsize)
         buf[0] = '\0';
-    ENSURE_MSG(p, RDSIAM_ERR_NULL_ARGUMENT, "provider is NULL");
-    GUARD(acquire(p, &s, err));
+    RDSIAM_ENSURE(err, p, RDSIAM_ERR_NULL_ARGUMENT, "provider is NULL");
+    RDSIAM_GUARD(acquire(p, &s, err));
     view = rdsiam__creds_view(&s->creds);
     rc = rdsiam_generate_token_ex(params, &view, buf, bufsize, needed, err);
 done:

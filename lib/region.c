@@ -45,8 +45,8 @@ int rdsiam_resolve_region(const char *explicit_region, const char *profile,
     const char *v;
     int rc = RDSIAM_OK;
 
-    ENSURE_MSG(buf, RDSIAM_ERR_NULL_ARGUMENT, "region buffer is NULL");
-    ENSURE_MSG(bufsize > 0, RDSIAM_ERR_BUFFER_TOO_SMALL,
+    RDSIAM_ENSURE(err, buf, RDSIAM_ERR_NULL_ARGUMENT, "region buffer is NULL");
+    RDSIAM_ENSURE(err, bufsize > 0, RDSIAM_ERR_BUFFER_TOO_SMALL,
                "region buffer too small: size is 0");
     buf[0] = '\0';
     if (explicit_region)
@@ -58,8 +58,8 @@ int rdsiam_resolve_region(const char *explicit_region, const char *profile,
         return put_region(v, "AWS_DEFAULT_REGION", buf, bufsize, err);
     if (profile && !*profile)
         profile = NULL;
-    GUARD(rdsiam__profile_setting(profile, "region", &value, NULL, err));
-    ENSURE_MSG(value && *value, RDSIAM_ERR_NO_REGION,
+    RDSIAM_GUARD(rdsiam__profile_setting(profile, "region", &value, NULL, err));
+    RDSIAM_ENSURE(err, value && *value, RDSIAM_ERR_NO_REGION,
                "no region: pass one, or set AWS_REGION, AWS_DEFAULT_REGION "
                "or `region` in the profile");
     rc = put_region(value, "profile setting region", buf, bufsize, err);
@@ -79,9 +79,9 @@ int rdsiam_connect_token(const char *hostname, unsigned int port,
     rdsiam_provider *p = NULL;
     int rc = RDSIAM_OK;
 
-    ENSURE_MSG(out, RDSIAM_ERR_NULL_ARGUMENT, "token out pointer is NULL");
+    RDSIAM_ENSURE(err, out, RDSIAM_ERR_NULL_ARGUMENT, "token out pointer is NULL");
     *out = NULL;
-    GUARD(rdsiam_resolve_region(region, NULL, reg, sizeof reg, err));
+    RDSIAM_GUARD(rdsiam_resolve_region(region, NULL, reg, sizeof reg, err));
     params.hostname = hostname;
     params.port = port;
     params.username = username;
@@ -92,8 +92,8 @@ int rdsiam_connect_token(const char *hostname, unsigned int port,
     rc = rdsiam_generate_token_ex(&params, &probe, NULL, 0, NULL, err);
     ENSURE(rc == RDSIAM_ERR_BUFFER_TOO_SMALL, rc);
     rc = RDSIAM_OK;
-    GUARD(rdsiam_provider_new_default(&p, NULL, err));
-    GUARD(rdsiam_provider_get_credentials(p, &creds, err));
+    RDSIAM_GUARD(rdsiam_provider_new_default(&p, NULL, err));
+    RDSIAM_GUARD(rdsiam_provider_get_credentials(p, &creds, err));
     rc = rdsiam_token_alloc(&params, &creds, out, err);
 done:
     rdsiam_credentials_clear(&creds);

@@ -213,24 +213,24 @@ static int check_inputs(const rdsiam_sigv4_request *req,
 {
     int rc = RDSIAM_OK;
 
-    ENSURE_MSG(req, RDSIAM_ERR_NULL_ARGUMENT, "request is NULL");
-    ENSURE_MSG(params, RDSIAM_ERR_NULL_ARGUMENT, "signing parameters are NULL");
-    GUARD(check_method(req->method, err));
-    GUARD(check_path(req->path, err));
-    GUARD(check_query(req->query, err));
-    GUARD(check_headers(req, presign, params->flags, err));
-    ENSURE_MSG(req->body || req->body_len == 0, RDSIAM_ERR_NULL_ARGUMENT,
+    RDSIAM_ENSURE(err, req, RDSIAM_ERR_NULL_ARGUMENT, "request is NULL");
+    RDSIAM_ENSURE(err, params, RDSIAM_ERR_NULL_ARGUMENT, "signing parameters are NULL");
+    RDSIAM_GUARD(check_method(req->method, err));
+    RDSIAM_GUARD(check_path(req->path, err));
+    RDSIAM_GUARD(check_query(req->query, err));
+    RDSIAM_GUARD(check_headers(req, presign, params->flags, err));
+    RDSIAM_ENSURE(err, req->body || req->body_len == 0, RDSIAM_ERR_NULL_ARGUMENT,
                "body is NULL but body_len is %zu", req->body_len);
-    GUARD(rdsiam__check_region(params->region, err));
-    GUARD(check_service(params->service, err));
+    RDSIAM_GUARD(rdsiam__check_region(params->region, err));
+    RDSIAM_GUARD(check_service(params->service, err));
     if (presign)
-        ENSURE_MSG(params->expires_in >= 1 &&
+        RDSIAM_ENSURE(err, params->expires_in >= 1 &&
                        params->expires_in <= SIGV4_EXPIRES_MAX,
                    RDSIAM_ERR_EXPIRES_RANGE,
                    "expires_in must be between 1 and %d seconds",
                    SIGV4_EXPIRES_MAX);
-    GUARD(rdsiam__check_credentials(creds, err));
-    GUARD(rdsiam__check_time(params->signing_time, t, err));
+    RDSIAM_GUARD(rdsiam__check_credentials(creds, err));
+    RDSIAM_GUARD(rdsiam__check_time(params->signing_time, t, err));
 done:
     return rc;
 }
@@ -312,7 +312,7 @@ static int canonical_uri(rdsiam__buf *b, const char *path, unsigned int flags)
     for (size_t i = 0; i < len; i++)
         cap += path[i] == '/';
     segs = calloc(cap, sizeof *segs);
-    ENSURE(segs, RDSIAM_ERR_NO_MEMORY);
+    RDSIAM_ENSURE(NULL, segs, RDSIAM_ERR_NO_MEMORY, "out of memory");
     for (size_t i = 0; i < len;) {
         size_t j = i;
         while (j < len && path[j] != '/')
@@ -327,14 +327,14 @@ static int canonical_uri(rdsiam__buf *b, const char *path, unsigned int flags)
         }
         i = j + 1;
     }
-    GUARD(rdsiam__buf_append_char(b, '/'));
+    RDSIAM_GUARD(rdsiam__buf_append_char(b, '/'));
     for (size_t k = 0; k < nseg; k++) {
         if (k)
-            GUARD(rdsiam__buf_append_char(b, '/'));
-        GUARD(append_segment(b, segs[k].p, segs[k].n, flags));
+            RDSIAM_GUARD(rdsiam__buf_append_char(b, '/'));
+        RDSIAM_GUARD(append_segment(b, segs[k].p, segs[k].n, flags));
     }
     if (nseg && path[len - 1] == '/')
-        GUARD(rdsiam__buf_append_char(b, '/'));
+        RDSIAM_GUARD(rdsiam__buf_append_char(b, '/'));
 done:
     free(segs);
     return rc;
@@ -417,19 +417,19 @@ static int canonical_headers(rdsiam__buf *ch, rdsiam__buf *sh, hdr *h,
     qsort(h, n, sizeof *h, cmp_hdr);
     for (size_t i = 0; i < n; i++) {
         if (i > 0 && cmp_name(h[i - 1].name, h[i].name) == 0) {
-            GUARD(rdsiam__buf_append_char(ch, ','));
+            RDSIAM_GUARD(rdsiam__buf_append_char(ch, ','));
         } else {
             if (i > 0) {
-                GUARD(rdsiam__buf_append_char(ch, '\n'));
-                GUARD(rdsiam__buf_append_char(sh, ';'));
+                RDSIAM_GUARD(rdsiam__buf_append_char(ch, '\n'));
+                RDSIAM_GUARD(rdsiam__buf_append_char(sh, ';'));
             }
-            GUARD(append_lower(ch, h[i].name));
-            GUARD(rdsiam__buf_append_char(ch, ':'));
-            GUARD(append_lower(sh, h[i].name));
+            RDSIAM_GUARD(append_lower(ch, h[i].name));
+            RDSIAM_GUARD(rdsiam__buf_append_char(ch, ':'));
+            RDSIAM_GUARD(append_lower(sh, h[i].name));
         }
-        GUARD(append_trimmed(ch, h[i].value));
+        RDSIAM_GUARD(append_trimmed(ch, h[i].value));
     }
-    GUARD(rdsiam__buf_append_char(ch, '\n'));
+    RDSIAM_GUARD(rdsiam__buf_append_char(ch, '\n'));
 done:
     return rc;
 }
@@ -476,13 +476,14 @@ static int qset_add(qset *q, const char *name, size_t name_len,
     int rc = RDSIAM_OK;
     qparam *p;
 
-    ENSURE(q->n < q->cap, RDSIAM_ERR_SIGV4_TOO_LARGE);
+    RDSIAM_ENSURE(NULL, q->n < q->cap, RDSIAM_ERR_SIGV4_TOO_LARGE,
+                  "too many query parameters");
     p = &q->p[q->n];
     p->name_off = q->store.len;
-    GUARD(append_encoded(&q->store, name, name_len, false));
+    RDSIAM_GUARD(append_encoded(&q->store, name, name_len, false));
     p->name_len = q->store.len - p->name_off;
     p->value_off = q->store.len;
-    GUARD(append_encoded(&q->store, value, value_len, false));
+    RDSIAM_GUARD(append_encoded(&q->store, value, value_len, false));
     p->value_len = q->store.len - p->value_off;
     q->n++;
 done:
@@ -500,18 +501,18 @@ static int qset_add_raw(qset *q, const char *s, size_t n, bool presign,
     int rc = RDSIAM_OK;
 
     dn = rdsiam__uri_decode(scratch, s, nl);
-    ENSURE_MSG(dn >= 0, RDSIAM_ERR_SIGV4_QUERY,
+    RDSIAM_ENSURE(err, dn >= 0, RDSIAM_ERR_SIGV4_QUERY,
                "query has a malformed %%-escape in a parameter name");
-    ENSURE_MSG(!presign || !presign_name(scratch, (size_t)dn),
+    RDSIAM_ENSURE(err, !presign || !presign_name(scratch, (size_t)dn),
                RDSIAM_ERR_SIGV4_QUERY,
                "query already has an X-Amz-* presigning parameter");
     dv = eq ? rdsiam__uri_decode(scratch + dn, eq + 1, n - nl - 1) : 0;
-    ENSURE_MSG(dv >= 0, RDSIAM_ERR_SIGV4_QUERY,
+    RDSIAM_ENSURE(err, dv >= 0, RDSIAM_ERR_SIGV4_QUERY,
                "query has a malformed %%-escape in a parameter value");
     rc = qset_add(q, scratch, (size_t)dn, scratch + dn, (size_t)dv);
-    ENSURE_MSG(rc != RDSIAM_ERR_SIGV4_TOO_LARGE, rc,
+    RDSIAM_ENSURE(err, rc != RDSIAM_ERR_SIGV4_TOO_LARGE, rc,
                "query is too large to sign");
-    GUARD(rc);
+    RDSIAM_GUARD(rc);
 done:
     rdsiam__wipe(scratch, n);
     return rc;
@@ -527,13 +528,14 @@ static int qset_parse(qset *q, const char *query, bool presign,
     if (!len)
         return RDSIAM_OK;
     scratch = malloc(len);
-    ENSURE(scratch, RDSIAM_ERR_NO_MEMORY);
+    RDSIAM_ENSURE(err, scratch, RDSIAM_ERR_NO_MEMORY,
+                  "out of memory signing the request");
     for (size_t i = 0; i < len;) {
         const char *amp = memchr(query + i, '&', len - i);
         size_t j = amp ? (size_t)(amp - query) : len;
         /* Empty pieces ("a=1&&b=2", a trailing '&') carry no parameter. */
         if (j > i)
-            GUARD(qset_add_raw(q, query + i, j - i, presign, scratch, err));
+            RDSIAM_GUARD(qset_add_raw(q, query + i, j - i, presign, scratch, err));
         i = j + 1;
     }
 done:
@@ -573,10 +575,10 @@ static int qset_canonical(qset *q, rdsiam__buf *out)
     qsort(q->p, q->n, sizeof *q->p, cmp_qparam);
     for (size_t i = 0; i < q->n; i++) {
         if (i)
-            GUARD(rdsiam__buf_append_char(out, '&'));
-        GUARD(rdsiam__buf_append(out, q->p[i].name, q->p[i].name_len));
-        GUARD(rdsiam__buf_append_char(out, '='));
-        GUARD(rdsiam__buf_append(out, q->p[i].value, q->p[i].value_len));
+            RDSIAM_GUARD(rdsiam__buf_append_char(out, '&'));
+        RDSIAM_GUARD(rdsiam__buf_append(out, q->p[i].name, q->p[i].name_len));
+        RDSIAM_GUARD(rdsiam__buf_append_char(out, '='));
+        RDSIAM_GUARD(rdsiam__buf_append(out, q->p[i].value, q->p[i].value_len));
     }
 done:
     return rc;
@@ -661,7 +663,7 @@ static int build_headers(signer *s)
     int rc = RDSIAM_OK;
 
     s->hdrs = calloc(r->header_count + 3, sizeof *s->hdrs);
-    ENSURE(s->hdrs, RDSIAM_ERR_NO_MEMORY);
+    RDSIAM_ENSURE(NULL, s->hdrs, RDSIAM_ERR_NO_MEMORY, "out of memory");
     for (size_t i = 0; i < r->header_count; i++) {
         s->hdrs[n] = (hdr){r->headers[i].name, r->headers[i].value, n};
         n++;
@@ -678,7 +680,7 @@ static int build_headers(signer *s)
             n++;
         }
     }
-    GUARD(canonical_headers(&s->chead, &s->shead, s->hdrs, n));
+    RDSIAM_GUARD(canonical_headers(&s->chead, &s->shead, s->hdrs, n));
 done:
     return rc;
 }
@@ -694,25 +696,26 @@ static int build_query(signer *s, rdsiam_error *err)
     for (size_t i = 0; i < len; i++)
         s->q.cap += q[i] == '&';
     s->q.cap += len > 0;
-    ENSURE_MSG(s->q.cap <= SIGV4_PARAMS_MAX, RDSIAM_ERR_SIGV4_TOO_LARGE,
+    RDSIAM_ENSURE(err, s->q.cap <= SIGV4_PARAMS_MAX, RDSIAM_ERR_SIGV4_TOO_LARGE,
                "query has more than %d parameters", SIGV4_PARAMS_MAX);
     s->q.p = calloc(s->q.cap, sizeof *s->q.p);
-    ENSURE(s->q.p, RDSIAM_ERR_NO_MEMORY);
-    GUARD(qset_parse(&s->q, q, s->presign, err));
+    RDSIAM_ENSURE(err, s->q.p, RDSIAM_ERR_NO_MEMORY,
+                  "out of memory signing the request");
+    RDSIAM_GUARD(qset_parse(&s->q, q, s->presign, err));
     if (s->presign) {
-        GUARD(qset_add(&s->q, LIT("X-Amz-Algorithm"), LIT(ALGORITHM)));
-        GUARD(qset_add(&s->q, LIT("X-Amz-Credential"), s->cred.data,
+        RDSIAM_GUARD(qset_add(&s->q, LIT("X-Amz-Algorithm"), LIT(ALGORITHM)));
+        RDSIAM_GUARD(qset_add(&s->q, LIT("X-Amz-Credential"), s->cred.data,
                        s->cred.len));
-        GUARD(qset_add(&s->q, LIT("X-Amz-Date"), s->amz_date, 16));
-        GUARD(qset_add(&s->q, LIT("X-Amz-Expires"), s->expires,
+        RDSIAM_GUARD(qset_add(&s->q, LIT("X-Amz-Date"), s->amz_date, 16));
+        RDSIAM_GUARD(qset_add(&s->q, LIT("X-Amz-Expires"), s->expires,
                        strlen(s->expires)));
-        GUARD(qset_add(&s->q, LIT("X-Amz-SignedHeaders"), s->shead.data,
+        RDSIAM_GUARD(qset_add(&s->q, LIT("X-Amz-SignedHeaders"), s->shead.data,
                        s->shead.len));
         if (s->sign_token)
-            GUARD(qset_add(&s->q, LIT("X-Amz-Security-Token"), s->token,
+            RDSIAM_GUARD(qset_add(&s->q, LIT("X-Amz-Security-Token"), s->token,
                            strlen(s->token)));
     }
-    GUARD(qset_canonical(&s->q, &s->cquery));
+    RDSIAM_GUARD(qset_canonical(&s->q, &s->cquery));
 done:
     return rc;
 }
@@ -722,18 +725,18 @@ static int build_canonical_request(signer *s)
     rdsiam__buf *b = &s->creq;
     int rc = RDSIAM_OK;
 
-    GUARD(rdsiam__buf_append_str(b, s->req->method));
-    GUARD(rdsiam__buf_append_char(b, '\n'));
-    GUARD(canonical_uri(b, s->req->path, s->params->flags));
-    GUARD(rdsiam__buf_append_char(b, '\n'));
-    GUARD(rdsiam__buf_append(b, s->cquery.data ? s->cquery.data : "",
+    RDSIAM_GUARD(rdsiam__buf_append_str(b, s->req->method));
+    RDSIAM_GUARD(rdsiam__buf_append_char(b, '\n'));
+    RDSIAM_GUARD(canonical_uri(b, s->req->path, s->params->flags));
+    RDSIAM_GUARD(rdsiam__buf_append_char(b, '\n'));
+    RDSIAM_GUARD(rdsiam__buf_append(b, s->cquery.data ? s->cquery.data : "",
                              s->cquery.len));
-    GUARD(rdsiam__buf_append_char(b, '\n'));
-    GUARD(rdsiam__buf_append(b, s->chead.data, s->chead.len));
-    GUARD(rdsiam__buf_append_char(b, '\n'));
-    GUARD(rdsiam__buf_append(b, s->shead.data, s->shead.len));
-    GUARD(rdsiam__buf_append_char(b, '\n'));
-    GUARD(rdsiam__buf_append_str(b, s->payload));
+    RDSIAM_GUARD(rdsiam__buf_append_char(b, '\n'));
+    RDSIAM_GUARD(rdsiam__buf_append(b, s->chead.data, s->chead.len));
+    RDSIAM_GUARD(rdsiam__buf_append_char(b, '\n'));
+    RDSIAM_GUARD(rdsiam__buf_append(b, s->shead.data, s->shead.len));
+    RDSIAM_GUARD(rdsiam__buf_append_char(b, '\n'));
+    RDSIAM_GUARD(rdsiam__buf_append_str(b, s->payload));
 done:
     return rc;
 }
@@ -746,12 +749,12 @@ static int build_string_to_sign(signer *s)
 
     rdsiam__sha256_once(s->creq.data, s->creq.len, d);
     rdsiam__hex(hexd, d, sizeof d);
-    GUARD(rdsiam__buf_append_str(&s->sts, ALGORITHM "\n"));
-    GUARD(rdsiam__buf_append(&s->sts, s->amz_date, 16));
-    GUARD(rdsiam__buf_append_char(&s->sts, '\n'));
-    GUARD(rdsiam__buf_append(&s->sts, s->scope.data, s->scope.len));
-    GUARD(rdsiam__buf_append_char(&s->sts, '\n'));
-    GUARD(rdsiam__buf_append(&s->sts, hexd, sizeof hexd));
+    RDSIAM_GUARD(rdsiam__buf_append_str(&s->sts, ALGORITHM "\n"));
+    RDSIAM_GUARD(rdsiam__buf_append(&s->sts, s->amz_date, 16));
+    RDSIAM_GUARD(rdsiam__buf_append_char(&s->sts, '\n'));
+    RDSIAM_GUARD(rdsiam__buf_append(&s->sts, s->scope.data, s->scope.len));
+    RDSIAM_GUARD(rdsiam__buf_append_char(&s->sts, '\n'));
+    RDSIAM_GUARD(rdsiam__buf_append(&s->sts, hexd, sizeof hexd));
 done:
     return rc;
 }
@@ -779,12 +782,12 @@ static int build_authorization(signer *s)
     rdsiam__buf *b = &s->outq;
     int rc = RDSIAM_OK;
 
-    GUARD(rdsiam__buf_append_str(b, ALGORITHM " Credential="));
-    GUARD(rdsiam__buf_append(b, s->cred.data, s->cred.len));
-    GUARD(rdsiam__buf_append_str(b, ", SignedHeaders="));
-    GUARD(rdsiam__buf_append(b, s->shead.data, s->shead.len));
-    GUARD(rdsiam__buf_append_str(b, ", Signature="));
-    GUARD(rdsiam__buf_append(b, s->signature, 64));
+    RDSIAM_GUARD(rdsiam__buf_append_str(b, ALGORITHM " Credential="));
+    RDSIAM_GUARD(rdsiam__buf_append(b, s->cred.data, s->cred.len));
+    RDSIAM_GUARD(rdsiam__buf_append_str(b, ", SignedHeaders="));
+    RDSIAM_GUARD(rdsiam__buf_append(b, s->shead.data, s->shead.len));
+    RDSIAM_GUARD(rdsiam__buf_append_str(b, ", Signature="));
+    RDSIAM_GUARD(rdsiam__buf_append(b, s->signature, 64));
 done:
     return rc;
 }
@@ -795,10 +798,10 @@ static int append_param(rdsiam__buf *b, const char *name, const char *v,
     int rc = RDSIAM_OK;
 
     if (b->len)
-        GUARD(rdsiam__buf_append_char(b, '&'));
-    GUARD(rdsiam__buf_append_str(b, name));
-    GUARD(rdsiam__buf_append_char(b, '='));
-    GUARD(append_encoded(b, v, n, false));
+        RDSIAM_GUARD(rdsiam__buf_append_char(b, '&'));
+    RDSIAM_GUARD(rdsiam__buf_append_str(b, name));
+    RDSIAM_GUARD(rdsiam__buf_append_char(b, '='));
+    RDSIAM_GUARD(append_encoded(b, v, n, false));
 done:
     return rc;
 }
@@ -812,17 +815,17 @@ static int build_presigned_query(signer *s)
     int rc = RDSIAM_OK;
 
     if (q && *q)
-        GUARD(rdsiam__buf_append_str(b, q));
-    GUARD(append_param(b, "X-Amz-Algorithm", LIT(ALGORITHM)));
-    GUARD(append_param(b, "X-Amz-Credential", s->cred.data, s->cred.len));
-    GUARD(append_param(b, "X-Amz-Date", s->amz_date, 16));
-    GUARD(append_param(b, "X-Amz-SignedHeaders", s->shead.data, s->shead.len));
-    GUARD(append_param(b, "X-Amz-Expires", s->expires, strlen(s->expires)));
+        RDSIAM_GUARD(rdsiam__buf_append_str(b, q));
+    RDSIAM_GUARD(append_param(b, "X-Amz-Algorithm", LIT(ALGORITHM)));
+    RDSIAM_GUARD(append_param(b, "X-Amz-Credential", s->cred.data, s->cred.len));
+    RDSIAM_GUARD(append_param(b, "X-Amz-Date", s->amz_date, 16));
+    RDSIAM_GUARD(append_param(b, "X-Amz-SignedHeaders", s->shead.data, s->shead.len));
+    RDSIAM_GUARD(append_param(b, "X-Amz-Expires", s->expires, strlen(s->expires)));
     /* With OMIT_SESSION_TOKEN the token is still sent, only not signed. */
     if (s->token)
-        GUARD(append_param(b, "X-Amz-Security-Token", s->token,
+        RDSIAM_GUARD(append_param(b, "X-Amz-Security-Token", s->token,
                            strlen(s->token)));
-    GUARD(append_param(b, "X-Amz-Signature", s->signature, 64));
+    RDSIAM_GUARD(append_param(b, "X-Amz-Signature", s->signature, 64));
 done:
     return rc;
 }
@@ -833,21 +836,21 @@ static int sign_steps(signer *s, rdsiam_error *err)
     int rc = RDSIAM_OK;
 
     payload_hash(s);
-    GUARD(rdsiam__buf_append(&s->scope, s->amz_date, 8));
-    GUARD(rdsiam__buf_printf(&s->scope, "/%s/%s/aws4_request", p->region,
+    RDSIAM_GUARD(rdsiam__buf_append(&s->scope, s->amz_date, 8));
+    RDSIAM_GUARD(rdsiam__buf_printf(&s->scope, "/%s/%s/aws4_request", p->region,
                              p->service));
-    GUARD(rdsiam__buf_append_str(&s->cred, s->creds->access_key_id));
-    GUARD(rdsiam__buf_append_char(&s->cred, '/'));
-    GUARD(rdsiam__buf_append(&s->cred, s->scope.data, s->scope.len));
-    GUARD(build_headers(s));
-    GUARD(build_query(s, err));
-    GUARD(build_canonical_request(s));
-    GUARD(build_string_to_sign(s));
+    RDSIAM_GUARD(rdsiam__buf_append_str(&s->cred, s->creds->access_key_id));
+    RDSIAM_GUARD(rdsiam__buf_append_char(&s->cred, '/'));
+    RDSIAM_GUARD(rdsiam__buf_append(&s->cred, s->scope.data, s->scope.len));
+    RDSIAM_GUARD(build_headers(s));
+    RDSIAM_GUARD(build_query(s, err));
+    RDSIAM_GUARD(build_canonical_request(s));
+    RDSIAM_GUARD(build_string_to_sign(s));
     compute_signature(s);
     if (s->presign)
-        GUARD(build_presigned_query(s));
+        RDSIAM_GUARD(build_presigned_query(s));
     else
-        GUARD(build_authorization(s));
+        RDSIAM_GUARD(build_authorization(s));
 done:
     return rc;
 }
@@ -864,8 +867,8 @@ static int sign(const rdsiam_sigv4_request *req,
     signer_init(&s);
     if (out)
         memset(out, 0, sizeof *out);
-    ENSURE_MSG(out, RDSIAM_ERR_NULL_ARGUMENT, "result pointer is NULL");
-    GUARD(check_inputs(req, params, creds, presign, &t, err));
+    RDSIAM_ENSURE(err, out, RDSIAM_ERR_NULL_ARGUMENT, "result pointer is NULL");
+    RDSIAM_GUARD(check_inputs(req, params, creds, presign, &t, err));
 
     s.req = req;
     s.params = params;
@@ -879,12 +882,12 @@ static int sign(const rdsiam_sigv4_request *req,
                        (long long)params->expires_in);
 
     rc = sign_steps(&s, err);
-    ENSURE_MSG(rc != RDSIAM_ERR_SIGV4_TOO_LARGE, rc,
+    RDSIAM_ENSURE(err, rc != RDSIAM_ERR_SIGV4_TOO_LARGE, rc,
                "request is too large to sign (a canonical string would "
                "exceed %zu bytes)",
                SIGV4_STRING_MAX);
-    ENSURE_MSG(rc != RDSIAM_ERR_NO_MEMORY, rc, "out of memory while signing");
-    GUARD(rc);
+    RDSIAM_ENSURE(err, rc != RDSIAM_ERR_NO_MEMORY, rc, "out of memory while signing");
+    RDSIAM_GUARD(rc);
 
     memcpy(out->signature, s.signature, sizeof out->signature);
     memcpy(out->amz_date, s.amz_date, sizeof out->amz_date);
@@ -895,7 +898,7 @@ static int sign(const rdsiam_sigv4_request *req,
         out->query = rdsiam__buf_take(&s.outq);
     else
         out->authorization = rdsiam__buf_take(&s.outq);
-    ENSURE_MSG(out->canonical_request && out->string_to_sign &&
+    RDSIAM_ENSURE(err, out->canonical_request && out->string_to_sign &&
                    (out->query || out->authorization),
                RDSIAM_ERR_NO_MEMORY, "out of memory while signing");
     rdsiam__ok(err);

@@ -285,20 +285,20 @@ int rdsiam__container_resolve_uri(char **url, rdsiam_error *err)
     /* botocore: "if self._provided_relative_uri()" - a set relative URI is
      * used even when the full URI is set too. */
     if (rel) {
-        ENSURE_MSG(rel[0] == '/', RDSIAM_ERR_URI_INVALID,
+        RDSIAM_ENSURE(err, rel[0] == '/', RDSIAM_ERR_URI_INVALID,
                    "container: %s must start with '/'",
                    RDSIAM__CONTAINER_RELATIVE_ENV);
-        ENSURE_MSG(strlen(rel) <= RDSIAM__CONTAINER_URI_MAX,
+        RDSIAM_ENSURE(err, strlen(rel) <= RDSIAM__CONTAINER_URI_MAX,
                    RDSIAM_ERR_URI_INVALID,
                    "container: %s is longer than %d bytes",
                    RDSIAM__CONTAINER_RELATIVE_ENV, RDSIAM__CONTAINER_URI_MAX);
         rc = rdsiam__buf_printf(&b, "%s%s", RDSIAM__CONTAINER_ECS_BASE, rel);
-        ENSURE_MSG(rc == RDSIAM_OK, rc, "container: out of memory");
-        GUARD(rdsiam__container_check_uri(b.data,
+        RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc, "container: out of memory");
+        RDSIAM_GUARD(rdsiam__container_check_uri(b.data,
                                           RDSIAM__CONTAINER_RELATIVE_ENV, err));
         *url = rdsiam__buf_take(&b);
     } else if (full) {
-        GUARD(
+        RDSIAM_GUARD(
             rdsiam__container_check_uri(full, RDSIAM__CONTAINER_FULL_ENV, err));
         *url = rdsiam__strdup(full);
     } else {
@@ -308,7 +308,7 @@ int rdsiam__container_resolve_uri(char **url, rdsiam_error *err)
                     "provider (%s, %s)",
                     RDSIAM__CONTAINER_RELATIVE_ENV, RDSIAM__CONTAINER_FULL_ENV);
     }
-    ENSURE_MSG(*url != NULL, RDSIAM_ERR_NO_MEMORY, "container: out of memory");
+    RDSIAM_ENSURE(err, *url != NULL, RDSIAM_ERR_NO_MEMORY, "container: out of memory");
 done:
     rdsiam__buf_free(&b);
     return rc;
@@ -349,23 +349,23 @@ int rdsiam__container_auth_token(char **token, rdsiam_error *err)
     /* botocore: the file when its variable is present, else the value. */
     if (file) {
         source = RDSIAM__CONTAINER_TOKEN_FILE_ENV;
-        ENSURE_MSG(*file, RDSIAM_ERR_FILE_IO, "container: %s is set but empty",
+        RDSIAM_ENSURE(err, *file, RDSIAM_ERR_FILE_IO, "container: %s is set but empty",
                    source);
-        GUARD(read_token_file(file, &b, err));
+        RDSIAM_GUARD(read_token_file(file, &b, err));
     } else if (value) {
         source = RDSIAM__CONTAINER_TOKEN_ENV;
-        ENSURE_MSG(strlen(value) <= b.max, RDSIAM_ERR_AUTH_TOKEN_INVALID,
+        RDSIAM_ENSURE(err, strlen(value) <= b.max, RDSIAM_ERR_AUTH_TOKEN_INVALID,
                    "container: %s is longer than %zu bytes", source, b.max);
         rc = rdsiam__buf_append(&b, value, strlen(value));
-        ENSURE_MSG(rc == RDSIAM_OK, rc, "container: out of memory");
+        RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc, "container: out of memory");
         if (!b.data)
-            GUARD(rdsiam__buf_append(&b, "", 0));
+            RDSIAM_GUARD(rdsiam__buf_append(&b, "", 0));
     } else {
         goto done; /* no token: no header */
     }
     /* botocore: "Auth token value is not a legal header value" when it
      * holds \r or \n; a NUL cannot be sent either. */
-    ENSURE_MSG(b.data && strlen(b.data) == b.len &&
+    RDSIAM_ENSURE(err, b.data && strlen(b.data) == b.len &&
                    !b.data[strcspn(b.data, "\r\n")],
                RDSIAM_ERR_AUTH_TOKEN_INVALID,
                "container: the authorization token from %s contains CR, LF "
@@ -471,17 +471,17 @@ static int container_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
     rdsiam__buf_init(&body, RDSIAM__HTTP_MAX_BODY);
     if (out)
         memset(out, 0, sizeof *out);
-    ENSURE_MSG(out != NULL, RDSIAM_ERR_NULL_ARGUMENT,
+    RDSIAM_ENSURE(err, out != NULL, RDSIAM_ERR_NULL_ARGUMENT,
                "container: credentials pointer is NULL");
-    GUARD(rdsiam__container_resolve_uri(&url, err));
-    GUARD(rdsiam__container_auth_token(&token, err));
+    RDSIAM_GUARD(rdsiam__container_resolve_uri(&url, err));
+    RDSIAM_GUARD(rdsiam__container_auth_token(&token, err));
     memset(&req, 0, sizeof req);
     req.url = url;
     req.authorization = token;
     req.timeout_ms = src->timeout_ms;
     req.retries = RDSIAM__HTTP_RETRIES;
     /* The URL was checked by resolve_uri; parsing again cannot fail. */
-    GUARD(parse_uri(url, "URI", &parts, err));
+    RDSIAM_GUARD(parse_uri(url, "URI", &parts, err));
     /* Loopback and link-local hosts are reached directly, never through a
      * proxy (which could not reach them and would see the token). Over
      * plain http every address is checked again at connect time. */
@@ -496,7 +496,7 @@ static int container_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
         rdsiam__error_prefix(err, "container");
         goto done;
     }
-    GUARD(rdsiam__container_parse(body.data, body.len, out, err));
+    RDSIAM_GUARD(rdsiam__container_parse(body.data, body.len, out, err));
 done:
     rdsiam__buf_free(&body);
     rdsiam__free_secret_str(token);

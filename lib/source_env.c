@@ -33,6 +33,7 @@ static int env_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
 {
     const char *key, *secret, *token, *expiry;
     int64_t expiration = 0;
+    bool time_ok;
     int rc = RDSIAM_OK;
 
     (void)self;
@@ -49,7 +50,8 @@ static int env_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
     if (!token)
         token = rdsiam__getenv_nonempty(ENV_SESSION_TOKEN);
     expiry = rdsiam__getenv_nonempty(ENV_EXPIRATION);
-    RDSIAM_ENSURE(err, !expiry || rdsiam__parse_time(expiry, &expiration) == 0,
+    time_ok = !expiry || rdsiam__parse_time(expiry, &expiration) == 0;
+    RDSIAM_ENSURE(err, time_ok,
                   RDSIAM_ERR_ENV_INVALID,
                   ENV_EXPIRATION " is not a time like 2026-01-02T03:04:05Z");
     RDSIAM_GUARD(

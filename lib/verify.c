@@ -370,14 +370,13 @@ static int check_signature(const parsed *p, const rdsiam__key *k,
     c.secret_access_key = k->secret_access_key;
     c.session_token = p->value[P_SECURITY_TOKEN];
 
-    ENSURE_MSG(rdsiam__presign(&s, &c, NULL, 0, &need) ==
-                       RDSIAM_ERR_BUFFER_TOO_SMALL &&
-                   need > 65,
-               RDSIAM_ERR_INTERNAL, "cannot size the expected token");
+    rc = rdsiam__presign(&s, &c, NULL, 0, &need);
+    RDSIAM_ENSURE(err, rc == RDSIAM_ERR_BUFFER_TOO_SMALL && need > 65,
+                  RDSIAM_ERR_INTERNAL, "cannot size the expected token");
     buf = malloc(need);
-    ENSURE_MSG(buf, RDSIAM_ERR_NO_MEMORY, "out of memory");
-    GUARD(rdsiam__presign(&s, &c, buf, need, NULL));
-    ENSURE_MSG(rdsiam__ct_equal(buf + need - 65, p->value[P_SIGNATURE], 64),
+    RDSIAM_ENSURE(err, buf, RDSIAM_ERR_NO_MEMORY, "out of memory");
+    RDSIAM_GUARD(rdsiam__presign(&s, &c, buf, need, NULL));
+    RDSIAM_ENSURE(err, rdsiam__ct_equal(buf + need - 65, p->value[P_SIGNATURE], 64),
                RDSIAM_ERR_TOKEN_SIGNATURE,
                "signature does not match (wrong secret, or a signed value "
                "was changed)");
@@ -390,15 +389,15 @@ static int check_params(const rdsiam_verify_params *vp, rdsiam_error *err)
 {
     int rc = RDSIAM_OK;
 
-    GUARD(rdsiam__check_hostname(vp->hostname, err));
-    ENSURE_MSG(vp->port >= 1 && vp->port <= 65535, RDSIAM_ERR_PORT_RANGE,
+    RDSIAM_GUARD(rdsiam__check_hostname(vp->hostname, err));
+    RDSIAM_ENSURE(err, vp->port >= 1 && vp->port <= 65535, RDSIAM_ERR_PORT_RANGE,
                "port must be between 1 and 65535");
-    GUARD(rdsiam__check_region(vp->region, err));
-    ENSURE_MSG(vp->username && *vp->username, RDSIAM_ERR_USERNAME_EMPTY,
+    RDSIAM_GUARD(rdsiam__check_region(vp->region, err));
+    RDSIAM_ENSURE(err, vp->username && *vp->username, RDSIAM_ERR_USERNAME_EMPTY,
                "username is %s", vp->username ? "empty" : "NULL");
-    ENSURE_MSG(vp->now >= 0 && vp->now <= RDSIAM__TIME_MAX,
+    RDSIAM_ENSURE(err, vp->now >= 0 && vp->now <= RDSIAM__TIME_MAX,
                RDSIAM_ERR_TIME_RANGE, "now must be between 1970 and 9999");
-    ENSURE_MSG(vp->max_future >= 0 && vp->max_future <= 86400,
+    RDSIAM_ENSURE(err, vp->max_future >= 0 && vp->max_future <= 86400,
                RDSIAM_ERR_INVALID_ARGUMENT,
                "max_future must be between 0 and 86400 seconds");
 done:
@@ -418,16 +417,16 @@ int rdsiam_verify_token(const char *token, size_t token_len,
     int rc = RDSIAM_OK;
 
     memset(&p, 0, sizeof p);
-    ENSURE_MSG(token && params && ks, RDSIAM_ERR_NULL_ARGUMENT, "%s is NULL",
+    RDSIAM_ENSURE(err, token && params && ks, RDSIAM_ERR_NULL_ARGUMENT, "%s is NULL",
                !token    ? "token"
                : !params ? "params"
                          : "keystore");
-    GUARD(check_params(params, err));
-    ENSURE_MSG(token_len > 0, RDSIAM_ERR_TOKEN_MALFORMED, "token is empty");
-    ENSURE_MSG(token_len <= TOKEN_MAX, RDSIAM_ERR_TOKEN_MALFORMED,
+    RDSIAM_GUARD(check_params(params, err));
+    RDSIAM_ENSURE(err, token_len > 0, RDSIAM_ERR_TOKEN_MALFORMED, "token is empty");
+    RDSIAM_ENSURE(err, token_len <= TOKEN_MAX, RDSIAM_ERR_TOKEN_MALFORMED,
                "token is longer than %u bytes", TOKEN_MAX);
     for (size_t i = 0; i < token_len; i++)
-        ENSURE_MSG((unsigned char)token[i] > 0x20 &&
+        RDSIAM_ENSURE(err, (unsigned char)token[i] > 0x20 &&
                        (unsigned char)token[i] < 0x7f,
                    RDSIAM_ERR_TOKEN_MALFORMED,
                    "token has a space, control or non-ASCII byte at offset "
@@ -439,26 +438,26 @@ int rdsiam_verify_token(const char *token, size_t token_len,
             q = token + i + 2;
             break;
         }
-    ENSURE_MSG(q, RDSIAM_ERR_TOKEN_MALFORMED,
+    RDSIAM_ENSURE(err, q, RDSIAM_ERR_TOKEN_MALFORMED,
                "token has no \"/?\" after host:port");
-    GUARD(parse_authority(token, (size_t)(q - 2 - token), &p, err));
+    RDSIAM_GUARD(parse_authority(token, (size_t)(q - 2 - token), &p, err));
 
     /* Decoded values are never longer than their encoded form. */
     scratch_len = token_len + P_COUNT + 1;
     scratch = malloc(scratch_len);
-    ENSURE_MSG(scratch, RDSIAM_ERR_NO_MEMORY, "out of memory");
-    GUARD(parse_query(q, (size_t)(token + token_len - q), scratch, &p, err));
-    GUARD(check_form(&p, err));
+    RDSIAM_ENSURE(err, scratch, RDSIAM_ERR_NO_MEMORY, "out of memory");
+    RDSIAM_GUARD(parse_query(q, (size_t)(token + token_len - q), scratch, &p, err));
+    RDSIAM_GUARD(check_form(&p, err));
 
     now = params->now ? params->now : rdsiam__now();
-    GUARD(check_claims(
+    RDSIAM_GUARD(check_claims(
         &p, params, now,
         params->max_future ? params->max_future : DEFAULT_MAX_FUTURE, err));
     key = rdsiam__keystore_find(ks, p.akid, p.akid_len);
-    ENSURE_MSG(key, RDSIAM_ERR_TOKEN_UNKNOWN_KEY,
+    RDSIAM_ENSURE(err, key, RDSIAM_ERR_TOKEN_UNKNOWN_KEY,
                "no key in the key store has the token's access key id");
-    GUARD(check_session(&p, key, err));
-    GUARD(check_signature(&p, key, err));
+    RDSIAM_GUARD(check_session(&p, key, err));
+    RDSIAM_GUARD(check_signature(&p, key, err));
     rdsiam__ok(err);
 done:
     rdsiam__free_secret(scratch, scratch_len);
