@@ -573,6 +573,45 @@ static void test_nul_bytes_refused(void **state)
     assert_null(c.access_key_id);
 }
 
+/* A profile of a kind no source reads yet is reported as what it is,
+ * not as "no credentials", and stops the chain (botocore would use it
+ * before the shared credentials file). Expected messages are ours. */
+static void test_unsupported_kinds(void **state)
+{
+    static const struct {
+        const char *prop, *what;
+    } kinds[] = {
+        {"role_arn = arn:aws:iam::123456789012:role/r\nsource_profile = b",
+         "role_arn (assume role)"},
+        {"web_identity_token_file = /t\nrole_arn = arn:aws:iam::1:role/r",
+         "role_arn (assume role)"},
+        {"web_identity_token_file = /t", "web_identity_token_file (web "
+                                         "identity)"},
+        {"sso_session = s", "sso_session (IAM Identity Center)"},
+        {"sso_start_url = https://x", "sso_start_url (IAM Identity Center, "
+                                      "legacy)"},
+    };
+    rdsiam__creds c;
+    rdsiam_error err;
+    char text[256], want[256];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+        snprintf(text, sizeof text,
+                 "[profile dev]\n%s\naws_access_key_id = K000000000000000\n"
+                 "aws_secret_access_key = S\n",
+                 kinds[i].prop);
+        put(".aws/config", text);
+        assert_int_equal(fetch("dev", &c, &err), RDSIAM_ERR_NOT_BUILT_IN);
+        snprintf(want, sizeof want,
+                 "profile dev uses %s, which this library does not support "
+                 "yet",
+                 kinds[i].what);
+        assert_string_equal(err.message, want);
+        assert_null(c.access_key_id);
+    }
+}
+
 #define HOME_TEST(f) cmocka_unit_test_setup_teardown(f, home_setup, home_teardown)
 
 int main(void)
@@ -589,6 +628,7 @@ int main(void)
         HOME_TEST(test_profile_names_and_prefixes),
         HOME_TEST(test_legacy_security_token),
         HOME_TEST(test_nul_bytes_refused),
+        HOME_TEST(test_unsupported_kinds),
     };
     int failed = 0;
 

@@ -617,6 +617,37 @@ static void test_chain_nothing_lists_places(void **state)
     rdsiam_provider_free(p);
 }
 
+/* A message longer than RDSIAM_ERROR_MESSAGE_SIZE is cut after a whole
+ * word, with "...", never in the middle of one. */
+static void test_long_message_cut_at_word(void **state)
+{
+    static char r1[700], r2[700];
+    rdsiam__source a = {"first source", absent_fetch, tsrc_destroy, r1};
+    rdsiam__source b = {"second source", absent_fetch, tsrc_destroy, r2};
+    rdsiam_credentials c;
+    rdsiam_provider *p;
+    rdsiam_error err;
+    size_t n, i;
+
+    (void)state;
+    /* "word0000 word0001 ...": 8-letter words, 9 bytes each */
+    for (i = 0; i + 9 < sizeof r1; i += 9) {
+        snprintf(r1 + i, sizeof r1 - i, "word%04zu ", i / 9);
+        snprintf(r2 + i, sizeof r2 - i, "WORD%04zu ", i / 9);
+    }
+    r1[i - 1] = r2[i - 1] = '\0';
+    p = chain_of(a, b, 2);
+    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &err),
+                     RDSIAM_ERR_NO_CREDENTIALS);
+    n = strlen(err.message);
+    /* cut: close to the size, ending in "..." right after a whole word */
+    assert_true(n < RDSIAM_ERROR_MESSAGE_SIZE);
+    assert_true(n > RDSIAM_ERROR_MESSAGE_SIZE - 16);
+    assert_string_equal(err.message + n - 3, "...");
+    assert_memory_equal(err.message + n - 11, "WORD", 4);
+    rdsiam_provider_free(p);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Caching and refresh                                                      */
 /* ------------------------------------------------------------------------ */
@@ -1032,6 +1063,7 @@ int main(void)
         T(test_chain_error_stops),
         T(test_chain_first_wins),
         T(test_chain_nothing_lists_places),
+        T(test_long_message_cut_at_word),
         T(test_cache_and_refresh_window),
         T(test_custom_refresh_before),
         T(test_short_lived_credentials),
