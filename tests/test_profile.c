@@ -573,6 +573,43 @@ static void test_nul_bytes_refused(void **state)
     assert_null(c.access_key_id);
 }
 
+/* Indentation read as botocore reads it (its configparser; checked against
+ * botocore 1.43 by tests/check-botocore-profile.sh): keys indented under
+ * their section are properties; a line continues a property only when
+ * indented more than that property's line. */
+static void test_indented_properties(void **state)
+{
+    static const char text[] = "[ops]\n"
+                               "  aws_access_key_id = K000000000000000\n"
+                               "  aws_secret_access_key = S\n"
+                               "  region = eu-north-1\n"
+                               "      more\n"
+                               "\toutput = json\n"
+                               "s3 =\n"
+                               "  max_concurrent_requests = 10\n";
+    rdsiam__profile_set set;
+    const rdsiam__profile *p;
+    rdsiam_error err;
+
+    (void)state;
+    rdsiam__profile_set_init(&set);
+    assert_int_equal(rdsiam__profile_parse(&set, text, sizeof text - 1,
+                                           RDSIAM__PROFILE_CREDENTIALS, "c",
+                                           &err),
+                     RDSIAM_OK);
+    p = rdsiam__profile_find(&set, "ops");
+    assert_non_null(p);
+    assert_string_equal(rdsiam__profile_get(p, "aws_access_key_id"),
+                        "K000000000000000");
+    assert_string_equal(rdsiam__profile_get(p, "aws_secret_access_key"), "S");
+    assert_string_equal(rdsiam__profile_get(p, "region"), "eu-north-1\nmore");
+    assert_string_equal(rdsiam__profile_get(p, "output"), "json");
+    /* a property defined empty still takes indented sub-properties */
+    assert_string_equal(rdsiam__profile_get(p, "s3"),
+                        "\nmax_concurrent_requests = 10");
+    rdsiam__profile_set_free(&set);
+}
+
 /* A profile of a kind no source reads yet is reported as what it is,
  * not as "no credentials", and stops the chain (botocore would use it
  * before the shared credentials file). Expected messages are ours. */
@@ -629,6 +666,7 @@ int main(void)
         HOME_TEST(test_legacy_security_token),
         HOME_TEST(test_nul_bytes_refused),
         HOME_TEST(test_unsupported_kinds),
+        HOME_TEST(test_indented_properties),
     };
     int failed = 0;
 
