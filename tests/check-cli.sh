@@ -262,6 +262,13 @@ if run 0 $F AWS_DEFAULT_REGION=ap-south-1 "$TOOL" $K1 --profile kat &&
 else
     notok "--profile: AWS_DEFAULT_REGION still beats the profile's region"
 fi
+# Without a region either: the missing profile is the mistake named.
+if run 1 $F "$TOOL" $K1 --profile nosuch && out_empty && err_lines 1 &&
+    [ "$(cat "$tmp/err")" = "rdsiam-token: profile nosuch not found in the shared config and credentials files" ]; then
+    ok "--profile naming a missing profile, no region: exit 1 naming the profile"
+else
+    notok "--profile naming a missing profile, no region: exit 1 naming the profile"
+fi
 if run 1 $F "$TOOL" $K1 --region us-east-1 --profile nosuch && out_empty && err_lines 1 &&
     err_has "nosuch"; then
     ok "--profile naming a missing profile: exit 1 naming it"

@@ -322,7 +322,6 @@ static void test_sizes_and_variants(void **state)
     char buf[sizeof P1 + 8];
     size_t needed = 0;
     rdsiam_error err;
-    char *tok = NULL;
 
     (void)state;
     /* exact fit */
@@ -338,18 +337,32 @@ static void test_sizes_and_variants(void **state)
     assert_int_equal(rdsiam_generate_token(&p, &P1_CREDS, buf, sizeof buf),
                      RDSIAM_OK);
     assert_string_equal(buf, P1);
-    /* allocating */
-    assert_int_equal(rdsiam_token_alloc(&p, &P1_CREDS, &tok, &err), RDSIAM_OK);
-    assert_string_equal(tok, P1);
-    rdsiam_token_free(tok);
-    rdsiam_token_free(NULL);
-    assert_int_equal(rdsiam_token_alloc(&p, &P1_CREDS, NULL, &err),
+    /* checking the parameters alone: the same checks, no keys needed */
+    assert_int_equal(rdsiam_token_params_check(&p, &err), RDSIAM_OK);
+    assert_string_equal(err.message, "");
+    assert_int_equal(rdsiam_token_params_check(NULL, &err),
                      RDSIAM_ERR_NULL_ARGUMENT);
+    assert_string_equal(err.message, "token parameters are NULL");
+    p.region = NULL; /* "resolve it": accepted here */
+    assert_int_equal(rdsiam_token_params_check(&p, &err), RDSIAM_OK);
+    p.region = "US-EAST-1";
+    assert_int_equal(rdsiam_token_params_check(&p, &err),
+                     RDSIAM_ERR_REGION_INVALID);
+    p = p1_params();
     p.port = 0;
-    tok = (char *)"sentinel";
-    assert_int_equal(rdsiam_token_alloc(&p, &P1_CREDS, &tok, &err),
+    assert_int_equal(rdsiam_token_params_check(&p, &err),
                      RDSIAM_ERR_PORT_RANGE);
-    assert_null(tok);
+    assert_string_equal(err.message, "port must be between 1 and 65535");
+    p.port = 5432;
+    p.username = "";
+    assert_int_equal(rdsiam_token_params_check(&p, &err),
+                     RDSIAM_ERR_USERNAME_EMPTY);
+    p = p1_params();
+    p.hostname = "https://db";
+    assert_int_equal(rdsiam_token_params_check(&p, &err),
+                     RDSIAM_ERR_HOSTNAME_SCHEME);
+    rdsiam_token_free(NULL);
+    p = p1_params();
 
     /* empty session token means none (botocore does the same) */
     {
