@@ -115,6 +115,17 @@ static void make_wipe_key(void)
     tls_wipe_ok = pthread_key_create(&tls_wipe_key, wipe_cache) == 0;
 }
 
+/*
+ * exit() runs no thread-key destructor for the thread that calls it (the
+ * main thread, usually), so its cache would outlive the program's last
+ * token unwiped: a library destructor wipes the exiting thread's cache at
+ * exit, and when the library is unloaded (dlclose).
+ */
+__attribute__((destructor)) static void wipe_at_exit(void)
+{
+    rdsiam_cache_wipe();
+}
+
 void rdsiam_cache_wipe(void)
 {
     key_cache *c = &tls_keys;

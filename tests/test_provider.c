@@ -508,8 +508,22 @@ static void test_null_arguments(void **state)
                      RDSIAM_ERR_NULL_ARGUMENT);
 }
 
+/* Counts wipes of regions holding the string ctx points to. */
+static int wipes_seen;
+static void count_wipes(const void *p, size_t n, void *ctx)
+{
+    size_t m = strlen(ctx);
+
+    for (size_t i = 0; i + m <= n; i++)
+        if (memcmp((const char *)p + i, ctx, m) == 0) {
+            wipes_seen++;
+            return;
+        }
+}
+
 /* Credentials the library owns come as a reference: it stays valid after
- * a refresh replaced the cache and after the provider is gone. */
+ * a refresh replaced the cache and after the provider is gone, and its
+ * secret is wiped when the last reference goes (observed). */
 static void test_credentials_ref(void **state)
 {
     tsrc t;
@@ -530,7 +544,13 @@ static void test_credentials_ref(void **state)
     assert_string_equal(rdsiam_credentials_ref_get(b)->access_key_id,
                         "AKIDTEST00000002");
     assert_int_equal(rdsiam_credentials_ref_get(a)->expiration, 0);
+    /* generation 1's secret (gen_creds) */
+    wipes_seen = 0;
+    rdsiam__set_wipe_observer(count_wipes,
+                              (void *)"secret/000001/abcdefghijklmnopqrstuv");
     rdsiam_credentials_ref_free(a);
+    rdsiam__set_wipe_observer(NULL, NULL);
+    assert_int_equal(wipes_seen, 1);
     rdsiam_credentials_ref_free(b);
 }
 
