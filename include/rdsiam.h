@@ -2,7 +2,20 @@
  * rdsiam.h - IAM database authentication tokens for Amazon RDS, Aurora and
  * Aurora DSQL, from C.
  *
- * This is the only public header of librdsiam. It declares:
+ * This is the only public header of librdsiam.
+ *
+ * Which call to use (the same table opens rdsiam(3)):
+ *   - you hold the keys: rdsiam_generate_token() / _ex() into your buffer
+ *     (Aurora DSQL: rdsiam_generate_dsql_token());
+ *   - a long-running program: one rdsiam_provider (e.g.
+ *     rdsiam_provider_new_default()) kept for its life, and
+ *     rdsiam_provider_generate_token() per connection (params.region NULL:
+ *     the provider's region, resolved once);
+ *   - a short program: rdsiam_connect_token(), the same parameters, a thin
+ *     wrapper over a provider made for the call.
+ *   rdsiam_token_params_check() checks the parameters alone.
+ *
+ * It declares:
  *
  *   - the token API:      rdsiam_generate_token(), rdsiam_generate_dsql_token()
  *   - a general SigV4 signer (Authorization header and presigned query)
