@@ -93,10 +93,14 @@ static unsigned int port_from_env(void)
  * chain: in a Lambda function, the role's keys in its environment. */
 static char *make_token(const char *host, unsigned int port, const char *user)
 {
+    rdsiam_token_params tp = {0};
     rdsiam_error err;
     char *token = NULL;
 
-    if (rdsiam_connect_token(host, port, user, NULL, &token, &err) != RDSIAM_OK)
+    tp.hostname = host;
+    tp.port = port;
+    tp.username = user; /* tp.region NULL: resolved by the library */
+    if (rdsiam_connect_token(&tp, NULL, &token, &err) != RDSIAM_OK)
         fail("token", err.message);
     return token;
 }

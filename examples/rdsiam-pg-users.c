@@ -94,9 +94,15 @@ int main(void)
     /* Credentials from the default chain (environment, profile files,
      * credential_process, container endpoints), region from AWS_REGION or
      * the profile. A fresh token for each connection. */
-    if (rdsiam_connect_token(host, (unsigned int)portnum, user, NULL, &token,
-                             &err) != RDSIAM_OK)
-        return fail("token", err.message);
+    {
+        rdsiam_token_params tp = {0};
+
+        tp.hostname = host;
+        tp.port = (unsigned int)portnum;
+        tp.username = user; /* tp.region NULL: resolved by the library */
+        if (rdsiam_connect_token(&tp, NULL, &token, &err) != RDSIAM_OK)
+            return fail("token", err.message);
+    }
 
     {
         const char *keys[] = {"host", "port", "user", "password", "dbname",

@@ -2,7 +2,20 @@
  * rdsiam.h - IAM database authentication tokens for Amazon RDS, Aurora and
  * Aurora DSQL, from C.
  *
- * This is the only public header of librdsiam. It declares:
+ * This is the only public header of librdsiam.
+ *
+ * Which call to use (the same table opens rdsiam(3)):
+ *   - you hold the keys: rdsiam_generate_token() / _ex() into your buffer
+ *     (Aurora DSQL: rdsiam_generate_dsql_token());
+ *   - a long-running program: one rdsiam_provider (e.g.
+ *     rdsiam_provider_new_default()) kept for its life, and
+ *     rdsiam_provider_generate_token() per connection (params.region NULL:
+ *     the provider's region, resolved once);
+ *   - a short program: rdsiam_connect_token(), the same parameters, a thin
+ *     wrapper over a provider made for the call.
+ *   rdsiam_token_params_check() checks the parameters alone.
+ *
+ * It declares:
  *
  *   - the token API:      rdsiam_generate_token(), rdsiam_generate_dsql_token()
  *   - a general SigV4 signer (Authorization header and presigned query)
@@ -44,9 +57,9 @@ extern "C" {
 /* ------------------------------------------------------------------------ */
 
 #define RDSIAM_VERSION_MAJOR 0
-#define RDSIAM_VERSION_MINOR 1
+#define RDSIAM_VERSION_MINOR 2
 #define RDSIAM_VERSION_PATCH 0
-#define RDSIAM_VERSION_STRING "0.1.0"
+#define RDSIAM_VERSION_STRING "0.2.0"
 /** 0xMMmmpp: major, minor, patch; comparable with < and >. */
 #define RDSIAM_VERSION_NUMBER                                                  \
     ((RDSIAM_VERSION_MAJOR << 16) | (RDSIAM_VERSION_MINOR << 8) |             \
@@ -263,16 +276,23 @@ RDSIAM_API int rdsiam_generate_token_ex(const rdsiam_token_params *params,
                                         size_t *needed, rdsiam_error *err);
 
 /**
- * rdsiam_token_alloc - generate a token into a newly allocated string.
+ * rdsiam_token_params_check - check token parameters without signing.
  *
- * @out  receives a NUL-terminated token owned by the caller; release it
- *       with rdsiam_token_free(), which wipes it. Set to NULL on failure.
+ * Applies exactly the checks rdsiam_generate_token_ex() applies to params
+ * (hostname, port, username, signing_time, and region when it is not
+ * NULL), so a program can refuse bad input before it spends a credential
+ * fetch. region NULL is accepted here: it means "resolve it", which the
+ * provider functions do (rdsiam_provider_generate_token(),
+ * rdsiam_connect_token()); rdsiam_generate_token() itself needs a region.
+ *
+ * @params  borrowed.
+ * @err     optional detail naming the field (never its value).
+ * Returns RDSIAM_OK or the field's RDSIAM_ERR_* code. Reentrant.
  */
-RDSIAM_API int rdsiam_token_alloc(const rdsiam_token_params *params,
-                                  const rdsiam_credentials *creds, char **out,
-                                  rdsiam_error *err);
+RDSIAM_API int rdsiam_token_params_check(const rdsiam_token_params *params,
+                                         rdsiam_error *err);
 
-/** rdsiam_token_free - wipe and free a token from any *_alloc function. NULL is fine. */
+/** rdsiam_token_free - wipe and free a token from rdsiam_connect_token(). NULL is fine. */
 RDSIAM_API void rdsiam_token_free(char *token);
 
 /**
@@ -451,6 +471,10 @@ typedef struct rdsiam_provider rdsiam_provider;
  *
  * profile: profile name; NULL means AWS_PROFILE, AWS_DEFAULT_PROFILE,
  *          "default". An explicit profile means that profile only.
+ * region:  the region tokens are signed for when the token parameters
+ *          leave it NULL; NULL here means AWS_REGION, AWS_DEFAULT_REGION,
+ *          then the profile's `region`, resolved once, on first need, and
+ *          kept for the provider's life.
  * flags:   RDSIAM_PROVIDER_*.
  * refresh_before: seconds before expiry at which cached credentials are
  *          refreshed (default 900 + 60: a token signed at any moment stays
@@ -523,10 +547,35 @@ RDSIAM_API int rdsiam_provider_new_container(rdsiam_provider **out,
 RDSIAM_API void rdsiam_provider_free(rdsiam_provider *p);
 
 /**
+ * rdsiam_credentials_ref - credentials owned by the library: an immutable,
+ * reference-counted snapshot of a provider's cache. The caller holds one
+ * reference and reads it with rdsiam_credentials_ref_get(); the library
+ * wipes the snapshot when the last reference (the cache's or a caller's)
+ * is released. A caller's own rdsiam_credentials are never freed by the
+ * library.
+ */
+typedef struct rdsiam_credentials_ref rdsiam_credentials_ref;
+
+/**
+ * rdsiam_credentials_ref_get - the credentials a reference holds; valid
+ * until rdsiam_credentials_ref_free(ref). expiration 0 means they do not
+ * expire. Never NULL for a non-NULL ref. Thread-safe (read-only).
+ */
+RDSIAM_API const rdsiam_credentials *
+rdsiam_credentials_ref_get(const rdsiam_credentials_ref *ref);
+
+/**
+ * rdsiam_credentials_ref_free - release a reference (the credentials are
+ * wiped when no reference is left). NULL is fine. Thread-safe.
+ */
+RDSIAM_API void rdsiam_credentials_ref_free(rdsiam_credentials_ref *ref);
+
+/**
  * rdsiam_provider_get_credentials - current credentials, refreshed if due.
  *
- * On success *out holds copies owned by the caller: release them with
- * rdsiam_credentials_clear(); on failure *out is zeroed. Blocks only to
+ * On success *out is a reference owned by the caller: read it with
+ * rdsiam_credentials_ref_get(), release it with
+ * rdsiam_credentials_ref_free(); on failure *out is NULL. Blocks only to
  * fetch: when nothing usable is cached (waiting for a fetch another thread
  * started, if any), or when the cached credentials are due for refresh and
  * no other thread (or background thread) is refreshing them; a refresh
@@ -535,7 +584,7 @@ RDSIAM_API void rdsiam_provider_free(rdsiam_provider *p);
  * Thread-safe.
  */
 RDSIAM_API int rdsiam_provider_get_credentials(rdsiam_provider *p,
-                                               rdsiam_credentials *out,
+                                               rdsiam_credentials_ref **out,
                                                rdsiam_error *err);
 
 /**
@@ -550,7 +599,7 @@ RDSIAM_API int rdsiam_provider_get_credentials(rdsiam_provider *p,
  * from a worker when rdsiam_provider_refresh_due() says so. Thread-safe.
  */
 RDSIAM_API int rdsiam_provider_get_cached(rdsiam_provider *p,
-                                          rdsiam_credentials *out,
+                                          rdsiam_credentials_ref **out,
                                           rdsiam_error *err);
 
 /**
@@ -571,18 +620,14 @@ RDSIAM_API int rdsiam_provider_refresh(rdsiam_provider *p, rdsiam_error *err);
 RDSIAM_API int64_t rdsiam_provider_refresh_due(rdsiam_provider *p);
 
 /**
- * rdsiam_credentials_clear - wipe and free the strings of credentials
- * filled by a provider, and zero the struct (not freed itself). Only for
- * credentials the library allocated. NULL is fine.
- */
-RDSIAM_API void rdsiam_credentials_clear(rdsiam_credentials *c);
-
-/**
  * rdsiam_provider_generate_token - sign a token with the provider's
  * credentials (refreshed if due, with the same blocking rules as
  * rdsiam_provider_get_credentials()). Signs with the cached credentials
  * in place, without copying them. Same buffer rules as
- * rdsiam_generate_token_ex(). Thread-safe.
+ * rdsiam_generate_token_ex(). params->region NULL means the provider's
+ * region (rdsiam_provider_options.region, else AWS_REGION,
+ * AWS_DEFAULT_REGION, then the profile's `region`: resolved on first need
+ * and kept; RDSIAM_ERR_NO_REGION when none is configured). Thread-safe.
  */
 RDSIAM_API int rdsiam_provider_generate_token(rdsiam_provider *p,
                                               const rdsiam_token_params *params,
@@ -591,32 +636,23 @@ RDSIAM_API int rdsiam_provider_generate_token(rdsiam_provider *p,
                                               rdsiam_error *err);
 
 /**
- * rdsiam_resolve_region - the region to sign for: explicit (if not NULL),
- * else AWS_REGION, else AWS_DEFAULT_REGION, else the profile's `region`.
+ * rdsiam_connect_token - the one call for short programs: a token for
+ * params, signed with credentials from the default chain.
  *
- * @profile NULL means the profile selected by the environment.
- * @buf     receives the region; RDSIAM_REGION_MAX + 1 bytes always suffice.
- * Returns RDSIAM_ERR_NO_REGION when none is configured. Thread-safe.
- */
-RDSIAM_API int rdsiam_resolve_region(const char *explicit_region,
-                                     const char *profile, char *buf,
-                                     size_t bufsize, rdsiam_error *err);
-
-/**
- * rdsiam_connect_token - the one call for the common case: resolve the
- * region (region NULL means from the environment and profile), get
- * credentials from the default chain and generate a token for
- * hostname:port as username.
+ * A thin wrapper: checks params (rdsiam_token_params_check()), creates a
+ * default provider with opts (rdsiam_provider_new_default()), signs with
+ * rdsiam_provider_generate_token() (params->region NULL: resolved as the
+ * provider does) and frees the provider. Long-running programs should keep
+ * a provider instead, so credentials are cached and refreshed.
  *
- * @out  receives the token, owned by the caller; free with
- *       rdsiam_token_free(). NULL on failure.
- *
- * Each call builds and frees its own default chain; long-running programs
- * should keep a provider and use rdsiam_provider_generate_token().
+ * @params  borrowed; see rdsiam_token_params.
+ * @opts    borrowed, may be NULL: see rdsiam_provider_options.
+ * @out     receives the token, owned by the caller; free it with
+ *          rdsiam_token_free(), which wipes it. NULL on failure.
  * Thread-safe.
  */
-RDSIAM_API int rdsiam_connect_token(const char *hostname, unsigned int port,
-                                    const char *username, const char *region,
+RDSIAM_API int rdsiam_connect_token(const rdsiam_token_params *params,
+                                    const rdsiam_provider_options *opts,
                                     char **out, rdsiam_error *err);
 
 /* ------------------------------------------------------------------------ */

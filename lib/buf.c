@@ -13,10 +13,23 @@
 
 #include "internal.h"
 
+/* Tests only (see internal.h): told of every wipe, just before it. */
+static rdsiam__wipe_observer_fn wipe_observer;
+static void *wipe_observer_ctx;
+
+void rdsiam__set_wipe_observer(rdsiam__wipe_observer_fn fn, void *ctx)
+{
+    wipe_observer_ctx = ctx;
+    wipe_observer = fn;
+}
+
 void rdsiam__wipe(void *p, size_t len)
 {
-    if (p && len)
+    if (p && len) {
+        if (wipe_observer)
+            wipe_observer(p, len, wipe_observer_ctx);
         OPENSSL_cleanse(p, len);
+    }
 }
 
 void rdsiam__free_secret(void *p, size_t len)

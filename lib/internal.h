@@ -90,6 +90,13 @@ void rdsiam__ok(rdsiam_error *err);
 
 /* Wipe len bytes at p (OPENSSL_cleanse: not optimised away). NULL is fine. */
 void rdsiam__wipe(void *p, size_t len);
+/* Tests only: a function told of every rdsiam__wipe (its region, just
+ * before it is cleansed), so a test can prove that a secret is wiped, e.g.
+ * by the exit handler in a child that calls exit(). NULL removes it. Not
+ * thread-safe; set it before starting threads. */
+typedef void (*rdsiam__wipe_observer_fn)(const void *p, size_t len,
+                                         void *ctx);
+void rdsiam__set_wipe_observer(rdsiam__wipe_observer_fn fn, void *ctx);
 /* Wipe a NUL-terminated string's bytes, then free it. NULL is fine. */
 void rdsiam__free_secret_str(char *s);
 /* Wipe len bytes, then free. */

@@ -14,11 +14,6 @@ static bool is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-static bool is_hex(char c)
-{
-    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
 /* A string starting at s[*i] == '"'; *i ends after the closing quote.
  * RFC 8259 7: "All Unicode characters may be placed within the quotation
  * marks, except for ... quotation mark, reverse solidus, and the control
@@ -35,7 +30,7 @@ static bool lex_string(const char *s, size_t n, size_t *i)
                 return false;
             if (s[j + 1] == 'u') {
                 for (k = 2; k < 6; k++)
-                    if (j + k >= n || !is_hex(s[j + k]))
+                    if (j + k >= n || !rdsiam__is_hex(s[j + k]))
                         return false;
                 j += 6;
                 continue;

@@ -8,9 +8,13 @@
  *   - a line whose first character is '#' or ';' is a comment;
  *   - '[' starts a section: "anything from the first '#' or ';' is a
  *     comment", the name is trimmed, it must end with ']';
- *   - a line starting with a space or tab continues the last property;
- *     if that property was defined with an empty value, each continuation
- *     is a sub-property ("name = value") kept as raw text;
+ *   - a line starting with a space or tab continues the last property
+ *     when it is indented more than that property's line (botocore's
+ *     configparser rule); if that property was defined with an empty
+ *     value, each continuation is a sub-property ("name = value") kept as
+ *     raw text. An indented "name = value" line that continues nothing is
+ *     a property, as in botocore (the AWS CLI reads keys indented under
+ *     their section);
  *   - anything else is "key = value"; in property lines a comment starts
  *     at '#' or ';' only when preceded by a space or tab.
  * Config files name profiles [profile NAME] or [default] ("[profile
@@ -293,6 +297,7 @@ typedef struct parser {
     bool saw_profile_default;  /* [profile default] seen in this file */
     bool saw_bare_default;     /* [default] seen in this config file */
     bool have_prop;            /* a property may be continued */
+    size_t prop_indent;        /* its line's leading spaces and tabs */
     rdsiam__profile_prop *prop; /* it, or NULL when it is being dropped */
     bool prop_sub;             /* it takes sub-properties */
 } parser;
@@ -401,6 +406,7 @@ static int parse_property(parser *ps, const char *line, size_t n)
     value = trim(eq + 1, &vn);
 
     ps->have_prop = true;
+    ps->prop_indent = 0;
     ps->prop = NULL;
     ps->prop_sub = vn == 0;
     if (!ps->cur || !is_identifier(key, kn))
@@ -451,6 +457,28 @@ static int parse_continuation(parser *ps, const char *line, size_t n)
     return RDSIAM_OK;
 }
 
+/*
+ * An indented line, read as botocore's configparser reads it: it continues
+ * the current property only when indented more than that property's line;
+ * otherwise, holding an '=', it is a property of its own (keys indented
+ * under their section, "[ops]" then "  aws_access_key_id = ..."). An
+ * indented line without '=' and nothing to continue keeps the format's
+ * error (the conformance cases' invalid continuations).
+ */
+static int parse_indented(parser *ps, const char *line, size_t n,
+                          size_t indent)
+{
+    int rc;
+
+    if (ps->sec != SEC_NONE && (!ps->have_prop || indent <= ps->prop_indent) &&
+        memchr(line, '=', n)) {
+        rc = parse_property(ps, line + indent, n - indent);
+        ps->prop_indent = indent;
+        return rc;
+    }
+    return parse_continuation(ps, line, n);
+}
+
 static int parse_line(parser *ps, const char *line, size_t n)
 {
     size_t i;
@@ -475,7 +503,7 @@ static int parse_line(parser *ps, const char *line, size_t n)
         return parse_section(ps, line, n);
     case ' ':
     case '\t':
-        return parse_continuation(ps, line, n);
+        return parse_indented(ps, line, n, i);
     default:
         return parse_property(ps, line, n);
     }

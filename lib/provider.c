@@ -28,6 +28,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -48,44 +49,31 @@ void rdsiam__provider_set_tick_ms(long ms) { tick_ms = ms > 0 ? ms : 10000; }
 /* Credentials helpers                                                      */
 /* ------------------------------------------------------------------------ */
 
-void rdsiam_credentials_clear(rdsiam_credentials *c)
-{
-    if (!c)
-        return;
-    /* The strings were allocated by the library; the struct borrows them
-     * as const only so the same type can describe caller-owned input. */
-    rdsiam__free_secret_str((char *)(uintptr_t)c->access_key_id);
-    rdsiam__free_secret_str((char *)(uintptr_t)c->secret_access_key);
-    rdsiam__free_secret_str((char *)(uintptr_t)c->session_token);
-    memset(c, 0, sizeof *c);
-}
-
-/* A caller's copy in the public struct. */
-static int public_copy(rdsiam_credentials *dst, const rdsiam__creds *src)
-{
-    rdsiam__creds tmp;
-
-    memset(dst, 0, sizeof *dst);
-    if (rdsiam__creds_copy(&tmp, src) != RDSIAM_OK)
-        return RDSIAM_ERR_NO_MEMORY;
-    *dst = rdsiam__creds_view(&tmp);
-    return RDSIAM_OK;
-}
-
 /* ------------------------------------------------------------------------ */
 /* The object                                                               */
 /* ------------------------------------------------------------------------ */
 
-typedef struct snapshot {
-    unsigned long refs; /* guarded by the provider's mu */
+/* A snapshot of the cache, handed to callers as rdsiam_credentials_ref.
+ * Immutable once made; the count is atomic so a caller can release its
+ * reference without the provider (which may be gone by then). */
+struct rdsiam_credentials_ref {
+    atomic_ulong refs;
     rdsiam__creds creds;
-} snapshot;
+    rdsiam_credentials view; /* borrows creds' strings */
+};
+typedef struct rdsiam_credentials_ref snapshot;
 
 struct rdsiam_provider {
     pthread_mutex_t mu;
     pthread_cond_t cv; /* a fetch finished, or the thread must stop */
     rdsiam__source src;
     int64_t refresh_before;
+    /* The signing region for params->region NULL: options.region, or
+     * resolved once on first need (region_mu, never held with mu). */
+    pthread_mutex_t region_mu;
+    bool region_known;
+    char region[RDSIAM_REGION_MAX + 1];
+    char *profile; /* for the profile's region */
     bool background;
 
     /* Everything below is guarded by mu. */
@@ -103,7 +91,7 @@ struct rdsiam_provider {
 
 static void snapshot_release(snapshot *s)
 {
-    if (s && --s->refs == 0) {
+    if (s && atomic_fetch_sub(&s->refs, 1) == 1) {
         rdsiam__creds_clear(&s->creds);
         free(s);
     }
@@ -195,8 +183,9 @@ static int run_refresh(rdsiam_provider *p, rdsiam_error *err)
                               "out of memory caching credentials");
     }
     if (rc == RDSIAM_OK) {
-        s->refs = 1; /* the cache's own reference */
+        atomic_init(&s->refs, 1); /* the cache's own reference */
         s->creds = fresh;
+        s->view = rdsiam__creds_view(&s->creds);
         memset(&fresh, 0, sizeof fresh);
     }
     rdsiam__creds_clear(&fresh);
@@ -257,7 +246,7 @@ static int acquire(rdsiam_provider *p, snapshot **out, rdsiam_error *err)
         rc = run_refresh(p, err);
     }
     if (usable(p, rdsiam__now())) {
-        p->cur->refs++;
+        atomic_fetch_add(&p->cur->refs, 1);
         *out = p->cur;
         rc = RDSIAM_OK;
         rdsiam__ok(err);
@@ -270,13 +259,15 @@ static int acquire(rdsiam_provider *p, snapshot **out, rdsiam_error *err)
     return rc;
 }
 
-static void release(rdsiam_provider *p, snapshot *s)
+const rdsiam_credentials *
+rdsiam_credentials_ref_get(const rdsiam_credentials_ref *ref)
 {
-    if (!s)
-        return;
-    pthread_mutex_lock(&p->mu);
-    snapshot_release(s);
-    pthread_mutex_unlock(&p->mu);
+    return ref ? &ref->view : NULL;
+}
+
+void rdsiam_credentials_ref_free(rdsiam_credentials_ref *ref)
+{
+    snapshot_release(ref);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -388,10 +379,25 @@ int rdsiam__provider_new(rdsiam_provider **out, rdsiam__source src,
                   "out of memory creating provider");
     p->src = src;
     memset(&src, 0, sizeof src); /* owned by p from here on */
+    if (opts && opts->region) {
+        RDSIAM_GUARD(rdsiam__resolve_region(opts->region, NULL, p->region,
+                                            sizeof p->region, err));
+        p->region_known = true;
+    }
+    if (opts && opts->profile && *opts->profile) {
+        p->profile = rdsiam__strdup(opts->profile);
+        RDSIAM_ENSURE(err, p->profile, RDSIAM_ERR_NO_MEMORY,
+                      "out of memory creating provider");
+    }
     p->refresh_before = opts && opts->refresh_before ? opts->refresh_before
                                                      : DEFAULT_REFRESH_BEFORE;
     p->last_rc = RDSIAM_ERR_NO_CREDENTIALS;
     synced = init_sync(p) == 0;
+    if (synced && pthread_mutex_init(&p->region_mu, NULL) != 0) {
+        pthread_mutex_destroy(&p->mu);
+        pthread_cond_destroy(&p->cv);
+        synced = false;
+    }
     RDSIAM_ENSURE(err, synced, RDSIAM_ERR_INTERNAL,
                   "cannot initialise provider locks");
     if (opts && (opts->flags & RDSIAM_PROVIDER_BACKGROUND_REFRESH)) {
@@ -409,8 +415,10 @@ done:
         if (synced) {
             pthread_mutex_destroy(&p->mu);
             pthread_cond_destroy(&p->cv);
+            pthread_mutex_destroy(&p->region_mu);
         }
         destroy_source(&p->src);
+        free(p->profile);
         free(p);
     }
     return rc;
@@ -429,6 +437,8 @@ void rdsiam_provider_free(rdsiam_provider *p)
     }
     snapshot_release(p->cur);
     destroy_source(&p->src);
+    free(p->profile);
+    pthread_mutex_destroy(&p->region_mu);
     rdsiam__wipe(&p->last_err, sizeof p->last_err);
     pthread_mutex_destroy(&p->mu);
     pthread_cond_destroy(&p->cv);
@@ -440,51 +450,49 @@ void rdsiam_provider_free(rdsiam_provider *p)
 /* ------------------------------------------------------------------------ */
 
 int rdsiam_provider_get_credentials(rdsiam_provider *p,
-                                    rdsiam_credentials *out,
+                                    rdsiam_credentials_ref **out,
                                     rdsiam_error *err)
 {
     snapshot *s = NULL;
     int rc = RDSIAM_OK;
 
-    RDSIAM_ENSURE(err, out, RDSIAM_ERR_NULL_ARGUMENT, "credentials out is NULL");
-    memset(out, 0, sizeof *out);
+    RDSIAM_ENSURE(err, out, RDSIAM_ERR_NULL_ARGUMENT,
+                  "credentials out is NULL");
+    *out = NULL;
     RDSIAM_ENSURE(err, p, RDSIAM_ERR_NULL_ARGUMENT, "provider is NULL");
     RDSIAM_GUARD(acquire(p, &s, err));
-    rc = public_copy(out, &s->creds);
-    RDSIAM_ENSURE(err, rc == RDSIAM_OK, RDSIAM_ERR_NO_MEMORY,
-                  "out of memory copying credentials");
+    *out = s; /* the reference acquire() took passes to the caller */
+    s = NULL;
 done:
-    if (p)
-        release(p, s);
+    snapshot_release(s);
     return rc;
 }
 
-int rdsiam_provider_get_cached(rdsiam_provider *p, rdsiam_credentials *out,
+int rdsiam_provider_get_cached(rdsiam_provider *p, rdsiam_credentials_ref **out,
                                rdsiam_error *err)
 {
     snapshot *s = NULL;
     int rc = RDSIAM_OK;
 
-    RDSIAM_ENSURE(err, out, RDSIAM_ERR_NULL_ARGUMENT, "credentials out is NULL");
-    memset(out, 0, sizeof *out);
+    RDSIAM_ENSURE(err, out, RDSIAM_ERR_NULL_ARGUMENT,
+                  "credentials out is NULL");
+    *out = NULL;
     RDSIAM_ENSURE(err, p, RDSIAM_ERR_NULL_ARGUMENT, "provider is NULL");
     /* The mutex is only ever held for pointer swaps and counters, never
      * across a fetch, so taking it here does not wait on I/O. */
     pthread_mutex_lock(&p->mu);
     if (usable(p, rdsiam__now())) {
         s = p->cur;
-        s->refs++;
+        atomic_fetch_add(&s->refs, 1);
     }
     pthread_mutex_unlock(&p->mu);
     RDSIAM_ENSURE(err, s, RDSIAM_ERR_WOULD_BLOCK,
-               "no usable credentials cached yet");
-    rc = public_copy(out, &s->creds);
-    RDSIAM_ENSURE(err, rc == RDSIAM_OK, RDSIAM_ERR_NO_MEMORY,
-                  "out of memory copying credentials");
+                  "no usable credentials cached yet");
+    *out = s;
+    s = NULL;
     rdsiam__ok(err);
 done:
-    if (p)
-        release(p, s);
+    snapshot_release(s);
     return rc;
 }
 
@@ -523,23 +531,46 @@ int64_t rdsiam_provider_refresh_due(rdsiam_provider *p)
     return due;
 }
 
+/* The provider's region: set at construction, or resolved now, once. */
+static int provider_region(rdsiam_provider *p, const char **region,
+                           rdsiam_error *err)
+{
+    int rc = RDSIAM_OK;
+
+    pthread_mutex_lock(&p->region_mu);
+    if (!p->region_known) {
+        rc = rdsiam__resolve_region(NULL, p->profile, p->region,
+                                    sizeof p->region, err);
+        p->region_known = rc == RDSIAM_OK;
+    }
+    pthread_mutex_unlock(&p->region_mu);
+    *region = p->region_known ? p->region : NULL;
+    return rc;
+}
+
 int rdsiam_provider_generate_token(rdsiam_provider *p,
                                    const rdsiam_token_params *params,
                                    char *buf, size_t bufsize, size_t *needed,
                                    rdsiam_error *err)
 {
     snapshot *s = NULL;
-    rdsiam_credentials view;
+    rdsiam_token_params with_region;
     int rc = RDSIAM_OK;
 
     if (buf && bufsize)
         buf[0] = '\0';
+    if (needed)
+        *needed = 0;
     RDSIAM_ENSURE(err, p, RDSIAM_ERR_NULL_ARGUMENT, "provider is NULL");
+    /* Inputs first: a typo must not cost a credential fetch. */
+    RDSIAM_GUARD(rdsiam_token_params_check(params, err));
+    with_region = *params;
+    if (!with_region.region)
+        RDSIAM_GUARD(provider_region(p, &with_region.region, err));
     RDSIAM_GUARD(acquire(p, &s, err));
-    view = rdsiam__creds_view(&s->creds);
-    rc = rdsiam_generate_token_ex(params, &view, buf, bufsize, needed, err);
+    rc = rdsiam_generate_token_ex(&with_region, &s->view, buf, bufsize, needed,
+                                  err);
 done:
-    if (p)
-        release(p, s);
+    snapshot_release(s);
     return rc;
 }

@@ -44,6 +44,17 @@ int rdsiam__chain_new(rdsiam__source *out, const rdsiam__chain_link *links,
                       size_t n, const rdsiam_provider_options *opts,
                       rdsiam_error *err);
 
+/*
+ * region.c: the region to sign for: explicit (if not NULL, checked), else
+ * AWS_REGION, else AWS_DEFAULT_REGION, else the `region` of profile (NULL:
+ * the profile the environment selects). buf receives it (RDSIAM_REGION_MAX
+ * + 1 bytes suffice). RDSIAM_ERR_NO_REGION when none is configured; when
+ * the profile named does not exist either, RDSIAM_ERR_PROFILE_NOT_FOUND
+ * naming it (that is the mistake to fix first).
+ */
+int rdsiam__resolve_region(const char *explicit_region, const char *profile,
+                           char *buf, size_t bufsize, rdsiam_error *err);
+
 /* source_static.c: fixed credentials, copied. */
 int rdsiam__source_static(rdsiam__source *out, const rdsiam_credentials *c,
                           rdsiam_error *err);

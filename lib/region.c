@@ -1,6 +1,7 @@
 /*
- * region.c - which region to sign for, and the one-call token for the
- * common case.
+ * region.c - which region to sign for, when the caller leaves it to the
+ * library (rdsiam_provider_generate_token and rdsiam_connect_token with
+ * params->region NULL).
  *
  * Region order: the caller's explicit region, AWS_REGION,
  * AWS_DEFAULT_REGION, then the profile's `region` setting. AWS_REGION
@@ -16,6 +17,7 @@
 #include <string.h>
 
 #include "profile.h"
+#include "provider.h"
 
 /* Check region (from `what`) and copy it into buf. */
 static int put_region(const char *region, const char *what, char *buf,
@@ -38,16 +40,17 @@ static int put_region(const char *region, const char *what, char *buf,
     return RDSIAM_OK;
 }
 
-int rdsiam_resolve_region(const char *explicit_region, const char *profile,
-                          char *buf, size_t bufsize, rdsiam_error *err)
+int rdsiam__resolve_region(const char *explicit_region, const char *profile,
+                           char *buf, size_t bufsize, rdsiam_error *err)
 {
     char *value = NULL;
-    const char *v;
+    const char *v, *name;
+    bool found = false, from_env = false;
     int rc = RDSIAM_OK;
 
     RDSIAM_ENSURE(err, buf, RDSIAM_ERR_NULL_ARGUMENT, "region buffer is NULL");
     RDSIAM_ENSURE(err, bufsize > 0, RDSIAM_ERR_BUFFER_TOO_SMALL,
-               "region buffer too small: size is 0");
+                  "region buffer too small: size is 0");
     buf[0] = '\0';
     if (explicit_region)
         return put_region(explicit_region, "region argument", buf, bufsize,
@@ -58,49 +61,21 @@ int rdsiam_resolve_region(const char *explicit_region, const char *profile,
         return put_region(v, "AWS_DEFAULT_REGION", buf, bufsize, err);
     if (profile && !*profile)
         profile = NULL;
-    RDSIAM_GUARD(rdsiam__profile_setting(profile, "region", &value, NULL, err));
+    name = rdsiam__profile_selected(profile, &from_env);
+    RDSIAM_GUARD(rdsiam__profile_setting(profile, "region", &value, &found,
+                                         err));
+    /* A profile asked for by name that does not exist is the mistake to
+     * report, not the region it would have held. */
+    RDSIAM_ENSURE(err, found || !(profile || from_env),
+                  RDSIAM_ERR_PROFILE_NOT_FOUND,
+                  "profile %s not found in the shared config and credentials "
+                  "files",
+                  name);
     RDSIAM_ENSURE(err, value && *value, RDSIAM_ERR_NO_REGION,
-               "no region: pass one, or set AWS_REGION, AWS_DEFAULT_REGION "
-               "or `region` in the profile");
+                  "no region: pass one, or set AWS_REGION, AWS_DEFAULT_REGION "
+                  "or `region` in the profile");
     rc = put_region(value, "profile setting region", buf, bufsize, err);
 done:
     free(value);
-    return rc;
-}
-
-int rdsiam_connect_token(const char *hostname, unsigned int port,
-                         const char *username, const char *region,
-                         char **out, rdsiam_error *err)
-{
-    char reg[RDSIAM_REGION_MAX + 1];
-    rdsiam_token_params params = {0};
-    rdsiam_credentials creds = {0};
-    const rdsiam_credentials probe = {"AKIDPROBE", "probe", NULL, 0};
-    rdsiam_provider_options popts = {0};
-    rdsiam_provider *p = NULL;
-    int rc = RDSIAM_OK;
-
-    RDSIAM_ENSURE(err, out, RDSIAM_ERR_NULL_ARGUMENT, "token out pointer is NULL");
-    *out = NULL;
-    RDSIAM_GUARD(rdsiam_resolve_region(region, NULL, reg, sizeof reg, err));
-    params.hostname = hostname;
-    params.port = port;
-    params.username = username;
-    params.region = reg;
-    /* Check the inputs before any credential source runs (a
-     * credential_process or an HTTP fetch is not free): asking for the
-     * size with placeholder credentials validates everything else. */
-    rc = rdsiam_generate_token_ex(&params, &probe, NULL, 0, NULL, err);
-    ENSURE(rc == RDSIAM_ERR_BUFFER_TOO_SMALL, rc);
-    rc = RDSIAM_OK;
-    /* STS (assumed roles, web identity) is asked in the token's region, as
-     * botocore asks in the region of the client needing the credentials. */
-    popts.region = reg;
-    RDSIAM_GUARD(rdsiam_provider_new_default(&p, &popts, err));
-    RDSIAM_GUARD(rdsiam_provider_get_credentials(p, &creds, err));
-    rc = rdsiam_token_alloc(&params, &creds, out, err);
-done:
-    rdsiam_credentials_clear(&creds);
-    rdsiam_provider_free(p);
     return rc;
 }

@@ -234,11 +234,5 @@ int rdsiam__source_sso(rdsiam__source *out, rdsiam__resolution *res,
  * from the environment and the selected profile. */
 int rdsiam__source_imds(rdsiam__source *out, rdsiam__resolution *res,
                         const char *profile, rdsiam_error *err);
-/* chain.c: what a source_profile of an assumed role resolves to: its web
- * identity (without the environment), SSO, shared credentials file,
- * credential_process and config file keys, in that order (botocore's
- * profile providers). Nothing there is an error naming the profile. */
-int rdsiam__source_profile_chain(rdsiam__source *out, rdsiam__resolution *res,
-                                 const char *profile, rdsiam_error *err);
 
 #endif /* RDSIAM_SOURCE_H */

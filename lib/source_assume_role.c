@@ -7,6 +7,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include "source_assume_role.h"
+#include "provider.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -74,8 +75,8 @@ static int assume_role_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
     if (r->region && !*r->region) /* resolved by the chain: none */
         rc = RDSIAM_ERR_NO_REGION;
     else
-        rc = rdsiam_resolve_region(r->region, r->profile, region, sizeof region,
-                                   err);
+        rc = rdsiam__resolve_region(r->region, r->profile, region,
+                                    sizeof region, err);
     if (rc == RDSIAM_ERR_NO_REGION) {
         region[0] = '\0';
         rc = RDSIAM_OK;
@@ -218,6 +219,88 @@ done:
  * library has none.
  */
 
+/* ------------------------------------------------------------------------ */
+/* A source_profile's own sources (botocore's profile providers) */
+/* ------------------------------------------------------------------------ */
+
+static const rdsiam__source_new_fn source_profile_links[] = {
+    rdsiam__source_web_identity,       rdsiam__source_sso,
+    rdsiam__source_shared_credentials, rdsiam__source_process,
+    rdsiam__source_config_keys,
+};
+
+typedef struct profile_chain_src {
+    rdsiam__resolution *res;
+    char *profile;
+} profile_chain_src;
+
+static int profile_chain_fetch(void *self, rdsiam__creds *out,
+                               rdsiam_error *err)
+{
+    profile_chain_src *pc = self;
+    rdsiam__source src;
+    int rc = RDSIAM_ERR_NO_CREDENTIALS;
+
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0;
+         i < sizeof source_profile_links / sizeof source_profile_links[0] &&
+         rc == RDSIAM_ERR_NO_CREDENTIALS;
+         i++) {
+        memset(&src, 0, sizeof src);
+        rc = source_profile_links[i](&src, pc->res, pc->profile, err);
+        if (rc == RDSIAM_ERR_NOT_BUILT_IN) {
+            rc = RDSIAM_ERR_NO_CREDENTIALS;
+            continue;
+        }
+        if (rc != RDSIAM_OK)
+            break;
+        rc = src.fetch(src.self, out, err);
+        src.destroy(src.self);
+    }
+    /* botocore: 'The source profile "%s" must have credentials.' */
+    if (rc == RDSIAM_ERR_NO_CREDENTIALS)
+        rdsiam__fail(err, rc,
+                     "source profile %s has no credentials (no static keys, "
+                     "credential_process, web_identity_token_file or SSO "
+                     "settings)",
+                     pc->profile);
+    return rc;
+}
+
+static void profile_chain_destroy(void *self)
+{
+    profile_chain_src *pc = self;
+
+    if (!pc)
+        return;
+    free(pc->profile);
+    free(pc);
+}
+
+static int source_profile_chain(rdsiam__source *out, rdsiam__resolution *res,
+                                const char *profile, rdsiam_error *err)
+{
+    profile_chain_src *pc = calloc(1, sizeof *pc);
+    int rc = RDSIAM_OK;
+
+    memset(out, 0, sizeof *out);
+    out->name = "source profile";
+    RDSIAM_ENSURE(err, pc && profile, RDSIAM_ERR_NO_MEMORY,
+                  "out of memory building a source profile's sources");
+    pc->res = res;
+    pc->profile = rdsiam__strdup(profile);
+    RDSIAM_ENSURE(err, pc->profile, RDSIAM_ERR_NO_MEMORY,
+                  "out of memory building a source profile's sources");
+    out->fetch = profile_chain_fetch;
+    out->destroy = profile_chain_destroy;
+    out->self = pc;
+    pc = NULL;
+    rdsiam__ok(err);
+done:
+    profile_chain_destroy(pc);
+    return rc;
+}
+
 #define HOPS_MAX 1024 /* more hops than this is a loop or a mistake */
 
 typedef struct build_ctx {
@@ -303,7 +386,7 @@ static int source_profile(build_ctx *c, const char *parent, const char *sname,
                   HOPS_MAX);
     c->visited[c->n_visited++] = sname;
     if (has_static(sp) || !is_role(sp))
-        rc = rdsiam__source_profile_chain(out, c->res, sname, err);
+        rc = source_profile_chain(out, c->res, sname, err);
     else
         rc = build_role(c, sname, sp, out, err);
 done:

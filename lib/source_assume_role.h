@@ -22,7 +22,7 @@
  *     "assume role".
  * region, profile: the STS region as in rdsiam__web_identity_config ("":
  *     none, the global endpoint)
- *     (explicit, else rdsiam_resolve_region(NULL, profile), else the
+ *     (explicit, else rdsiam__resolve_region(NULL, profile), else the
  *     global endpoint).
  * endpoint_url, ca_file, timeout_ms: passed to STS (rdsiam__sts_config).
  */

@@ -110,8 +110,8 @@ done:
 }
 
 /* Read the whole file into b (a secret) with the one secret-file reader:
- * a regular file of at most RDSIAM__SSO_CACHE_MAX bytes, opened
- * O_NONBLOCK so a FIFO put in its place cannot make open() wait. */
+ * a regular file of at most RDSIAM__SSO_CACHE_MAX bytes (non-blocking, so
+ * a FIFO put in its place cannot make the read wait). */
 static int read_cache_file(const char *path, const rdsiam__sso_config *cfg,
                            rdsiam__buf *b, rdsiam_error *err)
 {

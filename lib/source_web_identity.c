@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "file.h"
+#include "provider.h"
 
 #if RDSIAM_HTTP
 
@@ -76,7 +77,7 @@ static const char *setting(const web_identity *w, const char *env,
     return field;
 }
 
-/* The STS region: the configured one, else as rdsiam_resolve_region finds
+/* The STS region: the configured one, else as rdsiam__resolve_region finds
  * it; none (buf empty) means the global endpoint. */
 static int sts_region(const web_identity *w, char *buf, size_t size,
                       rdsiam_error *err)
@@ -86,7 +87,7 @@ static int sts_region(const web_identity *w, char *buf, size_t size,
     buf[0] = '\0';
     if (w->region && !*w->region) /* resolved by the chain: none */
         return RDSIAM_OK;
-    rc = rdsiam_resolve_region(w->region, w->profile, buf, size, err);
+    rc = rdsiam__resolve_region(w->region, w->profile, buf, size, err);
     if (rc == RDSIAM_ERR_NO_REGION) {
         buf[0] = '\0';
         return RDSIAM_OK;

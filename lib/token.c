@@ -115,6 +115,17 @@ static void make_wipe_key(void)
     tls_wipe_ok = pthread_key_create(&tls_wipe_key, wipe_cache) == 0;
 }
 
+/*
+ * exit() runs no thread-key destructor for the thread that calls it (the
+ * main thread, usually), so its cache would outlive the program's last
+ * token unwiped: a library destructor wipes the exiting thread's cache at
+ * exit, and when the library is unloaded (dlclose).
+ */
+__attribute__((destructor)) static void wipe_at_exit(void)
+{
+    rdsiam_cache_wipe();
+}
+
 void rdsiam_cache_wipe(void)
 {
     key_cache *c = &tls_keys;
@@ -381,6 +392,27 @@ static int check_username(const char *u, rdsiam_error *err)
     return RDSIAM_OK;
 }
 
+int rdsiam_token_params_check(const rdsiam_token_params *params,
+                              rdsiam_error *err)
+{
+    int64_t t;
+    int rc = RDSIAM_OK;
+
+    RDSIAM_ENSURE(err, params, RDSIAM_ERR_NULL_ARGUMENT,
+                  "token parameters are NULL");
+    RDSIAM_GUARD(rdsiam__check_hostname(params->hostname, err));
+    RDSIAM_ENSURE(err, params->port >= 1 && params->port <= 65535,
+                  RDSIAM_ERR_PORT_RANGE, "port must be between 1 and 65535");
+    RDSIAM_GUARD(check_username(params->username, err));
+    /* NULL: to be resolved by a provider */
+    if (params->region)
+        RDSIAM_GUARD(rdsiam__check_region(params->region, err));
+    RDSIAM_GUARD(rdsiam__check_time(params->signing_time, &t, err));
+    rdsiam__ok(err);
+done:
+    return rc;
+}
+
 int rdsiam_generate_token_ex(const rdsiam_token_params *params,
                              const rdsiam_credentials *creds, char *buf,
                              size_t bufsize, size_t *needed, rdsiam_error *err)
@@ -427,33 +459,6 @@ int rdsiam_generate_token(const rdsiam_token_params *params,
                           size_t bufsize)
 {
     return rdsiam_generate_token_ex(params, creds, buf, bufsize, NULL, NULL);
-}
-
-int rdsiam_token_alloc(const rdsiam_token_params *params,
-                       const rdsiam_credentials *creds, char **out,
-                       rdsiam_error *err)
-{
-    size_t need = 0;
-    int rc;
-    char *buf;
-
-    if (!out)
-        return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT,
-                            "output pointer is NULL");
-    *out = NULL;
-    rc = rdsiam_generate_token_ex(params, creds, NULL, 0, &need, err);
-    if (rc != RDSIAM_ERR_BUFFER_TOO_SMALL)
-        return rc;
-    buf = malloc(need);
-    if (!buf)
-        return rdsiam__fail_code(err, RDSIAM_ERR_NO_MEMORY);
-    rc = rdsiam_generate_token_ex(params, creds, buf, need, NULL, err);
-    if (rc != RDSIAM_OK) {
-        rdsiam__free_secret(buf, need);
-        return rc;
-    }
-    *out = buf;
-    return RDSIAM_OK;
 }
 
 void rdsiam_token_free(char *token) { rdsiam__free_secret_str(token); }

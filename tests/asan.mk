@@ -21,6 +21,7 @@ ASAN_TESTS   ?=
 ASAN_BINS    := $(patsubst tests/%.c,$(ASAN_B)/tests/%,$(wildcard tests/test_*.c))
 
 check-asan:
+	@sh tests/deps.sh check
 	$(MAKE) B=$(ASAN_B) CFLAGS="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" \
 	    $(ASAN_B)/lib/librdsiam.a $(ASAN_BINS)
 	@names="$(ASAN_TESTS)"; \
@@ -34,7 +35,7 @@ check-asan:
 	if [ -z "$$names" ]; then echo "check-asan: no unit tests to run" >&2; exit 1; fi; \
 	ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	VECTORS=$(VECTORS) B=$(ASAN_B) sh tests/run-tests.sh $$names
+	B=$(ASAN_B) sh tests/run-tests.sh $$names
 
 .PHONY: check-asan
 
@@ -56,21 +57,27 @@ FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_ALL      := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_TARGETS  ?= $(FUZZ_ALL)
 
+# The link flags are asked of pkg-config when the recipe runs, after
+# tests/deps.sh has installed what was missing.
 fuzz-build:
+	@sh tests/deps.sh fuzz
 	$(MAKE) B=$(FUZZ_B) CC=$(FUZZ_CC) \
 	    CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
 	    $(FUZZ_B)/lib/librdsiam.a
 	@mkdir -p $(FUZZ_B)/bin
-	@for t in $(FUZZ_TARGETS); do \
+	@dep_cflags=$$($(PKG_CONFIG) --cflags $(PC_REQUIRES)) && \
+	dep_libs=$$($(PKG_CONFIG) --libs $(PC_REQUIRES)) || exit 1; \
+	for t in $(FUZZ_TARGETS); do \
 	    echo "  LINK $(FUZZ_B)/bin/$$t"; \
 	    $(FUZZ_CC) $(STD) -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer $(FUZZ_SAN) \
-	        -Iinclude -Ilib -Itests/fuzz $(DEP_CFLAGS) -o $(FUZZ_B)/bin/$$t \
-	        tests/fuzz/$$t.c $(FUZZ_B)/lib/librdsiam.a $(DEP_LIBS) || exit 1; \
+	        -Iinclude -Ilib -Itests/fuzz $$dep_cflags -o $(FUZZ_B)/bin/$$t \
+	        tests/fuzz/$$t.c $(FUZZ_B)/lib/librdsiam.a $$dep_libs -pthread || exit 1; \
 	done
 
 # Seed inputs: valid examples of what each target parses. The tokens for
 # fuzz_verify_token are signed here with the keys that target loads.
-fuzz-seeds: $(TOOL)
+fuzz-seeds: | fuzz-build
+	@$(MAKE) --no-print-directory $(TOOL)
 	@set -e; d=$(FUZZ_B); \
 	mkdir -p $$d/corpus-fuzz_parse_time $$d/corpus-fuzz_verify_token \
 	    $$d/corpus-fuzz_keystore $$d/corpus-fuzz_generate_token $$d/corpus-fuzz_sigv4 \

@@ -154,6 +154,19 @@ S = [
      "[default]\nregion = eu-central-1\n", None, None, "same"),
     ("named profile region", dict(KEYS, AWS_PROFILE="dev"),
      "[profile dev]\nregion = sa-east-1\n", None, None, "same"),
+    # Keys indented under their section, as the AWS CLI accepts them.
+    ("indented keys in the credentials file", REGION, None,
+     "[default]\n  aws_access_key_id = AKIDINDENTED0000\n"
+     "  aws_secret_access_key = indentedsecret\n", None, "same"),
+    ("indented keys and region in the config file", {},
+     "[profile ops]\n    region = eu-north-1\n"
+     "    aws_access_key_id = AKIDINDENTED0000\n"
+     "    aws_secret_access_key = indentedsecret\n", None, "ops", "same"),
+    ("tab-indented keys, a continuation indented further", REGION, None,
+     "[dev]\n\taws_access_key_id = AKIDINDENTED0000\n"
+     "\taws_secret_access_key = indentedsecret\n"
+     "\toutput = json\n\t\taws_secret_access_key = continued\n", "dev",
+     "same"),
     ("nothing configured", REGION, None, None, None, "none"),
     ("key id without secret", {"AWS_ACCESS_KEY_ID": "AKIDENV000000000"}, None,
      CREDS_DEFAULT, None, "error"),

@@ -1,14 +1,13 @@
 #!/bin/sh
 # tests/check-cli.sh - rdsiam-token end to end: exit statuses, messages,
 # --profile with temporary files, tokens against the known answers in
-# $VECTORS/rds-token/known-answers.json, and no secret on stderr.
+# tests/vectors/rds-token/known-answers.json, and no secret on stderr.
 #
-# Run from the repository root with B (build dir) and VECTORS set.
+# Run from the repository root with B (build dir) set.
 set -u
 B=${B:-build}
-VECTORS=${VECTORS:-../shared/vectors}
 TOOL=$B/bin/rdsiam-token
-KAT=$VECTORS/rds-token/known-answers.json
+KAT=tests/vectors/rds-token/known-answers.json
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -147,7 +146,7 @@ else notok "bad credentials and inputs: no secret on stderr"; fi
 # output, whose parameter order the tool follows) is compared byte for byte
 # when present; otherwise host, path and the parameter multiset are (other
 # SDKs order the parameters differently; the server does not care, see
-# $VECTORS/rds-token/SOURCE.md).
+# tests/vectors/rds-token/SOURCE.md).
 if ! command -v python3 >/dev/null 2>&1; then
     ok "known answers # SKIP python3 not available"
 elif [ ! -f "$KAT" ]; then
@@ -264,6 +263,13 @@ if run 0 $F AWS_DEFAULT_REGION=ap-south-1 "$TOOL" $K1 --profile kat &&
     ok "--profile: AWS_DEFAULT_REGION still beats the profile's region"
 else
     notok "--profile: AWS_DEFAULT_REGION still beats the profile's region"
+fi
+# Without a region either: the missing profile is the mistake named.
+if run 1 $F "$TOOL" $K1 --profile nosuch && out_empty && err_lines 1 &&
+    [ "$(cat "$tmp/err")" = "rdsiam-token: profile nosuch not found in the shared config and credentials files" ]; then
+    ok "--profile naming a missing profile, no region: exit 1 naming the profile"
+else
+    notok "--profile naming a missing profile, no region: exit 1 naming the profile"
 fi
 if run 1 $F "$TOOL" $K1 --region us-east-1 --profile nosuch && out_empty && err_lines 1 &&
     err_has "nosuch"; then

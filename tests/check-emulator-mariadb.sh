@@ -329,12 +329,21 @@ sh "$EMU" stop "$Bdir" >/dev/null 2>&1
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
     mkdir -p "$tmp/nobody" && chown nobody "$tmp/nobody"
     ng=$(id -g nobody)
+    # The checkout may sit where nobody cannot read (a private home, a
+    # mode-700 temporary folder): the user runs a world-readable copy of the
+    # emulator and of the plugin, as it would an installed one.
+    pub=$tmp/pub
+    mkdir -p "$pub/rds-emulator" "$pub/build/rds-emulator/mariadb" &&
+        cp examples/rds-emulator/rds-emulator examples/rds-emulator/*.sh "$pub/rds-emulator/" &&
+        cp "$PLUGIN" "$pub/build/rds-emulator/mariadb/" &&
+        chmod -R a+rX "$pub"
     if setpriv --reuid=nobody --regid="$ng" --clear-groups env HOME="$tmp/nobody" \
-        EMU_QUIET=1 RDSIAM_BUILD="$(pwd)/$B" sh "$EMU" start "$tmp/nobody/emu" \
-        >"$tmp/nobody.log" 2>&1 &&
+        EMU_QUIET=1 RDSIAM_BUILD="$pub/build" sh "$pub/rds-emulator/rds-emulator" \
+        start "$tmp/nobody/emu" >"$tmp/nobody.log" 2>&1 &&
         login "$tmp/nobody/emu" "$(token "$tmp/nobody/emu")" &&
         setpriv --reuid=nobody --regid="$ng" --clear-groups env HOME="$tmp/nobody" \
-            sh "$EMU" stop "$tmp/nobody/emu" >>"$tmp/nobody.log" 2>&1 &&
+            sh "$pub/rds-emulator/rds-emulator" stop "$tmp/nobody/emu" \
+            >>"$tmp/nobody.log" 2>&1 &&
         [ ! -e "$tmp/nobody/emu" ]; then
         ok "an unprivileged user (nobody) starts, uses and stops an emulator"
     else

@@ -280,12 +280,18 @@ else
 fi
 
 # --- without root the engine says why, and leaves nothing behind ---------
+# The checkout may sit where nobody cannot read (a private home, a mode-700
+# temporary folder): the user runs a world-readable copy of the emulator.
 nb=$(mktemp -d /tmp/rdsiam-check-pg-nobody.XXXXXX)
-chown nobody "$nb"
-out=$(cd / && runuser -u nobody -- sh "$EMU" start "$nb/emu" --engine postgres 2>&1)
+chmod 755 "$nb"
+mkdir "$nb/pub" && cp "$ROOT"/examples/rds-emulator/rds-emulator \
+    "$ROOT"/examples/rds-emulator/*.sh "$nb/pub/" && chmod -R a+rX "$nb/pub"
+mkdir "$nb/home" && chown nobody "$nb/home"
+out=$(cd / && runuser -u nobody -- sh "$nb/pub/rds-emulator" start "$nb/home/emu" \
+    --engine postgres 2>&1)
 rc=$?
 if [ $rc -ne 0 ] && echo "$out" | grep -qF 'needs root' &&
-    echo "$out" | grep -qF '/etc/pam.d' && [ ! -e "$nb/emu" ]; then
+    echo "$out" | grep -qF '/etc/pam.d' && [ ! -e "$nb/home/emu" ]; then
     ok "not-root-refused: as an ordinary user the engine explains it needs root"
 else
     notok "not-root-refused: exit $rc, said: $out"

@@ -85,11 +85,12 @@ int main(void)
     rdsiam_provider *p = NULL;
     rdsiam_error e = {0};
     int rc = rdsiam_provider_new_container(&p, NULL, &e);
-    rdsiam_credentials c = {0};
+    rdsiam_credentials_ref *c = NULL;
 
     /* The error may come from the constructor or from the first fetch. */
     if (rc == RDSIAM_OK)
         rc = rdsiam_provider_get_credentials(p, &c, &e);
+    rdsiam_credentials_ref_free(c);
     printf("%d %s\n", rc, e.message);
     rdsiam_provider_free(p);
     return rc == RDSIAM_ERR_NOT_BUILT_IN && strstr(e.message, "HTTP=no") ? 0 : 1;

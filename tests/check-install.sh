@@ -4,14 +4,18 @@
 #
 #   - a staged `make install PREFIX=/usr DESTDIR=...` installs exactly the
 #     expected files (header, static and shared library, SONAME symlinks,
-#     rdsiam.pc, rdsiam-token, man pages);
+#     rdsiam.pc, rdsiam-static.pc, the CMake package, rdsiam-token, man
+#     pages), and does not run ldconfig; an install into the live system
+#     as root does;
 #   - the shared library's SONAME is librdsiam.so.MAJOR and it exports only
 #     rdsiam_* symbols, each declared in rdsiam.h;
 #   - rdsiam.pc names libcrypto under Requires.private and the prefix the
 #     install was made for;
 #   - a program that includes <rdsiam.h> and uses nothing but
 #     `pkg-config --cflags --libs rdsiam` builds and prints the known token
-#     (shared and static link);
+#     (shared link), and one built with `pkg-config --cflags --libs
+#     rdsiam-static` (the README's static recipe) links librdsiam.a and
+#     runs, for the default build and for HTTP=no;
 #   - `make uninstall` removes every installed file;
 #   - the library builds with -Werror under gcc and clang, and with HTTP=no.
 #
@@ -19,7 +23,6 @@
 # SPDX-License-Identifier: MIT
 set -u
 
-VECTORS=${VECTORS:-../shared/vectors}
 CC=${CC:-cc}
 # Run sub-makes on their own: nothing from an outer make's command line
 # (B=, CFLAGS=, ...) may leak into them.
@@ -48,8 +51,8 @@ version=$major.$minor.$patch
 bld=$tmp/build
 stage=$tmp/stage
 if make -s -j"$JOBS" B="$bld" >"$tmp/build.log" 2>&1 &&
-    make -s B="$bld" PREFIX=/usr DESTDIR="$stage" install >>"$tmp/build.log" 2>&1; then
-    ok "make install PREFIX=/usr DESTDIR=<stage>"
+    make -s B="$bld" PREFIX=/usr DESTDIR="$stage" LDCONFIG=false install >>"$tmp/build.log" 2>&1; then
+    ok "make install PREFIX=/usr DESTDIR=<stage> (and no ldconfig: LDCONFIG=false did not fail it)"
 else
     notok "make install PREFIX=/usr DESTDIR=<stage>"
     sed 's/^/#   /' "$tmp/build.log" | tail -n 30
@@ -64,6 +67,9 @@ fi
     echo "usr/lib/librdsiam.so.$major"
     echo "usr/lib/librdsiam.so.$version"
     echo "usr/lib/pkgconfig/rdsiam.pc"
+    echo "usr/lib/pkgconfig/rdsiam-static.pc"
+    echo "usr/lib/cmake/rdsiam/rdsiamConfig.cmake"
+    echo "usr/lib/cmake/rdsiam/rdsiamConfigVersion.cmake"
     echo "usr/bin/rdsiam-token"
     for m in docs/man/*.1; do [ -f "$m" ] && echo "usr/share/man/man1/${m##*/}"; done
     for m in docs/man/*.3; do [ -f "$m" ] && echo "usr/share/man/man3/${m##*/}"; done
@@ -158,7 +164,7 @@ int main(int argc, char **argv)
 }
 EOF
 
-kav=$VECTORS/rds-token/known-answers.json
+kav=tests/vectors/rds-token/known-answers.json
 if ! python3 - "$kav" >"$tmp/r1" 2>"$tmp/r1.err" <<'EOF'
 import calendar, json, sys, time
 r = json.load(open(sys.argv[1]))[0]
@@ -203,6 +209,68 @@ got=$(LD_LIBRARY_PATH=$L "$stage/usr/bin/rdsiam-token" --version 2>&1)
 check "installed rdsiam-token --version" test "$got" = "rdsiam-token $version"
 
 # ---------------------------------------------------------------------------
+# Static link, as the README shows it:
+#   cc -o app app.c $(pkg-config --cflags --libs rdsiam-static)
+# librdsiam.a goes into the program; OpenSSL, json-c and libcurl are linked
+# as the system has them (Debian ships no static archives of libcurl's own
+# dependencies, so `pkg-config --static --libs rdsiam` cannot link there).
+# Checked on a staged install of the default build and of HTTP=no.
+static_check() { # static_check NAME STAGE
+    name=$1
+    PKG_CONFIG_PATH=$2/usr/lib/pkgconfig
+    PKG_CONFIG_SYSROOT_DIR=$2
+    export PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR
+    # shellcheck disable=SC2046 # word splitting of pkg-config output is wanted
+    if $CC -std=c11 -Wall -Wextra -Wpedantic -Werror -o "$tmp/consumer-$name" "$tmp/consumer.c" \
+        $(pkg-config --cflags --libs rdsiam-static) >"$tmp/out" 2>&1; then
+        ok "$name: consumer links with pkg-config --cflags --libs rdsiam-static"
+        got=$(run_consumer "$tmp/consumer-$name" 2>&1)
+        check "$name: static consumer prints version and botocore's token for R1" \
+            test "$got" = "$expected"
+        check "$name: static consumer does not need librdsiam.so" \
+            sh -c "! readelf -d '$tmp/consumer-$name' | grep -q 'NEEDED.*librdsiam'"
+    else
+        notok "$name: consumer links with pkg-config --cflags --libs rdsiam-static"
+        sed 's/^/#   /' "$tmp/out"
+    fi
+    unset PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR
+}
+unset PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR
+static_check "static (default build)" "$stage"
+stage2=$tmp/stage-nohttp
+if make -s -j"$JOBS" B="$tmp/nohttp-install" HTTP=no PREFIX=/usr DESTDIR="$stage2" install \
+    >"$tmp/out" 2>&1; then
+    static_check "static (HTTP=no)" "$stage2"
+    check "static (HTTP=no): rdsiam-static.pc does not require libcurl" \
+        sh -c "! grep -q libcurl '$stage2/usr/lib/pkgconfig/rdsiam-static.pc'"
+else
+    notok "make install HTTP=no PREFIX=/usr DESTDIR=<stage>"
+    sed 's/^/#   /' "$tmp/out" | tail -n 30
+fi
+
+# ---------------------------------------------------------------------------
+# An install into the live system (no DESTDIR) as root runs ldconfig, so
+# programs find librdsiam.so.N at once. LDCONFIG names a stand-in that
+# records its calls, and PREFIX a temporary folder: the system itself is
+# not touched.
+if [ "$(id -u)" = 0 ]; then
+    printf '#!/bin/sh\necho "$*" >>"%s"\n' "$tmp/ldconfig.calls" >"$tmp/ldconfig"
+    chmod 755 "$tmp/ldconfig"
+    if make -s B="$bld" PREFIX="$tmp/live" LDCONFIG="$tmp/ldconfig" install \
+        >"$tmp/live.log" 2>&1; then
+        check "make install as root (no DESTDIR) runs ldconfig" \
+            test -f "$tmp/ldconfig.calls" -a -z "$(head -n 1 "$tmp/ldconfig.calls")"
+        check "make install: a LIBDIR the loader does not search is pointed out" \
+            grep -q "is not searched by the dynamic loader" "$tmp/live.log"
+    else
+        notok "make install PREFIX=<tmp> (live)"
+        sed 's/^/#   /' "$tmp/live.log" | tail -n 30
+    fi
+else
+    ok "make install runs ldconfig # SKIP not root"
+fi
+
+# ---------------------------------------------------------------------------
 unset PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR
 if make -s B="$bld" PREFIX=/usr DESTDIR="$stage" uninstall >"$tmp/out" 2>&1; then
     left=$(cd "$stage" && find . \( -type f -o -type l \) | sed 's|^\./||' | tr '\n' ' ')
@@ -210,39 +278,6 @@ if make -s B="$bld" PREFIX=/usr DESTDIR="$stage" uninstall >"$tmp/out" 2>&1; the
 else
     notok "make uninstall"
     sed 's/^/#   /' "$tmp/out"
-fi
-
-# ---------------------------------------------------------------------------
-# Static link: `pkg-config --static` must list everything librdsiam.a
-# needs. Done with an HTTP=no install: with HTTP=yes the list also holds
-# libcurl's own private dependencies (nghttp2, ssh2, ldap, ...), whose
-# development files a system need not have. The staged lib directory holds
-# both libraries; -l:librdsiam.a picks the archive while every other flag
-# comes from pkg-config unchanged.
-stage2=$tmp/stage-nohttp
-if make -s -j"$JOBS" B="$tmp/nohttp-install" HTTP=no PREFIX=/usr DESTDIR="$stage2" install \
-    >"$tmp/out" 2>&1; then
-    PKG_CONFIG_PATH=$stage2/usr/lib/pkgconfig
-    PKG_CONFIG_SYSROOT_DIR=$stage2
-    export PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR
-    static_libs=$(pkg-config --static --libs rdsiam | sed 's/-lrdsiam\b/-l:librdsiam.a/')
-    # shellcheck disable=SC2046,SC2086
-    if $CC -std=c11 -Wall -Wextra -Wpedantic -Werror -o "$tmp/consumer-static" "$tmp/consumer.c" \
-        $(pkg-config --static --cflags rdsiam) $static_libs >"$tmp/out" 2>&1; then
-        ok "consumer links statically with pkg-config --static (HTTP=no)"
-        got=$(run_consumer "$tmp/consumer-static" 2>&1)
-        check "consumer (static) prints version and botocore's token for R1" \
-            test "$got" = "$expected"
-        check "static consumer does not need librdsiam.so" \
-            sh -c "! readelf -d '$tmp/consumer-static' | grep -q 'NEEDED.*librdsiam'"
-    else
-        notok "consumer links statically with pkg-config --static (HTTP=no)"
-        sed 's/^/#   /' "$tmp/out"
-    fi
-    unset PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR
-else
-    notok "make install HTTP=no PREFIX=/usr DESTDIR=<stage>"
-    sed 's/^/#   /' "$tmp/out" | tail -n 30
 fi
 
 # ---------------------------------------------------------------------------

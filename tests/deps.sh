@@ -3,20 +3,40 @@
 # demo need are installed. As root it installs what is missing; otherwise
 # it names the missing packages and the command to install them, and fails.
 #
-# Usage: deps.sh [build|test|demo]   (default: test)
+# Usage: deps.sh [build|check|fuzz|demo|test]   (default: test)
+#
+#   build  the libraries and rdsiam-token (`make`)
+#   check  the unit tests (`make check`, `make check-asan`)
+#   fuzz   the libFuzzer targets (`make fuzz`: clang's fuzzer runtime)
+#   demo   `make demo`: the MariaDB emulator and its client
+#   test   the whole suite (`make test`, `.ci/run`): all of the above, the
+#          PostgreSQL emulator, the install checks (cmake), valgrind, and
+#          for the Lambda function and its template: zip, unzip, Node.js
+#          with npm (tests/check-template.sh) and PyMySQL (make bench-lambda)
 set -u
 what=${1:-test}
 
 BUILD="build-essential pkg-config libssl-dev libcurl4-openssl-dev libjson-c-dev libexpat1-dev"
-TEST="$BUILD libcmocka-dev libmariadb-dev libpq-dev mariadb-server mariadb-client \
-postgresql postgresql-client libpam0g-dev libmariadbd-dev openssl python3 valgrind clang"
+CHECK="$BUILD libcmocka-dev python3 openssl"
+FUZZ="$BUILD clang"
 DEMO="$BUILD libmariadb-dev mariadb-server mariadb-client libmariadbd-dev openssl"
+TEST="$CHECK $FUZZ $DEMO libpq-dev postgresql postgresql-client libpam0g-dev \
+valgrind cmake groff-base zip unzip python3-pymysql nodejs"
+# Debian ships npm as its own package; NodeSource's nodejs package bundles
+# it and conflicts with Debian's, so npm is only asked for when no npm
+# command exists.
+command -v npm >/dev/null 2>&1 || TEST="$TEST npm"
 
 case $what in
 build) pkgs=$BUILD ;;
+check) pkgs=$CHECK ;;
+fuzz) pkgs=$FUZZ ;;
 demo) pkgs=$DEMO ;;
-*) pkgs=$TEST ;;
+test) pkgs=$TEST ;;
+*) echo "usage: deps.sh [build|check|fuzz|demo|test]" >&2; exit 2 ;;
 esac
+# Each package once, in order.
+pkgs=$(printf '%s\n' $pkgs | awk '!seen[$0]++' | tr '\n' ' ')
 
 missing=""
 for p in $pkgs; do
@@ -32,4 +52,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >/dev/null && apt-get install -y -qq $missing >/dev/null
+if ! { apt-get update -qq >/dev/null && apt-get install -y -qq $missing >/dev/null; }; then
+    echo "deps.sh: could not install:$missing" >&2
+    exit 1
+fi

@@ -7,7 +7,6 @@
 # Usage: run-tests.sh [NAME...]   (default: everything)
 set -u
 B=${B:-build}
-export VECTORS=${VECTORS:-../shared/vectors}
 export AWS_EC2_METADATA_DISABLED=true
 # Nothing the developer's own AWS setup holds may leak into a test.
 unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY \

@@ -67,7 +67,7 @@ static void rds_tokens_do_not_allocate(void **state)
                          RDSIAM_OK);
     }
     assert_int_equal(allocs - before, 0);
-    /* botocore-derived probe P1 (../shared/vectors/rds-token/botocore-derived.json):
+    /* botocore-derived probe P1 (tests/vectors/rds-token/botocore-derived.json):
      * still the same token after the caches have been exercised. */
     p.signing_time = 1704164645;
     assert_int_equal(rdsiam_generate_token(&p, &CREDS, buf, sizeof buf),

@@ -258,7 +258,7 @@ static int key_of(const char *profile, char *key, size_t n, rdsiam_error *e)
 {
     rdsiam_provider_options o = {0};
     rdsiam_provider *p = NULL;
-    rdsiam_credentials c = {0};
+    rdsiam_credentials_ref *r = NULL;
     int rc;
 
     key[0] = '\0';
@@ -267,10 +267,10 @@ static int key_of(const char *profile, char *key, size_t n, rdsiam_error *e)
     rc = rdsiam_provider_new_default(&p, &o, e);
     if (rc != RDSIAM_OK)
         return rc;
-    rc = rdsiam_provider_get_credentials(p, &c, e);
+    rc = rdsiam_provider_get_credentials(p, &r, e);
     if (rc == RDSIAM_OK)
-        snprintf(key, n, "%s", c.access_key_id);
-    rdsiam_credentials_clear(&c);
+        snprintf(key, n, "%s", rdsiam_credentials_ref_get(r)->access_key_id);
+    rdsiam_credentials_ref_free(r);
     rdsiam_provider_free(p);
     return rc;
 }
@@ -515,7 +515,7 @@ static void test_role_renewal(void **state)
 {
     rdsiam_provider_options o = {0};
     rdsiam_provider *p = NULL;
-    rdsiam_credentials c = {0};
+    rdsiam_credentials_ref *r = NULL;
     rdsiam_error e;
 
     (void)state;
@@ -524,19 +524,21 @@ static void test_role_renewal(void **state)
     rdsiam__sys_set_clock(pinned_clock, NULL);
     o.profile = "one";
     assert_int_equal(rdsiam_provider_new_default(&p, &o, &e), RDSIAM_OK);
-    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &e), RDSIAM_OK);
-    assert_string_equal(c.access_key_id, KEY_A);
-    assert_int_equal(c.expiration, STANDIN_NOW + 3600);
-    rdsiam_credentials_clear(&c);
+    assert_int_equal(rdsiam_provider_get_credentials(p, &r, &e), RDSIAM_OK);
+    assert_string_equal(rdsiam_credentials_ref_get(r)->access_key_id, KEY_A);
+    assert_int_equal(rdsiam_credentials_ref_get(r)->expiration,
+                     STANDIN_NOW + 3600);
+    rdsiam_credentials_ref_free(r);
     pinned_now = STANDIN_NOW + 3600 - 961;
-    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &e), RDSIAM_OK);
-    rdsiam_credentials_clear(&c);
+    assert_int_equal(rdsiam_provider_get_credentials(p, &r, &e), RDSIAM_OK);
+    rdsiam_credentials_ref_free(r);
     assert_int_equal(sts_hits("renew"), 1);
     pinned_now = STANDIN_NOW + 3600 - 959;
     /* The stand-in's clock does not move: the same expiration again. */
-    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &e), RDSIAM_OK);
-    assert_int_equal(c.expiration, STANDIN_NOW + 3600);
-    rdsiam_credentials_clear(&c);
+    assert_int_equal(rdsiam_provider_get_credentials(p, &r, &e), RDSIAM_OK);
+    assert_int_equal(rdsiam_credentials_ref_get(r)->expiration,
+                     STANDIN_NOW + 3600);
+    rdsiam_credentials_ref_free(r);
     assert_int_equal(sts_hits("renew"), 2);
     rdsiam_provider_free(p);
     rdsiam__sys_set_clock(NULL, NULL);
@@ -690,7 +692,7 @@ static void test_imds_fallback(void **state)
 {
     rdsiam_provider_options o = {0};
     rdsiam_provider *p = NULL;
-    rdsiam_credentials c = {0};
+    rdsiam_credentials_ref *r = NULL;
     rdsiam_error e;
     char key[64];
 
@@ -705,8 +707,8 @@ static void test_imds_fallback(void **state)
     assert_string_equal(key, IMDS_KEY);
     o.profile = "empty";
     assert_int_equal(rdsiam_provider_new_default(&p, &o, &e), RDSIAM_OK);
-    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &e), RDSIAM_OK);
-    rdsiam_credentials_clear(&c);
+    assert_int_equal(rdsiam_provider_get_credentials(p, &r, &e), RDSIAM_OK);
+    rdsiam_credentials_ref_free(r);
     assert_int_equal(rdsiam_provider_refresh(p, &e), RDSIAM_OK);
     assert_int_equal(rdsiam_provider_refresh(p, &e), RDSIAM_OK);
     rdsiam_provider_free(p);

@@ -101,13 +101,13 @@ static void profile_fields(rdsiam__imds_config *cfg, char **ep, char **mode)
 {
     rdsiam_error e;
 
-    assert_int_equal(
-        rdsiam__profile_setting(NULL, "ec2_metadata_service_endpoint", ep,
-                                NULL, &e),
-        RDSIAM_OK);
     assert_int_equal(rdsiam__profile_setting(
-                         NULL, "ec2_metadata_service_endpoint_mode", mode, NULL, &e),
+                         NULL, "ec2_metadata_service_endpoint", ep, NULL, &e),
                      RDSIAM_OK);
+    assert_int_equal(
+        rdsiam__profile_setting(NULL, "ec2_metadata_service_endpoint_mode",
+                                mode, NULL, &e),
+        RDSIAM_OK);
     cfg->profile_endpoint = *ep;
     cfg->profile_endpoint_mode = *mode;
 }
@@ -626,13 +626,15 @@ static void assert_good(rdsiam__creds *c)
 }
 
 /* The same for credentials a provider handed out. */
-static void assert_good_public(rdsiam_credentials *c)
+static void assert_good_public(rdsiam_credentials_ref *r)
 {
+    const rdsiam_credentials *c = rdsiam_credentials_ref_get(r);
+
     assert_string_equal(c->access_key_id, GOOD_AKID);
     assert_string_equal(c->secret_access_key, GOOD_SECRET);
     assert_string_equal(c->session_token, GOOD_TOKEN);
     assert_int_equal(c->expiration, GOOD_EXPIRATION);
-    rdsiam_credentials_clear(c);
+    rdsiam_credentials_ref_free(r);
 }
 
 static long hits_of(const char *opts, const char *rest)
@@ -1002,19 +1004,17 @@ static void test_provider(void **state)
 {
     rdsiam__source s;
     rdsiam_provider *p = NULL;
-    rdsiam_credentials c;
+    rdsiam_credentials_ref *c = NULL;
     rdsiam_error e;
 
     (void)state;
     use("v2.prov");
     assert_int_equal(rdsiam__imds_new(&s, NULL, NULL), RDSIAM_OK);
-    assert_int_equal(rdsiam__provider_new(&p, s, NULL, &e),
-                     RDSIAM_OK);
-    memset(&c, 0, sizeof c);
+    assert_int_equal(rdsiam__provider_new(&p, s, NULL, &e), RDSIAM_OK);
     assert_int_equal(rdsiam_provider_get_credentials(p, &c, &e), RDSIAM_OK);
-    assert_good_public(&c);
+    assert_good_public(c);
     assert_int_equal(rdsiam_provider_get_credentials(p, &c, &e), RDSIAM_OK);
-    assert_good_public(&c);
+    assert_good_public(c);
     /* cached: one fetch */
     assert_int_equal(hits_of("v2.prov", CREDS_P), 1);
     rdsiam_provider_free(p);
@@ -1022,15 +1022,14 @@ static void test_provider(void **state)
 
 static void *get_thread(void *arg)
 {
-    rdsiam_credentials c;
+    rdsiam_credentials_ref *r = NULL;
     rdsiam_error e;
     intptr_t ok;
 
-    memset(&c, 0, sizeof c);
-    ok = rdsiam_provider_get_credentials(arg, &c, &e) == RDSIAM_OK &&
-         strcmp(c.access_key_id, GOOD_AKID) == 0 &&
-         strcmp(c.session_token, GOOD_TOKEN) == 0;
-    rdsiam_credentials_clear(&c);
+    ok = rdsiam_provider_get_credentials(arg, &r, &e) == RDSIAM_OK &&
+         strcmp(rdsiam_credentials_ref_get(r)->access_key_id, GOOD_AKID) == 0 &&
+         strcmp(rdsiam_credentials_ref_get(r)->session_token, GOOD_TOKEN) == 0;
+    rdsiam_credentials_ref_free(r);
     return (void *)ok;
 }
 
@@ -1048,8 +1047,7 @@ static void test_provider_threads(void **state)
     (void)state;
     use("v2.threads.cslow200");
     assert_int_equal(rdsiam__imds_new(&s, NULL, NULL), RDSIAM_OK);
-    assert_int_equal(rdsiam__provider_new(&p, s, NULL, &e),
-                     RDSIAM_OK);
+    assert_int_equal(rdsiam__provider_new(&p, s, NULL, &e), RDSIAM_OK);
     for (i = 0; i < 8; i++)
         assert_int_equal(pthread_create(&t[i], NULL, get_thread, p), 0);
     for (i = 0; i < 8; i++) {
@@ -1072,8 +1070,7 @@ static void test_not_built_in(void **state)
     rdsiam_error e;
 
     (void)state;
-    assert_int_equal(rdsiam__imds_new(&s, NULL, &e),
-                     RDSIAM_ERR_NOT_BUILT_IN);
+    assert_int_equal(rdsiam__imds_new(&s, NULL, &e), RDSIAM_ERR_NOT_BUILT_IN);
 }
 #endif
 

@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "helpers/creds_ref.h"
 #include "helpers/profile_fs.h"
 #include "internal.h"
 #include "process.h"
@@ -712,7 +713,7 @@ static void test_expiration_1970(void **state)
                      0);
     opts.profile = "old";
     assert_int_equal(rdsiam_provider_new_profile(&p, &opts, &err), RDSIAM_OK);
-    assert_int_equal(rdsiam_provider_get_credentials(p, &pub, &err),
+    assert_int_equal(creds_ref_get(p, &pub, &err),
                      RDSIAM_ERR_CREDENTIALS_EXPIRED);
     assert_string_equal(err.message, "credentials fetched had already expired "
                                      "(at 19700101T000000Z)");

@@ -3,9 +3,10 @@
  * locations, profile selection and the profile credential source.
  *
  * Part 1 runs every case of the conformance data in
- * $VECTORS/aws-config/profile-parser-tests.json and file-location-tests.json
- * (smithy-rs test data, see SOURCE.md there), one cmocka test per case; the
- * expected values are the data's. Known deviations: none.
+ * tests/vectors/aws-config/profile-parser-tests.json and
+ * file-location-tests.json (smithy-rs test data, see SOURCE.md there), one
+ * cmocka test per case; the expected values are the data's. Known deviations:
+ * none.
  *
  * Part 2 works on real files in a temporary HOME. Expected values follow
  * the rules of reference/credential-providers.md section 2 and botocore's
@@ -40,12 +41,11 @@ static json_object *parser_doc, *location_doc;
 
 static json_object *load_vectors(const char *file)
 {
-    const char *dir = getenv("VECTORS");
     char path[4096];
     json_object *doc;
 
-    snprintf(path, sizeof(path), "%s/aws-config/%s",
-             dir && *dir ? dir : "../shared/vectors", file);
+    /* Tests run from the repository root (tests/run-tests.sh). */
+    snprintf(path, sizeof(path), "tests/vectors/aws-config/%s", file);
     doc = json_object_from_file(path);
     if (!doc)
         fprintf(stderr, "cannot read %s\n", path);
@@ -168,7 +168,7 @@ static int run_vector_group(json_object *doc, const char *group,
     int failed;
 
     if (!doc || !json_object_object_get_ex(doc, "tests", &tests)) {
-        fprintf(stderr, "%s: vectors not found (set VECTORS)\n", group);
+        fprintf(stderr, "%s: cannot read tests/vectors\n", group);
         return 1;
     }
     n = json_object_array_length(tests);
@@ -573,6 +573,43 @@ static void test_nul_bytes_refused(void **state)
     assert_null(c.access_key_id);
 }
 
+/* Indentation read as botocore reads it (its configparser; checked against
+ * botocore 1.43 by tests/check-botocore-profile.sh): keys indented under
+ * their section are properties; a line continues a property only when
+ * indented more than that property's line. */
+static void test_indented_properties(void **state)
+{
+    static const char text[] = "[ops]\n"
+                               "  aws_access_key_id = K000000000000000\n"
+                               "  aws_secret_access_key = S\n"
+                               "  region = eu-north-1\n"
+                               "      more\n"
+                               "\toutput = json\n"
+                               "s3 =\n"
+                               "  max_concurrent_requests = 10\n";
+    rdsiam__profile_set set;
+    const rdsiam__profile *p;
+    rdsiam_error err;
+
+    (void)state;
+    rdsiam__profile_set_init(&set);
+    assert_int_equal(rdsiam__profile_parse(&set, text, sizeof text - 1,
+                                           RDSIAM__PROFILE_CREDENTIALS, "c",
+                                           &err),
+                     RDSIAM_OK);
+    p = rdsiam__profile_find(&set, "ops");
+    assert_non_null(p);
+    assert_string_equal(rdsiam__profile_get(p, "aws_access_key_id"),
+                        "K000000000000000");
+    assert_string_equal(rdsiam__profile_get(p, "aws_secret_access_key"), "S");
+    assert_string_equal(rdsiam__profile_get(p, "region"), "eu-north-1\nmore");
+    assert_string_equal(rdsiam__profile_get(p, "output"), "json");
+    /* a property defined empty still takes indented sub-properties */
+    assert_string_equal(rdsiam__profile_get(p, "s3"),
+                        "\nmax_concurrent_requests = 10");
+    rdsiam__profile_set_free(&set);
+}
+
 /* A profile of a kind no source reads yet is reported as what it is,
  * not as "no credentials", and stops the chain (botocore would use it
  * before the shared credentials file). Expected messages are ours. */
@@ -622,6 +659,7 @@ int main(void)
         HOME_TEST(test_legacy_security_token),
         HOME_TEST(test_nul_bytes_refused),
         HOME_TEST(test_other_kinds_keep_their_keys),
+        HOME_TEST(test_indented_properties),
     };
     int failed = 0;
 

@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "helpers/creds_ref.h"
 #include "provider.h"
 
 /* ------------------------------------------------------------------------ */
@@ -245,9 +246,9 @@ static int current_gen(rdsiam_provider *p)
     rdsiam_error err;
     int g = -1;
 
-    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &err), RDSIAM_OK);
+    assert_int_equal(creds_ref_get(p, &c, &err), RDSIAM_OK);
     assert_int_equal(sscanf(c.access_key_id, "AKIDTEST%d", &g), 1);
-    rdsiam_credentials_clear(&c);
+    creds_ref_put(&c);
     return g;
 }
 
@@ -261,7 +262,7 @@ static int env_get(rdsiam_credentials *c, rdsiam_error *err)
     int rc;
 
     assert_int_equal(rdsiam_provider_new_environment(&p, err), RDSIAM_OK);
-    rc = rdsiam_provider_get_credentials(p, c, err);
+    rc = creds_ref_get(p, c, err);
     rdsiam_provider_free(p);
     return rc;
 }
@@ -281,7 +282,7 @@ static void test_env_keys(void **state)
     assert_null(c.session_token);
     assert_int_equal(c.expiration, 0);
     assert_int_equal(err.code, RDSIAM_OK);
-    rdsiam_credentials_clear(&c);
+    creds_ref_put(&c);
     assert_null(c.access_key_id);
     assert_null(c.secret_access_key);
 }
@@ -297,25 +298,25 @@ static void test_env_session_token_order(void **state)
     env_set("AWS_SESSION_TOKEN", "session");
     assert_int_equal(env_get(&c, &err), RDSIAM_OK);
     assert_string_equal(c.session_token, "session");
-    rdsiam_credentials_clear(&c);
+    creds_ref_put(&c);
 
     /* botocore 1.43.11 EnvProvider.TOKENS = ['AWS_SECURITY_TOKEN',
      * 'AWS_SESSION_TOKEN']: the first non-empty one wins. */
     env_set("AWS_SECURITY_TOKEN", "security");
     assert_int_equal(env_get(&c, &err), RDSIAM_OK);
     assert_string_equal(c.session_token, "security");
-    rdsiam_credentials_clear(&c);
+    creds_ref_put(&c);
 
     /* An empty variable counts as unset (botocore: `if token:`). */
     env_set("AWS_SECURITY_TOKEN", "");
     assert_int_equal(env_get(&c, &err), RDSIAM_OK);
     assert_string_equal(c.session_token, "session");
-    rdsiam_credentials_clear(&c);
+    creds_ref_put(&c);
 
     env_set("AWS_SESSION_TOKEN", "");
     assert_int_equal(env_get(&c, &err), RDSIAM_OK);
     assert_null(c.session_token);
-    rdsiam_credentials_clear(&c);
+    creds_ref_put(&c);
 }
 
 static void test_env_expiration(void **state)
@@ -330,13 +331,13 @@ static void test_env_expiration(void **state)
     assert_int_equal(env_get(&c, &err), RDSIAM_OK);
     /* python3: calendar.timegm((2026, 11, 28, 22, 0, 0)) == 1795903200 */
     assert_int_equal(c.expiration, INT64_C(1795903200));
-    rdsiam_credentials_clear(&c);
+    creds_ref_put(&c);
 
     env_set("AWS_CREDENTIAL_EXPIRATION", "2027-01-02T04:04:05+01:00");
     assert_int_equal(env_get(&c, &err), RDSIAM_OK);
     /* calendar.timegm((2027, 1, 2, 3, 4, 5)) == 1798859045 */
     assert_int_equal(c.expiration, INT64_C(1798859045));
-    rdsiam_credentials_clear(&c);
+    creds_ref_put(&c);
 
     /* Already past the pinned clock (2026-11-28T00:00:00Z). */
     env_set("AWS_CREDENTIAL_EXPIRATION", "2026-11-27T23:59:59Z");
@@ -430,18 +431,18 @@ static void test_static(void **state)
     (void)state;
     assert_int_equal(rdsiam_provider_new_static(&p, &in, &err), RDSIAM_OK);
     assert_int_equal(rdsiam_provider_refresh_due(p), 0); /* nothing yet */
-    assert_int_equal(rdsiam_provider_get_cached(p, &c, &err),
+    assert_int_equal(creds_ref_cached(p, &c, &err),
                      RDSIAM_ERR_WOULD_BLOCK);
-    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &err), RDSIAM_OK);
+    assert_int_equal(creds_ref_get(p, &c, &err), RDSIAM_OK);
     assert_string_equal(c.access_key_id, "AKIDSTATIC000000");
     assert_string_equal(c.secret_access_key, "staticsecret");
     assert_string_equal(c.session_token, "tok");
     assert_ptr_not_equal(c.access_key_id, in.access_key_id); /* a copy */
-    rdsiam_credentials_clear(&c);
+    creds_ref_put(&c);
     assert_int_equal(rdsiam_provider_refresh_due(p), INT64_MAX);
-    assert_int_equal(rdsiam_provider_get_cached(p, &c, &err), RDSIAM_OK);
+    assert_int_equal(creds_ref_cached(p, &c, &err), RDSIAM_OK);
     assert_string_equal(c.access_key_id, "AKIDSTATIC000000");
-    rdsiam_credentials_clear(&c);
+    creds_ref_put(&c);
     rdsiam_provider_free(p);
 
     in.secret_access_key = "";
@@ -464,14 +465,14 @@ static void test_static_expired(void **state)
 
     (void)state;
     assert_int_equal(rdsiam_provider_new_static(&p, &in, &err), RDSIAM_OK);
-    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &err), RDSIAM_OK);
+    assert_int_equal(creds_ref_get(p, &c, &err), RDSIAM_OK);
     assert_int_equal(c.expiration, INT64_C(1795824000) + 100);
-    rdsiam_credentials_clear(&c);
+    creds_ref_put(&c);
     atomic_store(&fake_now, INT64_C(1795824000) + 100);
-    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &err),
+    assert_int_equal(creds_ref_get(p, &c, &err),
                      RDSIAM_ERR_CREDENTIALS_EXPIRED);
     assert_null(c.access_key_id);
-    assert_int_equal(rdsiam_provider_get_cached(p, &c, &err),
+    assert_int_equal(creds_ref_cached(p, &c, &err),
                      RDSIAM_ERR_WOULD_BLOCK);
     rdsiam_provider_free(p);
 }
@@ -483,12 +484,19 @@ static void test_null_arguments(void **state)
     char buf[16];
 
     (void)state;
+    rdsiam_credentials_ref *ref = (rdsiam_credentials_ref *)&c;
+
     rdsiam_provider_free(NULL);
-    rdsiam_credentials_clear(NULL);
-    assert_int_equal(rdsiam_provider_get_credentials(NULL, &c, &err),
+    rdsiam_credentials_ref_free(NULL);
+    assert_null(rdsiam_credentials_ref_get(NULL));
+    assert_int_equal(rdsiam_provider_get_credentials(NULL, &ref, &err),
                      RDSIAM_ERR_NULL_ARGUMENT);
-    assert_int_equal(rdsiam_provider_get_cached(NULL, &c, &err),
+    assert_null(ref);
+    assert_int_equal(rdsiam_provider_get_credentials(NULL, NULL, &err),
                      RDSIAM_ERR_NULL_ARGUMENT);
+    assert_int_equal(rdsiam_provider_get_cached(NULL, &ref, &err),
+                     RDSIAM_ERR_NULL_ARGUMENT);
+    assert_null(ref);
     assert_int_equal(rdsiam_provider_refresh(NULL, &err),
                      RDSIAM_ERR_NULL_ARGUMENT);
     assert_int_equal(rdsiam_provider_refresh_due(NULL), 0);
@@ -498,6 +506,52 @@ static void test_null_arguments(void **state)
     assert_string_equal(buf, "");
     assert_int_equal(rdsiam_provider_new_environment(NULL, &err),
                      RDSIAM_ERR_NULL_ARGUMENT);
+}
+
+/* Counts wipes of regions holding the string ctx points to. */
+static int wipes_seen;
+static void count_wipes(const void *p, size_t n, void *ctx)
+{
+    size_t m = strlen(ctx);
+
+    for (size_t i = 0; i + m <= n; i++)
+        if (memcmp((const char *)p + i, ctx, m) == 0) {
+            wipes_seen++;
+            return;
+        }
+}
+
+/* Credentials the library owns come as a reference: it stays valid after
+ * a refresh replaced the cache and after the provider is gone, and its
+ * secret is wiped when the last reference goes (observed). */
+static void test_credentials_ref(void **state)
+{
+    tsrc t;
+    rdsiam_provider *p;
+    rdsiam_credentials_ref *a = NULL, *b = NULL;
+    rdsiam_error err;
+
+    (void)state;
+    tsrc_init(&t, "test", 0);
+    p = provider_of(&t, 0, 0);
+    assert_int_equal(rdsiam_provider_get_credentials(p, &a, &err), RDSIAM_OK);
+    assert_int_equal(rdsiam_provider_refresh(p, &err), RDSIAM_OK);
+    assert_int_equal(rdsiam_provider_get_cached(p, &b, &err), RDSIAM_OK);
+    rdsiam_provider_free(p);
+    /* generation 1 and 2 (gen_creds), never expiring: expiration 0 */
+    assert_string_equal(rdsiam_credentials_ref_get(a)->access_key_id,
+                        "AKIDTEST00000001");
+    assert_string_equal(rdsiam_credentials_ref_get(b)->access_key_id,
+                        "AKIDTEST00000002");
+    assert_int_equal(rdsiam_credentials_ref_get(a)->expiration, 0);
+    /* generation 1's secret (gen_creds) */
+    wipes_seen = 0;
+    rdsiam__set_wipe_observer(count_wipes,
+                              (void *)"secret/000001/abcdefghijklmnopqrstuv");
+    rdsiam_credentials_ref_free(a);
+    rdsiam__set_wipe_observer(NULL, NULL);
+    assert_int_equal(wipes_seen, 1);
+    rdsiam_credentials_ref_free(b);
 }
 
 static void test_bad_options(void **state)
@@ -573,7 +627,7 @@ static void test_chain_error_stops(void **state)
     p = chain_of(tsrc_source(&first), tsrc_source(&second), 2);
     /* botocore semantics: a source that is configured but broken is
      * reported; the chain does not go on to the next one. */
-    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &err),
+    assert_int_equal(creds_ref_get(p, &c, &err),
                      RDSIAM_ERR_PROFILE_INCOMPLETE);
     assert_string_equal(err.message, "first: test failure");
     assert_int_equal(tsrc_calls(&first), 1);
@@ -608,7 +662,7 @@ static void test_chain_nothing_lists_places(void **state)
 
     (void)state;
     p = chain_of(a, b, 3);
-    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &err),
+    assert_int_equal(creds_ref_get(p, &c, &err),
                      RDSIAM_ERR_NO_CREDENTIALS);
     assert_string_equal(err.message,
                         "no credentials found; looked in: environment (KEY "
@@ -637,7 +691,7 @@ static void test_long_message_cut_at_word(void **state)
     }
     r1[i - 1] = r2[i - 1] = '\0';
     p = chain_of(a, b, 2);
-    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &err),
+    assert_int_equal(creds_ref_get(p, &c, &err),
                      RDSIAM_ERR_NO_CREDENTIALS);
     n = strlen(err.message);
     /* cut: close to the size, ending in "..." right after a whole word */
@@ -753,9 +807,9 @@ static void test_refresh_failure_keeps_valid(void **state)
     /* An explicit refresh reports the error, and keeps the cache. */
     assert_int_equal(rdsiam_provider_refresh(p, &err), RDSIAM_ERR_HTTP);
     assert_string_equal(err.message, "test: test failure");
-    assert_int_equal(rdsiam_provider_get_cached(p, &c, &err), RDSIAM_OK);
+    assert_int_equal(creds_ref_cached(p, &c, &err), RDSIAM_OK);
     assert_string_equal(c.access_key_id, "AKIDTEST00000001");
-    rdsiam_credentials_clear(&c);
+    creds_ref_put(&c);
 
     /* Recovery resets the backoff. */
     t.fail_rc = 0;
@@ -782,9 +836,9 @@ static void test_expired_never_handed_out(void **state)
     assert_int_equal(current_gen(p), 1);
     t.fail_rc = RDSIAM_ERR_PROCESS_FAILED;
     atomic_store(&fake_now, t0 + 3600); /* the expiration itself */
-    assert_int_equal(rdsiam_provider_get_cached(p, &c, &err),
+    assert_int_equal(creds_ref_cached(p, &c, &err),
                      RDSIAM_ERR_WOULD_BLOCK);
-    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &err),
+    assert_int_equal(creds_ref_get(p, &c, &err),
                      RDSIAM_ERR_PROCESS_FAILED);
     assert_null(c.access_key_id);
     assert_int_equal(rdsiam_provider_generate_token(p, &tp, buf, sizeof buf,
@@ -800,7 +854,7 @@ static void test_expired_never_handed_out(void **state)
     tsrc_init(&t, "test", 0);
     p = provider_of(&t, 0, 0);
     t.lifetime = -5;
-    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &err),
+    assert_int_equal(creds_ref_get(p, &c, &err),
                      RDSIAM_ERR_CREDENTIALS_EXPIRED);
     rdsiam_provider_free(p);
 }
@@ -850,7 +904,7 @@ static void test_get_cached_never_blocks(void **state)
      * here would hang the test. */
     assert_int_equal(pthread_create(&th, NULL, refresh_thread, p), 0);
     wait_in_fetch(&t);
-    assert_int_equal(rdsiam_provider_get_cached(p, &c, &err),
+    assert_int_equal(creds_ref_cached(p, &c, &err),
                      RDSIAM_ERR_WOULD_BLOCK);
     assert_string_equal(err.message, "no usable credentials cached yet");
     assert_int_equal(rdsiam_provider_refresh_due(p), 0);
@@ -863,12 +917,12 @@ static void test_get_cached_never_blocks(void **state)
     atomic_store(&fake_now, t0 + 3000);
     assert_int_equal(pthread_create(&th, NULL, refresh_thread, p), 0);
     wait_in_fetch(&t);
-    assert_int_equal(rdsiam_provider_get_cached(p, &c, &err), RDSIAM_OK);
+    assert_int_equal(creds_ref_cached(p, &c, &err), RDSIAM_OK);
     assert_string_equal(c.access_key_id, "AKIDTEST00000001");
-    rdsiam_credentials_clear(&c);
-    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &err), RDSIAM_OK);
+    creds_ref_put(&c);
+    assert_int_equal(creds_ref_get(p, &c, &err), RDSIAM_OK);
     assert_string_equal(c.access_key_id, "AKIDTEST00000001");
-    rdsiam_credentials_clear(&c);
+    creds_ref_put(&c);
     assert_int_equal(tsrc_calls(&t), 2); /* single flight */
     open_gate(&t);
     assert_int_equal(pthread_join(th, &res), 0);
@@ -902,12 +956,12 @@ static void test_background_refresh(void **state)
     /* The thread fetches at once... */
     wait_calls(&t, 1);
     for (int i = 0; i < 5000; i++) {
-        if (rdsiam_provider_get_cached(p, &c, &err) == RDSIAM_OK)
+        if (creds_ref_cached(p, &c, &err) == RDSIAM_OK)
             break;
         sleep_ms(1);
     }
     assert_string_equal(c.access_key_id, "AKIDTEST00000001");
-    rdsiam_credentials_clear(&c);
+    creds_ref_put(&c);
     /* ...and again when the credentials come due, not before. */
     atomic_store(&fake_now, t0 + 3600 - 961);
     sleep_ms(50);
@@ -917,9 +971,9 @@ static void test_background_refresh(void **state)
     for (int i = 0; i < 5000 && rdsiam_provider_refresh_due(p) ==
                                     t0 + 3600 - 960; i++)
         sleep_ms(1);
-    assert_int_equal(rdsiam_provider_get_cached(p, &c, &err), RDSIAM_OK);
+    assert_int_equal(creds_ref_cached(p, &c, &err), RDSIAM_OK);
     assert_string_equal(c.access_key_id, "AKIDTEST00000002");
-    rdsiam_credentials_clear(&c);
+    creds_ref_put(&c);
 
     /* Failures back off (1 s, then 2 s of the pinned clock) and the
      * foreground keeps the valid credentials without fetching itself.
@@ -1063,6 +1117,7 @@ int main(void)
         T(test_chain_error_stops),
         T(test_chain_first_wins),
         T(test_chain_nothing_lists_places),
+        T(test_credentials_ref),
         T(test_long_message_cut_at_word),
         T(test_cache_and_refresh_window),
         T(test_custom_refresh_before),

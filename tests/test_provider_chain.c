@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "helpers/creds_ref.h"
 #include "helpers/fake_env.h"
 #include "provider.h"
 
@@ -59,10 +60,10 @@ static int key_of(const rdsiam_provider_options *o, char *key, size_t n,
     rc = rdsiam_provider_new_default(&p, o, err);
     if (rc != RDSIAM_OK)
         return rc;
-    rc = rdsiam_provider_get_credentials(p, &c, err);
+    rc = creds_ref_get(p, &c, err);
     if (rc == RDSIAM_OK)
         snprintf(key, n, "%s", c.access_key_id);
-    rdsiam_credentials_clear(&c);
+    creds_ref_put(&c);
     rdsiam_provider_free(p);
     return rc;
 }
@@ -209,14 +210,14 @@ static void test_new_profile_and_container(void **state)
     fake_env_set("AWS_ACCESS_KEY_ID", "AKIDENV000000000");
     fake_env_set("AWS_SECRET_ACCESS_KEY", "envsecret");
     assert_int_equal(rdsiam_provider_new_profile(&p, NULL, &err), RDSIAM_OK);
-    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &err), RDSIAM_OK);
+    assert_int_equal(creds_ref_get(p, &c, &err), RDSIAM_OK);
     assert_string_equal(c.access_key_id, "AKIDFILEDEFAULT0");
-    rdsiam_credentials_clear(&c);
+    creds_ref_put(&c);
     rdsiam_provider_free(p);
 #if RDSIAM_HTTP
     assert_int_equal(rdsiam_provider_new_container(&p, NULL, &err),
                      RDSIAM_OK);
-    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &err),
+    assert_int_equal(creds_ref_get(p, &c, &err),
                      RDSIAM_ERR_NO_CREDENTIALS);
     rdsiam_provider_free(p);
 #else
@@ -280,22 +281,22 @@ static void test_process_cached_and_refreshed(void **state)
     pinned_now = INT64_C(1795824000);
     rdsiam__sys_set_clock(pinned_clock, NULL);
     assert_int_equal(rdsiam_provider_new_default(&p, NULL, &err), RDSIAM_OK);
-    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &err), RDSIAM_OK);
+    assert_int_equal(creds_ref_get(p, &c, &err), RDSIAM_OK);
     assert_string_equal(c.access_key_id, "AKIDPROC00000000");
     assert_string_equal(c.session_token, "proctoken");
     assert_int_equal(c.expiration, INT64_C(1795827600));
-    rdsiam_credentials_clear(&c);
+    creds_ref_put(&c);
     assert_int_equal(rdsiam_provider_refresh_due(p),
                      INT64_C(1795827600) - 960);
     assert_int_equal(key_of(NULL, key, sizeof key, &err), RDSIAM_OK);
     assert_int_equal(runs(count), 2); /* key_of made its own provider */
     pinned_now = INT64_C(1795827600) - 961;
-    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &err), RDSIAM_OK);
-    rdsiam_credentials_clear(&c);
+    assert_int_equal(creds_ref_get(p, &c, &err), RDSIAM_OK);
+    creds_ref_put(&c);
     assert_int_equal(runs(count), 2);
     pinned_now = INT64_C(1795827600) - 960;
-    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &err), RDSIAM_OK);
-    rdsiam_credentials_clear(&c);
+    assert_int_equal(creds_ref_get(p, &c, &err), RDSIAM_OK);
+    creds_ref_put(&c);
     assert_int_equal(runs(count), 3);
     rdsiam_provider_free(p);
     rdsiam__sys_set_clock(NULL, NULL);

@@ -44,7 +44,7 @@ static void test_explicit_first(void **state)
     (void)state;
     fake_env_set("AWS_REGION", "eu-west-1");
     fake_env_set("AWS_DEFAULT_REGION", "eu-west-2");
-    assert_int_equal(rdsiam_resolve_region("ap-south-1", NULL, buf,
+    assert_int_equal(rdsiam__resolve_region("ap-south-1", NULL, buf,
                                            sizeof buf, &err),
                      RDSIAM_OK);
     assert_string_equal(buf, "ap-south-1");
@@ -61,11 +61,11 @@ static void test_env_order(void **state)
     fake_env_set("AWS_REGION", "eu-west-1");
     fake_env_set("AWS_DEFAULT_REGION", "eu-west-2");
     /* AWS_REGION first (aws-c-auth, Go v2, Rust, CLI v2). */
-    assert_int_equal(rdsiam_resolve_region(NULL, NULL, buf, sizeof buf, &err),
+    assert_int_equal(rdsiam__resolve_region(NULL, NULL, buf, sizeof buf, &err),
                      RDSIAM_OK);
     assert_string_equal(buf, "eu-west-1");
     fake_env_set("AWS_REGION", ""); /* empty is unset */
-    assert_int_equal(rdsiam_resolve_region(NULL, NULL, buf, sizeof buf, &err),
+    assert_int_equal(rdsiam__resolve_region(NULL, NULL, buf, sizeof buf, &err),
                      RDSIAM_OK);
     assert_string_equal(buf, "eu-west-2");
 }
@@ -78,20 +78,20 @@ static void test_profile_region(void **state)
     (void)state;
     fake_write_file(home.config, "[default]\nregion = us-west-2\n"
                             "[profile other]\nregion = ca-central-1\n");
-    assert_int_equal(rdsiam_resolve_region(NULL, NULL, buf, sizeof buf, &err),
+    assert_int_equal(rdsiam__resolve_region(NULL, NULL, buf, sizeof buf, &err),
                      RDSIAM_OK);
     assert_string_equal(buf, "us-west-2");
-    assert_int_equal(rdsiam_resolve_region(NULL, "other", buf, sizeof buf,
+    assert_int_equal(rdsiam__resolve_region(NULL, "other", buf, sizeof buf,
                                            &err),
                      RDSIAM_OK);
     assert_string_equal(buf, "ca-central-1");
     fake_env_set("AWS_PROFILE", "other");
-    assert_int_equal(rdsiam_resolve_region(NULL, NULL, buf, sizeof buf, &err),
+    assert_int_equal(rdsiam__resolve_region(NULL, NULL, buf, sizeof buf, &err),
                      RDSIAM_OK);
     assert_string_equal(buf, "ca-central-1");
     /* The environment still beats the profile. */
     fake_env_set("AWS_DEFAULT_REGION", "sa-east-1");
-    assert_int_equal(rdsiam_resolve_region(NULL, "other", buf, sizeof buf,
+    assert_int_equal(rdsiam__resolve_region(NULL, "other", buf, sizeof buf,
                                            &err),
                      RDSIAM_OK);
     assert_string_equal(buf, "sa-east-1");
@@ -104,7 +104,7 @@ static void test_no_region(void **state)
 
     (void)state;
     /* no files at all */
-    assert_int_equal(rdsiam_resolve_region(NULL, NULL, buf, sizeof buf, &err),
+    assert_int_equal(rdsiam__resolve_region(NULL, NULL, buf, sizeof buf, &err),
                      RDSIAM_ERR_NO_REGION);
     assert_string_equal(buf, "");
     assert_string_equal(err.message,
@@ -112,7 +112,7 @@ static void test_no_region(void **state)
                         "AWS_DEFAULT_REGION or `region` in the profile");
     /* a profile without a region */
     fake_write_file(home.config, "[default]\noutput = json\n");
-    assert_int_equal(rdsiam_resolve_region(NULL, NULL, buf, sizeof buf, &err),
+    assert_int_equal(rdsiam__resolve_region(NULL, NULL, buf, sizeof buf, &err),
                      RDSIAM_ERR_NO_REGION);
 }
 
@@ -123,17 +123,17 @@ static void test_invalid(void **state)
 
     (void)state;
     fake_env_set("AWS_REGION", "US-EAST-1");
-    assert_int_equal(rdsiam_resolve_region(NULL, NULL, buf, sizeof buf, &err),
+    assert_int_equal(rdsiam__resolve_region(NULL, NULL, buf, sizeof buf, &err),
                      RDSIAM_ERR_REGION_INVALID);
     assert_string_equal(err.message,
                         "AWS_REGION: region has a character outside "
                         "[a-z0-9-] at offset 0");
-    assert_int_equal(rdsiam_resolve_region("", NULL, buf, sizeof buf, &err),
+    assert_int_equal(rdsiam__resolve_region("", NULL, buf, sizeof buf, &err),
                      RDSIAM_ERR_REGION_EMPTY);
     assert_string_equal(err.message, "region argument: region is empty");
     fake_env_set("AWS_REGION", NULL);
     fake_write_file(home.config, "[default]\nregion = us east\n");
-    assert_int_equal(rdsiam_resolve_region(NULL, NULL, buf, sizeof buf, &err),
+    assert_int_equal(rdsiam__resolve_region(NULL, NULL, buf, sizeof buf, &err),
                      RDSIAM_ERR_REGION_INVALID);
     assert_string_equal(err.message,
                         "profile setting region: region has a character "
@@ -146,20 +146,20 @@ static void test_buffer(void **state)
     rdsiam_error err;
 
     (void)state;
-    assert_int_equal(rdsiam_resolve_region("us-east-1", NULL, small,
+    assert_int_equal(rdsiam__resolve_region("us-east-1", NULL, small,
                                            sizeof small, &err),
                      RDSIAM_ERR_BUFFER_TOO_SMALL);
     assert_string_equal(err.message,
                         "region buffer too small: 10 bytes needed");
     assert_string_equal(small, "");
-    assert_int_equal(rdsiam_resolve_region("us-east-1", NULL, NULL, 10, &err),
+    assert_int_equal(rdsiam__resolve_region("us-east-1", NULL, NULL, 10, &err),
                      RDSIAM_ERR_NULL_ARGUMENT);
-    assert_int_equal(rdsiam_resolve_region("us-east-1", NULL, small, 0, &err),
+    assert_int_equal(rdsiam__resolve_region("us-east-1", NULL, small, 0, &err),
                      RDSIAM_ERR_BUFFER_TOO_SMALL);
 }
 
 /* rdsiam_connect_token against botocore with the clock pinned: the inputs
- * of botocore's test_signers.py (../shared/vectors/rds-token/
+ * of botocore's test_signers.py (tests/vectors/rds-token/
  * known-answers.json, first entry) but a key id of the documented form
  * (the library refuses "akid" from the environment); expected value from
  * tests/crosscheck/botocore_token.py AKIDEXAMPLE00000 skid
@@ -171,8 +171,22 @@ static int64_t kat_clock(void *ctx)
     return INT64_C(1478540373); /* 2016-11-07T17:39:33Z */
 }
 
+static rdsiam_token_params tp(const char *host, unsigned port,
+                              const char *user, const char *region)
+{
+    rdsiam_token_params p = {0};
+
+    p.hostname = host;
+    p.port = port;
+    p.username = user;
+    p.region = region;
+    return p;
+}
+
 static void test_connect_token(void **state)
 {
+    rdsiam_token_params p = tp("prod-instance.us-east-1.rds.amazonaws.com",
+                               3306, "someusername", NULL);
     char *tok = NULL;
     rdsiam_error err;
 
@@ -181,44 +195,111 @@ static void test_connect_token(void **state)
     fake_env_set("AWS_SECRET_ACCESS_KEY", "skid");
     fake_env_set("AWS_DEFAULT_REGION", "us-east-1");
     rdsiam__sys_set_clock(kat_clock, NULL);
-    assert_int_equal(rdsiam_connect_token(
-                         "prod-instance.us-east-1.rds.amazonaws.com", 3306,
-                         "someusername", NULL, &tok, &err),
-                     RDSIAM_OK);
+    assert_int_equal(rdsiam_connect_token(&p, NULL, &tok, &err), RDSIAM_OK);
     rdsiam__sys_set_clock(NULL, NULL);
     assert_string_equal(
-        tok,
-        "prod-instance.us-east-1.rds.amazonaws.com:3306/"
-        "?Action=connect&DBUser=someusername"
-        "&X-Amz-Algorithm=AWS4-HMAC-SHA256"
-        "&X-Amz-Credential=AKIDEXAMPLE00000%2F20161107%2Fus-east-1%2F"
-        "rds-db%2Faws4_request&X-Amz-Date=20161107T173933Z"
-        "&X-Amz-Expires=900&X-Amz-SignedHeaders=host&X-Amz-Signature="
-        "4868c1852e0f96b43156c0ba2098a730088b7b4ba4fe5cdb9aeca70b0965196b");
+        tok, "prod-instance.us-east-1.rds.amazonaws.com:3306/"
+             "?Action=connect&DBUser=someusername"
+             "&X-Amz-Algorithm=AWS4-HMAC-SHA256"
+             "&X-Amz-Credential=AKIDEXAMPLE00000%2F20161107%2Fus-east-1%2F"
+             "rds-db%2Faws4_request&X-Amz-Date=20161107T173933Z"
+             "&X-Amz-Expires=900&X-Amz-SignedHeaders=host&X-Amz-Signature="
+             "4868c1852e0f96b43156c0ba2098a730088b7b4ba4fe5cdb9aeca70b0965196b");
     rdsiam_token_free(tok);
+}
+
+/* The provider resolves the region once and keeps it: options.region
+ * first, else the environment and profile at first need. */
+static void test_provider_region(void **state)
+{
+    rdsiam_token_params p = tp("db.example.com", 5432, "u", NULL);
+    rdsiam_provider_options o = {0};
+    rdsiam_provider *prov = NULL;
+    char buf[2048];
+    rdsiam_error err;
+
+    (void)state;
+    fake_env_set("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE00000");
+    fake_env_set("AWS_SECRET_ACCESS_KEY", "skid");
+    /* No region anywhere: the error names what to set. */
+    assert_int_equal(rdsiam_provider_new_default(&prov, NULL, &err), RDSIAM_OK);
+    assert_int_equal(rdsiam_provider_generate_token(prov, &p, buf, sizeof buf,
+                                                    NULL, &err),
+                     RDSIAM_ERR_NO_REGION);
+    assert_string_equal(buf, "");
+    /* Set now: resolved at this first success, then kept. */
+    fake_env_set("AWS_DEFAULT_REGION", "eu-west-3");
+    assert_int_equal(rdsiam_provider_generate_token(prov, &p, buf, sizeof buf,
+                                                    NULL, &err),
+                     RDSIAM_OK);
+    assert_non_null(strstr(buf, "%2Feu-west-3%2Frds-db%2F"));
+    fake_env_set("AWS_DEFAULT_REGION", "us-west-1");
+    assert_int_equal(rdsiam_provider_generate_token(prov, &p, buf, sizeof buf,
+                                                    NULL, &err),
+                     RDSIAM_OK);
+    assert_non_null(strstr(buf, "%2Feu-west-3%2Frds-db%2F"));
+    /* An explicit params.region still wins. */
+    p.region = "ap-south-1";
+    assert_int_equal(rdsiam_provider_generate_token(prov, &p, buf, sizeof buf,
+                                                    NULL, &err),
+                     RDSIAM_OK);
+    assert_non_null(strstr(buf, "%2Fap-south-1%2Frds-db%2F"));
+    rdsiam_provider_free(prov);
+    /* options.region beats the environment. */
+    p.region = NULL;
+    o.region = "sa-east-1";
+    assert_int_equal(rdsiam_provider_new_default(&prov, &o, &err), RDSIAM_OK);
+    assert_int_equal(rdsiam_provider_generate_token(prov, &p, buf, sizeof buf,
+                                                    NULL, &err),
+                     RDSIAM_OK);
+    assert_non_null(strstr(buf, "%2Fsa-east-1%2Frds-db%2F"));
+    rdsiam_provider_free(prov);
+    /* A bad options.region is refused at construction. */
+    o.region = "Bad Region";
+    assert_int_equal(rdsiam_provider_new_default(&prov, &o, &err),
+                     RDSIAM_ERR_REGION_INVALID);
+    assert_null(prov);
+}
+
+/* A profile named but missing, and no region: the profile is named, not
+ * the region (the mistake to fix first). */
+static void test_missing_profile_named(void **state)
+{
+    rdsiam_token_params p = tp("db.example.com", 5432, "u", NULL);
+    rdsiam_provider_options o = {0};
+    char *tok = (char *)1;
+    rdsiam_error err;
+
+    (void)state;
+    o.profile = "nosuch";
+    assert_int_equal(rdsiam_connect_token(&p, &o, &tok, &err),
+                     RDSIAM_ERR_PROFILE_NOT_FOUND);
+    assert_string_equal(err.message, "profile nosuch not found in the shared "
+                                     "config and credentials files");
+    assert_null(tok);
 }
 
 static void test_connect_token_errors(void **state)
 {
+    rdsiam_token_params p = tp("db.example.com", 5432, "u", NULL);
     char *tok = (char *)1;
     rdsiam_error err;
 
     (void)state;
     /* No region: the error, and no credential source consulted. */
-    assert_int_equal(rdsiam_connect_token("db.example.com", 5432, "u", NULL,
-                                          &tok, &err),
+    assert_int_equal(rdsiam_connect_token(&p, NULL, &tok, &err),
                      RDSIAM_ERR_NO_REGION);
     assert_null(tok);
     /* Bad inputs are reported before credentials are looked for. */
-    assert_int_equal(rdsiam_connect_token("db.example.com", 0, "u",
-                                          "us-east-1", &tok, &err),
+    p = tp("db.example.com", 0, "u", "us-east-1");
+    assert_int_equal(rdsiam_connect_token(&p, NULL, &tok, &err),
                      RDSIAM_ERR_PORT_RANGE);
-    assert_int_equal(rdsiam_connect_token("https://db", 5432, "u",
-                                          "us-east-1", &tok, &err),
+    p = tp("https://db", 5432, "u", "us-east-1");
+    assert_int_equal(rdsiam_connect_token(&p, NULL, &tok, &err),
                      RDSIAM_ERR_HOSTNAME_SCHEME);
     /* No credentials anywhere: the message lists where it looked. */
-    assert_int_equal(rdsiam_connect_token("db.example.com", 5432, "u",
-                                          "us-east-1", &tok, &err),
+    p = tp("db.example.com", 5432, "u", "us-east-1");
+    assert_int_equal(rdsiam_connect_token(&p, NULL, &tok, &err),
                      RDSIAM_ERR_NO_CREDENTIALS);
     assert_null(tok);
     assert_non_null(strstr(err.message, "no credentials found; looked in: "
@@ -227,8 +308,9 @@ static void test_connect_token_errors(void **state)
                                         "assume role"));
     assert_non_null(strstr(err.message, "shared credentials file, "
                                         "credential_process, config file"));
-    assert_int_equal(rdsiam_connect_token("db.example.com", 5432, "u",
-                                          "us-east-1", NULL, &err),
+    assert_int_equal(rdsiam_connect_token(&p, NULL, NULL, &err),
+                     RDSIAM_ERR_NULL_ARGUMENT);
+    assert_int_equal(rdsiam_connect_token(NULL, NULL, &tok, &err),
                      RDSIAM_ERR_NULL_ARGUMENT);
 }
 
@@ -244,6 +326,8 @@ int main(void)
         T(test_buffer),
         T(test_connect_token),
         T(test_connect_token_errors),
+        T(test_provider_region),
+        T(test_missing_profile_named),
 #undef T
     };
     return cmocka_run_group_tests_name("region", tests, NULL, NULL);

@@ -2,8 +2,8 @@
  * test_sigv4.c - the general SigV4 signer (lib/sigv4.c).
  *
  * 1. Conformance: every case of the AWS SigV4 test suite under
- *    $VECTORS/sigv4/v4/ (aws-c-auth's aws-signing-test-suite, see
- *    ../shared/vectors/sigv4/SOURCE.md) is signed both ways, Authorization
+ *    tests/vectors/sigv4/v4/ (aws-c-auth's aws-signing-test-suite, see
+ *    tests/vectors/sigv4/SOURCE.md) is signed both ways, Authorization
  *    header and presigned query, and the canonical request, string to
  *    sign, signature and signed request are compared byte for byte with
  *    the case's header-*.txt and query-*.txt files. The signing inputs
@@ -42,8 +42,8 @@ static const struct {
 
 static const char *vectors_dir(void)
 {
-    const char *v = getenv("VECTORS");
-    return (v && *v) ? v : "../shared/vectors";
+    /* Tests run from the repository root (tests/run-tests.sh). */
+    return "tests/vectors";
 }
 
 /* ------------------------------------------------------------------------ */
@@ -466,7 +466,7 @@ static void test_presign_smithy_typescript(void **state)
 }
 
 /* The general signer and the RDS token fast path agree: botocore-derived
- * vector P1 ($VECTORS/rds-token/botocore-derived.json, botocore 1.43.11)
+ * vector P1 (tests/vectors/rds-token/botocore-derived.json, botocore 1.43.11)
  * gives its canonical request, string to sign and signature. */
 static void test_presign_matches_rds_token(void **state)
 {
@@ -815,7 +815,7 @@ int main(void)
     snprintf(dir, sizeof dir, "%s/sigv4/v4", vectors_dir());
     d = opendir(dir);
     if (!d) {
-        fprintf(stderr, "test_sigv4: cannot open %s (set VECTORS)\n", dir);
+        fprintf(stderr, "test_sigv4: cannot open %s\n", dir);
         return 1;
     }
     while ((e = readdir(d)) != NULL) {

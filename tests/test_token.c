@@ -1,9 +1,9 @@
 /*
  * test_token.c - RDS and Aurora DSQL tokens (lib/token.c).
  *
- * Known answers: every entry of $VECTORS/rds-token/known-answers.json,
+ * Known answers: every entry of tests/vectors/rds-token/known-answers.json,
  * botocore-derived.json and dsql-known-answers.json (provenance in
- * ../shared/vectors/rds-token/SOURCE.md). Our tokens keep botocore's
+ * tests/vectors/rds-token/SOURCE.md). Our tokens keep botocore's
  * parameter order, so an entry is compared as an exact string when its
  * expected text has that order (botocore's own output, `botocore_output`,
  * is always compared exactly); an entry written in another SDK's order is
@@ -23,6 +23,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <json-c/json.h>
@@ -36,8 +38,8 @@
 
 static const char *vectors_dir(void)
 {
-    const char *v = getenv("VECTORS");
-    return (v && *v) ? v : "../shared/vectors";
+    /* Tests run from the repository root (tests/run-tests.sh). */
+    return "tests/vectors";
 }
 
 static json_object *load_json(const char *name)
@@ -48,7 +50,7 @@ static json_object *load_json(const char *name)
     snprintf(path, sizeof path, "%s/rds-token/%s", vectors_dir(), name);
     o = json_object_from_file(path);
     if (!o)
-        fail_msg("cannot read %s (set VECTORS)", path);
+        fail_msg("cannot read %s (run from the repository root)", path);
     return o;
 }
 
@@ -322,7 +324,6 @@ static void test_sizes_and_variants(void **state)
     char buf[sizeof P1 + 8];
     size_t needed = 0;
     rdsiam_error err;
-    char *tok = NULL;
 
     (void)state;
     /* exact fit */
@@ -338,18 +339,32 @@ static void test_sizes_and_variants(void **state)
     assert_int_equal(rdsiam_generate_token(&p, &P1_CREDS, buf, sizeof buf),
                      RDSIAM_OK);
     assert_string_equal(buf, P1);
-    /* allocating */
-    assert_int_equal(rdsiam_token_alloc(&p, &P1_CREDS, &tok, &err), RDSIAM_OK);
-    assert_string_equal(tok, P1);
-    rdsiam_token_free(tok);
-    rdsiam_token_free(NULL);
-    assert_int_equal(rdsiam_token_alloc(&p, &P1_CREDS, NULL, &err),
+    /* checking the parameters alone: the same checks, no keys needed */
+    assert_int_equal(rdsiam_token_params_check(&p, &err), RDSIAM_OK);
+    assert_string_equal(err.message, "");
+    assert_int_equal(rdsiam_token_params_check(NULL, &err),
                      RDSIAM_ERR_NULL_ARGUMENT);
+    assert_string_equal(err.message, "token parameters are NULL");
+    p.region = NULL; /* "resolve it": accepted here */
+    assert_int_equal(rdsiam_token_params_check(&p, &err), RDSIAM_OK);
+    p.region = "US-EAST-1";
+    assert_int_equal(rdsiam_token_params_check(&p, &err),
+                     RDSIAM_ERR_REGION_INVALID);
+    p = p1_params();
     p.port = 0;
-    tok = (char *)"sentinel";
-    assert_int_equal(rdsiam_token_alloc(&p, &P1_CREDS, &tok, &err),
+    assert_int_equal(rdsiam_token_params_check(&p, &err),
                      RDSIAM_ERR_PORT_RANGE);
-    assert_null(tok);
+    assert_string_equal(err.message, "port must be between 1 and 65535");
+    p.port = 5432;
+    p.username = "";
+    assert_int_equal(rdsiam_token_params_check(&p, &err),
+                     RDSIAM_ERR_USERNAME_EMPTY);
+    p = p1_params();
+    p.hostname = "https://db";
+    assert_int_equal(rdsiam_token_params_check(&p, &err),
+                     RDSIAM_ERR_HOSTNAME_SCHEME);
+    rdsiam_token_free(NULL);
+    p = p1_params();
 
     /* empty session token means none (botocore does the same) */
     {
@@ -725,10 +740,99 @@ static void test_dsql_bad_input(void **state)
     assert_string_equal(buf, "");
 }
 
+/* ------------------------------------------------------------------------ */
+/* Wipes of the signing-key cache, proved through the wipe observer         */
+/* ------------------------------------------------------------------------ */
+
+/* A secret no other test uses: the cache keeps a copy of it. */
+static const char MARK_SECRET[] = "wipeMarkerSecret/0123456789abcdefghijKLMN";
+
+typedef struct wipe_seen {
+    int fd;     /* >= 0: report to this pipe */
+    int count;  /* wipes of a region holding MARK_SECRET */
+} wipe_seen;
+
+static void observe(const void *p, size_t n, void *ctx)
+{
+    wipe_seen *w = ctx;
+    size_t m = sizeof MARK_SECRET - 1;
+
+    for (size_t i = 0; i + m <= n; i++) {
+        if (memcmp((const char *)p + i, MARK_SECRET, m) == 0) {
+            w->count++;
+            if (w->fd >= 0 && write(w->fd, "wiped\n", 6) != 6)
+                _exit(3);
+            return;
+        }
+    }
+}
+
+static void sign_with_mark(void)
+{
+    rdsiam_credentials c = {"AKIDEXAMPLE00000", MARK_SECRET, NULL, 0};
+    rdsiam_token_params p = p1_params();
+    char buf[2048];
+
+    assert_int_equal(rdsiam_generate_token(&p, &c, buf, sizeof buf),
+                     RDSIAM_OK);
+}
+
+/* rdsiam_cache_wipe() wipes the region that holds the cached secret. */
+static void test_cache_wipe_observed(void **state)
+{
+    wipe_seen w = {-1, 0};
+
+    (void)state;
+    sign_with_mark();
+    rdsiam__set_wipe_observer(observe, &w);
+    rdsiam_cache_wipe();
+    rdsiam__set_wipe_observer(NULL, NULL);
+    assert_int_equal(w.count, 1);
+    /* and nothing is left to wipe a second time */
+    w.count = 0;
+    rdsiam__set_wipe_observer(observe, &w);
+    rdsiam_cache_wipe();
+    rdsiam__set_wipe_observer(NULL, NULL);
+    assert_int_equal(w.count, 0);
+}
+
+/* exit() in the main thread runs no thread-key destructor: the library's
+ * exit handler must wipe the main thread's cache. A child signs, then
+ * calls exit(); the observer reports the wipe through a pipe. */
+static void test_cache_wiped_at_exit(void **state)
+{
+    int fds[2], status = 0;
+    char got[16] = {0};
+    ssize_t n;
+    pid_t pid;
+
+    (void)state;
+    assert_int_equal(pipe(fds), 0);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        static wipe_seen w;
+        close(fds[0]);
+        sign_with_mark();
+        w.fd = fds[1];
+        rdsiam__set_wipe_observer(observe, &w);
+        exit(0); /* no rdsiam_cache_wipe(): the exit handler must do it */
+    }
+    close(fds[1]);
+    n = read(fds[0], got, sizeof got - 1);
+    close(fds[0]);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_int_equal(n, 6);
+    assert_string_equal(got, "wiped\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rds_known_answers),
+        cmocka_unit_test(test_cache_wipe_observed),
+        cmocka_unit_test(test_cache_wiped_at_exit),
         cmocka_unit_test(test_botocore_derived),
         cmocka_unit_test(test_dsql_known_answers),
         cmocka_unit_test(test_sizes_and_variants),

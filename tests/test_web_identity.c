@@ -430,7 +430,7 @@ static void test_provider_renewal(void **state)
     rdsiam__web_identity_config cfg = {0};
     rdsiam__source s;
     rdsiam_provider *p = NULL;
-    rdsiam_credentials c;
+    rdsiam_credentials_ref *c = NULL;
     rdsiam_error e;
 
     (void)state;
@@ -443,21 +443,21 @@ static void test_provider_renewal(void **state)
     pinned_now = STANDIN_NOW;
     rdsiam__sys_set_clock(pinned_clock, NULL);
     assert_int_equal(rdsiam__web_identity_new(&s, &cfg, NULL), RDSIAM_OK);
-    assert_int_equal(rdsiam__provider_new(&p, s, NULL, &e),
-                     RDSIAM_OK);
+    assert_int_equal(rdsiam__provider_new(&p, s, NULL, &e), RDSIAM_OK);
     assert_int_equal(rdsiam_provider_get_credentials(p, &c, &e), RDSIAM_OK);
-    assert_string_equal(c.access_key_id, C_AKID);
-    assert_int_equal(c.expiration, STANDIN_NOW + 3600);
-    rdsiam_credentials_clear(&c);
+    assert_string_equal(rdsiam_credentials_ref_get(c)->access_key_id, C_AKID);
+    assert_int_equal(rdsiam_credentials_ref_get(c)->expiration,
+                     STANDIN_NOW + 3600);
+    rdsiam_credentials_ref_free(c);
     /* Still fresh: served from the cache. */
     assert_int_equal(rdsiam_provider_get_credentials(p, &c, &e), RDSIAM_OK);
-    rdsiam_credentials_clear(&c);
+    rdsiam_credentials_ref_free(c);
     assert_int_equal(standin_hits(&server, "/s/renew/ok"), 1);
     /* Five minutes before expiry (inside the default 960 s margin). */
     write_token(TOKEN2);
     pinned_now = STANDIN_NOW + 3600 - 300;
     assert_int_equal(rdsiam_provider_get_credentials(p, &c, &e), RDSIAM_OK);
-    rdsiam_credentials_clear(&c);
+    rdsiam_credentials_ref_free(c);
     assert_int_equal(standin_hits(&server, "/s/renew/ok"), 2);
     assert_sent("/s/renew/ok", "WebIdentityToken", TOKEN2);
     rdsiam_provider_free(p);

@@ -1,27 +1,47 @@
 # tests/tests.mk - unit tests (one cmocka program per tests/test_*.c) and
 # check scripts (tests/check-*.sh), all run by tests/run-tests.sh, which
-# prints one summary line at the end.
+# prints one summary line at the end. Test data lives in tests/vectors/.
 #
-# VECTORS points at the shared test vectors (default ../shared/vectors).
+#   make check     the unit tests alone: compiler, OpenSSL, json-c, libcurl,
+#                  cmocka and python3; no database servers; seconds
+#   make test      the whole suite (unit tests and every check script)
+#   make tests     build everything the suite runs, run nothing
+#   TESTS="test_token check-cli" runs a subset of either.
 
 TEST_SRCS    := $(wildcard tests/test_*.c)
 TEST_BINS    := $(TEST_SRCS:tests/%.c=$(B)/tests/%)
+TEST_NAMES   := $(notdir $(TEST_BINS))
 TEST_HELPERS := $(wildcard tests/helpers/*.c)
 TEST_LIBS    := $(shell $(PKG_CONFIG) --libs cmocka json-c 2>/dev/null)
 TEST_CFLAGS   = $(ALL_CFLAGS) -pthread -Itests $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 
+# The headers a test includes, as the compiler lists them (X.d beside the
+# program; the helpers, compiled into every test, by the wildcard).
 $(B)/tests/%: tests/%.c $(TEST_HELPERS) $(wildcard tests/helpers/*.h) $(STATIC_LIB)
 	@mkdir -p $(@D)
+	@$(CC) $(TEST_CFLAGS) -MM -MP -MT $@ $< > $@.d
 	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_HELPERS) $(STATIC_LIB) $(TEST_LIBS) $(DEP_LIBS)
+
+-include $(TEST_BINS:=.d)
 
 tests: all $(TEST_BINS)
 
-# `make test` installs what it needs when it can (tests/deps.sh), then runs
-# everything. TESTS="test_token check-cli" runs a subset.
-test: deps tests
-	VECTORS=$(VECTORS) B=$(B) sh tests/run-tests.sh $(TESTS)
+# `make test`, `make check` and `make demo` first install what is missing
+# (tests/deps.sh: as root it installs, otherwise it names the packages),
+# then build in a sub-make: its makefiles are read after the install, so
+# every flag from pkg-config (cmocka, libmariadb, ...) is computed with the
+# packages present.
+test:
+	@sh tests/deps.sh test
+	@$(MAKE) --no-print-directory tests
+	B=$(B) sh tests/run-tests.sh $(TESTS)
+
+check:
+	@sh tests/deps.sh check
+	@$(MAKE) --no-print-directory $(TEST_BINS)
+	B=$(B) sh tests/run-tests.sh $(or $(TESTS),$(TEST_NAMES))
 
 deps:
 	@sh tests/deps.sh
 
-.PHONY: tests test deps
+.PHONY: tests test check deps

@@ -9,12 +9,13 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
-#include "rdsiam.h"
+#include <rdsiam.h>
 
 static const char USAGE[] =
     "usage: rdsiam-token --hostname HOST --port PORT --username USER\n"
@@ -79,47 +80,58 @@ static int parse_port(const char *s, unsigned int *port)
     return 0;
 }
 
-/* Credentials from the default chain (or the one profile), then the
- * token. Inputs are checked first, so a typo does not cost a fetch. */
-static int token_from_chain(const rdsiam_token_params *params,
-                            const rdsiam_provider_options *popts,
-                            char **token, rdsiam_error *err)
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+ * days_from_civil algorithm, public domain description). */
+static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
 {
-    rdsiam_provider *p = NULL;
-    size_t need = 0;
-    char *buf;
-    int rc;
+    int64_t era, yoe, doy, doe;
 
-    *token = NULL;
-    /* sizing with placeholder credentials validates every other input */
-    {
-        const rdsiam_credentials probe = {"AKIDPROBE", "probe", NULL, 0};
-        rc = rdsiam_generate_token_ex(params, &probe, NULL, 0, NULL, err);
-        if (rc != RDSIAM_ERR_BUFFER_TOO_SMALL)
-            return rc;
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* n decimal digits at s into *v. */
+static int digits(const char *s, int n, int64_t *v)
+{
+    *v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        *v = *v * 10 + (s[i] - '0');
     }
-    rc = rdsiam_provider_new_default(&p, popts, err);
-    if (rc != RDSIAM_OK)
-        return rc;
-    /* A session token can make the token larger than the probe's, so ask
-     * for the exact size with the real credentials. */
-    rc = rdsiam_provider_generate_token(p, params, NULL, 0, &need, err);
-    if (rc == RDSIAM_ERR_BUFFER_TOO_SMALL && need > 0) {
-        buf = malloc(need);
-        if (!buf) {
-            rc = RDSIAM_ERR_NO_MEMORY;
-            err->message[0] = '\0';
-        } else {
-            rc = rdsiam_provider_generate_token(p, params, buf, need, NULL,
-                                                err);
-            if (rc == RDSIAM_OK)
-                *token = buf;
-            else
-                rdsiam_token_free(buf);
-        }
-    }
-    rdsiam_provider_free(p);
-    return rc;
+    return 0;
+}
+
+/* --signing-time: "2016-11-18T22:00:00Z" or "20161118T220000Z", UTC. */
+static int parse_time(const char *s, int64_t *t)
+{
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool iso = strlen(s) == 20;
+    int64_t y, mo, d, h, mi, se;
+
+    if (strlen(s) != (iso ? 20u : 16u))
+        return -1;
+    if (iso && (s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+                s[16] != ':' || s[19] != 'Z'))
+        return -1;
+    if (!iso && (s[8] != 'T' || s[15] != 'Z'))
+        return -1;
+    if (digits(s, 4, &y) || digits(s + (iso ? 5 : 4), 2, &mo) ||
+        digits(s + (iso ? 8 : 6), 2, &d) || digits(s + (iso ? 11 : 9), 2, &h) ||
+        digits(s + (iso ? 14 : 11), 2, &mi) ||
+        digits(s + (iso ? 17 : 13), 2, &se))
+        return -1;
+    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 ||
+        mi > 59 || se > 59)
+        return -1;
+    if (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return -1;
+    *t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -137,9 +149,8 @@ int main(int argc, char **argv)
     rdsiam_token_params params = {0};
     rdsiam_provider_options popts = {0};
     rdsiam_error err;
-    char region[RDSIAM_REGION_MAX + 1];
     char *token = NULL;
-    const char *port_arg = NULL, *time_arg = NULL, *region_arg = NULL;
+    const char *port_arg = NULL, *time_arg = NULL;
     int c, rc;
 
     opterr = 0;
@@ -148,7 +159,12 @@ int main(int argc, char **argv)
         case 'h': params.hostname = optarg; break;
         case 'p': port_arg = optarg; break;
         case 'u': params.username = optarg; break;
-        case 'r': region_arg = optarg; break;
+        case 'r':
+            /* the token's region, and the one STS is asked in (botocore:
+             * the region of the client that needs the credentials) */
+            params.region = optarg;
+            popts.region = optarg;
+            break;
         case 'P': popts.profile = optarg; break;
         case 't': time_arg = optarg; break;
         case 'H': fputs(USAGE, stdout); return 0;
@@ -168,7 +184,7 @@ int main(int argc, char **argv)
         return usage_error("--username is required", NULL);
     if (parse_port(port_arg, &params.port) != 0)
         return usage_error("--port must be a number from 1 to 65535", NULL);
-    if (time_arg && rdsiam__parse_time(time_arg, &params.signing_time) != 0)
+    if (time_arg && parse_time(time_arg, &params.signing_time) != 0)
         return usage_error("--signing-time must look like "
                                  "2016-11-18T22:00:00Z or 20161118T220000Z", NULL);
     if (time_arg && params.signing_time == 0)
@@ -176,18 +192,18 @@ int main(int argc, char **argv)
     if (popts.profile && !*popts.profile)
         return usage_error("--profile must not be empty", NULL);
 
-    rc = rdsiam_resolve_region(region_arg, popts.profile, region,
-                               sizeof region, &err);
+    /* The region, if not given, is resolved as the AWS CLI does
+     * (AWS_REGION, AWS_DEFAULT_REGION, the profile's region); inputs are
+     * checked before any credential source runs. */
+    rc = rdsiam_connect_token(&params, &popts, &token, &err);
+    /* The signing key cache of this (main) thread: wiped now, not left to
+     * the library's exit handler. */
+    rdsiam_cache_wipe();
     if (rc == RDSIAM_ERR_NO_REGION) {
         fprintf(stderr, "rdsiam-token: no region: use --region or set "
                         "AWS_REGION, AWS_DEFAULT_REGION or the profile's "
                         "region\n");
         return 1;
-    }
-    if (rc == RDSIAM_OK) {
-        params.region = region;
-        popts.region = region; /* STS is called in the token's region */
-        rc = token_from_chain(&params, &popts, &token, &err);
     }
     if (rc != RDSIAM_OK) {
         fprintf(stderr, "rdsiam-token: %s\n",

@@ -146,6 +146,20 @@ CASES = [
      ("creds K000000000000000 S -", "region -"),
      ("botocore keeps the spaces: the section is ' dev ', not dev",
       ("error NOT_FOUND", "region -"))),
+    ("keys indented under their section (credentials file)",
+     "", "[dev]\n  %s = K000000000000000\n  %s = S\n" % (K, S), {}, "dev",
+     ("creds K000000000000000 S -", "region -"), None),
+    ("keys and region indented under their section (config file)",
+     "[profile dev]\n\tregion = eu-north-1\n\t%s = K000000000000000\n\t%s = S\n"
+     % (K, S), "", {}, "dev", ("creds K000000000000000 S -", "region eu-north-1"),
+     None),
+    ("indented keys, then one indented less: still properties",
+     "", "[dev]\n    %s = K000000000000000\n  %s = S\n" % (K, S), {}, "dev",
+     ("creds K000000000000000 S -", "region -"), None),
+    ("a line indented further than its property continues it",
+     "[profile dev]\n  region = eu-north-1\n  %s = K000000000000000\n  %s = S\n"
+     "  output = json\n    %s = NOTASECRET\n" % (K, S, S), "", {}, "dev",
+     ("creds K000000000000000 S -", "region eu-north-1"), None),
     ("credential_process with static keys in the config file: process wins",
      "[profile dev]\n%s = CFGKEY0000000000\n%s = CFGSECRET\ncredential_process = %%PROC%%\n"
      % (K, S), "", {}, "dev", ("creds PROCKEY000000000 PROCSECRET PROCTOKEN", "region -"),

@@ -128,8 +128,6 @@ static int authenticate(MYSQL_PLUGIN_VIO *vio, MYSQL_SERVER_AUTH_INFO *info)
 
 static int plugin_init(void *p)
 {
-    static const rdsiam_credentials probe = {.access_key_id = "A",
-                                             .secret_access_key = "S"};
     rdsiam_token_params tp;
     rdsiam_error err;
 
@@ -145,8 +143,7 @@ static int plugin_init(void *p)
     tp.port = opt_port;
     tp.username = "x";
     tp.region = opt_region;
-    if (rdsiam_generate_token_ex(&tp, &probe, NULL, 0, NULL, &err) !=
-        RDSIAM_ERR_BUFFER_TOO_SMALL) {
+    if (rdsiam_token_params_check(&tp, &err) != RDSIAM_OK) {
         log_line(0, "%s", err.message);
         return 1;
     }

@@ -1,0 +1,216 @@
+/*
+ * runtime.c - the Lambda Runtime API over libcurl (see runtime.h).
+ *
+ * Paths, headers and error body are those of "Using the Lambda runtime API
+ * for custom runtimes" (AWS Lambda Developer Guide), API version
+ * 2018-06-01. Two curl handles are kept, one for GET .../next and one for
+ * the POSTs, each set up once: the connections to the API stay open and
+ * a warm invocation costs libcurl little.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "runtime.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+#include <json-c/json.h>
+
+#define API_VERSION "2018-06-01"
+#define ID_CHARS                                                               \
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_."
+
+static CURL *next_h, *post_h;
+static char base[320]; /* http://HOST:PORT/2018-06-01/runtime */
+static char next_url[sizeof base + 32];
+
+static size_t drop_body(char *data, size_t size, size_t n, void *unused);
+static size_t on_header(char *line, size_t size, size_t n, void *arg);
+
+int runtime_open(void)
+{
+    const char *api = getenv("AWS_LAMBDA_RUNTIME_API");
+
+    if (!api || !*api) {
+        fputs("bootstrap: AWS_LAMBDA_RUNTIME_API is not set\n", stderr);
+        return -1;
+    }
+    if ((size_t)snprintf(base, sizeof base, "http://%s/" API_VERSION "/runtime",
+                         api) >= sizeof base) {
+        fputs("bootstrap: AWS_LAMBDA_RUNTIME_API is too long\n", stderr);
+        return -1;
+    }
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
+        !(next_h = curl_easy_init()) || !(post_h = curl_easy_init())) {
+        fputs("bootstrap: cannot start libcurl\n", stderr);
+        return -1;
+    }
+    snprintf(next_url, sizeof next_url, "%s/invocation/next", base);
+    curl_easy_setopt(next_h, CURLOPT_URL, next_url);
+    curl_easy_setopt(next_h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(next_h, CURLOPT_WRITEFUNCTION, drop_body);
+    /* No timeout for next: the call returns when there is work. */
+    curl_easy_setopt(post_h, CURLOPT_WRITEFUNCTION, drop_body);
+    curl_easy_setopt(post_h, CURLOPT_TIMEOUT, 10L);
+    return 0;
+}
+
+void runtime_close(void)
+{
+    curl_easy_cleanup(next_h);
+    curl_easy_cleanup(post_h);
+    next_h = post_h = NULL;
+    curl_global_cleanup();
+}
+
+/* The event body is not used; read and drop it. */
+static size_t drop_body(char *data, size_t size, size_t n, void *unused)
+{
+    (void)data;
+    (void)unused;
+    return size * n;
+}
+
+/* Copy VALUE of "NAME: VALUE\r\n" into dst when the line is that header
+ * (names are case-insensitive). 1 when it matched and fitted. */
+static int header_value(const char *line, size_t len, const char *name,
+                        char *dst, size_t dstsize)
+{
+    size_t nlen = strlen(name);
+
+    if (len <= nlen || line[nlen] != ':' || strncasecmp(line, name, nlen) != 0)
+        return 0;
+    line += nlen + 1;
+    len -= nlen + 1;
+    while (len > 0 && (*line == ' ' || *line == '\t')) {
+        line++;
+        len--;
+    }
+    while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == '\n' ||
+                       line[len - 1] == ' '))
+        len--;
+    if (len == 0 || len >= dstsize)
+        return 0;
+    memcpy(dst, line, len);
+    dst[len] = '\0';
+    return 1;
+}
+
+static size_t on_header(char *line, size_t size, size_t n, void *arg)
+{
+    struct invocation *inv = arg;
+    char deadline[32];
+    char *end;
+    long long ms;
+
+    header_value(line, size * n, "Lambda-Runtime-Aws-Request-Id", inv->id,
+                 sizeof inv->id);
+    if (header_value(line, size * n, "Lambda-Runtime-Deadline-Ms", deadline,
+                     sizeof deadline)) {
+        errno = 0;
+        ms = strtoll(deadline, &end, 10);
+        if (errno == 0 && *end == '\0' && ms > 0)
+            inv->deadline_ms = ms;
+    }
+    return size * n;
+}
+
+int runtime_next(struct invocation *inv)
+{
+    long status = 0;
+    CURLcode rc;
+
+    memset(inv, 0, sizeof *inv);
+    curl_easy_setopt(next_h, CURLOPT_HEADERDATA, inv);
+    rc = curl_easy_perform(next_h);
+    if (rc == CURLE_OK)
+        curl_easy_getinfo(next_h, CURLINFO_RESPONSE_CODE, &status);
+    if (rc != CURLE_OK || status != 200) {
+        fprintf(stderr, "bootstrap: invocation/next failed: %s (HTTP %ld)\n",
+                curl_easy_strerror(rc), status);
+        return -1;
+    }
+    /* The id goes into the next URL: a UUID's characters only. */
+    if (!inv->id[0] || inv->id[strspn(inv->id, ID_CHARS)] != '\0' ||
+        inv->deadline_ms == 0) {
+        fputs("bootstrap: invocation/next without a valid request id or "
+              "deadline\n",
+              stderr);
+        return -1;
+    }
+    return 0;
+}
+
+/* POST json to base + path (with an optional extra header). 0 when the API
+ * accepted it (202). */
+static int post(const char *path, const char *json, const char *header)
+{
+    char url[sizeof base + 192];
+    struct curl_slist *hdrs = NULL;
+    long status = 0;
+    CURLcode rc;
+
+    if ((size_t)snprintf(url, sizeof url, "%s%s", base, path) >= sizeof url)
+        return -1;
+    hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
+    if (header)
+        hdrs = curl_slist_append(hdrs, header);
+    curl_easy_setopt(post_h, CURLOPT_URL, url);
+    curl_easy_setopt(post_h, CURLOPT_HTTPHEADER, hdrs);
+    curl_easy_setopt(post_h, CURLOPT_POSTFIELDS, json);
+    rc = curl_easy_perform(post_h);
+    if (rc == CURLE_OK)
+        curl_easy_getinfo(post_h, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_setopt(post_h, CURLOPT_HTTPHEADER, NULL);
+    curl_slist_free_all(hdrs);
+    if (rc != CURLE_OK || status != 202) {
+        fprintf(stderr, "bootstrap: POST %s failed: %s (HTTP %ld)\n", path,
+                curl_easy_strerror(rc), status);
+        return -1;
+    }
+    return 0;
+}
+
+int runtime_respond(const char *id, const char *json)
+{
+    char path[192];
+
+    snprintf(path, sizeof path, "/invocation/%s/response", id);
+    return post(path, json, NULL);
+}
+
+/* {"errorMessage": msg, "errorType": type} posted to path. */
+static int post_error(const char *path, const char *type, const char *msg)
+{
+    json_object *o = json_object_new_object();
+    char header[160];
+    int rc;
+
+    json_object_object_add(o, "errorMessage", json_object_new_string(msg));
+    json_object_object_add(o, "errorType", json_object_new_string(type));
+    snprintf(header, sizeof header, "Lambda-Runtime-Function-Error-Type: %s",
+             type);
+    rc = post(path,
+              json_object_to_json_string_ext(
+                  o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
+              header);
+    json_object_put(o);
+    return rc;
+}
+
+int runtime_invocation_error(const char *id, const char *type, const char *msg)
+{
+    char path[192];
+
+    snprintf(path, sizeof path, "/invocation/%s/error", id);
+    return post_error(path, type, msg);
+}
+
+int runtime_init_error(const char *type, const char *msg)
+{
+    return post_error("/init/error", type, msg);
+}

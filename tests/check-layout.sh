@@ -1,0 +1,128 @@
+#!/bin/sh
+# tests/check-layout.sh - rules of the source layout that a reader relies
+# on and a compiler does not check:
+#   - no include cycle among lib/ files, and no .c file includes another;
+#   - every credential source is a lib/source_*.c file, and chain.c names
+#     sources only through their constructors (it includes no source's
+#     private header);
+#   - every file the library opens is opened with O_CLOEXEC (no fopen);
+#   - one is_hex;
+#   - no signing with placeholder "probe" keys anywhere (lib, CLI,
+#     examples): inputs are checked with rdsiam_token_params_check();
+#   - the command-line tool and the examples use only the public header.
+# Prints TAP-style lines.
+set -u
+n=0
+fail=0
+ok() { echo "ok - $1"; }
+notok() { echo "not ok - $1"; fail=1; }
+
+# --- include graph ---------------------------------------------------------
+if python3 - <<'EOF'
+import os, re, sys
+lib = "lib"
+edges = {}
+for f in os.listdir(lib):
+    if not f.endswith((".c", ".h")):
+        continue
+    inc = re.findall(r'^#include "([^"]+)"', open(os.path.join(lib, f)).read(), re.M)
+    edges[f] = [i for i in inc if os.path.exists(os.path.join(lib, i))]
+bad = [(f, i) for f, incs in edges.items() for i in incs if i.endswith(".c")]
+if bad:
+    print("# .c included: %r" % bad)
+    sys.exit(1)
+state = {}
+def visit(f, path):
+    if state.get(f) == 1:
+        print("# include cycle: %s" % " -> ".join(path + [f]))
+        sys.exit(1)
+    if state.get(f) == 2:
+        return
+    state[f] = 1
+    for i in edges.get(f, []):
+        visit(i, path + [f])
+    state[f] = 2
+for f in sorted(edges):
+    visit(f, [])
+EOF
+then ok "lib/: no include cycle, no .c file included"
+else notok "lib/: no include cycle, no .c file included"
+fi
+
+# --- sources ---------------------------------------------------------------
+if grep -l 'rdsiam__source_[a-z_]*(rdsiam__source \*out' lib/*.c |
+    grep -v '^lib/source_[a-z_]*\.c$' | grep -q .; then
+    notok "every source constructor is defined in a lib/source_*.c file"
+else
+    ok "every source constructor is defined in a lib/source_*.c file"
+fi
+if grep -q '#include "source_' lib/chain.c lib/provider.c; then
+    notok "chain.c and provider.c include no source's own header"
+else
+    ok "chain.c and provider.c include no source's own header"
+fi
+
+# --- files -----------------------------------------------------------------
+if grep -n 'fopen(' lib/*.c | grep -q .; then
+    notok "lib/ reads no file through stdio (unwiped buffers)"
+else
+    ok "lib/ reads no file through stdio (unwiped buffers)"
+fi
+if grep -n '[^_]open(' lib/*.c | grep -v 'O_CLOEXEC' | grep -q .; then
+    grep -n '[^_]open(' lib/*.c | grep -v 'O_CLOEXEC' | sed 's/^/# /'
+    notok "every open() in lib/ uses O_CLOEXEC"
+else
+    ok "every open() in lib/ uses O_CLOEXEC"
+fi
+c=$(grep -c 'bool rdsiam__is_hex\|bool is_hex' lib/*.c lib/*.h | awk -F: '{s += $2} END {print s}')
+if [ "$c" -eq 1 ]; then ok "one is_hex"; else notok "one is_hex (found $c)"; fi
+
+# --- no probe keys, public API only -----------------------------------------
+if grep -rn 'AKIDPROBE\|probe = {' lib examples | grep -q .; then
+    grep -rn 'AKIDPROBE\|probe = {' lib examples | sed 's/^/# /'
+    notok "no placeholder probe credentials in lib/ or examples/"
+else
+    ok "no placeholder probe credentials in lib/ or examples/"
+fi
+if grep -n '#include "internal.h"\|rdsiam__' lib/cli/*.c examples/*.c \
+    examples/rds-emulator/mariadb/*.c examples/rds-emulator/pam/*.c | grep -q .; then
+    grep -n '#include "internal.h"\|rdsiam__' lib/cli/*.c examples/*.c \
+        examples/rds-emulator/mariadb/*.c examples/rds-emulator/pam/*.c | sed 's/^/# /'
+    notok "the tool and the examples use only the public API"
+else
+    ok "the tool and the examples use only the public API"
+fi
+# --- the tool links against the shared library too -------------------------
+B=${B:-build}
+CC=${CC:-cc}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+if [ ! -e "$B/lib/librdsiam.so" ]; then
+    notok "the tool links against the shared library: $B/lib/librdsiam.so is not built"
+elif ! $CC -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -o "$tmp/rdsiam-token" \
+    lib/cli/rdsiam-token.c -L"$B/lib" -lrdsiam \
+    -Wl,-rpath,"$(cd "$B/lib" && pwd)" >"$tmp/out" 2>&1; then
+    sed 's/^/# /' "$tmp/out"
+    notok "the tool links against the shared library"
+elif ! readelf -d "$tmp/rdsiam-token" | grep -q 'NEEDED.*librdsiam\.so'; then
+    notok "the tool links against the shared library (no NEEDED librdsiam.so)"
+else
+    # Known value: tests/crosscheck/botocore_token.py AKIDEXAMPLE00000 skid
+    # prod-instance.us-east-1.rds.amazonaws.com 3306 someusername us-east-1
+    # 1478540373 (botocore 1.43).
+    want="prod-instance.us-east-1.rds.amazonaws.com:3306/?Action=connect&DBUser=someusername&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE00000%2F20161107%2Fus-east-1%2Frds-db%2Faws4_request&X-Amz-Date=20161107T173933Z&X-Amz-Expires=900&X-Amz-SignedHeaders=host&X-Amz-Signature=4868c1852e0f96b43156c0ba2098a730088b7b4ba4fe5cdb9aeca70b0965196b"
+    got=$(env -i PATH="$PATH" HOME="$tmp" AWS_EC2_METADATA_DISABLED=true \
+        AWS_CONFIG_FILE="$tmp/none" AWS_SHARED_CREDENTIALS_FILE="$tmp/none" \
+        AWS_ACCESS_KEY_ID=AKIDEXAMPLE00000 AWS_SECRET_ACCESS_KEY=skid \
+        "$tmp/rdsiam-token" --hostname prod-instance.us-east-1.rds.amazonaws.com \
+        --port 3306 --username someusername --region us-east-1 \
+        --signing-time 2016-11-07T17:39:33Z 2>&1)
+    if [ "$got" = "$want" ]; then
+        ok "the tool links against the shared library and signs the known answer"
+    else
+        echo "# got: $got"
+        notok "the tool links against the shared library and signs the known answer"
+    fi
+fi
+: "$n"
+exit "$fail"
