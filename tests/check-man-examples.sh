@@ -25,6 +25,10 @@ DEPS=$(pkg-config --libs libcrypto json-c 2>/dev/null)
 if pkg-config --exists libcurl 2>/dev/null; then
     DEPS="$DEPS $(pkg-config --libs libcurl)"
 fi
+# The STS calls parse XML with expat (HTTP=yes builds).
+if pkg-config --exists expat 2>/dev/null; then
+    DEPS="$DEPS $(pkg-config --libs expat)"
+fi
 
 # The text of the EXAMPLE section's .EX/.EE blocks, with the roff escapes
 # this project's pages use turned back into plain characters.

@@ -27,7 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *s = malloc(size + 1);
-    rdsiam_credentials c;
+    rdsiam__creds c;
+    rdsiam_credentials v;
     size_t i, n;
     int rc;
 
@@ -38,14 +39,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rc = rdsiam__imds_parse(s, size, &c, NULL);
     if (rc == RDSIAM_OK) {
         CHECK(c.access_key_id && c.secret_access_key && c.session_token);
-        CHECK(rdsiam__check_credentials(&c, NULL) == RDSIAM_OK);
+        v = rdsiam__creds_view(&c);
+        CHECK(rdsiam__check_credentials(&v, NULL) == RDSIAM_OK);
         n = strlen(c.access_key_id);
         CHECK(n >= 16 && n <= 128);
         for (i = 0; i < n; i++)
             CHECK((c.access_key_id[i] >= 'A' && c.access_key_id[i] <= 'Z') ||
                   (c.access_key_id[i] >= '0' && c.access_key_id[i] <= '9'));
         CHECK(c.expiration > rdsiam__now());
-        rdsiam_credentials_clear(&c);
+        rdsiam__creds_clear(&c);
     } else {
         CHECK(rc < 0);
         CHECK(!c.access_key_id && !c.secret_access_key && !c.session_token);

@@ -6,8 +6,8 @@
  * Properties: they never crash or leak; a token that is accepted is
  * non-empty printable ASCII (an HTTP header can carry it); accepted
  * credentials pass the signer's checks and expire in the future; on failure
- * nothing is handed out. Whatever json-c accepts through
- * rdsiam__json_parse_strict also passes rdsiam__json_lex_ok.
+ * nothing is handed out. Whatever the shared JSON reader accepts
+ * (rdsiam__json_parse) also passes rdsiam__json_lex_ok.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -15,10 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <json.h>
-
 #include "internal.h"
 #include "json_lex.h"
+#include "json_reader.h"
 #include "source_sso.h"
 
 #define CHECK(cond)                                                            \
@@ -47,13 +46,15 @@ static void token_case(const char *s, size_t n)
 
 static void credentials_case(const char *s, size_t n)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
+    rdsiam_credentials v;
     int rc = rdsiam__sso_parse_credentials(s, n, &c, NULL);
 
     if (rc == RDSIAM_OK) {
-        CHECK(rdsiam__check_credentials(&c, NULL) == RDSIAM_OK);
+        v = rdsiam__creds_view(&c);
+        CHECK(rdsiam__check_credentials(&v, NULL) == RDSIAM_OK);
         CHECK(c.expiration > rdsiam__now());
-        rdsiam_credentials_clear(&c);
+        rdsiam__creds_clear(&c);
     } else {
         CHECK(rc < 0);
         CHECK(!c.access_key_id && !c.secret_access_key && !c.session_token);
@@ -62,7 +63,7 @@ static void credentials_case(const char *s, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct json_object *root = NULL;
+    rdsiam__json *j = NULL;
     char *s;
 
     if (size < 1)
@@ -76,9 +77,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         token_case(s, size - 1);
     else
         credentials_case(s, size - 1);
-    if (rdsiam__json_parse_strict(s, size - 1, &root) == RDSIAM__JSON_OK)
+    if (rdsiam__json_parse(s, size - 1, "fuzz", "the input", RDSIAM_ERR_JSON,
+                           &j, NULL) == RDSIAM_OK)
         CHECK(rdsiam__json_lex_ok(s, size - 1));
-    rdsiam__json_put_wiped(root);
+    rdsiam__json_free(j);
     free(s);
     return 0;
 }
