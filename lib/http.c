@@ -1,12 +1,13 @@
 /*
- * http.c - a small, bounded HTTP GET client for credential endpoints, on
- * libcurl.
+ * http.c - a small, bounded HTTP client for credential endpoints (GET,
+ * PUT, POST), on libcurl.
  *
  * Every request has a connect timeout, a total timeout, a body size cap and
  * a small retry budget; redirects are never followed; only http and https
  * are spoken; TLS peers and host names are always verified. Bodies (which
  * carry secret keys) are wiped whenever they are released, and so are the
- * copies of the Authorization header this file makes.
+ * copies of the request headers this file makes. Request bodies are sent
+ * from the caller's memory (CURLOPT_POSTFIELDS does not copy).
  *
  * Proxies: libcurl honours http_proxy / HTTPS_PROXY / ALL_PROXY / NO_PROXY
  * from the environment by default. Requests with no_proxy set never use a
@@ -16,7 +17,7 @@
  * https endpoints may go through the configured proxy (a CONNECT tunnel:
  * the proxy sees the host name, not the request).
  *
- * Limitation: libcurl's own receive and request buffers are freed without
+ * Limitation: libcurl's own receive and send buffers are freed without
  * being wiped; only what passes through this file is wiped.
  *
  * The whole file is compiled only when RDSIAM_HTTP is 1 (make HTTP=yes).
@@ -136,7 +137,8 @@ static void headers_free(struct curl_slist *h)
 {
     struct curl_slist *n;
 
-    /* One entry holds the Authorization token. */
+    /* Entries hold the Authorization value and other secret headers; all
+     * are wiped, which costs next to nothing. */
     for (n = h; n; n = n->next)
         if (n->data)
             rdsiam__wipe(n->data, strlen(n->data));
@@ -154,26 +156,138 @@ static int header_add(struct curl_slist **list, const char *line)
     return RDSIAM_OK;
 }
 
-static int build_headers(const char *authorization, struct curl_slist **out)
+/* RFC 9110 5.6.2: token = 1*tchar; tchar = "!" / "#" / "$" / "%" / "&" /
+ * "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT /
+ * ALPHA. */
+static bool header_name_ok(const char *name)
+{
+    size_t i;
+
+    if (!name || !*name)
+        return false;
+    for (i = 0; name[i]; i++) {
+        unsigned char c = (unsigned char)name[i];
+
+        if (i >= 64)
+            return false;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || strchr("!#$%&'*+-.^_`|~", c)))
+            return false;
+    }
+    return true;
+}
+
+static bool header_value_ok(const char *value)
+{
+    return value && !value[strcspn(value, "\r\n")];
+}
+
+/* true when the caller sets a header of this name itself. */
+static bool caller_sets(const rdsiam__http_request *req, const char *name)
+{
+    size_t i;
+
+    if (req->authorization && strcasecmp(name, "Authorization") == 0)
+        return true;
+    for (i = 0; i < req->n_headers; i++)
+        if (strcasecmp(req->headers[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+static bool has_body_method(const rdsiam__http_request *req)
+{
+    return req->method && strcmp(req->method, "GET") != 0;
+}
+
+/* Check the method, headers and body before anything is sent. */
+static int check_request(const rdsiam__http_request *req, const char *method,
+                         const char *where, rdsiam_error *err)
+{
+    size_t i;
+
+    if (strcmp(method, "GET") != 0 && strcmp(method, "PUT") != 0 &&
+        strcmp(method, "POST") != 0)
+        return rdsiam__fail(err, RDSIAM_ERR_INVALID_ARGUMENT,
+                            "%s: method must be GET, PUT or POST", where);
+    if (!has_body_method(req) && (req->body || req->body_len))
+        return rdsiam__fail(err, RDSIAM_ERR_INVALID_ARGUMENT,
+                            "GET %s: a GET request has no body", where);
+    if (req->body_len && !req->body)
+        return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT,
+                            "%s %s: body is NULL", method, where);
+    if (req->authorization && !header_value_ok(req->authorization))
+        return rdsiam__fail(err, RDSIAM_ERR_INVALID_ARGUMENT,
+                            "%s %s: Authorization value contains CR or LF",
+                            method, where);
+    if (req->n_headers && !req->headers)
+        return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT,
+                            "%s %s: headers is NULL", method, where);
+    if (req->n_headers > RDSIAM__HTTP_MAX_HEADERS)
+        return rdsiam__fail(err, RDSIAM_ERR_INVALID_ARGUMENT,
+                            "%s %s: more than %u extra headers", method, where,
+                            RDSIAM__HTTP_MAX_HEADERS);
+    for (i = 0; i < req->n_headers; i++) {
+        const rdsiam__http_header *hd = &req->headers[i];
+
+        if (!header_name_ok(hd->name))
+            return rdsiam__fail(err, RDSIAM_ERR_INVALID_ARGUMENT,
+                                "%s %s: header %zu has an empty, long or "
+                                "invalid name",
+                                method, where, i + 1);
+        /* The value is never quoted: it may be a credential. */
+        if (!header_value_ok(hd->value))
+            return rdsiam__fail(err, RDSIAM_ERR_INVALID_ARGUMENT,
+                                "%s %s: value of header %s is NULL or "
+                                "contains CR or LF",
+                                method, where, hd->name);
+    }
+    return RDSIAM_OK;
+}
+
+/* Add "name: value" ("name;" for an empty value: libcurl's way to send a
+ * header with no value, as "name:" would remove it). */
+static int add_line(struct curl_slist **out, const char *name,
+                    const char *value)
 {
     int rc = RDSIAM_OK;
     rdsiam__buf line;
 
-    rdsiam__buf_init(&line, RDSIAM_SESSION_TOKEN_MAX + 64);
-    GUARD(header_add(out, "Accept: application/json"));
-    GUARD(header_add(out, "User-Agent: librdsiam/" RDSIAM_VERSION_STRING));
-    if (authorization) {
-        /* "Name;" is libcurl's way to send a header with an empty value
-         * ("Name:" would remove it). The value goes out as is. */
-        if (*authorization)
-            GUARD(rdsiam__buf_printf(&line, "Authorization: %s",
-                                     authorization));
-        else
-            GUARD(rdsiam__buf_append_str(&line, "Authorization;"));
-        GUARD(header_add(out, line.data));
-    }
+    rdsiam__buf_init(&line, RDSIAM__HTTP_MAX_HEADER_LINE);
+    if (*value)
+        GUARD(rdsiam__buf_printf(&line, "%s: %s", name, value));
+    else
+        GUARD(rdsiam__buf_printf(&line, "%s;", name));
+    GUARD(header_add(out, line.data));
 done:
     rdsiam__buf_free(&line);
+    return rc;
+}
+
+static int build_headers(const rdsiam__http_request *req,
+                         struct curl_slist **out)
+{
+    int rc = RDSIAM_OK;
+    size_t i;
+
+    if (!caller_sets(req, "Accept"))
+        GUARD(header_add(out, "Accept: application/json"));
+    if (!caller_sets(req, "User-Agent"))
+        GUARD(header_add(out, "User-Agent: librdsiam/" RDSIAM_VERSION_STRING));
+    if (has_body_method(req)) {
+        /* No "Expect: 100-continue" round trip for a small body. */
+        if (!caller_sets(req, "Expect"))
+            GUARD(header_add(out, "Expect:"));
+        /* libcurl labels a POSTFIELDS body as a form; an empty PUT (the
+         * IMDS token request) is better sent without a type. */
+        if (req->body_len == 0 && !caller_sets(req, "Content-Type"))
+            GUARD(header_add(out, "Content-Type:"));
+    }
+    if (req->authorization)
+        GUARD(add_line(out, "Authorization", req->authorization));
+    for (i = 0; i < req->n_headers; i++)
+        GUARD(add_line(out, req->headers[i].name, req->headers[i].value));
+done:
     return rc;
 }
 
@@ -182,6 +296,22 @@ done:
         if (curl_easy_setopt((h), (opt), (val)) != CURLE_OK)                   \
             return RDSIAM_ERR_HTTP;                                            \
     } while (0)
+
+static int configure_method(CURL *h, const rdsiam__http_request *req)
+{
+    if (!has_body_method(req)) {
+        SETOPT(h, CURLOPT_HTTPGET, 1L);
+        return RDSIAM_OK;
+    }
+    /* POSTFIELDS does not copy: the body is read from the caller's memory
+     * (it may hold a secret that must not be duplicated). An empty body
+     * still needs a non-NULL pointer, or libcurl reads a callback. */
+    SETOPT(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+    SETOPT(h, CURLOPT_POSTFIELDS, req->body ? req->body : (const void *)"");
+    if (strcmp(req->method, "PUT") == 0)
+        SETOPT(h, CURLOPT_CUSTOMREQUEST, "PUT");
+    return RDSIAM_OK;
+}
 
 static int configure(CURL *h, const rdsiam__http_request *req, transfer *t,
                      struct curl_slist *headers)
@@ -203,7 +333,8 @@ static int configure(CURL *h, const rdsiam__http_request *req, transfer *t,
     SETOPT(h, CURLOPT_REDIR_PROTOCOLS,
            (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
-    SETOPT(h, CURLOPT_HTTPGET, 1L);
+    if (configure_method(h, req) != RDSIAM_OK)
+        return RDSIAM_ERR_HTTP;
     SETOPT(h, CURLOPT_FOLLOWLOCATION, 0L);
     SETOPT(h, CURLOPT_MAXREDIRS, 0L);
     /* No signals: the library may run on any thread of the caller. */
@@ -212,6 +343,8 @@ static int configure(CURL *h, const rdsiam__http_request *req, transfer *t,
     SETOPT(h, CURLOPT_TIMEOUT_MS, total_ms);
     SETOPT(h, CURLOPT_SSL_VERIFYPEER, 1L);
     SETOPT(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (req->ca_file)
+        SETOPT(h, CURLOPT_CAINFO, req->ca_file);
     SETOPT(h, CURLOPT_NETRC, (long)CURL_NETRC_IGNORED);
     SETOPT(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)t->body->max);
     SETOPT(h, CURLOPT_HTTPHEADER, headers);
@@ -241,6 +374,17 @@ static bool retryable(CURLcode c)
     }
 }
 
+bool rdsiam__http_retry_default(void *ctx, long status, const char *body,
+                                size_t len)
+{
+    (void)ctx;
+    (void)body;
+    (void)len;
+    /* A 5xx may be transient and 429 asks for a pause; any other 4xx will
+     * not change on its own. */
+    return (status >= 500 && status <= 599) || status == 429;
+}
+
 static void sleep_ms(long ms)
 {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
@@ -249,70 +393,99 @@ static void sleep_ms(long ms)
         ;
 }
 
-/* One outcome of one attempt. */
+/* One outcome of one attempt: DONE keeps the body (a 2xx answer, or any
+ * answer with any_status once retries are over); RETRY and FAIL drop it. */
 enum outcome { DONE, RETRY, FAIL };
 
+typedef struct attempt_ctx {
+    const rdsiam__http_request *req;
+    const char *method;
+    const char *where;
+    bool last; /* no retry budget left */
+} attempt_ctx;
+
+static enum outcome classify_status(const attempt_ctx *a, const transfer *t,
+                                    long code, int *rc, rdsiam_error *err)
+{
+    const rdsiam__http_request *req = a->req;
+    rdsiam__http_retry_fn again =
+        req->retry_status ? req->retry_status : rdsiam__http_retry_default;
+
+    if (code >= 200 && code <= 299)
+        return DONE;
+    if (!a->last && again(req->retry_ctx, code,
+                          t->body->data ? t->body->data : "", t->body->len)) {
+        *rc = rdsiam__fail(err, RDSIAM_ERR_HTTP_STATUS,
+                           "%s %s: HTTP status %ld", a->method, a->where, code);
+        return RETRY;
+    }
+    if (req->any_status)
+        return DONE;
+    *rc = rdsiam__fail(err, RDSIAM_ERR_HTTP_STATUS, "%s %s: HTTP status %ld",
+                       a->method, a->where, code);
+    return FAIL;
+}
+
 static enum outcome classify(CURL *h, CURLcode c, const transfer *t,
-                             const char *where, long *status, int *rc,
+                             const attempt_ctx *a, long *status, int *rc,
                              rdsiam_error *err)
 {
+    const char *method = a->method, *where = a->where;
     long code = 0;
 
     if (c == CURLE_OK) {
         if (curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code) != CURLE_OK)
             code = 0;
         *status = code;
-        if (code >= 200 && code <= 299)
-            return DONE;
-        *rc = rdsiam__fail(err, RDSIAM_ERR_HTTP_STATUS, "GET %s: HTTP status %ld",
-                           where, code);
-        /* A 5xx may be transient; a 4xx will not change on its own. */
-        return (code >= 500 && code <= 599) ? RETRY : FAIL;
+        return classify_status(a, t, code, rc, err);
     }
     if (t->no_memory) {
-        *rc = rdsiam__fail(err, RDSIAM_ERR_NO_MEMORY, "GET %s: out of memory",
-                           where);
+        *rc = rdsiam__fail(err, RDSIAM_ERR_NO_MEMORY, "%s %s: out of memory",
+                           method, where);
         return FAIL;
     }
     if (t->too_big || c == CURLE_FILESIZE_EXCEEDED) {
         *rc = rdsiam__fail(err, RDSIAM_ERR_HTTP,
-                           "GET %s: answer larger than %zu bytes", where,
+                           "%s %s: answer larger than %zu bytes", method, where,
                            t->body->max);
         return FAIL;
     }
     if (t->refused && c == CURLE_COULDNT_CONNECT) {
         *rc = rdsiam__fail(err, RDSIAM_ERR_URI_NOT_ALLOWED,
-                           "GET %s: the host resolves to an address that is "
+                           "%s %s: the host resolves to an address that is "
                            "not allowed over plain http",
-                           where);
+                           method, where);
         return FAIL;
     }
-    *rc = rdsiam__fail(err, RDSIAM_ERR_HTTP, "GET %s: %s", where,
+    *rc = rdsiam__fail(err, RDSIAM_ERR_HTTP, "%s %s: %s", method, where,
                        curl_easy_strerror(c));
     return retryable(c) ? RETRY : FAIL;
 }
 
 static int perform(CURL *h, const rdsiam__http_request *req, transfer *t,
-                   const char *where, long *status, rdsiam_error *err)
+                   attempt_ctx *a, long *status, rdsiam_error *err)
 {
     unsigned int attempt;
     int rc = RDSIAM_ERR_HTTP;
     size_t max = t->body->max;
+    long backoff =
+        req->backoff_ms > 0 ? req->backoff_ms : RDSIAM__HTTP_BACKOFF_MS;
 
     for (attempt = 0;; attempt++) {
         enum outcome o;
         CURLcode c;
 
         t->too_big = t->no_memory = t->refused = false;
+        a->last = attempt >= req->retries;
         c = curl_easy_perform(h);
-        o = classify(h, c, t, where, status, &rc, err);
+        o = classify(h, c, t, a, status, &rc, err);
         if (o == DONE)
             return RDSIAM_OK;
         rdsiam__buf_free(t->body);
         rdsiam__buf_init(t->body, max);
         if (o == FAIL || attempt >= req->retries)
             break;
-        sleep_ms(RDSIAM__HTTP_BACKOFF_MS << (attempt < 8 ? attempt : 8));
+        sleep_ms(backoff << (attempt < 8 ? attempt : 8));
     }
     if (attempt > 0 && err) {
         char msg[RDSIAM_ERROR_MESSAGE_SIZE];
@@ -324,15 +497,17 @@ static int perform(CURL *h, const rdsiam__http_request *req, transfer *t,
     return rc;
 }
 
-int rdsiam__http_get(const rdsiam__http_request *req, rdsiam__buf *body,
-                     long *status, rdsiam_error *err)
+int rdsiam__http_perform(const rdsiam__http_request *req, rdsiam__buf *body,
+                         long *status, rdsiam_error *err)
 {
     int rc = RDSIAM_OK;
     CURL *h = NULL;
     struct curl_slist *headers = NULL;
     char where[160];
+    const char *method;
     long st = 0;
     transfer t;
+    attempt_ctx a;
 
     if (!req || !req->url || !body)
         return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT,
@@ -340,28 +515,30 @@ int rdsiam__http_get(const rdsiam__http_request *req, rdsiam__buf *body,
     rdsiam__buf_init(body, req->max_body ? req->max_body
                                          : RDSIAM__HTTP_MAX_BODY);
     rdsiam__http_url_for_message(req->url, where, sizeof where);
+    method = req->method ? req->method : "GET";
+    GUARD(check_request(req, method, where, err));
     ENSURE_MSG(is_http_url(req->url), RDSIAM_ERR_URI_INVALID,
                "%s: only http and https URLs are supported", where);
-    ENSURE_MSG(!req->authorization ||
-                   !req->authorization[strcspn(req->authorization, "\r\n")],
-               RDSIAM_ERR_INVALID_ARGUMENT,
-               "GET %s: Authorization value contains CR or LF", where);
     pthread_once(&global_once, global_init);
     ENSURE_MSG(global_rc == CURLE_OK, RDSIAM_ERR_HTTP,
                "libcurl initialisation failed: %s",
                curl_easy_strerror(global_rc));
     h = curl_easy_init();
     ENSURE_MSG(h != NULL, RDSIAM_ERR_NO_MEMORY, "curl_easy_init failed");
-    rc = build_headers(req->authorization, &headers);
-    ENSURE_MSG(rc == RDSIAM_OK, rc, "GET %s: cannot build request headers",
-               where);
+    rc = build_headers(req, &headers);
+    ENSURE_MSG(rc == RDSIAM_OK, rc, "%s %s: cannot build request headers",
+               method, where);
     memset(&t, 0, sizeof t);
     t.body = body;
     t.allow_addr = req->allow_addr;
     rc = configure(h, req, &t, headers);
-    ENSURE_MSG(rc == RDSIAM_OK, rc, "GET %s: libcurl refused an option",
+    ENSURE_MSG(rc == RDSIAM_OK, rc, "%s %s: libcurl refused an option", method,
                where);
-    rc = perform(h, req, &t, where, &st, err);
+    a.req = req;
+    a.method = method;
+    a.where = where;
+    a.last = false;
+    rc = perform(h, req, &t, &a, &st, err);
 done:
     if (h)
         curl_easy_cleanup(h);
@@ -373,6 +550,12 @@ done:
     else
         rdsiam__ok(err);
     return rc;
+}
+
+int rdsiam__http_get(const rdsiam__http_request *req, rdsiam__buf *body,
+                     long *status, rdsiam_error *err)
+{
+    return rdsiam__http_perform(req, body, status, err);
 }
 
 #endif /* RDSIAM_HTTP */

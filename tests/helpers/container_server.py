@@ -18,10 +18,18 @@ comes first. Modes, chosen by path:
   /expired            200, credentials that expired in 2009
   /codefail           200, {"Code": "AssumeRoleError", ...}
   /redirect           302 to /good
+  /flakycode/CODE/N   status CODE (body {"code":"Throttling"...}) for the
+                      first N hits of this exact path, then good
+  /echo               200, JSON describing the request: method, headers
+                      (a list of [name, value] in order), body (latin-1
+                      text) and body length; any method
   /auth               401 without an Authorization header, else good
   /_hits?p=PATH       number of requests PATH received (text)
   /_auth?p=PATH       last Authorization header PATH received (text),
                       "<none>" when it had none, "<never>" when never hit
+
+GET, PUT and POST are all served; PUT and POST bodies are read (by their
+Content-Length) before the mode runs.
 
 Requests are counted by their full path, query included, so each test
 uses its own query string to get its own counters.
@@ -71,7 +79,27 @@ class Handler(BaseHTTPRequestHandler):
         doc = {k: v for k, v in doc.items() if v is not None}
         self.send_body(200, json.dumps(doc))
 
+    def do_PUT(self):
+        self.do_GET()
+
+    def do_POST(self):
+        self.do_GET()
+
+    def read_body(self):
+        n = int(self.headers.get("Content-Length", "0") or "0")
+        return self.rfile.read(n) if n > 0 else b""
+
+    def echo(self, data):
+        doc = {
+            "method": self.command,
+            "headers": [[k, v] for k, v in self.headers.items()],
+            "body": data.decode("latin-1"),
+            "length": len(data),
+        }
+        self.send_body(200, json.dumps(doc))
+
     def do_GET(self):
+        data = self.read_body()
         url = urllib.parse.urlsplit(self.path)
         parts = url.path.strip("/").split("/")
         mode = parts[0]
@@ -91,6 +119,14 @@ class Handler(BaseHTTPRequestHandler):
                 self.send_body(503, '{"code":"Busy","message":"try again"}')
             else:
                 self.good()
+        elif mode == "flakycode":
+            code, count = (int(x) for x in parts[1:3])
+            if n <= count:
+                self.send_body(code, '{"code":"Throttling","message":"slow down"}')
+            else:
+                self.good()
+        elif mode == "echo":
+            self.echo(data)
         elif mode == "slow":
             time.sleep(int(arg) / 1000.0)
             self.good()
