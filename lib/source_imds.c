@@ -589,6 +589,8 @@ done:
     return rc;
 }
 
+#if RDSIAM_HTTP
+
 /* Whether body is JSON at all: botocore retries the credentials request
  * while json.loads fails. */
 static bool is_json(const char *body, size_t len)
@@ -612,6 +614,8 @@ static bool is_json(const char *body, size_t len)
     tokener_free(tok);
     return ok;
 }
+
+#endif /* RDSIAM_HTTP */
 
 /* ------------------------------------------------------------------------ */
 /* The source                                                                */
