@@ -1,0 +1,566 @@
+#!/usr/bin/env python3
+"""A loopback stand-in for AWS endpoints, for tests: STS today; routes are
+easy to add (IMDS, the SSO portal).
+
+Usage: aws_standin.py [--config FILE] [--tls CERT KEY]
+
+Binds a free port on 127.0.0.1, prints it on one line, and serves until its
+stdin closes (the test closes it, or dies) or LIFETIME seconds pass.
+
+Configuration (JSON file, all keys optional):
+
+  {
+    "keys":  {"AKID": {"secret": "...", "token": "..." or null}, ...},
+    "roles": {"ROLE_ARN": {"AccessKeyId": "...", "SecretAccessKey": "...",
+                           "SessionToken": "...",
+                           "Expiration": "2100-01-01T00:00:00Z",  (optional)
+                           "WebIdentityToken": "..."}, ...},      (optional)
+    "region": "us-east-1",   (the only region a credential scope may name;
+                              absent: any)
+    "max_skew": 900,          (seconds between X-Amz-Date and the clock;
+                              0: not checked)
+    "now": 4102444800         (the clock for issued expirations; absent:
+                              real time)
+  }
+
+STS (the Query protocol, as sts.amazonaws.com speaks it): POST to any path
+with a form body Action=AssumeRole|AssumeRoleWithWebIdentity and
+Version=2011-06-15. AssumeRole must carry a SigV4 Authorization header:
+the signature is recomputed with the secret of the access key it names
+(service "sts", region from the credential scope) and the request is
+refused with STS's own error documents when the key is unknown or its
+session token does not match (InvalidClientTokenId), or the signature does
+not (SignatureDoesNotMatch). A role's credentials become a key as soon as
+they are issued, so a chain whose second hop signs with the first hop's
+credentials verifies, and one that signs with anything else fails.
+AssumeRoleWithWebIdentity is unsigned; its WebIdentityToken must equal the
+role's WebIdentityToken (InvalidIdentityToken otherwise). A role missing
+from "roles" is AccessDenied.
+
+Scripted failures: the path /s/TAG/STEP.STEP... answers the Nth request on
+that exact path with the Nth step, then normally. Steps:
+
+  ok             the normal answer
+  AccessDenied   403 AccessDenied         ExpiredToken  400 ExpiredToken
+  Throttling     400 Throttling           500, 503      STS's 5xx documents
+  slowMS         sleep MS milliseconds, then the normal answer
+  truncated      the normal answer cut in half
+  malformed      200, not XML at all
+  nul            the normal answer with a NUL inside the access key id
+  dup            a second AccessKeyId element
+  noexp          no Expiration element       badexp  Expiration "tomorrow"
+  nosecret       no SecretAccessKey element
+  big            200, a 200 KiB body
+  nonascii       AccessDenied whose Message holds control characters
+
+Reports (GET; not logged):
+  /_hits?p=PATH  requests PATH received (text)
+  /_log?p=PATH   JSON list of what PATH received: method, path, headers
+                 ([name, value] in order), body, form (name -> value)
+  /_log          the same for every path
+
+To add a route, decorate a handler with @route(METHOD, PREFIX); it gets
+(handler, request) and answers with handler.send_body(...). The longest
+matching prefix wins; STS is the fallback for POST.
+"""
+import hashlib
+import hmac
+import json
+import os
+import ssl
+import sys
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+LIFETIME = 120
+STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
+REQUEST_ID = "c6104cbe-af31-11e0-8154-cbc7ccf896c7"
+
+lock = threading.Lock()
+config = {"keys": {}, "roles": {}, "max_skew": 900}
+hits = {}
+log = {}
+ROUTES = []
+
+
+def route(method, prefix):
+    def register(fn):
+        ROUTES.append((method, prefix, fn))
+        return fn
+
+    return register
+
+
+class Request:
+    """What one request carried, as the log records it."""
+
+    def __init__(self, handler, body):
+        url = urllib.parse.urlsplit(handler.path)
+        self.method = handler.command
+        self.path = handler.path
+        self.raw_path = url.path
+        self.query = url.query
+        self.headers = handler.headers
+        self.body = body
+        self.form = {}
+        ctype = handler.headers.get("Content-Type", "")
+        if ctype.startswith("application/x-www-form-urlencoded"):
+            for k, v in urllib.parse.parse_qsl(
+                body.decode("latin-1"), keep_blank_values=True
+            ):
+                self.form[k] = v
+
+    def record(self):
+        return {
+            "method": self.method,
+            "path": self.path,
+            "headers": [[k, v] for k, v in self.headers.items()],
+            "body": self.body.decode("latin-1"),
+            "form": self.form,
+        }
+
+
+# --------------------------------------------------------------------------
+# STS documents
+
+def xml_escape(s):
+    return (
+        s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+    )
+
+
+def error_doc(code, message, kind="Sender"):
+    return (
+        f'<ErrorResponse xmlns="{STS_NS}">\n'
+        f"  <Error>\n"
+        f"    <Type>{kind}</Type>\n"
+        f"    <Code>{code}</Code>\n"
+        f"    <Message>{xml_escape(message)}</Message>\n"
+        f"  </Error>\n"
+        f"  <RequestId>{REQUEST_ID}</RequestId>\n"
+        f"</ErrorResponse>\n"
+    )
+
+
+class StsError(Exception):
+    def __init__(self, status, code, message, kind="Sender"):
+        super().__init__(code)
+        self.status, self.code, self.message, self.kind = (
+            status, code, message, kind)
+
+
+# The error documents STS answers with (codes and messages as STS sends
+# them; see the STS API reference, "Common Errors" and each action's
+# "Errors").
+SIG_MISMATCH = (
+    "The request signature we calculated does not match the signature you "
+    "provided. Check your AWS Secret Access Key and signing method. Consult "
+    "the service documentation for details."
+)
+INVALID_TOKEN_ID = "The security token included in the request is invalid."
+CANNED = {
+    "AccessDenied": (403, "AccessDenied",
+                     "User: arn:aws:iam::123456789012:user/tester is not "
+                     "authorized to perform: sts:AssumeRole on resource: "
+                     "ROLE"),
+    "ExpiredToken": (400, "ExpiredToken",
+                     "The security token included in the request is "
+                     "expired"),
+    "Throttling": (400, "Throttling", "Rate exceeded"),
+    "500": (500, "InternalFailure",
+            "The request processing has failed because of an unknown error, "
+            "exception or failure."),
+    "503": (503, "ServiceUnavailable",
+            "The request has failed due to a temporary failure of the "
+            "server."),
+    "nonascii": (403, "AccessDenied", "bad\x01news\x1b[31m\ttab"),
+}
+
+
+def iso8601(t):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+
+
+def success_doc(action, creds, role_arn, session, expiration, extra=""):
+    parts = role_arn.split(":")
+    account = parts[4] if len(parts) > 4 else "123456789012"
+    role_name = parts[-1].split("/")[-1]
+    fields = [
+        ("AccessKeyId", creds["AccessKeyId"]),
+        ("SecretAccessKey", creds["SecretAccessKey"]),
+        ("SessionToken", creds["SessionToken"]),
+        ("Expiration", expiration),
+    ]
+    cred_xml = "".join(
+        f"      <{k}>{xml_escape(v)}</{k}>\n" for k, v in fields if v is not None
+    )
+    web = ""
+    if action == "AssumeRoleWithWebIdentity":
+        web = (
+            "    <SubjectFromWebIdentityToken>system:serviceaccount:default:"
+            "app</SubjectFromWebIdentityToken>\n"
+            "    <Audience>sts.amazonaws.com</Audience>\n"
+            "    <Provider>arn:aws:iam::123456789012:oidc-provider/"
+            "oidc.example.test</Provider>\n"
+        )
+    return (
+        f'<{action}Response xmlns="{STS_NS}">\n'
+        f"  <{action}Result>\n"
+        f"{web}"
+        f"    <AssumedRoleUser>\n"
+        f"      <Arn>arn:aws:sts::{account}:assumed-role/{role_name}/"
+        f"{xml_escape(session)}</Arn>\n"
+        f"      <AssumedRoleId>AROA3XFRBF535PLBIFPI4:{xml_escape(session)}"
+        f"</AssumedRoleId>\n"
+        f"    </AssumedRoleUser>\n"
+        f"    <Credentials>\n{cred_xml}{extra}    </Credentials>\n"
+        f"  </{action}Result>\n"
+        f"  <ResponseMetadata>\n"
+        f"    <RequestId>{REQUEST_ID}</RequestId>\n"
+        f"  </ResponseMetadata>\n"
+        f"</{action}Response>\n"
+    )
+
+
+# --------------------------------------------------------------------------
+# SigV4 verification, as STS does it
+
+def sign_key(secret, date8, region, service):
+    k = ("AWS4" + secret).encode()
+    for part in (date8, region, service, "aws4_request"):
+        k = hmac.new(k, part.encode(), hashlib.sha256).digest()
+    return k
+
+
+def canonical_query(query):
+    pairs = urllib.parse.parse_qsl(query, keep_blank_values=True)
+    enc = sorted(
+        (urllib.parse.quote(k, safe="-_.~"), urllib.parse.quote(v, safe="-_.~"))
+        for k, v in pairs
+    )
+    return "&".join(f"{k}={v}" for k, v in enc)
+
+
+def parse_authorization(value):
+    algo, _, rest = value.partition(" ")
+    if algo != "AWS4-HMAC-SHA256":
+        raise StsError(400, "IncompleteSignature",
+                       "Unsupported AWS 'algorithm': '%s'" % algo)
+    fields = {}
+    for item in rest.split(","):
+        k, _, v = item.strip().partition("=")
+        fields[k] = v
+    for k in ("Credential", "SignedHeaders", "Signature"):
+        if k not in fields:
+            raise StsError(400, "IncompleteSignature",
+                           "Authorization header requires '%s' parameter." % k)
+    return fields
+
+
+def verify_sigv4(req):
+    auth = req.headers.get("Authorization")
+    if auth is None:
+        raise StsError(403, "MissingAuthenticationToken",
+                       "Request is missing Authentication Token")
+    fields = parse_authorization(auth)
+    scope = fields["Credential"].split("/")
+    if len(scope) != 5 or scope[4] != "aws4_request":
+        raise StsError(400, "IncompleteSignature",
+                       "Credential should have 5 parts, got %d" % len(scope))
+    akid, date8, region, service = scope[:4]
+    if service != "sts":
+        raise StsError(403, "SignatureDoesNotMatch",
+                       "Credential should be scoped to correct service: "
+                       "'sts'. ")
+    want_region = config.get("region")
+    if want_region and region != want_region:
+        raise StsError(403, "SignatureDoesNotMatch",
+                       "Credential should be scoped to a valid region. ")
+    with lock:
+        key = config["keys"].get(akid)
+    if key is None:
+        raise StsError(403, "InvalidClientTokenId", INVALID_TOKEN_ID)
+    token = req.headers.get("X-Amz-Security-Token")
+    if token != key.get("token"):
+        raise StsError(403, "InvalidClientTokenId", INVALID_TOKEN_ID)
+    amz_date = req.headers.get("X-Amz-Date", "")
+    if amz_date[:8] != date8:
+        raise StsError(403, "SignatureDoesNotMatch",
+                       "Date in Credential scope does not match YYYYMMDD "
+                       "from ISO-8601 version of date from HTTP: '%s' != "
+                       "'%s', from '%s'." % (date8, amz_date[:8], amz_date))
+    skew = config.get("max_skew", 900)
+    if skew:
+        try:
+            t = time.mktime(time.strptime(amz_date, "%Y%m%dT%H%M%SZ"))
+            t -= time.timezone
+        except ValueError:
+            raise StsError(403, "SignatureDoesNotMatch", SIG_MISMATCH)
+        if abs(time.time() - t) > skew:
+            raise StsError(403, "SignatureDoesNotMatch",
+                           "Signature expired: %s is now earlier than %s"
+                           % (amz_date, time.strftime(
+                               "%Y%m%dT%H%M%SZ",
+                               time.gmtime(time.time() - skew))))
+    signed = fields["SignedHeaders"].split(";")
+    if "host" not in signed:
+        raise StsError(403, "SignatureDoesNotMatch",
+                       "'Host' or ':authority' must be a 'SignedHeader' in "
+                       "the AWS Authorization.")
+    lines = []
+    for name in signed:
+        values = req.headers.get_all(name) or []
+        value = ",".join(" ".join(v.split()) for v in values)
+        lines.append(f"{name}:{value}\n")
+    payload = hashlib.sha256(req.body).hexdigest()
+    canonical = "\n".join([
+        req.method,
+        urllib.parse.quote(req.raw_path or "/", safe="/~"),
+        canonical_query(req.query),
+        "".join(lines),
+        fields["SignedHeaders"],
+        payload,
+    ])
+    to_sign = "\n".join([
+        "AWS4-HMAC-SHA256",
+        amz_date,
+        f"{date8}/{region}/{service}/aws4_request",
+        hashlib.sha256(canonical.encode()).hexdigest(),
+    ])
+    k = sign_key(key["secret"], date8, region, service)
+    want = hmac.new(k, to_sign.encode(), hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(want, fields["Signature"]):
+        raise StsError(403, "SignatureDoesNotMatch", SIG_MISMATCH)
+
+
+# --------------------------------------------------------------------------
+# STS actions
+
+def check_params(form, action):
+    role = form.get("RoleArn")
+    if role is None:
+        raise StsError(400, "ValidationError",
+                       "1 validation error detected: Value null at 'roleArn' "
+                       "failed to satisfy constraint: Member must not be null")
+    session = form.get("RoleSessionName")
+    if session is None:
+        raise StsError(400, "ValidationError",
+                       "1 validation error detected: Value null at "
+                       "'roleSessionName' failed to satisfy constraint: "
+                       "Member must not be null")
+    ok = all(c.isalnum() or c in "_+=,.@-" for c in session)
+    if not ok or not 2 <= len(session) <= 64:
+        raise StsError(400, "ValidationError",
+                       "1 validation error detected: Value '%s' at "
+                       "'roleSessionName' failed to satisfy constraint: "
+                       "Member must satisfy regular expression pattern: "
+                       "[\\w+=,.@-]*" % session)
+    if "DurationSeconds" in form:
+        d = form["DurationSeconds"]
+        if not d.isdigit() or not 900 <= int(d) <= 43200:
+            raise StsError(400, "ValidationError",
+                           "1 validation error detected: Value '%s' at "
+                           "'durationSeconds' failed to satisfy constraint: "
+                           "Member must have value between 900 and 43200" % d)
+    return role, session
+
+
+def issue(form, action):
+    role, session = check_params(form, action)
+    with lock:
+        creds = config["roles"].get(role)
+    if creds is None:
+        msg = CANNED["AccessDenied"][2].replace("ROLE", role)
+        if action == "AssumeRoleWithWebIdentity":
+            msg = "Not authorized to perform sts:AssumeRoleWithWebIdentity"
+        raise StsError(403, "AccessDenied", msg)
+    if action == "AssumeRoleWithWebIdentity":
+        if form.get("WebIdentityToken") != creds.get("WebIdentityToken"):
+            raise StsError(400, "InvalidIdentityToken",
+                           "The web identity token that was passed could "
+                           "not be validated by AWS. Get a new identity "
+                           "token from the identity provider and then retry "
+                           "the request.")
+    expiration = creds.get("Expiration")
+    if expiration is None:
+        now = config.get("now") or int(time.time())
+        expiration = iso8601(now + int(form.get("DurationSeconds", "3600")))
+    with lock:
+        # Issued credentials sign the next hop of a chain.
+        config["keys"][creds["AccessKeyId"]] = {
+            "secret": creds["SecretAccessKey"],
+            "token": creds.get("SessionToken"),
+        }
+    return creds, role, session, expiration
+
+
+def sts_answer(req, step):
+    """(status, body) for one STS request, given the scripted step."""
+    if step in CANNED:
+        status, code, msg = CANNED[step]
+        kind = "Receiver" if status >= 500 else "Sender"
+        return status, error_doc(code, msg.replace("ROLE", req.form.get(
+            "RoleArn", "")), kind)
+    if step == "malformed":
+        return 200, "this is not XML\n"
+    if step == "big":
+        return 200, "<a>" + "x" * (200 * 1024) + "</a>"
+    action = req.form.get("Action")
+    try:
+        if req.form.get("Version") != "2011-06-15":
+            raise StsError(400, "InvalidAction",
+                           "Could not find operation %s for version %s"
+                           % (action, req.form.get("Version", "NO_VERSION")))
+        if action == "AssumeRole":
+            verify_sigv4(req)
+        elif action != "AssumeRoleWithWebIdentity":
+            raise StsError(400, "InvalidAction",
+                           "Could not find operation %s for version "
+                           "2011-06-15" % action)
+        creds, role, session, expiration = issue(req.form, action)
+    except StsError as e:
+        return e.status, error_doc(e.code, e.message, e.kind)
+    creds = dict(creds)
+    extra = ""
+    if step == "noexp":
+        expiration = None
+    elif step == "badexp":
+        expiration = "tomorrow"
+    elif step == "nosecret":
+        creds["SecretAccessKey"] = None
+    elif step == "nul":
+        creds["AccessKeyId"] = creds["AccessKeyId"][:4] + "\x00" + \
+            creds["AccessKeyId"][4:]
+    elif step == "dup":
+        extra = f"      <AccessKeyId>{creds['AccessKeyId']}</AccessKeyId>\n"
+    body = success_doc(action, creds, role, session, expiration, extra)
+    if step == "truncated":
+        body = body[: len(body) // 2]
+    return 200, body
+
+
+def sts(handler, req, step):
+    if step.startswith("slow"):
+        time.sleep(int(step[4:]) / 1000.0)
+        step = "ok"
+    status, body = sts_answer(req, step)
+    handler.send_body(status, body, "text/xml")
+
+
+# --------------------------------------------------------------------------
+# The server
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def send_body(self, code, body, ctype="application/json"):
+        data = body.encode("latin-1") if isinstance(body, str) else body
+        self.send_response(code)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("x-amzn-RequestId", REQUEST_ID)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def read_body(self):
+        n = int(self.headers.get("Content-Length", "0") or "0")
+        return self.rfile.read(n) if n > 0 else b""
+
+    def do_PUT(self):
+        self.dispatch()
+
+    def do_POST(self):
+        self.dispatch()
+
+    def do_GET(self):
+        self.dispatch()
+
+    def dispatch(self):
+        req = Request(self, self.read_body())
+        if req.raw_path.startswith("/_"):
+            return self.report(req)
+        with lock:
+            n = hits.get(req.path, 0) + 1
+            hits[req.path] = n
+            log.setdefault(req.path, []).append(req.record())
+        step = "ok"
+        parts = req.raw_path.strip("/").split("/")
+        if len(parts) == 3 and parts[0] == "s":
+            steps = parts[2].split(".")
+            if n <= len(steps):
+                step = steps[n - 1]
+        best = None
+        for method, prefix, fn in ROUTES:
+            if method == req.method and req.raw_path.startswith(prefix):
+                if best is None or len(prefix) > len(best[0]):
+                    best = (prefix, fn)
+        if best:
+            return best[1](self, req, step)
+        if req.method == "POST":
+            return sts(self, req, step)
+        self.send_body(404, '{"message":"no route"}')
+
+    def report(self, req):
+        query = urllib.parse.parse_qs(req.query)
+        path = query.get("p", [None])[0]
+        with lock:
+            if req.raw_path == "/_hits":
+                text = str(hits.get(path, 0))
+            elif req.raw_path == "/_log":
+                text = json.dumps(log.get(path, []) if path else log)
+            else:
+                text = "unknown report"
+        self.send_body(200, text)
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A client that gave up (the timeout tests) is expected.
+        pass
+
+
+def watch_stdin():
+    # The parent holds our stdin open; EOF means it is done (or gone).
+    while sys.stdin.buffer.read(4096):
+        pass
+    os._exit(0)
+
+
+def main():
+    args = sys.argv[1:]
+    tls = None
+    while args:
+        if args[0] == "--config" and len(args) >= 2:
+            with open(args[1]) as f:
+                config.update(json.load(f))
+            config.setdefault("keys", {})
+            config.setdefault("roles", {})
+            args = args[2:]
+        elif args[0] == "--tls" and len(args) >= 3:
+            tls = (args[1], args[2])
+            args = args[3:]
+        else:
+            sys.exit("usage: aws_standin.py [--config FILE] [--tls CERT KEY]")
+    server = Server(("127.0.0.1", 0), Handler)
+    if tls:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(*tls)
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=watch_stdin, daemon=True).start()
+    threading.Timer(LIFETIME, lambda: os._exit(0)).start()
+    print(server.server_address[1], flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
