@@ -44,6 +44,7 @@
 #include <openssl/rand.h>
 
 #include "http.h"
+#include "json_lex.h"
 #include "source_imds.h"
 
 #define ENV_DISABLED "AWS_EC2_METADATA_DISABLED"
@@ -456,6 +457,10 @@ static int parse_object(const char *body, size_t len, struct json_tokener *tok,
     if (len > INT_MAX)
         return rdsiam__fail(err, RDSIAM_ERR_JSON,
                             "instance metadata: the answer is too large");
+    if (!rdsiam__json_lex_ok(body, len))
+        return rdsiam__fail(err, RDSIAM_ERR_JSON,
+                            "instance metadata: the credentials answer is not "
+                            "valid JSON (malformed or truncated)");
     json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
     *root = json_tokener_parse_ex(tok, body, (int)len);
     end = json_tokener_get_parse_end(tok);
@@ -600,7 +605,8 @@ static bool is_json(const char *body, size_t len)
     size_t end;
     bool ok;
 
-    if (len > INT_MAX || !(tok = json_tokener_new()))
+    if (len > INT_MAX || !rdsiam__json_lex_ok(body, len) ||
+        !(tok = json_tokener_new()))
         return false;
     json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
     root = json_tokener_parse_ex(tok, body, (int)len);
@@ -737,8 +743,10 @@ static void attempt(const rdsiam__imds_settings *s, const char *method,
     a->status = 0;
     memset(&e, 0, sizeof e);
     a->rc = rdsiam__http_perform(&req, &a->body, &a->status, &e);
-    snprintf(a->why, sizeof a->why, "%s",
-             a->rc == RDSIAM_OK ? "" : e.message);
+    if (a->rc == RDSIAM_OK)
+        snprintf(a->why, sizeof a->why, "HTTP status %ld", a->status);
+    else
+        snprintf(a->why, sizeof a->why, "%s", e.message);
     a->timed_out =
         a->rc == RDSIAM_ERR_HTTP && elapsed_ms(&t0) >= s->timeout_ms - 50;
     a->tries++;
