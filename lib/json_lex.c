@@ -4,7 +4,10 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#include <limits.h>
 #include <string.h>
+
+#include <json.h>
 
 #include "json_lex.h"
 
@@ -129,4 +132,127 @@ bool rdsiam__json_lex_ok(const char *s, size_t n)
             return false;
     }
     return true;
+}
+
+/* ------------------------------------------------------------------------ */
+/* json-c underneath                                                         */
+/* ------------------------------------------------------------------------ */
+
+/* Wipe every string value json-c holds, in place. */
+static void wipe_tree(struct json_object *o, int depth)
+{
+    size_t i, n;
+
+    if (!o || depth > 64)
+        return;
+    switch (json_object_get_type(o)) {
+    case json_type_string:
+        rdsiam__wipe((void *)(uintptr_t)json_object_get_string(o),
+                     (size_t)json_object_get_string_len(o));
+        break;
+    case json_type_array:
+        n = json_object_array_length(o);
+        for (i = 0; i < n; i++)
+            wipe_tree(json_object_array_get_idx(o, i), depth + 1);
+        break;
+    case json_type_object: {
+        json_object_object_foreach(o, key, val)
+        {
+            (void)key;
+            wipe_tree(val, depth + 1);
+        }
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+void rdsiam__json_put_wiped(struct json_object *root)
+{
+    if (!root)
+        return;
+    wipe_tree(root, 0);
+    json_object_put(root);
+}
+
+/* true when some string value holds a NUL, or the tree is deeper than 64
+ * (json-c's own default limit is 32). */
+static bool has_nul(struct json_object *o, int depth)
+{
+    size_t i, n;
+
+    if (!o)
+        return false;
+    if (depth > 64)
+        return true;
+    switch (json_object_get_type(o)) {
+    case json_type_string:
+        return strlen(json_object_get_string(o)) !=
+               (size_t)json_object_get_string_len(o);
+    case json_type_array:
+        n = json_object_array_length(o);
+        for (i = 0; i < n; i++)
+            if (has_nul(json_object_array_get_idx(o, i), depth + 1))
+                return true;
+        return false;
+    case json_type_object: {
+        json_object_object_foreach(o, key, val)
+        {
+            (void)key;
+            if (has_nul(val, depth + 1))
+                return true;
+        }
+        return false;
+    }
+    default:
+        return false;
+    }
+}
+
+/* The tokener's scratch buffer still holds the last string it parsed. */
+static void tokener_free(struct json_tokener *tok)
+{
+    if (!tok)
+        return;
+    if (tok->pb && tok->pb->buf && tok->pb->size > 0)
+        rdsiam__wipe(tok->pb->buf, (size_t)tok->pb->size);
+    json_tokener_free(tok);
+}
+
+static bool only_space(const char *s, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+            return false;
+    return true;
+}
+
+int rdsiam__json_parse_strict(const char *body, size_t len,
+                              struct json_object **root)
+{
+    struct json_tokener *tok;
+    size_t end;
+    int rc = RDSIAM__JSON_SYNTAX;
+
+    *root = NULL;
+    if (!body || len > INT_MAX || !rdsiam__json_lex_ok(body, len))
+        return RDSIAM__JSON_SYNTAX;
+    tok = json_tokener_new();
+    if (!tok)
+        return RDSIAM__JSON_SYNTAX;
+    json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+    *root = json_tokener_parse_ex(tok, body, (int)len);
+    end = json_tokener_get_parse_end(tok);
+    if (*root && json_tokener_get_error(tok) == json_tokener_success &&
+        end <= len && only_space(body + end, len - end))
+        rc = has_nul(*root, 0) ? RDSIAM__JSON_NUL : RDSIAM__JSON_OK;
+    tokener_free(tok);
+    if (rc != RDSIAM__JSON_OK) {
+        rdsiam__json_put_wiped(*root);
+        *root = NULL;
+    }
+    return rc;
 }

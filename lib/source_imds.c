@@ -30,7 +30,6 @@
  * SPDX-License-Identifier: MIT
  */
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -366,106 +365,17 @@ int rdsiam__imds_url(const char *base, const char *path, char **url)
 /* The credentials document (one function to swap for a shared reader)      */
 /* ------------------------------------------------------------------------ */
 
-/* Wipe every string json-c holds, in place, before the tree is freed. */
-static void json_wipe(struct json_object *o, int depth)
-{
-    size_t i, n;
-
-    if (!o || depth > 64)
-        return;
-    switch (json_object_get_type(o)) {
-    case json_type_string:
-        rdsiam__wipe((void *)(uintptr_t)json_object_get_string(o),
-                     (size_t)json_object_get_string_len(o));
-        break;
-    case json_type_array:
-        n = json_object_array_length(o);
-        for (i = 0; i < n; i++)
-            json_wipe(json_object_array_get_idx(o, i), depth + 1);
-        break;
-    case json_type_object: {
-        json_object_object_foreach(o, key, val)
-        {
-            (void)key;
-            json_wipe(val, depth + 1);
-        }
-        break;
-    }
-    default:
-        break;
-    }
-}
-
-/* true when some string value holds a NUL (json-c keeps "\u0000" as a
- * byte, which C strings would silently cut). */
-static bool json_has_nul(struct json_object *o, int depth)
-{
-    size_t i, n;
-
-    if (!o || depth > 64)
-        return depth > 64;
-    switch (json_object_get_type(o)) {
-    case json_type_string:
-        return strlen(json_object_get_string(o)) !=
-               (size_t)json_object_get_string_len(o);
-    case json_type_array:
-        n = json_object_array_length(o);
-        for (i = 0; i < n; i++)
-            if (json_has_nul(json_object_array_get_idx(o, i), depth + 1))
-                return true;
-        return false;
-    case json_type_object: {
-        json_object_object_foreach(o, key, val)
-        {
-            (void)key;
-            if (json_has_nul(val, depth + 1))
-                return true;
-        }
-        return false;
-    }
-    default:
-        return false;
-    }
-}
-
-/* The tokener's scratch buffer still holds the last string parsed. */
-static void tokener_free(struct json_tokener *tok)
-{
-    if (!tok)
-        return;
-    if (tok->pb && tok->pb->buf && tok->pb->size > 0)
-        rdsiam__wipe(tok->pb->buf, (size_t)tok->pb->size);
-    json_tokener_free(tok);
-}
-
-static bool only_space(const char *s, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
-            return false;
-    return true;
-}
-
-/* Strict parse of a whole JSON object (nothing but space after it). */
-static int parse_object(const char *body, size_t len, struct json_tokener *tok,
+/* One strict JSON object (see json_lex.h). */
+static int parse_object(const char *body, size_t len,
                         struct json_object **root, rdsiam_error *err)
 {
-    size_t end;
+    int r = rdsiam__json_parse_strict(body, len, root);
 
-    if (len > INT_MAX)
+    if (r == RDSIAM__JSON_NUL)
         return rdsiam__fail(err, RDSIAM_ERR_JSON,
-                            "instance metadata: the answer is too large");
-    if (!rdsiam__json_lex_ok(body, len))
-        return rdsiam__fail(err, RDSIAM_ERR_JSON,
-                            "instance metadata: the credentials answer is not "
-                            "valid JSON (malformed or truncated)");
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-    *root = json_tokener_parse_ex(tok, body, (int)len);
-    end = json_tokener_get_parse_end(tok);
-    if (!*root || json_tokener_get_error(tok) != json_tokener_success ||
-        end > len || !only_space(body + end, len - end))
+                            "instance metadata: a string in the credentials "
+                            "answer contains a NUL character (\\u0000)");
+    if (r != RDSIAM__JSON_OK)
         return rdsiam__fail(err, RDSIAM_ERR_JSON,
                             "instance metadata: the credentials answer is not "
                             "valid JSON (malformed or truncated)");
@@ -473,10 +383,6 @@ static int parse_object(const char *body, size_t len, struct json_tokener *tok,
         return rdsiam__fail(err, RDSIAM_ERR_JSON,
                             "instance metadata: the credentials answer is not "
                             "a JSON object");
-    if (json_has_nul(*root, 0))
-        return rdsiam__fail(err, RDSIAM_ERR_JSON,
-                            "instance metadata: a string in the credentials "
-                            "answer contains a NUL character (\\u0000)");
     return RDSIAM_OK;
 }
 
@@ -534,7 +440,6 @@ int rdsiam__imds_parse(const char *body, size_t len, rdsiam_credentials *out,
                        rdsiam_error *err)
 {
     int rc = RDSIAM_OK;
-    struct json_tokener *tok = NULL;
     struct json_object *root = NULL, *code = NULL;
     const char *ak = NULL, *sk = NULL, *st = NULL, *exp = NULL;
     char shown[48];
@@ -544,10 +449,7 @@ int rdsiam__imds_parse(const char *body, size_t len, rdsiam_credentials *out,
         return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT,
                             "instance metadata: body or credentials is NULL");
     memset(out, 0, sizeof *out);
-    tok = json_tokener_new();
-    ENSURE_MSG(tok != NULL, RDSIAM_ERR_NO_MEMORY,
-               "instance metadata: out of memory");
-    GUARD(parse_object(body, len, tok, &root, err));
+    GUARD(parse_object(body, len, &root, err));
     /* IMDS answers {"Code":"Success",...}; another Code is an error it
      * reports in a 200 answer (e.g. the role does not trust EC2). */
     if (json_object_object_get_ex(root, "Code", &code) && code) {
@@ -584,11 +486,7 @@ int rdsiam__imds_parse(const char *body, size_t len, rdsiam_credentials *out,
     if (rc != RDSIAM_OK)
         rdsiam__error_prefix(err, "instance metadata answer");
 done:
-    if (root) {
-        json_wipe(root, 0);
-        json_object_put(root);
-    }
-    tokener_free(tok);
+    rdsiam__json_put_wiped(root);
     if (rc != RDSIAM_OK)
         rdsiam_credentials_clear(out);
     return rc;
@@ -600,25 +498,11 @@ done:
  * while json.loads fails. */
 static bool is_json(const char *body, size_t len)
 {
-    struct json_tokener *tok;
-    struct json_object *root;
-    size_t end;
-    bool ok;
+    struct json_object *root = NULL;
+    int r = rdsiam__json_parse_strict(body, len, &root);
 
-    if (len > INT_MAX || !rdsiam__json_lex_ok(body, len) ||
-        !(tok = json_tokener_new()))
-        return false;
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-    root = json_tokener_parse_ex(tok, body, (int)len);
-    end = json_tokener_get_parse_end(tok);
-    ok = root && json_tokener_get_error(tok) == json_tokener_success &&
-         end <= len && only_space(body + end, len - end);
-    if (root) {
-        json_wipe(root, 0);
-        json_object_put(root);
-    }
-    tokener_free(tok);
-    return ok;
+    rdsiam__json_put_wiped(root);
+    return r != RDSIAM__JSON_SYNTAX;
 }
 
 #endif /* RDSIAM_HTTP */
