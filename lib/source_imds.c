@@ -862,6 +862,7 @@ static int fetch_once(imds_source *src, const rdsiam__imds_settings *s,
     ENSURE_MSG(rc == RDSIAM_OK, rc, "instance metadata: out of memory");
     rc = rdsiam__imds_url(path, role, &url);
     ENSURE_MSG(rc == RDSIAM_OK, rc, "instance metadata: out of memory");
+    rdsiam__buf_free(&a.body);
     memset(&a, 0, sizeof a);
     get_metadata(src, s, url, true, &a);
     *refused = a.rc == RDSIAM_OK && a.status == 401 && src->token;
