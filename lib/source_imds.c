@@ -303,8 +303,7 @@ static int resolve_base(const rdsiam__imds_config *cfg, char **base,
 }
 
 int rdsiam__imds_settings_resolve(const rdsiam__imds_config *cfg,
-                                  rdsiam__imds_settings *out,
-                                  rdsiam_error *err)
+                                  rdsiam__imds_settings *out, rdsiam_error *err)
 {
     static const rdsiam__imds_config none;
     int rc = RDSIAM_OK;
@@ -366,8 +365,8 @@ int rdsiam__imds_url(const char *base, const char *path, char **url)
 /* ------------------------------------------------------------------------ */
 
 /* One strict JSON object (see json_lex.h). */
-static int parse_object(const char *body, size_t len,
-                        struct json_object **root, rdsiam_error *err)
+static int parse_object(const char *body, size_t len, struct json_object **root,
+                        rdsiam_error *err)
 {
     int r = rdsiam__json_parse_strict(body, len, root);
 
@@ -429,9 +428,9 @@ static int64_t extended_expiration(int64_t expiration)
 
     if (RAND_bytes(r, (int)sizeof r) != 1)
         r[0] = r[1] = 0;
-    jitter = EXTEND_JITTER_MIN +
-             ((int64_t)r[0] << 8 | r[1]) %
-                 (EXTEND_JITTER_MAX - EXTEND_JITTER_MIN + 1);
+    jitter =
+        EXTEND_JITTER_MIN + ((int64_t)r[0] << 8 | r[1]) %
+                                (EXTEND_JITTER_MAX - EXTEND_JITTER_MIN + 1);
     offset = EXTEND_WINDOW + jitter;
     return now >= expiration - offset ? now + offset : expiration;
 }
@@ -453,8 +452,7 @@ int rdsiam__imds_parse(const char *body, size_t len, rdsiam_credentials *out,
     /* IMDS answers {"Code":"Success",...}; another Code is an error it
      * reports in a 200 answer (e.g. the role does not trust EC2). */
     if (json_object_object_get_ex(root, "Code", &code) && code) {
-        ENSURE_MSG(json_object_is_type(code, json_type_string),
-                   RDSIAM_ERR_JSON,
+        ENSURE_MSG(json_object_is_type(code, json_type_string), RDSIAM_ERR_JSON,
                    "instance metadata: Code in the credentials answer is "
                    "not a string");
         printable(shown, sizeof shown, json_object_get_string(code));
@@ -560,13 +558,12 @@ static bool config_copy(rdsiam__imds_config *dst,
     ok = copy_opt(&dst->endpoint, src->endpoint) && ok;
     ok = copy_opt(&dst->endpoint_mode, src->endpoint_mode) && ok;
     ok = copy_opt(&dst->profile_endpoint, src->profile_endpoint) && ok;
-    ok = copy_opt(&dst->profile_endpoint_mode, src->profile_endpoint_mode) &&
-         ok;
+    ok =
+        copy_opt(&dst->profile_endpoint_mode, src->profile_endpoint_mode) && ok;
     ok = copy_opt(&dst->profile_v1_disabled, src->profile_v1_disabled) && ok;
     ok = copy_opt(&dst->profile_use_ipv6, src->profile_use_ipv6) && ok;
     ok = copy_opt(&dst->profile_timeout, src->profile_timeout) && ok;
-    ok = copy_opt(&dst->profile_num_attempts, src->profile_num_attempts) &&
-         ok;
+    ok = copy_opt(&dst->profile_num_attempts, src->profile_num_attempts) && ok;
     return ok;
 }
 
@@ -587,8 +584,9 @@ typedef struct answer {
     long status;      /* its status */
     rdsiam__buf body; /* its body (wiped when freed) */
     unsigned int tries;
-    bool timed_out;   /* the last attempt used up its time */
-    char why[RDSIAM_ERROR_MESSAGE_SIZE]; /* the client's message when rc is not RDSIAM_OK */
+    bool timed_out;                      /* the last attempt used up its time */
+    char why[RDSIAM_ERROR_MESSAGE_SIZE]; /* the client's message when rc is not
+                                            RDSIAM_OK */
 } answer;
 
 static long elapsed_ms(const struct timespec *t0)
@@ -603,8 +601,7 @@ static long elapsed_ms(const struct timespec *t0)
 
 /* One attempt: no retries inside the client, every status returned. */
 static void attempt(const rdsiam__imds_settings *s, const char *method,
-                    const char *url, const rdsiam__http_header *hdr,
-                    answer *a)
+                    const char *url, const rdsiam__http_header *hdr, answer *a)
 {
     rdsiam__http_request req;
     struct timespec t0;
@@ -690,8 +687,8 @@ static bool token_valid(const char *t, size_t len)
 
 /* Make sure src holds a session token for s->base, or learn that IMDSv1
  * is to be used (*v1). */
-static int get_token(imds_source *src, const rdsiam__imds_settings *s,
-                     bool *v1, rdsiam_error *err)
+static int get_token(imds_source *src, const rdsiam__imds_settings *s, bool *v1,
+                     rdsiam_error *err)
 {
     int rc = RDSIAM_OK;
     char *url = NULL;
@@ -700,7 +697,8 @@ static int get_token(imds_source *src, const rdsiam__imds_settings *s,
     answer a;
 
     *v1 = false;
-    if (src->token && src->token_base && strcmp(src->token_base, s->base) == 0 &&
+    if (src->token && src->token_base &&
+        strcmp(src->token_base, s->base) == 0 &&
         rdsiam__now() < src->token_renew_at)
         return RDSIAM_OK;
     drop_token(src);
@@ -749,9 +747,8 @@ done:
 /* GET base/path up to s->attempts times while the answer is not a
  * non-empty 200 (and, with want_json, JSON); a 401 to a request that
  * carried a token ends the loop at once (the caller renews the token). */
-static void get_metadata(const imds_source *src,
-                         const rdsiam__imds_settings *s, const char *url,
-                         bool want_json, answer *a)
+static void get_metadata(const imds_source *src, const rdsiam__imds_settings *s,
+                         const char *url, bool want_json, answer *a)
 {
     rdsiam__http_header hdr = {"x-aws-ec2-metadata-token", src->token, true};
 
@@ -783,18 +780,16 @@ static int judge(const answer *a, const char *url, bool listing,
                             "instance metadata: no answer from GET %s after "
                             "%u attempt%s (not on EC2, or the service is "
                             "unreachable): %s",
-                            where, a->tries, a->tries == 1 ? "" : "s",
-                            a->why);
+                            where, a->tries, a->tries == 1 ? "" : "s", a->why);
     if (a->rc != RDSIAM_OK)
         return rdsiam__fail(err, a->rc, "instance metadata: GET %s: %s", where,
                             a->why);
     if (listing && (a->status == 404 || (a->status == 200 && !a->body.len)))
-        return rdsiam__fail(err, RDSIAM_ERR_NO_CREDENTIALS,
-                            "instance metadata: no IAM role is attached to "
-                            "this instance (GET %s: %s)",
-                            where,
-                            a->status == 404 ? "HTTP status 404"
-                                             : "empty role list");
+        return rdsiam__fail(
+            err, RDSIAM_ERR_NO_CREDENTIALS,
+            "instance metadata: no IAM role is attached to "
+            "this instance (GET %s: %s)",
+            where, a->status == 404 ? "HTTP status 404" : "empty role list");
     if (a->status == 401)
         return rdsiam__fail(err, RDSIAM_ERR_HTTP_STATUS,
                             "instance metadata: GET %s: HTTP status 401: the "
@@ -819,14 +814,15 @@ static int take_role(answer *a, char role[ROLE_MAX + 1], rdsiam_error *err)
 {
     size_t n = a->body.len, i;
 
-    while (n > 0 && (a->body.data[n - 1] == '\n' || a->body.data[n - 1] == '\r'))
+    while (n > 0 &&
+           (a->body.data[n - 1] == '\n' || a->body.data[n - 1] == '\r'))
         n--;
     for (i = 0; i < n && n <= ROLE_MAX; i++)
         if (a->body.data[i] == '\0' ||
             (!strchr("+=,.@_-", a->body.data[i]) &&
-            !((a->body.data[i] >= 'a' && a->body.data[i] <= 'z') ||
-              (a->body.data[i] >= 'A' && a->body.data[i] <= 'Z') ||
-              (a->body.data[i] >= '0' && a->body.data[i] <= '9'))))
+             !((a->body.data[i] >= 'a' && a->body.data[i] <= 'z') ||
+               (a->body.data[i] >= 'A' && a->body.data[i] <= 'Z') ||
+               (a->body.data[i] >= '0' && a->body.data[i] <= '9'))))
             break;
     if (n == 0 || n > ROLE_MAX || i < n)
         return rdsiam__fail(err, RDSIAM_ERR_HTTP,
@@ -840,8 +836,7 @@ static int take_role(answer *a, char role[ROLE_MAX + 1], rdsiam_error *err)
 /* Role name, then its credentials, with the token src holds (if any).
  * *refused: a 401 answered the token. */
 static int fetch_once(imds_source *src, const rdsiam__imds_settings *s,
-                      rdsiam_credentials *out, bool *refused,
-                      rdsiam_error *err)
+                      rdsiam_credentials *out, bool *refused, rdsiam_error *err)
 {
     int rc = RDSIAM_OK;
     char *url = NULL, *path = NULL;

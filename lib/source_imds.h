@@ -52,10 +52,10 @@ typedef struct rdsiam__imds_config {
 /* The settings in force for one fetch, resolved from config and the
  * environment (read through rdsiam__getenv). */
 typedef struct rdsiam__imds_settings {
-    char *base;          /* endpoint URL (allocated); paths are appended */
-    bool disabled;       /* AWS_EC2_METADATA_DISABLED=true */
-    bool v1_disabled;    /* no fallback to IMDSv1 */
-    long timeout_ms;     /* per request */
+    char *base;       /* endpoint URL (allocated); paths are appended */
+    bool disabled;    /* AWS_EC2_METADATA_DISABLED=true */
+    bool v1_disabled; /* no fallback to IMDSv1 */
+    long timeout_ms;  /* per request */
     unsigned int attempts;
 } rdsiam__imds_settings;
 

@@ -134,8 +134,8 @@ static int read_cache_file(const char *path, const rdsiam__sso_config *cfg,
         if (got == 0)
             break;
         ENSURE_MSG((size_t)got <= b->max - b->len, RDSIAM_ERR_FILE_IO,
-                   "IAM Identity Center: %.200s is larger than %zu bytes",
-                   path, b->max);
+                   "IAM Identity Center: %.200s is larger than %zu bytes", path,
+                   b->max);
         rc = rdsiam__buf_append(b, chunk, (size_t)got);
         ENSURE_MSG(rc == RDSIAM_OK, rc, "IAM Identity Center: out of memory");
     }
@@ -184,9 +184,9 @@ static int parse_object(const char *body, size_t len, const char *what,
     return RDSIAM_OK;
 }
 
-static int get_member(struct json_object *o, const char *name,
-                      json_type type, const char *what,
-                      struct json_object **v, rdsiam_error *err)
+static int get_member(struct json_object *o, const char *name, json_type type,
+                      const char *what, struct json_object **v,
+                      rdsiam_error *err)
 {
     if (!json_object_object_get_ex(o, name, v) || !*v)
         return rdsiam__fail(err, RDSIAM_ERR_JSON,
@@ -297,8 +297,7 @@ int rdsiam__sso_parse_credentials(const char *body, size_t len,
     GUARD(get_member(rc_obj, "accessKeyId", json_type_string, what, &ak, err));
     GUARD(get_member(rc_obj, "secretAccessKey", json_type_string, what, &sk,
                      err));
-    GUARD(get_member(rc_obj, "sessionToken", json_type_string, what, &st,
-                     err));
+    GUARD(get_member(rc_obj, "sessionToken", json_type_string, what, &st, err));
     GUARD(get_member(rc_obj, "expiration", json_type_int, what, &exp, err));
     ENSURE_MSG(akid_valid(json_object_get_string(ak)), RDSIAM_ERR_JSON,
                "IAM Identity Center: accessKeyId in %s is not 16 to 128 "
@@ -394,7 +393,8 @@ static int check_endpoint(const char *url, const char *var, rdsiam_error *err)
         hend = end;
     if ((*host == '[' && (size_t)(hend - host) == 4 &&
          memcmp(host, "[::1", 4) == 0) ||
-        ((size_t)(hend - host) == 9 && strncasecmp(host, "localhost", 9) == 0) ||
+        ((size_t)(hend - host) == 9 &&
+         strncasecmp(host, "localhost", 9) == 0) ||
         (*host != '[' && loopback_v4(host, (size_t)(hend - host))))
         return RDSIAM_OK;
     return rdsiam__fail(err, RDSIAM_ERR_URI_NOT_ALLOWED,
@@ -535,8 +535,8 @@ static int check_config(const rdsiam__sso_config *cfg, rdsiam_error *err)
     if (k == 0)
         return RDSIAM_OK;
     for (i = 0; i < k; i++) {
-        int w = snprintf(missing + o, sizeof missing - o, "%s%s",
-                         i ? ", " : "", names[i]);
+        int w = snprintf(missing + o, sizeof missing - o, "%s%s", i ? ", " : "",
+                         names[i]);
         if (w > 0 && (size_t)w < sizeof missing - o)
             o += (size_t)w;
     }
@@ -567,9 +567,8 @@ static int load_token(const sso_source *src, char **token, rdsiam_error *err)
         rdsiam__error_prefix(err, "%.200s", path);
         goto done;
     }
-    rdsiam__amz_date(when, expires >= 0 && expires <= RDSIAM__TIME_MAX
-                               ? expires
-                               : 0);
+    rdsiam__amz_date(when,
+                     expires >= 0 && expires <= RDSIAM__TIME_MAX ? expires : 0);
     ENSURE_MSG(expires > rdsiam__now(), RDSIAM_ERR_CREDENTIALS_EXPIRED,
                "IAM Identity Center: the SSO session for profile \"%.100s\" "
                "expired at %s; run `aws sso login --profile %.100s`",

@@ -51,7 +51,8 @@
 #define GOOD_AKID "ASIAIMDSEXAMPLE12345"
 #define GOOD_SECRET "imdsSecretKeyEXAMPLE/abcdefghijklmnopqrstu+1"
 #define GOOD_TOKEN "imdsSessionTokenEXAMPLE/xyz+abc=="
-#define GOOD_EXPIRATION INT64_C(4102444800) /* 2100-01-01T00:00:00Z (date -u -d) */
+#define GOOD_EXPIRATION                                                        \
+    INT64_C(4102444800) /* 2100-01-01T00:00:00Z (date -u -d) */
 
 static fake_home home;
 
@@ -98,14 +99,12 @@ static void profile_fields(rdsiam__imds_config *cfg, char **ep, char **mode)
 {
     rdsiam_error e;
 
-    assert_int_equal(rdsiam__profile_setting(NULL,
-                                             "ec2_metadata_service_endpoint",
-                                             ep, &e),
-                     RDSIAM_OK);
     assert_int_equal(
-        rdsiam__profile_setting(NULL, "ec2_metadata_service_endpoint_mode",
-                                mode, &e),
+        rdsiam__profile_setting(NULL, "ec2_metadata_service_endpoint", ep, &e),
         RDSIAM_OK);
+    assert_int_equal(rdsiam__profile_setting(
+                         NULL, "ec2_metadata_service_endpoint_mode", mode, &e),
+                     RDSIAM_OK);
     cfg->profile_endpoint = *ep;
     cfg->profile_endpoint_mode = *mode;
 }
@@ -151,8 +150,8 @@ static void run_vector(struct json_object *tc, const char *config_path)
             print_message("case '%s': %s\n", json_object_get_string(docs),
                           e.message);
         assert_int_equal(rc, RDSIAM_OK);
-        assert_int_equal(rdsiam__imds_url(s.base, RDSIAM__IMDS_TOKEN_PATH, &url),
-                         RDSIAM_OK);
+        assert_int_equal(
+            rdsiam__imds_url(s.base, RDSIAM__IMDS_TOKEN_PATH, &url), RDSIAM_OK);
         assert_string_equal(url, json_object_get_string(ok));
         free(url);
         rdsiam__imds_settings_free(&s);
@@ -232,8 +231,8 @@ static void test_settings_numbers(void **state)
     rdsiam__imds_config cfg;
     rdsiam__imds_settings s;
     rdsiam_error e;
-    static const char *const bad[] = {"0", "-1", "1.5", "", "abc", "3601",
-                                      "99999999999999999999", " 2"};
+    static const char *const bad[] = {
+        "0", "-1", "1.5", "", "abc", "3601", "99999999999999999999", " 2"};
     size_t i;
 
     (void)state;
@@ -270,8 +269,8 @@ static void test_settings_numbers(void **state)
     fake_env_set("AWS_METADATA_SERVICE_NUM_ATTEMPTS", NULL);
     cfg.profile_num_attempts = "x";
     assert_int_equal(resolve(&cfg, &s, &e), RDSIAM_ERR_ENV_INVALID);
-    assert_true(contains(e.message,
-                         "profile setting metadata_service_num_attempts"));
+    assert_true(
+        contains(e.message, "profile setting metadata_service_num_attempts"));
 }
 
 /* v1 switch and the older IPv6 switch (botocore ensure_boolean: only
@@ -364,8 +363,8 @@ static void test_settings_endpoints(void **state)
             if (!contains(e.message, cases[i].detail))
                 print_message("'%s': %s\n", cases[i].endpoint, e.message);
             assert_true(contains(e.message, cases[i].detail));
-            assert_true(contains(e.message,
-                                 "AWS_EC2_METADATA_SERVICE_ENDPOINT"));
+            assert_true(
+                contains(e.message, "AWS_EC2_METADATA_SERVICE_ENDPOINT"));
         }
     }
     fake_env_set("AWS_EC2_METADATA_SERVICE_ENDPOINT", NULL);
@@ -386,8 +385,8 @@ static void test_settings_endpoints(void **state)
     fake_env_set("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", NULL);
     cfg.profile_endpoint = "http://bad host";
     assert_int_equal(resolve(&cfg, &s, &e), RDSIAM_ERR_URI_INVALID);
-    assert_true(contains(e.message,
-                         "profile setting ec2_metadata_service_endpoint"));
+    assert_true(
+        contains(e.message, "profile setting ec2_metadata_service_endpoint"));
 }
 
 static void test_url_join(void **state)
@@ -396,9 +395,9 @@ static void test_url_join(void **state)
 
     (void)state;
     /* botocore _construct_url: a '/' only when the base lacks one */
-    assert_int_equal(rdsiam__imds_url("http://[fd00:ec2::254]/", "latest/x",
-                                      &url),
-                     RDSIAM_OK);
+    assert_int_equal(
+        rdsiam__imds_url("http://[fd00:ec2::254]/", "latest/x", &url),
+        RDSIAM_OK);
     assert_string_equal(url, "http://[fd00:ec2::254]/latest/x");
     free(url);
     assert_int_equal(rdsiam__imds_url("http://h/p", "latest/x", &url),
@@ -426,8 +425,8 @@ static int parse(const char *json, rdsiam_credentials *c, rdsiam_error *e)
 
 #define DOC(code, akid, exp)                                                   \
     "{\"Code\":\"" code "\",\"LastUpdated\":\"2026-01-01T00:00:00Z\","         \
-    "\"Type\":\"AWS-HMAC\",\"AccessKeyId\":\"" akid "\","                     \
-    "\"SecretAccessKey\":\"" GOOD_SECRET "\",\"Token\":\"" GOOD_TOKEN "\","   \
+    "\"Type\":\"AWS-HMAC\",\"AccessKeyId\":\"" akid "\","                      \
+    "\"SecretAccessKey\":\"" GOOD_SECRET "\",\"Token\":\"" GOOD_TOKEN "\","    \
     "\"Expiration\":\"" exp "\"}"
 
 static void test_parse_good(void **state)
@@ -436,9 +435,9 @@ static void test_parse_good(void **state)
     rdsiam_error e;
 
     (void)state;
-    assert_int_equal(parse(DOC("Success", GOOD_AKID, "2100-01-01T00:00:00Z"),
-                           &c, &e),
-                     RDSIAM_OK);
+    assert_int_equal(
+        parse(DOC("Success", GOOD_AKID, "2100-01-01T00:00:00Z"), &c, &e),
+        RDSIAM_OK);
     assert_string_equal(c.access_key_id, GOOD_AKID);
     assert_string_equal(c.secret_access_key, GOOD_SECRET);
     assert_string_equal(c.session_token, GOOD_TOKEN);
@@ -508,23 +507,22 @@ static void test_parse_static_stability(void **state)
     pinned_now = INT64_C(1780000000); /* 2026-05-28T20:26:40Z */
     rdsiam__sys_set_clock(pinned_clock, NULL);
     for (i = 0; i < 20; i++) {
-        assert_int_equal(parse(DOC("Success", GOOD_AKID,
-                                   "2009-02-13T23:31:30Z"),
-                               &c, &e),
-                         RDSIAM_OK);
+        assert_int_equal(
+            parse(DOC("Success", GOOD_AKID, "2009-02-13T23:31:30Z"), &c, &e),
+            RDSIAM_OK);
         assert_in_range(c.expiration, pinned_now + 720, pinned_now + 1200);
         rdsiam_credentials_clear(&c);
     }
     /* 2026-05-28T20:46:40Z = now + 1200: inside every window, extended. */
-    assert_int_equal(parse(DOC("Success", GOOD_AKID, "2026-05-28T20:46:40Z"),
-                           &c, &e),
-                     RDSIAM_OK);
+    assert_int_equal(
+        parse(DOC("Success", GOOD_AKID, "2026-05-28T20:46:40Z"), &c, &e),
+        RDSIAM_OK);
     assert_in_range(c.expiration, pinned_now + 720, pinned_now + 1200);
     rdsiam_credentials_clear(&c);
     /* 2026-05-28T20:46:41Z = now + 1201: beyond every window, kept. */
-    assert_int_equal(parse(DOC("Success", GOOD_AKID, "2026-05-28T20:46:41Z"),
-                           &c, &e),
-                     RDSIAM_OK);
+    assert_int_equal(
+        parse(DOC("Success", GOOD_AKID, "2026-05-28T20:46:41Z"), &c, &e),
+        RDSIAM_OK);
     assert_int_equal(c.expiration, pinned_now + 1201);
     rdsiam_credentials_clear(&c);
     rdsiam__sys_set_clock(NULL, NULL);
@@ -563,8 +561,7 @@ static void use(const char *opts)
     fake_env_set("AWS_EC2_METADATA_DISABLED", "false");
 }
 
-static int fetch_with(rdsiam__source *s, rdsiam_credentials *c,
-                      rdsiam_error *e)
+static int fetch_with(rdsiam__source *s, rdsiam_credentials *c, rdsiam_error *e)
 {
     memset(e, 0, sizeof *e);
     memset(c, 0, sizeof *c);
@@ -740,7 +737,8 @@ static void test_v1_disabled(void **state)
     assert_int_equal(fetch(&c, &e), RDSIAM_ERR_HTTP_STATUS);
     snprintf(expect, sizeof expect,
              "instance metadata: no IMDSv2 session token (PUT "
-             "http://127.0.0.1:%d/imds/t403.d/latest/api/token: HTTP status 403) and "
+             "http://127.0.0.1:%d/imds/t403.d/latest/api/token: HTTP status "
+             "403) and "
              "IMDSv1 "
              "is disabled (AWS_EC2_METADATA_V1_DISABLED or the profile's "
              "ec2_metadata_v1_disabled)",
@@ -815,10 +813,11 @@ static void test_retries(void **state)
     assert_int_equal(hits_of("v2.l503x2.c500x1", CREDS_P), 2);
     use("v2.c503x3");
     assert_int_equal(fetch(&c, &e), RDSIAM_ERR_HTTP_STATUS);
-    snprintf(expect, sizeof expect,
-             "instance metadata: GET http://127.0.0.1:%d/imds/v2.c503x3/" CREDS_P
-             ": HTTP status 503 (3 attempts)",
-             server.port);
+    snprintf(
+        expect, sizeof expect,
+        "instance metadata: GET http://127.0.0.1:%d/imds/v2.c503x3/" CREDS_P
+        ": HTTP status 503 (3 attempts)",
+        server.port);
     assert_string_equal(e.message, expect);
     fake_env_set("AWS_METADATA_SERVICE_NUM_ATTEMPTS", NULL);
     use("v2.c429x1");
@@ -981,19 +980,18 @@ static void test_not_built_in(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest offline[] = {
-        cmocka_unit_test_setup_teardown(test_endpoint_vectors, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_settings_defaults, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_settings_numbers, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_settings_switches, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_settings_endpoints, setup,
-                                        teardown),
-        cmocka_unit_test(test_url_join),
-        cmocka_unit_test(test_parse_good),
-        cmocka_unit_test(test_parse_errors),
-        cmocka_unit_test(test_parse_static_stability),
+    const struct CMUnitTest offline[] =
+    { cmocka_unit_test_setup_teardown(test_endpoint_vectors, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_settings_defaults, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_settings_numbers, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_settings_switches, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_settings_endpoints, setup, teardown),
+      cmocka_unit_test(test_url_join),
+      cmocka_unit_test(test_parse_good),
+      cmocka_unit_test(test_parse_errors),
+      cmocka_unit_test(test_parse_static_stability),
 #if !RDSIAM_HTTP
-        cmocka_unit_test(test_not_built_in),
+      cmocka_unit_test(test_not_built_in),
 #endif
     };
 #if RDSIAM_HTTP

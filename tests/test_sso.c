@@ -114,6 +114,7 @@ static rdsiam__sso_config legacy_form(void)
     return c;
 }
 
+#if RDSIAM_HTTP
 /* Write the cache file of cfg with the given text. */
 static void write_cache(const rdsiam__sso_config *cfg, const char *text)
 {
@@ -123,9 +124,10 @@ static void write_cache(const rdsiam__sso_config *cfg, const char *text)
     fake_write_file(path, text);
     free(path);
 }
+#endif
 
 #define CACHE(token, exp)                                                      \
-    "{\"startUrl\": \"" START_URL "\", \"region\": \"us-east-1\", "           \
+    "{\"startUrl\": \"" START_URL "\", \"region\": \"us-east-1\", "            \
     "\"accessToken\": \"" token "\", \"expiresAt\": \"" exp "\"}"
 
 /* ------------------------------------------------------------------------ */
@@ -147,13 +149,12 @@ static void test_cache_path(void **state)
     assert_string_equal(path, expect);
     free(path);
     assert_int_equal(rdsiam__sso_cache_path(&l, &path, &e), RDSIAM_OK);
-    snprintf(expect, sizeof expect,
-             "%s/.aws/sso/cache/" START_URL_SHA1 ".json", home.dir);
+    snprintf(expect, sizeof expect, "%s/.aws/sso/cache/" START_URL_SHA1 ".json",
+             home.dir);
     assert_string_equal(path, expect);
     free(path);
     fake_env_set("HOME", NULL);
-    assert_int_equal(rdsiam__sso_cache_path(&s, &path, &e),
-                     RDSIAM_ERR_FILE_IO);
+    assert_int_equal(rdsiam__sso_cache_path(&s, &path, &e), RDSIAM_ERR_FILE_IO);
     assert_null(path);
     assert_true(contains(e.message, "HOME is not set"));
     fake_env_set("HOME", home.dir);
@@ -186,20 +187,21 @@ static void test_parse_token(void **state)
     size_t i;
 
     (void)state;
-    assert_int_equal(rdsiam__sso_parse_token(
-                         CACHE("tok", "2026-12-01T12:00:00Z"),
-                         strlen(CACHE("tok", "2026-12-01T12:00:00Z")), &token,
-                         &t, &e),
-                     RDSIAM_OK);
+    assert_int_equal(
+        rdsiam__sso_parse_token(CACHE("tok", "2026-12-01T12:00:00Z"),
+                                strlen(CACHE("tok", "2026-12-01T12:00:00Z")),
+                                &token, &t, &e),
+        RDSIAM_OK);
     assert_string_equal(token, "tok");
-    assert_int_equal(t, INT64_C(1796126400)); /* date -u -d 2026-12-01T12:00:00Z +%s */
+    assert_int_equal(
+        t, INT64_C(1796126400)); /* date -u -d 2026-12-01T12:00:00Z +%s */
     rdsiam__free_secret_str(token);
     /* the suffix older AWS CLI v2 releases wrote */
-    assert_int_equal(rdsiam__sso_parse_token(
-                         CACHE("tok", "2026-12-01T12:00:00UTC"),
-                         strlen(CACHE("tok", "2026-12-01T12:00:00UTC")),
-                         &token, &t, &e),
-                     RDSIAM_OK);
+    assert_int_equal(
+        rdsiam__sso_parse_token(CACHE("tok", "2026-12-01T12:00:00UTC"),
+                                strlen(CACHE("tok", "2026-12-01T12:00:00UTC")),
+                                &token, &t, &e),
+        RDSIAM_OK);
     assert_int_equal(t, INT64_C(1796126400));
     rdsiam__free_secret_str(token);
     for (i = 0; i < sizeof bad / sizeof *bad; i++) {
@@ -215,8 +217,8 @@ static void test_parse_token(void **state)
 }
 
 #define ROLE_CREDS(akid, exp)                                                  \
-    "{\"roleCredentials\":{\"accessKeyId\":\"" akid "\","                     \
-    "\"secretAccessKey\":\"" GOOD_SECRET "\",\"sessionToken\":\"" GOOD_TOKEN \
+    "{\"roleCredentials\":{\"accessKeyId\":\"" akid "\","                      \
+    "\"secretAccessKey\":\"" GOOD_SECRET "\",\"sessionToken\":\"" GOOD_TOKEN   \
     "\",\"expiration\":" exp "}}"
 
 static void test_parse_credentials(void **state)
@@ -444,11 +446,12 @@ static void test_fetch_both_forms(void **state)
     assert_int_equal(fetch(&s, &c, &e), RDSIAM_OK);
     assert_good(&c);
     assert_int_equal(portal_hits("/sso/forms"), 1);
-    standin_get(&server, "/_log?p=/sso/forms/federation/credentials%3F"
-                         "role_name%3DReadOnly%26account_id%3D111122223333",
+    standin_get(&server,
+                "/_log?p=/sso/forms/federation/credentials%3F"
+                "role_name%3DReadOnly%26account_id%3D111122223333",
                 log, sizeof log);
-    assert_true(contains(log, "[\"x-amz-sso_bearer_token\", \"" ACCESS_TOKEN
-                              "\"]"));
+    assert_true(
+        contains(log, "[\"x-amz-sso_bearer_token\", \"" ACCESS_TOKEN "\"]"));
     assert_true(contains(log, "\"method\": \"GET\""));
     /* The legacy form has no file yet: its name differs. */
     assert_int_equal(fetch(&l, &c, &e), RDSIAM_ERR_FILE_IO);
@@ -583,8 +586,9 @@ static void test_portal_bad_answers(void **state)
         {"/sso/truncated", RDSIAM_ERR_JSON, "not valid JSON"},
         {"/sso/nul", RDSIAM_ERR_JSON, "NUL character"},
         {"/sso/badakid", RDSIAM_ERR_JSON, "accessKeyId in the portal's answer"},
-        {"/sso/msexp", RDSIAM_ERR_JSON, "expiration in the portal's answer is "
-                                        "not an integer"},
+        {"/sso/msexp", RDSIAM_ERR_JSON,
+         "expiration in the portal's answer is "
+         "not an integer"},
     };
     rdsiam__sso_config s = session_form();
     rdsiam_credentials c;
