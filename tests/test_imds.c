@@ -31,6 +31,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -962,6 +963,47 @@ static void test_provider(void **state)
     rdsiam_provider_free(p);
 }
 
+static void *get_thread(void *arg)
+{
+    rdsiam_credentials c;
+    rdsiam_error e;
+    intptr_t ok;
+
+    memset(&c, 0, sizeof c);
+    ok = rdsiam_provider_get_credentials(arg, &c, &e) == RDSIAM_OK &&
+         strcmp(c.access_key_id, GOOD_AKID) == 0 &&
+         strcmp(c.session_token, GOOD_TOKEN) == 0;
+    rdsiam_credentials_clear(&c);
+    return (void *)ok;
+}
+
+/* Eight threads share one provider: one token, one fetch, same keys (the
+ * source relies on the provider's refresh lock; see source_imds.h). */
+static void test_provider_threads(void **state)
+{
+    rdsiam__source s;
+    rdsiam_provider *p = NULL;
+    rdsiam_error e;
+    pthread_t t[8];
+    void *ok;
+    size_t i;
+
+    (void)state;
+    use("v2.threads.cslow200");
+    assert_int_equal(rdsiam__source_imds(&s, NULL, NULL), RDSIAM_OK);
+    assert_int_equal(rdsiam__provider_new(&p, &s, 1, NULL, NULL, &e),
+                     RDSIAM_OK);
+    for (i = 0; i < 8; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, get_thread, p), 0);
+    for (i = 0; i < 8; i++) {
+        assert_int_equal(pthread_join(t[i], &ok), 0);
+        assert_true(ok == (void *)1);
+    }
+    assert_int_equal(hits_of("v2.threads.cslow200", TOKEN_P), 1);
+    assert_int_equal(hits_of("v2.threads.cslow200", CREDS_P), 1);
+    rdsiam_provider_free(p);
+}
+
 #define SERVER_TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 #endif /* RDSIAM_HTTP */
@@ -1009,6 +1051,7 @@ int main(void)
         SERVER_TEST(test_unreachable),
         SERVER_TEST(test_disabled),
         SERVER_TEST(test_provider),
+        SERVER_TEST(test_provider_threads),
     };
     int failed;
 #endif
