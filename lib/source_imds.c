@@ -707,11 +707,10 @@ static int get_token(imds_source *src, const rdsiam__imds_settings *s, bool *v1,
     ENSURE_MSG(rc == RDSIAM_OK, rc, "instance metadata: out of memory");
     rdsiam__http_url_for_message(url, where, sizeof where);
     o = request_token(s, url, &a);
-    if (o == TOKEN_ERROR && a.rc == RDSIAM_OK)
-        ENSURE_MSG(false, RDSIAM_ERR_HTTP_STATUS,
-                   "instance metadata: PUT %s: HTTP status 400: the service "
-                   "refused the token request as malformed",
-                   where);
+    ENSURE_MSG(o != TOKEN_ERROR || a.rc != RDSIAM_OK, RDSIAM_ERR_HTTP_STATUS,
+               "instance metadata: PUT %s: HTTP status 400: the service "
+               "refused the token request as malformed",
+               where);
     ENSURE_MSG(o != TOKEN_ERROR, a.rc, "instance metadata: PUT %s: %s", where,
                a.why);
     if (o == TOKEN_NONE) {
@@ -770,7 +769,7 @@ static void get_metadata(const imds_source *src, const rdsiam__imds_settings *s,
 /* The last answer of a GET as a result. listing: the role-name request,
  * where 404 or an empty list means no role is attached. */
 static int judge(const answer *a, const char *url, bool listing,
-                 rdsiam_error *err)
+                 bool with_token, rdsiam_error *err)
 {
     char where[160];
 
@@ -790,11 +789,17 @@ static int judge(const answer *a, const char *url, bool listing,
             "instance metadata: no IAM role is attached to "
             "this instance (GET %s: %s)",
             where, a->status == 404 ? "HTTP status 404" : "empty role list");
-    if (a->status == 401)
+    if (a->status == 401 && with_token)
         return rdsiam__fail(err, RDSIAM_ERR_HTTP_STATUS,
                             "instance metadata: GET %s: HTTP status 401: the "
                             "session token was refused, also after renewing "
                             "it",
+                            where);
+    if (a->status == 401)
+        return rdsiam__fail(err, RDSIAM_ERR_HTTP_STATUS,
+                            "instance metadata: GET %s: HTTP status 401: the "
+                            "service requires an IMDSv2 session token, and "
+                            "the token request was refused",
                             where);
     if (a->status != 200)
         return rdsiam__fail(err, RDSIAM_ERR_HTTP_STATUS,
@@ -849,7 +854,7 @@ static int fetch_once(imds_source *src, const rdsiam__imds_settings *s,
     ENSURE_MSG(rc == RDSIAM_OK, rc, "instance metadata: out of memory");
     get_metadata(src, s, url, false, &a);
     *refused = a.rc == RDSIAM_OK && a.status == 401 && src->token;
-    GUARD(judge(&a, url, true, err));
+    GUARD(judge(&a, url, true, src->token != NULL, err));
     GUARD(take_role(&a, role, err));
     free(url);
     url = NULL;
@@ -861,7 +866,7 @@ static int fetch_once(imds_source *src, const rdsiam__imds_settings *s,
     memset(&a, 0, sizeof a);
     get_metadata(src, s, url, true, &a);
     *refused = a.rc == RDSIAM_OK && a.status == 401 && src->token;
-    GUARD(judge(&a, url, false, err));
+    GUARD(judge(&a, url, false, src->token != NULL, err));
     GUARD(rdsiam__imds_parse(a.body.data, a.body.len, out, err));
 done:
     rdsiam__buf_free(&a.body);

@@ -776,6 +776,12 @@ static void test_token_answers(void **state)
     assert_true(contains(e.message, "HTTP status 400: the service refused "
                                     "the token request as malformed"));
     assert_int_equal(hits_of("t400", LIST_P), 0);
+    /* Token refused, but the GETs need one: IMDSv1 gets 401. */
+    use("t403.v2");
+    assert_int_equal(fetch(&c, &e), RDSIAM_ERR_HTTP_STATUS);
+    assert_true(contains(e.message, "HTTP status 401: the service requires an "
+                                    "IMDSv2 session token, and the token "
+                                    "request was refused"));
     use("t500");
     fake_env_set("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "2");
     assert_int_equal(fetch(&c, &e), RDSIAM_OK);
