@@ -1,0 +1,33 @@
+/*
+ * standin.h - start and stop tests/helpers/aws_standin.py (a loopback
+ * stand-in for AWS endpoints) from a cmocka test, and read its reports.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef RDSIAM_TEST_STANDIN_H
+#define RDSIAM_TEST_STANDIN_H
+
+#include <sys/types.h>
+
+typedef struct standin {
+    pid_t pid;
+    int in_fd; /* closing it makes the server exit */
+    int port;
+    char config[64]; /* the configuration file written for it */
+} standin;
+
+/* Write config_json (may be NULL: no configuration) to a temporary file
+ * and start the stand-in on 127.0.0.1 with it. Returns 0 and s->port, or
+ * -1. Run from the top of the source tree (as make test does). */
+int standin_start(standin *s, const char *config_json);
+/* Stop the server and remove the configuration file. */
+void standin_stop(standin *s);
+/* http://127.0.0.1:PORT followed by path, into out. */
+void standin_url(const standin *s, const char *path, char *out, size_t size);
+/* GET /WHAT?p=PATH (WHAT "_hits" or "_log"): the body, allocated (free()),
+ * or NULL when the request failed. */
+char *standin_report(const standin *s, const char *what, const char *path);
+/* Requests PATH has received, or -1. */
+long standin_hits(const standin *s, const char *path);
+
+#endif
