@@ -404,6 +404,26 @@ static int check_endpoint(const char *url, const char *var, rdsiam_error *err)
                         var);
 }
 
+/* The partition's DNS suffix for a region, as botocore 1.43's endpoint
+ * rules give portal.sso.REGION.SUFFIX (checked against its resolved
+ * endpoint_url for one region of each partition). */
+static const char *dns_suffix(const char *region)
+{
+    static const struct {
+        const char *prefix, *suffix;
+    } parts[] = {
+        {"cn-", "amazonaws.com.cn"},    {"us-isob-", "sc2s.sgov.gov"},
+        {"us-isof-", "csp.hci.ic.gov"}, {"eu-isoe-", "cloud.adc-e.uk"},
+        {"us-iso-", "c2s.ic.gov"},      {"eusc-", "amazonaws.eu"},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof parts / sizeof *parts; i++)
+        if (strncmp(region, parts[i].prefix, strlen(parts[i].prefix)) == 0)
+            return parts[i].suffix;
+    return "amazonaws.com";
+}
+
 /* Percent-encode s (RFC 3986 unreserved kept) onto b. */
 static int append_encoded(rdsiam__buf *b, const char *s)
 {
@@ -458,8 +478,8 @@ int rdsiam__sso_portal_url(const rdsiam__sso_config *cfg, char **url,
             rdsiam__error_prefix(err, "IAM Identity Center: sso_region");
             goto done;
         }
-        rc = rdsiam__buf_printf(&b, "https://portal.sso.%s.amazonaws.com",
-                                cfg->region);
+        rc = rdsiam__buf_printf(&b, "https://portal.sso.%s.%s", cfg->region,
+                                dns_suffix(cfg->region));
     }
     ENSURE_MSG(rc == RDSIAM_OK, rc, "IAM Identity Center: URL too long");
     /* GetRoleCredentials: roleName -> role_name, accountId -> account_id

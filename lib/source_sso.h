@@ -73,7 +73,8 @@ int rdsiam__sso_parse_credentials(const char *body, size_t len,
 /*
  * The GetRoleCredentials URL: AWS_ENDPOINT_URL_SSO, else AWS_ENDPOINT_URL
  * (both ignored when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true), else
- * https://portal.sso.REGION.amazonaws.com; then
+ * https://portal.sso.REGION.SUFFIX (amazonaws.com; amazonaws.com.cn for
+ * cn-*, c2s.ic.gov for us-iso-*, ...: botocore's partitions); then
  * /federation/credentials?role_name=R&account_id=A (percent-encoded).
  * Plain http is allowed only for a loopback host (127.0.0.0/8, [::1],
  * localhost). *url allocated (free()). RDSIAM_ERR_URI_INVALID,

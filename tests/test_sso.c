@@ -295,6 +295,33 @@ static void test_portal_url(void **state)
                              "/federation/credentials?role_name=Admin%2BRole"
                              "%2Fx&account_id=111122223333");
     free(url);
+    /* other partitions: botocore's create_client("sso", region_name=R)
+     * .meta.endpoint_url */
+    {
+        static const char *const part[][2] = {
+            {"cn-north-1", "https://portal.sso.cn-north-1.amazonaws.com.cn"},
+            {"us-gov-west-1", "https://portal.sso.us-gov-west-1.amazonaws.com"},
+            {"us-iso-east-1", "https://portal.sso.us-iso-east-1.c2s.ic.gov"},
+            {"us-isob-east-1",
+             "https://portal.sso.us-isob-east-1.sc2s.sgov.gov"},
+            {"eu-isoe-west-1",
+             "https://portal.sso.eu-isoe-west-1.cloud.adc-e.uk"},
+            {"us-isof-south-1",
+             "https://portal.sso.us-isof-south-1.csp.hci.ic.gov"},
+        };
+        size_t i;
+
+        c = session_form();
+        for (i = 0; i < sizeof part / sizeof *part; i++) {
+            c.region = part[i][0];
+            assert_int_equal(rdsiam__sso_portal_url(&c, &url, &e), RDSIAM_OK);
+            assert_int_equal(strncmp(url, part[i][1], strlen(part[i][1])), 0);
+            assert_string_equal(url + strlen(part[i][1]),
+                                "/federation/credentials?role_name=ReadOnly"
+                                "&account_id=111122223333");
+            free(url);
+        }
+    }
     c = session_form();
     c.region = "us-east-1.evil.example/";
     assert_int_equal(rdsiam__sso_portal_url(&c, &url, &e),
