@@ -43,6 +43,17 @@
 
 #define SSO_TOKEN_MAX 8192
 
+/* A value for a message: printable ASCII, truncated to fit. */
+static void printable(char *out, size_t size, const char *s)
+{
+    size_t o = 0;
+
+    for (; s && *s && o + 1 < size; s++)
+        out[o++] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
+    out[o] = '\0';
+}
+
+/* The profile's name for messages (the source keeps a printable copy). */
 static const char *profile_name(const rdsiam__sso_config *cfg)
 {
     return cfg->profile ? cfg->profile : "default";
@@ -105,18 +116,18 @@ static int read_cache_file(const char *path, const rdsiam__sso_config *cfg,
     int rc = RDSIAM_OK;
     int fd;
     struct stat st;
-    char chunk[4096];
+    char chunk[4096], key[101];
     ssize_t got;
 
     fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    printable(key, sizeof key,
+              cfg->session_name ? cfg->session_name : cfg->start_url);
     if (fd < 0 && errno == ENOENT)
         return rdsiam__fail(err, RDSIAM_ERR_FILE_IO,
                             "IAM Identity Center: no cached SSO token for "
-                            "%s \"%.100s\" (%.200s does not exist); run `aws "
+                            "%s \"%s\" (%.200s does not exist); run `aws "
                             "sso login --profile %.100s`",
-                            cfg->session_name ? "session" : "start URL",
-                            cfg->session_name ? cfg->session_name
-                                              : cfg->start_url,
+                            cfg->session_name ? "session" : "start URL", key,
                             path, profile_name(cfg));
     if (fd < 0)
         return rdsiam__fail(err, RDSIAM_ERR_FILE_IO,
@@ -152,15 +163,6 @@ done:
 /* ------------------------------------------------------------------------ */
 /* JSON (one function per document, to swap for a shared reader)           */
 /* ------------------------------------------------------------------------ */
-
-static void printable(char *out, size_t size, const char *s)
-{
-    size_t o = 0;
-
-    for (; s && *s && o + 1 < size; s++)
-        out[o++] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
-    out[o] = '\0';
-}
 
 static int parse_object(const char *body, size_t len, const char *what,
                         struct json_object **root, rdsiam_error *err)
@@ -539,7 +541,7 @@ static void sso_destroy(void *self)
  * to use SSO but is missing required configuration: a, b". */
 static int check_config(const rdsiam__sso_config *cfg, rdsiam_error *err)
 {
-    char missing[128] = "";
+    char missing[128] = "", shown[101];
     size_t o = 0;
     const char *names[4] = {NULL, NULL, NULL, NULL};
     int i, k = 0;
@@ -560,11 +562,12 @@ static int check_config(const rdsiam__sso_config *cfg, rdsiam_error *err)
         if (w > 0 && (size_t)w < sizeof missing - o)
             o += (size_t)w;
     }
+    printable(shown, sizeof shown, profile_name(cfg));
     return rdsiam__fail(err, RDSIAM_ERR_PROFILE_INCOMPLETE,
-                        "IAM Identity Center: the profile \"%.100s\" is "
+                        "IAM Identity Center: the profile \"%s\" is "
                         "configured to use SSO but is missing required "
                         "configuration: %s",
-                        profile_name(cfg), missing);
+                        shown, missing);
 }
 
 #if RDSIAM_HTTP
@@ -628,6 +631,10 @@ static int portal_error(const sso_source *src, long status, const char *where,
                         rdsiam_error *err)
 {
     const rdsiam__sso_config *c = &src->cfg;
+    char role[65], account[33];
+
+    printable(role, sizeof role, c->role_name);
+    printable(account, sizeof account, c->account_id);
 
     if (status == 401)
         return rdsiam__fail(err, RDSIAM_ERR_HTTP_STATUS,
@@ -639,10 +646,10 @@ static int portal_error(const sso_source *src, long status, const char *where,
     if (status == 403)
         return rdsiam__fail(err, RDSIAM_ERR_HTTP_STATUS,
                             "IAM Identity Center: the portal refused role "
-                            "\"%.64s\" in account \"%.32s\" (HTTP 403 "
+                            "\"%s\" in account \"%s\" (HTTP 403 "
                             "ForbiddenException): check sso_role_name and "
                             "sso_account_id of profile \"%.100s\"",
-                            c->role_name, c->account_id, profile_name(c));
+                            role, account, profile_name(c));
     return rdsiam__fail(err, RDSIAM_ERR_HTTP_STATUS,
                         "IAM Identity Center: GET %s: HTTP status %ld", where,
                         status);
@@ -726,6 +733,10 @@ int rdsiam__source_sso(rdsiam__source *out, const rdsiam__sso_config *cfg,
     ok = copy_opt(&src->cfg.account_id, cfg->account_id) && ok;
     ok = copy_opt(&src->cfg.role_name, cfg->role_name) && ok;
     src->cfg.timeout_ms = cfg->timeout_ms;
+    /* The name only ever appears in messages: keep it printable. */
+    if (src->cfg.profile)
+        printable((char *)(uintptr_t)src->cfg.profile,
+                  strlen(src->cfg.profile) + 1, src->cfg.profile);
     if (!ok) {
         sso_destroy(src);
         return rdsiam__fail(err, RDSIAM_ERR_NO_MEMORY,

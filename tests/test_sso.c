@@ -391,8 +391,11 @@ static void test_config_checks(void **state)
     assert_null(s.self);
     c = session_form();
     c.role_name = "";
+    c.profile = "a\x1b[31mb";
     assert_int_equal(rdsiam__source_sso(&s, &c, &e),
                      RDSIAM_ERR_PROFILE_INCOMPLETE);
+    /* a control character in a name never reaches a message */
+    assert_true(contains(e.message, "the profile \"a?[31mb\" is"));
     assert_true(contains(e.message, "configuration: sso_role_name"));
 }
 
