@@ -54,9 +54,10 @@
 #define ENV_TIMEOUT "AWS_METADATA_SERVICE_TIMEOUT"
 #define ENV_ATTEMPTS "AWS_METADATA_SERVICE_NUM_ATTEMPTS"
 
-/* botocore _evaluate_expiration: refresh window 10 minutes, jitter 2..10
- * minutes. */
-#define EXTEND_WINDOW 600
+/* botocore _evaluate_expiration: the refresh window is the config's
+ * ec2_credential_refresh_window, which create_credential_resolver sets to
+ * _DEFAULT_ADVISORY_REFRESH_TIMEOUT (15 minutes); jitter 2..10 minutes. */
+#define EXTEND_WINDOW 900
 #define EXTEND_JITTER_MIN 120
 #define EXTEND_JITTER_MAX 600
 

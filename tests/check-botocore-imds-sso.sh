@@ -184,7 +184,8 @@ results = []
 
 
 def check(name, env_extra, config_text, args, profile, expect, why=None):
-    """expect: "same" (both OK and equal), or "both-fail" (both refuse;
+    """expect: "same" (both OK and equal), "extended" (see below), or
+    "both-fail" (both refuse;
     messages differ by design; why: a piece of each side's message)."""
     with open(config, "w") as f:
         f.write(config_text)
@@ -194,6 +195,15 @@ def check(name, env_extra, config_text, args, profile, expect, why=None):
     o = ours(env, args)
     if expect == "same":
         ok = b.startswith("OK ") and b == o
+    elif expect == "extended":
+        # Static stability: both give the keys with an expiry moved to
+        # now + 900 s + a random 120..600 s.
+        now = int(datetime.datetime.now(datetime.timezone.utc).timestamp())
+        bs, os_ = b.split(), o.split()
+        ok = (b.startswith("OK ") and o.startswith("OK ")
+              and bs[:4] == os_[:4]
+              and all(now + 1020 - 30 <= int(x[4]) <= now + 1500
+                      for x in (bs, os_)))
     else:
         ok = not b.startswith("OK ") and o.startswith("ERR ")
         if why:
@@ -231,6 +241,9 @@ check("v1 disabled in the profile", imds_env,
       "[default]\nec2_metadata_service_endpoint = %s/imds/x7.t405\n"
       "ec2_metadata_v1_disabled = true\n" % base, IMDS, None, "both-fail",
       ("IMDSv1 has been disabled", "IMDSv1 is disabled"))
+check("expired credentials extended (static stability)", dict(imds_env,
+      AWS_EC2_METADATA_SERVICE_ENDPOINT=base + "/imds/x10.stale"),
+      "", IMDS, None, "extended")
 check("malformed credentials", dict(imds_env,
       AWS_EC2_METADATA_SERVICE_ENDPOINT=base + "/imds/x8.malformed"),
       "", IMDS, None, "both-fail")

@@ -497,8 +497,10 @@ static void test_parse_errors(void **state)
     }
 }
 
-/* botocore _evaluate_expiration: expiry within 600 s + jitter (120..600 s)
- * of now becomes now + 600 + jitter; later expiries are kept. */
+/* botocore _evaluate_expiration with the chain's refresh window of 900 s
+ * (create_credential_resolver: _DEFAULT_ADVISORY_REFRESH_TIMEOUT): expiry
+ * within 900 s + jitter (120..600 s) of now becomes now + 900 + jitter, so
+ * now + 1020..1500; later expiries are kept. */
 static void test_parse_static_stability(void **state)
 {
     rdsiam_credentials c;
@@ -512,20 +514,23 @@ static void test_parse_static_stability(void **state)
         assert_int_equal(
             parse(DOC("Success", GOOD_AKID, "2009-02-13T23:31:30Z"), &c, &e),
             RDSIAM_OK);
-        assert_in_range(c.expiration, pinned_now + 720, pinned_now + 1200);
+        assert_in_range(c.expiration, pinned_now + 1020, pinned_now + 1500);
         rdsiam_credentials_clear(&c);
     }
-    /* 2026-05-28T20:46:40Z = now + 1200: inside every window, extended. */
+    /* 2026-05-28T20:43:40Z = now + 1020 (date -u -d @1780001020): inside
+     * every window (the smallest jitter too), so always extended. */
+    for (i = 0; i < 20; i++) {
+        assert_int_equal(
+            parse(DOC("Success", GOOD_AKID, "2026-05-28T20:43:40Z"), &c, &e),
+            RDSIAM_OK);
+        assert_in_range(c.expiration, pinned_now + 1020, pinned_now + 1500);
+        rdsiam_credentials_clear(&c);
+    }
+    /* 2026-05-28T20:51:41Z = now + 1501: beyond every window, kept. */
     assert_int_equal(
-        parse(DOC("Success", GOOD_AKID, "2026-05-28T20:46:40Z"), &c, &e),
+        parse(DOC("Success", GOOD_AKID, "2026-05-28T20:51:41Z"), &c, &e),
         RDSIAM_OK);
-    assert_in_range(c.expiration, pinned_now + 720, pinned_now + 1200);
-    rdsiam_credentials_clear(&c);
-    /* 2026-05-28T20:46:41Z = now + 1201: beyond every window, kept. */
-    assert_int_equal(
-        parse(DOC("Success", GOOD_AKID, "2026-05-28T20:46:41Z"), &c, &e),
-        RDSIAM_OK);
-    assert_int_equal(c.expiration, pinned_now + 1201);
+    assert_int_equal(c.expiration, pinned_now + 1501);
     rdsiam_credentials_clear(&c);
     rdsiam__sys_set_clock(NULL, NULL);
 }
@@ -894,7 +899,7 @@ static void test_bad_answers(void **state)
     fake_env_set("AWS_METADATA_SERVICE_NUM_ATTEMPTS", NULL);
 }
 
-/* Credentials IMDS hands out already expired are used for now + 720..1200
+/* Credentials IMDS hands out already expired are used for now + 1020..1500
  * s (static stability, as botocore). */
 static void test_stale_extended(void **state)
 {
@@ -906,7 +911,7 @@ static void test_stale_extended(void **state)
     use("stale");
     assert_int_equal(fetch(&c, &e), RDSIAM_OK);
     assert_string_equal(c.access_key_id, GOOD_AKID);
-    assert_in_range(c.expiration, before + 720, rdsiam__now() + 1200);
+    assert_in_range(c.expiration, before + 1020, rdsiam__now() + 1500);
     rdsiam_credentials_clear(&c);
 }
 
