@@ -887,9 +887,12 @@ static int imds_fetch(void *self, rdsiam_credentials *out, rdsiam_error *err)
     ENSURE_MSG(out != NULL && src != NULL, RDSIAM_ERR_NULL_ARGUMENT,
                "instance metadata: credentials pointer is NULL");
     memset(out, 0, sizeof *out);
-    GUARD(rdsiam__imds_settings_resolve(&src->cfg, &s, err));
-    ENSURE_MSG(!s.disabled, RDSIAM_ERR_NO_CREDENTIALS,
+    /* Off means off: no setting is even looked at (a malformed timeout
+     * cannot stop a chain that has IMDS disabled). */
+    ENSURE_MSG(!is_true(rdsiam__getenv(ENV_DISABLED)),
+               RDSIAM_ERR_NO_CREDENTIALS,
                "instance metadata: disabled by %s=true", ENV_DISABLED);
+    GUARD(rdsiam__imds_settings_resolve(&src->cfg, &s, err));
     for (;;) {
         GUARD(get_token(src, &s, &v1, err));
         rc = fetch_once(src, &s, out, &refused, err);

@@ -965,6 +965,12 @@ static void test_disabled(void **state)
     assert_int_equal(fetch(&c, &e), RDSIAM_ERR_NO_CREDENTIALS);
     assert_string_equal(e.message, "instance metadata: disabled by "
                                    "AWS_EC2_METADATA_DISABLED=true");
+    /* also with settings that would be refused */
+    fake_env_set("AWS_METADATA_SERVICE_TIMEOUT", "soon");
+    fake_env_set("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "IPv7");
+    assert_int_equal(fetch(&c, &e), RDSIAM_ERR_NO_CREDENTIALS);
+    fake_env_set("AWS_METADATA_SERVICE_TIMEOUT", NULL);
+    fake_env_set("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", NULL);
     assert_int_equal(hits_of("dis", TOKEN_P), 0);
     assert_int_equal(hits_of("dis", LIST_P), 0);
 }
