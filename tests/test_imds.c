@@ -37,7 +37,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <json.h>
@@ -80,20 +79,6 @@ static bool contains(const char *hay, const char *needle)
 /* ------------------------------------------------------------------------ */
 /* 1. Settings                                                               */
 /* ------------------------------------------------------------------------ */
-
-/* The vectors' file: the repository's copy when there is one, else the
- * shared set named by VECTORS. */
-static void vectors_path(char *out, size_t size)
-{
-    const char *dir = getenv("VECTORS");
-    struct stat st;
-
-    snprintf(out, size, "tests/vectors/aws-config/imds-endpoint-tests.json");
-    if (stat(out, &st) == 0)
-        return;
-    snprintf(out, size, "%s/aws-config/imds-endpoint-tests.json",
-             dir && *dir ? dir : "../shared/vectors");
-}
 
 /* Fill the profile fields as the chain will: from the config file of the
  * case (the "default" profile). The strings are owned by the caller. */
@@ -176,12 +161,12 @@ static void run_vector(struct json_object *tc, const char *config_path)
  * URL or fails with a message containing Err. */
 static void test_endpoint_vectors(void **state)
 {
-    char path[1024], config_path[256];
+    const char *path = "tests/vectors/aws-config/imds-endpoint-tests.json";
+    char config_path[256];
     struct json_object *root, *tests;
     size_t i, n;
 
     (void)state;
-    vectors_path(path, sizeof path);
     snprintf(config_path, sizeof config_path, "%s/config", home.dir);
     root = json_object_from_file(path);
     assert_non_null(root);
