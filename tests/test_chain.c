@@ -816,10 +816,53 @@ int main(void)
 
 #else /* !RDSIAM_HTTP */
 
+/* Built with HTTP=no, the network sources say "not built in" and the
+ * chain goes on to the ones that need no network: a role profile with
+ * static keys of its own then signs with those keys. */
+static fake_home home;
+
+static void test_not_built_in(void **state)
+{
+    rdsiam_provider_options o = {0};
+    rdsiam_provider *p = NULL;
+    rdsiam_credentials_ref *r = NULL;
+    rdsiam_error e;
+
+    (void)state;
+    assert_int_equal(fake_home_setup(&home, "chainnohttp"), 0);
+    fake_write_file(home.config,
+                    "[profile both]\n"
+                    "role_arn = arn:aws:iam::123456789012:role/RoleA\n"
+                    "source_profile = both\n"
+                    "aws_access_key_id = AKIDBOTHSTATIC00\n"
+                    "aws_secret_access_key = bothSecret\n");
+    o.profile = "both";
+    assert_int_equal(rdsiam_provider_new_default(&p, &o, &e), RDSIAM_OK);
+    assert_int_equal(rdsiam_provider_get_credentials(p, &r, &e), RDSIAM_OK);
+    assert_string_equal(rdsiam_credentials_ref_get(r)->access_key_id,
+                        "AKIDBOTHSTATIC00");
+    rdsiam_credentials_ref_free(r);
+    rdsiam_provider_free(p);
+    o.profile = "nosuch";
+    fake_write_file(home.config, "[profile nosuch]\nregion = us-east-1\n");
+    assert_int_equal(rdsiam_provider_new_default(&p, &o, &e), RDSIAM_OK);
+    assert_int_equal(rdsiam_provider_get_credentials(p, &r, &e),
+                     RDSIAM_ERR_NO_CREDENTIALS);
+    assert_non_null(strstr(e.message, "assume role, web identity, sso (not "
+                                      "built in)"));
+    assert_non_null(strstr(e.message, "container, instance metadata (not "
+                                      "built in)"));
+    rdsiam_provider_free(p);
+    fake_home_teardown(&home);
+}
+
 int main(void)
 {
-    printf("test_chain: skipped (built with HTTP=no)\n");
-    return 0;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_not_built_in),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }
 
 #endif
