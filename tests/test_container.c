@@ -649,12 +649,13 @@ static int fetch(const char *path, long timeout_ms, rdsiam__creds *c,
     memset(c, 0, sizeof *c);
     snprintf(url, sizeof url, "http://127.0.0.1:%d%s", server_port, path);
     setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, 1);
-    memset(&res, 0, sizeof res);
-    res.timeout_ms = opts.timeout_ms;
+    /* A real resolution: the source reads ca_bundle from the profile. */
+    assert_int_equal(rdsiam__resolution_open(&res, &opts, NULL), RDSIAM_OK);
     assert_int_equal(rdsiam__source_container(&s, &res, NULL, NULL), RDSIAM_OK);
     assert_string_equal(s.name, "container");
     rc = s.fetch(s.self, c, e);
     s.destroy(s.self);
+    rdsiam__resolution_close(&res);
     return rc;
 }
 
