@@ -61,6 +61,7 @@
     "-secret\", \"SessionToken\": \"" key "-token\", \"Trusted\": [\"" trusted \
     "\"]}"
 
+/* clang-format off */
 static const char CONFIG_JSON[] =
     "{\"max_skew\": 0, \"now\": 4102444800,"
     " \"keys\": {"
@@ -70,142 +71,136 @@ static const char CONFIG_JSON[] =
     "  \"" IMDS_KEY "\": {\"secret\": "
     "\"imdsSecretKeyEXAMPLE/abcdefghijklmnopqrstu+1\", \"token\": "
     "\"imdsSessionTokenEXAMPLE/xyz+abc==\"}},"
-    " \"roles\": {" ROLE_JSON(ROLE("RoleA"), KEY_A, STATIC_A) "," ROLE_JSON(ROLE("RoleB"), KEY_B, KEY_A) "," ROLE_JSON(
-        ROLE("RoleSelf"), KEY_SELF,
-        SELF_KEY) "," ROLE_JSON(ROLE("RoleEnv"), KEY_ENV,
-                                ENV_KEY) "," ROLE_JSON(ROLE("RoleImds"),
-                                                       KEY_IMDS,
-                                                       IMDS_KEY) "," ROLE_JSON(ROLE("RoleW2"),
-                                                                               KEY_W2,
-                                                                               KEY_WEB) ","
-                                                                                        "  \"" ROLE(
-                                                                                            "RoleWeb") "\": {\"AccessKeyId\": \"" KEY_WEB
-                                                                                                       "\","
-                                                                                                       "   \"SecretAccessKey\": \"web-secret\", \"SessionToken\": \"web-token\","
-                                                                                                       "   \"WebIdentityToken\": \"" WEB_TOKEN
-                                                                                                       "\"}}}";
+    " \"roles\": {"
+    ROLE_JSON(ROLE("RoleA"), KEY_A, STATIC_A) ","
+    ROLE_JSON(ROLE("RoleB"), KEY_B, KEY_A) ","
+    ROLE_JSON(ROLE("RoleSelf"), KEY_SELF, SELF_KEY) ","
+    ROLE_JSON(ROLE("RoleEnv"), KEY_ENV, ENV_KEY) ","
+    ROLE_JSON(ROLE("RoleImds"), KEY_IMDS, IMDS_KEY) ","
+    ROLE_JSON(ROLE("RoleW2"), KEY_W2, KEY_WEB) ","
+    "  \"" ROLE("RoleWeb") "\": {\"AccessKeyId\": \"" KEY_WEB "\","
+    "   \"SecretAccessKey\": \"web-secret\", \"SessionToken\": \"web-token\","
+    "   \"WebIdentityToken\": \"" WEB_TOKEN "\"}}}";
+/* clang-format on */
 
 static const char CREDENTIALS[] = "[base]\n"
                                   "aws_access_key_id = " STATIC_A "\n"
                                   "aws_secret_access_key = staticSecretA\n";
 
-/* The config file; %s is the web identity token file's path (twice). */
-static const char CONFIG_FMT
-    [] = "[profile one]\n"
-         "role_arn = " ROLE("RoleA") "\n"
-                                     "source_profile = base\n"
-                                     "[profile hop1]\n"
-                                     "role_arn = " ROLE(
-                                         "RoleA") "\n"
-                                                  "source_profile = base\n"
-                                                  "[profile hop2]\n"
-                                                  "role_arn = " ROLE("RoleB") "\n"
-                                                                              "source_profile = hop1\n"
-                                                                              "[profile skip]\n"
-                                                                              "role_arn = " ROLE("RoleB") "\n"
-                                                                                                          "source_profile = base\n"
-                                                                                                          "[profile params]\n"
-                                                                                                          "role_arn = " ROLE("RoleA") "\n"
-                                                                                                                                      "source_profile = base\n"
-                                                                                                                                      "external_id = ext-42\n"
-                                                                                                                                      "role_session_name = my-session\n"
-                                                                                                                                      "duration_seconds = 900\n"
-                                                                                                                                      "[profile both]\n"
-                                                                                                                                      "role_arn = " ROLE("RoleA") "\n"
-                                                                                                                                                                  "source_profile = base\n"
-                                                                                                                                                                  "aws_access_key_id = AKIDBOTHSTATIC00\n"
-                                                                                                                                                                  "aws_secret_access_key = bothSecret\n"
-                                                                                                                                                                  "[profile self]\n"
-                                                                                                                                                                  "role_arn = " ROLE("RoleSelf") "\n"
-                                                                                                                                                                                                 "source_profile = self\n"
-                                                                                                                                                                                                 "aws_access_key_id = " SELF_KEY
-                                                                                                                                                                                                 "\n"
-                                                                                                                                                                                                 "aws_secret_access_key = selfSecret\n"
-                                                                                                                                                                                                 "[profile selfnokeys]\n"
-                                                                                                                                                                                                 "role_arn = " ROLE("RoleA") "\n"
-                                                                                                                                                                                                                             "source_profile = selfnokeys\n"
-                                                                                                                                                                                                                             "[profile la]\n"
-                                                                                                                                                                                                                             "role_arn = " ROLE(
-                                                                                                                                                                                                                                 "RoleA") "\n"
-                                                                                                                                                                                                                                          "source_profile = lb\n"
-                                                                                                                                                                                                                                          "[profile lb]\n"
-                                                                                                                                                                                                                                          "role_arn = " ROLE("RoleB") "\n"
-                                                                                                                                                                                                                                                                      "source_profile = lc\n"
-                                                                                                                                                                                                                                                                      "[profile lc]\n"
-                                                                                                                                                                                                                                                                      "role_arn = " ROLE(
-                                                                                                                                                                                                                                                                          "RoleB") "\n"
-                                                                                                                                                                                                                                                                                   "source_profile = la\n"
-                                                                                                                                                                                                                                                                                   "[profile mfa]\n"
-                                                                                                                                                                                                                                                                                   "role_arn = " ROLE("RoleA") "\n"
-                                                                                                                                                                                                                                                                                                               "source_profile = base\n"
-                                                                                                                                                                                                                                                                                                               "mfa_serial = arn:aws:iam::123456789012:mfa/someone\n"
-                                                                                                                                                                                                                                                                                                               "[profile nosource]\n"
-                                                                                                                                                                                                                                                                                                               "role_arn = " ROLE("RoleA") "\n"
-                                                                                                                                                                                                                                                                                                                                           "[profile twosources]\n"
-                                                                                                                                                                                                                                                                                                                                           "role_arn = " ROLE("RoleA") "\n"
-                                                                                                                                                                                                                                                                                                                                                                       "source_profile = base\n"
-                                                                                                                                                                                                                                                                                                                                                                       "credential_source = Environment\n"
-                                                                                                                                                                                                                                                                                                                                                                       "[profile badsource]\n"
-                                                                                                                                                                                                                                                                                                                                                                       "role_arn = " ROLE(
-                                                                                                                                                                                                                                                                                                                                                                           "RoleA") "\n"
-                                                                                                                                                                                                                                                                                                                                                                                    "credential_source = Elsewhere\n"
-                                                                                                                                                                                                                                                                                                                                                                                    "[profile badduration]\n"
-                                                                                                                                                                                                                                                                                                                                                                                    "role_arn = " ROLE("RoleA") "\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                "source_profile = base\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                "duration_seconds = an hour\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                "[profile missingsource]\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                "role_arn = " ROLE(
-                                                                                                                                                                                                                                                                                                                                                                                                                    "RoleA") "\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                             "source_profile = nosuch\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                             "[profile envrole]\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                             "role_arn = " ROLE("RoleEnv") "\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                           "credential_source = Environment\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                           "[profile imdsrole]\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                           "role_arn = " ROLE(
-                                                                                                                                                                                                                                                                                                                                                                                                                                                               "RoleImds") "\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                           "credential_source = Ec2InstanceMetadata\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                           "[profile ecsrole]\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                           "role_arn = " ROLE(
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                               "RoleImds") "\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                           "credential_source = EcsContainer\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                           "[profile webp]\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                           "web_identity_token_file = %s\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                           "role_arn = " ROLE(
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                               "RoleWeb") "\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                          "role_session_name = web-session\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                          "[profile w2]\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                          "role_arn = " ROLE("RoleW2") "\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                       "source_profile = webp\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                       "[profile emptysrc]\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                       "role_arn = " ROLE(
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                           "RoleA") "\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                    "source_profile = empty\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                    "[profile empty]\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                    "region = us-east-1\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                    "[profile ssonew]\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                    "sso_session = my-sso\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                    "sso_account_id = 111122223333\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                    "sso_role_name = ReadOnly\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                    "[sso-session my-sso]\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                    "sso_start_url = https://my-sso-portal.awsapps.com/start\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                    "sso_region = us-east-1\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                    "[profile ssoold]\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                    "sso_start_url = https://legacy-portal.awsapps.com/start\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                    "sso_region = us-east-1\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                    "sso_account_id = 111122223333\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                    "sso_role_name = ReadOnly\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                    "[profile ssonosession]\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                    "sso_session = nosuch\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                    "sso_account_id = 111122223333\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                    "sso_role_name = ReadOnly\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                    "[profile ssopartial]\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                    "sso_account_id = 111122223333\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                    "sso_role_name = ReadOnly\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                    "[profile cabundle]\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                    "role_arn = " ROLE(
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                        "RoleA") "\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                 "source_profile = base\n"
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                 "ca_bundle = %s\n";
+/* The config file; the %s are, in order, the web identity token file,
+ * the CA bundle and the IMDS endpoint (twice). */
+/* clang-format off */
+static const char CONFIG_FMT[] =
+    "[profile one]\n"
+    "role_arn = " ROLE("RoleA") "\n"
+    "source_profile = base\n"
+    "[profile hop1]\n"
+    "role_arn = " ROLE("RoleA") "\n"
+    "source_profile = base\n"
+    "[profile hop2]\n"
+    "role_arn = " ROLE("RoleB") "\n"
+    "source_profile = hop1\n"
+    "[profile skip]\n"
+    "role_arn = " ROLE("RoleB") "\n"
+    "source_profile = base\n"
+    "[profile params]\n"
+    "role_arn = " ROLE("RoleA") "\n"
+    "source_profile = base\n"
+    "external_id = ext-42\n"
+    "role_session_name = my-session\n"
+    "duration_seconds = 900\n"
+    "[profile both]\n"
+    "role_arn = " ROLE("RoleA") "\n"
+    "source_profile = base\n"
+    "aws_access_key_id = AKIDBOTHSTATIC00\n"
+    "aws_secret_access_key = bothSecret\n"
+    "[profile self]\n"
+    "role_arn = " ROLE("RoleSelf") "\n"
+    "source_profile = self\n"
+    "aws_access_key_id = " SELF_KEY "\n"
+    "aws_secret_access_key = selfSecret\n"
+    "[profile selfnokeys]\n"
+    "role_arn = " ROLE("RoleA") "\n"
+    "source_profile = selfnokeys\n"
+    "[profile la]\n"
+    "role_arn = " ROLE("RoleA") "\n"
+    "source_profile = lb\n"
+    "[profile lb]\n"
+    "role_arn = " ROLE("RoleB") "\n"
+    "source_profile = lc\n"
+    "[profile lc]\n"
+    "role_arn = " ROLE("RoleB") "\n"
+    "source_profile = la\n"
+    "[profile mfa]\n"
+    "role_arn = " ROLE("RoleA") "\n"
+    "source_profile = base\n"
+    "mfa_serial = arn:aws:iam::123456789012:mfa/someone\n"
+    "[profile nosource]\n"
+    "role_arn = " ROLE("RoleA") "\n"
+    "[profile twosources]\n"
+    "role_arn = " ROLE("RoleA") "\n"
+    "source_profile = base\n"
+    "credential_source = Environment\n"
+    "[profile badsource]\n"
+    "role_arn = " ROLE("RoleA") "\n"
+    "credential_source = Elsewhere\n"
+    "[profile badduration]\n"
+    "role_arn = " ROLE("RoleA") "\n"
+    "source_profile = base\n"
+    "duration_seconds = an hour\n"
+    "[profile missingsource]\n"
+    "role_arn = " ROLE("RoleA") "\n"
+    "source_profile = nosuch\n"
+    "[profile envrole]\n"
+    "role_arn = " ROLE("RoleEnv") "\n"
+    "credential_source = Environment\n"
+    "[profile imdsrole]\n"
+    "role_arn = " ROLE("RoleImds") "\n"
+    "credential_source = Ec2InstanceMetadata\n"
+    "[profile ecsrole]\n"
+    "role_arn = " ROLE("RoleImds") "\n"
+    "credential_source = EcsContainer\n"
+    "[profile webp]\n"
+    "web_identity_token_file = %s\n"
+    "role_arn = " ROLE("RoleWeb") "\n"
+    "role_session_name = web-session\n"
+    "[profile w2]\n"
+    "role_arn = " ROLE("RoleW2") "\n"
+    "source_profile = webp\n"
+    "[profile emptysrc]\n"
+    "role_arn = " ROLE("RoleA") "\n"
+    "source_profile = empty\n"
+    "[profile empty]\n"
+    "region = us-east-1\n"
+    "[profile ssonew]\n"
+    "sso_session = my-sso\n"
+    "sso_account_id = 111122223333\n"
+    "sso_role_name = ReadOnly\n"
+    "[sso-session my-sso]\n"
+    "sso_start_url = https://my-sso-portal.awsapps.com/start\n"
+    "sso_region = us-east-1\n"
+    "[profile ssoold]\n"
+    "sso_start_url = https://legacy-portal.awsapps.com/start\n"
+    "sso_region = us-east-1\n"
+    "sso_account_id = 111122223333\n"
+    "sso_role_name = ReadOnly\n"
+    "[profile ssonosession]\n"
+    "sso_session = nosuch\n"
+    "sso_account_id = 111122223333\n"
+    "sso_role_name = ReadOnly\n"
+    "[profile ssopartial]\n"
+    "sso_account_id = 111122223333\n"
+    "sso_role_name = ReadOnly\n"
+    "[profile cabundle]\n"
+    "role_arn = " ROLE("RoleA") "\n"
+    "source_profile = base\n"
+    "ca_bundle = %s\n"
+    "[profile imdsv1]\n"
+    "ec2_metadata_service_endpoint = %s\n"
+    "[profile imdsnov1]\n"
+    "ec2_metadata_service_endpoint = %s\n"
+    "ec2_metadata_v1_disabled = true\n";
+/* clang-format on */
 
 static fake_home home;
 static standin server;
@@ -221,9 +216,12 @@ static int64_t pinned_clock(void *ctx)
 
 static void write_config(const char *ca_bundle)
 {
-    char text[8192];
+    char text[8192], imds[128];
 
-    snprintf(text, sizeof text, CONFIG_FMT, token_path, ca_bundle);
+    /* An IMDS endpoint whose token request is refused (403). */
+    snprintf(imds, sizeof imds, "http://127.0.0.1:%d/imds/t403.profile",
+             server.port);
+    snprintf(text, sizeof text, CONFIG_FMT, token_path, ca_bundle, imds, imds);
     fake_write_file(home.config, text);
 }
 
@@ -717,6 +715,14 @@ static void test_imds_fallback(void **state)
     assert_int_equal(standin_hits(&server, "/imds/v2.chain/latest/api/token"),
                      3);
     fake_env_set("AWS_EC2_METADATA_SERVICE_ENDPOINT", NULL);
+    /* The profile's endpoint, where the token request is refused: IMDSv1
+     * as the fallback, unless the profile's ec2_metadata_v1_disabled. */
+    assert_int_equal(key_of("imdsv1", key, sizeof key, &e), RDSIAM_OK);
+    assert_string_equal(key, IMDS_KEY);
+    assert_int_equal(key_of("imdsnov1", key, sizeof key, &e),
+                     RDSIAM_ERR_HTTP_STATUS);
+    assert_non_null(strstr(e.message, "no IMDSv2 session token"));
+    assert_non_null(strstr(e.message, "IMDSv1 is disabled"));
     fake_env_set("AWS_EC2_METADATA_DISABLED", "true");
 }
 
