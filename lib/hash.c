@@ -40,6 +40,58 @@ void rdsiam__sha256_final(rdsiam__sha256 *c, unsigned char out[32])
     SHA256_Final(out, CTX(c));
 }
 
+/*
+ * SHA-256 padding, FIPS 180-4 5.1.1: "append the bit 1 to the end of the
+ * message, followed by k zero bits ... then append the 64-bit block that
+ * is equal to the number l expressed using a binary representation".
+ * Done here in the caller's buffer, so the whole tail goes through one
+ * SHA256_Update call, which hands all its blocks to the block function at
+ * once: each separate call costs about as much as a third of a block.
+ * The digest is the state words, big-endian (FIPS 180-4 6.2.2 step 4).
+ */
+void rdsiam__sha256_final_padded(rdsiam__sha256 *c, unsigned char *buf,
+                                 size_t n, uint64_t total,
+                                 unsigned char out[32])
+{
+    SHA256_CTX *x = CTX(c);
+    size_t padded = (n + 9 + 63) / 64 * 64;
+    uint64_t bits = total * 8;
+    unsigned char *len = buf + padded - 8;
+
+    buf[n] = 0x80;
+    memset(buf + n + 1, 0, padded - n - 9);
+    len[0] = (unsigned char)(bits >> 56);
+    len[1] = (unsigned char)(bits >> 48);
+    len[2] = (unsigned char)(bits >> 40);
+    len[3] = (unsigned char)(bits >> 32);
+    len[4] = (unsigned char)(bits >> 24);
+    len[5] = (unsigned char)(bits >> 16);
+    len[6] = (unsigned char)(bits >> 8);
+    len[7] = (unsigned char)bits;
+    SHA256_Update(x, buf, padded);
+    for (int i = 0; i < 8; i++) {
+        SHA_LONG h = x->h[i];
+        unsigned char *o = out + 4 * i;
+        o[0] = (unsigned char)(h >> 24);
+        o[1] = (unsigned char)(h >> 16);
+        o[2] = (unsigned char)(h >> 8);
+        o[3] = (unsigned char)h;
+    }
+}
+
+void rdsiam__hmac_padded(const rdsiam__hmac_key *k, unsigned char *msg,
+                         size_t n, unsigned char out[32])
+{
+    rdsiam__sha256 c = k->inner;
+    unsigned char ih[32 + RDSIAM__SHA256_PAD];
+
+    rdsiam__sha256_final_padded(&c, msg, n, 64 + (uint64_t)n, ih);
+    c = k->outer;
+    rdsiam__sha256_final_padded(&c, ih, 32, 64 + 32, out);
+    rdsiam__wipe(ih, sizeof ih);
+    rdsiam__wipe(&c, sizeof c);
+}
+
 void rdsiam__sha256_once(const void *data, size_t n, unsigned char out[32])
 {
     rdsiam__sha256 c;
@@ -113,14 +165,25 @@ void rdsiam__hmac_once(const void *key, size_t keylen, const void *msg,
     rdsiam__wipe(&k, sizeof k);
 }
 
-/* Constant time: the loop never exits early and ORs every difference, a
- word at a time (memcpy keeps the loads alignment-safe). */
+/* Constant time: the loop never exits early and ORs every difference.
+ The 32-byte blocks are a fixed-length loop the compiler turns into vector
+ instructions (a session token of a kilobyte is compared on every token);
+ the rest goes a word, then a byte, at a time (memcpy keeps the loads
+ alignment-safe). */
 bool rdsiam__ct_equal(const void *a, const void *b, size_t n)
 {
     const unsigned char *x = a, *y = b;
-    uint64_t diff = 0, u, v;
+    unsigned char acc[32] = {0};
+    uint64_t u, v, diff = 0;
     size_t i = 0;
 
+    for (; n - i >= 32; i += 32)
+        for (size_t k = 0; k < 32; k++)
+            acc[k] |= (unsigned char)(x[i + k] ^ y[i + k]);
+    for (size_t k = 0; k < 32; k += 8) {
+        memcpy(&u, acc + k, 8);
+        diff |= u;
+    }
     for (; n - i >= 8; i += 8) {
         memcpy(&u, x + i, 8);
         memcpy(&v, y + i, 8);

@@ -213,6 +213,19 @@ void rdsiam__sha256_update(rdsiam__sha256 *c, const void *data, size_t n);
 void rdsiam__sha256_final(rdsiam__sha256 *c, unsigned char out[32]);
 void rdsiam__sha256_once(const void *data, size_t n, unsigned char out[32]);
 
+/* Room past a message for its SHA-256 padding (0x80, zeros, length). */
+#define RDSIAM__SHA256_PAD 72
+/*
+ * Finish a hash whose state c is at a block boundary: buf holds the last n
+ * bytes of a message of `total` bytes and has RDSIAM__SHA256_PAD bytes of
+ * room after them, which the padding overwrites. One block-function call
+ * for the whole tail. c is left holding the final state (wipe it if it
+ * matters).
+ */
+void rdsiam__sha256_final_padded(rdsiam__sha256 *c, unsigned char *buf,
+                                 size_t n, uint64_t total,
+                                 unsigned char out[32]);
+
 /* HMAC-SHA256 key with its inner and outer pad states precomputed, so each
  * MAC costs only the message blocks plus one outer block. Wipe when done. */
 typedef struct rdsiam__hmac_key {
@@ -223,6 +236,10 @@ typedef struct rdsiam__hmac_key {
 void rdsiam__hmac_key_init(rdsiam__hmac_key *k, const void *key, size_t n);
 void rdsiam__hmac(const rdsiam__hmac_key *k, const void *msg, size_t n,
                   unsigned char out[32]);
+/* rdsiam__hmac for a message in a buffer with RDSIAM__SHA256_PAD bytes of
+ * room after it (overwritten): three block-function calls in all. */
+void rdsiam__hmac_padded(const rdsiam__hmac_key *k, unsigned char *msg,
+                         size_t n, unsigned char out[32]);
 /* One-shot HMAC with a raw key. */
 void rdsiam__hmac_once(const void *key, size_t keylen, const void *msg,
                        size_t n, unsigned char out[32]);

@@ -10,6 +10,8 @@
  * takes a reference under the mutex and signs outside it, so a refresh
  * that swaps in a new snapshot never pulls strings out from under a
  * reader, and the old snapshot is wiped when its last reader lets go.
+ * Token generation reads without the mutex while the credentials are not
+ * due for refresh (acquire_fast: atomic reference counts only).
  * At most one fetch runs at a time (the `refreshing` flag); a thread that
  * finds credentials due for refresh while another thread refreshes keeps
  * using the still-valid cached ones, and only a thread with nothing usable
@@ -28,6 +30,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +61,7 @@ void rdsiam__provider_set_tick_ms(long ms) { tick_ms = ms > 0 ? ms : 10000; }
  * reference without the provider (which may be gone by then). */
 struct rdsiam_credentials_ref {
     atomic_ulong refs;
+    int64_t until; /* read lock-free before this time (see acquire_fast) */
     rdsiam__creds creds;
     rdsiam_credentials view; /* borrows creds' strings */
 };
@@ -71,7 +75,7 @@ struct rdsiam_provider {
     /* The signing region for params->region NULL: options.region, or
      * resolved once on first need (region_mu, never held with mu). */
     pthread_mutex_t region_mu;
-    bool region_known;
+    atomic_bool region_known; /* set once, after region is written */
     char region[RDSIAM_REGION_MAX + 1];
     char *profile; /* for the profile's region */
     bool background;
@@ -87,6 +91,12 @@ struct rdsiam_provider {
     bool stop;
     bool thread_started;
     pthread_t thread;
+
+    /* Lock-free read path (acquire_fast): the snapshot readers may take
+     * without mu, and how many readers are between loading it and
+     * counting their reference. Written under mu. */
+    _Atomic(snapshot *) fast;
+    atomic_uint readers;
 };
 
 static void snapshot_release(snapshot *s)
@@ -95,6 +105,43 @@ static void snapshot_release(snapshot *s)
         rdsiam__creds_clear(&s->creds);
         free(s);
     }
+}
+
+/*
+ * The lock-free read path. Threads that only read cached credentials must
+ * not queue on mu for every token, so a reader takes its reference with
+ * atomics alone while the credentials are neither due for refresh nor
+ * expired (snapshot.until), and falls back to acquire() otherwise. The
+ * reference count is atomic; what keeps a snapshot alive between a reader
+ * loading p->fast and counting its reference is p->readers: the writer
+ * swaps p->fast first and drops the cache's reference to the old snapshot
+ * only once no reader is in that window (a few instructions long), the
+ * way RCU waits for a grace period. Sequentially consistent atomics order
+ * the reader's increment before its load and the writer's store before
+ * its check.
+ */
+static snapshot *acquire_fast(rdsiam_provider *p)
+{
+    int64_t now = rdsiam__now(); /* outside the window the writer waits on */
+    snapshot *s;
+
+    atomic_fetch_add(&p->readers, 1);
+    s = atomic_load(&p->fast);
+    if (s && now < s->until)
+        atomic_fetch_add(&s->refs, 1);
+    else
+        s = NULL;
+    atomic_fetch_sub(&p->readers, 1);
+    return s;
+}
+
+/* Called with mu held when p->cur changes to s: after this, the old
+ * snapshot may be released. */
+static void publish_fast(rdsiam_provider *p, snapshot *s)
+{
+    atomic_store(&p->fast, s);
+    while (atomic_load(&p->readers) != 0)
+        sched_yield();
 }
 
 /* Lock-held predicates. */
@@ -195,6 +242,10 @@ static int run_refresh(rdsiam_provider *p, rdsiam_error *err)
         old = p->cur;
         p->cur = s;
         p->refresh_at = next_refresh(p, now, &s->creds);
+        s->until = s->creds.expires && s->creds.expiration < p->refresh_at
+                       ? s->creds.expiration
+                       : p->refresh_at;
+        publish_fast(p, s);
         p->failures = 0;
         p->retry_at = 0;
     } else {
@@ -537,14 +588,18 @@ static int provider_region(rdsiam_provider *p, const char **region,
 {
     int rc = RDSIAM_OK;
 
-    pthread_mutex_lock(&p->region_mu);
-    if (!p->region_known) {
-        rc = rdsiam__resolve_region(NULL, p->profile, p->region,
-                                    sizeof p->region, err);
-        p->region_known = rc == RDSIAM_OK;
+    /* Once known the region never changes: readers skip the lock, so
+     * threads signing with a resolved region do not queue on region_mu. */
+    if (!atomic_load(&p->region_known)) {
+        pthread_mutex_lock(&p->region_mu);
+        if (!atomic_load(&p->region_known)) {
+            rc = rdsiam__resolve_region(NULL, p->profile, p->region,
+                                        sizeof p->region, err);
+            atomic_store(&p->region_known, rc == RDSIAM_OK);
+        }
+        pthread_mutex_unlock(&p->region_mu);
     }
-    pthread_mutex_unlock(&p->region_mu);
-    *region = p->region_known ? p->region : NULL;
+    *region = atomic_load(&p->region_known) ? p->region : NULL;
     return rc;
 }
 
@@ -567,10 +622,14 @@ int rdsiam_provider_generate_token(rdsiam_provider *p,
     with_region = *params;
     if (!with_region.region)
         RDSIAM_GUARD(provider_region(p, &with_region.region, err));
-    RDSIAM_GUARD(acquire(p, &s, err));
+    s = acquire_fast(p);
+    if (!s)
+        RDSIAM_GUARD(acquire(p, &s, err));
     rc = rdsiam_generate_token_ex(&with_region, &s->view, buf, bufsize, needed,
                                   err);
 done:
+    /* The reference count is atomic and the cache holds its own reference
+     * until publish_fast() has seen no reader: no lock needed to drop it. */
     snapshot_release(s);
     return rc;
 }

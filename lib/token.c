@@ -80,11 +80,48 @@ static char *put(char *p, const char *s, size_t n)
 /*
  * The canonical request of consecutive tokens also starts the same way:
  * "GET\n/\nAction=connect&DBUser=U&...&X-Amz-Date=" depends only on the
- * user, key id, day, region and service. The cache keeps that prefix and
- * the SHA-256 state after its whole 64-byte blocks, so a token hashes only
- * what changes. The prefix holds no secret.
+ * user, key id, day, region and service, and it ends the same way:
+ * "&X-Amz-SignedHeaders=host\nhost:H\n\nhost\n" + hash("") depends only on
+ * the host and port. The cache keeps, for the last endpoint (keyed by those
+ * raw inputs), the encoded query up to "X-Amz-Date=", the SHA-256 state
+ * after its whole 64-byte blocks and that tail, so a token neither encodes
+ * nor lowercases anything and hashes only what changes. None of it is
+ * secret (the key id is public; it is in every token).
  */
 #define PREFIX_MAX 512
+#define TAIL_MAX                                                               \
+    (SLEN("&X-Amz-SignedHeaders=host\nhost:") + RDSIAM_HOSTNAME_MAX + 6 +      \
+     SLEN("\n\nhost\n") + 64)
+#define EP_FIELDS 6 /* host, action, dbuser, key id, region, service */
+#define EP_KEY_MAX                                                             \
+    (RDSIAM_HOSTNAME_MAX + 16 + RDSIAM_USERNAME_MAX + RDSIAM_ACCESS_KEY_MAX +  \
+     RDSIAM_REGION_MAX + 16)
+
+typedef struct endpoint {
+    size_t len[EP_FIELDS]; /* 0 in len[0]: nothing cached */
+    char key[EP_KEY_MAX];
+    unsigned int port;
+    bool dbuser;
+    int64_t day;
+    char date8[8];
+    size_t query_len; /* "Action=" ... "X-Amz-Date=" */
+    char query[PREFIX_MAX];
+    size_t hashed; /* bytes of "GET\n/\n" + query in state */
+    rdsiam__sha256 state;
+    size_t tail_len;
+    char tail[TAIL_MAX];
+} endpoint;
+
+/*
+ * The session token is signed after X-Amz-Date, so its bytes are hashed
+ * for every token; but its percent-encoding is the same for every token
+ * signed with the same credentials. The cache keeps the last token and
+ * its encoding, so a token costs one constant-time comparison and one
+ * copy instead of two passes of per-byte encoding. Tokens whose encoding
+ * is longer than this (STS tokens run to about 1,300 bytes; session tags
+ * make them longer) are encoded on every call.
+ */
+#define TOKEN_CACHE_MAX 4096
 
 typedef struct key_cache {
     bool valid;
@@ -95,9 +132,11 @@ typedef struct key_cache {
     char region[RDSIAM_REGION_MAX];
     char service[16];
     rdsiam__hmac_key key;
-    size_t prefix_len; /* 0: no prefix cached */
-    char prefix[PREFIX_MAX];
-    rdsiam__sha256 prefix_state;
+    endpoint ep;
+    size_t tok_len; /* 0: no session token cached */
+    size_t tok_enc_len;
+    char tok[TOKEN_CACHE_MAX];
+    char tok_enc[TOKEN_CACHE_MAX];
 } key_cache;
 
 static _Thread_local key_cache tls_keys;
@@ -135,6 +174,16 @@ void rdsiam_cache_wipe(void)
     c->registered = registered;
 }
 
+/* Have the thread-exit destructor wipe this thread's cache. */
+static void register_wipe(key_cache *c)
+{
+    if (c->registered)
+        return;
+    pthread_once(&tls_wipe_once, make_wipe_key);
+    if (tls_wipe_ok && pthread_setspecific(tls_wipe_key, c) == 0)
+        c->registered = true;
+}
+
 static const rdsiam__hmac_key *signing_key(const rdsiam__presign_spec *s,
                                            const char *secret,
                                            size_t secret_len,
@@ -158,11 +207,7 @@ static const rdsiam__hmac_key *signing_key(const rdsiam__presign_spec *s,
         rdsiam__ct_equal(c->secret, secret, secret_len))
         return &c->key;
 
-    if (!c->registered) {
-        pthread_once(&tls_wipe_once, make_wipe_key);
-        if (tls_wipe_ok && pthread_setspecific(tls_wipe_key, c) == 0)
-            c->registered = true;
-    }
+    register_wipe(c);
     rdsiam__wipe(&c->key, sizeof c->key);
     rdsiam__derive_signing_key(secret, secret_len, date8, s->region,
                                s->region_len, s->service, s->service_len,
@@ -178,44 +223,122 @@ static const rdsiam__hmac_key *signing_key(const rdsiam__presign_spec *s,
     return &c->key;
 }
 
-static const char CR_HEAD[] = "GET\n/\n";
-
 /*
- * Start hashing the canonical request "GET\n/\n" + query[0..n): from the
- * cached state when the prefix is the one cached, else from scratch (and
- * cache it for the next token). Leaves h ready for the bytes after.
+ * The percent-encoded session token: from the cache when the token is the
+ * one cached (compared in constant time, as it is a secret), else encoded
+ * into the cache. NULL when it is not cached (too long, or the caller asked
+ * for no caching): the caller encodes it itself. *enc_len receives the
+ * encoded length either way.
  */
-static void hash_prefix(rdsiam__sha256 *h, const char *query, size_t n)
+static const char *encoded_token(const rdsiam__presign_spec *s, const char *tok,
+                                 size_t tok_len, size_t *enc_len)
 {
     key_cache *c = &tls_keys;
-    size_t whole = (SLEN(CR_HEAD) + n) / 64 * 64;
+    size_t n;
 
-    if (c->prefix_len == n && memcmp(c->prefix, query, n) == 0) {
-        *h = c->prefix_state;
-        rdsiam__sha256_update(h, query + whole - SLEN(CR_HEAD),
-                              n - (whole - SLEN(CR_HEAD)));
-        return;
+    if (!s->no_cache && c->tok_len == tok_len &&
+        rdsiam__ct_equal(c->tok, tok, tok_len)) {
+        *enc_len = c->tok_enc_len;
+        return c->tok_enc;
     }
-    rdsiam__sha256_init(h);
-    rdsiam__sha256_update(h, LIT(CR_HEAD));
-    if (n > PREFIX_MAX || whole < SLEN(CR_HEAD)) {
-        rdsiam__sha256_update(h, query, n);
-        return;
+    n = rdsiam__uri_encoded_len(tok, tok_len);
+    *enc_len = n;
+    if (s->no_cache || n > TOKEN_CACHE_MAX)
+        return NULL;
+    register_wipe(c);
+    rdsiam__wipe(c->tok, c->tok_len);
+    rdsiam__wipe(c->tok_enc, c->tok_enc_len);
+    memcpy(c->tok, tok, tok_len);
+    c->tok_len = tok_len;
+    c->tok_enc_len = rdsiam__uri_encode(c->tok_enc, tok, tok_len);
+    return c->tok_enc;
+}
+
+static const char CR_HEAD[] = "GET\n/\n";
+static const char CR_SIGNED[] = "&X-Amz-SignedHeaders=host\nhost:";
+static const char CR_END[] = "\n\nhost\n" RDSIAM__EMPTY_SHA256_HEX;
+
+/* The raw inputs an endpoint entry is keyed by. */
+static void endpoint_fields(const rdsiam__presign_spec *s, const char *akid,
+                            size_t akid_len, const char *f[EP_FIELDS],
+                            size_t n[EP_FIELDS])
+{
+    f[0] = s->host, n[0] = s->host_len;
+    f[1] = s->action, n[1] = s->action_len;
+    f[2] = s->dbuser ? s->dbuser : "", n[2] = s->dbuser ? s->dbuser_len : 0;
+    f[3] = akid, n[3] = akid_len;
+    f[4] = s->region, n[4] = s->region_len;
+    f[5] = s->service, n[5] = s->service_len;
+}
+
+/* The thread's endpoint entry when it matches, else NULL. */
+static const endpoint *endpoint_find(const rdsiam__presign_spec *s,
+                                     const char *akid, size_t akid_len,
+                                     int64_t day)
+{
+    const endpoint *e = &tls_keys.ep;
+    const char *f[EP_FIELDS];
+    size_t n[EP_FIELDS], off = 0;
+
+    if (s->no_cache || e->len[0] == 0 || e->day != day || e->port != s->port ||
+        e->dbuser != (s->dbuser != NULL))
+        return NULL;
+    endpoint_fields(s, akid, akid_len, f, n);
+    for (int i = 0; i < EP_FIELDS; i++) {
+        if (e->len[i] != n[i] || memcmp(e->key + off, f[i], n[i]) != 0)
+            return NULL;
+        off += n[i];
     }
-    rdsiam__sha256_update(h, query, whole - SLEN(CR_HEAD));
-    c->prefix_state = *h;
-    memcpy(c->prefix, query, n);
-    c->prefix_len = n;
-    rdsiam__sha256_update(h, query + whole - SLEN(CR_HEAD),
-                          n - (whole - SLEN(CR_HEAD)));
+    return e;
+}
+
+/*
+ * Remember the endpoint just written: its query prefix (query[0..qn)), the
+ * hash state of "GET\n/\n" + that prefix after its whole blocks, and the
+ * canonical request's tail. Skipped when a piece does not fit.
+ */
+static void endpoint_store(const rdsiam__presign_spec *s, const char *akid,
+                           size_t akid_len, int64_t day, const char *date8,
+                           const char *query, size_t qn, const char *tail,
+                           size_t tn)
+{
+    endpoint *e = &tls_keys.ep;
+    const char *f[EP_FIELDS];
+    size_t n[EP_FIELDS], off = 0, whole = (SLEN(CR_HEAD) + qn) / 64 * 64;
+
+    e->len[0] = 0;
+    if (s->no_cache || qn > PREFIX_MAX || tn > TAIL_MAX ||
+        whole < SLEN(CR_HEAD))
+        return;
+    endpoint_fields(s, akid, akid_len, f, n);
+    for (int i = 0; i < EP_FIELDS; i++) {
+        if (n[i] > EP_KEY_MAX - off)
+            return;
+        memcpy(e->key + off, f[i], n[i]);
+        off += n[i];
+    }
+    rdsiam__sha256_init(&e->state);
+    rdsiam__sha256_update(&e->state, LIT(CR_HEAD));
+    rdsiam__sha256_update(&e->state, query, whole - SLEN(CR_HEAD));
+    e->hashed = whole;
+    memcpy(e->query, query, qn);
+    e->query_len = qn;
+    memcpy(e->tail, tail, tn);
+    e->tail_len = tn;
+    e->port = s->port;
+    e->dbuser = s->dbuser != NULL;
+    e->day = day;
+    memcpy(e->date8, date8, 8);
+    memcpy(e->len, n, sizeof n); /* valid from here on */
 }
 
 /* ------------------------------------------------------------------------ */
 /* The presigned query, written and signed in one pass                       */
 /* ------------------------------------------------------------------------ */
 
+/* tok_enc_len: the encoded session token's length, 0 for none. */
 static size_t presign_size(const rdsiam__presign_spec *s, const char *akid,
-                           size_t akid_len, const char *tok, size_t tok_len)
+                           size_t akid_len, size_t tok_enc_len)
 {
     size_t n = s->host_len;
 
@@ -228,8 +351,8 @@ static size_t presign_size(const rdsiam__presign_spec *s, const char *akid,
     n += SLEN(P_SLASH) + 8 + SLEN(P_SLASH) + s->region_len + SLEN(P_SLASH) +
          s->service_len + SLEN(P_TERM) + 16;
     n += SLEN(P_EXPIRES) + udigits(s->expires) + SLEN(P_SIGNED);
-    if (tok)
-        n += SLEN(P_TOKEN) + rdsiam__uri_encoded_len(tok, tok_len);
+    if (tok_enc_len)
+        n += SLEN(P_TOKEN) + tok_enc_len;
     n += SLEN(P_SIG) + 64 + 1;
     return n;
 }
@@ -254,6 +377,31 @@ static size_t signed_host(char *out, const rdsiam__presign_spec *s)
     return (size_t)(p - out);
 }
 
+/* "THHMMSSZ" for the second of the day: the part of X-Amz-Date that
+ * changes within a day (the date comes from the endpoint cache). */
+static void put_time_of_day(char out[8], unsigned int secs)
+{
+    unsigned int v[3] = {secs / 3600, secs / 60 % 60, secs % 60};
+
+    out[0] = 'T';
+    for (int i = 0; i < 3; i++) {
+        out[1 + 2 * i] = (char)('0' + v[i] / 10);
+        out[2 + 2 * i] = (char)('0' + v[i] % 10);
+    }
+    out[7] = 'Z';
+}
+
+/* Canonical request tail: "&X-Amz-SignedHeaders=host\nhost:H\n\nhost\n"
+ * + hash(""); the host signed as signed_host() says. */
+static size_t cr_tail(char *out, const rdsiam__presign_spec *s)
+{
+    char *p = put(out, LIT(CR_SIGNED));
+
+    p += signed_host(p, s);
+    p = put(p, LIT(CR_END));
+    return (size_t)(p - out);
+}
+
 int rdsiam__presign(const rdsiam__presign_spec *s,
                     const rdsiam_credentials *creds, char *buf,
                     size_t bufsize, size_t *needed)
@@ -262,27 +410,49 @@ int rdsiam__presign(const rdsiam__presign_spec *s,
     const char *secret = creds->secret_access_key;
     const char *tok = rdsiam__session_token(creds);
     size_t akid_len = strlen(akid), secret_len = strlen(secret);
-    size_t tok_len = tok ? strlen(tok) : 0;
-    size_t need = presign_size(s, akid, akid_len, tok, tok_len);
-    char amz_date[17], hosth[RDSIAM_HOSTNAME_MAX + 8];
+    size_t tok_len = tok ? strlen(tok) : 0, tok_enc_len = 0;
+    const char *tok_enc =
+        tok ? encoded_token(s, tok, tok_len, &tok_enc_len) : NULL;
+    int64_t day = s->time / 86400;
+    const endpoint *e = endpoint_find(s, akid, akid_len, day);
+    size_t need;
+    char amz_date[17], tail[TAIL_MAX];
+    /* the canonical request after the cached blocks, contiguous, padded */
+    unsigned char cr[64 + 16 + SLEN(P_EXPIRES) + 10 + SLEN(P_TOKEN) +
+                     TOKEN_CACHE_MAX + TAIL_MAX + RDSIAM__SHA256_PAD];
+    size_t crn;
     char *p, *query, *date_val, *query_end, *tok_start = NULL, *tok_end = NULL;
-    char sts[SLEN("AWS4-HMAC-SHA256\n") + 17 + 9 + RDSIAM_REGION_MAX + 1 + 16 +
-             SLEN("/aws4_request\n") + 64];
+    unsigned char sts[SLEN("AWS4-HMAC-SHA256\n") + 17 + 9 + RDSIAM_REGION_MAX +
+                      1 + 16 + SLEN("/aws4_request\n") + 64 +
+                      RDSIAM__SHA256_PAD];
     char *q;
     unsigned char digest[32];
-    char hexd[64];
     rdsiam__sha256 h;
     rdsiam__hmac_key scratch;
     const rdsiam__hmac_key *key;
 
+    if (e)
+        need = s->host_len + (s->port ? 1 + udigits(s->port) : 0) + 2 +
+               e->query_len + 16 + SLEN(P_EXPIRES) + udigits(s->expires) +
+               SLEN(P_SIGNED) + (tok ? SLEN(P_TOKEN) + tok_enc_len : 0) +
+               SLEN(P_SIG) + 64 + 1;
+    else
+        need = presign_size(s, akid, akid_len, tok_enc_len);
     if (needed)
         *needed = need;
     if (!buf || bufsize < need)
         return RDSIAM_ERR_BUFFER_TOO_SMALL;
 
-    rdsiam__amz_date(amz_date, s->time);
+    if (e) {
+        memcpy(amz_date, e->date8, 8);
+        put_time_of_day(amz_date + 8, (unsigned int)(s->time % 86400));
+        amz_date[16] = '\0';
+    } else {
+        rdsiam__amz_date(amz_date, s->time);
+    }
 
-    /* The token text. */
+    /* The token text: from the endpoint cache up to X-Amz-Date, or
+     * written and encoded field by field. */
     p = put(buf, s->host, s->host_len);
     if (s->port) {
         *p++ = ':';
@@ -290,20 +460,24 @@ int rdsiam__presign(const rdsiam__presign_spec *s,
     }
     p = put(p, LIT(P_ACTION));
     query = p - SLEN("Action=");
-    p = put(p, s->action, s->action_len);
-    if (s->dbuser) {
-        p = put(p, LIT(P_DBUSER));
-        p += rdsiam__uri_encode(p, s->dbuser, s->dbuser_len);
+    if (e) {
+        p = put(query, e->query, e->query_len);
+    } else {
+        p = put(p, s->action, s->action_len);
+        if (s->dbuser) {
+            p = put(p, LIT(P_DBUSER));
+            p += rdsiam__uri_encode(p, s->dbuser, s->dbuser_len);
+        }
+        p = put(p, LIT(P_ALGO));
+        p += rdsiam__uri_encode(p, akid, akid_len);
+        p = put(p, LIT(P_SLASH));
+        p = put(p, amz_date, 8);
+        p = put(p, LIT(P_SLASH));
+        p = put(p, s->region, s->region_len);
+        p = put(p, LIT(P_SLASH));
+        p = put(p, s->service, s->service_len);
+        p = put(p, LIT(P_TERM));
     }
-    p = put(p, LIT(P_ALGO));
-    p += rdsiam__uri_encode(p, akid, akid_len);
-    p = put(p, LIT(P_SLASH));
-    p = put(p, amz_date, 8);
-    p = put(p, LIT(P_SLASH));
-    p = put(p, s->region, s->region_len);
-    p = put(p, LIT(P_SLASH));
-    p = put(p, s->service, s->service_len);
-    p = put(p, LIT(P_TERM));
     date_val = p;
     p = put(p, amz_date, 16);
     p = put(p, LIT(P_EXPIRES));
@@ -313,25 +487,60 @@ int rdsiam__presign(const rdsiam__presign_spec *s,
     if (tok) {
         tok_start = p;
         p = put(p, LIT(P_TOKEN));
-        p += rdsiam__uri_encode(p, tok, tok_len);
+        if (tok_enc)
+            p = put(p, tok_enc, tok_enc_len);
+        else
+            p += rdsiam__uri_encode(p, tok, tok_len);
         tok_end = p;
     }
 
     /* Canonical request:
-     *   GET \n / \n sorted-query \n host:H \n \n host \n hash("") */
-    hash_prefix(&h, query, (size_t)(date_val - query));
-    rdsiam__sha256_update(&h, date_val, (size_t)(query_end - date_val));
-    if (tok)
-        rdsiam__sha256_update(&h, tok_start, (size_t)(tok_end - tok_start));
-    rdsiam__sha256_update(&h, LIT("&X-Amz-SignedHeaders=host\nhost:"));
-    rdsiam__sha256_update(&h, hosth, signed_host(hosth, s));
-    rdsiam__sha256_update(&h, LIT("\n\nhost\n" RDSIAM__EMPTY_SHA256_HEX));
-    rdsiam__sha256_final(&h, digest);
-    rdsiam__hex(hexd, digest, 32);
+     *   GET \n / \n sorted-query \n host:H \n \n host \n hash("")
+     * hashed from the token text itself, except the cached blocks and the
+     * tail. */
+    if (e && (!tok || tok_enc)) {
+        /* Everything after the cached blocks copied together, so that it
+         * is hashed in one call. */
+        size_t lead = e->query_len - (e->hashed - SLEN(CR_HEAD));
+        char *w = (char *)cr;
+
+        w = put(w, query + (e->hashed - SLEN(CR_HEAD)), lead);
+        w = put(w, date_val, (size_t)(query_end - date_val));
+        if (tok)
+            w = put(w, tok_start, (size_t)(tok_end - tok_start));
+        w = put(w, e->tail, e->tail_len);
+        crn = (size_t)(w - (char *)cr);
+        h = e->state;
+        rdsiam__sha256_final_padded(&h, cr, crn, e->hashed + crn, digest);
+        if (tok) /* the copy holds the session token */
+            rdsiam__wipe(cr, crn + RDSIAM__SHA256_PAD);
+    } else {
+        if (e) {
+            h = e->state;
+            rdsiam__sha256_update(&h, query + (e->hashed - SLEN(CR_HEAD)),
+                                  e->query_len - (e->hashed - SLEN(CR_HEAD)));
+        } else {
+            rdsiam__sha256_init(&h);
+            rdsiam__sha256_update(&h, LIT(CR_HEAD));
+            rdsiam__sha256_update(&h, query, (size_t)(date_val - query));
+        }
+        rdsiam__sha256_update(&h, date_val, (size_t)(query_end - date_val));
+        if (tok)
+            rdsiam__sha256_update(&h, tok_start, (size_t)(tok_end - tok_start));
+        if (e) {
+            rdsiam__sha256_update(&h, e->tail, e->tail_len);
+        } else {
+            size_t tn = cr_tail(tail, s);
+            rdsiam__sha256_update(&h, tail, tn);
+            endpoint_store(s, akid, akid_len, day, amz_date, query,
+                           (size_t)(date_val - query), tail, tn);
+        }
+        rdsiam__sha256_final(&h, digest);
+    }
 
     /* String to sign, MACed as it is produced:
      *   AWS4-HMAC-SHA256 \n T \n DATE/REGION/SERVICE/aws4_request \n hex */
-    q = put(sts, LIT("AWS4-HMAC-SHA256\n"));
+    q = put((char *)sts, LIT("AWS4-HMAC-SHA256\n"));
     q = put(q, amz_date, 16);
     *q++ = '\n';
     q = put(q, amz_date, 8);
@@ -340,9 +549,10 @@ int rdsiam__presign(const rdsiam__presign_spec *s,
     *q++ = '/';
     q = put(q, s->service, s->service_len);
     q = put(q, LIT("/aws4_request\n"));
-    q = put(q, hexd, 64);
+    rdsiam__hex(q, digest, 32);
+    q += 64;
     key = signing_key(s, secret, secret_len, amz_date, &scratch);
-    rdsiam__hmac(key, sts, (size_t)(q - sts), digest);
+    rdsiam__hmac_padded(key, sts, (size_t)(q - (char *)sts), digest);
     if (key == &scratch)
         rdsiam__wipe(&scratch, sizeof scratch);
 

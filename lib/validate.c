@@ -37,10 +37,36 @@ int rdsiam__check_region(const char *region, rdsiam_error *err)
  * than sign with. */
 static bool printable_nospace(const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
-            return false;
-    return true;
+    /* A byte c is allowed when c - 0x21, as an unsigned byte, is at most
+     * 0x7e - 0x21. Long strings (a session token is a kilobyte, checked on
+     * every token) go in 32-byte blocks, a fixed-length loop the compiler
+     * turns into vector instructions; short ones (key ids, secrets) eight
+     * bytes at a time, where with H the high bit of each byte a word has a
+     * bad byte when one is >= 0x80 (w & H), or >= 0x7f (w + 0x01 sets H
+     * and, with no byte >= 0x80, carries into no other byte), or < 0x21
+     * ((w | H) - 0x21 clears H, never borrowing). */
+    const unsigned char *u = (const unsigned char *)s;
+    const uint64_t ones = UINT64_C(0x0101010101010101);
+    const uint64_t high = UINT64_C(0x8080808080808080);
+    unsigned char bad[32] = {0};
+    uint64_t w, any = 0;
+    size_t i = 0;
+
+    for (; n - i >= 32; i += 32)
+        for (size_t k = 0; k < 32; k++)
+            bad[k] |=
+                (unsigned char)((unsigned char)(u[i + k] - 0x21) > 0x7e - 0x21);
+    for (size_t k = 0; k < 32; k += 8) {
+        memcpy(&w, bad + k, 8);
+        any |= w;
+    }
+    for (; n - i >= 8; i += 8) {
+        memcpy(&w, u + i, 8);
+        any |= (w | (w + ones) | ~((w | high) - 0x21 * ones)) & high;
+    }
+    for (; i < n; i++)
+        any |= (unsigned char)((unsigned char)(u[i] - 0x21) > 0x7e - 0x21);
+    return any == 0;
 }
 
 const char *rdsiam__session_token(const rdsiam_credentials *creds)

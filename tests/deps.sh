@@ -3,7 +3,7 @@
 # demo need are installed. As root it installs what is missing; otherwise
 # it names the missing packages and the command to install them, and fails.
 #
-# Usage: deps.sh [build|check|fuzz|demo|test]   (default: test)
+# Usage: deps.sh [build|check|fuzz|demo|test|bench]   (default: test)
 #
 #   build  the libraries and rdsiam-token (`make`)
 #   check  the unit tests (`make check`, `make check-asan`)
@@ -13,12 +13,15 @@
 #          PostgreSQL emulator, the install checks (cmake), valgrind, and
 #          for the Lambda function and its template: zip, unzip, Node.js
 #          with npm (tests/check-template.sh) and PyMySQL (make bench-lambda)
+#   bench  `make bench-deps`: the Go SDK the benchmark compares with (the JS
+#          SDK comes from npm into build/bench/js)
 set -u
 what=${1:-test}
 
 BUILD="build-essential pkg-config libssl-dev libcurl4-openssl-dev libjson-c-dev libexpat1-dev"
 CHECK="$BUILD libcmocka-dev python3 openssl"
 FUZZ="$BUILD clang"
+BENCH="$BUILD python3 valgrind golang-go golang-github-aws-aws-sdk-go-v2-dev"
 DEMO="$BUILD libmariadb-dev mariadb-server mariadb-client libmariadbd-dev openssl"
 TEST="$CHECK $FUZZ $DEMO libpq-dev postgresql postgresql-client libpam0g-dev \
 valgrind cmake groff-base zip unzip python3-pymysql nodejs"
@@ -33,7 +36,8 @@ check) pkgs=$CHECK ;;
 fuzz) pkgs=$FUZZ ;;
 demo) pkgs=$DEMO ;;
 test) pkgs=$TEST ;;
-*) echo "usage: deps.sh [build|check|fuzz|demo|test]" >&2; exit 2 ;;
+bench) pkgs=$BENCH ;;
+*) echo "usage: deps.sh [build|check|fuzz|demo|test|bench]" >&2; exit 2 ;;
 esac
 # Each package once, in order.
 pkgs=$(printf '%s\n' $pkgs | awk '!seen[$0]++' | tr '\n' ' ')

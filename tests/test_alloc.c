@@ -1,16 +1,21 @@
 /*
  * test_alloc.c - the token path allocates nothing on the heap once a
  * thread has generated its first token (issue: "No heap allocation per
- * token"). malloc, calloc and realloc are interposed in this program and
- * counted around the calls under test; nothing here measures time.
+ * token"), with or without a session token, directly or through a
+ * provider with cached credentials; and the per-thread caches that make
+ * that possible never change a token. malloc, calloc and realloc are
+ * interposed in this program and counted around the calls under test;
+ * nothing here measures time.
  *
  * SPDX-License-Identifier: MIT
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -111,12 +116,214 @@ static void errors_do_not_allocate(void **state)
     assert_int_equal(allocs - before, 0);
 }
 
+/* The session token of tests/bench/bench.c (make_session_token): base64
+ * characters from xorshift32 with a fixed seed, so '+' and '/' appear and
+ * must be percent-encoded. */
+static void session_token(char *t, size_t n)
+{
+    static const char B64[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    uint32_t x = 2463534242u;
+
+    for (size_t i = 0; i < n; i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        t[i] = B64[x & 63];
+    }
+    t[n] = '\0';
+}
+
+/* botocore 1.43 generate_db_auth_token for these inputs, with the clock
+ * pinned to 2024-01-02T03:04:05Z and session_token(1000) as the session
+ * token: a 1,453-character token ending in this signature. */
+#define LONG_TOKEN_SIG                                                         \
+    "5f5c5cd57ca859db918a483b927c6b7c80c0bd959af636a1a837dfc8cab7d9f6"
+#define LONG_TOKEN_LEN 1453
+
+static const rdsiam_token_params LONG_PARAMS = {
+    .hostname = "mydb.123456789012.us-west-2.rds.amazonaws.com",
+    .port = 5432,
+    .username = "db user@corp+x/y~.-_",
+    .region = "us-west-2",
+    .signing_time = 1704164645};
+
+static void expect_long_token(const char *buf)
+{
+    assert_int_equal(strlen(buf), LONG_TOKEN_LEN);
+    assert_string_equal(buf + LONG_TOKEN_LEN - 64, LONG_TOKEN_SIG);
+}
+
+static void session_token_path_does_not_allocate(void **state)
+{
+    static char tok[1001];
+    char buf[4096];
+    rdsiam_credentials c = CREDS;
+    rdsiam_token_params p = LONG_PARAMS;
+    unsigned long before;
+
+    (void)state;
+    session_token(tok, 1000);
+    c.session_token = tok;
+    rdsiam_cache_wipe();
+    assert_int_equal(rdsiam_generate_token(&p, &c, buf, sizeof buf),
+                     RDSIAM_OK);
+    expect_long_token(buf);
+    before = allocs;
+    for (int i = 0; i < 1000; i++) {
+        p.signing_time = 1704164645 + i * 97; /* crosses a day boundary */
+        assert_int_equal(rdsiam_generate_token(&p, &c, buf, sizeof buf),
+                         RDSIAM_OK);
+    }
+    assert_int_equal(allocs - before, 0);
+    p.signing_time = 1704164645; /* cached path, same token as botocore */
+    assert_int_equal(rdsiam_generate_token(&p, &c, buf, sizeof buf),
+                     RDSIAM_OK);
+    expect_long_token(buf);
+}
+
+static void provider_path_does_not_allocate(void **state)
+{
+    static char tok[1001];
+    char buf[4096];
+    rdsiam_credentials c = CREDS;
+    rdsiam_token_params p = LONG_PARAMS;
+    rdsiam_provider *prov = NULL;
+    rdsiam_error err;
+    unsigned long before;
+
+    (void)state;
+    session_token(tok, 1000);
+    c.session_token = tok;
+    assert_int_equal(rdsiam_provider_new_static(&prov, &c, &err), RDSIAM_OK);
+    assert_int_equal(rdsiam_provider_generate_token(prov, &p, buf, sizeof buf,
+                                                    NULL, &err),
+                     RDSIAM_OK);
+    expect_long_token(buf);
+    before = allocs;
+    for (int i = 0; i < 1000; i++) {
+        p.signing_time = 1704164645 + i * 97;
+        assert_int_equal(rdsiam_provider_generate_token(prov, &p, buf,
+                                                        sizeof buf, NULL, &err),
+                         RDSIAM_OK);
+    }
+    assert_int_equal(allocs - before, 0);
+    p.signing_time = 1704164645;
+    assert_int_equal(rdsiam_provider_generate_token(prov, &p, buf, sizeof buf,
+                                                    NULL, &err),
+                     RDSIAM_OK);
+    expect_long_token(buf);
+    rdsiam_provider_free(prov);
+}
+
+/*
+ * The caches are keyed by every input they stand for. Each step changes
+ * one input (host, port, user, key id, region, session token, including
+ * one the cache is too small for, RDS or DSQL, the day) and leaves the
+ * others as they were, so a cache that ignored that input would be hit
+ * with it stale; at every step the token must be the one an empty cache
+ * gives.
+ */
+static void caches_follow_every_input(void **state)
+{
+    static char tok_a[1001], tok_b[601], tok_huge[6001];
+    static const char *hosts[] = {"mydb.123456789012.us-west-2.rds.amazonaws.com",
+                                  "MyDB.123456789012.us-west-2.rds.amazonaws.com",
+                                  "10.0.0.1"};
+    static const char *users[] = {"db user@corp+x/y~.-_", "app_user"};
+    static const char *akids[] = {"AKIDEXAMPLE", "ASIAEXAMPLE2"};
+    static const char *regions[] = {"us-west-2", "eu-central-1"};
+    static const unsigned ports[] = {5432, 443};
+    const char *toks[] = {NULL, tok_a, tok_b, tok_huge};
+    const unsigned n[8] = {3, 2, 2, 2, 2, 4, 2, 2};
+    unsigned idx[8] = {0};
+    char hot[8192], cold[8192];
+
+    (void)state;
+    session_token(tok_a, 1000);
+    session_token(tok_b, 600);
+    session_token(tok_huge, 6000);
+    for (unsigned i = 0; i < 8 * 12; i++) {
+        rdsiam_credentials c = CREDS;
+        int64_t t = 1704164645 + (int64_t)idx[7] * 86400 + i;
+        rdsiam_token_params p = {.hostname = hosts[idx[0]],
+                                 .port = ports[idx[1]],
+                                 .username = users[idx[2]],
+                                 .region = regions[idx[4]],
+                                 .signing_time = t};
+        rdsiam_dsql_params d = {.hostname = hosts[idx[0]],
+                                .region = regions[idx[4]],
+                                .action = RDSIAM_DSQL_CONNECT,
+                                .signing_time = t};
+        bool dsql = idx[6] == 1;
+
+        c.access_key_id = akids[idx[3]];
+        c.session_token = toks[idx[5]];
+        if (dsql)
+            assert_int_equal(rdsiam_generate_dsql_token(&d, &c, hot, sizeof hot,
+                                                        NULL, NULL),
+                             RDSIAM_OK);
+        else
+            assert_int_equal(rdsiam_generate_token(&p, &c, hot, sizeof hot),
+                             RDSIAM_OK);
+        rdsiam_cache_wipe();
+        if (dsql)
+            assert_int_equal(rdsiam_generate_dsql_token(&d, &c, cold,
+                                                        sizeof cold, NULL, NULL),
+                             RDSIAM_OK);
+        else
+            assert_int_equal(rdsiam_generate_token(&p, &c, cold, sizeof cold),
+                             RDSIAM_OK);
+        assert_string_equal(hot, cold);
+        /* The cache is warm with this step's inputs; change one. */
+        idx[i % 8] = (idx[i % 8] + 1) % n[i % 8];
+    }
+}
+
+/*
+ * Key ids, secrets and session tokens are printable ASCII without space
+ * (0x21..0x7e) and nothing else (the rule in lib/validate.c). The check
+ * runs a word at a time, so try every byte value at every offset of a
+ * word and in the tail.
+ */
+static void credential_check_accepts_exactly_printable_ascii(void **state)
+{
+    char secret[41], tok[20], buf[4096];
+    rdsiam_token_params p = LONG_PARAMS;
+
+    (void)state;
+    for (unsigned pos = 0; pos < 19; pos++) {
+        for (unsigned v = 1; v < 256; v++) {
+            rdsiam_credentials c = CREDS;
+            int want_ok = v >= 0x21 && v <= 0x7e;
+
+            memcpy(tok, "AQoDYXdzEPT//////wE", 20);
+            tok[pos] = (char)v;
+            c.session_token = tok;
+            assert_int_equal(rdsiam_generate_token(&p, &c, buf, sizeof buf),
+                             want_ok ? RDSIAM_OK
+                                     : RDSIAM_ERR_SESSION_TOKEN_INVALID);
+            memcpy(secret, CREDS.secret_access_key, 41);
+            secret[pos] = (char)v;
+            c.session_token = NULL;
+            c.secret_access_key = secret;
+            assert_int_equal(rdsiam_generate_token(&p, &c, buf, sizeof buf),
+                             want_ok ? RDSIAM_OK
+                                     : RDSIAM_ERR_SECRET_KEY_INVALID);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(rds_tokens_do_not_allocate),
         cmocka_unit_test(cache_wipe_keeps_tokens_identical),
         cmocka_unit_test(errors_do_not_allocate),
+        cmocka_unit_test(session_token_path_does_not_allocate),
+        cmocka_unit_test(provider_path_does_not_allocate),
+        cmocka_unit_test(caches_follow_every_input),
+        cmocka_unit_test(credential_check_accepts_exactly_printable_ascii),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
