@@ -178,6 +178,9 @@ static int chain_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
 
     memset(out, 0, sizeof *out);
     RDSIAM_GUARD(rdsiam__resolution_open(&res, &c->opts, err));
+    /* A named profile (or a profile-only provider): no environment source,
+     * and web identity ignores its variables (botocore disable_env_vars). */
+    res.env_off = c->profile_only;
     l = calloc(c->n ? c->n : 1, sizeof *l);
     RDSIAM_ENSURE(err, l, RDSIAM_ERR_NO_MEMORY,
                   "out of memory resolving credentials");

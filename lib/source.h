@@ -111,6 +111,9 @@ typedef struct rdsiam__resolution {
     bool profile_chosen;   /* named by the caller or AWS_PROFILE /
                               AWS_DEFAULT_PROFILE: missing is an error */
     bool profile_explicit; /* named by the caller (opts->profile) */
+    bool env_off;          /* set by a chain: sources read no credentials
+                              from environment variables (a named profile,
+                              rdsiam_provider_new_profile) */
     const char *region;    /* opts->region (borrowed), or NULL */
 
     /* Set by the chain around each constructor call: a slot the source

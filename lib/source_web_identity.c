@@ -266,7 +266,7 @@ static int link_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
         cfg.role_arn = rdsiam__profile_get(p, "role_arn");
         cfg.session_name = rdsiam__profile_get(p, "role_session_name");
     }
-    cfg.use_env = !l->profile && !l->res->profile_explicit;
+    cfg.use_env = !l->profile && !l->res->env_off;
     RDSIAM_ENSURE(err,
                   (cfg.token_file && *cfg.token_file) ||
                       (cfg.use_env && rdsiam__getenv_nonempty(

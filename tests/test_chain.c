@@ -586,9 +586,20 @@ static void test_web_identity_env_and_profile(void **state)
     v = last_form("/s/web/ok", "RoleSessionName");
     assert_string_equal(v, "env-session");
     free(v);
-    /* A named profile ignores the variables (disable_env_vars). */
+    /* A named profile ignores the variables (disable_env_vars), and so
+     * does a profile-only provider. */
     assert_int_equal(key_of("empty", key, sizeof key, &e),
                      RDSIAM_ERR_NO_CREDENTIALS);
+    {
+        rdsiam_provider *p = NULL;
+        rdsiam_credentials_ref *r = NULL;
+
+        assert_int_equal(rdsiam_provider_new_profile(&p, NULL, &e), RDSIAM_OK);
+        assert_int_equal(rdsiam_provider_get_credentials(p, &r, &e),
+                         RDSIAM_ERR_NO_CREDENTIALS);
+        assert_null(r);
+        rdsiam_provider_free(p);
+    }
     fake_env_set("AWS_WEB_IDENTITY_TOKEN_FILE", NULL);
     fake_env_set("AWS_ROLE_ARN", NULL);
     fake_env_set("AWS_ROLE_SESSION_NAME", NULL);
