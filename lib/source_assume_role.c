@@ -220,7 +220,7 @@ done:
  */
 
 /* ------------------------------------------------------------------------ */
-/* A source_profile's own sources (botocore's profile providers) */
+/* A source_profile's own sources (botocore's profile providers)         */
 /* ------------------------------------------------------------------------ */
 
 static const rdsiam__source_new_fn source_profile_links[] = {
