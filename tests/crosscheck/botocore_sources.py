@@ -124,6 +124,21 @@ role_arn = {Self}
 source_profile = self
 aws_access_key_id = {SELF_KEY}
 aws_secret_access_key = selfSecret
+[profile skip]
+role_arn = {B}
+source_profile = base
+[profile missingsource]
+role_arn = {A}
+source_profile = nosuch
+[profile nosource]
+role_arn = {A}
+[profile badsource]
+role_arn = {A}
+credential_source = Elsewhere
+[profile twosources]
+role_arn = {A}
+source_profile = base
+credential_source = Environment
 [profile la]
 role_arn = {A}
 source_profile = lb
@@ -312,6 +327,13 @@ def main():
         ("container before instance metadata",
          dict(container, **imds("after")), None, "same"),
         ("source_profile loop", {}, "la", "error"),
+        ("STS AccessDenied (a hop signed with the wrong key)", {}, "skip",
+         "error"),
+        ("source_profile that does not exist", {}, "missingsource", "error"),
+        ("role_arn without a source", {}, "nosource", "error"),
+        ("unknown credential_source", {}, "badsource", "error"),
+        ("both source_profile and credential_source", {}, "twosources",
+         "error"),
         ("nothing configured", {}, "empty", "none"),
         # Documented divergences.
         ("mfa_serial (botocore would prompt on the terminal)", {}, "mfa",
