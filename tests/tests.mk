@@ -13,7 +13,7 @@ TEST_BINS    := $(TEST_SRCS:tests/%.c=$(B)/tests/%)
 TEST_NAMES   := $(notdir $(TEST_BINS))
 TEST_HELPERS := $(wildcard tests/helpers/*.c)
 TEST_LIBS    := $(shell $(PKG_CONFIG) --libs cmocka json-c 2>/dev/null)
-TEST_CFLAGS   = $(ALL_CFLAGS) -pthread -Itests $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+TEST_CFLAGS   = $(ALL_CFLAGS) -pthread -Itests $(shell $(PKG_CONFIG) --cflags cmocka json-c 2>/dev/null)
 
 # The headers a test includes, as the compiler lists them (X.d beside the
 # program; the helpers, compiled into every test, by the wildcard).
