@@ -1046,12 +1046,12 @@ static int group_setup(void **state)
             &sts,
             "{\"keys\": {\"AKIDENVTORTURE00\": {\"secret\": \"" MARK_SECRET
             "\", \"token\": \"" MARK_TOKEN "\"}}, \"roles\": {"
-            "\"" ROLE_WEB "\": {\"AccessKeyId\": \"ASIAWEBTORTURE\", "
+            "\"" ROLE_WEB "\": {\"AccessKeyId\": \"ASIAWEBTORTURE00\", "
             "\"SecretAccessKey\": \"" ROLE_SECRET "\", "
             "\"SessionToken\": \"" ROLE_TOKEN "\", "
             "\"Expiration\": \"2100-01-01T00:00:00Z\", "
             "\"WebIdentityToken\": \"" WEB_TOKEN "\"}, "
-            "\"" ROLE_ASSUMED "\": {\"AccessKeyId\": \"ASIAROLETORTURE\", "
+            "\"" ROLE_ASSUMED "\": {\"AccessKeyId\": \"ASIAROLETORTURE0\", "
             "\"SecretAccessKey\": \"" ROLE_SECRET "\", "
             "\"SessionToken\": \"" ROLE_TOKEN "\", "
             "\"Expiration\": \"2100-01-01T00:00:00Z\"}}, "
