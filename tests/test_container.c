@@ -417,6 +417,31 @@ static void test_parse_hostile(void **state)
          "\"Token\":\"T\",\"Expiration\":\"2100-01-01T00:00:00Z\\u0000x\"}",
          RDSIAM_ERR_JSON,
          "container: Expiration in the answer contains a NUL character (\\u0000)"},
+        /* Duplicate member names (Python keeps the last silently; we do
+         * not guess which of two values is meant), at any depth. */
+        {"{\"AccessKeyId\":\"ASIAEXAMPLE00001\",\"SecretAccessKey\":\"S\","
+         "\"SecretAccessKey\":\"S2\",\"Token\":\"T\"}",
+         RDSIAM_ERR_JSON,
+         "container: the answer has the member SecretAccessKey twice"},
+        {"{\"AccessKeyId\":\"ASIAEXAMPLE00001\",\"SecretAccessKey\":\"S\","
+         "\"Extra\":[{\"a\":1,\"a\":2}]}",
+         RDSIAM_ERR_JSON, "container: the answer has the member a twice"},
+        /* A lone UTF-16 surrogate is no Unicode character (RFC 8259 8.2). */
+        {"{\"AccessKeyId\":\"ASIAEXAMPLE00001\",\"SecretAccessKey\":"
+         "\"\\ud800x\"}",
+         RDSIAM_ERR_JSON, "container: the answer is not valid JSON"},
+        {"{\"AccessKeyId\":\"ASIAEXAMPLE00001\",\"SecretAccessKey\":"
+         "\"\\udc00\"}",
+         RDSIAM_ERR_JSON, "container: the answer is not valid JSON"},
+        /* Two values, or a structure error the lexer cannot see. */
+        {"{\"AccessKeyId\":\"ASIAEXAMPLE00001\"}{}", RDSIAM_ERR_JSON,
+         "container: the answer is not valid JSON"},
+        {"{\"AccessKeyId\" \"ASIAEXAMPLE00001\"}", RDSIAM_ERR_JSON,
+         "container: the answer is not valid JSON"},
+        {"{\"AccessKeyId\":[\"ASIAEXAMPLE00001\"}", RDSIAM_ERR_JSON,
+         "container: the answer is not valid JSON"},
+        {"[\"AccessKeyId\"]", RDSIAM_ERR_JSON,
+         "container: the answer is not a JSON object"},
         {"{\"AccessKeyId\":\"asiaexample00001\",\"SecretAccessKey\":\"S\","
          "\"Token\":\"T\",\"Expiration\":\"2100-01-01T00:00:00Z\"}",
          RDSIAM_ERR_ACCESS_KEY_INVALID,

@@ -1,5 +1,6 @@
 /*
- * test_json_lex.c - RFC 8259's lexical rules (lib/json_lex.c).
+ * test_json_lex.c - RFC 8259's lexical rules (lib/json_lex.c), and the
+ * reader built on them (lib/json.c): escapes, nesting, numbers.
  *
  * Expected answers: RFC 8259 sections 3 (literals), 6 (numbers), 7
  * (strings) and 8.1 (UTF-8); each "refused" case is one that json-c 0.16
@@ -14,9 +15,11 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "json_lex.h"
+#include "json_reader.h"
 
 static bool lex(const char *s)
 {
@@ -86,11 +89,107 @@ static void test_refused(void **state)
     assert_false(rdsiam__json_lex_ok(NULL, 0));
 }
 
+static int read_doc(const char *text, rdsiam__json **j, rdsiam_error *e)
+{
+    memset(e, 0, sizeof *e);
+    return rdsiam__json_parse(text, strlen(text), "t", "the document",
+                              RDSIAM_ERR_JSON, j, e);
+}
+
+/* Escapes decode to the UTF-8 of RFC 8259 section 7; expected bytes from
+ * Python's json.loads of the same text, encoded as UTF-8. */
+static void test_reader_escapes(void **state)
+{
+    rdsiam__json *j = NULL;
+    rdsiam_error e;
+    const char *v = NULL;
+
+    (void)state;
+    assert_int_equal(read_doc("{\"s\":\"a\\/b\\u00e9\\ud83d\\ude00\\\"\\\\\\t x\","
+                              " \"k\\u0041\" : \"\\u20ac\"}",
+                              &j, &e),
+                     RDSIAM_OK);
+    assert_int_equal(rdsiam__json_string(j, "s", true, &v, &e), RDSIAM_OK);
+    assert_string_equal(v, "a/b\xc3\xa9\xf0\x9f\x98\x80\"\\\t x");
+    assert_int_equal(rdsiam__json_string(j, "kA", true, &v, &e), RDSIAM_OK);
+    assert_string_equal(v, "\xe2\x82\xac");
+    rdsiam__json_free(j);
+}
+
+/* Nesting: 32 levels (json-c's default depth, which the reader keeps) are
+ * read, 33 refused. */
+static void test_reader_depth(void **state)
+{
+    char text[128];
+    rdsiam__json *j = NULL;
+    rdsiam_error e;
+    int n;
+
+    (void)state;
+    for (int depth = 32; depth <= 33; depth++) {
+        n = snprintf(text, sizeof text, "{\"x\":");
+        for (int k = 1; k < depth; k++)
+            text[n++] = '[';
+        for (int k = 1; k < depth; k++)
+            text[n++] = ']';
+        text[n++] = '}';
+        text[n] = '\0';
+        if (depth == 32) {
+            assert_int_equal(read_doc(text, &j, &e), RDSIAM_OK);
+            rdsiam__json_free(j);
+        } else {
+            assert_int_equal(read_doc(text, &j, &e), RDSIAM_ERR_JSON);
+            assert_string_equal(e.message, "t: the document is not valid JSON");
+            assert_null(j);
+        }
+    }
+}
+
+/* Integers: exact up to 2^53 (cJSON keeps doubles); 1.0 is 1, as in
+ * Python (1.0 == 1); a fraction, 2^53 + 2 and a string are refused; a
+ * number over 63 characters is refused as the whole document. */
+static void test_reader_integers(void **state)
+{
+    rdsiam__json *j = NULL;
+    rdsiam_error e;
+    int64_t v = -1;
+
+    (void)state;
+    assert_int_equal(read_doc("{\"a\":1700000000000,\"b\":1.0,\"c\":1.5,"
+                              "\"d\":9007199254740994,\"e\":\"1\","
+                              "\"f\":-9007199254740992}",
+                              &j, &e),
+                     RDSIAM_OK);
+    assert_int_equal(rdsiam__json_int(j, "a", &v, &e), RDSIAM_OK);
+    assert_int_equal(v, 1700000000000);
+    assert_int_equal(rdsiam__json_int(j, "b", &v, &e), RDSIAM_OK);
+    assert_int_equal(v, 1);
+    assert_int_equal(rdsiam__json_int(j, "f", &v, &e), RDSIAM_OK);
+    assert_int_equal(v, -9007199254740992);
+    assert_int_equal(rdsiam__json_int(j, "c", &v, &e), RDSIAM_ERR_JSON);
+    assert_string_equal(e.message, "t: c is not an integer");
+    assert_int_equal(rdsiam__json_int(j, "d", &v, &e), RDSIAM_ERR_JSON);
+    assert_int_equal(rdsiam__json_int(j, "e", &v, &e), RDSIAM_ERR_JSON);
+    assert_int_equal(rdsiam__json_int(j, "g", &v, &e), RDSIAM_ERR_JSON);
+    assert_string_equal(e.message, "t: the document has no g");
+    rdsiam__json_free(j);
+    j = NULL;
+    assert_int_equal(read_doc("{\"a\":1234567890123456789012345678901234567890"
+                              "123456789012345678901234}",
+                              &j, &e),
+                     RDSIAM_ERR_JSON);
+    assert_string_equal(e.message, "t: the document is not valid JSON");
+    assert_null(j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_accepted),
         cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_reader_escapes),
+        cmocka_unit_test(test_reader_depth),
+        cmocka_unit_test(test_reader_integers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
