@@ -23,8 +23,8 @@
 #include "json_lex.h"
 #include "json_reader.h"
 
-/* Nesting allowed: json-c's default depth, which this reader had before;
- * a credentials document nests two levels at most. */
+/* Nesting allowed: the depth the reader had on json-c (its default); a
+ * credentials document nests two levels at most. */
 #define DEPTH_MAX 32
 /* cJSON reads a number through a 64-byte buffer: a longer one would be
  * cut and the rest refused. No credentials document has one. */
@@ -220,7 +220,8 @@ static size_t string_end(const char *s, size_t i)
 /* Whether the string token ending before s[i] is a member name. */
 static bool is_key(const char *s, size_t n, size_t i)
 {
-    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
+    while (i < n &&
+           (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
         i++;
     return i < n && s[i] == ':';
 }
@@ -273,6 +274,26 @@ static size_t put_utf8(char *out, unsigned cp)
     return 4;
 }
 
+/* The character a two-character escape stands for (\" \\ \/ as
+ * themselves). */
+static char unescape(char c)
+{
+    switch (c) {
+    case 'b':
+        return '\b';
+    case 'f':
+        return '\f';
+    case 'n':
+        return '\n';
+    case 'r':
+        return '\r';
+    case 't':
+        return '\t';
+    default:
+        return c;
+    }
+}
+
 /* Decode the string token s[i..end) (checked: no \u0000, no lone
  * surrogate) into a new cJSON-allocated buffer; NULL when out of memory.
  * The decoded text is never longer than the token. */
@@ -289,16 +310,8 @@ static char *decode(const char *s, size_t i, size_t end)
             out[o++] = s[i++];
             continue;
         }
-        switch (s[i + 1]) {
-        case 'b': out[o++] = '\b'; break;
-        case 'f': out[o++] = '\f'; break;
-        case 'n': out[o++] = '\n'; break;
-        case 'r': out[o++] = '\r'; break;
-        case 't': out[o++] = '\t'; break;
-        case 'u': break;
-        default: out[o++] = s[i + 1]; break; /* \" \\ \/ */
-        }
         if (s[i + 1] != 'u') {
+            out[o++] = unescape(s[i + 1]);
             i += 2;
             continue;
         }
@@ -454,8 +467,8 @@ int rdsiam__json_parse(const char *text, size_t len, const char *what,
     RDSIAM_ENSURE(err, j->root, RDSIAM_ERR_NO_MEMORY, "%s: out of memory",
                   what);
     dup = duplicate(j->root);
-    RDSIAM_ENSURE(err, !dup, code, "%s: %s has the member %s twice", what,
-                  noun, dup);
+    RDSIAM_ENSURE(err, !dup, code, "%s: %s has the member %s twice", what, noun,
+                  dup);
     pos = 0;
     RDSIAM_ENSURE(err, fill(j->root->child, text, len, &pos),
                   RDSIAM_ERR_NO_MEMORY, "%s: out of memory", what);
@@ -538,8 +551,8 @@ int rdsiam__json_object(const rdsiam__json *j, const char *name,
 
     *out = NULL;
     RDSIAM_ENSURE(err, v, j->code, "%s: %s has no %s", j->what, j->noun, name);
-    RDSIAM_ENSURE(err, cJSON_IsObject(v), j->code,
-                  "%s: %s is not an object", j->what, name);
+    RDSIAM_ENSURE(err, cJSON_IsObject(v), j->code, "%s: %s is not an object",
+                  j->what, name);
     /* A view into the same tree: freeing it leaves the tree alone. */
     sub = calloc(1, sizeof *sub);
     RDSIAM_ENSURE(err, sub, RDSIAM_ERR_NO_MEMORY, "%s: out of memory", j->what);

@@ -1,6 +1,6 @@
 /*
- * json_lex.c - RFC 8259's lexical rules, checked before json-c parses a
- * document (see json_lex.h for what json-c lets through).
+ * json_lex.c - RFC 8259's lexical rules, checked before the JSON reader
+ * (json.c) looks at a document's structure (see json_lex.h).
  *
  * SPDX-License-Identifier: MIT
  */

@@ -1,6 +1,6 @@
 /*
- * json_lex.h - the lexical rules of RFC 8259 that json-c's strict mode
- * does not enforce. Internal.
+ * json_lex.h - the lexical rules of RFC 8259 that cJSON (and json-c's
+ * strict mode before it) does not enforce. Internal.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -14,10 +14,10 @@
  * tokens: strings in double quotes with no raw control character and only
  * the escapes \" \\ \/ \b \f \n \r \t \uXXXX; numbers as the RFC's grammar
  * (no "1.", no leading zeros, no NaN or Infinity); the literals true,
- * false and null; structural characters and JSON whitespace. json-c 0.16
- * with JSON_TOKENER_STRICT still accepts single-quoted keys, NaN,
- * Infinity, "1." and raw control characters in strings; run this first,
- * and let json-c check the structure (json.c does both). Nesting is not
+ * false and null; structural characters and JSON whitespace. cJSON 1.7
+ * accepts leading zeros and raw control characters in strings (json-c 0.16
+ * with JSON_TOKENER_STRICT also single-quoted keys, NaN, Infinity and
+ * "1."); run this first, then json.c checks the structure. Nesting is not
  * checked here.
  */
 bool rdsiam__json_lex_ok(const char *s, size_t n);

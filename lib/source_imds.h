@@ -90,8 +90,8 @@ int rdsiam__imds_url(const char *base, const char *path, char **url);
  * Expiration are required. Strings in *out are allocated (release with
  * rdsiam__creds_clear()). Credentials that expire within botocore's
  * refresh window are extended as botocore does (static stability): their
- * expiration becomes now + 900 s + a random 120..600 s. Every copy json-c
- * made is wiped. RDSIAM_ERR_JSON names the problem; key ids are checked
+ * expiration becomes now + 900 s + a random 120..600 s. Every copy the JSON
+ * reader made is wiped. RDSIAM_ERR_JSON names the problem; key ids are checked
  * against [A-Z0-9]{16,128}.
  */
 int rdsiam__imds_parse(const char *body, size_t len, rdsiam__creds *out,

@@ -105,10 +105,11 @@ static void test_reader_escapes(void **state)
     const char *v = NULL;
 
     (void)state;
-    assert_int_equal(read_doc("{\"s\":\"a\\/b\\u00e9\\ud83d\\ude00\\\"\\\\\\t x\","
-                              " \"k\\u0041\" : \"\\u20ac\"}",
-                              &j, &e),
-                     RDSIAM_OK);
+    assert_int_equal(
+        read_doc("{\"s\":\"a\\/b\\u00e9\\ud83d\\ude00\\\"\\\\\\t x\","
+                 " \"k\\u0041\" : \"\\u20ac\"}",
+                 &j, &e),
+        RDSIAM_OK);
     assert_int_equal(rdsiam__json_string(j, "s", true, &v, &e), RDSIAM_OK);
     assert_string_equal(v, "a/b\xc3\xa9\xf0\x9f\x98\x80\"\\\t x");
     assert_int_equal(rdsiam__json_string(j, "kA", true, &v, &e), RDSIAM_OK);
