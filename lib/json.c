@@ -388,24 +388,59 @@ static void wipe_tree(cJSON *o)
     }
 }
 
-/* The first member name that appears twice in an object anywhere in the
- * tree, or NULL. Python's json.loads keeps the last one silently; a
- * credentials document never repeats a name, and which of two
- * SecretAccessKeys is meant is not guessed. */
-static const char *duplicate(const cJSON *o)
+static int by_name(const void *a, const void *b)
 {
-    const char *d;
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
 
-    for (; o; o = o->next) {
-        if (cJSON_IsObject(o))
-            for (const cJSON *a = o->child; a; a = a->next)
-                for (const cJSON *b = a->next; b; b = b->next)
-                    if (strcmp(a->string, b->string) == 0)
-                        return a->string;
-        if (o->child && (d = duplicate(o->child)) != NULL)
-            return d;
+/* Objects up to this many members are checked pair by pair; larger ones
+ * (a hostile 64 KB answer can hold thousands) are sorted, so the check
+ * stays O(n log n). */
+#define PAIRWISE_MAX 16
+
+/* A member name that appears twice in the object o, into *dup (left NULL
+ * when none); false when out of memory. */
+static bool object_duplicate(const cJSON *o, const char **dup)
+{
+    const char **names;
+    size_t n = 0, k = 0;
+
+    for (const cJSON *a = o->child; a; a = a->next)
+        n++;
+    if (n <= PAIRWISE_MAX) {
+        for (const cJSON *a = o->child; a && !*dup; a = a->next)
+            for (const cJSON *b = a->next; b && !*dup; b = b->next)
+                if (strcmp(a->string, b->string) == 0)
+                    *dup = a->string;
+        return true;
     }
-    return NULL;
+    names = calloc(n, sizeof *names);
+    if (!names)
+        return false;
+    for (const cJSON *a = o->child; a; a = a->next)
+        names[k++] = a->string;
+    qsort(names, n, sizeof *names, by_name);
+    for (k = 1; k < n && !*dup; k++)
+        if (strcmp(names[k - 1], names[k]) == 0)
+            *dup = names[k];
+    free(names); /* pointers to member names only: nothing secret */
+    return true;
+}
+
+/* The first object anywhere in the tree with a member name given twice:
+ * *dup (NULL on entry) receives that name; false when out of memory.
+ * Python's json.loads keeps the last one silently; a credentials document
+ * never repeats a name, and which of two SecretAccessKeys is meant is not
+ * guessed. */
+static bool duplicate(const cJSON *o, const char **dup)
+{
+    for (; o && !*dup; o = o->next) {
+        if (cJSON_IsObject(o) && !object_duplicate(o, dup))
+            return false;
+        if (!*dup && o->child && !duplicate(o->child, dup))
+            return false;
+    }
+    return true;
 }
 
 void rdsiam__json_free(rdsiam__json *j)
@@ -426,7 +461,7 @@ int rdsiam__json_parse(const char *text, size_t len, const char *what,
     rdsiam__json *j = NULL;
     char *copy = NULL;
     scan sc = {0};
-    const char *dup;
+    const char *dup = NULL;
     size_t pos = 0;
     bool ok;
     int rc = RDSIAM_OK;
@@ -466,7 +501,8 @@ int rdsiam__json_parse(const char *text, size_t len, const char *what,
     j->root = cJSON_ParseWithLengthOpts(copy, strlen(copy) + 1, NULL, 1);
     RDSIAM_ENSURE(err, j->root, RDSIAM_ERR_NO_MEMORY, "%s: out of memory",
                   what);
-    dup = duplicate(j->root);
+    RDSIAM_ENSURE(err, duplicate(j->root, &dup), RDSIAM_ERR_NO_MEMORY,
+                  "%s: out of memory", what);
     RDSIAM_ENSURE(err, !dup, code, "%s: %s has the member %s twice", what, noun,
                   dup);
     pos = 0;

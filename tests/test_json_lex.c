@@ -183,6 +183,35 @@ static void test_reader_integers(void **state)
     assert_null(j);
 }
 
+/* A member name given twice is refused naming it, in a small object
+ * (checked pair by pair) and in one of more than 16 members (sorted);
+ * distinct names pass. */
+static void test_reader_duplicates(void **state)
+{
+    char text[512];
+    rdsiam__json *j = NULL;
+    rdsiam_error e;
+    int n = 0;
+
+    (void)state;
+    n += snprintf(text + n, sizeof text - (size_t)n, "{");
+    for (int k = 0; k < 20; k++)
+        n += snprintf(text + n, sizeof text - (size_t)n, "\"m%d\":%d,", k, k);
+    n +=
+        snprintf(text + n, sizeof text - (size_t)n, "\"x\":{\"a\":1,\"b\":2}}");
+    assert_int_equal(read_doc(text, &j, &e), RDSIAM_OK);
+    rdsiam__json_free(j);
+    j = NULL;
+    text[n - 1] = '\0';
+    snprintf(text + n - 1, sizeof text - (size_t)n + 1, ",\"m13\":0}");
+    assert_int_equal(read_doc(text, &j, &e), RDSIAM_ERR_JSON);
+    assert_string_equal(e.message, "t: the document has the member m13 twice");
+    assert_null(j);
+    assert_int_equal(read_doc("{\"x\":{\"a\":1,\"b\":2,\"a\":3}}", &j, &e),
+                     RDSIAM_ERR_JSON);
+    assert_string_equal(e.message, "t: the document has the member a twice");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -191,6 +220,7 @@ int main(void)
         cmocka_unit_test(test_reader_escapes),
         cmocka_unit_test(test_reader_depth),
         cmocka_unit_test(test_reader_integers),
+        cmocka_unit_test(test_reader_duplicates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
