@@ -172,10 +172,38 @@ static bool scan_container(scan *sc, int depth)
     }
 }
 
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* A number at s[i] (its form already checked by json_lex.c, which reads
+ * "1-2" as two numbers: so the sign is taken only first and after the
+ * exponent's e). */
+static bool scan_number(scan *sc)
+{
+    const char *s = sc->s;
+    size_t start = sc->i, i = sc->i;
+
+    if (s[i] == '-')
+        i++;
+    while (i < sc->n && (is_digit(s[i]) || s[i] == '.'))
+        i++;
+    if (i < sc->n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < sc->n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        while (i < sc->n && is_digit(s[i]))
+            i++;
+    }
+    sc->i = i;
+    return i - start <= NUMBER_MAX;
+}
+
 static bool scan_value(scan *sc, int depth)
 {
     static const char *const words[] = {"true", "false", "null"};
-    size_t start, len;
+    size_t len;
     char c;
 
     skip_space(sc);
@@ -186,13 +214,8 @@ static bool scan_value(scan *sc, int depth)
         return scan_container(sc, depth);
     if (c == '"')
         return scan_string(sc);
-    if (c == '-' || (c >= '0' && c <= '9')) {
-        start = sc->i;
-        while (sc->i < sc->n && strchr("+-.0123456789eE", sc->s[sc->i]) &&
-               sc->s[sc->i] != '\0')
-            sc->i++;
-        return sc->i - start <= NUMBER_MAX;
-    }
+    if (c == '-' || (c >= '0' && c <= '9'))
+        return scan_number(sc);
     for (int w = 0; w < 3; w++) {
         len = strlen(words[w]);
         if (sc->n - sc->i >= len && memcmp(sc->s + sc->i, words[w], len) == 0) {

@@ -175,6 +175,15 @@ static void test_reader_integers(void **state)
     assert_string_equal(e.message, "t: the document has no g");
     rdsiam__json_free(j);
     j = NULL;
+    /* Tokens the lexer passes one by one, in an order the grammar does not
+     * allow: "4-1" is two numbers to the lexer (found by fuzz_sso_json). */
+    assert_int_equal(read_doc("{\"a\":4-1}", &j, &e), RDSIAM_ERR_JSON);
+    assert_string_equal(e.message, "t: the document is not valid JSON");
+    assert_int_equal(read_doc("{\"a\":[1true]}", &j, &e), RDSIAM_ERR_JSON);
+    assert_int_equal(read_doc("{\"a\":-0-1}", &j, &e), RDSIAM_ERR_JSON);
+    assert_int_equal(read_doc("{\"a\":1e5}", &j, &e), RDSIAM_OK);
+    rdsiam__json_free(j);
+    j = NULL;
     assert_int_equal(read_doc("{\"a\":1234567890123456789012345678901234567890"
                               "123456789012345678901234}",
                               &j, &e),
