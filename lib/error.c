@@ -86,6 +86,65 @@ const char *rdsiam_strerror(int code)
     }
 }
 
+/*
+ * Messages reach terminals and log files, and some carry values a file, a
+ * server or an environment variable chose (a profile name, a file name).
+ * So that such a value can neither move the cursor, retitle a window nor
+ * start a second log line, every message is escaped here, the one place
+ * messages are built: C0 controls, DEL, the C1 controls U+0080..U+009F
+ * (which 8-bit terminals take as CSI and friends) and bytes that are not
+ * well-formed UTF-8 become "\xNN". Valid UTF-8 text is kept as it is.
+ * A backslash is kept too: the point is harmless output, not a reversible
+ * encoding.
+ */
+static size_t utf8_seq_len(const unsigned char *s, size_t avail)
+{
+    size_t len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : 2;
+
+    if (s[0] < 0xC2 || s[0] > 0xF4 || len > avail ||
+        !rdsiam__utf8_valid((const char *)s, len))
+        return 0;
+    /* U+0080..U+009F, the C1 controls, encode as C2 80..C2 9F. */
+    if (s[0] == 0xC2 && s[1] <= 0x9F)
+        return 0;
+    return len;
+}
+
+void rdsiam__escape_controls(char *dst, size_t size, const char *src)
+{
+    static const char HEX[] = "0123456789ABCDEF";
+    const unsigned char *s = (const unsigned char *)src;
+    size_t n = strlen(src), i = 0, o = 0;
+
+    if (size == 0)
+        return;
+    while (i < n) {
+        size_t len = 1;
+        if (s[i] >= 0x80)
+            len = utf8_seq_len(s + i, n - i);
+        if (s[i] >= 0x20 && s[i] < 0x7f) {
+            if (o + 1 >= size)
+                break;
+            dst[o++] = (char)s[i];
+        } else if (len > 1) {
+            if (o + len >= size) /* never split a character */
+                break;
+            memcpy(dst + o, s + i, len);
+            o += len;
+        } else {
+            if (o + 4 >= size) /* never split an escape */
+                break;
+            dst[o++] = '\\';
+            dst[o++] = 'x';
+            dst[o++] = HEX[s[i] >> 4];
+            dst[o++] = HEX[s[i] & 15];
+            len = 1;
+        }
+        i += len;
+    }
+    dst[o] = '\0';
+}
+
 void rdsiam__ok(rdsiam_error *err)
 {
     if (err) {
@@ -115,24 +174,28 @@ static void cut_at_word(char *msg, size_t size, int full_len)
     memcpy(msg + keep, ellipsis, sizeof ellipsis);
 }
 
-int rdsiam__fail(rdsiam_error *err, int code, const char *fmt, ...)
+/* Parenthesised names: see the analyzer note in internal.h. */
+int(rdsiam__fail)(rdsiam_error *err, int code, const char *fmt, ...)
 {
+    char raw[RDSIAM_ERROR_MESSAGE_SIZE];
+
     if (err) {
         va_list ap;
         int n;
 
         va_start(ap, fmt);
         err->code = code;
-        n = vsnprintf(err->message, sizeof err->message, fmt, ap);
+        n = vsnprintf(raw, sizeof raw, fmt, ap);
         va_end(ap);
         if (n < 0)
-            err->message[0] = '\0';
-        cut_at_word(err->message, sizeof err->message, n);
+            raw[0] = '\0';
+        cut_at_word(raw, sizeof raw, n);
+        rdsiam__escape_controls(err->message, sizeof err->message, raw);
     }
     return code;
 }
 
-int rdsiam__fail_code(rdsiam_error *err, int code)
+int(rdsiam__fail_code)(rdsiam_error *err, int code)
 {
     return rdsiam__fail(err, code, "%s", rdsiam_strerror(code));
 }
@@ -151,5 +214,7 @@ void rdsiam__error_prefix(rdsiam_error *err, const char *fmt, ...)
     va_end(ap);
     memcpy(old, err->message, sizeof old);
     old[sizeof old - 1] = '\0';
+    /* rdsiam__fail escapes the whole message again: harmless, as an
+     * escaped message has no control character left. */
     (void)rdsiam__fail(err, err->code, "%s: %s", prefix, old);
 }

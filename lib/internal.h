@@ -81,6 +81,18 @@ int rdsiam__fail_code(rdsiam_error *err, int code);
 /* Prefix an existing message: "<prefix>: <old message>". */
 void rdsiam__error_prefix(rdsiam_error *err, const char *fmt, ...)
     RDSIAM__PRINTF(2, 3);
+/* Copy src into dst (size bytes, always NUL-terminated) with control
+ * characters (C0, DEL, C1) and invalid UTF-8 bytes written as "\xNN";
+ * truncates at a character boundary. Every error message goes through it. */
+void rdsiam__escape_controls(char *dst, size_t size, const char *src);
+#ifdef __clang_analyzer__
+/* For the static analyzer (make check-analyze), which looks at one file at
+ * a time: these return the code they are given, so a path where they were
+ * called never continues as a success. */
+#define rdsiam__fail(err, code, ...)                                           \
+    (rdsiam__fail((err), (code), __VA_ARGS__), (code))
+#define rdsiam__fail_code(err, code) (rdsiam__fail_code((err), (code)), (code))
+#endif
 /* Set err to success. */
 void rdsiam__ok(rdsiam_error *err);
 

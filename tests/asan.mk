@@ -1,29 +1,42 @@
-# tests/asan.mk - `make check-asan`: the library and the unit tests built
-# with AddressSanitizer and UndefinedBehaviorSanitizer into build/asan, and
-# the unit tests run there. Any sanitizer report fails the run.
+# tests/asan.mk - `make check-asan`: the whole test suite, the check scripts
+# included (CLI, emulators, botocore cross-checks), with the library, the
+# tool, the examples and the tests built with AddressSanitizer and
+# UndefinedBehaviorSanitizer into build/asan. Any sanitizer report fails
+# the run.
 #
-#   make check-asan                 every unit test
-#   make check-asan ASAN_TESTS=test_token
+#   make check-asan                 everything
+#   make check-asan ASAN_TESTS="test_token check-cli"
 #   make check-asan CC=clang        clang's sanitizers (some UB checks, such
 #                                   as an offset applied to NULL, are clang's)
 #
 # Tests that replace malloc themselves cannot run under ASan (its allocator
 # must see every allocation); they are listed in ASAN_EXCLUDE.
+#
+# The emulators' server plugins (the MariaDB auth plugin, the PAM module)
+# are loaded into mariadbd and postgres, which are not built with ASan and
+# would refuse an instrumented module; they are built without sanitizers
+# (in build/asan/plain) and copied into build/asan. The code they call,
+# rdsiam_verify_token() and the key store, runs under ASan in test_verify
+# and in the fuzz targets.
 
 ASAN_B       := build/asan
 ASAN_FLAGS   := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
                 -fno-sanitize-recover=undefined
-ASAN_EXCLUDE ?= test_alloc
+ASAN_EXCLUDE ?= test_alloc test_torture
 ASAN_TESTS   ?=
+ASAN_PLAIN_B := $(ASAN_B)/plain
+ASAN_PLUGINS := rds-emulator/mariadb/auth_rdsiam.so \
+                rds-emulator/postgres/pam_rdsiam.so
 
-# Only the static library and the test programs: with clang the sanitizer
-# runtime is linked into executables, not into a shared library.
-ASAN_BINS    := $(patsubst tests/%.c,$(ASAN_B)/tests/%,$(wildcard tests/test_*.c))
+asan-build:
+	$(MAKE) B=$(ASAN_B) CFLAGS="$(ASAN_FLAGS)" \
+	    LDFLAGS="-fsanitize=address,undefined" tests
+	$(MAKE) B=$(ASAN_PLAIN_B) emulator
+	for f in $(ASAN_PLUGINS); do cp -p $(ASAN_PLAIN_B)/$$f $(ASAN_B)/$$f || exit 1; done
 
 check-asan:
-	@sh tests/deps.sh check
-	$(MAKE) B=$(ASAN_B) CFLAGS="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" \
-	    $(ASAN_B)/lib/librdsiam.a $(ASAN_BINS)
+	@sh tests/deps.sh test
+	@$(MAKE) --no-print-directory asan-build
 	@names="$(ASAN_TESTS)"; \
 	if [ -z "$$names" ]; then \
 	    for t in $(ASAN_B)/tests/test_*; do \
@@ -31,28 +44,35 @@ check-asan:
 	        case " $(ASAN_EXCLUDE) " in *" $$n "*) echo "skipping $$n under ASan (replaces malloc)";; \
 	        *) names="$$names $$n";; esac; \
 	    done; \
+	    for c in tests/check-*.sh; do n=$${c##*/}; names="$$names $${n%.sh}"; done; \
 	fi; \
-	if [ -z "$$names" ]; then echo "check-asan: no unit tests to run" >&2; exit 1; fi; \
-	ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1 \
+	if [ -z "$$names" ]; then echo "check-asan: no tests to run" >&2; exit 1; fi; \
+	ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:abort_on_error=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	B=$(ASAN_B) sh tests/run-tests.sh $$names
 
-.PHONY: check-asan
+.PHONY: check-asan asan-build
 
 # ---------------------------------------------------------------------------
 # `make fuzz`: the libFuzzer targets in tests/fuzz/ (clang,
-# -fsanitize=fuzzer,address,undefined), each run for FUZZ_SECONDS with a
-# corpus in build/fuzz/corpus-NAME seeded with valid inputs; crashes are
-# saved in build/fuzz/artifacts/. Not part of `make test`.
+# -fsanitize=fuzzer,address,undefined), each run for FUZZ_SECONDS. Each
+# starts from its committed seeds in tests/fuzz/corpus/NAME/ (read only)
+# and keeps what it finds in build/fuzz/corpus-NAME; crashes are saved in
+# build/fuzz/artifacts/. A crash found here becomes a regression test (and
+# its input a seed). Inputs up to FUZZ_MAX_LEN bytes: room for a 16 KB
+# session token. Not part of `make test`.
 #
 #   make fuzz                          every target, 30 s each
+#   make fuzz FUZZ_SECONDS=5           the short pass CI runs
 #   make fuzz FUZZ_TARGETS=fuzz_verify_token FUZZ_SECONDS=600
 #   make fuzz-build                    build only; run one by hand:
-#       build/fuzz/bin/fuzz_parse_time build/fuzz/corpus-fuzz_parse_time
+#       build/fuzz/bin/fuzz_parse_time build/fuzz/corpus-fuzz_parse_time \
+#           tests/fuzz/corpus/fuzz_parse_time
 
 FUZZ_B        := build/fuzz
 FUZZ_CC       ?= clang
 FUZZ_SECONDS  ?= 30
+FUZZ_MAX_LEN  ?= 20000
 FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_ALL      := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_TARGETS  ?= $(FUZZ_ALL)
@@ -70,48 +90,23 @@ fuzz-build:
 	for t in $(FUZZ_TARGETS); do \
 	    echo "  LINK $(FUZZ_B)/bin/$$t"; \
 	    $(FUZZ_CC) $(STD) -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer $(FUZZ_SAN) \
-	        -Iinclude -Ilib -Itests/fuzz $$dep_cflags -o $(FUZZ_B)/bin/$$t \
+	        -Iinclude -Ilib -Itests/fuzz $(HTTP_DEF) $$dep_cflags -o $(FUZZ_B)/bin/$$t \
 	        tests/fuzz/$$t.c $(FUZZ_B)/lib/librdsiam.a $$dep_libs -pthread || exit 1; \
 	done
 
-# Seed inputs: valid examples of what each target parses. The tokens for
-# fuzz_verify_token are signed here with the keys that target loads.
-fuzz-seeds: | fuzz-build
-	@$(MAKE) --no-print-directory $(TOOL)
-	@set -e; d=$(FUZZ_B); \
-	mkdir -p $$d/corpus-fuzz_parse_time $$d/corpus-fuzz_verify_token \
-	    $$d/corpus-fuzz_keystore $$d/corpus-fuzz_generate_token $$d/corpus-fuzz_sigv4 \
-	    $$d/corpus-fuzz_profile; \
-	printf '\000[default]\naws_access_key_id = AKID\nregion=us-east-1\ns3 =\n  max_concurrent_requests = 10\n[profile dev]\n# c\ncredential_process = /bin/echo x ; y\n' \
-	    > $$d/corpus-fuzz_profile/config; \
-	printf '20161107T173933Z' > $$d/corpus-fuzz_parse_time/basic; \
-	printf '2026-01-02T03:04:05.123+05:30' > $$d/corpus-fuzz_parse_time/iso; \
-	printf '9999-12-31T23:59:60Z' > $$d/corpus-fuzz_parse_time/leap; \
-	tok() { $(TOOL) --hostname db.example.com --port 3306 --username fuzz_user \
-	    --region us-east-1 --signing-time 20240102T030405Z; }; \
-	AWS_ACCESS_KEY_ID=AKIDFUZZLONGTERM \
-	AWS_SECRET_ACCESS_KEY='fuzzSecretKeyNumberOne/+=0123456789abcdef' \
-	    tok | tr -d '\n' > $$d/corpus-fuzz_verify_token/long-term; \
-	AWS_ACCESS_KEY_ID=ASIAFUZZSESSION \
-	AWS_SECRET_ACCESS_KEY='fuzzSecretKeyNumberTwo/+=0123456789abcdef' \
-	AWS_SESSION_TOKEN='FQoGZXIvYXdzEJr//////////wEaDFUZZsessionTOKEN+/=' \
-	    tok | tr -d '\n' > $$d/corpus-fuzz_verify_token/session; \
-	printf '# keys\nAKID1 secret1\n\nAKID2\tsecret2 token2\r\n' > $$d/corpus-fuzz_keystore/basic; \
-	printf '\352\014\245\202\223\145\000\001db.example.com\000fuzz user@x\000us-east-1\000AKIDEXAMPLE\000secret/+=\000tok' \
-	    > $$d/corpus-fuzz_generate_token/basic; \
-	printf '\000\204\003\002GET\000/a/./b/../c%%20d\000b=2&a=1&a=0\000\000us-east-1\000service\000Host\000example.amazonaws.com\000X-Amz-Meta\000 a   b ' \
-	    > $$d/corpus-fuzz_sigv4/basic
-
-fuzz: fuzz-build fuzz-seeds
+fuzz: fuzz-build
 	@mkdir -p $(FUZZ_B)/artifacts
 	@for t in $(FUZZ_TARGETS); do \
 	    echo "== $$t ($(FUZZ_SECONDS) s)"; \
+	    test -d tests/fuzz/corpus/$$t || { echo "fuzz: no seeds in tests/fuzz/corpus/$$t" >&2; exit 1; }; \
 	    mkdir -p $(FUZZ_B)/corpus-$$t; \
 	    $(FUZZ_B)/bin/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
-	        -rss_limit_mb=2048 -print_final_stats=1 \
+	        -max_len=$(FUZZ_MAX_LEN) -rss_limit_mb=2048 -print_final_stats=1 \
 	        -artifact_prefix=$(FUZZ_B)/artifacts/$$t- $(FUZZ_B)/corpus-$$t \
+	        tests/fuzz/corpus/$$t \
 	        2>$(FUZZ_B)/$$t.log || { tail -n 60 $(FUZZ_B)/$$t.log; exit 1; }; \
 	    grep -E '^stat::(number_of_executed_units|peak_rss_mb)' $(FUZZ_B)/$$t.log || true; \
+	    grep -E '^#[0-9]+.*(INITED|DONE).*cov:' $(FUZZ_B)/$$t.log | tail -n 2 || true; \
 	done; echo "fuzz: no crash in $(FUZZ_TARGETS)"
 
-.PHONY: fuzz fuzz-build fuzz-seeds
+.PHONY: fuzz fuzz-build

@@ -74,6 +74,21 @@ usage "port not a number" "--port must be a number from 1 to 65535" \
 usage "unknown option" "unknown option or missing value: '--bogus'" \
     --bogus $H
 usage "stray argument" "unexpected argument 'extra'" $H extra
+# Ports are decimal digits only (issue 11 item 6): strtol alone took these.
+for p in " 5" "+5" "5x" "0x10" "-0" "" "5 " "99999999999999999999"; do
+    usage "port '$p'" "--port must be a number from 1 to 65535" \
+        --hostname h --port "$p" --username u
+done
+# An echoed argument has its control characters escaped (item 5): an OSC
+# title sequence and a newline come out as \xNN on one line.
+esc=$(printf 'abc\033]0;TITLE\007\nX')
+if run 2 "$TOOL" "--secret=$esc" $H && out_empty &&
+    err_has "unknown option or missing value: '--secret=abc\x1B]0;TITLE\x07\x0AX'" &&
+    err_lines 2 && ! grep -q "$(printf '\033')" "$tmp/err"; then
+    ok "usage error: control characters in an argument are escaped"
+else
+    notok "usage error: control characters in an argument are escaped"
+fi
 usage "bad signing time" "--signing-time must look like" \
     $H --signing-time yesterday
 usage "empty profile" "--profile must not be empty" $H --profile ""

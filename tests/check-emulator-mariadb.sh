@@ -277,6 +277,33 @@ refused "valid token over a connection without TLS" "$A" "$t" "" plain
 if login "$A" "$t"; then ok "the same token over TLS is accepted"; else
     notok "the same token over TLS is accepted"; diag "$tmp/out" "$tmp/err"; fi
 
+# --- a user name with control characters is logged escaped -----------------
+# The plugin logs the login user name, which the client chooses: an ESC
+# sequence or a newline in it must not reach the log raw (issue 11 item 5).
+# (mariadbd's own "[Warning] Access denied for user" line prints the name
+# raw; that line is the server's, so only the plugin's lines are checked.)
+esc_user=$(printf 'evil\033]0;T\007\nX')
+esc_sql="EXECUTE IMMEDIATE CONCAT('CREATE USER ''evil', CHAR(27), ']0;T', CHAR(7), CHAR(10), 'X''@''%'' IDENTIFIED WITH AWSAuthenticationPlugin AS ''RDS''')"
+if (. "$A/env"; timeout 30 "$CLIENT" --defaults-file="$A/mariadb/my.cnf" \
+        --socket="$A/mariadb/run/mariadb.sock" --user="$(id -un)" --batch \
+        -e "$esc_sql") >"$tmp/esc.out" 2>&1; then
+    (. "$A/env"; MYSQL_PWD=not-a-token timeout 30 "$CLIENT" --no-defaults \
+        --protocol=tcp -h "$RDS_HOST" -P "$RDS_PORT" -u "$esc_user" --ssl \
+        --ssl-ca="$RDS_CA_BUNDLE" --ssl-verify-server-cert \
+        --enable-cleartext-plugin -e "SELECT 1") >/dev/null 2>&1
+    if grep -qF "access denied for 'evil\\x1B]0;T\\x07\\x0AX'" "$A/mariadb/error.log" &&
+        ! grep -a AWSAuthenticationPlugin "$A/mariadb/error.log" |
+            grep -q "$(printf '\033')"; then
+        ok "a user name with ESC, BEL and a newline is logged escaped"
+    else
+        notok "a user name with ESC, BEL and a newline is logged escaped"
+        grep -a AWSAuthenticationPlugin "$A/mariadb/error.log" | tail -n 3 |
+            cat -v | sed 's/^/#   /'
+    fi
+else
+    notok "create a user whose name has control characters"; diag "$tmp/esc.out"
+fi
+
 # --- session tokens, and two emulators side by side -------------------------
 . "$Bdir/env"
 B_PORT=$RDS_PORT

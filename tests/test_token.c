@@ -535,6 +535,17 @@ static void test_bad_hostname(void **state)
         {"db.ex\xc3\xa4mple.com", RDSIAM_ERR_HOSTNAME_INVALID},
         {"[::1", RDSIAM_ERR_HOSTNAME_INVALID},
         {"[::g]", RDSIAM_ERR_HOSTNAME_INVALID},
+        /* issue 11 item 6: only what inet_pton(AF_INET6) takes */
+        {"[:::::]", RDSIAM_ERR_HOSTNAME_INVALID},
+        {"[....]", RDSIAM_ERR_HOSTNAME_INVALID},
+        {"[1:2:3:4:5:6:7:8:9]", RDSIAM_ERR_HOSTNAME_INVALID},
+        {"[::1.2.3]", RDSIAM_ERR_HOSTNAME_INVALID},
+        {"[12345::1]", RDSIAM_ERR_HOSTNAME_INVALID},
+        {"[fe80::1%eth0]", RDSIAM_ERR_HOSTNAME_INVALID},
+        {"[fe80::1%25eth0]", RDSIAM_ERR_HOSTNAME_INVALID},
+        {"[]", RDSIAM_ERR_HOSTNAME_INVALID},
+        {"[0000:0000:0000:0000:0000:0000:0000:0000:0000:0000:1]",
+         RDSIAM_ERR_HOSTNAME_INVALID},
     };
     rdsiam_token_params p = p1_params();
     char longh[RDSIAM_HOSTNAME_MAX + 2];
@@ -555,6 +566,13 @@ static void test_bad_hostname(void **state)
     p.hostname = "[2001:db8::1]";
     assert_int_equal(rdsiam_generate_token(&p, &P1_CREDS, buf, sizeof buf), 0);
     assert_true(strncmp(buf, "[2001:db8::1]:5432/?Action=connect&", 35) == 0);
+    /* other valid forms: loopback, IPv4-mapped, full, uppercase hex */
+    p.hostname = "[::1]";
+    assert_int_equal(rdsiam_generate_token(&p, &P1_CREDS, buf, sizeof buf), 0);
+    p.hostname = "[::ffff:192.0.2.1]";
+    assert_int_equal(rdsiam_generate_token(&p, &P1_CREDS, buf, sizeof buf), 0);
+    p.hostname = "[2001:DB8:0:0:0:0:0:1]";
+    assert_int_equal(rdsiam_generate_token(&p, &P1_CREDS, buf, sizeof buf), 0);
     p.hostname = "10.0.0.1";
     assert_int_equal(rdsiam_generate_token(&p, &P1_CREDS, buf, sizeof buf), 0);
 }

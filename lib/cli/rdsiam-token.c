@@ -56,25 +56,44 @@ static const char USAGE[] =
     "\n"
     "Exit status: 0 token printed, 1 error, 2 usage error.\n";
 
+/* Write s to f with control characters (C0, DEL and bytes 0x80-0x9F,
+ * which 8-bit terminals read as C1 controls) as \xNN, so an argument
+ * echoed in an error cannot drive the terminal or add a line. */
+static void put_escaped(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f))
+            fprintf(f, "\\x%02X", c);
+        else
+            fputc(c, f);
+    }
+}
+
 /* "rdsiam-token: MSG['ARG']" and a hint; exit status 2. */
 static int usage_error(const char *msg, const char *arg)
 {
-    if (arg)
-        fprintf(stderr, "rdsiam-token: %s '%s'\n", msg, arg);
-    else
-        fprintf(stderr, "rdsiam-token: %s\n", msg);
-    fprintf(stderr, "Try 'rdsiam-token --help'.\n");
+    fprintf(stderr, "rdsiam-token: %s", msg);
+    if (arg) {
+        fputs(" '", stderr);
+        put_escaped(stderr, arg);
+        fputc('\'', stderr);
+    }
+    fputs("\nTry 'rdsiam-token --help'.\n", stderr);
     return 2;
 }
 
+/* Decimal digits only, 1-65535: strtol alone would also take " 5", "+5"
+ * and "-0". */
 static int parse_port(const char *s, unsigned int *port)
 {
-    char *end;
-    long v;
+    unsigned long v = 0;
+    size_t i;
 
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < 1 || v > 65535)
+    for (i = 0; s[i] >= '0' && s[i] <= '9'; i++)
+        if (v <= 65535) /* stays above the limit once past it */
+            v = v * 10 + (unsigned long)(s[i] - '0');
+    if (i == 0 || s[i] != '\0' || v < 1 || v > 65535)
         return -1;
     *port = (unsigned int)v;
     return 0;

@@ -44,19 +44,48 @@ static unsigned int opt_port;
  * connection threads without a lock. */
 static rdsiam_keystore *keys;
 
-/* One line in the server error log, never holding the token or a key. */
+/* Copy src to dst (size bytes) with control characters (C0, DEL and the
+ * bytes 0x80-0x9F, C1 controls to 8-bit terminals) written as \xNN, so
+ * a client-chosen value cannot forge a log line or drive a terminal that
+ * shows the log. Truncates before an escape rather than splitting it. */
+static void escape_line(char *dst, size_t size, const char *src)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t o = 0;
+
+    for (; *src; src++) {
+        unsigned char c = (unsigned char)*src;
+        if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f)) {
+            if (o + 4 >= size)
+                break;
+            dst[o++] = '\\';
+            dst[o++] = 'x';
+            dst[o++] = hex[c >> 4];
+            dst[o++] = hex[c & 15];
+        } else {
+            if (o + 1 >= size)
+                break;
+            dst[o++] = (char)c;
+        }
+    }
+    dst[o] = '\0';
+}
+
+/* One line in the server error log, never holding the token or a key;
+ * the user name in it is the client's choice, hence the escaping. */
 static void log_line(unsigned long flags, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void log_line(unsigned long flags, const char *fmt, ...)
 {
-    char msg[512];
+    char raw[512], msg[1024];
     va_list ap;
 
     va_start(ap, fmt);
-    if (vsnprintf(msg, sizeof msg, fmt, ap) < 0)
-        msg[0] = '\0';
+    if (vsnprintf(raw, sizeof raw, fmt, ap) < 0)
+        raw[0] = '\0';
     va_end(ap);
+    escape_line(msg, sizeof msg, raw);
     my_printf_error(0, PLUGIN_NAME ": %s", ME_ERROR_LOG_ONLY | flags, msg);
 }
 

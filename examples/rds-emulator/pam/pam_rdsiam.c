@@ -24,7 +24,6 @@
  *
  * SPDX-License-Identifier: MIT
  */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -66,18 +65,47 @@ static void printable(char *dst, size_t size, const char *src)
     dst[i] = '\0';
 }
 
+/* Copy src to dst (size bytes) with control characters (C0, DEL and the
+ * bytes 0x80-0x9F, C1 controls to 8-bit terminals) written as \xNN, so
+ * a client-chosen value cannot forge a log line or drive a terminal that
+ * shows the log. Truncates before an escape rather than splitting it. */
+static void escape_line(char *dst, size_t size, const char *src)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t o = 0;
+
+    for (; *src; src++) {
+        unsigned char c = (unsigned char)*src;
+        if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f)) {
+            if (o + 4 >= size)
+                break;
+            dst[o++] = '\\';
+            dst[o++] = 'x';
+            dst[o++] = hex[c >> 4];
+            dst[o++] = hex[c & 15];
+        } else {
+            if (o + 1 >= size)
+                break;
+            dst[o++] = (char)c;
+        }
+    }
+    dst[o] = '\0';
+}
+
 static void logf_(pam_handle_t *pamh, const struct config *cfg, int prio,
                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static void logf_(pam_handle_t *pamh, const struct config *cfg, int prio,
                   const char *fmt, ...)
 {
-    char line[512];
+    char raw[512], line[1024];
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
+    if (vsnprintf(raw, sizeof raw, fmt, ap) < 0)
+        raw[0] = '\0';
     va_end(ap);
+    escape_line(line, sizeof line, raw);
     pam_syslog(pamh, prio, "%s", line);
     if (cfg && cfg->to_stderr) {
         fprintf(stderr, "pam_rdsiam: %s\n", line);
@@ -85,14 +113,17 @@ static void logf_(pam_handle_t *pamh, const struct config *cfg, int prio,
     }
 }
 
+/* Decimal digits only, 1-65535: strtol alone would also take " 5", "+5"
+ * and "-0". */
 static int parse_port(const char *s, unsigned int *port)
 {
-    char *end;
-    long v;
+    unsigned long v = 0;
+    size_t i;
 
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < 1 || v > 65535)
+    for (i = 0; s[i] >= '0' && s[i] <= '9'; i++)
+        if (v <= 65535) /* stays above the limit once past it */
+            v = v * 10 + (unsigned long)(s[i] - '0');
+    if (i == 0 || s[i] != '\0' || v < 1 || v > 65535)
         return -1;
     *port = (unsigned int)v;
     return 0;
