@@ -500,8 +500,9 @@ static int make_container(rdsiam_provider **p, rdsiam_error *err)
     return rdsiam_provider_new_container(p, NULL, err);
 }
 
-/* The STS sources are not in the public chain yet: built here through
- * the internal source interface, against tests/helpers/aws_standin.py. */
+/* The STS sources built alone through their config-based constructors
+ * (the chain builds them from profiles), against
+ * tests/helpers/aws_standin.py. */
 static standin sts;
 static char sts_url[128], webtoken_file[128];
 
@@ -520,7 +521,7 @@ static int make_web_identity(rdsiam_provider **p, rdsiam_error *err)
     int rc;
 
     *p = NULL; /* as a public constructor does on failure */
-    rc = rdsiam__source_web_identity(&src, &cfg, err);
+    rc = rdsiam__web_identity_new(&src, &cfg, err);
     if (rc != RDSIAM_OK)
         return rc;
     return rdsiam__provider_new(p, src, NULL, err);
@@ -546,7 +547,7 @@ static int make_assume_role(rdsiam_provider **p, rdsiam_error *err)
     rc = rdsiam__source_static(&inner, &ENV_CREDS, err);
     if (rc != RDSIAM_OK)
         return rc;
-    rc = rdsiam__source_assume_role(&src, &inner, &cfg, err);
+    rc = rdsiam__assume_role_new(&src, &inner, &cfg, err);
     if (rc != RDSIAM_OK)
         return rc;
     return rdsiam__provider_new(p, src, NULL, err);
@@ -1047,19 +1048,20 @@ static int group_setup(void **state)
     if (start_server() != 0)
         fprintf(stderr, "torture: the container test server did not start\n");
     /* The STS stand-in: the environment's key signs AssumeRole; the web
-     * identity token file holds WEB_TOKEN. */
+     * identity token file holds WEB_TOKEN. Key ids have the documented
+     * form (16 to 128 of [A-Z0-9]), which every source checks. */
     snprintf(webtoken_file, sizeof webtoken_file, "%s/webtoken", tmpdir);
     if (write_file(webtoken_file, WEB_TOKEN, 0600) != 0 ||
         standin_start(
             &sts,
             "{\"keys\": {\"AKIDENVTORTURE00\": {\"secret\": \"" MARK_SECRET
             "\", \"token\": \"" MARK_TOKEN "\"}}, \"roles\": {"
-            "\"" ROLE_WEB "\": {\"AccessKeyId\": \"ASIAWEBTORTURE\", "
+            "\"" ROLE_WEB "\": {\"AccessKeyId\": \"ASIAWEBTORTURE00\", "
             "\"SecretAccessKey\": \"" ROLE_SECRET "\", "
             "\"SessionToken\": \"" ROLE_TOKEN "\", "
             "\"Expiration\": \"2100-01-01T00:00:00Z\", "
             "\"WebIdentityToken\": \"" WEB_TOKEN "\"}, "
-            "\"" ROLE_ASSUMED "\": {\"AccessKeyId\": \"ASIAROLETORTURE\", "
+            "\"" ROLE_ASSUMED "\": {\"AccessKeyId\": \"ASIAROLETORTURE0\", "
             "\"SecretAccessKey\": \"" ROLE_SECRET "\", "
             "\"SessionToken\": \"" ROLE_TOKEN "\", "
             "\"Expiration\": \"2100-01-01T00:00:00Z\"}}, "
