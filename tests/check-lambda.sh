@@ -148,20 +148,42 @@ else
     notok "warm invocations reuse one connection: ids '$conn1' then '$conn2'"
 fi
 
-# The server closes the connection: the ping fails, a new login with a
-# fresh token serves the invocation.
+# The server closes the connection: the warm query finds it gone (over TLS
+# Connector/C reports "TLS/SSL error: unexpected eof while reading"), and
+# a new login with a fresh token runs it again within the same invocation.
+# (Before, a ping ahead of every warm query found it; the query itself now
+# does, and the log line is the same.)
 admin "KILL $conn2" >/dev/null 2>&1
 check "after the server closed the connection: the same response" "$(invoke a)" "$OKRESP"
 conn3=$(admin "SELECT id FROM information_schema.processlist WHERE user = '$RDS_USER'")
-if [ -n "$conn3" ] && [ "$conn3" != "$conn2" ] && grep -q '^bootstrap: reconnecting: ' "$tmp/a.log"; then
-    ok "reconnected with a new login (id $conn3) after the ping failed"
+if [ -n "$conn3" ] && [ "$conn3" != "$conn2" ] &&
+    grep -q "^bootstrap: reconnecting: TLS/SSL error: unexpected eof while reading$" "$tmp/a.log"; then
+    ok "reconnected with a new login (id $conn3) after the query found the connection closed"
 else
-    notok "reconnected after the ping failed: ids '$conn2' then '$conn3'"; diag "$tmp/a.log"
+    notok "reconnected after the query found the connection closed: ids '$conn2' then '$conn3'"; diag "$tmp/a.log"
+fi
+
+# A failure that a new connection would repeat is reported, not retried:
+# without the privilege the query is refused (MariaDB's
+# ER_TABLEACCESS_DENIED_ERROR text, naming the client as the server saw
+# it, 127.0.0.1; a table privilege change applies to open connections at
+# their next statement), and no new login is tried.
+admin "REVOKE SELECT ON mysql.user FROM $RDS_USER" >/dev/null 2>&1
+check "query refused: an invocation error, not retried" "$(invoke a)" \
+    "error	Handler.Query	{\"errorMessage\":\"SELECT command denied to user '$RDS_USER'@'127.0.0.1' for table \`mysql\`.\`user\`\",\"errorType\":\"Handler.Query\"}"
+admin "GRANT SELECT ON mysql.user TO $RDS_USER" >/dev/null 2>&1
+check "privilege back: the next invocation is served" "$(invoke a)" "$OKRESP"
+if [ "$(grep -c '^bootstrap: reconnecting: ' "$tmp/a.log")" = 1 ]; then
+    ok "a refused query is not retried (one reconnection logged so far)"
+else
+    notok "a refused query is not retried"; diag "$tmp/a.log"
 fi
 
 # The database stops answering (SIGSTOP): with 4 s left the handler's
-# timeouts are 1 s, the invocation fails through /invocation/ID/error and
-# the next one, with the server back, succeeds.
+# timeouts are 1 s, also on the kept connection (handler.c, db_rearm()):
+# the warm query times out after 1 s, the new login's handshake after
+# another, and the invocation fails through /invocation/ID/error within
+# its deadline; the next one, with the server back, succeeds.
 dbpid=$(cat "$E/mariadb/run/mariadb.pid")
 kill -STOP "$dbpid"
 got=$(invoke a 4000)

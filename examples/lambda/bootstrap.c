@@ -17,6 +17,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -28,7 +29,11 @@ int main(void)
     struct invocation inv;
     struct failure f;
     char *response;
+    struct sigaction ignore = {.sa_handler = SIG_IGN};
 
+    /* A peer that closed its socket (the database, the Runtime API) must
+     * yield an error from the write, not kill the process. */
+    sigaction(SIGPIPE, &ignore, NULL);
     if (runtime_open() != 0)
         return 1;
     if (handler_init(&f) != 0) {

@@ -16,11 +16,22 @@
  *   credentials    Lambda puts the role's keys in AWS_ACCESS_KEY_ID,
  *                  AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN
  *
- * The connection is opened once and kept while the process lives: warm
- * invocations reuse it after a ping. When the ping fails (the server
- * closed it: wait_timeout, a restart, a fail-over) it is closed and a new
- * one is opened with a fresh token. Automatic reconnection stays off, so
- * the client never replays an old token behind our back.
+ * The connection is opened once and kept while the process lives: a warm
+ * invocation runs the query on it straight away, one round trip. When the
+ * query fails because the connection is gone (the server closed it:
+ * wait_timeout, KILL, a restart, a fail-over; or it stopped answering),
+ * the connection is closed, a new one is opened with a fresh token and the
+ * query is run once more. Retrying is safe because the query only reads;
+ * it happens at most once per invocation, and only when the time left
+ * allows a whole new login. Any other failure is reported as is.
+ *
+ * Why not ping first: a ping is a round trip of its own on every warm
+ * invocation, and it proves nothing about the next one (the server can
+ * close the connection between the ping and the query), so the query must
+ * cope with a lost connection anyway. Nor a ping only after some idle
+ * time: what closes a connection (KILL, a fail-over) does not wait for it
+ * to be idle. Automatic reconnection stays off, so the client never
+ * replays an old token behind our back.
  *
  * Why each client option (as in examples/rdsiam-mysql-users.c): the server
  * must see the token, so it asks for it in clear text
@@ -38,20 +49,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 
+#include <errmsg.h>
 #include <json-c/json.h>
 #include <mysql.h>
+#include <mysqld_error.h>
 #include <rdsiam.h>
 
 /* Each network step (TCP connect, the TLS and login exchange, the query)
  * gets a third of the time left before the deadline, keeping REPORT_MS to
  * report the result, and never more than STEP_MAX_S: the whole worst case
  * (3 x 5 s) fits the 20 s function timeout of docs/deploy/template.yaml.
- * Connector/C counts these timeouts in whole seconds and fixes them when
- * the connection opens (setting them later has no effect on it), so a warm
- * connection keeps those of the invocation that opened it; every
- * invocation of a function has the same timeout, so they agree. */
+ * Connector/C fixes its timeouts when the connection opens (setting the
+ * options later has no effect on it); db_rearm() carries them over to a
+ * kept connection. */
 #define STEP_MAX_S 5
 #define REPORT_MS 500
 #define MIN_LEFT_MS 1500
@@ -66,6 +80,7 @@ struct config {
 
 static struct config cfg;
 static MYSQL *conn;
+static unsigned int conn_secs; /* the timeouts conn waits with */
 
 __attribute__((format(printf, 3, 4))) static void
 failf(struct failure *f, const char *type, const char *fmt, ...)
@@ -209,6 +224,29 @@ static int step_timeout(int64_t deadline_ms, unsigned int *secs,
     return 0;
 }
 
+/*
+ * Make the kept connection wait no longer than this invocation's step, so
+ * that a server that stopped answering leaves time for a new login.
+ * Connector/C 3.3 keeps a TLS connection's socket blocking, with the read
+ * and write timeouts set on it as SO_RCVTIMEO and SO_SNDTIMEO when it
+ * opens: setting them again is what changes them. (A Connector/C that
+ * waits with poll() instead ignores them and keeps the timeouts of the
+ * invocation that opened the connection: in Lambda every invocation of a
+ * function has the same time limit, so nearly the same.) Two system
+ * calls, made only when the step changed.
+ */
+static void db_rearm(unsigned int secs)
+{
+    struct timeval tv = {.tv_sec = (time_t)secs};
+    my_socket fd = mysql_get_socket(conn);
+
+    if (secs == conn_secs)
+        return;
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == 0 &&
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) == 0)
+        conn_secs = secs;
+}
+
 static void db_drop(void)
 {
     mysql_close(conn);
@@ -252,6 +290,7 @@ static int db_connect(unsigned int secs, struct failure *f)
         conn = NULL;
         return -1;
     }
+    conn_secs = secs;
     fprintf(stderr, "bootstrap: connected to %s:%u as %s (%s)\n", cfg.host,
             cfg.port, cfg.user, mysql_get_ssl_cipher(conn));
     return 0;
@@ -303,18 +342,56 @@ static int list_users(char **response, struct failure *f)
     return 0;
 }
 
+/* Whether a failed query says the connection itself is gone, so that a
+ * new login may serve the invocation. Anything else (no privilege, out of
+ * memory) would fail the same way on a new connection. */
+static bool connection_lost(unsigned int err)
+{
+    switch (err) {
+    case CR_SERVER_GONE_ERROR:    /* closed before the query went out */
+    case CR_SERVER_LOST:          /* closed, reset or silent during it */
+    case CR_SSL_CONNECTION_ERROR: /* the same, seen inside TLS: Connector/C
+                                   * 3.3 reports the server closing a TLS
+                                   * connection ("unexpected eof while
+                                   * reading"), a reset or a read timeout
+                                   * with this code */
+    case ER_CONNECTION_KILLED:    /* MariaDB: KILL, told to the client */
+    case ER_SERVER_SHUTDOWN:      /* a restart or fail-over under way */
+    case 4031: /* MySQL 8.0.24 and later: ER_CLIENT_INTERACTION_TIMEOUT,
+                * wait_timeout ran out (not in MariaDB's headers, whose
+                * 4031 this query cannot raise) */
+        return true;
+    default:
+        return false;
+    }
+}
+
 int handler_invoke(int64_t deadline_ms, char **response, struct failure *f)
 {
+    struct failure again;
     unsigned int secs;
 
     *response = NULL;
     if (step_timeout(deadline_ms, &secs, f) != 0)
         return -1;
-    if (conn && mysql_ping(conn) != 0) {
-        fprintf(stderr, "bootstrap: reconnecting: %s\n", mysql_error(conn));
+    if (conn) {
+        db_rearm(secs);
+        if (list_users(response, f) == 0)
+            return 0;
+        if (!connection_lost(mysql_errno(conn))) {
+            db_drop(); /* the next invocation starts afresh */
+            return -1;
+        }
         db_drop();
+        /* No time for a new login: report why the query failed. */
+        if (step_timeout(deadline_ms, &secs, &again) != 0) {
+            fprintf(stderr, "bootstrap: connection lost (%s); %s\n", f->message,
+                    again.message);
+            return -1;
+        }
+        fprintf(stderr, "bootstrap: reconnecting: %s\n", f->message);
     }
-    if (!conn && db_connect(secs, f) != 0)
+    if (db_connect(secs, f) != 0)
         return -1;
     if (list_users(response, f) != 0) {
         db_drop(); /* the next invocation starts afresh */

@@ -22,8 +22,9 @@ struct failure {
  * and the token's inputs are usable. 0, or -1 with *f filled. */
 int handler_init(struct failure *f);
 
-/* Serve one invocation due by deadline_ms (Unix epoch, ms): reuse the open
- * connection, or open one with a fresh token; run the query. 0 and
+/* Serve one invocation due by deadline_ms (Unix epoch, ms): run the query
+ * on the open connection, or on a new one opened with a fresh token when
+ * there is none or the query found it lost (then once more only). 0 and
  * *response, an API Gateway proxy response owned by the caller (free());
  * or -1 with *f filled. */
 int handler_invoke(int64_t deadline_ms, char **response, struct failure *f);

@@ -3,9 +3,10 @@
  *
  * Paths, headers and error body are those of "Using the Lambda runtime API
  * for custom runtimes" (AWS Lambda Developer Guide), API version
- * 2018-06-01. Two curl handles are kept, one for GET .../next and one for
- * the POSTs, each set up once: the connections to the API stay open and
- * a warm invocation costs libcurl little.
+ * 2018-06-01. One curl handle serves every request, so one connection to
+ * the API stays open (HTTP/1.1 keep-alive) from the first GET .../next to
+ * the end; what never changes (the header list, the callbacks) is set
+ * once, and each request sets only its method, URL and time limit.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -24,8 +25,9 @@
 #define ID_CHARS                                                               \
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_."
 
-static CURL *next_h, *post_h;
-static char base[320]; /* http://HOST:PORT/2018-06-01/runtime */
+static CURL *h;
+static struct curl_slist *json_hdrs; /* Content-Type, no Expect */
+static char base[320];               /* http://HOST:PORT/2018-06-01/runtime */
 static char next_url[sizeof base + 32];
 
 static size_t drop_body(char *data, size_t size, size_t n, void *unused);
@@ -44,26 +46,33 @@ int runtime_open(void)
         fputs("bootstrap: AWS_LAMBDA_RUNTIME_API is too long\n", stderr);
         return -1;
     }
+    /* "Expect:" with no value: libcurl would otherwise ask before sending
+     * a large body (Expect: 100-continue) and wait for the answer. */
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
-        !(next_h = curl_easy_init()) || !(post_h = curl_easy_init())) {
+        !(h = curl_easy_init()) ||
+        !(json_hdrs =
+              curl_slist_append(NULL, "Content-Type: application/json")) ||
+        !curl_slist_append(json_hdrs, "Expect:")) {
         fputs("bootstrap: cannot start libcurl\n", stderr);
         return -1;
     }
     snprintf(next_url, sizeof next_url, "%s/invocation/next", base);
-    curl_easy_setopt(next_h, CURLOPT_URL, next_url);
-    curl_easy_setopt(next_h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(next_h, CURLOPT_WRITEFUNCTION, drop_body);
-    /* No timeout for next: the call returns when there is work. */
-    curl_easy_setopt(post_h, CURLOPT_WRITEFUNCTION, drop_body);
-    curl_easy_setopt(post_h, CURLOPT_TIMEOUT, 10L);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, drop_body);
+    /* No signal juggling around each request (libcurl saves and restores
+     * the SIGPIPE handler otherwise, several system calls a request):
+     * main() ignores SIGPIPE for the whole process, and the name is never
+     * resolved (AWS_LAMBDA_RUNTIME_API is an address), so no DNS alarm. */
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     return 0;
 }
 
 void runtime_close(void)
 {
-    curl_easy_cleanup(next_h);
-    curl_easy_cleanup(post_h);
-    next_h = post_h = NULL;
+    curl_easy_cleanup(h);
+    h = NULL;
+    curl_slist_free_all(json_hdrs);
+    json_hdrs = NULL;
     curl_global_cleanup();
 }
 
@@ -107,6 +116,9 @@ static size_t on_header(char *line, size_t size, size_t n, void *arg)
     char *end;
     long long ms;
 
+    if (!inv) /* the answer to a POST: nothing to read from it */
+        return size * n;
+
     header_value(line, size * n, "Lambda-Runtime-Aws-Request-Id", inv->id,
                  sizeof inv->id);
     if (header_value(line, size * n, "Lambda-Runtime-Deadline-Ms", deadline,
@@ -125,10 +137,16 @@ int runtime_next(struct invocation *inv)
     CURLcode rc;
 
     memset(inv, 0, sizeof *inv);
-    curl_easy_setopt(next_h, CURLOPT_HEADERDATA, inv);
-    rc = curl_easy_perform(next_h);
+    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+    curl_easy_setopt(h, CURLOPT_URL, next_url);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, inv);
+    /* No time limit for next: the call returns when there is work. */
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, 0L);
+    rc = curl_easy_perform(h);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, NULL);
     if (rc == CURLE_OK)
-        curl_easy_getinfo(next_h, CURLINFO_RESPONSE_CODE, &status);
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
     if (rc != CURLE_OK || status != 200) {
         fprintf(stderr, "bootstrap: invocation/next failed: %s (HTTP %ld)\n",
                 curl_easy_strerror(rc), status);
@@ -145,28 +163,27 @@ int runtime_next(struct invocation *inv)
     return 0;
 }
 
-/* POST json to base + path (with an optional extra header). 0 when the API
- * accepted it (202). */
+/* POST json to base + path (with an optional extra header: the error
+ * type, on the rare error paths only). 0 when the API accepted it (202). */
 static int post(const char *path, const char *json, const char *header)
 {
     char url[sizeof base + 192];
-    struct curl_slist *hdrs = NULL;
+    /* The extra header goes in front of the fixed list, for this request
+     * only (libcurl reads the list, never changes it). */
+    struct curl_slist extra = {.data = (char *)header, .next = json_hdrs};
     long status = 0;
     CURLcode rc;
 
     if ((size_t)snprintf(url, sizeof url, "%s%s", base, path) >= sizeof url)
         return -1;
-    hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
-    if (header)
-        hdrs = curl_slist_append(hdrs, header);
-    curl_easy_setopt(post_h, CURLOPT_URL, url);
-    curl_easy_setopt(post_h, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(post_h, CURLOPT_POSTFIELDS, json);
-    rc = curl_easy_perform(post_h);
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, header ? &extra : json_hdrs);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, json);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, 10L);
+    rc = curl_easy_perform(h);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
     if (rc == CURLE_OK)
-        curl_easy_getinfo(post_h, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_setopt(post_h, CURLOPT_HTTPHEADER, NULL);
-    curl_slist_free_all(hdrs);
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
     if (rc != CURLE_OK || status != 202) {
         fprintf(stderr, "bootstrap: POST %s failed: %s (HTTP %ld)\n", path,
                 curl_easy_strerror(rc), status);

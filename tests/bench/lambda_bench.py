@@ -10,7 +10,7 @@ temporary key and session token.
               the stand-in receiving its response; includes the runtime's
               init, the token, the TLS login and the query
   warm:       from queueing an invocation to receiving its response, the
-              connection already open (ping, query, JSON)
+              connection already open (query, JSON)
   in function: of a warm invocation, the part between the stand-in handing
               it out (GET .../next answered) and receiving the response:
               what Lambda would bill, without the stand-in's own overhead
