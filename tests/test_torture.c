@@ -500,8 +500,9 @@ static int make_container(rdsiam_provider **p, rdsiam_error *err)
     return rdsiam_provider_new_container(p, NULL, err);
 }
 
-/* The STS sources are not in the public chain yet: built here through
- * the internal source interface, against tests/helpers/aws_standin.py. */
+/* The STS sources built alone through their config-based constructors
+ * (the chain builds them from profiles), against
+ * tests/helpers/aws_standin.py. */
 static standin sts;
 static char sts_url[128], webtoken_file[128];
 
@@ -1039,7 +1040,8 @@ static int group_setup(void **state)
     if (start_server() != 0)
         fprintf(stderr, "torture: the container test server did not start\n");
     /* The STS stand-in: the environment's key signs AssumeRole; the web
-     * identity token file holds WEB_TOKEN. */
+     * identity token file holds WEB_TOKEN. Key ids have the documented
+     * form (16 to 128 of [A-Z0-9]), which every source checks. */
     snprintf(webtoken_file, sizeof webtoken_file, "%s/webtoken", tmpdir);
     if (write_file(webtoken_file, WEB_TOKEN, 0600) != 0 ||
         standin_start(
