@@ -104,8 +104,8 @@ int main(int argc, char **argv)
 EOF
 # shellcheck disable=SC2046
 if ! $CC -std=c11 -D_POSIX_C_SOURCE=200809L -DRDSIAM_HTTP=1 -Iinclude -Ilib \
-    $(pkg-config --cflags json-c) -o "$tmp/driver" "$tmp/driver.c" \
-    "$B/lib/librdsiam.a" $(pkg-config --libs libcrypto json-c libcurl expat) \
+    $(pkg-config --cflags libcjson) -o "$tmp/driver" "$tmp/driver.c" \
+    "$B/lib/librdsiam.a" $(pkg-config --libs libcrypto libcjson libcurl expat) \
     -pthread >"$tmp/cc.out" 2>&1; then
     echo "not ok - the cross-check driver builds"
     sed 's/^/#   /' "$tmp/cc.out"
