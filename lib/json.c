@@ -152,6 +152,8 @@ static bool scan_container(scan *sc, int depth)
                 return false;
             if (depth == 0)
                 sc->key_len = sc->i - start - 2;
+            if (depth == 0 && sc->nul && sc->nul_key == sc->key)
+                sc->nul_key_len = sc->key_len; /* the NUL is in the name */
             skip_space(sc);
             if (sc->i >= sc->n || sc->s[sc->i] != ':')
                 return false;

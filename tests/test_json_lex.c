@@ -175,6 +175,11 @@ static void test_reader_integers(void **state)
     assert_string_equal(e.message, "t: the document has no g");
     rdsiam__json_free(j);
     j = NULL;
+    /* A NUL in a member name is refused too, naming it as written. */
+    assert_int_equal(read_doc("{\"ok\":1,\"a\\u0000b\":1}", &j, &e),
+                     RDSIAM_ERR_JSON);
+    assert_string_equal(e.message, "t: a\\u0000b in the document contains a "
+                                   "NUL character (\\u0000)");
     /* Tokens the lexer passes one by one, in an order the grammar does not
      * allow: "4-1" is two numbers to the lexer (found by fuzz_sso_json). */
     assert_int_equal(read_doc("{\"a\":4-1}", &j, &e), RDSIAM_ERR_JSON);
