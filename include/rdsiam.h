@@ -504,11 +504,21 @@ typedef struct rdsiam_provider_options {
  * fetches at once). opts is borrowed (strings are copied). Thread-safe.
  *
  * Caching: credentials with an expiration are refreshed refresh_before
- * seconds ahead of it; a failed refresh keeps still-valid credentials in
- * use and is retried with backoff (1, 2, 4 ... 60 s); expired credentials
- * are never handed out. Credentials without an expiration (static keys in
- * the environment or a profile) are kept until rdsiam_provider_refresh().
- * Each fetch of a chain starts again from its first source.
+ * seconds ahead of it; expired credentials are never handed out.
+ * Credentials without an expiration (static keys in the environment or a
+ * profile) are kept until rdsiam_provider_refresh(). Each fetch of a chain
+ * starts again from its first source.
+ *
+ * Failures: at most one fetch runs at a time, and callers with nothing
+ * usable share it (they wait for it and get its result). A failed fetch is
+ * remembered: the next one waits 1, 2, 4 ... up to 60 s after consecutive
+ * failures, less a random 0 to 25 % (jitter), and a success starts the
+ * count again. Meanwhile still-valid credentials stay in use, and a caller
+ * with nothing usable gets the remembered error at once, its message
+ * ending "(remembered; next attempt in N s)", so a failing source sees
+ * one fetch per wait however many threads ask. Only
+ * rdsiam_provider_refresh() fetches before the wait is over. Errors in a
+ * caller's own arguments are found before any fetch and never remembered.
  *
  * rdsiam_provider_new_default: botocore's chain (the AWS CLI's): the
  *     environment; the profile's assumed role (role_arn with source_profile
@@ -577,11 +587,13 @@ RDSIAM_API void rdsiam_credentials_ref_free(rdsiam_credentials_ref *ref);
  * rdsiam_credentials_ref_get(), release it with
  * rdsiam_credentials_ref_free(); on failure *out is NULL. Blocks only to
  * fetch: when nothing usable is cached (waiting for a fetch another thread
- * started, if any), or when the cached credentials are due for refresh and
- * no other thread (or background thread) is refreshing them; a refresh
- * that fails then still returns the valid cached credentials. Threads that
- * find a refresh in flight use the still-valid cached credentials at once.
- * Thread-safe.
+ * started, if any, and returning its result), or when the cached
+ * credentials are due for refresh and no other thread (or background
+ * thread) is refreshing them; a refresh that fails then still returns the
+ * valid cached credentials. Threads that find a refresh in flight use the
+ * still-valid cached credentials at once. With nothing usable cached and
+ * a failed fetch remembered (see the constructors: backoff), returns that
+ * error at once without fetching. Thread-safe.
  */
 RDSIAM_API int rdsiam_provider_get_credentials(rdsiam_provider *p,
                                                rdsiam_credentials_ref **out,
@@ -605,17 +617,22 @@ RDSIAM_API int rdsiam_provider_get_cached(rdsiam_provider *p,
 /**
  * rdsiam_provider_refresh - fetch new credentials now (blocking).
  *
- * When a fetch is already in flight, waits for it and returns its result
- * instead of starting another. On failure the error is returned and the
- * cached credentials, if still valid, stay in use. Thread-safe.
+ * Fetches at once, even while a failure is remembered and the backoff has
+ * not run out (it is the one call that does): call it when something has
+ * changed, not in a loop. When a fetch is already in flight, waits for it
+ * and returns its result instead of starting another. On failure the
+ * error is returned (the source's own message), the cached credentials,
+ * if still valid, stay in use, and the failure counts towards the backoff
+ * like any other; a success ends the backoff. Thread-safe.
  */
 RDSIAM_API int rdsiam_provider_refresh(rdsiam_provider *p, rdsiam_error *err);
 
 /**
  * rdsiam_provider_refresh_due - seconds since the epoch at which the cached
  * credentials should be refreshed (pushed back by the backoff after a
- * failed refresh); 0 when nothing is cached, INT64_MAX when they never
- * expire. Never blocks. Thread-safe.
+ * failed refresh); when nothing is cached, 0, or after a failed fetch the
+ * time of the next attempt; INT64_MAX when they never expire. Never
+ * blocks. Thread-safe.
  */
 RDSIAM_API int64_t rdsiam_provider_refresh_due(rdsiam_provider *p);
 

@@ -15,16 +15,25 @@
  * At most one fetch runs at a time (the `refreshing` flag); a thread that
  * finds credentials due for refresh while another thread refreshes keeps
  * using the still-valid cached ones, and only a thread with nothing usable
- * waits for the fetch in flight.
+ * waits for the fetch in flight, and gets its result, success or error.
  *
  * Timing. Credentials with an expiration are refreshed refresh_before
  * seconds ahead of it (default 900 + 60: a token signed just before the
  * refresh point still lives its full 15 minutes). Credentials that arrive
  * with less life than that are reused for min(60 s, half their life)
  * before the next try, so short-lived sessions do not turn every token
- * into a fetch. A failed refresh leaves still-valid credentials in use and
- * backs off (1, 2, 4 ... 60 s) before the next try. Expired credentials
- * are never handed out.
+ * into a fetch. Expired credentials are never handed out.
+ *
+ * Failures. A failed fetch is remembered and the next one waits: 1, 2, 4
+ * ... 60 s after consecutive failures, less a random quarter at most
+ * (jitter), so that a fleet that failed together against one restarting
+ * agent does not come back together. Meanwhile still-valid credentials
+ * stay in use, and a caller with nothing usable gets the remembered error
+ * at once instead of a fetch of its own: however many threads ask, a down
+ * ECS or EKS agent, a failing credential_process or a slow STS sees one
+ * request per backoff interval. Only rdsiam_provider_refresh() tries
+ * before the time is up. Errors in a caller's own arguments are found
+ * before any fetch and are never remembered.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -32,21 +41,34 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "provider.h"
 
 #define DEFAULT_REFRESH_BEFORE (RDSIAM_TOKEN_LIFETIME + 60)
 #define MAX_REFRESH_BEFORE INT64_C(86400)
 #define MIN_REUSE INT64_C(60)   /* seconds to keep short-lived credentials */
-#define MAX_BACKOFF INT64_C(60) /* seconds between failed refreshes, at most   \
-                                 */
+/* seconds between failed fetches, at most */
+#define MAX_BACKOFF INT64_C(60)
 
 static long tick_ms = 10000;
 
 void rdsiam__provider_set_tick_ms(long ms) { tick_ms = ms > 0 ? ms : 10000; }
+
+/* The jitter's random source: the provider's own generator unless a test
+ * installed one (rdsiam__provider_set_random). */
+static rdsiam__random_fn random_fn;
+static void *random_ctx;
+
+void rdsiam__provider_set_random(rdsiam__random_fn fn, void *ctx)
+{
+    random_fn = fn;
+    random_ctx = ctx;
+}
 
 /* ------------------------------------------------------------------------ */
 /* Credentials helpers                                                      */
@@ -86,8 +108,10 @@ struct rdsiam_provider {
     int64_t retry_at;   /* no new try before this time after a failure */
     unsigned failures;  /* consecutive failed fetches */
     bool refreshing;    /* a fetch is in flight */
+    unsigned long done; /* fetches finished (waiters watch it change) */
     int last_rc;        /* result of the last fetch */
     rdsiam_error last_err;
+    uint64_t rng; /* jitter state (splitmix64) */
     bool stop;
     bool thread_started;
     pthread_t thread;
@@ -161,6 +185,57 @@ static int64_t backoff(unsigned failures)
     for (unsigned i = 1; i < failures && b < MAX_BACKOFF; i++)
         b *= 2;
     return b < MAX_BACKOFF ? b : MAX_BACKOFF;
+}
+
+/* splitmix64 (Steele, Lea, Flood 2014): a well-mixed 64-bit sequence from
+ * a counter. Jitter needs spread, not secrecy. Called with mu held. */
+static uint64_t next_random(rdsiam_provider *p)
+{
+    uint64_t z;
+
+    if (random_fn)
+        return random_fn(random_ctx);
+    z = (p->rng += UINT64_C(0x9E3779B97F4A7C15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return z ^ (z >> 31);
+}
+
+/* A seed that differs between processes started together and between
+ * providers of one process: the clocks' nanoseconds, the pid, the
+ * object's address. */
+static uint64_t seed(const rdsiam_provider *p)
+{
+    struct timespec mono = {0, 0}, real = {0, 0};
+
+    (void)clock_gettime(CLOCK_MONOTONIC, &mono);
+    (void)clock_gettime(CLOCK_REALTIME, &real);
+    return (uint64_t)mono.tv_nsec ^ ((uint64_t)mono.tv_sec << 32) ^
+           ((uint64_t)real.tv_nsec << 17) ^ ((uint64_t)getpid() << 40) ^
+           (uint64_t)(uintptr_t)p;
+}
+
+/* Seconds to wait after the n-th consecutive failure: the base (1, 2, 4
+ * ... 60 s) less a random 0 to 25 % of it, in whole seconds (the clock's
+ * unit). Never more than MAX_BACKOFF, never less than 1 s. Called with mu
+ * held. */
+static int64_t retry_delay(rdsiam_provider *p, unsigned failures)
+{
+    int64_t base = backoff(failures), span = base / 4;
+
+    if (span == 0)
+        return base;
+    return base - (int64_t)(next_random(p) % (uint64_t)(span + 1));
+}
+
+/* A wait longer than the longest backoff means the wall clock went back
+ * (an NTP step, a corrected RTC) since the failure: the wait is over, or
+ * every caller would get the remembered error for as long as the clock
+ * jumped. Called with mu held, before retry_at is read. */
+static void check_retry(rdsiam_provider *p, int64_t now)
+{
+    if (p->retry_at > now && p->retry_at - now > MAX_BACKOFF)
+        p->retry_at = now;
 }
 
 static int64_t next_refresh(const rdsiam_provider *p, int64_t now,
@@ -251,11 +326,12 @@ static int run_refresh(rdsiam_provider *p, rdsiam_error *err)
     } else {
         if (p->failures < 64)
             p->failures++;
-        p->retry_at = now + backoff(p->failures);
+        p->retry_at = now + retry_delay(p, p->failures);
     }
     p->last_rc = rc;
     p->last_err = e;
     p->refreshing = false;
+    p->done++;
     snapshot_release(old);
     pthread_cond_broadcast(&p->cv);
     if (err)
@@ -263,10 +339,14 @@ static int run_refresh(rdsiam_provider *p, rdsiam_error *err)
     return rc;
 }
 
-/* Wait for the fetch in flight to finish (mu held); returns its result. */
+/* Wait for the fetch in flight to finish (mu held); returns its result.
+ * Watching the count of finished fetches, not the flag, means a waiter
+ * wakes for the fetch it waited on even if another starts at once. */
 static int wait_refresh(rdsiam_provider *p, rdsiam_error *err)
 {
-    while (p->refreshing)
+    unsigned long seen = p->done;
+
+    while (p->refreshing && p->done == seen)
         pthread_cond_wait(&p->cv, &p->mu);
     if (err)
         *err = p->last_err;
@@ -274,9 +354,41 @@ static int wait_refresh(rdsiam_provider *p, rdsiam_error *err)
 }
 
 /*
+ * The remembered failure, for a caller with nothing usable before the
+ * next try is due (mu held): the last fetch's code and message, with
+ * " (remembered; next attempt in N s)" after it. A message too long for
+ * both is cut after a whole word, so the note always fits.
+ */
+static int recall_failure(const rdsiam_provider *p, int64_t now,
+                          rdsiam_error *err)
+{
+    char note[64];
+    size_t n, room;
+
+    if (!err)
+        return p->last_rc;
+    (void)snprintf(note, sizeof note, " (remembered; next attempt in %lld s)",
+                   (long long)(p->retry_at - now));
+    *err = p->last_err;
+    n = strlen(err->message);
+    room = sizeof err->message - 1 - strlen(note);
+    if (n > room) {
+        n = room - 3; /* room for "..." */
+        while (n > 0 && err->message[n] != ' ')
+            n--;
+        memcpy(err->message + n, "...", 3);
+        n += 3;
+    }
+    memcpy(err->message + n, note, strlen(note) + 1);
+    return p->last_rc;
+}
+
+/*
  * The heart of every read: a referenced snapshot of usable credentials,
  * refreshing first when they are due and no one else is at it. Only a
- * caller with nothing usable ever waits.
+ * caller with nothing usable ever waits, and only for a fetch in flight
+ * or one it runs itself; before the backoff after a failure is up it gets
+ * the remembered error instead.
  */
 static int acquire(rdsiam_provider *p, snapshot **out, rdsiam_error *err)
 {
@@ -286,6 +398,7 @@ static int acquire(rdsiam_provider *p, snapshot **out, rdsiam_error *err)
     *out = NULL;
     pthread_mutex_lock(&p->mu);
     now = rdsiam__now();
+    check_retry(p, now);
     if (usable(p, now)) {
         /* Due for refresh and nobody (thread or caller) at it: do it
          * here. A failure keeps the still-valid credentials. */
@@ -293,6 +406,8 @@ static int acquire(rdsiam_provider *p, snapshot **out, rdsiam_error *err)
             (void)run_refresh(p, NULL);
     } else if (p->refreshing) {
         rc = wait_refresh(p, err);
+    } else if (now < p->retry_at) {
+        rc = recall_failure(p, now, err);
     } else {
         rc = run_refresh(p, err);
     }
@@ -346,8 +461,9 @@ static void timed_wait(rdsiam_provider *p, int64_t seconds)
 
 /*
  * Fetch at once, then again whenever the cached credentials come due,
- * backing off after failures. The wait is capped at tick_ms of real time
- * so that a wall-clock jump (suspend, NTP step) is noticed soon.
+ * waiting out the same backoff (retry_at) as callers after failures. The
+ * wait is capped at tick_ms of real time so that a wall-clock jump
+ * (suspend, NTP step) is noticed soon.
  */
 static void *refresher(void *arg)
 {
@@ -357,6 +473,7 @@ static void *refresher(void *arg)
     while (!p->stop) {
         int64_t now = rdsiam__now(), when;
 
+        check_retry(p, now);
         if (!usable(p, now))
             when = p->retry_at;
         else if (!p->cur->creds.expires)
@@ -443,6 +560,7 @@ int rdsiam__provider_new(rdsiam_provider **out, rdsiam__source src,
     p->refresh_before = opts && opts->refresh_before ? opts->refresh_before
                                                      : DEFAULT_REFRESH_BEFORE;
     p->last_rc = RDSIAM_ERR_NO_CREDENTIALS;
+    p->rng = seed(p);
     synced = init_sync(p) == 0;
     if (synced && pthread_mutex_init(&p->region_mu, NULL) != 0) {
         pthread_mutex_destroy(&p->mu);
@@ -556,7 +674,8 @@ int rdsiam_provider_refresh(rdsiam_provider *p, rdsiam_error *err)
                             "provider is NULL");
     pthread_mutex_lock(&p->mu);
     /* A fetch already in flight started after the call that asked for
-     * fresh credentials: its result is as fresh as a second one. */
+     * fresh credentials: its result is as fresh as a second one. Else
+     * fetch now, whatever the backoff: the caller asked for it. */
     if (p->refreshing)
         rc = wait_refresh(p, err);
     else
@@ -572,8 +691,9 @@ int64_t rdsiam_provider_refresh_due(rdsiam_provider *p)
     if (!p)
         return 0;
     pthread_mutex_lock(&p->mu);
+    check_retry(p, rdsiam__now());
     if (!p->cur)
-        due = 0;
+        due = p->retry_at; /* 0, or the next try after a failure */
     else if (!p->cur->creds.expires)
         due = INT64_MAX;
     else

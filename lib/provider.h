@@ -24,6 +24,13 @@ int rdsiam__provider_new(rdsiam_provider **out, rdsiam__source src,
  * test that moves a pinned clock sees the thread react quickly. */
 void rdsiam__provider_set_tick_ms(long ms);
 
+/* Tests only: the random source of the backoff's jitter (NULL: each
+ * provider's own generator, seeded from the clocks, pid and address). It
+ * is called with the provider's lock held, so it must not call back into
+ * the provider. Not thread-safe; call before starting threads. */
+typedef uint64_t (*rdsiam__random_fn)(void *ctx);
+void rdsiam__provider_set_random(rdsiam__random_fn fn, void *ctx);
+
 /* One entry of a chain: a source constructor, and whether the source is
  * kept when the caller names a profile (every source but the environment,
  * as in botocore). */

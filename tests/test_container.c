@@ -1070,6 +1070,117 @@ static void test_default_chain_reaches_container(void **state)
     clear_env();
 }
 
+/* Issue 11, item 7: 8 threads sharing a provider whose endpoint fails
+ * sent one request per call. Now the endpoint sees one request per
+ * backoff step, however many calls the threads make. The clock is pinned
+ * (each step moves it to the next attempt) and the jitter's random source
+ * returns 0, so the waits are the documented bases, 1, 2, 4, 8 s. */
+typedef struct hammer_arg {
+    rdsiam_provider *p;
+    int calls;
+    int ok;         /* the served credentials */
+    int fetched;    /* the 404 as the fetch reported it */
+    int remembered; /* the same 404, remembered */
+} hammer_arg;
+
+static void *hammer_thread(void *arg)
+{
+    hammer_arg *h = arg;
+    rdsiam_credentials c;
+    rdsiam_error e;
+    int rc;
+
+    memset(&c, 0, sizeof c);
+    for (int i = 0; i < h->calls; i++) {
+        rc = creds_ref_get(h->p, &c, &e);
+        if (rc == RDSIAM_OK && strcmp(c.secret_access_key, GOOD_SECRET) == 0)
+            h->ok++;
+        else if (rc == RDSIAM_ERR_HTTP_STATUS &&
+                 contains_ci(e.message, "HTTP status 404")) {
+            if (contains_ci(e.message, " (remembered; next attempt in "))
+                h->remembered++;
+            else
+                h->fetched++;
+        }
+        creds_ref_put(&c);
+    }
+    return NULL;
+}
+
+/* 8 threads of n calls; every call must be accounted for. */
+static void hammer_round(rdsiam_provider *p, int n, hammer_arg *sum)
+{
+    hammer_arg h[THREADS];
+    pthread_t th[THREADS];
+    int i;
+
+    memset(sum, 0, sizeof *sum);
+    for (i = 0; i < THREADS; i++) {
+        h[i] = (hammer_arg){p, n, 0, 0, 0};
+        assert_int_equal(pthread_create(&th[i], NULL, hammer_thread, &h[i]), 0);
+    }
+    for (i = 0; i < THREADS; i++) {
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+        sum->ok += h[i].ok;
+        sum->fetched += h[i].fetched;
+        sum->remembered += h[i].remembered;
+    }
+    assert_int_equal(sum->ok + sum->fetched + sum->remembered, THREADS * n);
+}
+
+static uint64_t zero_random(void *ctx)
+{
+    (void)ctx;
+    return 0;
+}
+
+static void test_failing_endpoint_backoff(void **state)
+{
+    /* /flakycode/404/4: 404 for the first 4 requests, then credentials
+     * (container_server.py). */
+    static const char path[] = "/flakycode/404/4?t=backoff";
+    static const int64_t waits[] = {1, 2, 4, 8};
+    rdsiam_provider *p = NULL;
+    rdsiam_error e;
+    hammer_arg sum;
+    char url[128];
+    int64_t now = INT64_C(1795824000); /* 2026-11-28T00:00:00Z */
+    int step;
+
+    (void)state;
+    clear_env();
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", server_port, path);
+    setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, 1);
+    pinned_now = now;
+    rdsiam__sys_set_clock(pinned_clock, NULL);
+    rdsiam__provider_set_random(zero_random, NULL);
+    assert_int_equal(rdsiam_provider_new_container(&p, NULL, &e), RDSIAM_OK);
+    for (step = 0; step < 4; step++) {
+        /* 800 calls at the time of the next attempt: one request. */
+        hammer_round(p, 100, &sum);
+        assert_int_equal(sum.ok, 0);
+        assert_true(sum.fetched >= 1); /* the caller that fetched */
+        assert_int_equal(hits(path), step + 1);
+        assert_int_equal(rdsiam_provider_refresh_due(p), now + waits[step]);
+        /* A second short of the next attempt: none. */
+        pinned_now = now + waits[step] - 1;
+        hammer_round(p, 50, &sum);
+        assert_int_equal(sum.fetched, 0);
+        assert_int_equal(sum.remembered, THREADS * 50);
+        assert_int_equal(hits(path), step + 1);
+        now += waits[step];
+        pinned_now = now;
+    }
+    /* The endpoint is back: one request, then everyone is served. */
+    hammer_round(p, 100, &sum);
+    assert_int_equal(sum.ok, THREADS * 100);
+    assert_int_equal(hits(path), 5);
+    rdsiam_provider_free(p);
+    rdsiam__provider_set_random(NULL, NULL);
+    rdsiam__sys_set_clock(NULL, NULL);
+    clear_env();
+}
+
 /* A loopback port nothing listens on: bind an ephemeral one, close it. */
 static int closed_port(void)
 {
@@ -1607,6 +1718,7 @@ int main(void)
             cmocka_unit_test(test_fetch_not_allowed),
             cmocka_unit_test(test_fetch_threads),
             cmocka_unit_test(test_public_provider),
+            cmocka_unit_test(test_failing_endpoint_backoff),
             cmocka_unit_test(test_default_chain_reaches_container),
             cmocka_unit_test(test_fetch_https_verifies),
             cmocka_unit_test(test_http_messages),

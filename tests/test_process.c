@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -721,6 +722,164 @@ static void test_expiration_1970(void **state)
     unsetenv("HOME");
 }
 
+/* ------------------------------------------------------------------------ */
+/* A failing credential_process behind a shared provider                    */
+/* ------------------------------------------------------------------------ */
+
+/* Issue 11, item 7: 8 threads sharing a provider whose credential_process
+ * fails ran it 268 times in 10 s. Now it runs once per backoff step,
+ * however many calls the threads make. The script counts its runs, one
+ * line each, in dir/runs; the clock is pinned and the jitter's random
+ * source returns 0, so the waits are the documented 1, 2, 4 s. */
+#define HAMMER_THREADS 8
+
+static int64_t pinned_now;
+
+static int64_t pinned_clock(void *ctx)
+{
+    (void)ctx;
+    return pinned_now;
+}
+
+static uint64_t zero_random(void *ctx)
+{
+    (void)ctx;
+    return 0;
+}
+
+static long count_runs(void)
+{
+    char path[512], line[16];
+    long n = 0;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/runs", dir);
+    f = fopen(path, "r");
+    if (!f)
+        return 0;
+    while (fgets(line, sizeof(line), f))
+        n++;
+    fclose(f);
+    return n;
+}
+
+typedef struct hammer_arg {
+    rdsiam_provider *p;
+    const char *want; /* the failure's message as its fetch reports it */
+    int calls;
+    int ok, fetched, remembered;
+} hammer_arg;
+
+static void *hammer_thread(void *arg)
+{
+    hammer_arg *h = arg;
+    rdsiam_credentials c;
+    rdsiam_error err;
+    size_t n = strlen(h->want);
+    int rc;
+
+    memset(&c, 0, sizeof(c));
+    for (int i = 0; i < h->calls; i++) {
+        rc = creds_ref_get(h->p, &c, &err);
+        if (rc == RDSIAM_OK && strcmp(c.access_key_id, "ASIAPROCESS00000") == 0)
+            h->ok++;
+        else if (rc == RDSIAM_ERR_PROCESS_FAILED &&
+                 strcmp(err.message, h->want) == 0)
+            h->fetched++;
+        else if (rc == RDSIAM_ERR_PROCESS_FAILED &&
+                 strncmp(err.message, h->want, n) == 0 &&
+                 strncmp(err.message + n, " (remembered; next attempt in ",
+                         30) == 0)
+            h->remembered++;
+        creds_ref_put(&c);
+    }
+    return NULL;
+}
+
+static void hammer_round(rdsiam_provider *p, const char *want, int n,
+                         hammer_arg *sum)
+{
+    hammer_arg h[HAMMER_THREADS];
+    pthread_t th[HAMMER_THREADS];
+
+    memset(sum, 0, sizeof(*sum));
+    for (int i = 0; i < HAMMER_THREADS; i++) {
+        h[i] = (hammer_arg){p, want, n, 0, 0, 0};
+        assert_int_equal(pthread_create(&th[i], NULL, hammer_thread, &h[i]), 0);
+    }
+    for (int i = 0; i < HAMMER_THREADS; i++) {
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+        sum->ok += h[i].ok;
+        sum->fetched += h[i].fetched;
+        sum->remembered += h[i].remembered;
+    }
+    /* every call accounted for */
+    assert_int_equal(sum->ok + sum->fetched + sum->remembered,
+                     HAMMER_THREADS * n);
+}
+
+static void test_failing_process_backoff(void **state)
+{
+    static const int64_t waits[] = {1, 2, 4};
+    rdsiam_provider_options opts = {0};
+    rdsiam_provider *p = NULL;
+    rdsiam_error err;
+    hammer_arg sum;
+    char path[512], body[1024], config[1024], want[800];
+    int64_t now = INT64_C(1795824000); /* 2026-11-28T00:00:00Z */
+
+    (void)state;
+    setenv("HOME", dir, 1);
+    unsetenv("AWS_CONFIG_FILE");
+    unsetenv("AWS_SHARED_CREDENTIALS_FILE");
+    /* Fails its first three runs, then answers. */
+    snprintf(body, sizeof(body),
+             "echo run >> '%s/runs'\n"
+             "if [ \"$(wc -l < '%s/runs')\" -le 3 ]; then\n"
+             "  echo 'agent down' >&2; exit 1\n"
+             "fi\n"
+             "echo '" GOOD_JSON "'",
+             dir, dir);
+    script("flaky.sh", body, path, sizeof(path));
+    snprintf(config, sizeof(config),
+             "[profile flaky]\ncredential_process = %s\n", path);
+    assert_int_equal(
+        profile_fs_write(dir, ".aws/config", config, 0600, NULL, 0), 0);
+    /* lib/process.c's message: the command, the status, stderr's first
+     * line (as in test_exit_status_and_stderr). */
+    snprintf(want, sizeof(want),
+             "credential_process for profile flaky: %s exited with status 1: "
+             "agent down",
+             path);
+    pinned_now = now;
+    rdsiam__sys_set_clock(pinned_clock, NULL);
+    rdsiam__provider_set_random(zero_random, NULL);
+    opts.profile = "flaky";
+    assert_int_equal(rdsiam_provider_new_profile(&p, &opts, &err), RDSIAM_OK);
+    for (int step = 0; step < 3; step++) {
+        hammer_round(p, want, 40, &sum); /* 320 calls: one run */
+        assert_true(sum.fetched >= 1);
+        assert_int_equal(sum.ok, 0);
+        assert_int_equal(count_runs(), step + 1);
+        assert_int_equal(rdsiam_provider_refresh_due(p), now + waits[step]);
+        pinned_now = now + waits[step] - 1; /* a second short: no run */
+        hammer_round(p, want, 20, &sum);
+        assert_int_equal(sum.remembered, HAMMER_THREADS * 20);
+        assert_int_equal(count_runs(), step + 1);
+        now += waits[step];
+        pinned_now = now;
+    }
+    /* The fourth run succeeds; the credentials (expiring in 2030) are
+     * cached and no further run happens. */
+    hammer_round(p, want, 40, &sum);
+    assert_int_equal(sum.ok, HAMMER_THREADS * 40);
+    assert_int_equal(count_runs(), 4);
+    rdsiam_provider_free(p);
+    rdsiam__provider_set_random(NULL, NULL);
+    rdsiam__sys_set_clock(NULL, NULL);
+    unsetenv("HOME");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -732,15 +891,15 @@ int main(void)
                                         dir_teardown),
         cmocka_unit_test_setup_teardown(test_good_minimal, dir_setup,
                                         dir_teardown),
-        cmocka_unit_test_setup_teardown(test_exit_status_and_stderr,
-                                        dir_setup, dir_teardown),
+        cmocka_unit_test_setup_teardown(test_exit_status_and_stderr, dir_setup,
+                                        dir_teardown),
         cmocka_unit_test_setup_teardown(test_killed_by_signal, dir_setup,
                                         dir_teardown),
         cmocka_unit_test(test_not_found),
         cmocka_unit_test_setup_teardown(test_hang_times_out, dir_setup,
                                         dir_teardown),
-        cmocka_unit_test_setup_teardown(test_closed_stdout_then_hang,
-                                        dir_setup, dir_teardown),
+        cmocka_unit_test_setup_teardown(test_closed_stdout_then_hang, dir_setup,
+                                        dir_teardown),
         cmocka_unit_test_setup_teardown(test_grandchild_keeps_pipe, dir_setup,
                                         dir_teardown),
         cmocka_unit_test_setup_teardown(test_megabytes, dir_setup,
@@ -756,6 +915,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_profile_order, dir_setup,
                                         dir_teardown),
         cmocka_unit_test_setup_teardown(test_sigchld_ignored, dir_setup,
+                                        dir_teardown),
+        cmocka_unit_test_setup_teardown(test_failing_process_backoff, dir_setup,
                                         dir_teardown),
     };
 

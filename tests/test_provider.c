@@ -69,6 +69,7 @@ static int setup(void **state)
     atomic_store(&fake_now, INT64_C(1795824000));
     rdsiam__sys_set_clock(fake_clock, NULL);
     rdsiam__provider_set_tick_ms(10);
+    rdsiam__provider_set_random(NULL, NULL);
     return 0;
 }
 
@@ -77,7 +78,28 @@ static int teardown(void **state)
     (void)state;
     rdsiam__sys_set_env(NULL, NULL);
     rdsiam__sys_set_clock(NULL, NULL);
+    rdsiam__provider_set_random(NULL, NULL);
     return 0;
+}
+
+/* The backoff's random source, pinned: every draw returns rand_value, or
+ * with rand_counting set, 0, 1, 2 ... in turn. */
+static _Atomic uint64_t rand_value;
+static atomic_bool rand_counting;
+
+static uint64_t pinned_random(void *ctx)
+{
+    (void)ctx;
+    if (atomic_load(&rand_counting))
+        return atomic_fetch_add(&rand_value, 1);
+    return atomic_load(&rand_value);
+}
+
+static void pin_random(uint64_t value, bool counting)
+{
+    atomic_store(&rand_value, value);
+    atomic_store(&rand_counting, counting);
+    rdsiam__provider_set_random(pinned_random, NULL);
 }
 
 static void sleep_ms(long ms)
@@ -845,9 +867,12 @@ static void test_expired_never_handed_out(void **state)
                                                     NULL, &err),
                      RDSIAM_ERR_PROCESS_FAILED);
     assert_string_equal(buf, "");
-    /* A fresh fetch succeeds again: new credentials, not the old ones. */
+    /* A fetch after the backoff (1 s after one failure) succeeds again:
+     * new credentials, not the old ones. */
     t.fail_rc = 0;
+    atomic_store(&fake_now, t0 + 3600 + 1);
     assert_int_equal(current_gen(p), 2);
+    assert_int_equal(tsrc_calls(&t), 3);
     rdsiam_provider_free(p);
 
     /* A source that hands out already-expired credentials. */
@@ -856,6 +881,291 @@ static void test_expired_never_handed_out(void **state)
     t.lifetime = -5;
     assert_int_equal(creds_ref_get(p, &c, &err),
                      RDSIAM_ERR_CREDENTIALS_EXPIRED);
+    rdsiam_provider_free(p);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Failures with nothing usable cached: remembered, with backoff            */
+/* ------------------------------------------------------------------------ */
+
+/* The documented rule (rdsiam.h, provider.c): after the n-th failure in a
+ * row the next try waits 1, 2, 4 ... 60 s, less a random 0 to 25 % in
+ * whole seconds; meanwhile a caller with nothing usable gets the last
+ * error, marked as remembered, and no fetch. */
+static void test_failure_remembered(void **state)
+{
+    tsrc t;
+    rdsiam_provider *p;
+    rdsiam_credentials c;
+    rdsiam_error err;
+    char buf[2048];
+    rdsiam_token_params tp = {"db.example.com", 5432, "alice", "us-east-1", 0};
+    int64_t t0 = atomic_load(&fake_now);
+
+    (void)state;
+    tsrc_init(&t, "test", 3600);
+    t.fail_rc = RDSIAM_ERR_HTTP_STATUS;
+    p = provider_of(&t, 0, 0);
+    assert_int_equal(creds_ref_get(p, &c, &err), RDSIAM_ERR_HTTP_STATUS);
+    assert_string_equal(err.message, "test: test failure"); /* tsrc_fetch */
+    assert_int_equal(tsrc_calls(&t), 1);
+    assert_int_equal(rdsiam_provider_refresh_due(p), t0 + 1);
+
+    /* Within the second: every read answers from memory. */
+    for (int i = 0; i < 100; i++) {
+        assert_int_equal(creds_ref_get(p, &c, &err), RDSIAM_ERR_HTTP_STATUS);
+        assert_int_equal(err.code, RDSIAM_ERR_HTTP_STATUS);
+        assert_string_equal(err.message, "test: test failure (remembered; "
+                                         "next attempt in 1 s)");
+        assert_null(c.access_key_id);
+    }
+    assert_int_equal(
+        rdsiam_provider_generate_token(p, &tp, buf, sizeof buf, NULL, &err),
+        RDSIAM_ERR_HTTP_STATUS);
+    assert_string_equal(buf, "");
+    assert_string_equal(err.message, "test: test failure (remembered; next "
+                                     "attempt in 1 s)");
+    /* The caller's own mistake is its own error, found before any fetch,
+     * and leaves the remembered failure as it was. */
+    tp.port = 0;
+    assert_int_equal(
+        rdsiam_provider_generate_token(p, &tp, buf, sizeof buf, NULL, &err),
+        RDSIAM_ERR_PORT_RANGE);
+    tp.port = 5432;
+    assert_int_equal(creds_ref_cached(p, &c, &err), RDSIAM_ERR_WOULD_BLOCK);
+    assert_int_equal(tsrc_calls(&t), 1);
+    assert_int_equal(rdsiam_provider_refresh_due(p), t0 + 1);
+
+    /* The time is up: one fetch, which fails again; now 2 s. */
+    atomic_store(&fake_now, t0 + 1);
+    assert_int_equal(creds_ref_get(p, &c, &err), RDSIAM_ERR_HTTP_STATUS);
+    assert_string_equal(err.message, "test: test failure");
+    assert_int_equal(tsrc_calls(&t), 2);
+    assert_int_equal(rdsiam_provider_refresh_due(p), t0 + 1 + 2);
+    assert_int_equal(creds_ref_get(p, &c, &err), RDSIAM_ERR_HTTP_STATUS);
+    assert_string_equal(err.message, "test: test failure (remembered; next "
+                                     "attempt in 2 s)");
+    atomic_store(&fake_now, t0 + 2);
+    /* The source has recovered, but its failure is remembered until the
+     * next attempt is due. */
+    t.fail_rc = 0;
+    assert_int_equal(creds_ref_get(p, &c, &err), RDSIAM_ERR_HTTP_STATUS);
+    assert_string_equal(err.message, "test: test failure (remembered; next "
+                                     "attempt in 1 s)");
+    assert_int_equal(tsrc_calls(&t), 2);
+    atomic_store(&fake_now, t0 + 3);
+    assert_int_equal(
+        rdsiam_provider_generate_token(p, &tp, buf, sizeof buf, NULL, &err),
+        RDSIAM_OK);
+    assert_int_equal(err.code, RDSIAM_OK);
+    assert_string_equal(err.message, "");
+    assert_int_equal(current_gen(p), 1);
+    assert_int_equal(tsrc_calls(&t), 3);
+
+    /* Success reset the count: when the credentials have expired and the
+     * source fails again, the wait starts again at 1 s. */
+    t.fail_rc = RDSIAM_ERR_HTTP;
+    atomic_store(&fake_now, t0 + 3 + 3600);
+    assert_int_equal(creds_ref_get(p, &c, &err), RDSIAM_ERR_HTTP);
+    assert_int_equal(tsrc_calls(&t), 4);
+    assert_int_equal(rdsiam_provider_refresh_due(p), t0 + 3 + 3600 + 1);
+    assert_int_equal(creds_ref_get(p, &c, &err), RDSIAM_ERR_HTTP);
+    assert_string_equal(err.message, "test: test failure (remembered; next "
+                                     "attempt in 1 s)");
+    assert_int_equal(tsrc_calls(&t), 4);
+    rdsiam_provider_free(p);
+}
+
+/* A wall clock that steps back after a failure does not stretch the wait
+ * beyond the longest backoff: the next call fetches. */
+static void test_backoff_clock_stepped_back(void **state)
+{
+    tsrc t;
+    rdsiam_provider *p;
+    rdsiam_credentials c;
+    rdsiam_error err;
+    int64_t t0 = atomic_load(&fake_now);
+
+    (void)state;
+    tsrc_init(&t, "test", 3600);
+    t.fail_rc = RDSIAM_ERR_HTTP;
+    pin_random(0, false);
+    p = provider_of(&t, 0, 0);
+    assert_int_equal(creds_ref_get(p, &c, &err), RDSIAM_ERR_HTTP);
+    assert_int_equal(rdsiam_provider_refresh_due(p), t0 + 1);
+    /* One hour back: retry_at would be 3601 s away, more than the 60 s
+     * cap, so the wait is over. */
+    atomic_store(&fake_now, t0 - 3600);
+    assert_int_equal(rdsiam_provider_refresh_due(p), t0 - 3600);
+    assert_int_equal(creds_ref_get(p, &c, &err), RDSIAM_ERR_HTTP);
+    assert_string_equal(err.message, "test: test failure");
+    assert_int_equal(tsrc_calls(&t), 2);
+    /* ...and the new wait counts from the new clock: 2 s. */
+    assert_int_equal(rdsiam_provider_refresh_due(p), t0 - 3600 + 2);
+    assert_int_equal(creds_ref_get(p, &c, &err), RDSIAM_ERR_HTTP);
+    assert_string_equal(err.message, "test: test failure (remembered; next "
+                                     "attempt in 2 s)");
+    assert_int_equal(tsrc_calls(&t), 2);
+    rdsiam_provider_free(p);
+}
+
+/* A message as long as the error struct holds keeps the note: it is cut
+ * after a whole word, with "...". */
+static void test_remembered_long_message(void **state)
+{
+    static char reason[1100];
+    rdsiam__source a = {"long", absent_fetch, tsrc_destroy, reason};
+    rdsiam_provider *p;
+    rdsiam_credentials c;
+    rdsiam_error err;
+    size_t i, n;
+    static const char note[] = "... (remembered; next attempt in 1 s)";
+
+    (void)state;
+    /* "word0000 word0001 ...": 8-letter words, 9 bytes each */
+    for (i = 0; i + 9 < sizeof reason; i += 9)
+        snprintf(reason + i, sizeof reason - i, "word%04zu ", i / 9);
+    reason[i - 1] = '\0';
+    p = chain_of(a, a, 1);
+    assert_int_equal(creds_ref_get(p, &c, &err), RDSIAM_ERR_NO_CREDENTIALS);
+    assert_int_equal(creds_ref_get(p, &c, &err), RDSIAM_ERR_NO_CREDENTIALS);
+    n = strlen(err.message);
+    assert_true(n < RDSIAM_ERROR_MESSAGE_SIZE);
+    assert_true(n > RDSIAM_ERROR_MESSAGE_SIZE - 16);
+    assert_string_equal(err.message + n - (sizeof note - 1), note);
+    /* the cut follows a whole word: "wordNNNN" */
+    assert_memory_equal(err.message + n - (sizeof note - 1) - 8, "word", 4);
+    rdsiam_provider_free(p);
+}
+
+/* Drive n failures through explicit refreshes (each fetches at once) and
+ * record the wait each one set. */
+static void failure_waits(rdsiam_provider *p, int n, int64_t *waits)
+{
+    rdsiam_error err;
+
+    for (int i = 0; i < n; i++) {
+        assert_int_equal(rdsiam_provider_refresh(p, &err), RDSIAM_ERR_HTTP);
+        /* an explicit refresh reports the fetch's own error */
+        assert_string_equal(err.message, "test: test failure");
+        waits[i] = rdsiam_provider_refresh_due(p) - atomic_load(&fake_now);
+    }
+}
+
+static void test_backoff_growth_and_cap(void **state)
+{
+    /* The documented bases: doubling from 1 s, capped at 60 s. */
+    static const int64_t full[] = {1, 2, 4, 8, 16, 32, 60, 60, 60};
+    /* Each base less a quarter of it, in whole seconds (base / 4). */
+    static const int64_t least[] = {1, 2, 3, 6, 12, 24, 45, 45, 45};
+    int64_t waits[9];
+    tsrc t;
+    rdsiam_provider *p;
+
+    (void)state;
+    tsrc_init(&t, "test", 3600);
+    t.fail_rc = RDSIAM_ERR_HTTP;
+
+    /* A draw of 0 takes nothing off. */
+    pin_random(0, false);
+    p = provider_of(&t, 0, 0);
+    failure_waits(p, 9, waits);
+    for (int i = 0; i < 9; i++)
+        assert_int_equal(waits[i], full[i]);
+    rdsiam_provider_free(p);
+    assert_int_equal(tsrc_calls(&t), 9);
+
+    /* 719 + 1 = 720 is a multiple of 2, 3, 5, 9 and 16, so 719 modulo
+     * (base / 4 + 1) is base / 4 for every base: the whole quarter. */
+    pin_random(719, false);
+    p = provider_of(&t, 0, 0);
+    failure_waits(p, 9, waits);
+    for (int i = 0; i < 9; i++)
+        assert_int_equal(waits[i], least[i]);
+    rdsiam_provider_free(p);
+}
+
+static void test_backoff_jitter_bounds(void **state)
+{
+    int64_t waits[40];
+    bool seen[61] = {false};
+    int distinct = 0;
+    tsrc t;
+    rdsiam_provider *p;
+
+    (void)state;
+    tsrc_init(&t, "test", 3600);
+    t.fail_rc = RDSIAM_ERR_HTTP;
+
+    /* Draws 0, 1, 2 ...: at the cap every draw v waits 60 - v mod 16, so
+     * sixteen failures there give each of 45 ... 60 s exactly once. The
+     * first six failures (bases 1 ... 32) use draws 0 ... 3 only where
+     * the base has a jitter span (4, 8, 16, 32: draws 0, 1, 2, 3). */
+    pin_random(0, true);
+    p = provider_of(&t, 0, 0);
+    failure_waits(p, 6 + 16, waits);
+    assert_int_equal(waits[0], 1);
+    assert_int_equal(waits[1], 2);
+    assert_int_equal(waits[2], 4 - 0);  /* draw 0 mod 2 */
+    assert_int_equal(waits[3], 8 - 1);  /* draw 1 mod 3 */
+    assert_int_equal(waits[4], 16 - 2); /* draw 2 mod 5 */
+    assert_int_equal(waits[5], 32 - 3); /* draw 3 mod 9 */
+    for (int i = 6; i < 6 + 16; i++) {
+        assert_true(waits[i] >= 45 && waits[i] <= 60);
+        assert_false(seen[waits[i]]);
+        seen[waits[i]] = true;
+    }
+    rdsiam_provider_free(p);
+
+    /* The provider's own generator: within the bounds, and not constant
+     * (40 draws at the cap all equal: odds 16^-39). */
+    rdsiam__provider_set_random(NULL, NULL);
+    memset(seen, 0, sizeof seen);
+    p = provider_of(&t, 0, 0);
+    failure_waits(p, 6, waits);
+    failure_waits(p, 40, waits);
+    for (int i = 0; i < 40; i++) {
+        assert_true(waits[i] >= 45 && waits[i] <= 60);
+        if (!seen[waits[i]])
+            distinct++;
+        seen[waits[i]] = true;
+    }
+    assert_true(distinct >= 2);
+    rdsiam_provider_free(p);
+}
+
+/* rdsiam_provider_refresh() is the one way to try before the backoff is
+ * up: it fetches at once, and its result counts like any other. */
+static void test_refresh_bypasses_backoff(void **state)
+{
+    tsrc t;
+    rdsiam_provider *p;
+    rdsiam_credentials c;
+    rdsiam_error err;
+    int64_t t0 = atomic_load(&fake_now);
+
+    (void)state;
+    tsrc_init(&t, "test", 3600);
+    t.fail_rc = RDSIAM_ERR_HTTP;
+    pin_random(0, false);
+    p = provider_of(&t, 0, 0);
+    assert_int_equal(creds_ref_get(p, &c, &err), RDSIAM_ERR_HTTP);
+    assert_int_equal(rdsiam_provider_refresh_due(p), t0 + 1);
+    /* A failed explicit refresh: the source's own message, and the wait
+     * grows as after any second failure. */
+    assert_int_equal(rdsiam_provider_refresh(p, &err), RDSIAM_ERR_HTTP);
+    assert_string_equal(err.message, "test: test failure");
+    assert_int_equal(tsrc_calls(&t), 2);
+    assert_int_equal(rdsiam_provider_refresh_due(p), t0 + 2);
+    assert_int_equal(creds_ref_get(p, &c, &err), RDSIAM_ERR_HTTP);
+    assert_int_equal(tsrc_calls(&t), 2);
+    /* A successful one ends the wait: the credentials are served. */
+    t.fail_rc = 0;
+    assert_int_equal(rdsiam_provider_refresh(p, &err), RDSIAM_OK);
+    assert_int_equal(tsrc_calls(&t), 3);
+    assert_int_equal(current_gen(p), 1);
+    assert_int_equal(rdsiam_provider_refresh_due(p), t0 + 3600 - 960);
+    assert_int_equal(tsrc_calls(&t), 3);
     rdsiam_provider_free(p);
 }
 
@@ -930,6 +1240,62 @@ static void test_get_cached_never_blocks(void **state)
     rdsiam_provider_free(p);
 }
 
+typedef struct getter {
+    rdsiam_provider *p;
+    int rc;
+    rdsiam_error err;
+} getter;
+
+static void *get_thread(void *arg)
+{
+    getter *g = arg;
+    rdsiam_credentials c;
+
+    memset(&c, 0, sizeof c);
+    g->rc = creds_ref_get(g->p, &c, &g->err);
+    creds_ref_put(&c);
+    return NULL;
+}
+
+/* Callers that find the first fetch in flight wait for it and get its
+ * error; none starts a fetch of its own. */
+static void test_failure_shared_by_waiters(void **state)
+{
+    tsrc t;
+    rdsiam_provider *p;
+    getter g[8];
+    pthread_t th[8];
+    int exact = 0;
+
+    (void)state;
+    tsrc_init(&t, "test", 3600);
+    t.fail_rc = RDSIAM_ERR_HTTP;
+    t.gated = true;
+    p = provider_of(&t, 0, 0);
+    for (int i = 0; i < 8; i++) {
+        g[i] = (getter){p, 0, {0, ""}};
+        assert_int_equal(pthread_create(&th[i], NULL, get_thread, &g[i]), 0);
+        if (i == 0)
+            wait_in_fetch(&t); /* the first one holds the fetch */
+    }
+    sleep_ms(20); /* let the others queue; the assertions hold either way */
+    open_gate(&t);
+    for (int i = 0; i < 8; i++) {
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+        assert_int_equal(g[i].rc, RDSIAM_ERR_HTTP);
+        /* The fetch's own error, or, for a thread that came after it
+         * ended, the same error remembered (pinned clock: 1 s left). */
+        if (strcmp(g[i].err.message, "test: test failure") == 0)
+            exact++;
+        else
+            assert_string_equal(g[i].err.message,
+                                "test: test failure (remembered; next "
+                                "attempt in 1 s)");
+    }
+    assert_true(exact >= 1); /* at least the one that fetched */
+    assert_int_equal(tsrc_calls(&t), 1);
+    rdsiam_provider_free(p);
+}
 /* ------------------------------------------------------------------------ */
 /* Background refresh                                                       */
 /* ------------------------------------------------------------------------ */
@@ -999,6 +1365,55 @@ static void test_background_refresh(void **state)
     atomic_store(&fake_now, t0 + 100000);
     sleep_ms(50);
     assert_int_equal(tsrc_calls(&t), 5);
+}
+
+/* With nothing cached, the refresh thread waits out the same backoff as
+ * callers, and callers meanwhile get the remembered error. */
+static void test_background_backoff_nothing_cached(void **state)
+{
+    tsrc t;
+    rdsiam_provider *p;
+    rdsiam_credentials c;
+    rdsiam_error err;
+    int64_t t0 = atomic_load(&fake_now);
+
+    (void)state;
+    tsrc_init(&t, "test", 3600);
+    t.fail_rc = RDSIAM_ERR_HTTP;
+    pin_random(0, false);
+    p = provider_of(&t, 0, RDSIAM_PROVIDER_BACKGROUND_REFRESH);
+    wait_calls(&t, 1); /* at once */
+    for (int i = 0; i < 5000 && rdsiam_provider_refresh_due(p) == 0; i++)
+        sleep_ms(1);
+    assert_int_equal(rdsiam_provider_refresh_due(p), t0 + 1);
+    /* The thread wakes every 10 ms of real time (set_tick_ms): 50 ms of
+     * pinned clock later it still has not tried again, nor have callers. */
+    for (int i = 0; i < 50; i++) {
+        assert_int_equal(creds_ref_get(p, &c, &err), RDSIAM_ERR_HTTP);
+        assert_int_equal(creds_ref_cached(p, &c, &err), RDSIAM_ERR_WOULD_BLOCK);
+        sleep_ms(1);
+    }
+    assert_int_equal(tsrc_calls(&t), 1);
+    /* Due: one more try (by the thread, or by a caller; never both). */
+    atomic_store(&fake_now, t0 + 1);
+    wait_calls(&t, 2);
+    sleep_ms(50);
+    assert_int_equal(tsrc_calls(&t), 2);
+    for (int i = 0; i < 5000 && rdsiam_provider_refresh_due(p) == t0 + 1; i++)
+        sleep_ms(1);
+    assert_int_equal(rdsiam_provider_refresh_due(p), t0 + 1 + 2);
+    /* Recovered: the thread's next try, at t0 + 3, fills the cache. */
+    t.fail_rc = 0;
+    atomic_store(&fake_now, t0 + 3);
+    wait_calls(&t, 3);
+    for (int i = 0; i < 5000; i++) {
+        if (creds_ref_cached(p, &c, &err) == RDSIAM_OK)
+            break;
+        sleep_ms(1);
+    }
+    assert_string_equal(c.access_key_id, "AKIDTEST00000001");
+    creds_ref_put(&c);
+    rdsiam_provider_free(p);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1097,6 +1512,101 @@ static void test_threads_hammer(void **state)
     rdsiam_provider_free(p);
 }
 
+/* Issue 11, item 7: 8 threads against a failing source with nothing
+ * cached sent one fetch each per call. Now, however many calls, one fetch
+ * per backoff interval: with the clock pinned, exactly one per step. */
+typedef struct failing_hammer {
+    rdsiam_provider *p;
+    int calls;
+    int failed; /* calls that returned the source's error */
+    int ok;
+} failing_hammer;
+
+static void *failing_hammer_thread(void *arg)
+{
+    failing_hammer *h = arg;
+    rdsiam_token_params tp = {"db.example.com", 3306, "app_user", "eu-west-1",
+                              HAMMER_TIME};
+    char tok[4096];
+    rdsiam_credentials c;
+    rdsiam_error err;
+    int rc;
+
+    memset(&c, 0, sizeof c);
+    for (int i = 0; i < h->calls; i++) {
+        if (i % 2)
+            rc = rdsiam_provider_generate_token(h->p, &tp, tok, sizeof tok,
+                                                NULL, &err);
+        else
+            rc = creds_ref_get(h->p, &c, &err);
+        creds_ref_put(&c);
+        if (rc == RDSIAM_OK)
+            h->ok++;
+        else if (rc == RDSIAM_ERR_HTTP_STATUS && err.code == rc)
+            h->failed++;
+    }
+    return NULL;
+}
+
+/* Run 8 threads of n calls each; returns how many calls failed (all the
+ * others must have succeeded). */
+static int failing_hammer_round(rdsiam_provider *p, int n, int *ok)
+{
+    failing_hammer h[HAMMER_THREADS];
+    pthread_t th[HAMMER_THREADS];
+    int failed = 0;
+
+    *ok = 0;
+    for (int i = 0; i < HAMMER_THREADS; i++) {
+        h[i] = (failing_hammer){p, n, 0, 0};
+        assert_int_equal(
+            pthread_create(&th[i], NULL, failing_hammer_thread, &h[i]), 0);
+    }
+    for (int i = 0; i < HAMMER_THREADS; i++) {
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+        failed += h[i].failed;
+        *ok += h[i].ok;
+    }
+    assert_int_equal(failed + *ok, HAMMER_THREADS * n);
+    return failed;
+}
+
+static void test_failing_source_hammered(void **state)
+{
+    /* The backoff bases after 1 ... 6 failures (jitter pinned to 0). */
+    static const int64_t waits[] = {1, 2, 4, 8, 16, 32};
+    tsrc t;
+    rdsiam_provider *p;
+    int ok;
+    int64_t now = atomic_load(&fake_now);
+
+    (void)state;
+    tsrc_init(&t, "test", 3600);
+    t.fail_rc = RDSIAM_ERR_HTTP_STATUS;
+    pin_random(0, false);
+    p = provider_of(&t, 0, 0);
+    for (int step = 0; step < 6; step++) {
+        assert_int_equal(failing_hammer_round(p, 200, &ok),
+                         HAMMER_THREADS * 200);
+        /* 1600 calls, one fetch */
+        assert_int_equal(tsrc_calls(&t), step + 1);
+        assert_int_equal(rdsiam_provider_refresh_due(p), now + waits[step]);
+        /* One second short of the next try: still nothing. */
+        atomic_store(&fake_now, now + waits[step] - 1);
+        assert_int_equal(failing_hammer_round(p, 50, &ok), HAMMER_THREADS * 50);
+        assert_int_equal(tsrc_calls(&t), step + 1);
+        now += waits[step];
+        atomic_store(&fake_now, now);
+    }
+    /* The source recovers: one fetch, then everyone is served from the
+     * cache. */
+    t.fail_rc = 0;
+    assert_int_equal(failing_hammer_round(p, 200, &ok), 0);
+    assert_int_equal(ok, HAMMER_THREADS * 200);
+    assert_int_equal(tsrc_calls(&t), 7);
+    rdsiam_provider_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1125,8 +1635,17 @@ int main(void)
         T(test_refresh_failure_keeps_valid),
         T(test_expired_never_handed_out),
         T(test_get_cached_never_blocks),
+        T(test_failure_remembered),
+        T(test_remembered_long_message),
+        T(test_backoff_clock_stepped_back),
+        T(test_backoff_growth_and_cap),
+        T(test_backoff_jitter_bounds),
+        T(test_refresh_bypasses_backoff),
+        T(test_failure_shared_by_waiters),
         T(test_background_refresh),
+        T(test_background_backoff_nothing_cached),
         T(test_threads_hammer),
+        T(test_failing_source_hammered),
 #undef T
     };
     return cmocka_run_group_tests_name("provider", tests, NULL, NULL);
