@@ -7,12 +7,15 @@
 
 MARIADB_CLIENT_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmariadb 2>/dev/null)
 MARIADB_CLIENT_LIBS   := $(shell $(PKG_CONFIG) --libs libmariadb 2>/dev/null)
+# json-c writes the examples' JSON output (the library itself reads JSON
+# with cJSON).
+EX_JSON_LIBS          := $(shell $(PKG_CONFIG) --libs json-c 2>/dev/null)
 EX_MYSQL_USERS        := $(B)/bin/rdsiam-mysql-users
 
 $(EX_MYSQL_USERS): examples/rdsiam-mysql-users.c $(STATIC_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(MARIADB_CLIENT_CFLAGS) $(LDFLAGS) -o $@ $< \
-	    $(STATIC_LIB) $(MARIADB_CLIENT_LIBS) $(DEP_LIBS)
+	    $(STATIC_LIB) $(MARIADB_CLIENT_LIBS) $(EX_JSON_LIBS) $(DEP_LIBS)
 
 examples: all $(EX_MYSQL_USERS)
 tests: examples

@@ -11,7 +11,7 @@ PQ_LIBS     := $(shell $(PKG_CONFIG) --libs libpq 2>/dev/null)
 $(PG_USERS): examples/rdsiam-pg-users.c include/rdsiam.h $(STATIC_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(PQ_CFLAGS) $(LDFLAGS) -o $@ $< $(STATIC_LIB) \
-	    $(PQ_LIBS) $(DEP_LIBS)
+	    $(PQ_LIBS) $(EX_JSON_LIBS) $(DEP_LIBS)
 
 examples: $(PG_USERS)
 tests: examples

@@ -146,6 +146,8 @@ enum rdsiam_status {
     RDSIAM_ERR_PROVIDER_DISABLED = -118,
     RDSIAM_ERR_STS = -119,             /* STS refused: its error Code and Message */
     RDSIAM_ERR_XML = -120,             /* malformed or incomplete XML answer */
+    RDSIAM_ERR_PROFILE_INVALID = -121, /* contradictory profile settings, a
+                                          source_profile loop, mfa_serial */
 
     /* token verification */
     RDSIAM_ERR_TOKEN_MALFORMED = -200,
@@ -484,6 +486,10 @@ typedef struct rdsiam_provider rdsiam_provider;
  *          their remaining life) between fetches.
  * timeout_ms: per-request limit for HTTP and credential_process (default
  *          HTTP 2000, process 60000).
+ * region:  the region whose STS assumed roles and web identity call (as
+ *          botocore: the region of the client needing the credentials);
+ *          NULL: AWS_REGION, AWS_DEFAULT_REGION, the profile's region,
+ *          else STS's global endpoint. Copied.
  */
 typedef struct rdsiam_provider_options {
     const char *profile;
@@ -517,11 +523,18 @@ typedef struct rdsiam_provider_options {
  * rdsiam_provider_refresh() fetches before the wait is over. Errors in a
  * caller's own arguments are found before any fetch and never remembered.
  *
- * rdsiam_provider_new_default: environment, then the profile (static keys
- *     or credential_process), then container endpoints; cached.
+ * rdsiam_provider_new_default: botocore's chain (the AWS CLI's): the
+ *     environment; the profile's assumed role (role_arn with source_profile
+ *     or credential_source, through STS); web identity (environment or
+ *     profile); the profile's IAM Identity Center (SSO) settings; the
+ *     profile's static keys in the credentials file; its credential_process;
+ *     its static keys in the config file; container endpoints; EC2 instance
+ *     metadata. An explicit opts->profile drops the environment source (not
+ *     AWS_PROFILE). Cached. See rdsiam_provider(3) for each source.
  * rdsiam_provider_new_static: fixed credentials (copied).
  * rdsiam_provider_new_environment: AWS_ACCESS_KEY_ID etc.
- * rdsiam_provider_new_profile: shared config and credentials files.
+ * rdsiam_provider_new_profile: what one profile configures (assumed role,
+ *     web identity, SSO, static keys, credential_process), in that order.
  * rdsiam_provider_new_container: ECS / EKS Pod Identity endpoints.
  */
 RDSIAM_API int rdsiam_provider_new_default(rdsiam_provider **out,

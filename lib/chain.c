@@ -11,11 +11,17 @@
  * error stops it, as in botocore: a half-configured source is reported,
  * not skipped.
  *
- * A profile named by the caller keeps only the sources read from a
- * profile. botocore likewise drops the environment source when a profile
- * is set on the session ("An explicitly provided profile will negate an
- * EnvProvider"), while AWS_PROFILE in the environment does not beat
- * environment keys.
+ * A profile named by the caller drops the environment source, as botocore
+ * drops its EnvProvider when a profile is set on the session ("An
+ * explicitly provided profile will negate an EnvProvider"), and the web
+ * identity source then ignores AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN
+ * (disable_env_vars); AWS_PROFILE in the environment does neither.
+ * Container and instance metadata stay, as in botocore.
+ *
+ * Each link has a state slot (rdsiam__resolution.state) that lives as long
+ * as the chain: the instance metadata source keeps its IMDSv2 session
+ * token there between fetches. The provider runs one fetch at a time, so
+ * the slots need no lock.
  *
  * The chain knows nothing of its sources' insides: it builds each in a
  * fresh resolution context (so the profile files are parsed at most once
@@ -33,14 +39,26 @@
 
 static const rdsiam__chain_link default_chain[] = {
     {rdsiam__source_env, false},
-    /* {rdsiam__source_assume_role, true},   source_assume_role.c */
-    /* {rdsiam__source_web_identity, false}, source_web_identity.c */
-    /* {rdsiam__source_sso, true},           source_sso.c */
+    {rdsiam__source_assume_role, true},
+    {rdsiam__source_web_identity, true},
+    {rdsiam__source_sso, true},
     {rdsiam__source_shared_credentials, true},
     {rdsiam__source_process, true},
     {rdsiam__source_config_keys, true},
-    {rdsiam__source_container, false},
-    /* {rdsiam__source_imds, false},         source_imds.c */
+    /* botocore keeps these two when a profile is named ("post_profile"
+     * providers); only the environment source is dropped. */
+    {rdsiam__source_container, true},
+    {rdsiam__source_imds, true},
+};
+
+/* rdsiam_provider_new_profile: what a profile itself configures. */
+static const rdsiam__chain_link profile_chain[] = {
+    {rdsiam__source_assume_role, true},
+    {rdsiam__source_web_identity, true},
+    {rdsiam__source_sso, true},
+    {rdsiam__source_shared_credentials, true},
+    {rdsiam__source_process, true},
+    {rdsiam__source_config_keys, true},
 };
 
 static const rdsiam__chain_link environment_only[] = {
@@ -54,9 +72,11 @@ static const rdsiam__chain_link container_only[] = {
 typedef struct chain {
     const rdsiam__chain_link *links;
     size_t n;
-    bool profile_only; /* the caller named a profile */
+    rdsiam__source_state *states; /* one per link */
+    bool profile_only;            /* the caller named a profile */
     rdsiam_provider_options opts;
     char *profile; /* opts.profile's copy */
+    char *region;  /* opts.region's copy */
 } chain;
 
 /* Why one source had nothing, for the message. */
@@ -113,8 +133,9 @@ static void note(looked *l, const char *name, const char *reason)
 }
 
 /* Build and fetch one link; a source with nothing notes why in *l. */
-static int try_link(const rdsiam__chain_link *link, rdsiam__resolution *res,
-                    rdsiam__creds *out, looked *l, rdsiam_error *err)
+static int try_link(const rdsiam__chain_link *link, rdsiam__source_state *st,
+                    rdsiam__resolution *res, rdsiam__creds *out, looked *l,
+                    rdsiam_error *err)
 {
     rdsiam__source src;
     rdsiam_error e;
@@ -122,6 +143,7 @@ static int try_link(const rdsiam__chain_link *link, rdsiam__resolution *res,
 
     rdsiam__ok(&e);
     memset(&src, 0, sizeof src);
+    res->state = st;
     rc = link->make(&src, res, NULL, &e);
     /* Compiled out (HTTP=no): say so, and go on. */
     if (rc == RDSIAM_ERR_NOT_BUILT_IN) {
@@ -142,6 +164,7 @@ static int try_link(const rdsiam__chain_link *link, rdsiam__resolution *res,
         !err->message[0])
         rdsiam__fail(err, rc, "%s: %s", src.name, rdsiam_strerror(rc));
     src.destroy(src.self);
+    res->state = NULL;
     return rc;
 }
 
@@ -155,14 +178,17 @@ static int chain_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
 
     memset(out, 0, sizeof *out);
     RDSIAM_GUARD(rdsiam__resolution_open(&res, &c->opts, err));
+    /* A named profile (or a profile-only provider): no environment source,
+     * and web identity ignores its variables (botocore disable_env_vars). */
+    res.env_off = c->profile_only;
     l = calloc(c->n ? c->n : 1, sizeof *l);
     RDSIAM_ENSURE(err, l, RDSIAM_ERR_NO_MEMORY,
                   "out of memory resolving credentials");
     rc = RDSIAM_ERR_NO_CREDENTIALS;
     for (size_t i = 0; i < c->n && rc == RDSIAM_ERR_NO_CREDENTIALS; i++) {
-        if (c->profile_only && !c->links[i].from_profile)
+        if (c->profile_only && !c->links[i].with_profile)
             continue;
-        rc = try_link(&c->links[i], &res, out, &l[nl], err);
+        rc = try_link(&c->links[i], &c->states[i], &res, out, &l[nl], err);
         if (rc == RDSIAM_ERR_NO_CREDENTIALS)
             nl++;
     }
@@ -186,6 +212,11 @@ static void chain_destroy(void *self)
 
     if (!c)
         return;
+    for (size_t i = 0; c->states && i < c->n; i++)
+        if (c->states[i].free)
+            c->states[i].free(c->states[i].data);
+    free(c->states);
+    free(c->region);
     free(c->profile);
     free(c);
 }
@@ -202,10 +233,19 @@ int rdsiam__chain_new(rdsiam__source *out, const rdsiam__chain_link *links,
                   "out of memory creating the credential chain");
     c->links = links;
     c->n = n;
+    c->states = calloc(n ? n : 1, sizeof *c->states);
+    RDSIAM_ENSURE(err, c->states, RDSIAM_ERR_NO_MEMORY,
+                  "out of memory creating the credential chain");
     if (opts)
         c->opts = *opts;
     c->opts.profile = NULL;
     c->opts.region = NULL;
+    if (opts && opts->region && *opts->region) {
+        c->region = rdsiam__strdup(opts->region);
+        RDSIAM_ENSURE(err, c->region, RDSIAM_ERR_NO_MEMORY,
+                      "out of memory creating the credential chain");
+        c->opts.region = c->region;
+    }
     if (opts && opts->profile && *opts->profile) {
         c->profile = rdsiam__strdup(opts->profile);
         RDSIAM_ENSURE(err, c->profile, RDSIAM_ERR_NO_MEMORY,
@@ -269,7 +309,7 @@ int rdsiam_provider_new_profile(rdsiam_provider **out,
                                 const rdsiam_provider_options *opts,
                                 rdsiam_error *err)
 {
-    return chain_provider(out, default_chain, NELEM(default_chain), opts, true,
+    return chain_provider(out, profile_chain, NELEM(profile_chain), opts, true,
                           err);
 }
 

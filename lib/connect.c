@@ -13,6 +13,7 @@ int rdsiam_connect_token(const rdsiam_token_params *params,
                          const rdsiam_provider_options *opts, char **out,
                          rdsiam_error *err)
 {
+    rdsiam_provider_options o = {0};
     rdsiam_provider *p = NULL;
     size_t need = 0;
     char *buf = NULL;
@@ -23,7 +24,13 @@ int rdsiam_connect_token(const rdsiam_token_params *params,
     *out = NULL;
     /* Inputs first: a typo must not cost a credential fetch. */
     RDSIAM_GUARD(rdsiam_token_params_check(params, err));
-    RDSIAM_GUARD(rdsiam_provider_new_default(&p, opts, err));
+    /* STS (assumed roles, web identity) is asked in the token's region,
+     * as botocore asks in the region of the client needing credentials. */
+    if (opts)
+        o = *opts;
+    if (!o.region && params && params->region)
+        o.region = params->region;
+    RDSIAM_GUARD(rdsiam_provider_new_default(&p, &o, err));
     /* The size depends on the session token: ask with the credentials. */
     rc = rdsiam_provider_generate_token(p, params, NULL, 0, &need, err);
     if (rc == RDSIAM_ERR_BUFFER_TOO_SMALL)

@@ -69,6 +69,7 @@ const char *rdsiam_strerror(int code)
     case RDSIAM_ERR_PROVIDER_DISABLED: return "credential provider disabled";
     case RDSIAM_ERR_STS: return "AWS STS refused the request";
     case RDSIAM_ERR_XML: return "malformed or incomplete XML";
+    case RDSIAM_ERR_PROFILE_INVALID: return "profile settings that cannot be used";
     case RDSIAM_ERR_TOKEN_MALFORMED: return "token is malformed";
     case RDSIAM_ERR_TOKEN_UNKNOWN_KEY: return "token signed with an unknown access key";
     case RDSIAM_ERR_TOKEN_SIGNATURE: return "token signature does not match";

@@ -255,10 +255,10 @@ static int add_line(struct curl_slist **out, const char *name,
 
     rdsiam__buf_init(&line, RDSIAM__HTTP_MAX_HEADER_LINE);
     if (*value)
-        GUARD(rdsiam__buf_printf(&line, "%s: %s", name, value));
+        RDSIAM_GUARD(rdsiam__buf_printf(&line, "%s: %s", name, value));
     else
-        GUARD(rdsiam__buf_printf(&line, "%s;", name));
-    GUARD(header_add(out, line.data));
+        RDSIAM_GUARD(rdsiam__buf_printf(&line, "%s;", name));
+    RDSIAM_GUARD(header_add(out, line.data));
 done:
     rdsiam__buf_free(&line);
     return rc;
@@ -271,22 +271,24 @@ static int build_headers(const rdsiam__http_request *req,
     size_t i;
 
     if (!caller_sets(req, "Accept"))
-        GUARD(header_add(out, "Accept: application/json"));
+        RDSIAM_GUARD(header_add(out, "Accept: application/json"));
     if (!caller_sets(req, "User-Agent"))
-        GUARD(header_add(out, "User-Agent: librdsiam/" RDSIAM_VERSION_STRING));
+        RDSIAM_GUARD(
+            header_add(out, "User-Agent: librdsiam/" RDSIAM_VERSION_STRING));
     if (has_body_method(req)) {
         /* No "Expect: 100-continue" round trip for a small body. */
         if (!caller_sets(req, "Expect"))
-            GUARD(header_add(out, "Expect:"));
+            RDSIAM_GUARD(header_add(out, "Expect:"));
         /* libcurl labels a POSTFIELDS body as a form; an empty PUT (the
          * IMDS token request) is better sent without a type. */
         if (req->body_len == 0 && !caller_sets(req, "Content-Type"))
-            GUARD(header_add(out, "Content-Type:"));
+            RDSIAM_GUARD(header_add(out, "Content-Type:"));
     }
     if (req->authorization)
-        GUARD(add_line(out, "Authorization", req->authorization));
+        RDSIAM_GUARD(add_line(out, "Authorization", req->authorization));
     for (i = 0; i < req->n_headers; i++)
-        GUARD(add_line(out, req->headers[i].name, req->headers[i].value));
+        RDSIAM_GUARD(
+            add_line(out, req->headers[i].name, req->headers[i].value));
 done:
     return rc;
 }
@@ -512,28 +514,29 @@ int rdsiam__http_perform(const rdsiam__http_request *req, rdsiam__buf *body,
     if (!req || !req->url || !body)
         return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT,
                             "HTTP request, URL or body is NULL");
-    rdsiam__buf_init(body, req->max_body ? req->max_body
-                                         : RDSIAM__HTTP_MAX_BODY);
+    rdsiam__buf_init(body,
+                     req->max_body ? req->max_body : RDSIAM__HTTP_MAX_BODY);
     rdsiam__http_url_for_message(req->url, where, sizeof where);
     method = req->method ? req->method : "GET";
-    GUARD(check_request(req, method, where, err));
-    ENSURE_MSG(is_http_url(req->url), RDSIAM_ERR_URI_INVALID,
-               "%s: only http and https URLs are supported", where);
+    RDSIAM_GUARD(check_request(req, method, where, err));
+    RDSIAM_ENSURE(err, is_http_url(req->url), RDSIAM_ERR_URI_INVALID,
+                  "%s: only http and https URLs are supported", where);
     pthread_once(&global_once, global_init);
-    ENSURE_MSG(global_rc == CURLE_OK, RDSIAM_ERR_HTTP,
-               "libcurl initialisation failed: %s",
-               curl_easy_strerror(global_rc));
+    RDSIAM_ENSURE(err, global_rc == CURLE_OK, RDSIAM_ERR_HTTP,
+                  "libcurl initialisation failed: %s",
+                  curl_easy_strerror(global_rc));
     h = curl_easy_init();
-    ENSURE_MSG(h != NULL, RDSIAM_ERR_NO_MEMORY, "curl_easy_init failed");
+    RDSIAM_ENSURE(err, h != NULL, RDSIAM_ERR_NO_MEMORY,
+                  "curl_easy_init failed");
     rc = build_headers(req, &headers);
-    ENSURE_MSG(rc == RDSIAM_OK, rc, "%s %s: cannot build request headers",
-               method, where);
+    RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc,
+                  "%s %s: cannot build request headers", method, where);
     memset(&t, 0, sizeof t);
     t.body = body;
     t.allow_addr = req->allow_addr;
     rc = configure(h, req, &t, headers);
-    ENSURE_MSG(rc == RDSIAM_OK, rc, "%s %s: libcurl refused an option", method,
-               where);
+    RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc, "%s %s: libcurl refused an option",
+                  method, where);
     a.req = req;
     a.method = method;
     a.where = where;

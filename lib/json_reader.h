@@ -1,16 +1,20 @@
 /*
- * json_reader.h - the one JSON credentials reader (json.c; the header is
- * not named json.h, which is json-c's), shared by every source that
- * reads credentials as JSON (container endpoints, credential_process, and
- * the HTTP sources to come). Internal.
+ * json_reader.h - the one JSON credentials reader (json.c, on cJSON),
+ * shared by every source that reads credentials as JSON (container
+ * endpoints, credential_process, instance metadata, IAM Identity Center).
+ * Internal.
  *
- * Parsing is strict, as botocore's json.loads: no single quotes, comments
- * or trailing commas (json-c's JSON_TOKENER_STRICT), one value and only
- * whitespace after it, and it must be an object. A string holding an
- * escaped NUL (\u0000) anywhere in the document is refused with an error
- * naming its field, since C strings would silently cut it short. Every
- * copy json-c makes of the text (string values, the tokener's scratch
- * buffer) is wiped when the document is freed.
+ * Parsing is strict, as botocore's json.loads and stricter: RFC 8259's
+ * grammar only (no single quotes, comments, trailing commas, NaN, leading
+ * zeros or raw control characters), one value and only whitespace after
+ * it, at most 32 levels of nesting, and it must be an object. A member
+ * name given twice in any object is refused naming it; so is a lone UTF-16
+ * surrogate. A string holding an escaped NUL (\u0000) anywhere in the
+ * document is refused with an error naming its top-level field, since C
+ * strings would silently cut it short. cJSON never sees a string value:
+ * the reader decodes each into a buffer of its own, and every string of
+ * the tree and every copy of the text is wiped when the document is freed
+ * or the parse fails. An allocation failure gives RDSIAM_ERR_NO_MEMORY.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -19,7 +23,7 @@
 
 #include "source.h"
 
-/* A parsed JSON object (json-c's type stays inside json.c). */
+/* A parsed JSON object (cJSON's type stays inside json.c). */
 typedef struct rdsiam__json rdsiam__json;
 
 /*
@@ -33,7 +37,7 @@ int rdsiam__json_parse(const char *text, size_t len, const char *what,
                        const char *noun, int code, rdsiam__json **out,
                        rdsiam_error *err);
 
-/* Wipe every string json-c holds and free. NULL is fine. */
+/* Wipe every string the document holds and free. NULL is fine. */
 void rdsiam__json_free(rdsiam__json *j);
 
 /*
@@ -48,7 +52,8 @@ int rdsiam__json_string(const rdsiam__json *j, const char *name, bool required,
 /* Whether the object has the member name (null counts as absent). */
 bool rdsiam__json_has(const rdsiam__json *j, const char *name);
 
-/* The integer member name; absent or not an integer is an error. */
+/* The integer member name, exact up to 2^53 (1.0 reads as 1); absent,
+ * not an integral number or beyond 2^53 is an error. */
 int rdsiam__json_int(const rdsiam__json *j, const char *name, int64_t *out,
                      rdsiam_error *err);
 

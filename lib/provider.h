@@ -32,10 +32,11 @@ typedef uint64_t (*rdsiam__random_fn)(void *ctx);
 void rdsiam__provider_set_random(rdsiam__random_fn fn, void *ctx);
 
 /* One entry of a chain: a source constructor, and whether the source is
- * read from a profile (kept when the caller names a profile). */
+ * kept when the caller names a profile (every source but the environment,
+ * as in botocore). */
 typedef struct rdsiam__chain_link {
     rdsiam__source_new_fn make;
-    bool from_profile;
+    bool with_profile;
 } rdsiam__chain_link;
 
 /*

@@ -139,6 +139,7 @@ int rdsiam__resolution_open(rdsiam__resolution *r,
 
     memset(r, 0, sizeof *r);
     r->timeout_ms = opts && opts->timeout_ms > 0 ? opts->timeout_ms : 0;
+    r->region = opts && opts->region && *opts->region ? opts->region : NULL;
     name = rdsiam__profile_selected(explicit_name, &from_env);
     /* A copy: the environment may change while the resolution runs. */
     r->profile_copy = rdsiam__strdup(name);
@@ -208,5 +209,66 @@ int rdsiam__resolution_profile(rdsiam__resolution *r, const char *name,
                   "profile %s not found in %s", name, paths);
     rdsiam__ok(err);
 done:
+    return rc;
+}
+
+int rdsiam__resolution_setting(rdsiam__resolution *r, const char *name,
+                               const char *key, const char **value,
+                               rdsiam_error *err)
+{
+    const rdsiam__profile_set *set;
+    const rdsiam__profile *p;
+    int rc = RDSIAM_OK;
+
+    *value = NULL;
+    RDSIAM_GUARD(rdsiam__resolution_files(r, &set, NULL, err));
+    p = rdsiam__profile_find(set, name ? name : r->profile);
+    *value = p ? rdsiam__profile_get(p, key) : NULL;
+done:
+    return rc;
+}
+
+int rdsiam__resolution_env_setting(rdsiam__resolution *r, const char *env,
+                                   const char *key, const char **value,
+                                   rdsiam_error *err)
+{
+    *value = rdsiam__getenv_nonempty(env);
+    if (*value) {
+        rdsiam__ok(err);
+        return RDSIAM_OK;
+    }
+    return rdsiam__resolution_setting(r, NULL, key, value, err);
+}
+
+int rdsiam__resolution_region(rdsiam__resolution *r, char *buf, size_t size,
+                              rdsiam_error *err)
+{
+    const char *v = r->region, *what = "region option";
+    size_t n;
+    int rc = RDSIAM_OK;
+
+    buf[0] = '\0';
+    if (!v && (v = rdsiam__getenv_nonempty("AWS_REGION")))
+        what = "AWS_REGION";
+    if (!v && (v = rdsiam__getenv_nonempty("AWS_DEFAULT_REGION")))
+        what = "AWS_DEFAULT_REGION";
+    if (!v) {
+        RDSIAM_GUARD(rdsiam__resolution_setting(r, NULL, "region", &v, err));
+        what = "profile setting region";
+    }
+    if (!v || !*v)
+        goto done;
+    rc = rdsiam__check_region(v, err);
+    if (rc != RDSIAM_OK) {
+        rdsiam__error_prefix(err, "%s", what);
+        goto done;
+    }
+    n = strlen(v);
+    RDSIAM_ENSURE(err, n < size, RDSIAM_ERR_REGION_INVALID, "%s is too long",
+                  what);
+    memcpy(buf, v, n + 1);
+done:
+    if (rc == RDSIAM_OK)
+        rdsiam__ok(err);
     return rc;
 }

@@ -111,6 +111,16 @@ typedef struct rdsiam__resolution {
     bool profile_chosen;   /* named by the caller or AWS_PROFILE /
                               AWS_DEFAULT_PROFILE: missing is an error */
     bool profile_explicit; /* named by the caller (opts->profile) */
+    bool env_off;          /* set by a chain: sources read no credentials
+                              from environment variables (a named profile,
+                              rdsiam_provider_new_profile) */
+    const char *region;    /* opts->region (borrowed), or NULL */
+
+    /* Set by the chain around each constructor call: a slot the source
+     * built for that link may keep state in across fetches (the instance
+     * metadata session token). NULL when the source is not built by a
+     * chain link (an inner source of an assumed role). */
+    struct rdsiam__source_state *state;
 
     /* Private to source.c: the parsed files, loaded on first use. */
     bool loaded;
@@ -144,6 +154,41 @@ int rdsiam__resolution_files(rdsiam__resolution *r,
  */
 int rdsiam__resolution_profile(rdsiam__resolution *r, const char *name,
                                const rdsiam__profile **p, rdsiam_error *err);
+
+/*
+ * A setting of a profile (name NULL: the selected one), borrowed from the
+ * parsed files: NULL when the key, the profile or both files are absent.
+ * Errors only for files that exist and cannot be read or parsed.
+ */
+int rdsiam__resolution_setting(rdsiam__resolution *r, const char *name,
+                               const char *key, const char **value,
+                               rdsiam_error *err);
+
+/*
+ * A setting read first from an environment variable (set and non-empty),
+ * then from the selected profile (botocore's config chain for the session:
+ * e.g. AWS_CA_BUNDLE, then ca_bundle). *value borrowed (from the
+ * environment: valid until it changes; copy at once), NULL when unset.
+ */
+int rdsiam__resolution_env_setting(rdsiam__resolution *r, const char *env,
+                                   const char *key, const char **value,
+                                   rdsiam_error *err);
+
+/*
+ * The region whose STS the credential sources call (botocore: the region
+ * of the client that needs the credentials): the provider's region option,
+ * else AWS_REGION, AWS_DEFAULT_REGION, the selected profile's region, as
+ * rdsiam_resolve_region. buf is set to "" when there is none (STS's global
+ * endpoint then). A malformed region is an error naming where it was set.
+ */
+int rdsiam__resolution_region(rdsiam__resolution *r, char *buf, size_t size,
+                              rdsiam_error *err);
+
+/* State a chain link keeps across fetches (see rdsiam__resolution.state). */
+typedef struct rdsiam__source_state {
+    void *data;
+    void (*free)(void *data); /* wipes and frees data */
+} rdsiam__source_state;
 
 /* ------------------------------------------------------------------------ */
 /* Constructors                                                              */
@@ -182,5 +227,23 @@ int rdsiam__source_process(rdsiam__source *out, rdsiam__resolution *res,
  * this returns RDSIAM_ERR_NOT_BUILT_IN. */
 int rdsiam__source_container(rdsiam__source *out, rdsiam__resolution *res,
                              const char *profile, rdsiam_error *err);
+/* source_assume_role.c: the profile's role_arn with source_profile (a
+ * chain of any length) or credential_source, through STS AssumeRole. */
+int rdsiam__source_assume_role(rdsiam__source *out, rdsiam__resolution *res,
+                               const char *profile, rdsiam_error *err);
+/* source_web_identity.c: AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN (not
+ * when the caller named the profile, nor for a source_profile) or the
+ * profile's web_identity_token_file and role_arn, through STS
+ * AssumeRoleWithWebIdentity. */
+int rdsiam__source_web_identity(rdsiam__source *out, rdsiam__resolution *res,
+                                const char *profile, rdsiam_error *err);
+/* source_sso.c: the profile's sso_session (or legacy sso_start_url)
+ * through the token cache of `aws sso login` and the portal. */
+int rdsiam__source_sso(rdsiam__source *out, rdsiam__resolution *res,
+                       const char *profile, rdsiam_error *err);
+/* source_imds.c: EC2 instance metadata (IMDSv2, v1 fallback), configured
+ * from the environment and the selected profile. */
+int rdsiam__source_imds(rdsiam__source *out, rdsiam__resolution *res,
+                        const char *profile, rdsiam_error *err);
 
 #endif /* RDSIAM_SOURCE_H */

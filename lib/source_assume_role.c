@@ -7,6 +7,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include "source_assume_role.h"
+#include "provider.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -39,14 +40,10 @@ static void prefix_whole(rdsiam_error *err, const char *prefix)
     rdsiam__fail(err, err->code, "%s: %s", prefix, old);
 }
 
-static int inner_credentials(const assume_role *r, rdsiam_credentials *src,
+static int inner_credentials(const assume_role *r, rdsiam__creds *src,
                              rdsiam_error *err)
 {
-    rdsiam__creds got = {0};
-    int rc = r->inner.fetch(r->inner.self, &got, err);
-
-    /* src takes the strings (released with rdsiam__credentials_clear) */
-    *src = rdsiam__creds_view(&got);
+    int rc = r->inner.fetch(r->inner.self, src, err);
 
     if (rc == RDSIAM_ERR_NO_CREDENTIALS) {
         rc = RDSIAM_ERR_PROFILE_INCOMPLETE;
@@ -59,12 +56,12 @@ static int inner_credentials(const assume_role *r, rdsiam_credentials *src,
     return rc;
 }
 
-static int assume_role_fetch_public(void *self, rdsiam_credentials *out,
-                                    rdsiam_error *err)
+static int assume_role_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
 {
     int rc = RDSIAM_OK;
     const assume_role *r = self;
-    rdsiam_credentials src;
+    rdsiam__creds src;
+    rdsiam_credentials view;
     rdsiam__sts_config cfg;
     char region[RDSIAM_REGION_MAX + 1], fallback[48];
     const char *session = r->session_name;
@@ -72,10 +69,14 @@ static int assume_role_fetch_public(void *self, rdsiam_credentials *out,
     memset(&src, 0, sizeof src);
     if (out)
         memset(out, 0, sizeof *out);
-    ENSURE_MSG(out != NULL, RDSIAM_ERR_NULL_ARGUMENT,
-               "%s: credentials pointer is NULL", r->name);
-    rc = rdsiam__resolve_region(r->region, r->profile, region, sizeof region,
-                               err);
+    RDSIAM_ENSURE(err, out != NULL, RDSIAM_ERR_NULL_ARGUMENT,
+                  "%s: credentials pointer is NULL", r->name);
+    region[0] = '\0';
+    if (r->region && !*r->region) /* resolved by the chain: none */
+        rc = RDSIAM_ERR_NO_REGION;
+    else
+        rc = rdsiam__resolve_region(r->region, r->profile, region,
+                                    sizeof region, err);
     if (rc == RDSIAM_ERR_NO_REGION) {
         region[0] = '\0';
         rc = RDSIAM_OK;
@@ -84,7 +85,7 @@ static int assume_role_fetch_public(void *self, rdsiam_credentials *out,
         rdsiam__error_prefix(err, "%s: STS region", r->name);
         goto done;
     }
-    GUARD(inner_credentials(r, &src, err));
+    RDSIAM_GUARD(inner_credentials(r, &src, err));
     if (!session) {
         /* botocore: f'botocore-session-{int(time.time())}' */
         snprintf(fallback, sizeof fallback, "botocore-session-%" PRId64,
@@ -96,26 +97,15 @@ static int assume_role_fetch_public(void *self, rdsiam_credentials *out,
     cfg.endpoint_url = r->endpoint_url;
     cfg.ca_file = r->ca_file;
     cfg.timeout_ms = r->timeout_ms;
-    rc = rdsiam__sts_assume_role(&cfg, &src, r->role_arn, session,
+    view = rdsiam__creds_view(&src);
+    rc = rdsiam__sts_assume_role(&cfg, &view, r->role_arn, session,
                                  r->external_id, r->duration_seconds, out, err);
     if (rc != RDSIAM_OK)
         prefix_whole(err, r->name);
 done:
-    rdsiam__credentials_clear(&src); /* wipes the inner secret */
+    rdsiam__creds_clear(&src); /* wipes the inner secret */
     if (rc == RDSIAM_OK)
         rdsiam__ok(err);
-    return rc;
-}
-
-/* The source interface's side: the credentials STS returned, moved. */
-static int assume_role_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
-{
-    rdsiam_credentials c;
-    int rc = assume_role_fetch_public(self, &c, err);
-
-    memset(out, 0, sizeof *out);
-    if (rc == RDSIAM_OK)
-        rdsiam__creds_take(out, &c);
     return rc;
 }
 
@@ -158,33 +148,35 @@ static int check_config(const rdsiam__assume_role_config *cfg,
     return RDSIAM_OK;
 }
 
-int rdsiam__source_assume_role(rdsiam__source *out, rdsiam__source *inner,
-                               const rdsiam__assume_role_config *cfg,
-                               rdsiam_error *err)
+int rdsiam__assume_role_new(rdsiam__source *out, rdsiam__source *inner,
+                            const rdsiam__assume_role_config *cfg,
+                            rdsiam_error *err)
 {
     int rc = RDSIAM_OK;
     assume_role *r = NULL;
 
     if (out)
         memset(out, 0, sizeof *out);
-    ENSURE_MSG(out && inner && inner->fetch, RDSIAM_ERR_NULL_ARGUMENT,
-               "assume role: source or inner source is NULL");
-    GUARD(check_config(cfg, err));
+    RDSIAM_ENSURE(err, out && inner && inner->fetch, RDSIAM_ERR_NULL_ARGUMENT,
+                  "assume role: source or inner source is NULL");
+    RDSIAM_GUARD(check_config(cfg, err));
     r = calloc(1, sizeof *r);
-    ENSURE_MSG(r != NULL, RDSIAM_ERR_NO_MEMORY, "assume role: out of memory");
+    RDSIAM_ENSURE(err, r != NULL, RDSIAM_ERR_NO_MEMORY,
+                  "assume role: out of memory");
     r->inner = *inner;
     memset(inner, 0, sizeof *inner); /* now owned by r */
     r->duration_seconds = cfg->duration_seconds;
     r->timeout_ms = cfg->timeout_ms;
-    ENSURE_MSG(copy(&r->name, cfg->name ? cfg->name : "assume role") &&
-                   copy(&r->role_arn, cfg->role_arn) &&
-                   copy(&r->session_name, cfg->session_name) &&
-                   copy(&r->external_id, cfg->external_id) &&
-                   copy(&r->region, cfg->region) &&
-                   copy(&r->profile, cfg->profile) &&
-                   copy(&r->endpoint_url, cfg->endpoint_url) &&
-                   copy(&r->ca_file, cfg->ca_file),
-               RDSIAM_ERR_NO_MEMORY, "assume role: out of memory");
+    RDSIAM_ENSURE(err,
+                  copy(&r->name, cfg->name ? cfg->name : "assume role") &&
+                      copy(&r->role_arn, cfg->role_arn) &&
+                      copy(&r->session_name, cfg->session_name) &&
+                      copy(&r->external_id, cfg->external_id) &&
+                      copy(&r->region, cfg->region) &&
+                      copy(&r->profile, cfg->profile) &&
+                      copy(&r->endpoint_url, cfg->endpoint_url) &&
+                      copy(&r->ca_file, cfg->ca_file),
+                  RDSIAM_ERR_NO_MEMORY, "assume role: out of memory");
     out->name = r->name;
     out->fetch = assume_role_fetch;
     out->destroy = assume_role_destroy;
@@ -201,11 +193,342 @@ done:
     return rc;
 }
 
+/* ------------------------------------------------------------------------ */
+/* In a chain: the role of a profile, built from the resolution              */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * botocore 1.43's AssumeRoleProvider, rule by rule:
+ *  - a profile is a role profile when it has role_arn and no
+ *    web_identity_token_file (_has_assume_role_config_vars; role_arn with a
+ *    token file is the web identity source's);
+ *  - exactly one of source_profile and credential_source (both:
+ *    InvalidConfigError; neither: PartialCredentialsError);
+ *  - credential_source is Environment, Ec2InstanceMetadata or EcsContainer
+ *    (CanonicalNameCredentialSourcer);
+ *  - a source profile with static keys, or that is not itself a role
+ *    profile, is resolved by the profile sources (web identity without
+ *    environment variables, SSO, shared credentials, credential_process,
+ *    config keys: _resolve_credentials_from_profile); otherwise its role is
+ *    assumed first, and so on down the chain;
+ *  - a source profile already visited is a loop (InfiniteLoopConfigError),
+ *    except a profile naming itself that has static keys;
+ *  - external_id, role_session_name and duration_seconds are sent as
+ *    given; no role_session_name gives botocore-session-<unix time>.
+ * mfa_serial is refused: botocore asks for the code on the terminal, and a
+ * library has none.
+ */
+
+/* ------------------------------------------------------------------------ */
+/* A source_profile's own sources (botocore's profile providers)         */
+/* ------------------------------------------------------------------------ */
+
+static const rdsiam__source_new_fn source_profile_links[] = {
+    rdsiam__source_web_identity,       rdsiam__source_sso,
+    rdsiam__source_shared_credentials, rdsiam__source_process,
+    rdsiam__source_config_keys,
+};
+
+typedef struct profile_chain_src {
+    rdsiam__resolution *res;
+    char *profile;
+} profile_chain_src;
+
+static int profile_chain_fetch(void *self, rdsiam__creds *out,
+                               rdsiam_error *err)
+{
+    profile_chain_src *pc = self;
+    rdsiam__source src;
+    int rc = RDSIAM_ERR_NO_CREDENTIALS;
+
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0;
+         i < sizeof source_profile_links / sizeof source_profile_links[0] &&
+         rc == RDSIAM_ERR_NO_CREDENTIALS;
+         i++) {
+        memset(&src, 0, sizeof src);
+        rc = source_profile_links[i](&src, pc->res, pc->profile, err);
+        if (rc == RDSIAM_ERR_NOT_BUILT_IN) {
+            rc = RDSIAM_ERR_NO_CREDENTIALS;
+            continue;
+        }
+        if (rc != RDSIAM_OK)
+            break;
+        rc = src.fetch(src.self, out, err);
+        src.destroy(src.self);
+    }
+    /* botocore: 'The source profile "%s" must have credentials.' */
+    if (rc == RDSIAM_ERR_NO_CREDENTIALS)
+        rdsiam__fail(err, rc,
+                     "source profile %s has no credentials (no static keys, "
+                     "credential_process, web_identity_token_file or SSO "
+                     "settings)",
+                     pc->profile);
+    return rc;
+}
+
+static void profile_chain_destroy(void *self)
+{
+    profile_chain_src *pc = self;
+
+    if (!pc)
+        return;
+    free(pc->profile);
+    free(pc);
+}
+
+static int source_profile_chain(rdsiam__source *out, rdsiam__resolution *res,
+                                const char *profile, rdsiam_error *err)
+{
+    profile_chain_src *pc = calloc(1, sizeof *pc);
+    int rc = RDSIAM_OK;
+
+    memset(out, 0, sizeof *out);
+    out->name = "source profile";
+    RDSIAM_ENSURE(err, pc && profile, RDSIAM_ERR_NO_MEMORY,
+                  "out of memory building a source profile's sources");
+    pc->res = res;
+    pc->profile = rdsiam__strdup(profile);
+    RDSIAM_ENSURE(err, pc->profile, RDSIAM_ERR_NO_MEMORY,
+                  "out of memory building a source profile's sources");
+    out->fetch = profile_chain_fetch;
+    out->destroy = profile_chain_destroy;
+    out->self = pc;
+    pc = NULL;
+    rdsiam__ok(err);
+done:
+    profile_chain_destroy(pc);
+    return rc;
+}
+
+#define HOPS_MAX 1024 /* more hops than this is a loop or a mistake */
+
+typedef struct build_ctx {
+    rdsiam__resolution *res;
+    char region[RDSIAM_REGION_MAX + 1];
+    const char *ca_file;
+    const char *visited[HOPS_MAX];
+    size_t n_visited;
+} build_ctx;
+
+static bool has(const rdsiam__profile *p, const char *key)
+{
+    return rdsiam__profile_get(p, key) != NULL;
+}
+
+/* botocore _has_static_credentials: either key present counts. */
+static bool has_static(const rdsiam__profile *p)
+{
+    return has(p, "aws_access_key_id") || has(p, "aws_secret_access_key");
+}
+
+static bool is_role(const rdsiam__profile *p)
+{
+    return has(p, "role_arn") && !has(p, "web_identity_token_file");
+}
+
+/* "a -> b -> c -> a" for the message. */
+static int loop_error(const build_ctx *c, const char *parent, const char *next,
+                      rdsiam_error *err)
+{
+    rdsiam__buf b;
+    int rc;
+
+    rdsiam__buf_init(&b, RDSIAM_ERROR_MESSAGE_SIZE);
+    for (size_t i = 0; i < c->n_visited; i++)
+        (void)rdsiam__buf_printf(&b, "%s -> ", c->visited[i]);
+    (void)rdsiam__buf_append_str(&b, next);
+    rc = rdsiam__fail(err, RDSIAM_ERR_PROFILE_INVALID,
+                      "profile %s: source_profile %s makes a loop: %s", parent,
+                      next, b.data ? b.data : "");
+    rdsiam__buf_free(&b);
+    return rc;
+}
+
+static int build_role(build_ctx *c, const char *name, const rdsiam__profile *p,
+                      rdsiam__source *out, rdsiam_error *err);
+
+static int credential_source(build_ctx *c, const char *name, const char *cs,
+                             rdsiam__source *out, rdsiam_error *err)
+{
+    if (strcmp(cs, "Environment") == 0)
+        return rdsiam__source_env(out, c->res, NULL, err);
+    if (strcmp(cs, "Ec2InstanceMetadata") == 0)
+        return rdsiam__source_imds(out, c->res, NULL, err);
+    if (strcmp(cs, "EcsContainer") == 0)
+        return rdsiam__source_container(out, c->res, NULL, err);
+    return rdsiam__fail(err, RDSIAM_ERR_PROFILE_INVALID,
+                        "profile %s: credential_source %.64s is not one of "
+                        "Environment, Ec2InstanceMetadata, EcsContainer",
+                        name, cs);
+}
+
+static int source_profile(build_ctx *c, const char *parent, const char *sname,
+                          rdsiam__source *out, rdsiam_error *err)
+{
+    const rdsiam__profile_set *set;
+    const rdsiam__profile *sp;
+    bool seen = false;
+    int rc = RDSIAM_OK;
+
+    RDSIAM_GUARD(rdsiam__resolution_files(c->res, &set, NULL, err));
+    sp = rdsiam__profile_find(set, sname);
+    RDSIAM_ENSURE(err, sp, RDSIAM_ERR_PROFILE_INVALID,
+                  "profile %s: its source_profile %s does not exist", parent,
+                  sname);
+    for (size_t i = 0; i < c->n_visited; i++)
+        seen = seen || strcmp(c->visited[i], sname) == 0;
+    /* A profile may name itself to use its own static keys. */
+    if (seen && (strcmp(sname, parent) != 0 || !has_static(sp)))
+        RDSIAM_GUARD(loop_error(c, parent, sname, err));
+    RDSIAM_ENSURE(err, c->n_visited < HOPS_MAX, RDSIAM_ERR_PROFILE_INVALID,
+                  "profile %s: more than %d source_profile hops", parent,
+                  HOPS_MAX);
+    c->visited[c->n_visited++] = sname;
+    if (has_static(sp) || !is_role(sp))
+        rc = source_profile_chain(out, c->res, sname, err);
+    else
+        rc = build_role(c, sname, sp, out, err);
+done:
+    return rc;
+}
+
+static int duration(const char *name, const char *v, unsigned int *out,
+                    rdsiam_error *err)
+{
+    char *end = NULL;
+    long n;
+
+    *out = 0;
+    if (!v)
+        return RDSIAM_OK;
+    n = strtol(v, &end, 10);
+    if (!*v || *end || n < 900 || n > 43200)
+        return rdsiam__fail(err, RDSIAM_ERR_PROFILE_INVALID,
+                            "profile %s: duration_seconds is not a whole "
+                            "number of seconds from 900 to 43200",
+                            name);
+    *out = (unsigned int)n;
+    return RDSIAM_OK;
+}
+
+static int build_role(build_ctx *c, const char *name, const rdsiam__profile *p,
+                      rdsiam__source *out, rdsiam_error *err)
+{
+    const char *sp = rdsiam__profile_get(p, "source_profile");
+    const char *cs = rdsiam__profile_get(p, "credential_source");
+    rdsiam__assume_role_config cfg = {0};
+    rdsiam__source inner = {0};
+    char label[160];
+    int rc = RDSIAM_OK;
+
+    memset(out, 0, sizeof *out);
+    RDSIAM_ENSURE(err, !has(p, "mfa_serial"), RDSIAM_ERR_PROFILE_INVALID,
+                  "profile %s sets mfa_serial: an MFA code cannot be asked "
+                  "for here; use a profile without mfa_serial (for example "
+                  "with credentials from `aws sts get-session-token`)",
+                  name);
+    RDSIAM_ENSURE(err, !(sp && cs), RDSIAM_ERR_PROFILE_INVALID,
+                  "profile %s has both source_profile and credential_source",
+                  name);
+    RDSIAM_ENSURE(err, sp || cs, RDSIAM_ERR_PROFILE_INCOMPLETE,
+                  "profile %s has role_arn but neither source_profile nor "
+                  "credential_source",
+                  name);
+    RDSIAM_GUARD(duration(name, rdsiam__profile_get(p, "duration_seconds"),
+                          &cfg.duration_seconds, err));
+    if (cs)
+        RDSIAM_GUARD(credential_source(c, name, cs, &inner, err));
+    else
+        RDSIAM_GUARD(source_profile(c, name, sp, &inner, err));
+    snprintf(label, sizeof label, "assume role (profile %s)", name);
+    cfg.role_arn = rdsiam__profile_get(p, "role_arn");
+    cfg.session_name = rdsiam__profile_get(p, "role_session_name");
+    cfg.external_id = rdsiam__profile_get(p, "external_id");
+    cfg.name = label;
+    cfg.region = c->region;
+    cfg.ca_file = c->ca_file;
+    cfg.timeout_ms = c->res->timeout_ms;
+    /* Takes inner (destroys it on failure). */
+    rc = rdsiam__assume_role_new(out, &inner, &cfg, err);
+done:
+    if (inner.destroy)
+        inner.destroy(inner.self);
+    return rc;
+}
+
+typedef struct role_link {
+    rdsiam__resolution *res;
+    char *profile; /* NULL: the selected profile */
+} role_link;
+
+static int link_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
+{
+    role_link *l = self;
+    const rdsiam__profile *p = NULL;
+    const char *name = l->profile ? l->profile : l->res->profile;
+    rdsiam__source src = {0};
+    build_ctx *c = NULL;
+    int rc = RDSIAM_OK;
+
+    memset(out, 0, sizeof *out);
+    RDSIAM_GUARD(rdsiam__resolution_profile(l->res, l->profile, &p, err));
+    RDSIAM_ENSURE(err, is_role(p), RDSIAM_ERR_NO_CREDENTIALS,
+                  "profile %s has no role_arn", name);
+    c = calloc(1, sizeof *c);
+    RDSIAM_ENSURE(err, c, RDSIAM_ERR_NO_MEMORY, "assume role: out of memory");
+    c->res = l->res;
+    RDSIAM_GUARD(
+        rdsiam__resolution_region(l->res, c->region, sizeof c->region, err));
+    RDSIAM_GUARD(rdsiam__resolution_env_setting(l->res, "AWS_CA_BUNDLE",
+                                                "ca_bundle", &c->ca_file, err));
+    c->visited[c->n_visited++] = name;
+    RDSIAM_GUARD(build_role(c, name, p, &src, err));
+    rc = src.fetch(src.self, out, err);
+done:
+    if (src.destroy)
+        src.destroy(src.self);
+    free(c);
+    return rc;
+}
+
+static void link_destroy(void *self)
+{
+    role_link *l = self;
+
+    if (!l)
+        return;
+    free(l->profile);
+    free(l);
+}
+
+int rdsiam__source_assume_role(rdsiam__source *out, rdsiam__resolution *res,
+                               const char *profile, rdsiam_error *err)
+{
+    role_link *l = calloc(1, sizeof *l);
+    int rc = RDSIAM_OK;
+
+    memset(out, 0, sizeof *out);
+    out->name = "assume role";
+    RDSIAM_ENSURE(err, l, RDSIAM_ERR_NO_MEMORY, "assume role: out of memory");
+    l->res = res;
+    RDSIAM_ENSURE(err, copy(&l->profile, profile), RDSIAM_ERR_NO_MEMORY,
+                  "assume role: out of memory");
+    out->fetch = link_fetch;
+    out->destroy = link_destroy;
+    out->self = l;
+    l = NULL;
+    rdsiam__ok(err);
+done:
+    link_destroy(l);
+    return rc;
+}
+
 #else /* !RDSIAM_HTTP */
 
-int rdsiam__source_assume_role(rdsiam__source *out, rdsiam__source *inner,
-                               const rdsiam__assume_role_config *cfg,
-                               rdsiam_error *err)
+int rdsiam__assume_role_new(rdsiam__source *out, rdsiam__source *inner,
+                            const rdsiam__assume_role_config *cfg,
+                            rdsiam_error *err)
 {
     (void)cfg;
     if (out)
@@ -214,6 +537,17 @@ int rdsiam__source_assume_role(rdsiam__source *out, rdsiam__source *inner,
         inner->destroy(inner->self);
         memset(inner, 0, sizeof *inner);
     }
+    return rdsiam__fail(err, RDSIAM_ERR_NOT_BUILT_IN,
+                        "assume role: built without HTTP support (HTTP=no)");
+}
+
+int rdsiam__source_assume_role(rdsiam__source *out, rdsiam__resolution *res,
+                               const char *profile, rdsiam_error *err)
+{
+    (void)res;
+    (void)profile;
+    memset(out, 0, sizeof *out);
+    out->name = "assume role";
     return rdsiam__fail(err, RDSIAM_ERR_NOT_BUILT_IN,
                         "assume role: built without HTTP support (HTTP=no)");
 }

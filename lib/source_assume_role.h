@@ -8,7 +8,7 @@
 #ifndef RDSIAM_SOURCE_ASSUME_ROLE_H
 #define RDSIAM_SOURCE_ASSUME_ROLE_H
 
-#include "provider.h"
+#include "source.h"
 
 /*
  * Settings; strings are copied by the constructor.
@@ -20,7 +20,8 @@
  *     900..43200 (checked at construction).
  * name: the source's name for messages, e.g. "profile dev (role)"; NULL:
  *     "assume role".
- * region, profile: the STS region as in rdsiam__web_identity_config
+ * region, profile: the STS region as in rdsiam__web_identity_config ("":
+ *     none, the global endpoint)
  *     (explicit, else rdsiam__resolve_region(NULL, profile), else the
  *     global endpoint).
  * endpoint_url, ca_file, timeout_ms: passed to STS (rdsiam__sts_config).
@@ -48,8 +49,8 @@ typedef struct rdsiam__assume_role_config {
  * source MUST NOT lead back to this one. With HTTP=no:
  * RDSIAM_ERR_NOT_BUILT_IN.
  */
-int rdsiam__source_assume_role(rdsiam__source *out, rdsiam__source *inner,
-                               const rdsiam__assume_role_config *cfg,
-                               rdsiam_error *err);
+int rdsiam__assume_role_new(rdsiam__source *out, rdsiam__source *inner,
+                            const rdsiam__assume_role_config *cfg,
+                            rdsiam_error *err);
 
 #endif /* RDSIAM_SOURCE_ASSUME_ROLE_H */

@@ -438,6 +438,7 @@ done:
 
 typedef struct container_source {
     long timeout_ms;
+    rdsiam__resolution *res; /* NULL: settings from the environment only */
 } container_source;
 
 /* Socket-level allow-list for plain http (see http.c's open-socket hook). */
@@ -462,6 +463,7 @@ static int container_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
 {
     int rc = RDSIAM_OK;
     const container_source *src = self;
+    const char *ca_file = NULL;
     char *url = NULL, *token = NULL;
     rdsiam__http_request req;
     rdsiam__buf body;
@@ -475,7 +477,14 @@ static int container_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
                "container: credentials pointer is NULL");
     RDSIAM_GUARD(rdsiam__container_resolve_uri(&url, err));
     RDSIAM_GUARD(rdsiam__container_auth_token(&token, err));
+    /* botocore's ca_bundle: AWS_CA_BUNDLE, then the profile's ca_bundle. */
+    if (src->res)
+        RDSIAM_GUARD(rdsiam__resolution_env_setting(
+            src->res, "AWS_CA_BUNDLE", "ca_bundle", &ca_file, err));
+    else
+        ca_file = rdsiam__getenv_nonempty("AWS_CA_BUNDLE");
     memset(&req, 0, sizeof req);
+    req.ca_file = ca_file;
     req.url = url;
     req.authorization = token;
     req.timeout_ms = src->timeout_ms;
@@ -525,6 +534,7 @@ int rdsiam__source_container(rdsiam__source *out, rdsiam__resolution *res,
         return rdsiam__fail(err, RDSIAM_ERR_NO_MEMORY,
                             "container: out of memory");
     (void)profile;
+    src->res = res;
     src->timeout_ms =
         res && res->timeout_ms > 0 ? res->timeout_ms : RDSIAM__HTTP_TIMEOUT_MS;
     out->name = "container";

@@ -30,34 +30,6 @@ static const char *nonempty(const char *s)
     return (s && *s) ? s : NULL;
 }
 
-/*
- * Profiles of a kind no source of this library reads yet, which botocore
- * resolves before the shared credentials file. Reporting them as what they
- * are is better than signing with other credentials found further down
- * the chain. (Each check goes away when its source is added before this
- * one in chain.c.)
- */
-static int unsupported_kind(const rdsiam__profile *p, const char *name,
-                            rdsiam_error *err)
-{
-    static const struct {
-        const char *key, *what;
-    } kinds[] = {
-        {"role_arn", "role_arn (assume role)"},
-        {"web_identity_token_file", "web_identity_token_file (web identity)"},
-        {"sso_session", "sso_session (IAM Identity Center)"},
-        {"sso_start_url", "sso_start_url (IAM Identity Center, legacy)"},
-    };
-
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        if (nonempty(rdsiam__profile_get(p, kinds[i].key)))
-            return rdsiam__fail(err, RDSIAM_ERR_NOT_BUILT_IN,
-                                "profile %s uses %s, which this library "
-                                "does not support yet",
-                                name, kinds[i].what);
-    return RDSIAM_OK;
-}
-
 static int static_keys(const rdsiam__profile *p, const char *name,
                        rdsiam__creds *out, rdsiam_error *err)
 {
@@ -100,7 +72,6 @@ static int profile_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
     in_creds_file =
         id && id->origin == RDSIAM__PROFILE_CREDENTIALS && id->value.len > 0;
     if (src->credentials_file) {
-        RDSIAM_GUARD(unsupported_kind(p, name, err));
         RDSIAM_ENSURE(
             err, in_creds_file, RDSIAM_ERR_NO_CREDENTIALS,
             "profile %s has no aws_access_key_id in the credentials file",

@@ -18,14 +18,13 @@
  */
 #include "source_web_identity.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
+
+#include "file.h"
+#include "provider.h"
 
 #if RDSIAM_HTTP
 
@@ -42,42 +41,19 @@ typedef struct web_identity {
 /* The token file                                                            */
 /* ------------------------------------------------------------------------ */
 
-/* Read path (at most max bytes) into b. O_NONBLOCK: a FIFO put in the
- * file's place cannot block the refresh; it is refused as not regular. */
+/* Read the token file with the one secret-file reader (O_CLOEXEC |
+ * O_NONBLOCK, regular files only, bounded, every chunk wiped). */
 static int read_token(const char *path, const char *what, rdsiam__buf *b,
                       rdsiam_error *err)
 {
-    int rc = RDSIAM_OK;
-    int fd;
-    struct stat st;
-    char chunk[1024];
-    ssize_t got;
+    char name[160];
+    int rc;
 
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-    ENSURE_MSG(fd >= 0, RDSIAM_ERR_FILE_IO,
-               "web identity: cannot open %s %.100s: %s", what, path,
-               strerror(errno));
-    ENSURE_MSG(fstat(fd, &st) == 0 && S_ISREG(st.st_mode), RDSIAM_ERR_FILE_IO,
-               "web identity: %s %.100s is not a regular file", what, path);
-    for (;;) {
-        got = read(fd, chunk, sizeof chunk);
-        if (got < 0 && errno == EINTR)
-            continue;
-        ENSURE_MSG(got >= 0, RDSIAM_ERR_FILE_IO,
-                   "web identity: cannot read %s %.100s: %s", what, path,
-                   strerror(errno));
-        if (got == 0)
-            break;
-        ENSURE_MSG((size_t)got <= b->max - b->len, RDSIAM_ERR_FILE_IO,
-                   "web identity: %s %.100s is larger than %zu bytes", what,
-                   path, b->max);
-        rc = rdsiam__buf_append(b, chunk, (size_t)got);
-        ENSURE_MSG(rc == RDSIAM_OK, rc, "web identity: out of memory");
-    }
-done:
-    rdsiam__wipe(chunk, sizeof chunk);
-    if (fd >= 0)
-        close(fd);
+    snprintf(name, sizeof name, "%s %.100s", what, path);
+    rc = rdsiam__file_read(path, name, b->max, RDSIAM_ERR_FILE_IO, 0, b, NULL,
+                           err);
+    if (rc != RDSIAM_OK)
+        rdsiam__error_prefix(err, "web identity");
     return rc;
 }
 
@@ -101,7 +77,7 @@ static const char *setting(const web_identity *w, const char *env,
     return field;
 }
 
-/* The STS region: the configured one, else as rdsiam_resolve_region finds
+/* The STS region: the configured one, else as rdsiam__resolve_region finds
  * it; none (buf empty) means the global endpoint. */
 static int sts_region(const web_identity *w, char *buf, size_t size,
                       rdsiam_error *err)
@@ -109,6 +85,8 @@ static int sts_region(const web_identity *w, char *buf, size_t size,
     int rc;
 
     buf[0] = '\0';
+    if (w->region && !*w->region) /* resolved by the chain: none */
+        return RDSIAM_OK;
     rc = rdsiam__resolve_region(w->region, w->profile, buf, size, err);
     if (rc == RDSIAM_ERR_NO_REGION) {
         buf[0] = '\0';
@@ -132,8 +110,7 @@ static void prefix_whole(rdsiam_error *err, const char *prefix)
     rdsiam__fail(err, err->code, "%s: %s", prefix, old);
 }
 
-static int web_identity_fetch_public(void *self, rdsiam_credentials *out,
-                              rdsiam_error *err)
+static int web_identity_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
 {
     int rc = RDSIAM_OK;
     const web_identity *w = self;
@@ -146,24 +123,24 @@ static int web_identity_fetch_public(void *self, rdsiam_credentials *out,
     rdsiam__buf_init(&token, RDSIAM__STS_WEB_TOKEN_MAX);
     if (out)
         memset(out, 0, sizeof *out);
-    ENSURE_MSG(out != NULL, RDSIAM_ERR_NULL_ARGUMENT,
-               "web identity: credentials pointer is NULL");
+    RDSIAM_ENSURE(err, out != NULL, RDSIAM_ERR_NULL_ARGUMENT,
+                  "web identity: credentials pointer is NULL");
     file = setting(w, RDSIAM__WEB_IDENTITY_TOKEN_FILE_ENV, w->token_file,
                    "web_identity_token_file", &file_what);
     /* botocore: "if not token_path: return None" (empty counts as unset). */
-    ENSURE_MSG(file && *file, RDSIAM_ERR_NO_CREDENTIALS,
-               "web identity: no token file (%s, web_identity_token_file)",
-               RDSIAM__WEB_IDENTITY_TOKEN_FILE_ENV);
+    RDSIAM_ENSURE(err, file && *file, RDSIAM_ERR_NO_CREDENTIALS,
+                  "web identity: no token file (%s, web_identity_token_file)",
+                  RDSIAM__WEB_IDENTITY_TOKEN_FILE_ENV);
     role = setting(w, RDSIAM__WEB_IDENTITY_ROLE_ARN_ENV, w->role_arn,
                    "role_arn", &role_what);
     from_env = strcmp(file_what, RDSIAM__WEB_IDENTITY_TOKEN_FILE_ENV) == 0;
     /* botocore raises InvalidConfigError here: configured, but broken. */
-    ENSURE_MSG(role && *role,
-               from_env ? RDSIAM_ERR_ENV_INCOMPLETE
-                        : RDSIAM_ERR_PROFILE_INCOMPLETE,
-               "web identity: %s is set but no role ARN is (%s or the "
-               "profile's role_arn)",
-               file_what, RDSIAM__WEB_IDENTITY_ROLE_ARN_ENV);
+    RDSIAM_ENSURE(err, role && *role,
+                  from_env ? RDSIAM_ERR_ENV_INCOMPLETE
+                           : RDSIAM_ERR_PROFILE_INCOMPLETE,
+                  "web identity: %s is set but no role ARN is (%s or the "
+                  "profile's role_arn)",
+                  file_what, RDSIAM__WEB_IDENTITY_ROLE_ARN_ENV);
     session = setting(w, RDSIAM__WEB_IDENTITY_SESSION_ENV, w->session_name,
                       "role_session_name", &what);
     if (!session) {
@@ -172,8 +149,8 @@ static int web_identity_fetch_public(void *self, rdsiam_credentials *out,
                  rdsiam__now());
         session = fallback;
     }
-    GUARD(read_token(file, file_what, &token, err));
-    GUARD(sts_region(w, region, sizeof region, err));
+    RDSIAM_GUARD(read_token(file, file_what, &token, err));
+    RDSIAM_GUARD(sts_region(w, region, sizeof region, err));
     memset(&cfg, 0, sizeof cfg);
     cfg.region = region[0] ? region : NULL;
     cfg.endpoint_url = w->endpoint_url;
@@ -189,19 +166,6 @@ done:
     rdsiam__buf_free(&token);
     if (rc == RDSIAM_OK)
         rdsiam__ok(err);
-    return rc;
-}
-
-/* The source interface's side: the credentials STS returned, moved. */
-static int web_identity_fetch(void *self, rdsiam__creds *out,
-                              rdsiam_error *err)
-{
-    rdsiam_credentials c;
-    int rc = web_identity_fetch_public(self, &c, err);
-
-    memset(out, 0, sizeof *out);
-    if (rc == RDSIAM_OK)
-        rdsiam__creds_take(out, &c);
     return rc;
 }
 
@@ -228,9 +192,9 @@ static bool copy(char **dst, const char *s)
     return !s || *dst;
 }
 
-int rdsiam__source_web_identity(rdsiam__source *out,
-                                const rdsiam__web_identity_config *cfg,
-                                rdsiam_error *err)
+int rdsiam__web_identity_new(rdsiam__source *out,
+                             const rdsiam__web_identity_config *cfg,
+                             rdsiam_error *err)
 {
     static const rdsiam__web_identity_config none;
     web_identity *w;
@@ -265,15 +229,117 @@ int rdsiam__source_web_identity(rdsiam__source *out,
     return RDSIAM_OK;
 }
 
+/* ------------------------------------------------------------------------ */
+/* In a chain: the settings from the resolution                              */
+/* ------------------------------------------------------------------------ */
+
+typedef struct web_identity_link {
+    rdsiam__resolution *res;
+    char *profile; /* NULL: the selected profile */
+} web_identity_link;
+
+/*
+ * botocore's AssumeRoleWithWebIdentityProvider: the profile's
+ * web_identity_token_file, role_arn and role_session_name, each beaten by
+ * its environment variable unless env vars are disabled, which they are
+ * when the caller named the profile (create_credential_resolver:
+ * disable_env_vars) and for a source_profile of an assumed role
+ * (_resolve_credentials_from_profile: disable_env_vars=True).
+ */
+static int link_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
+{
+    web_identity_link *l = self;
+    rdsiam__web_identity_config cfg = {0};
+    rdsiam__source src = {0};
+    const rdsiam__profile *p = NULL;
+    char region[RDSIAM_REGION_MAX + 1];
+    int rc = RDSIAM_OK;
+
+    memset(out, 0, sizeof *out);
+    rc = rdsiam__resolution_profile(l->res, l->profile, &p, err);
+    /* A missing default profile leaves the environment to look at. */
+    if (rc == RDSIAM_ERR_NO_CREDENTIALS)
+        rc = RDSIAM_OK;
+    RDSIAM_GUARD(rc);
+    if (p) {
+        cfg.token_file = rdsiam__profile_get(p, "web_identity_token_file");
+        cfg.role_arn = rdsiam__profile_get(p, "role_arn");
+        cfg.session_name = rdsiam__profile_get(p, "role_session_name");
+    }
+    cfg.use_env = !l->profile && !l->res->env_off;
+    RDSIAM_ENSURE(err,
+                  (cfg.token_file && *cfg.token_file) ||
+                      (cfg.use_env && rdsiam__getenv_nonempty(
+                                          RDSIAM__WEB_IDENTITY_TOKEN_FILE_ENV)),
+                  RDSIAM_ERR_NO_CREDENTIALS, "%s",
+                  cfg.use_env ? "no token file (AWS_WEB_IDENTITY_TOKEN_FILE, "
+                                "web_identity_token_file)"
+                              : "no web_identity_token_file in the profile");
+    RDSIAM_GUARD(rdsiam__resolution_region(l->res, region, sizeof region, err));
+    cfg.region = region;
+    RDSIAM_GUARD(rdsiam__resolution_env_setting(
+        l->res, "AWS_CA_BUNDLE", "ca_bundle", &cfg.ca_file, err));
+    cfg.timeout_ms = l->res->timeout_ms;
+    RDSIAM_GUARD(rdsiam__web_identity_new(&src, &cfg, err));
+    rc = src.fetch(src.self, out, err);
+done:
+    if (src.destroy)
+        src.destroy(src.self);
+    return rc;
+}
+
+static void link_destroy(void *self)
+{
+    web_identity_link *l = self;
+
+    if (!l)
+        return;
+    free(l->profile);
+    free(l);
+}
+
+int rdsiam__source_web_identity(rdsiam__source *out, rdsiam__resolution *res,
+                                const char *profile, rdsiam_error *err)
+{
+    web_identity_link *l = calloc(1, sizeof *l);
+    int rc = RDSIAM_OK;
+
+    memset(out, 0, sizeof *out);
+    out->name = "web identity";
+    RDSIAM_ENSURE(err, l, RDSIAM_ERR_NO_MEMORY, "web identity: out of memory");
+    l->res = res;
+    RDSIAM_ENSURE(err, copy(&l->profile, profile), RDSIAM_ERR_NO_MEMORY,
+                  "web identity: out of memory");
+    out->fetch = link_fetch;
+    out->destroy = link_destroy;
+    out->self = l;
+    l = NULL;
+    rdsiam__ok(err);
+done:
+    link_destroy(l);
+    return rc;
+}
+
 #else /* !RDSIAM_HTTP */
 
-int rdsiam__source_web_identity(rdsiam__source *out,
-                                const rdsiam__web_identity_config *cfg,
-                                rdsiam_error *err)
+int rdsiam__web_identity_new(rdsiam__source *out,
+                             const rdsiam__web_identity_config *cfg,
+                             rdsiam_error *err)
 {
     (void)cfg;
     if (out)
         memset(out, 0, sizeof *out);
+    return rdsiam__fail(err, RDSIAM_ERR_NOT_BUILT_IN,
+                        "web identity: built without HTTP support (HTTP=no)");
+}
+
+int rdsiam__source_web_identity(rdsiam__source *out, rdsiam__resolution *res,
+                                const char *profile, rdsiam_error *err)
+{
+    (void)res;
+    (void)profile;
+    memset(out, 0, sizeof *out);
+    out->name = "web identity";
     return rdsiam__fail(err, RDSIAM_ERR_NOT_BUILT_IN,
                         "web identity: built without HTTP support (HTTP=no)");
 }

@@ -9,7 +9,7 @@
 #ifndef RDSIAM_SOURCE_WEB_IDENTITY_H
 #define RDSIAM_SOURCE_WEB_IDENTITY_H
 
-#include "provider.h"
+#include "source.h"
 
 #define RDSIAM__WEB_IDENTITY_TOKEN_FILE_ENV "AWS_WEB_IDENTITY_TOKEN_FILE"
 #define RDSIAM__WEB_IDENTITY_ROLE_ARN_ENV "AWS_ROLE_ARN"
@@ -30,12 +30,13 @@
  * With no session name anywhere, "botocore-session-<unix time>" is used,
  * as botocore does.
  * region: the region whose STS to call (botocore: the region of the
- *     client that needs the credentials); NULL: resolved at each fetch as
- *     rdsiam__resolve_region(NULL, profile) does (AWS_REGION,
- *     AWS_DEFAULT_REGION, the profile's region), and with none the global
- *     endpoint, as botocore's STS client with no region.
- * profile: for that region look-up; NULL: the environment's profile.
- * endpoint_url, ca_file, timeout_ms: passed to STS (rdsiam__sts_config).
+ *     client that needs the credentials); "" for none (the global
+ *     endpoint, already resolved by the caller); NULL: resolved at each fetch
+ * as rdsiam__resolve_region(NULL, profile) does (AWS_REGION, AWS_DEFAULT_REGION,
+ * the profile's region), and with none the global endpoint, as botocore's STS
+ * client with no region. profile: for that region look-up; NULL: the
+ * environment's profile. endpoint_url, ca_file, timeout_ms: passed to STS
+ * (rdsiam__sts_config).
  */
 typedef struct rdsiam__web_identity_config {
     const char *token_file;
@@ -58,8 +59,12 @@ typedef struct rdsiam__web_identity_config {
  * without a role ARN is RDSIAM_ERR_PROFILE_INCOMPLETE. With HTTP=no the
  * constructor returns RDSIAM_ERR_NOT_BUILT_IN.
  */
-int rdsiam__source_web_identity(rdsiam__source *out,
-                                const rdsiam__web_identity_config *cfg,
-                                rdsiam_error *err);
+int rdsiam__web_identity_new(rdsiam__source *out,
+                             const rdsiam__web_identity_config *cfg,
+                             rdsiam_error *err);
+
+/* The chain's constructor (rdsiam__source_new_fn, declared in source.h):
+ * the settings of the resolution's profile and the environment, read at
+ * each fetch. */
 
 #endif /* RDSIAM_SOURCE_WEB_IDENTITY_H */

@@ -404,47 +404,47 @@ static int report_sts_error(const sts_xml *x, long status, rdsiam_error *err)
     return rdsiam__fail(err, RDSIAM_ERR_STS, "%s", text);
 }
 
-static int take_credentials(sts_xml *x, rdsiam_credentials *out,
-                            rdsiam_error *err)
+static int take_credentials(sts_xml *x, rdsiam__creds *out, rdsiam_error *err)
 {
     int rc = RDSIAM_OK;
     int64_t t = 0;
-    char shown[80];
+    char shown[80], what[64];
     size_t i;
 
     for (i = F_AKID; i <= F_EXPIRATION; i++)
-        ENSURE_MSG(x->seen[i], RDSIAM_ERR_XML, "answer has no %s",
-                   field_name[i]);
+        RDSIAM_ENSURE(err, x->seen[i], RDSIAM_ERR_XML, "answer has no %s",
+                      field_name[i]);
     if (rdsiam__parse_time(
             x->field[F_EXPIRATION].data ? x->field[F_EXPIRATION].data : "",
             &t) != 0) {
         escape_text(x->field[F_EXPIRATION].data ? x->field[F_EXPIRATION].data
                                                 : "",
                     x->field[F_EXPIRATION].len, shown, sizeof shown);
-        ENSURE_MSG(false, RDSIAM_ERR_XML,
-                   "answer's Expiration \"%s\" is not an ISO-8601 time", shown);
+        RDSIAM_BAIL(err, RDSIAM_ERR_XML,
+                    "answer's Expiration \"%s\" is not an ISO-8601 time",
+                    shown);
     }
-    ENSURE_MSG(t > rdsiam__now(), RDSIAM_ERR_CREDENTIALS_EXPIRED,
-               "answer's credentials expired at %s",
-               x->field[F_EXPIRATION].data);
-    out->access_key_id = rdsiam__buf_take(&x->field[F_AKID]);
-    out->secret_access_key = rdsiam__buf_take(&x->field[F_SECRET]);
-    out->session_token = rdsiam__buf_take(&x->field[F_TOKEN]);
+    RDSIAM_ENSURE(err, t > rdsiam__now(), RDSIAM_ERR_CREDENTIALS_EXPIRED,
+                  "answer's credentials expired at %s",
+                  x->field[F_EXPIRATION].data);
+    RDSIAM_ENSURE(err, x->field[F_TOKEN].len, RDSIAM_ERR_XML,
+                  "answer has an empty SessionToken");
+    /* The shared checks: key id form, lengths, no control characters. */
+    snprintf(what, sizeof what, "STS %s answer", x->action);
+    RDSIAM_GUARD(rdsiam__creds_set(
+        out, x->field[F_AKID].data ? x->field[F_AKID].data : "",
+        x->field[F_SECRET].data ? x->field[F_SECRET].data : "",
+        x->field[F_TOKEN].data, what, err));
+    out->expires = true;
     out->expiration = t;
-    ENSURE_MSG(out->access_key_id && out->secret_access_key &&
-                   out->session_token,
-               RDSIAM_ERR_XML, "answer has an empty credential field");
-    rc = rdsiam__check_credentials(out, err);
-    if (rc != RDSIAM_OK)
-        rdsiam__error_prefix(err, "answer");
 done:
     if (rc != RDSIAM_OK)
-        rdsiam__credentials_clear(out);
+        rdsiam__creds_clear(out);
     return rc;
 }
 
 int rdsiam__sts_parse(const char *action, long status, const char *body,
-                      size_t len, rdsiam_credentials *out, rdsiam_error *err)
+                      size_t len, rdsiam__creds *out, rdsiam_error *err)
 {
     int rc = RDSIAM_OK, xrc;
     sts_xml x;
@@ -461,12 +461,13 @@ int rdsiam__sts_parse(const char *action, long status, const char *body,
         rc = report_sts_error(&x, status, err);
         goto done;
     }
-    ENSURE_MSG(ok_status, RDSIAM_ERR_HTTP_STATUS,
-               "HTTP status %ld with no STS error document", status);
-    GUARD(xrc);
-    ENSURE_MSG(x.root == E_RESPONSE, RDSIAM_ERR_XML,
-               "answer is not an %sResponse document", action);
-    ENSURE_MSG(x.seen_credentials, RDSIAM_ERR_XML, "answer has no Credentials");
+    RDSIAM_ENSURE(err, ok_status, RDSIAM_ERR_HTTP_STATUS,
+                  "HTTP status %ld with no STS error document", status);
+    RDSIAM_GUARD(xrc);
+    RDSIAM_ENSURE(err, x.root == E_RESPONSE, RDSIAM_ERR_XML,
+                  "answer is not an %sResponse document", action);
+    RDSIAM_ENSURE(err, x.seen_credentials, RDSIAM_ERR_XML,
+                  "answer has no Credentials");
     rc = take_credentials(&x, out, err);
 done:
     xml_release(&x);
@@ -742,22 +743,24 @@ int rdsiam__sts_resolve_endpoint(const rdsiam__sts_config *cfg,
              cfg->region ? cfg->region : "us-east-1");
     url = configured_url(cfg, &source);
     if (url) {
-        GUARD(rdsiam__buf_append_str(&b, url));
+        RDSIAM_GUARD(rdsiam__buf_append_str(&b, url));
     } else if (cfg->region) {
-        GUARD(rdsiam__buf_printf(&b, "https://sts.%s.%s", cfg->region,
-                                 dns_suffix(cfg->region)));
+        RDSIAM_GUARD(rdsiam__buf_printf(&b, "https://sts.%s.%s", cfg->region,
+                                        dns_suffix(cfg->region)));
     } else {
-        GUARD(rdsiam__buf_append_str(&b, "https://sts.amazonaws.com"));
+        RDSIAM_GUARD(rdsiam__buf_append_str(&b, "https://sts.amazonaws.com"));
     }
-    GUARD(parse_url(b.data, source, &u, err));
-    ENSURE_MSG(u.https || loopback_host(u.host), RDSIAM_ERR_URI_NOT_ALLOWED,
-               "%s: plain http is allowed only to a loopback host "
-               "(127.0.0.0/8, ::1, localhost)",
-               source);
+    RDSIAM_GUARD(parse_url(b.data, source, &u, err));
+    RDSIAM_ENSURE(err, u.https || loopback_host(u.host),
+                  RDSIAM_ERR_URI_NOT_ALLOWED,
+                  "%s: plain http is allowed only to a loopback host "
+                  "(127.0.0.0/8, ::1, localhost)",
+                  source);
     out->plain_http = !u.https;
     out->source = source;
     out->url = rdsiam__buf_take(&b);
-    ENSURE(out->url != NULL, RDSIAM_ERR_NO_MEMORY);
+    RDSIAM_ENSURE(err, out->url != NULL, RDSIAM_ERR_NO_MEMORY,
+                  "%s: out of memory", source);
 done:
     rdsiam__buf_free(&b);
     if (rc == RDSIAM_ERR_NO_MEMORY || rc == RDSIAM_ERR_SIGV4_TOO_LARGE)
@@ -782,16 +785,16 @@ static int form_add(rdsiam__buf *b, const char *name, const char *value,
     size_t i;
 
     if (b->len)
-        GUARD(rdsiam__buf_append_char(b, '&'));
-    GUARD(rdsiam__buf_append_str(b, name));
-    GUARD(rdsiam__buf_append_char(b, '='));
+        RDSIAM_GUARD(rdsiam__buf_append_char(b, '&'));
+    RDSIAM_GUARD(rdsiam__buf_append_str(b, name));
+    RDSIAM_GUARD(rdsiam__buf_append_char(b, '='));
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)value[i];
 
         if (rdsiam__unreserved[c])
-            GUARD(rdsiam__buf_append_char(b, (char)c));
+            RDSIAM_GUARD(rdsiam__buf_append_char(b, (char)c));
         else
-            GUARD(rdsiam__buf_printf(b, "%%%02X", c));
+            RDSIAM_GUARD(rdsiam__buf_printf(b, "%%%02X", c));
     }
 done:
     return rc;
@@ -939,7 +942,7 @@ static void withhold_echoed_secret(const sts_call *call, const char *body,
 }
 
 static int send_call(const rdsiam__sts_config *cfg, const sts_call *call,
-                     rdsiam_credentials *out, rdsiam_error *err)
+                     rdsiam__creds *out, rdsiam_error *err)
 {
     int rc = RDSIAM_OK;
     rdsiam__sts_endpoint ep;
@@ -954,15 +957,15 @@ static int send_call(const rdsiam__sts_config *cfg, const sts_call *call,
     memset(&ep, 0, sizeof ep);
     memset(&res, 0, sizeof res);
     rdsiam__buf_init(&answer, RDSIAM__STS_MAX_BODY);
-    GUARD(rdsiam__sts_resolve_endpoint(cfg, &ep, err));
-    ENSURE_MSG(host_header(ep.url, host, sizeof host) == RDSIAM_OK,
-               RDSIAM_ERR_URI_INVALID, "%s: host too long", ep.source);
+    RDSIAM_GUARD(rdsiam__sts_resolve_endpoint(cfg, &ep, err));
+    RDSIAM_ENSURE(err, host_header(ep.url, host, sizeof host) == RDSIAM_OK,
+                  RDSIAM_ERR_URI_INVALID, "%s: host too long", ep.source);
     hs[n++] = (rdsiam__http_header){"Content-Type", CONTENT_TYPE, false};
     hs[n++] = (rdsiam__http_header){"Host", host, false};
     hs[n++] = (rdsiam__http_header){"Accept", "text/xml", false};
     memset(&req, 0, sizeof req);
     if (call->signer) {
-        GUARD(sign(call, &ep, host, &res, err));
+        RDSIAM_GUARD(sign(call, &ep, host, &res, err));
         hs[n++] = (rdsiam__http_header){"X-Amz-Date", res.amz_date, false};
         if (rdsiam__session_token(call->signer))
             hs[n++] = (rdsiam__http_header){"X-Amz-Security-Token",
@@ -1011,8 +1014,8 @@ int rdsiam__sts_assume_role(const rdsiam__sts_config *cfg,
                             const rdsiam_credentials *source,
                             const char *role_arn, const char *session_name,
                             const char *external_id,
-                            unsigned int duration_seconds,
-                            rdsiam_credentials *out, rdsiam_error *err)
+                            unsigned int duration_seconds, rdsiam__creds *out,
+                            rdsiam_error *err)
 {
     static const rdsiam__sts_config none;
     int rc = RDSIAM_OK;
@@ -1023,8 +1026,8 @@ int rdsiam__sts_assume_role(const rdsiam__sts_config *cfg,
     rdsiam__buf_init(&form, 8192);
     if (out)
         memset(out, 0, sizeof *out);
-    ENSURE_MSG(out != NULL, RDSIAM_ERR_NULL_ARGUMENT,
-               "STS AssumeRole: output is NULL");
+    RDSIAM_ENSURE(err, out != NULL, RDSIAM_ERR_NULL_ARGUMENT,
+                  "STS AssumeRole: output is NULL");
     rc = rdsiam__check_credentials(source, err);
     if (rc != RDSIAM_OK) {
         rdsiam__error_prefix(err, "STS AssumeRole: source credentials");
@@ -1036,17 +1039,19 @@ int rdsiam__sts_assume_role(const rdsiam__sts_config *cfg,
         rdsiam__error_prefix(err, "STS AssumeRole");
         goto done;
     }
-    GUARD(form_add(&form, "Action", "AssumeRole", 10));
-    GUARD(form_add(&form, "Version", RDSIAM__STS_API_VERSION, 10));
-    GUARD(form_add(&form, "RoleArn", role_arn, strlen(role_arn)));
-    GUARD(
+    RDSIAM_GUARD(form_add(&form, "Action", "AssumeRole", 10));
+    RDSIAM_GUARD(form_add(&form, "Version", RDSIAM__STS_API_VERSION, 10));
+    RDSIAM_GUARD(form_add(&form, "RoleArn", role_arn, strlen(role_arn)));
+    RDSIAM_GUARD(
         form_add(&form, "RoleSessionName", session_name, strlen(session_name)));
     if (duration_seconds) {
         snprintf(duration, sizeof duration, "%u", duration_seconds);
-        GUARD(form_add(&form, "DurationSeconds", duration, strlen(duration)));
+        RDSIAM_GUARD(
+            form_add(&form, "DurationSeconds", duration, strlen(duration)));
     }
     if (external_id)
-        GUARD(form_add(&form, "ExternalId", external_id, strlen(external_id)));
+        RDSIAM_GUARD(
+            form_add(&form, "ExternalId", external_id, strlen(external_id)));
     memset(&call, 0, sizeof call);
     call.action = "AssumeRole";
     call.body = &form;
@@ -1068,7 +1073,7 @@ done:
 int rdsiam__sts_assume_role_with_web_identity(
     const rdsiam__sts_config *cfg, const char *role_arn,
     const char *session_name, const char *token, size_t token_len,
-    rdsiam_credentials *out, rdsiam_error *err)
+    rdsiam__creds *out, rdsiam_error *err)
 {
     static const rdsiam__sts_config none;
     int rc = RDSIAM_OK;
@@ -1079,27 +1084,28 @@ int rdsiam__sts_assume_role_with_web_identity(
     rdsiam__buf_init(&form, 3 * RDSIAM__STS_WEB_TOKEN_MAX + 8192);
     if (out)
         memset(out, 0, sizeof *out);
-    ENSURE_MSG(out != NULL && token != NULL, RDSIAM_ERR_NULL_ARGUMENT,
-               "STS AssumeRoleWithWebIdentity: token or output is NULL");
-    ENSURE_MSG(token_len >= 4 && token_len <= RDSIAM__STS_WEB_TOKEN_MAX,
-               RDSIAM_ERR_INVALID_ARGUMENT,
-               "STS AssumeRoleWithWebIdentity: the web identity token is "
-               "%zu bytes, not 4..%d",
-               token_len, RDSIAM__STS_WEB_TOKEN_MAX);
-    ENSURE_MSG(!memchr(token, '\0', token_len), RDSIAM_ERR_INVALID_ARGUMENT,
-               "STS AssumeRoleWithWebIdentity: the web identity token "
-               "contains a NUL byte");
+    RDSIAM_ENSURE(err, out != NULL && token != NULL, RDSIAM_ERR_NULL_ARGUMENT,
+                  "STS AssumeRoleWithWebIdentity: token or output is NULL");
+    RDSIAM_ENSURE(err, token_len >= 4 && token_len <= RDSIAM__STS_WEB_TOKEN_MAX,
+                  RDSIAM_ERR_INVALID_ARGUMENT,
+                  "STS AssumeRoleWithWebIdentity: the web identity token is "
+                  "%zu bytes, not 4..%d",
+                  token_len, RDSIAM__STS_WEB_TOKEN_MAX);
+    RDSIAM_ENSURE(err, !memchr(token, '\0', token_len),
+                  RDSIAM_ERR_INVALID_ARGUMENT,
+                  "STS AssumeRoleWithWebIdentity: the web identity token "
+                  "contains a NUL byte");
     rc = check_params(role_arn, session_name, NULL, 0, err);
     if (rc != RDSIAM_OK) {
         rdsiam__error_prefix(err, "STS AssumeRoleWithWebIdentity");
         goto done;
     }
-    GUARD(form_add(&form, "Action", "AssumeRoleWithWebIdentity", 25));
-    GUARD(form_add(&form, "Version", RDSIAM__STS_API_VERSION, 10));
-    GUARD(form_add(&form, "RoleArn", role_arn, strlen(role_arn)));
-    GUARD(
+    RDSIAM_GUARD(form_add(&form, "Action", "AssumeRoleWithWebIdentity", 25));
+    RDSIAM_GUARD(form_add(&form, "Version", RDSIAM__STS_API_VERSION, 10));
+    RDSIAM_GUARD(form_add(&form, "RoleArn", role_arn, strlen(role_arn)));
+    RDSIAM_GUARD(
         form_add(&form, "RoleSessionName", session_name, strlen(session_name)));
-    GUARD(form_add(&form, "WebIdentityToken", token, token_len));
+    RDSIAM_GUARD(form_add(&form, "WebIdentityToken", token, token_len));
     memset(&call, 0, sizeof call);
     call.action = "AssumeRoleWithWebIdentity";
     call.body = &form;

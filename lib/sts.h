@@ -9,7 +9,7 @@
 #ifndef RDSIAM_STS_H
 #define RDSIAM_STS_H
 
-#include "internal.h"
+#include "source.h"
 
 #if RDSIAM_HTTP
 
@@ -74,7 +74,7 @@ void rdsiam__sts_endpoint_free(rdsiam__sts_endpoint *ep);
  * are required (session_name: 2..64 of [A-Za-z0-9_+=,.@-]); external_id
  * may be NULL; duration_seconds 0 sends none (STS's default, 3600), else
  * 900..43200. On RDSIAM_OK *out holds allocated credentials with their
- * expiration (release with rdsiam__credentials_clear()). Errors:
+ * expiration (release with rdsiam__creds_clear()). Errors:
  *   RDSIAM_ERR_STS    STS answered with an error document; the message
  *                     names its Code and Message (control characters
  *                     escaped) and the HTTP status;
@@ -91,8 +91,8 @@ int rdsiam__sts_assume_role(const rdsiam__sts_config *cfg,
                             const rdsiam_credentials *source,
                             const char *role_arn, const char *session_name,
                             const char *external_id,
-                            unsigned int duration_seconds,
-                            rdsiam_credentials *out, rdsiam_error *err);
+                            unsigned int duration_seconds, rdsiam__creds *out,
+                            rdsiam_error *err);
 
 /*
  * STS AssumeRoleWithWebIdentity, unsigned: token (token_len bytes, a
@@ -103,7 +103,7 @@ int rdsiam__sts_assume_role(const rdsiam__sts_config *cfg,
 int rdsiam__sts_assume_role_with_web_identity(
     const rdsiam__sts_config *cfg, const char *role_arn,
     const char *session_name, const char *token, size_t token_len,
-    rdsiam_credentials *out, rdsiam_error *err);
+    rdsiam__creds *out, rdsiam_error *err);
 
 /*
  * Parse an STS answer: status is the HTTP status, action the STS action
@@ -115,7 +115,7 @@ int rdsiam__sts_assume_role_with_web_identity(
  * the tests and the fuzz target.
  */
 int rdsiam__sts_parse(const char *action, long status, const char *body,
-                      size_t len, rdsiam_credentials *out, rdsiam_error *err);
+                      size_t len, rdsiam__creds *out, rdsiam_error *err);
 
 /* true when body is an STS error document whose Code is one the SDKs
  * retry (Throttling, ThrottlingException, IDPCommunicationError, ...). */

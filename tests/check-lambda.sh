@@ -246,7 +246,7 @@ init_case "RDS_PORT=0" "RDS_PORT is not a port number (1-65535)" RDS_PORT=0
 init_case "RDS_CA_BUNDLE missing" "RDS_CA_BUNDLE $tmp/none.pem: No such file or directory" \
     RDS_CA_BUNDLE="$tmp/none.pem"
 # The library's messages (lib/chain.c, lib/validate.c).
-init_case "no credentials" "token: no credentials found; looked in: environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set); shared credentials file, credential_process, config file (profile default not found in..." \
+init_case "no credentials" "token: no credentials found; looked in: environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set); assume role (profile default not found in..." \
     AWS_ACCESS_KEY_ID= AWS_SECRET_ACCESS_KEY= AWS_SESSION_TOKEN=
 init_case "bad region" "token: region has a character outside [a-z0-9-] at offset 0" \
     AWS_REGION='US EAST'

@@ -18,11 +18,13 @@
 set -u
 what=${1:-test}
 
-BUILD="build-essential pkg-config libssl-dev libcurl4-openssl-dev libjson-c-dev libexpat1-dev"
-CHECK="$BUILD libcmocka-dev python3"
+BUILD="build-essential pkg-config libssl-dev libcurl4-openssl-dev libcjson-dev libexpat1-dev"
+# json-c: the tests' own reader of vector files and server logs, and the
+# examples' JSON output; the library reads JSON with cJSON.
+CHECK="$BUILD libcmocka-dev libjson-c-dev python3 openssl"
 FUZZ="$BUILD clang"
 BENCH="$BUILD python3 valgrind golang-go golang-github-aws-aws-sdk-go-v2-dev"
-DEMO="$BUILD libmariadb-dev mariadb-server mariadb-client libmariadbd-dev openssl"
+DEMO="$BUILD libjson-c-dev libmariadb-dev mariadb-server mariadb-client libmariadbd-dev openssl"
 TEST="$CHECK $FUZZ $DEMO libpq-dev postgresql postgresql-client libpam0g-dev \
 valgrind cmake groff-base zip unzip python3-pymysql nodejs clang-tools"
 # Debian ships npm as its own package; NodeSource's nodejs package bundles

@@ -417,6 +417,31 @@ static void test_parse_hostile(void **state)
          "\"Token\":\"T\",\"Expiration\":\"2100-01-01T00:00:00Z\\u0000x\"}",
          RDSIAM_ERR_JSON,
          "container: Expiration in the answer contains a NUL character (\\u0000)"},
+        /* Duplicate member names (Python keeps the last silently; we do
+         * not guess which of two values is meant), at any depth. */
+        {"{\"AccessKeyId\":\"ASIAEXAMPLE00001\",\"SecretAccessKey\":\"S\","
+         "\"SecretAccessKey\":\"S2\",\"Token\":\"T\"}",
+         RDSIAM_ERR_JSON,
+         "container: the answer has the member SecretAccessKey twice"},
+        {"{\"AccessKeyId\":\"ASIAEXAMPLE00001\",\"SecretAccessKey\":\"S\","
+         "\"Extra\":[{\"a\":1,\"a\":2}]}",
+         RDSIAM_ERR_JSON, "container: the answer has the member a twice"},
+        /* A lone UTF-16 surrogate is no Unicode character (RFC 8259 8.2). */
+        {"{\"AccessKeyId\":\"ASIAEXAMPLE00001\",\"SecretAccessKey\":"
+         "\"\\ud800x\"}",
+         RDSIAM_ERR_JSON, "container: the answer is not valid JSON"},
+        {"{\"AccessKeyId\":\"ASIAEXAMPLE00001\",\"SecretAccessKey\":"
+         "\"\\udc00\"}",
+         RDSIAM_ERR_JSON, "container: the answer is not valid JSON"},
+        /* Two values, or a structure error the lexer cannot see. */
+        {"{\"AccessKeyId\":\"ASIAEXAMPLE00001\"}{}", RDSIAM_ERR_JSON,
+         "container: the answer is not valid JSON"},
+        {"{\"AccessKeyId\" \"ASIAEXAMPLE00001\"}", RDSIAM_ERR_JSON,
+         "container: the answer is not valid JSON"},
+        {"{\"AccessKeyId\":[\"ASIAEXAMPLE00001\"}", RDSIAM_ERR_JSON,
+         "container: the answer is not valid JSON"},
+        {"[\"AccessKeyId\"]", RDSIAM_ERR_JSON,
+         "container: the answer is not a JSON object"},
         {"{\"AccessKeyId\":\"asiaexample00001\",\"SecretAccessKey\":\"S\","
          "\"Token\":\"T\",\"Expiration\":\"2100-01-01T00:00:00Z\"}",
          RDSIAM_ERR_ACCESS_KEY_INVALID,
@@ -655,12 +680,13 @@ static int fetch(const char *path, long timeout_ms, rdsiam__creds *c,
     memset(c, 0, sizeof *c);
     snprintf(url, sizeof url, "http://127.0.0.1:%d%s", server_port, path);
     setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, 1);
-    memset(&res, 0, sizeof res);
-    res.timeout_ms = opts.timeout_ms;
+    /* A real resolution: the source reads ca_bundle from the profile. */
+    assert_int_equal(rdsiam__resolution_open(&res, &opts, NULL), RDSIAM_OK);
     assert_int_equal(rdsiam__source_container(&s, &res, NULL, NULL), RDSIAM_OK);
     assert_string_equal(s.name, "container");
     rc = s.fetch(s.self, c, e);
     s.destroy(s.self);
+    rdsiam__resolution_close(&res);
     return rc;
 }
 

@@ -613,39 +613,32 @@ static void test_indented_properties(void **state)
 /* A profile of a kind no source reads yet is reported as what it is,
  * not as "no credentials", and stops the chain (botocore would use it
  * before the shared credentials file). Expected messages are ours. */
-static void test_unsupported_kinds(void **state)
+/* The profile sources read static keys whatever else a profile sets:
+ * which of a role, web identity or SSO setting wins over them is the
+ * chain's order (tests/test_chain.c), not theirs. */
+static void test_other_kinds_keep_their_keys(void **state)
 {
-    static const struct {
-        const char *prop, *what;
-    } kinds[] = {
-        {"role_arn = arn:aws:iam::123456789012:role/r\nsource_profile = b",
-         "role_arn (assume role)"},
-        {"web_identity_token_file = /t\nrole_arn = arn:aws:iam::1:role/r",
-         "role_arn (assume role)"},
-        {"web_identity_token_file = /t", "web_identity_token_file (web "
-                                         "identity)"},
-        {"sso_session = s", "sso_session (IAM Identity Center)"},
-        {"sso_start_url = https://x", "sso_start_url (IAM Identity Center, "
-                                      "legacy)"},
+    static const char *const props[] = {
+        "role_arn = arn:aws:iam::123456789012:role/r\nsource_profile = b",
+        "web_identity_token_file = /t\nrole_arn = arn:aws:iam::1:role/r",
+        "web_identity_token_file = /t",
+        "sso_session = s",
+        "sso_start_url = https://x",
     };
     rdsiam__creds c;
     rdsiam_error err;
-    char text[256], want[256];
+    char text[256];
 
     (void)state;
-    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+    for (size_t i = 0; i < sizeof props / sizeof *props; i++) {
         snprintf(text, sizeof text,
                  "[profile dev]\n%s\naws_access_key_id = K000000000000000\n"
                  "aws_secret_access_key = S\n",
-                 kinds[i].prop);
+                 props[i]);
         put(".aws/config", text);
-        assert_int_equal(fetch("dev", &c, &err), RDSIAM_ERR_NOT_BUILT_IN);
-        snprintf(want, sizeof want,
-                 "profile dev uses %s, which this library does not support "
-                 "yet",
-                 kinds[i].what);
-        assert_string_equal(err.message, want);
-        assert_null(c.access_key_id);
+        assert_int_equal(fetch("dev", &c, &err), RDSIAM_OK);
+        assert_string_equal(c.access_key_id, "K000000000000000");
+        rdsiam__creds_clear(&c);
     }
 }
 
@@ -665,7 +658,7 @@ int main(void)
         HOME_TEST(test_profile_names_and_prefixes),
         HOME_TEST(test_legacy_security_token),
         HOME_TEST(test_nul_bytes_refused),
-        HOME_TEST(test_unsupported_kinds),
+        HOME_TEST(test_other_kinds_keep_their_keys),
         HOME_TEST(test_indented_properties),
     };
     int failed = 0;

@@ -142,26 +142,37 @@ static void test_nothing_lists_places(void **state)
     rdsiam_error err;
 
     (void)state;
-    char want[RDSIAM_ERROR_MESSAGE_SIZE];
+    char want[2 * RDSIAM_ERROR_MESSAGE_SIZE];
 
     assert_int_equal(key_of(NULL, key, sizeof key, &err),
                      RDSIAM_ERR_NO_CREDENTIALS);
-    /* Every source tried, once, with why it had nothing; the three
-     * sources of the missing default profile share one reason. */
+    /* Every source tried, once, with why it had nothing, in botocore's
+     * order; neighbours with the same reason (the sources of the missing
+     * default profile) share it. */
+#if RDSIAM_HTTP
     snprintf(want, sizeof want,
              "no credentials found; looked in: environment "
              "(AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set); "
-             "shared credentials file, credential_process, config file "
-             "(profile default not found in %s, %s); container (%s)",
-             home.config, home.credentials,
-#if RDSIAM_HTTP
-             "no environment variables were set to configure ECS provider "
+             "assume role (profile default not found in %s, %s); "
+             "web identity (no token file (AWS_WEB_IDENTITY_TOKEN_FILE, "
+             "web_identity_token_file)); "
+             "sso, shared credentials file, credential_process, config file "
+             "(profile default not found in %s, %s); container (no "
+             "environment variables were set to configure ECS provider "
              "(AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, "
-             "AWS_CONTAINER_CREDENTIALS_FULL_URI)"
+             "AWS_CONTAINER_CREDENTIALS_FULL_URI)); instance metadata "
+             "(disabled by AWS_EC2_METADATA_DISABLED=true)",
+             home.config, home.credentials, home.config, home.credentials);
 #else
-             "not built in"
+    snprintf(want, sizeof want,
+             "no credentials found; looked in: environment "
+             "(AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set); "
+             "assume role, web identity, sso (not built in); "
+             "shared credentials file, credential_process, config file "
+             "(profile default not found in %s, %s); container, instance "
+             "metadata (not built in)",
+             home.config, home.credentials);
 #endif
-    );
     assert_string_equal(err.message, want);
 }
 

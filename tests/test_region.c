@@ -305,7 +305,8 @@ static void test_connect_token_errors(void **state)
     assert_non_null(strstr(err.message, "no credentials found; looked in: "
                                         "environment (AWS_ACCESS_KEY_ID and "
                                         "AWS_SECRET_ACCESS_KEY are not set); "
-                                        "shared credentials file, "
+                                        "assume role"));
+    assert_non_null(strstr(err.message, "shared credentials file, "
                                         "credential_process, config file"));
     assert_int_equal(rdsiam_connect_token(&p, NULL, NULL, &err),
                      RDSIAM_ERR_NULL_ARGUMENT);

@@ -34,7 +34,6 @@
 #include <json.h>
 
 #include "helpers/standin.h"
-#include "helpers/creds_ref.h"
 #include "internal.h"
 #include "provider.h"
 #include "source_assume_role.h"
@@ -114,7 +113,7 @@ static void clear_env(void)
         unsetenv(env_vars[i]);
 }
 
-static void assert_empty(const rdsiam_credentials *c)
+static void assert_empty(const rdsiam__creds *c)
 {
     assert_null(c->access_key_id);
     assert_null(c->secret_access_key);
@@ -151,7 +150,7 @@ static void assert_no_secret(const char *message)
 
 static void test_parse_good(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
 
     (void)state;
@@ -164,7 +163,7 @@ static void test_parse_good(void **state)
     assert_string_equal(c.session_token, A_TOKEN);
     assert_int_equal(c.expiration, A_EXPIRATION);
     assert_string_equal(e.message, "");
-    rdsiam__credentials_clear(&c);
+    rdsiam__creds_clear(&c);
     /* The same document is not an answer to another action. */
     assert_int_equal(rdsiam__sts_parse("AssumeRoleWithWebIdentity", 200,
                                        GOOD_XML, strlen(GOOD_XML), &c, &e),
@@ -244,10 +243,11 @@ static void test_parse_bad_answers(void **state)
          "answer's credentials expired at 2009-02-13T23:31:30Z"},
         {"<AccessKeyId>AS IA</AccessKeyId>" F_SECRET F_TOKEN F_EXP, NULL, 200,
          RDSIAM_ERR_ACCESS_KEY_INVALID,
-         "answer: access key id is longer than 128 bytes or has whitespace, "
-         "control or non-ASCII characters"},
+         "STS AssumeRole answer: the access key id is not 16 to 128 "
+         "characters A-Z and 0-9"},
         {"<AccessKeyId></AccessKeyId>" F_SECRET F_TOKEN F_EXP, NULL, 200,
-         RDSIAM_ERR_ACCESS_KEY_EMPTY, "answer: access key id is empty"},
+         RDSIAM_ERR_ACCESS_KEY_EMPTY,
+         "STS AssumeRole answer: the access key id is empty"},
         /* Error documents, with or without <ErrorResponse>. */
         {NULL,
          "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>"
@@ -274,7 +274,7 @@ static void test_parse_bad_answers(void **state)
          "HTTP status 500 with no STS error document"},
     };
     char doc[2048];
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
     size_t i;
 
@@ -299,7 +299,7 @@ static void test_parse_bad_answers(void **state)
 static void test_parse_nul(void **state)
 {
     char doc[1024];
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
     size_t n;
 
@@ -321,7 +321,7 @@ static void test_parse_nul(void **state)
 static void test_parse_limits(void **state)
 {
     char *doc = malloc(40000), akid[200];
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
     size_t i, n = 0;
 
@@ -351,15 +351,15 @@ static void test_parse_limits(void **state)
 static void test_parse_long_message(void **state)
 {
     char doc[600], want[RDSIAM_ERROR_MESSAGE_SIZE];
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
 
     (void)state;
     memcpy(doc, "<Error><Code>X</Code><Message>", 30);
     memset(doc + 30, 'm', 300);
     memcpy(doc + 330, "</Message></Error>", 19);
-    /* 30 bytes of prefix and the 300 of the message: with
-     * RDSIAM_ERROR_MESSAGE_SIZE 1024 it is kept whole. */
+    /* 30 bytes of prefix and the whole 300-byte message: the error
+     * struct holds RDSIAM_ERROR_MESSAGE_SIZE (1024) bytes. */
     memcpy(want, "STS AssumeRole: X (HTTP 400): ", 30);
     memset(want + 30, 'm', 300);
     want[330] = '\0';
@@ -603,7 +603,8 @@ static void test_bad_arguments(void **state)
         {ROLE_A, "s1", NULL, 43201, RDSIAM_ERR_INVALID_ARGUMENT,
          "STS AssumeRole: duration_seconds must be 900..43200"},
     };
-    rdsiam_credentials c, bad = {SRC_AKID, "", NULL, 0};
+    rdsiam__creds c;
+    rdsiam_credentials bad = {SRC_AKID, "", NULL, 0};
     rdsiam__sts_config cfg;
     rdsiam_error e;
     char url[64];
@@ -677,7 +678,7 @@ static void config_for(rdsiam__sts_config *cfg, char *url, size_t size,
 }
 
 static int assume(const char *path, const rdsiam_credentials *src,
-                  const char *role, rdsiam_credentials *c, rdsiam_error *e)
+                  const char *role, rdsiam__creds *c, rdsiam_error *e)
 {
     rdsiam__sts_config cfg;
     char url[256];
@@ -737,7 +738,7 @@ static void test_assume_role(void **state)
 {
     static const char path[] = "/s/assume/ok";
     rdsiam__sts_config cfg;
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
     struct json_object *req;
     char url[256], scope[256];
@@ -755,7 +756,7 @@ static void test_assume_role(void **state)
     assert_string_equal(c.secret_access_key, A_SECRET);
     assert_string_equal(c.session_token, A_TOKEN);
     assert_int_equal(c.expiration, A_EXPIRATION);
-    rdsiam__credentials_clear(&c);
+    rdsiam__creds_clear(&c);
     req = last_request(path);
     assert_string_equal(form_value(req, "Action"), "AssumeRole");
     assert_string_equal(form_value(req, "Version"), "2011-06-15");
@@ -794,7 +795,7 @@ static void test_assume_role(void **state)
  * (no token) works too, and so does the environment's endpoint. */
 static void test_chain_and_static_source(void **state)
 {
-    rdsiam_credentials a, b;
+    rdsiam__creds a, b;
     rdsiam_error e;
     char url[256];
 
@@ -802,13 +803,17 @@ static void test_chain_and_static_source(void **state)
     assert_int_equal(assume("/s/chain1/ok", &src_static, ROLE_A, &a, &e),
                      RDSIAM_OK);
     assert_string_equal(a.access_key_id, A_AKID);
-    assert_int_equal(assume("/s/chain2/ok", &a, ROLE_B, &b, &e), RDSIAM_OK);
+    {
+        rdsiam_credentials av = rdsiam__creds_view(&a);
+        assert_int_equal(assume("/s/chain2/ok", &av, ROLE_B, &b, &e),
+                         RDSIAM_OK);
+    }
     assert_string_equal(b.access_key_id, B_AKID);
     assert_string_equal(b.secret_access_key, B_SECRET);
     assert_string_equal(b.session_token, B_TOKEN);
     assert_int_equal(b.expiration, B_EXPIRATION);
-    rdsiam__credentials_clear(&b);
-    rdsiam__credentials_clear(&a);
+    rdsiam__creds_clear(&b);
+    rdsiam__creds_clear(&a);
     /* Through AWS_ENDPOINT_URL_STS, with DurationSeconds deciding the
      * expiration of RoleC's credentials (the stand-in's clock + 900). */
     standin_url(&server, "/s/envurl/ok", url, sizeof url);
@@ -822,7 +827,7 @@ static void test_chain_and_static_source(void **state)
     }
     assert_string_equal(b.access_key_id, C_AKID);
     assert_int_equal(b.expiration, INT64_C(4102444800) + 900);
-    rdsiam__credentials_clear(&b);
+    rdsiam__creds_clear(&b);
     assert_int_equal(standin_hits(&server, "/s/envurl/ok"), 1);
     clear_env();
 }
@@ -843,7 +848,7 @@ static void test_signature_refused(void **state)
                                         NULL, 0};
     const rdsiam_credentials no_token = {TMP_AKID, TMP_SECRET, NULL, 0};
     const rdsiam_credentials other_token = {TMP_AKID, TMP_SECRET, A_TOKEN, 0};
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
     rdsiam__sts_config cfg;
     char url[256];
@@ -888,7 +893,7 @@ static void test_signature_refused(void **state)
  * Throttling and 5xx are retried. */
 static void test_error_documents_and_retries(void **state)
 {
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
     rdsiam__sts_config cfg;
     char url[256];
@@ -914,11 +919,11 @@ static void test_error_documents_and_retries(void **state)
         assume("/s/retry1/Throttling.500", &src_static, ROLE_A, &c, &e),
         RDSIAM_OK);
     assert_string_equal(c.access_key_id, A_AKID);
-    rdsiam__credentials_clear(&c);
+    rdsiam__creds_clear(&c);
     assert_int_equal(standin_hits(&server, "/s/retry1/Throttling.500"), 3);
     assert_int_equal(assume("/s/retry2/503.503", &src_static, ROLE_A, &c, &e),
                      RDSIAM_OK);
-    rdsiam__credentials_clear(&c);
+    rdsiam__creds_clear(&c);
     assert_int_equal(standin_hits(&server, "/s/retry2/503.503"), 3);
     /* Throttled every time: the last error document is reported. */
     assert_int_equal(assume("/s/retry3/Throttling.Throttling.Throttling",
@@ -972,7 +977,7 @@ static void test_bad_answers(void **state)
          "STS AssumeRole: answer has no SecretAccessKey"},
         {"/s/bad8/big", RDSIAM_ERR_HTTP, NULL},
     };
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
     char url[256], want[512];
     size_t i;
@@ -1003,7 +1008,7 @@ static void test_bad_answers(void **state)
 static void test_slow_answer(void **state)
 {
     rdsiam__sts_config cfg;
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
     char url[256];
 
@@ -1028,7 +1033,7 @@ static void test_slow_answer(void **state)
     assert_int_equal(rdsiam__sts_assume_role(&cfg, &src_static, ROLE_A, "s1",
                                              NULL, 0, &c, &e),
                      RDSIAM_OK);
-    rdsiam__credentials_clear(&c);
+    rdsiam__creds_clear(&c);
 }
 
 /* AssumeRoleWithWebIdentity: unsigned, the token in the form. */
@@ -1036,7 +1041,7 @@ static void test_web_identity(void **state)
 {
     static const char path[] = "/s/web/ok";
     rdsiam__sts_config cfg;
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
     struct json_object *req;
     char url[256];
@@ -1052,7 +1057,7 @@ static void test_web_identity(void **state)
     assert_string_equal(c.secret_access_key, A_SECRET);
     assert_string_equal(c.session_token, A_TOKEN);
     assert_int_equal(c.expiration, A_EXPIRATION);
-    rdsiam__credentials_clear(&c);
+    rdsiam__creds_clear(&c);
     req = last_request(path);
     assert_string_equal(form_value(req, "Action"), "AssumeRoleWithWebIdentity");
     assert_string_equal(form_value(req, "WebIdentityToken"), WEB_TOKEN);
@@ -1108,9 +1113,13 @@ static int fixed_fetch(void *self, rdsiam__creds *out, rdsiam_error *e)
     memset(out, 0, sizeof *out);
     if (f->rc != RDSIAM_OK)
         return rdsiam__fail(e, f->rc, "fixed: nothing here");
-    return rdsiam__creds_set(out, f->creds.access_key_id,
-                             f->creds.secret_access_key,
-                             f->creds.session_token, "fixed", e);
+    {
+        rdsiam__creds tmp = {(char *)(uintptr_t)f->creds.access_key_id,
+                             (char *)(uintptr_t)f->creds.secret_access_key,
+                             (char *)(uintptr_t)f->creds.session_token, false,
+                             0};
+        return rdsiam__creds_copy(out, &tmp);
+    }
 }
 
 static void fixed_destroy(void *self)
@@ -1152,7 +1161,7 @@ static void test_source_assume_role(void **state)
     rdsiam__assume_role_config cfg_a, cfg_b;
     fixed_source f;
     rdsiam__source inner, hop_a, hop_b;
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
     struct json_object *req;
     char url_a[256], url_b[256];
@@ -1166,19 +1175,19 @@ static void test_source_assume_role(void **state)
     role_config(&cfg_b, url_b, sizeof url_b, "/s/srcB/ok", ROLE_B);
     cfg_b.name = "profile b (role)";
     inner = fixed(&f, &src_temp, RDSIAM_OK, &destroyed);
-    assert_int_equal(rdsiam__source_assume_role(&hop_a, &inner, &cfg_a, &e),
+    assert_int_equal(rdsiam__assume_role_new(&hop_a, &inner, &cfg_a, &e),
                      RDSIAM_OK);
     assert_null(inner.fetch); /* ownership moved */
     assert_string_equal(hop_a.name, "profile a (role)");
-    assert_int_equal(rdsiam__source_assume_role(&hop_b, &hop_a, &cfg_b, &e),
+    assert_int_equal(rdsiam__assume_role_new(&hop_b, &hop_a, &cfg_b, &e),
                      RDSIAM_OK);
     memset(&e, 0, sizeof e);
-    assert_int_equal(src_fetch(&hop_b, &c, &e), RDSIAM_OK);
+    assert_int_equal(hop_b.fetch(hop_b.self, &c, &e), RDSIAM_OK);
     assert_string_equal(c.access_key_id, B_AKID);
     assert_string_equal(c.secret_access_key, B_SECRET);
     assert_string_equal(c.session_token, B_TOKEN);
     assert_int_equal(c.expiration, B_EXPIRATION);
-    rdsiam__credentials_clear(&c);
+    rdsiam__creds_clear(&c);
     assert_int_equal(f.fetches, 1);
     req = last_request("/s/srcA/ok");
     assert_string_equal(form_value(req, "ExternalId"), "ext-1");
@@ -1190,8 +1199,8 @@ static void test_source_assume_role(void **state)
     assert_string_equal(header_value(req, "X-Amz-Security-Token"), A_TOKEN);
     json_object_put(req);
     /* Every fetch goes through the whole chain again. */
-    assert_int_equal(src_fetch(&hop_b, &c, &e), RDSIAM_OK);
-    rdsiam__credentials_clear(&c);
+    assert_int_equal(hop_b.fetch(hop_b.self, &c, &e), RDSIAM_OK);
+    rdsiam__creds_clear(&c);
     assert_int_equal(f.fetches, 2);
     assert_int_equal(standin_hits(&server, "/s/srcA/ok"), 2);
     hop_b.destroy(hop_b.self);
@@ -1204,7 +1213,7 @@ static void test_source_assume_role_failures(void **state)
     rdsiam__assume_role_config cfg;
     fixed_source f;
     rdsiam__source inner, role;
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
     struct json_object *req;
     char url[256], want[256];
@@ -1214,9 +1223,9 @@ static void test_source_assume_role_failures(void **state)
     /* The wrong hop's credentials: STS's signature check refuses. */
     role_config(&cfg, url, sizeof url, "/s/srcF1/ok", ROLE_A);
     inner = fixed(&f, &wrong, RDSIAM_OK, &destroyed);
-    assert_int_equal(rdsiam__source_assume_role(&role, &inner, &cfg, &e),
+    assert_int_equal(rdsiam__assume_role_new(&role, &inner, &cfg, &e),
                      RDSIAM_OK);
-    assert_int_equal(src_fetch(&role, &c, &e), RDSIAM_ERR_STS);
+    assert_int_equal(role.fetch(role.self, &c, &e), RDSIAM_ERR_STS);
     assert_string_equal(e.message,
                         "assume role: STS AssumeRole: SignatureDoesNotMatch "
                         "(HTTP 403): The request signature we calculated does "
@@ -1227,9 +1236,9 @@ static void test_source_assume_role_failures(void **state)
     role.destroy(role.self);
     /* An inner source with nothing: a misconfigured role. */
     inner = fixed(&f, &src_static, RDSIAM_ERR_NO_CREDENTIALS, &destroyed);
-    assert_int_equal(rdsiam__source_assume_role(&role, &inner, &cfg, &e),
+    assert_int_equal(rdsiam__assume_role_new(&role, &inner, &cfg, &e),
                      RDSIAM_OK);
-    assert_int_equal(src_fetch(&role, &c, &e),
+    assert_int_equal(role.fetch(role.self, &c, &e),
                      RDSIAM_ERR_PROFILE_INCOMPLETE);
     assert_string_equal(e.message, "assume role: source credentials (fixed): "
                                    "fixed: nothing here");
@@ -1238,7 +1247,7 @@ static void test_source_assume_role_failures(void **state)
     /* Bad settings: refused, and the inner source is destroyed. */
     cfg.duration_seconds = 100;
     inner = fixed(&f, &src_static, RDSIAM_OK, &destroyed);
-    assert_int_equal(rdsiam__source_assume_role(&role, &inner, &cfg, &e),
+    assert_int_equal(rdsiam__assume_role_new(&role, &inner, &cfg, &e),
                      RDSIAM_ERR_INVALID_ARGUMENT);
     assert_string_equal(e.message,
                         "assume role: duration_seconds must be 900..43200");
@@ -1247,7 +1256,7 @@ static void test_source_assume_role_failures(void **state)
     cfg.duration_seconds = 0;
     cfg.role_arn = NULL;
     inner = fixed(&f, &src_static, RDSIAM_OK, &destroyed);
-    assert_int_equal(rdsiam__source_assume_role(&role, &inner, &cfg, &e),
+    assert_int_equal(rdsiam__assume_role_new(&role, &inner, &cfg, &e),
                      RDSIAM_ERR_INVALID_ARGUMENT);
     assert_string_equal(e.message, "assume role: role_arn is missing");
     assert_int_equal(destroyed, 4);
@@ -1256,13 +1265,13 @@ static void test_source_assume_role_failures(void **state)
     role_config(&cfg, url, sizeof url, "/s/srcF3/ok", ROLE_A);
     cfg.session_name = NULL;
     inner = fixed(&f, &src_static, RDSIAM_OK, &destroyed);
-    assert_int_equal(rdsiam__source_assume_role(&role, &inner, &cfg, &e),
+    assert_int_equal(rdsiam__assume_role_new(&role, &inner, &cfg, &e),
                      RDSIAM_OK);
     pinned_now = (int64_t)time(NULL);
     rdsiam__sys_set_clock(pinned_clock, NULL);
-    assert_int_equal(src_fetch(&role, &c, &e), RDSIAM_OK);
+    assert_int_equal(role.fetch(role.self, &c, &e), RDSIAM_OK);
     rdsiam__sys_set_clock(NULL, NULL);
-    rdsiam__credentials_clear(&c);
+    rdsiam__creds_clear(&c);
     role.destroy(role.self);
     req = last_request("/s/srcF3/ok");
     snprintf(want, sizeof want, "botocore-session-%lld", (long long)pinned_now);
@@ -1274,7 +1283,7 @@ static void test_source_assume_role_failures(void **state)
 static void test_no_server(void **state)
 {
     rdsiam__sts_config cfg;
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
     char url[64], want[200];
 

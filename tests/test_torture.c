@@ -4,7 +4,7 @@
  * check).
  *
  * malloc, calloc, realloc, free and the aligned allocators are replaced in
- * this program. The library is linked statically, and json-c, libcurl,
+ * this program. The library is linked statically, and cJSON, libcurl,
  * OpenSSL and the C library's own strdup() reach the allocator through the
  * same symbols, so every allocation a scenario causes is seen here.
  *
@@ -82,7 +82,7 @@ static atomic_long fail_at;  /* the call number that fails; 0: none */
 static atomic_long live;     /* blocks allocated and not yet freed */
 static atomic_bool armed;    /* count and inject only inside a scenario */
 static atomic_bool scanning; /* search freed blocks for the markers */
-static atomic_long residue;  /* marker found in a block freed by us/json-c */
+static atomic_long residue;  /* marker found in a block freed by us/cJSON */
 static atomic_long residue_curl; /* ... in a block freed by libcurl */
 
 /* The secrets every scenario uses (and the container test server's). */
@@ -500,8 +500,9 @@ static int make_container(rdsiam_provider **p, rdsiam_error *err)
     return rdsiam_provider_new_container(p, NULL, err);
 }
 
-/* The STS sources are not in the public chain yet: built here through
- * the internal source interface, against tests/helpers/aws_standin.py. */
+/* The STS sources built alone through their config-based constructors
+ * (the chain builds them from profiles), against
+ * tests/helpers/aws_standin.py. */
 static standin sts;
 static char sts_url[128], webtoken_file[128];
 
@@ -520,7 +521,7 @@ static int make_web_identity(rdsiam_provider **p, rdsiam_error *err)
     int rc;
 
     *p = NULL; /* as a public constructor does on failure */
-    rc = rdsiam__source_web_identity(&src, &cfg, err);
+    rc = rdsiam__web_identity_new(&src, &cfg, err);
     if (rc != RDSIAM_OK)
         return rc;
     return rdsiam__provider_new(p, src, NULL, err);
@@ -546,7 +547,7 @@ static int make_assume_role(rdsiam_provider **p, rdsiam_error *err)
     rc = rdsiam__source_static(&inner, &ENV_CREDS, err);
     if (rc != RDSIAM_OK)
         return rc;
-    rc = rdsiam__source_assume_role(&src, &inner, &cfg, err);
+    rc = rdsiam__assume_role_new(&src, &inner, &cfg, err);
     if (rc != RDSIAM_OK)
         return rc;
     return rdsiam__provider_new(p, src, NULL, err);
@@ -682,14 +683,6 @@ typedef struct entry {
     const char *known;
 } entry;
 
-/* json-c 0.16 under allocation failure: segfaults (a failed strdup of an
- * object key reaches strlen(NULL)), keys silently dropped (so a field is
- * "missing" or, for SessionToken, a token signed without it), values
- * freed unwiped and leaked. Both JSON readers (container and
- * credential_process) are affected until they move to a JSON library that
- * fails cleanly; see docs/SECURITY.md, "Allocation failure". */
-#define JSON_C_OOM "json-c 0.16 mishandles allocation failure (issue 11 item 8)"
-
 /* lib/sts.c: a failed copy of the STS endpoint URL is reported as
  * RDSIAM_ERR_URI_INVALID ("over 2048 bytes or out of memory"), not as
  * RDSIAM_ERR_NO_MEMORY. Everything else in both STS sources fails
@@ -718,10 +711,10 @@ static const entry SCENARIOS[] = {
      setup_files_only, false, NULL},
     {{"provider_process", sc_process,
       {ERR(CRYPTO), ERR(FILE_IO), ERR(PROCESS_FAILED), ERR(PROCESS_OUTPUT)}},
-     setup_process, false, JSON_C_OOM},
+     setup_process, false, NULL},
     {{"provider_container", sc_container,
       {ERR(CRYPTO), ERR(HTTP), ERR(FILE_IO), ERR(JSON)}},
-     setup_container, true, JSON_C_OOM},
+     setup_container, true, NULL},
     {{"provider_default", sc_default,
       {ERR(CRYPTO), ERR(HTTP), ERR(FILE_IO), ERR(JSON)}},
      setup_env_static, false, NULL},
@@ -1047,19 +1040,20 @@ static int group_setup(void **state)
     if (start_server() != 0)
         fprintf(stderr, "torture: the container test server did not start\n");
     /* The STS stand-in: the environment's key signs AssumeRole; the web
-     * identity token file holds WEB_TOKEN. */
+     * identity token file holds WEB_TOKEN. Key ids have the documented
+     * form (16 to 128 of [A-Z0-9]), which every source checks. */
     snprintf(webtoken_file, sizeof webtoken_file, "%s/webtoken", tmpdir);
     if (write_file(webtoken_file, WEB_TOKEN, 0600) != 0 ||
         standin_start(
             &sts,
             "{\"keys\": {\"AKIDENVTORTURE00\": {\"secret\": \"" MARK_SECRET
             "\", \"token\": \"" MARK_TOKEN "\"}}, \"roles\": {"
-            "\"" ROLE_WEB "\": {\"AccessKeyId\": \"ASIAWEBTORTURE\", "
+            "\"" ROLE_WEB "\": {\"AccessKeyId\": \"ASIAWEBTORTURE00\", "
             "\"SecretAccessKey\": \"" ROLE_SECRET "\", "
             "\"SessionToken\": \"" ROLE_TOKEN "\", "
             "\"Expiration\": \"2100-01-01T00:00:00Z\", "
             "\"WebIdentityToken\": \"" WEB_TOKEN "\"}, "
-            "\"" ROLE_ASSUMED "\": {\"AccessKeyId\": \"ASIAROLETORTURE\", "
+            "\"" ROLE_ASSUMED "\": {\"AccessKeyId\": \"ASIAROLETORTURE0\", "
             "\"SecretAccessKey\": \"" ROLE_SECRET "\", "
             "\"SessionToken\": \"" ROLE_TOKEN "\", "
             "\"Expiration\": \"2100-01-01T00:00:00Z\"}}, "

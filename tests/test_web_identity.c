@@ -33,7 +33,6 @@
 #include <json.h>
 
 #include "helpers/standin.h"
-#include "helpers/creds_ref.h"
 #include "internal.h"
 #include "provider.h"
 #include "source_web_identity.h"
@@ -163,21 +162,21 @@ static int teardown(void **state)
     return 0;
 }
 
-static int fetch(const rdsiam__web_identity_config *cfg, rdsiam_credentials *c,
+static int fetch(const rdsiam__web_identity_config *cfg, rdsiam__creds *c,
                  rdsiam_error *e)
 {
     rdsiam__source s;
     int rc;
 
-    assert_int_equal(rdsiam__source_web_identity(&s, cfg, NULL), RDSIAM_OK);
+    assert_int_equal(rdsiam__web_identity_new(&s, cfg, NULL), RDSIAM_OK);
     assert_string_equal(s.name, "web identity");
     memset(e, 0, sizeof *e);
-    rc = src_fetch(&s, c, e);
+    rc = s.fetch(s.self, c, e);
     s.destroy(s.self);
     return rc;
 }
 
-static void assert_empty(const rdsiam_credentials *c)
+static void assert_empty(const rdsiam__creds *c)
 {
     assert_null(c->access_key_id);
     assert_null(c->secret_access_key);
@@ -226,7 +225,7 @@ static void assert_sent(const char *path, const char *key, const char *want)
 static void test_not_configured(void **state)
 {
     rdsiam__web_identity_config cfg = {0};
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
 
     (void)state;
@@ -254,7 +253,7 @@ static void test_not_configured(void **state)
 static void test_no_role(void **state)
 {
     rdsiam__web_identity_config cfg = {0};
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
 
     (void)state;
@@ -286,7 +285,7 @@ static void test_from_environment(void **state)
 {
     static const char path[] = "/s/env/ok";
     rdsiam__web_identity_config cfg = {0};
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
 
     (void)state;
@@ -303,7 +302,7 @@ static void test_from_environment(void **state)
     assert_string_equal(c.secret_access_key, A_SECRET);
     assert_string_equal(c.session_token, A_TOKEN);
     assert_int_equal(c.expiration, STANDIN_NOW);
-    rdsiam__credentials_clear(&c);
+    rdsiam__creds_clear(&c);
     assert_sent(path, "Action", "AssumeRoleWithWebIdentity");
     assert_sent(path, "Version", "2011-06-15");
     assert_sent(path, "RoleArn", ROLE_A);
@@ -318,7 +317,7 @@ static void test_from_environment(void **state)
 static void test_precedence(void **state)
 {
     rdsiam__web_identity_config cfg = {0};
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
 
     (void)state;
@@ -331,7 +330,7 @@ static void test_precedence(void **state)
     use_path("/s/prec1/ok");
     assert_int_equal(fetch(&cfg, &c, &e), RDSIAM_OK);
     assert_string_equal(c.access_key_id, A_AKID);
-    rdsiam__credentials_clear(&c);
+    rdsiam__creds_clear(&c);
     assert_sent("/s/prec1/ok", "RoleSessionName", "profile-session");
     /* AWS_ROLE_ARN beats the profile's role_arn; the profile's session
      * name stays. */
@@ -339,7 +338,7 @@ static void test_precedence(void **state)
     use_path("/s/prec2/ok");
     assert_int_equal(fetch(&cfg, &c, &e), RDSIAM_OK);
     assert_string_equal(c.access_key_id, B_AKID);
-    rdsiam__credentials_clear(&c);
+    rdsiam__creds_clear(&c);
     assert_sent("/s/prec2/ok", "RoleArn", ROLE_B);
     assert_sent("/s/prec2/ok", "RoleSessionName", "profile-session");
     /* Without use_env only the fields count. */
@@ -348,7 +347,7 @@ static void test_precedence(void **state)
     use_path("/s/prec3/ok");
     assert_int_equal(fetch(&cfg, &c, &e), RDSIAM_OK);
     assert_string_equal(c.access_key_id, A_AKID);
-    rdsiam__credentials_clear(&c);
+    rdsiam__creds_clear(&c);
     assert_sent("/s/prec3/ok", "RoleArn", ROLE_A);
     reset_env();
 }
@@ -364,7 +363,7 @@ static int64_t pinned_clock(void *ctx)
 static void test_default_session_name(void **state)
 {
     rdsiam__web_identity_config cfg = {0};
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
 
     (void)state;
@@ -377,7 +376,7 @@ static void test_default_session_name(void **state)
     rdsiam__sys_set_clock(pinned_clock, NULL);
     assert_int_equal(fetch(&cfg, &c, &e), RDSIAM_OK);
     rdsiam__sys_set_clock(NULL, NULL);
-    rdsiam__credentials_clear(&c);
+    rdsiam__creds_clear(&c);
     assert_sent("/s/session/ok", "RoleSessionName",
                 "botocore-session-1700000000");
     reset_env();
@@ -389,7 +388,7 @@ static void test_rotation(void **state)
 {
     rdsiam__web_identity_config cfg = {0};
     rdsiam__source s;
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
 
     (void)state;
@@ -398,18 +397,18 @@ static void test_rotation(void **state)
     cfg.token_file = token_path;
     cfg.role_arn = ROLE_A;
     cfg.session_name = "rotating";
-    assert_int_equal(rdsiam__source_web_identity(&s, &cfg, NULL), RDSIAM_OK);
+    assert_int_equal(rdsiam__web_identity_new(&s, &cfg, NULL), RDSIAM_OK);
     write_token(TOKEN1);
-    assert_int_equal(src_fetch(&s, &c, &e), RDSIAM_OK);
-    rdsiam__credentials_clear(&c);
+    assert_int_equal(s.fetch(s.self, &c, &e), RDSIAM_OK);
+    rdsiam__creds_clear(&c);
     assert_sent("/s/rotate/ok", "WebIdentityToken", TOKEN1);
     write_token(TOKEN2);
-    assert_int_equal(src_fetch(&s, &c, &e), RDSIAM_OK);
+    assert_int_equal(s.fetch(s.self, &c, &e), RDSIAM_OK);
     assert_string_equal(c.access_key_id, A_AKID);
-    rdsiam__credentials_clear(&c);
+    rdsiam__creds_clear(&c);
     assert_sent("/s/rotate/ok", "WebIdentityToken", TOKEN2);
     write_token(TOKEN3);
-    assert_int_equal(src_fetch(&s, &c, &e), RDSIAM_ERR_STS);
+    assert_int_equal(s.fetch(s.self, &c, &e), RDSIAM_ERR_STS);
     assert_string_equal(
         e.message,
         "web identity: STS AssumeRoleWithWebIdentity: InvalidIdentityToken "
@@ -431,7 +430,7 @@ static void test_provider_renewal(void **state)
     rdsiam__web_identity_config cfg = {0};
     rdsiam__source s;
     rdsiam_provider *p = NULL;
-    rdsiam_credentials c;
+    rdsiam_credentials_ref *c = NULL;
     rdsiam_error e;
 
     (void)state;
@@ -443,21 +442,22 @@ static void test_provider_renewal(void **state)
     write_token(TOKEN1);
     pinned_now = STANDIN_NOW;
     rdsiam__sys_set_clock(pinned_clock, NULL);
-    assert_int_equal(rdsiam__source_web_identity(&s, &cfg, NULL), RDSIAM_OK);
+    assert_int_equal(rdsiam__web_identity_new(&s, &cfg, NULL), RDSIAM_OK);
     assert_int_equal(rdsiam__provider_new(&p, s, NULL, &e), RDSIAM_OK);
-    assert_int_equal(creds_ref_get(p, &c, &e), RDSIAM_OK);
-    assert_string_equal(c.access_key_id, C_AKID);
-    assert_int_equal(c.expiration, STANDIN_NOW + 3600);
-    creds_ref_put(&c);
+    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &e), RDSIAM_OK);
+    assert_string_equal(rdsiam_credentials_ref_get(c)->access_key_id, C_AKID);
+    assert_int_equal(rdsiam_credentials_ref_get(c)->expiration,
+                     STANDIN_NOW + 3600);
+    rdsiam_credentials_ref_free(c);
     /* Still fresh: served from the cache. */
-    assert_int_equal(creds_ref_get(p, &c, &e), RDSIAM_OK);
-    creds_ref_put(&c);
+    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &e), RDSIAM_OK);
+    rdsiam_credentials_ref_free(c);
     assert_int_equal(standin_hits(&server, "/s/renew/ok"), 1);
     /* Five minutes before expiry (inside the default 960 s margin). */
     write_token(TOKEN2);
     pinned_now = STANDIN_NOW + 3600 - 300;
-    assert_int_equal(creds_ref_get(p, &c, &e), RDSIAM_OK);
-    creds_ref_put(&c);
+    assert_int_equal(rdsiam_provider_get_credentials(p, &c, &e), RDSIAM_OK);
+    rdsiam_credentials_ref_free(c);
     assert_int_equal(standin_hits(&server, "/s/renew/ok"), 2);
     assert_sent("/s/renew/ok", "WebIdentityToken", TOKEN2);
     rdsiam_provider_free(p);
@@ -469,7 +469,7 @@ static void test_provider_renewal(void **state)
 static void test_bad_token_files(void **state)
 {
     rdsiam__web_identity_config cfg = {0};
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
     char path[192], want[512], *big;
 
@@ -536,7 +536,7 @@ static void test_bad_token_files(void **state)
 static void test_sts_failures(void **state)
 {
     rdsiam__web_identity_config cfg = {0};
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
 
     (void)state;
@@ -556,7 +556,7 @@ static void test_sts_failures(void **state)
     /* Throttled, then a 503, then the answer. */
     use_path("/s/fail2/Throttling.503");
     assert_int_equal(fetch(&cfg, &c, &e), RDSIAM_OK);
-    rdsiam__credentials_clear(&c);
+    rdsiam__creds_clear(&c);
     assert_int_equal(standin_hits(&server, "/s/fail2/Throttling.503"), 3);
     /* The stand-in's answer cut in half; expat's XML_ErrorString. */
     use_path("/s/fail3/truncated");
@@ -598,7 +598,7 @@ static void test_not_built_in(void **state)
 
     (void)state;
     memset(&e, 0, sizeof e);
-    assert_int_equal(rdsiam__source_web_identity(&s, NULL, &e),
+    assert_int_equal(rdsiam__web_identity_new(&s, NULL, &e),
                      RDSIAM_ERR_NOT_BUILT_IN);
     assert_string_equal(e.message,
                         "web identity: built without HTTP support (HTTP=no)");

@@ -2,7 +2,8 @@
 # check scripts (tests/check-*.sh), all run by tests/run-tests.sh, which
 # prints one summary line at the end. Test data lives in tests/vectors/.
 #
-#   make check     the unit tests alone: compiler, OpenSSL, json-c, libcurl,
+#   make check     the unit tests alone: compiler, OpenSSL, cJSON, json-c
+#                  (the tests' own reader of vector files), libcurl,
 #                  cmocka and python3; no database servers; seconds
 #   make test      the whole suite (unit tests and every check script)
 #   make tests     build everything the suite runs, run nothing
@@ -13,7 +14,7 @@ TEST_BINS    := $(TEST_SRCS:tests/%.c=$(B)/tests/%)
 TEST_NAMES   := $(notdir $(TEST_BINS))
 TEST_HELPERS := $(wildcard tests/helpers/*.c)
 TEST_LIBS    := $(shell $(PKG_CONFIG) --libs cmocka json-c 2>/dev/null)
-TEST_CFLAGS   = $(ALL_CFLAGS) -pthread -Itests $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+TEST_CFLAGS   = $(ALL_CFLAGS) -pthread -Itests $(shell $(PKG_CONFIG) --cflags cmocka json-c 2>/dev/null)
 
 # The headers a test includes, as the compiler lists them (X.d beside the
 # program; the helpers, compiled into every test, by the wildcard).

@@ -32,19 +32,27 @@ static const char USAGE[] =
     "  --region REGION       signing region (default: AWS_REGION, then\n"
     "                        AWS_DEFAULT_REGION, then the profile's region)\n"
     "  --profile NAME        use this profile of ~/.aws/config and\n"
-    "                        ~/.aws/credentials, and nothing else, for\n"
-    "                        credentials\n"
+    "                        ~/.aws/credentials (environment keys are\n"
+    "                        then ignored, as by the AWS CLI)\n"
     "  --signing-time TIME   sign as of TIME, 2016-11-18T22:00:00Z or\n"
     "                        20161118T220000Z (default: now)\n"
     "\n"
-    "Credentials come from the default chain, first match wins:\n"
+    "Credentials come from the default chain, first match wins (the AWS\n"
+    "CLI's order):\n"
     "  1. AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN\n"
-    "  2. the profile named by AWS_PROFILE (else \"default\") in the shared\n"
-    "     files (AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE): static keys\n"
-    "     or credential_process\n"
-    "  3. container endpoints (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or\n"
+    "  2. the profile's role_arn with source_profile or credential_source\n"
+    "     (STS AssumeRole)\n"
+    "  3. web identity: AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN, or the\n"
+    "     profile's web_identity_token_file and role_arn\n"
+    "  4. the profile's IAM Identity Center settings (after aws sso login)\n"
+    "  5. the profile's static keys in the credentials file\n"
+    "  6. the profile's credential_process\n"
+    "  7. the profile's static keys in the config file\n"
+    "  8. container endpoints (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or\n"
     "     AWS_CONTAINER_CREDENTIALS_FULL_URI)\n"
-    "With --profile, only that profile is used.\n"
+    "  9. EC2 instance metadata (off with AWS_EC2_METADATA_DISABLED=true)\n"
+    "The profile is --profile, else AWS_PROFILE, else \"default\", in the\n"
+    "shared files (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE).\n"
     "\n"
     "Exit status: 0 token printed, 1 error, 2 usage error.\n";
 
@@ -170,7 +178,12 @@ int main(int argc, char **argv)
         case 'h': params.hostname = optarg; break;
         case 'p': port_arg = optarg; break;
         case 'u': params.username = optarg; break;
-        case 'r': params.region = optarg; break;
+        case 'r':
+            /* the token's region, and the one STS is asked in (botocore:
+             * the region of the client that needs the credentials) */
+            params.region = optarg;
+            popts.region = optarg;
+            break;
         case 'P': popts.profile = optarg; break;
         case 't': time_arg = optarg; break;
         case 'H': fputs(USAGE, stdout); return 0;

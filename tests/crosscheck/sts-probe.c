@@ -27,19 +27,7 @@
 #include "source_web_identity.h"
 #include "sts.h"
 
-/* The source's fetch into a public struct whose strings it then owns. */
-static int probe_fetch(rdsiam__source *s, rdsiam_credentials *c,
-                       rdsiam_error *err)
-{
-    rdsiam__creds got = {0};
-    int rc = s->fetch(s->self, &got, err);
-
-    *c = rdsiam__creds_view(&got);
-    return rc;
-}
-
-
-static int print(int rc, const rdsiam_credentials *c, const rdsiam_error *e)
+static int print(int rc, const rdsiam__creds *c, const rdsiam_error *e)
 {
     if (rc == RDSIAM_OK)
         printf("creds %s %s %s %lld\n", c->access_key_id, c->secret_access_key,
@@ -72,18 +60,18 @@ static int web_identity(void)
 {
     rdsiam__web_identity_config cfg;
     rdsiam__source s;
-    rdsiam_credentials c;
+    rdsiam__creds c;
     rdsiam_error e;
     int rc;
 
     memset(&cfg, 0, sizeof cfg);
     cfg.use_env = true;
     memset(&e, 0, sizeof e);
-    if (rdsiam__source_web_identity(&s, &cfg, &e) != RDSIAM_OK)
+    if (rdsiam__web_identity_new(&s, &cfg, &e) != RDSIAM_OK)
         return print(e.code, NULL, &e);
-    rc = probe_fetch(&s, &c, &e);
+    rc = s.fetch(s.self, &c, &e);
     print(rc, &c, &e);
-    rdsiam__credentials_clear(&c);
+    rdsiam__creds_clear(&c);
     s.destroy(s.self);
     return 0;
 }
@@ -91,7 +79,8 @@ static int web_identity(void)
 static int assume_role(int argc, char **argv)
 {
     rdsiam__sts_config cfg;
-    rdsiam_credentials src, c;
+    rdsiam_credentials src;
+    rdsiam__creds c;
     rdsiam_error e;
     int rc;
 
@@ -107,7 +96,7 @@ static int assume_role(int argc, char **argv)
                                  argc > 5 ? (unsigned)atoi(argv[5]) : 0u, &c,
                                  &e);
     print(rc, &c, &e);
-    rdsiam__credentials_clear(&c);
+    rdsiam__creds_clear(&c);
     return 0;
 }
 

@@ -95,7 +95,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc == RDSIAM_OK) {
         FUZZ_CHECK(same(c.access_key_id, &f[0]));
         FUZZ_CHECK(same(c.secret_access_key, &f[1]));
-        FUZZ_CHECK(same(c.session_token, &f[2]));
+        /* An empty Token is no token (rdsiam__creds_set, lib/source.c;
+         * botocore's signer likewise skips a falsy token). */
+        FUZZ_CHECK(f[2].n == 0 ? c.session_token == NULL
+                               : same(c.session_token, &f[2]));
         rdsiam__creds_clear(&c);
     } else {
         FUZZ_CHECK(rc < 0 && err.code == rc);

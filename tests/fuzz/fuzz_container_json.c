@@ -43,7 +43,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(c.expires && c.expiration > rdsiam__now());
         rdsiam__creds_clear(&c);
     } else {
-        CHECK(rc < 0);
+        /* No allocation fails under the fuzzer: NO_MEMORY would mean
+         * cJSON refused a text the reader's own checks passed. */
+        CHECK(rc < 0 && rc != RDSIAM_ERR_NO_MEMORY);
         CHECK(!c.access_key_id && !c.secret_access_key && !c.session_token);
     }
     free(s);

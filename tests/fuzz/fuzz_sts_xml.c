@@ -37,7 +37,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const long statuses[4] = {200, 400, 403, 503};
     static const char *const actions[2] = {"AssumeRole",
                                            "AssumeRoleWithWebIdentity"};
-    rdsiam_credentials c;
+    rdsiam__creds c;
+    rdsiam_credentials v;
     rdsiam_error e;
     long status;
     const char *action;
@@ -59,9 +60,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc == RDSIAM_OK) {
         CHECK(status == 200);
         CHECK(c.access_key_id && c.secret_access_key && c.session_token);
-        CHECK(rdsiam__check_credentials(&c, NULL) == RDSIAM_OK);
+        v = rdsiam__creds_view(&c);
+        CHECK(rdsiam__check_credentials(&v, NULL) == RDSIAM_OK);
         CHECK(c.expiration > rdsiam__now());
-        rdsiam_credentials_clear(&c);
+        rdsiam__creds_clear(&c);
     } else {
         CHECK(rc < 0 && e.code == rc);
         CHECK(memchr(e.message, '\0', sizeof e.message) != NULL);

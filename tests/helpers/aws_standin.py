@@ -14,8 +14,10 @@ Configuration (JSON file, all keys optional):
     "roles": {"ROLE_ARN": {"AccessKeyId": "...", "SecretAccessKey": "...",
                            "SessionToken": "...",
                            "Expiration": "2100-01-01T00:00:00Z",  (optional)
-                           "WebIdentityToken": "..." or ["...", ...]},
+                           "WebIdentityToken": "..." or ["...", ...],
                                                                (optional)
+                           "Trusted": ["AKID", ...]},  (optional: the only
+                                      keys that may AssumeRole it)
     "region": "us-east-1",   (the only region a credential scope may name;
                               absent: any)
     "max_skew": 900,          (seconds between X-Amz-Date and the clock;
@@ -340,6 +342,7 @@ def verify_sigv4(req):
     want = hmac.new(k, to_sign.encode(), hashlib.sha256).hexdigest()
     if not hmac.compare_digest(want, fields["Signature"]):
         raise StsError(403, "SignatureDoesNotMatch", SIG_MISMATCH)
+    return akid
 
 
 # --------------------------------------------------------------------------
@@ -374,11 +377,15 @@ def check_params(form, action):
     return role, session
 
 
-def issue(form, action):
+def issue(form, action, caller=None):
     role, session = check_params(form, action)
     with lock:
         creds = config["roles"].get(role)
-    if creds is None:
+    # A role's "Trusted" list (optional) names the access key ids that may
+    # assume it, as a trust policy names principals.
+    trusted = creds.get("Trusted") if creds else None
+    if creds is None or (action == "AssumeRole" and trusted is not None
+                         and caller not in trusted):
         msg = CANNED["AccessDenied"][2].replace("ROLE", role)
         if action == "AssumeRoleWithWebIdentity":
             msg = "Not authorized to perform sts:AssumeRoleWithWebIdentity"
@@ -427,13 +434,14 @@ def sts_answer(req, step):
             raise StsError(400, "InvalidAction",
                            "Could not find operation %s for version %s"
                            % (action, req.form.get("Version", "NO_VERSION")))
+        caller = None
         if action == "AssumeRole":
-            verify_sigv4(req)
+            caller = verify_sigv4(req)
         elif action != "AssumeRoleWithWebIdentity":
             raise StsError(400, "InvalidAction",
                            "Could not find operation %s for version "
                            "2011-06-15" % action)
-        creds, role, session, expiration = issue(req.form, action)
+        creds, role, session, expiration = issue(req.form, action, caller)
     except StsError as e:
         return e.status, error_doc(e.code, e.message, e.kind)
     creds = dict(creds)
@@ -461,6 +469,268 @@ def sts(handler, req, step):
         step = "ok"
     status, body = sts_answer(req, step)
     handler.send_body(status, body, "text/xml")
+
+
+# --------------------------------------------------------------------------
+# EC2 instance metadata (IMDS)
+#
+# Paths: /imds/OPTS/latest/api/token (PUT) and
+# /imds/OPTS/latest/meta-data/iam/security-credentials/[ROLE] (GET); the
+# client's endpoint is http://127.0.0.1:PORT/imds/OPTS, so the options (and
+# the state: tokens, counters) belong to that endpoint. OPTS is a list of
+# words joined by ".", any of:
+#   v2         tokens required: a GET without one is 401 (default: IMDSv1
+#              allowed too)
+#   tCODE      the token PUT is answered CODE (403, 404, 405, 400, 500...)
+#   tslowMS    the token PUT sleeps MS milliseconds first
+#   lifeN      tokens expire after N seconds instead of their TTL
+#   lCODExN    the first N role-list GETs are answered CODE (429, 503...)
+#   cCODExN    the first N credentials GETs are answered CODE
+#   cslowMS    the credentials GET sleeps MS milliseconds first
+#   norole     the role list is 404 (no role attached)
+#   malformed, truncated, nul, codefail, stale, badakid, empty
+#              a bad credentials answer: not JSON; cut in half; a NUL in
+#              AccessKeyId; Code "AssumeRoleUnauthorizedAccess"; expired in
+#              2009; a lower-case key id; an empty 200 answer
+#   Nmalformed the first credentials answer malformed, then good
+#   anything else: a tag that gives the test its own state
+# GET /imds/OPTS/_expire makes every token issued for OPTS expired.
+# A token must come with x-aws-ec2-metadata-token-ttl-seconds in 1..21600
+# (400 otherwise, as IMDS does); a token unknown, expired, or issued for
+# other OPTS is 401.
+
+IMDS_ROLE = "rdsiam-test-role"
+IMDS_CREDS = {
+    "Code": "Success",
+    "LastUpdated": "2026-01-01T00:00:00Z",
+    "Type": "AWS-HMAC",
+    "AccessKeyId": "ASIAIMDSEXAMPLE12345",
+    "SecretAccessKey": "imdsSecretKeyEXAMPLE/abcdefghijklmnopqrstu+1",
+    "Token": "imdsSessionTokenEXAMPLE/xyz+abc==",
+    "Expiration": "2100-01-01T00:00:00Z",
+}
+imds_tokens = {}   # token -> [opts, issued, ttl]
+imds_counts = {}   # (opts, what) -> requests seen
+
+
+def imds_opts(opts):
+    """The option words of OPTS as a dict word -> argument text."""
+    out = {}
+    for w in opts.split("."):
+        for key in ("tslow", "cslow", "life", "t", "l", "c"):
+            if w.startswith(key) and w[len(key):len(key) + 1].isdigit():
+                out[key] = w[len(key):]
+                break
+        else:
+            out[w] = ""
+    return out
+
+
+def imds_count(opts, what):
+    with lock:
+        n = imds_counts.get((opts, what), 0) + 1
+        imds_counts[(opts, what)] = n
+    return n
+
+
+def imds_scripted(o, key, n):
+    """Status to answer for the nth request under option key CODExN."""
+    if key not in o or "x" not in o[key]:
+        return None
+    code, times = o[key].split("x", 1)
+    return int(code) if n <= int(times) else None
+
+
+@route("PUT", "/imds/")
+def imds_put(handler, req, step):
+    parts = req.raw_path.split("/")
+    if len(parts) != 6 or parts[3:] != ["latest", "api", "token"]:
+        return handler.send_body(404, "not found", "text/plain")
+    opts = parts[2]
+    o = imds_opts(opts)
+    if "tslow" in o:
+        time.sleep(int(o["tslow"]) / 1000.0)
+    if "t" in o:
+        return handler.send_body(int(o["t"]), "refused", "text/plain")
+    ttl = req.headers.get("x-aws-ec2-metadata-token-ttl-seconds")
+    if ttl is None or not ttl.isdigit() or not 1 <= int(ttl) <= 21600:
+        return handler.send_body(400, "bad ttl", "text/plain")
+    n = imds_count(opts, "token")
+    token = "IMDSTOKEN-%s-%d-%s" % (opts, n, os.urandom(8).hex())
+    life = int(ttl)
+    if "life" in o:
+        life = min(life, int(o["life"]))
+    with lock:
+        imds_tokens[token] = [opts, time.time(), life]
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/plain")
+    handler.send_header("Content-Length", str(len(token)))
+    handler.send_header("x-aws-ec2-metadata-token-ttl-seconds", ttl)
+    handler.end_headers()
+    handler.wfile.write(token.encode())
+
+
+def imds_token_ok(opts, token):
+    with lock:
+        t = imds_tokens.get(token)
+    return t is not None and t[0] == opts and time.time() - t[1] < t[2]
+
+
+def imds_creds_body(o, n):
+    doc = dict(IMDS_CREDS)
+    if "malformed" in o or ("1malformed" in o and n == 1):
+        return "<html>not json</html>"
+    if "empty" in o:
+        return ""
+    if "codefail" in o:
+        doc = {"Code": "AssumeRoleUnauthorizedAccess",
+               "Message": "EC2 cannot assume the role", "LastUpdated":
+               doc["LastUpdated"]}
+    if "stale" in o:
+        doc["Expiration"] = "2009-02-13T23:31:30Z"
+    if "badakid" in o:
+        doc["AccessKeyId"] = "asiaimdsexample12345"
+    body = json.dumps(doc)
+    if "nul" in o:
+        body = body.replace('"ASIAIMDS', '"ASIA\\u0000IMDS')
+    if "truncated" in o:
+        body = body[: len(body) // 2]
+    return body
+
+
+@route("GET", "/imds/")
+def imds_get(handler, req, step):
+    parts = req.raw_path.split("/")
+    opts = parts[2] if len(parts) > 2 else ""
+    o = imds_opts(opts)
+    if parts[3:] == ["_expire"]:
+        with lock:
+            for t in imds_tokens.values():
+                if t[0] == opts:
+                    t[2] = 0
+        return handler.send_body(200, "expired", "text/plain")
+    base = ["latest", "meta-data", "iam", "security-credentials"]
+    if parts[3:7] != base or len(parts) != 8:
+        return handler.send_body(404, "not found", "text/plain")
+    token = req.headers.get("x-aws-ec2-metadata-token")
+    if token is not None and not imds_token_ok(opts, token):
+        return handler.send_body(401, "", "text/plain")
+    if token is None and "v2" in o:
+        return handler.send_body(401, "", "text/plain")
+    if parts[7] == "":
+        n = imds_count(opts, "list")
+        code = imds_scripted(o, "l", n)
+        if code:
+            return handler.send_body(code, "busy", "text/plain")
+        if "norole" in o:
+            return handler.send_body(404, "not found", "text/plain")
+        return handler.send_body(200, IMDS_ROLE, "text/plain")
+    if parts[7] != IMDS_ROLE:
+        return handler.send_body(404, "not found", "text/plain")
+    n = imds_count(opts, "creds")
+    code = imds_scripted(o, "c", n)
+    if code:
+        return handler.send_body(code, "busy", "text/plain")
+    if "cslow" in o:
+        time.sleep(int(o["cslow"]) / 1000.0)
+    handler.send_body(200, imds_creds_body(o, n), "text/plain")
+
+
+# --------------------------------------------------------------------------
+# IAM Identity Center (SSO) portal: GetRoleCredentials
+#
+# GET [/sso/OPTS]/federation/credentials?role_name=R&account_id=A with the
+# header x-amz-sso_bearer_token. The access token, account and role that
+# are let in come from the configuration's "sso" object:
+#   {"access_token": "...", "account_id": "111122223333",
+#    "role_name": "ReadOnly", "expiration_ms": 4102444800000}
+# (defaults below). Answers as the portal does (restJson1): a missing or
+# wrong token is 401 UnauthorizedException, another role or account 403
+# ForbiddenException, a missing parameter 400 InvalidRequestException; the
+# error type is in the x-amzn-ErrorType header and the body. OPTS words:
+# CODExN (the first N requests answered CODE with the portal's document:
+# 429 TooManyRequestsException, 5xx), slowMS, malformed, truncated, nul,
+# badakid, msexp (expiration as a string), any other word: a tag.
+
+SSO_DEFAULT = {
+    "access_token": "ssoAccessTokenEXAMPLE",
+    "account_id": "111122223333",
+    "role_name": "ReadOnly",
+    "expiration_ms": 4102444800000,
+    "credentials": {
+        "accessKeyId": "ASIASSOEXAMPLE123456",
+        "secretAccessKey": "ssoSecretKeyEXAMPLE/abcdefghijklmnopqrstuv+1",
+        "sessionToken": "ssoSessionTokenEXAMPLE/xyz+abc==",
+    },
+}
+SSO_ERRORS = {
+    400: "InvalidRequestException",
+    401: "UnauthorizedException",
+    403: "ForbiddenException",
+    404: "ResourceNotFoundException",
+    429: "TooManyRequestsException",
+}
+
+
+def sso_error(handler, code, message):
+    kind = SSO_ERRORS.get(code, "InternalServerException")
+    data = json.dumps({"message": message}).encode()
+    handler.send_response(code)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(data)))
+    handler.send_header("x-amzn-ErrorType", kind)
+    handler.end_headers()
+    handler.wfile.write(data)
+
+
+@route("GET", "/federation/credentials")
+def sso_plain(handler, req, step):
+    sso_portal(handler, req, "")
+
+
+@route("GET", "/sso/")
+def sso_tagged(handler, req, step):
+    parts = req.raw_path.split("/")
+    if parts[3:] != ["federation", "credentials"]:
+        return handler.send_body(404, '{"message":"no route"}')
+    sso_portal(handler, req, parts[2])
+
+
+def sso_portal(handler, req, opts):
+    cfg = dict(SSO_DEFAULT)
+    cfg.update(config.get("sso", {}))
+    words = opts.split(".") if opts else []
+    n = imds_count("sso/" + opts, "creds")
+    for w in words:
+        if "x" in w and w.split("x", 1)[0].isdigit():
+            code, times = w.split("x", 1)
+            if n <= int(times):
+                return sso_error(handler, int(code), "try again later")
+        if w.startswith("slow") and w[4:].isdigit():
+            time.sleep(int(w[4:]) / 1000.0)
+    q = urllib.parse.parse_qs(req.query, keep_blank_values=True)
+    token = req.headers.get("x-amz-sso_bearer_token")
+    if token != cfg["access_token"]:
+        return sso_error(handler, 401, "Session token not found or invalid")
+    if "role_name" not in q or "account_id" not in q:
+        return sso_error(handler, 400, "role_name and account_id are required")
+    if (q["role_name"][0] != cfg["role_name"]
+            or q["account_id"][0] != cfg["account_id"]):
+        return sso_error(handler, 403, "No access")
+    creds = dict(cfg["credentials"])
+    if "badakid" in words:
+        creds["accessKeyId"] = "asiassoexample123456"
+    creds["expiration"] = cfg["expiration_ms"]
+    if "msexp" in words:
+        creds["expiration"] = str(cfg["expiration_ms"])
+    body = json.dumps({"roleCredentials": creds})
+    if "nul" in words:
+        body = body.replace('"ASIASSO', '"ASIA\\u0000SSO')
+    if "malformed" in words:
+        body = "<html>not json</html>"
+    if "truncated" in words:
+        body = body[: len(body) // 2]
+    handler.send_body(200, body)
 
 
 # --------------------------------------------------------------------------

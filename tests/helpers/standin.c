@@ -65,8 +65,26 @@ static int write_config(standin *s, const char *json)
     return close(fd);
 }
 
+static int start(standin *s, const char *config_json, const char *cert,
+                 const char *key);
+
 int standin_start(standin *s, const char *config_json)
 {
+    return start(s, config_json, NULL, NULL);
+}
+
+int standin_start_tls(standin *s, const char *config_json, const char *cert,
+                      const char *key)
+{
+    return start(s, config_json, cert, key);
+}
+
+static int start(standin *s, const char *config_json, const char *cert,
+                 const char *key)
+{
+    const char *argv[8];
+    int argc = 0;
+
     int in[2], out[2];
 
     memset(s, 0, sizeof *s);
@@ -91,12 +109,19 @@ int standin_start(standin *s, const char *config_json)
         close(in[1]);
         close(out[0]);
         close(out[1]);
-        if (s->config[0])
-            execlp("python3", "python3", "tests/helpers/aws_standin.py",
-                   "--config", s->config, (char *)NULL);
-        else
-            execlp("python3", "python3", "tests/helpers/aws_standin.py",
-                   (char *)NULL);
+        argv[argc++] = "python3";
+        argv[argc++] = "tests/helpers/aws_standin.py";
+        if (s->config[0]) {
+            argv[argc++] = "--config";
+            argv[argc++] = s->config;
+        }
+        if (cert && key) {
+            argv[argc++] = "--tls";
+            argv[argc++] = cert;
+            argv[argc++] = key;
+        }
+        argv[argc] = NULL;
+        execvp("python3", (char *const *)(uintptr_t)argv);
         _exit(127);
     }
     close(in[0]);

@@ -20,6 +20,10 @@ typedef struct standin {
  * and start the stand-in on 127.0.0.1 with it. Returns 0 and s->port, or
  * -1. Run from the top of the source tree (as make test does). */
 int standin_start(standin *s, const char *config_json);
+/* The same over https with the certificate and key in PEM files (the
+ * reports below speak plain http, so they do not work with it). */
+int standin_start_tls(standin *s, const char *config_json, const char *cert,
+                      const char *key);
 /* Stop the server and remove the configuration file. */
 void standin_stop(standin *s);
 /* http://127.0.0.1:PORT followed by path, into out. */

@@ -1,0 +1,1033 @@
+/*
+ * source_imds.c - credentials of the IAM role attached to an EC2 instance,
+ * from the instance metadata service (IMDS).
+ *
+ * Behaviour follows botocore 1.43 (utils.py IMDSFetcher and
+ * InstanceMetadataFetcher, credentials.py create_credential_resolver) and
+ * the conformance data in aws-config/imds-endpoint-tests.json:
+ *   - IMDSv2: "PUT /latest/api/token" with
+ *     "x-aws-ec2-metadata-token-ttl-seconds: 21600"; the token goes in the
+ *     "x-aws-ec2-metadata-token" header of the two GETs (role name, then
+ *     the role's credentials);
+ *   - the token request gives no token (and IMDSv1 is tried, unless
+ *     disabled) when it is answered 403, 404 or 405, when an attempt times
+ *     out (botocore returns at once on ReadTimeoutError), or when every
+ *     attempt failed otherwise; 400 is an error;
+ *   - each GET is tried up to num_attempts times while the answer is not
+ *     200, is empty, or (credentials) is not JSON;
+ *   - timeout and attempts from AWS_METADATA_SERVICE_TIMEOUT (seconds,
+ *     default 1) and AWS_METADATA_SERVICE_NUM_ATTEMPTS (default 1);
+ *   - AWS_EC2_METADATA_DISABLED=true turns the source off;
+ *   - credentials about to expire are extended (static stability).
+ * Differences, on purpose: the session token is kept and reused until
+ * shortly before its TTL (botocore asks for a new one on every refresh),
+ * and a 401 with a kept token gets one new token and one more try; the
+ * metadata endpoint is never reached through a proxy; botocore logs and
+ * returns "no credentials" for every failure, while this source returns
+ * RDSIAM_ERR_NO_CREDENTIALS only where there is no instance role to be had
+ * (no answer at all, or no role attached) and a precise error otherwise.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <openssl/rand.h>
+
+#include "http.h"
+#include "json_reader.h"
+#include "source_imds.h"
+
+#define ENV_DISABLED "AWS_EC2_METADATA_DISABLED"
+#define ENV_V1_DISABLED "AWS_EC2_METADATA_V1_DISABLED"
+#define ENV_ENDPOINT "AWS_EC2_METADATA_SERVICE_ENDPOINT"
+#define ENV_MODE "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"
+#define ENV_USE_IPV6 "AWS_IMDS_USE_IPV6"
+#define ENV_TIMEOUT "AWS_METADATA_SERVICE_TIMEOUT"
+#define ENV_ATTEMPTS "AWS_METADATA_SERVICE_NUM_ATTEMPTS"
+
+/* botocore _evaluate_expiration: the refresh window is the config's
+ * ec2_credential_refresh_window, which create_credential_resolver sets to
+ * _DEFAULT_ADVISORY_REFRESH_TIMEOUT (15 minutes); jitter 2..10 minutes. */
+#define EXTEND_WINDOW 900
+#define EXTEND_JITTER_MIN 120
+#define EXTEND_JITTER_MAX 600
+
+/* A session token is opaque; real ones are ~56 base64 characters. */
+#define TOKEN_MAX 4096
+/* IAM role names: at most 64 characters of [A-Za-z0-9+=,.@_-]. */
+#define ROLE_MAX 64
+
+/* ------------------------------------------------------------------------ */
+/* Settings                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* A value for a message: printable ASCII, truncated. Used only for
+ * settings that are not secret (modes, numbers). */
+static void printable(char *out, size_t size, const char *s)
+{
+    size_t o = 0;
+
+    for (; s && *s && o + 1 < size; s++)
+        out[o++] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
+    out[o] = '\0';
+}
+
+/* botocore ensure_boolean: true exactly when the text is "true" in any
+ * case; every other value is false. */
+static bool is_true(const char *v)
+{
+    return v && strcasecmp(v, "true") == 0;
+}
+
+/* The environment variable when set, else the profile value. *from names
+ * where it came from, for messages. */
+static const char *pick(const char *env, const char *profile_value,
+                        const char *profile_key, const char **from)
+{
+    const char *v = rdsiam__getenv(env);
+
+    *from = env;
+    if (v)
+        return v;
+    *from = profile_key;
+    return profile_value;
+}
+
+/* Whole number in 1..max, digits only. */
+static int parse_count(const char *v, const char *from, long max, long *out,
+                       rdsiam_error *err)
+{
+    long n = 0;
+    const char *p = v;
+    char shown[24];
+
+    printable(shown, sizeof shown, v);
+    if (!*p)
+        return rdsiam__fail(err, RDSIAM_ERR_ENV_INVALID,
+                            "instance metadata: %s is empty", from);
+    for (; *p; p++) {
+        if (*p < '0' || *p > '9' || n > max)
+            return rdsiam__fail(err, RDSIAM_ERR_ENV_INVALID,
+                                "instance metadata: %s \"%s\" is not a whole "
+                                "number from 1 to %ld",
+                                from, shown, max);
+        n = n * 10 + (*p - '0');
+    }
+    if (n < 1 || n > max)
+        return rdsiam__fail(err, RDSIAM_ERR_ENV_INVALID,
+                            "instance metadata: %s \"%s\" is not a whole "
+                            "number from 1 to %ld",
+                            from, shown, max);
+    *out = n;
+    return RDSIAM_OK;
+}
+
+/* "IPv4" / "IPv6" in any case (botocore lowercases and compares). */
+static int parse_mode(const char *v, const char *from, bool *ipv6,
+                      rdsiam_error *err)
+{
+    char shown[40];
+
+    if (strcasecmp(v, "ipv4") == 0) {
+        *ipv6 = false;
+        return RDSIAM_OK;
+    }
+    if (strcasecmp(v, "ipv6") == 0) {
+        *ipv6 = true;
+        return RDSIAM_OK;
+    }
+    printable(shown, sizeof shown, v);
+    return rdsiam__fail(err, RDSIAM_ERR_INVALID_ARGUMENT,
+                        "instance metadata: %s: `%s` is not a valid endpoint "
+                        "mode (valid, in any case: IPv4, IPv6)",
+                        from, shown);
+}
+
+/* One DNS label: 1..63 of [A-Za-z0-9-], no hyphen at either end
+ * (botocore is_valid_endpoint_url). */
+static bool label_valid(const char *p, size_t n)
+{
+    size_t i;
+
+    if (n == 0 || n > 63 || p[0] == '-' || p[n - 1] == '-')
+        return false;
+    for (i = 0; i < n; i++)
+        if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') ||
+              (p[i] >= '0' && p[i] <= '9') || p[i] == '-'))
+            return false;
+    return true;
+}
+
+static bool hostname_valid(const char *h, size_t n)
+{
+    size_t start = 0, i;
+
+    if (n == 0 || n > 255)
+        return false;
+    if (h[n - 1] == '.') /* a trailing dot is allowed */
+        n--;
+    for (i = 0; i <= n; i++) {
+        if (i == n || h[i] == '.') {
+            if (!label_valid(h + start, i - start))
+                return false;
+            start = i + 1;
+        }
+    }
+    return true;
+}
+
+static bool port_valid(const char *p, const char *end)
+{
+    unsigned long v = 0;
+
+    if (p == end || end - p > 5)
+        return false;
+    for (; p < end; p++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        v = v * 10 + (unsigned long)(*p - '0');
+    }
+    return v >= 1 && v <= 65535;
+}
+
+static int bad_endpoint(rdsiam_error *err, const char *from, const char *what)
+{
+    return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
+                        "instance metadata: %s is not a valid endpoint: %s",
+                        from, what);
+}
+
+/* http(s)://host[:port][/path], host a DNS name, an IPv4 address or a
+ * bracketed IPv6 address; no user information, query or fragment. */
+static int check_endpoint(const char *url, const char *from, rdsiam_error *err)
+{
+    size_t i, n = strlen(url), skip;
+    const char *host, *end, *hend, *p;
+    char v6[64];
+    unsigned char a6[16];
+
+    if (n > RDSIAM__IMDS_URI_MAX)
+        return bad_endpoint(err, from, "longer than 2048 bytes");
+    for (i = 0; i < n; i++)
+        if (url[i] <= 0x20 || url[i] >= 0x7f || url[i] == '\\')
+            return bad_endpoint(err, from,
+                                "invalid uri character (a space, a control, "
+                                "a backslash or a non-ASCII character)");
+    if (strncasecmp(url, "http://", 7) == 0)
+        skip = 7;
+    else if (strncasecmp(url, "https://", 8) == 0)
+        skip = 8;
+    else
+        return bad_endpoint(err, from, "the scheme must be http or https");
+    host = url + skip;
+    end = host + strcspn(host, "/?#");
+    if (end[strcspn(end, "?#")])
+        return bad_endpoint(err, from, "a query or fragment is not allowed");
+    if (memchr(host, '@', (size_t)(end - host)))
+        return bad_endpoint(err, from, "user information is not allowed");
+    if (host < end && *host == '[') {
+        hend = memchr(host, ']', (size_t)(end - host));
+        if (!hend || (size_t)(hend - host - 1) >= sizeof v6)
+            return bad_endpoint(err, from, "invalid IPv6 address");
+        memcpy(v6, host + 1, (size_t)(hend - host - 1));
+        v6[hend - host - 1] = '\0';
+        if (inet_pton(AF_INET6, v6, a6) != 1)
+            return bad_endpoint(err, from, "invalid IPv6 address");
+        p = hend + 1;
+    } else {
+        hend = memchr(host, ':', (size_t)(end - host));
+        if (!hend)
+            hend = end;
+        if (!hostname_valid(host, (size_t)(hend - host)))
+            return bad_endpoint(err, from, "invalid host name");
+        p = hend;
+    }
+    if (p < end && (*p != ':' || !port_valid(p + 1, end)))
+        return bad_endpoint(err, from, "the port is not a number in 1..65535");
+    return RDSIAM_OK;
+}
+
+/* The endpoint mode in force: code, environment, profile, then the older
+ * imds_use_ipv6 switch (botocore resolve_imds_endpoint_mode). */
+static int resolve_mode(const rdsiam__imds_config *cfg, bool *ipv6,
+                        rdsiam_error *err)
+{
+    const char *from, *v;
+
+    *ipv6 = false;
+    if (cfg->endpoint_mode)
+        return parse_mode(cfg->endpoint_mode, "the endpoint mode option", ipv6,
+                          err);
+    v = pick(ENV_MODE, cfg->profile_endpoint_mode,
+             "profile setting ec2_metadata_service_endpoint_mode", &from);
+    if (v)
+        return parse_mode(v, from, ipv6, err);
+    *ipv6 = is_true(pick(ENV_USE_IPV6, cfg->profile_use_ipv6,
+                         "profile setting imds_use_ipv6", &from));
+    return RDSIAM_OK;
+}
+
+static int resolve_base(const rdsiam__imds_config *cfg, char **base,
+                        rdsiam_error *err)
+{
+    const char *from = "the endpoint option", *v;
+    bool ipv6;
+    int rc;
+
+    rc = resolve_mode(cfg, &ipv6, err);
+    if (rc != RDSIAM_OK)
+        return rc;
+    v = cfg->endpoint;
+    if (!v)
+        v = pick(ENV_ENDPOINT, cfg->profile_endpoint,
+                 "profile setting ec2_metadata_service_endpoint", &from);
+    if (v) {
+        rc = check_endpoint(v, from, err);
+        if (rc != RDSIAM_OK)
+            return rc;
+    } else {
+        v = ipv6 ? RDSIAM__IMDS_BASE_IPV6 : RDSIAM__IMDS_BASE_IPV4;
+    }
+    *base = rdsiam__strdup(v);
+    return *base ? RDSIAM_OK
+                 : rdsiam__fail(err, RDSIAM_ERR_NO_MEMORY,
+                                "instance metadata: out of memory");
+}
+
+int rdsiam__imds_settings_resolve(const rdsiam__imds_config *cfg,
+                                  rdsiam__imds_settings *out, rdsiam_error *err)
+{
+    static const rdsiam__imds_config none;
+    int rc = RDSIAM_OK;
+    const char *from, *v;
+    long timeout = RDSIAM__IMDS_DEFAULT_TIMEOUT;
+    long attempts = RDSIAM__IMDS_DEFAULT_ATTEMPTS;
+
+    if (!out)
+        return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT,
+                            "instance metadata: settings pointer is NULL");
+    memset(out, 0, sizeof *out);
+    if (!cfg)
+        cfg = &none;
+    out->disabled = is_true(rdsiam__getenv(ENV_DISABLED));
+    out->v1_disabled =
+        is_true(pick(ENV_V1_DISABLED, cfg->profile_v1_disabled,
+                     "profile setting ec2_metadata_v1_disabled", &from));
+    v = pick(ENV_TIMEOUT, cfg->profile_timeout,
+             "profile setting metadata_service_timeout", &from);
+    if (v)
+        RDSIAM_GUARD(
+            parse_count(v, from, RDSIAM__IMDS_MAX_TIMEOUT, &timeout, err));
+    v = pick(ENV_ATTEMPTS, cfg->profile_num_attempts,
+             "profile setting metadata_service_num_attempts", &from);
+    if (v)
+        RDSIAM_GUARD(
+            parse_count(v, from, RDSIAM__IMDS_MAX_ATTEMPTS, &attempts, err));
+    out->timeout_ms = timeout * 1000;
+    out->attempts = (unsigned int)attempts;
+    RDSIAM_GUARD(resolve_base(cfg, &out->base, err));
+done:
+    if (rc != RDSIAM_OK)
+        rdsiam__imds_settings_free(out);
+    return rc;
+}
+
+void rdsiam__imds_settings_free(rdsiam__imds_settings *s)
+{
+    if (!s)
+        return;
+    free(s->base);
+    s->base = NULL;
+}
+
+int rdsiam__imds_url(const char *base, const char *path, char **url)
+{
+    rdsiam__buf b;
+    size_t n = strlen(base);
+    int rc;
+
+    rdsiam__buf_init(&b, RDSIAM__IMDS_URI_MAX + 256);
+    rc = rdsiam__buf_printf(&b, "%s%s%s", base,
+                            (n && base[n - 1] == '/') ? "" : "/", path);
+    *url = rc == RDSIAM_OK ? rdsiam__buf_take(&b) : NULL;
+    rdsiam__buf_free(&b);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The credentials document (one function to swap for a shared reader)      */
+/* ------------------------------------------------------------------------ */
+
+/* botocore _evaluate_expiration: credentials that expire within the
+ * refresh window plus a jitter are given now + window + jitter, so an
+ * instance keeps working while the credential service is unavailable
+ * ("static stability"); a later refresh tries again. */
+static int64_t extended_expiration(int64_t expiration)
+{
+    unsigned char r[2] = {0, 0};
+    int64_t now = rdsiam__now(), jitter, offset;
+
+    if (RAND_bytes(r, (int)sizeof r) != 1)
+        r[0] = r[1] = 0;
+    jitter =
+        EXTEND_JITTER_MIN + ((int64_t)r[0] << 8 | r[1]) %
+                                (EXTEND_JITTER_MAX - EXTEND_JITTER_MIN + 1);
+    offset = EXTEND_WINDOW + jitter;
+    return now >= expiration - offset ? now + offset : expiration;
+}
+
+int rdsiam__imds_parse(const char *body, size_t len, rdsiam__creds *out,
+                       rdsiam_error *err)
+{
+    static const rdsiam__json_creds_fields fields = {
+        "AccessKeyId", "SecretAccessKey", "Token", true, "Expiration", true,
+    };
+    int rc = RDSIAM_OK;
+    rdsiam__json *j = NULL;
+    const char *code = NULL;
+    char shown[48];
+
+    RDSIAM_ENSURE(err, body && out, RDSIAM_ERR_NULL_ARGUMENT,
+                  "instance metadata: body or credentials is NULL");
+    memset(out, 0, sizeof *out);
+    RDSIAM_GUARD(rdsiam__json_parse(body, len, "instance metadata",
+                                    "the credentials answer", RDSIAM_ERR_JSON,
+                                    &j, err));
+    /* IMDS answers {"Code":"Success",...}; another Code is an error it
+     * reports in a 200 answer (e.g. the role does not trust EC2). */
+    RDSIAM_GUARD(rdsiam__json_string(j, "Code", false, &code, err));
+    if (code) {
+        printable(shown, sizeof shown, code);
+        RDSIAM_ENSURE(err, strcmp(code, "Success") == 0, RDSIAM_ERR_JSON,
+                      "instance metadata: the service answered Code \"%s\" "
+                      "instead of \"Success\"",
+                      shown);
+    }
+    RDSIAM_GUARD(rdsiam__json_creds(j, &fields, out, err));
+    out->expiration = extended_expiration(out->expiration);
+done:
+    rdsiam__json_free(j);
+    if (rc != RDSIAM_OK && out)
+        rdsiam__creds_clear(out);
+    return rc;
+}
+
+#if RDSIAM_HTTP
+
+/* Whether body is JSON at all: botocore retries the credentials request
+ * while json.loads fails. */
+static bool is_json(const char *body, size_t len)
+{
+    rdsiam__json *j = NULL;
+    int r = rdsiam__json_parse(body, len, "instance metadata", "the answer",
+                               RDSIAM_ERR_JSON, &j, NULL);
+
+    rdsiam__json_free(j);
+    return r == RDSIAM_OK;
+}
+
+#endif /* RDSIAM_HTTP */
+
+/* ------------------------------------------------------------------------ */
+/* The source                                                                */
+/* ------------------------------------------------------------------------ */
+
+#if RDSIAM_HTTP
+
+typedef struct imds_source {
+    rdsiam__imds_config cfg; /* every string owned */
+    char *token;             /* IMDSv2 session token: secret */
+    char *token_base;        /* the endpoint that issued it */
+    int64_t token_renew_at;  /* rdsiam__now() from which it is renewed */
+} imds_source;
+
+static void drop_token(imds_source *src)
+{
+    rdsiam__free_secret_str(src->token);
+    free(src->token_base);
+    src->token = NULL;
+    src->token_base = NULL;
+    src->token_renew_at = 0;
+}
+
+static void config_free(rdsiam__imds_config *c)
+{
+    free((char *)(uintptr_t)c->endpoint);
+    free((char *)(uintptr_t)c->endpoint_mode);
+    free((char *)(uintptr_t)c->profile_endpoint);
+    free((char *)(uintptr_t)c->profile_endpoint_mode);
+    free((char *)(uintptr_t)c->profile_v1_disabled);
+    free((char *)(uintptr_t)c->profile_use_ipv6);
+    free((char *)(uintptr_t)c->profile_timeout);
+    free((char *)(uintptr_t)c->profile_num_attempts);
+    memset(c, 0, sizeof *c);
+}
+
+/* Copy one optional string; false when out of memory. */
+static bool copy_opt(const char **dst, const char *src)
+{
+    *dst = src ? rdsiam__strdup(src) : NULL;
+    return !src || *dst;
+}
+
+static bool config_copy(rdsiam__imds_config *dst,
+                        const rdsiam__imds_config *src)
+{
+    bool ok = true;
+
+    memset(dst, 0, sizeof *dst);
+    if (!src)
+        return true;
+    ok = copy_opt(&dst->endpoint, src->endpoint) && ok;
+    ok = copy_opt(&dst->endpoint_mode, src->endpoint_mode) && ok;
+    ok = copy_opt(&dst->profile_endpoint, src->profile_endpoint) && ok;
+    ok =
+        copy_opt(&dst->profile_endpoint_mode, src->profile_endpoint_mode) && ok;
+    ok = copy_opt(&dst->profile_v1_disabled, src->profile_v1_disabled) && ok;
+    ok = copy_opt(&dst->profile_use_ipv6, src->profile_use_ipv6) && ok;
+    ok = copy_opt(&dst->profile_timeout, src->profile_timeout) && ok;
+    ok = copy_opt(&dst->profile_num_attempts, src->profile_num_attempts) && ok;
+    return ok;
+}
+
+static void imds_destroy(void *self)
+{
+    imds_source *src = self;
+
+    if (!src)
+        return;
+    drop_token(src);
+    config_free(&src->cfg);
+    free(src);
+}
+
+/* How one request ended, after all its attempts. */
+typedef struct answer {
+    int rc;           /* RDSIAM_OK: a complete answer arrived */
+    long status;      /* its status */
+    rdsiam__buf body; /* its body (wiped when freed) */
+    unsigned int tries;
+    bool timed_out;                      /* the last attempt used up its time */
+    char why[RDSIAM_ERROR_MESSAGE_SIZE]; /* the client's message when rc is not
+                                            RDSIAM_OK */
+} answer;
+
+static long elapsed_ms(const struct timespec *t0)
+{
+    struct timespec t1;
+
+    if (clock_gettime(CLOCK_MONOTONIC, &t1) != 0)
+        return 0;
+    return (long)(t1.tv_sec - t0->tv_sec) * 1000L +
+           (t1.tv_nsec - t0->tv_nsec) / 1000000L;
+}
+
+/* One attempt: no retries inside the client, every status returned. */
+static void attempt(const rdsiam__imds_settings *s, const char *method,
+                    const char *url, const rdsiam__http_header *hdr, answer *a)
+{
+    rdsiam__http_request req;
+    struct timespec t0;
+    rdsiam_error e;
+
+    memset(&req, 0, sizeof req);
+    req.method = method;
+    req.url = url;
+    req.headers = hdr;
+    req.n_headers = hdr ? 1 : 0;
+    req.connect_timeout_ms = s->timeout_ms;
+    req.timeout_ms = s->timeout_ms;
+    req.retries = 0;
+    req.any_status = true;
+    /* The metadata service is on the instance itself: never a proxy. */
+    req.no_proxy = true;
+    rdsiam__buf_free(&a->body);
+    if (clock_gettime(CLOCK_MONOTONIC, &t0) != 0)
+        memset(&t0, 0, sizeof t0);
+    a->status = 0;
+    memset(&e, 0, sizeof e);
+    a->rc = rdsiam__http_perform(&req, &a->body, &a->status, &e);
+    if (a->rc == RDSIAM_OK)
+        snprintf(a->why, sizeof a->why, "HTTP status %ld", a->status);
+    else
+        snprintf(a->why, sizeof a->why, "%s", e.message);
+    a->timed_out =
+        a->rc == RDSIAM_ERR_HTTP && elapsed_ms(&t0) >= s->timeout_ms - 50;
+    a->tries++;
+}
+
+/* A short pause before another attempt after throttling or a 5xx answer
+ * (botocore does not wait; a throttled service asks for it). */
+static void backoff(unsigned int tries)
+{
+    long ms = 100L << (tries < 4 ? tries - 1 : 3);
+    struct timespec ts = {0, ms * 1000000L};
+
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* Outcome of the token request: a token, none (use IMDSv1), or an error. */
+enum token_outcome { TOKEN_GOT, TOKEN_NONE, TOKEN_ERROR };
+
+static enum token_outcome request_token(const rdsiam__imds_settings *s,
+                                        const char *url, answer *a)
+{
+    static const rdsiam__http_header ttl = {
+        "x-aws-ec2-metadata-token-ttl-seconds", "21600", false};
+
+    while (a->tries < s->attempts) {
+        attempt(s, "PUT", url, &ttl, a);
+        if (a->rc == RDSIAM_OK && a->status == 200)
+            return TOKEN_GOT;
+        if (a->rc == RDSIAM_OK &&
+            (a->status == 403 || a->status == 404 || a->status == 405))
+            return TOKEN_NONE;
+        if (a->rc == RDSIAM_OK && a->status == 400)
+            return TOKEN_ERROR;
+        if (a->rc != RDSIAM_OK && a->rc != RDSIAM_ERR_HTTP)
+            return TOKEN_ERROR; /* out of memory, bad URL: not transient */
+        if (a->timed_out)
+            return TOKEN_NONE; /* botocore: ReadTimeoutError -> None */
+        if (a->rc == RDSIAM_OK && (a->status == 429 || a->status >= 500) &&
+            a->tries < s->attempts)
+            backoff(a->tries);
+    }
+    return TOKEN_NONE;
+}
+
+static bool token_valid(const char *t, size_t len)
+{
+    size_t i;
+
+    if (len == 0 || len > TOKEN_MAX || strlen(t) != len)
+        return false;
+    for (i = 0; i < len; i++)
+        if (t[i] <= 0x20 || t[i] >= 0x7f)
+            return false;
+    return true;
+}
+
+/* Make sure src holds a session token for s->base, or learn that IMDSv1
+ * is to be used (*v1). */
+static int get_token(imds_source *src, const rdsiam__imds_settings *s, bool *v1,
+                     rdsiam_error *err)
+{
+    int rc = RDSIAM_OK;
+    char *url = NULL;
+    char where[160];
+    enum token_outcome o;
+    answer a;
+
+    *v1 = false;
+    if (src->token && src->token_base &&
+        strcmp(src->token_base, s->base) == 0 &&
+        rdsiam__now() < src->token_renew_at)
+        return RDSIAM_OK;
+    drop_token(src);
+    memset(&a, 0, sizeof a);
+    rc = rdsiam__imds_url(s->base, RDSIAM__IMDS_TOKEN_PATH, &url);
+    RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc, "instance metadata: out of memory");
+    rdsiam__http_url_for_message(url, where, sizeof where);
+    o = request_token(s, url, &a);
+    RDSIAM_ENSURE(err, o != TOKEN_ERROR || a.rc != RDSIAM_OK,
+                  RDSIAM_ERR_HTTP_STATUS,
+                  "instance metadata: PUT %s: HTTP status 400: the service "
+                  "refused the token request as malformed",
+                  where);
+    RDSIAM_ENSURE(err, o != TOKEN_ERROR, a.rc, "instance metadata: PUT %s: %s",
+                  where, a.why);
+    if (o == TOKEN_NONE) {
+        /* botocore _assert_v1_enabled: "Unable to retrieve token for use
+         * in IMDSv2 call and IMDSv1 has been disabled". */
+        RDSIAM_ENSURE(err, !s->v1_disabled,
+                      a.rc == RDSIAM_OK ? RDSIAM_ERR_HTTP_STATUS : a.rc,
+                      "instance metadata: no IMDSv2 session token (PUT %s: %s) "
+                      "and IMDSv1 is disabled (AWS_EC2_METADATA_V1_DISABLED or "
+                      "the profile's ec2_metadata_v1_disabled)",
+                      where, a.why);
+        *v1 = true;
+        goto done;
+    }
+    RDSIAM_ENSURE(err, token_valid(a.body.data, a.body.len), RDSIAM_ERR_HTTP,
+                  "instance metadata: PUT %s: the session token in the answer "
+                  "is empty, longer than %d bytes or not printable ASCII",
+                  where, TOKEN_MAX);
+    src->token_base = rdsiam__strdup(s->base);
+    RDSIAM_ENSURE(err, src->token_base != NULL, RDSIAM_ERR_NO_MEMORY,
+                  "instance metadata: out of memory");
+    src->token = rdsiam__buf_take(&a.body);
+    src->token_renew_at =
+        rdsiam__now() + RDSIAM__IMDS_TOKEN_TTL - RDSIAM__IMDS_TOKEN_MARGIN;
+done:
+    rdsiam__buf_free(&a.body);
+    free(url);
+    if (rc != RDSIAM_OK)
+        drop_token(src);
+    return rc;
+}
+
+/* GET base/path up to s->attempts times while the answer is not a
+ * non-empty 200 (and, with want_json, JSON); a 401 to a request that
+ * carried a token ends the loop at once (the caller renews the token). */
+static void get_metadata(const imds_source *src, const rdsiam__imds_settings *s,
+                         const char *url, bool want_json, answer *a)
+{
+    rdsiam__http_header hdr = {"x-aws-ec2-metadata-token", src->token, true};
+
+    while (a->tries < s->attempts) {
+        attempt(s, "GET", url, src->token ? &hdr : NULL, a);
+        if (a->rc != RDSIAM_OK && a->rc != RDSIAM_ERR_HTTP)
+            return;
+        if (a->rc == RDSIAM_OK && a->status == 200 && a->body.len > 0 &&
+            (!want_json || is_json(a->body.data, a->body.len)))
+            return;
+        if (a->rc == RDSIAM_OK && a->status == 401 && src->token)
+            return;
+        if (a->rc == RDSIAM_OK && (a->status == 429 || a->status >= 500) &&
+            a->tries < s->attempts)
+            backoff(a->tries);
+    }
+}
+
+/* The last answer of a GET as a result. listing: the role-name request,
+ * where 404 or an empty list means no role is attached. */
+static int judge(const answer *a, const char *url, bool listing,
+                 bool with_token, rdsiam_error *err)
+{
+    char where[160];
+
+    rdsiam__http_url_for_message(url, where, sizeof where);
+    if (a->rc == RDSIAM_ERR_HTTP)
+        return rdsiam__fail(err, RDSIAM_ERR_NO_CREDENTIALS,
+                            "instance metadata: no answer from GET %s after "
+                            "%u attempt%s (not on EC2, or the service is "
+                            "unreachable): %s",
+                            where, a->tries, a->tries == 1 ? "" : "s", a->why);
+    if (a->rc != RDSIAM_OK)
+        return rdsiam__fail(err, a->rc, "instance metadata: GET %s: %s", where,
+                            a->why);
+    if (listing && (a->status == 404 || (a->status == 200 && !a->body.len)))
+        return rdsiam__fail(
+            err, RDSIAM_ERR_NO_CREDENTIALS,
+            "instance metadata: no IAM role is attached to "
+            "this instance (GET %s: %s)",
+            where, a->status == 404 ? "HTTP status 404" : "empty role list");
+    if (a->status == 401 && with_token)
+        return rdsiam__fail(err, RDSIAM_ERR_HTTP_STATUS,
+                            "instance metadata: GET %s: HTTP status 401: the "
+                            "session token was refused, also after renewing "
+                            "it",
+                            where);
+    if (a->status == 401)
+        return rdsiam__fail(err, RDSIAM_ERR_HTTP_STATUS,
+                            "instance metadata: GET %s: HTTP status 401: the "
+                            "service requires an IMDSv2 session token, and "
+                            "the token request was refused",
+                            where);
+    if (a->status != 200)
+        return rdsiam__fail(err, RDSIAM_ERR_HTTP_STATUS,
+                            "instance metadata: GET %s: HTTP status %ld (%u "
+                            "attempt%s)",
+                            where, a->status, a->tries,
+                            a->tries == 1 ? "" : "s");
+    if (!a->body.len)
+        return rdsiam__fail(err, RDSIAM_ERR_JSON,
+                            "instance metadata: GET %s: empty answer", where);
+    return RDSIAM_OK;
+}
+
+/* IAM role names: 1..64 of [A-Za-z0-9+=,.@_-]. A trailing newline is
+ * dropped. */
+static int take_role(answer *a, char role[ROLE_MAX + 1], rdsiam_error *err)
+{
+    size_t n = a->body.len, i;
+
+    while (n > 0 &&
+           (a->body.data[n - 1] == '\n' || a->body.data[n - 1] == '\r'))
+        n--;
+    for (i = 0; i < n && n <= ROLE_MAX; i++)
+        if (a->body.data[i] == '\0' ||
+            (!strchr("+=,.@_-", a->body.data[i]) &&
+             !((a->body.data[i] >= 'a' && a->body.data[i] <= 'z') ||
+               (a->body.data[i] >= 'A' && a->body.data[i] <= 'Z') ||
+               (a->body.data[i] >= '0' && a->body.data[i] <= '9'))))
+            break;
+    if (n == 0 || n > ROLE_MAX || i < n)
+        return rdsiam__fail(err, RDSIAM_ERR_HTTP,
+                            "instance metadata: the role list is not one IAM "
+                            "role name (1 to 64 of A-Z a-z 0-9 +=,.@_-)");
+    memcpy(role, a->body.data, n);
+    role[n] = '\0';
+    return RDSIAM_OK;
+}
+
+/* Role name, then its credentials, with the token src holds (if any).
+ * *refused: a 401 answered the token. */
+static int fetch_once(imds_source *src, const rdsiam__imds_settings *s,
+                      rdsiam__creds *out, bool *refused, rdsiam_error *err)
+{
+    int rc = RDSIAM_OK;
+    char *url = NULL, *path = NULL;
+    char role[ROLE_MAX + 1];
+    answer a;
+
+    *refused = false;
+    memset(&a, 0, sizeof a);
+    rc = rdsiam__imds_url(s->base, RDSIAM__IMDS_CREDS_PATH, &url);
+    RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc, "instance metadata: out of memory");
+    get_metadata(src, s, url, false, &a);
+    *refused = a.rc == RDSIAM_OK && a.status == 401 && src->token;
+    RDSIAM_GUARD(judge(&a, url, true, src->token != NULL, err));
+    RDSIAM_GUARD(take_role(&a, role, err));
+    free(url);
+    url = NULL;
+    rc = rdsiam__imds_url(s->base, RDSIAM__IMDS_CREDS_PATH, &path);
+    RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc, "instance metadata: out of memory");
+    rc = rdsiam__imds_url(path, role, &url);
+    RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc, "instance metadata: out of memory");
+    rdsiam__buf_free(&a.body);
+    memset(&a, 0, sizeof a);
+    get_metadata(src, s, url, true, &a);
+    *refused = a.rc == RDSIAM_OK && a.status == 401 && src->token;
+    RDSIAM_GUARD(judge(&a, url, false, src->token != NULL, err));
+    RDSIAM_GUARD(rdsiam__imds_parse(a.body.data, a.body.len, out, err));
+done:
+    rdsiam__buf_free(&a.body);
+    free(url);
+    free(path);
+    return rc;
+}
+
+static int imds_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
+{
+    int rc = RDSIAM_OK;
+    imds_source *src = self;
+    rdsiam__imds_settings s;
+    bool v1 = false, refused = false, renewed = false;
+
+    memset(&s, 0, sizeof s);
+    RDSIAM_ENSURE(err, out != NULL && src != NULL, RDSIAM_ERR_NULL_ARGUMENT,
+                  "instance metadata: credentials pointer is NULL");
+    memset(out, 0, sizeof *out);
+    /* Off means off: no setting is even looked at (a malformed timeout
+     * cannot stop a chain that has IMDS disabled). */
+    RDSIAM_ENSURE(err, !is_true(rdsiam__getenv(ENV_DISABLED)),
+                  RDSIAM_ERR_NO_CREDENTIALS,
+                  "instance metadata: disabled by %s=true", ENV_DISABLED);
+    RDSIAM_GUARD(rdsiam__imds_settings_resolve(&src->cfg, &s, err));
+    for (;;) {
+        RDSIAM_GUARD(get_token(src, &s, &v1, err));
+        rc = fetch_once(src, &s, out, &refused, err);
+        /* A token the service no longer takes (expired, or the service
+         * restarted): one new token and one more try. */
+        if (rc == RDSIAM_OK || !refused || renewed)
+            break;
+        drop_token(src);
+        renewed = true;
+    }
+done:
+    rdsiam__imds_settings_free(&s);
+    if (rc == RDSIAM_OK)
+        rdsiam__ok(err);
+    return rc;
+}
+
+int rdsiam__imds_new(rdsiam__source *out, const rdsiam__imds_config *cfg,
+                     rdsiam_error *err)
+{
+    imds_source *src;
+
+    if (!out)
+        return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT,
+                            "instance metadata: source pointer is NULL");
+    memset(out, 0, sizeof *out);
+    src = calloc(1, sizeof *src);
+    if (!src)
+        return rdsiam__fail(err, RDSIAM_ERR_NO_MEMORY,
+                            "instance metadata: out of memory");
+    if (!config_copy(&src->cfg, cfg)) {
+        imds_destroy(src);
+        return rdsiam__fail(err, RDSIAM_ERR_NO_MEMORY,
+                            "instance metadata: out of memory");
+    }
+    out->name = "instance metadata";
+    out->fetch = imds_fetch;
+    out->destroy = imds_destroy;
+    out->self = src;
+    rdsiam__ok(err);
+    return RDSIAM_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* In a chain: settings from the selected profile, the token kept            */
+/* ------------------------------------------------------------------------ */
+
+/* What the chain keeps between fetches: the IMDSv2 session token. */
+typedef struct token_state {
+    char *token, *token_base;
+    int64_t renew_at;
+} token_state;
+
+static void token_state_free(void *data)
+{
+    token_state *t = data;
+
+    if (!t)
+        return;
+    rdsiam__free_secret_str(t->token);
+    free(t->token_base);
+    free(t);
+}
+
+typedef struct imds_link {
+    rdsiam__resolution *res;
+    char *profile;
+} imds_link;
+
+/* botocore's InstanceMetadataFetcher config: each setting from the
+ * environment, then the session's profile. */
+static int link_config(imds_link *l, rdsiam__imds_config *cfg,
+                       rdsiam_error *err)
+{
+    static const struct {
+        const char *key;
+        size_t offset;
+    } keys[] = {
+        {"ec2_metadata_service_endpoint",
+         offsetof(rdsiam__imds_config, profile_endpoint)},
+        {"ec2_metadata_service_endpoint_mode",
+         offsetof(rdsiam__imds_config, profile_endpoint_mode)},
+        {"ec2_metadata_v1_disabled",
+         offsetof(rdsiam__imds_config, profile_v1_disabled)},
+        {"imds_use_ipv6", offsetof(rdsiam__imds_config, profile_use_ipv6)},
+        {"metadata_service_timeout",
+         offsetof(rdsiam__imds_config, profile_timeout)},
+        {"metadata_service_num_attempts",
+         offsetof(rdsiam__imds_config, profile_num_attempts)},
+    };
+    int rc = RDSIAM_OK;
+
+    memset(cfg, 0, sizeof *cfg);
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const char **slot =
+            (const char **)(void *)((char *)cfg + keys[i].offset);
+        RDSIAM_GUARD(rdsiam__resolution_setting(l->res, l->profile, keys[i].key,
+                                                slot, err));
+    }
+done:
+    return rc;
+}
+
+static int link_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
+{
+    imds_link *l = self;
+    rdsiam__source_state *st = l->res->state;
+    rdsiam__imds_config cfg;
+    rdsiam__source s = {0};
+    imds_source *src;
+    token_state *t = st ? st->data : NULL;
+    int rc = RDSIAM_OK;
+
+    memset(out, 0, sizeof *out);
+    /* Off means off, before any file is read. */
+    RDSIAM_ENSURE(err, !is_true(rdsiam__getenv(ENV_DISABLED)),
+                  RDSIAM_ERR_NO_CREDENTIALS, "disabled by %s=true",
+                  ENV_DISABLED);
+    RDSIAM_GUARD(link_config(l, &cfg, err));
+    RDSIAM_GUARD(rdsiam__imds_new(&s, &cfg, err));
+    src = s.self;
+    if (t) { /* lend the kept token to this fetch */
+        src->token = t->token;
+        src->token_base = t->token_base;
+        src->token_renew_at = t->renew_at;
+        t->token = t->token_base = NULL;
+    }
+    rc = s.fetch(s.self, out, err);
+    if (st && !t) {
+        t = calloc(1, sizeof *t);
+        if (t) {
+            st->data = t;
+            st->free = token_state_free;
+        }
+    }
+    if (t) { /* and keep what it ends with */
+        t->token = src->token;
+        t->token_base = src->token_base;
+        t->renew_at = src->token_renew_at;
+        src->token = src->token_base = NULL;
+    }
+done:
+    if (s.destroy)
+        s.destroy(s.self);
+    return rc;
+}
+
+static void link_destroy(void *self)
+{
+    imds_link *l = self;
+
+    if (!l)
+        return;
+    free(l->profile);
+    free(l);
+}
+
+int rdsiam__source_imds(rdsiam__source *out, rdsiam__resolution *res,
+                        const char *profile, rdsiam_error *err)
+{
+    imds_link *l = calloc(1, sizeof *l);
+    int rc = RDSIAM_OK;
+
+    memset(out, 0, sizeof *out);
+    out->name = "instance metadata";
+    RDSIAM_ENSURE(err, l, RDSIAM_ERR_NO_MEMORY,
+                  "instance metadata: out of memory");
+    l->res = res;
+    l->profile = profile ? rdsiam__strdup(profile) : NULL;
+    RDSIAM_ENSURE(err, !profile || l->profile, RDSIAM_ERR_NO_MEMORY,
+                  "instance metadata: out of memory");
+    out->fetch = link_fetch;
+    out->destroy = link_destroy;
+    out->self = l;
+    l = NULL;
+    rdsiam__ok(err);
+done:
+    link_destroy(l);
+    return rc;
+}
+
+#else /* !RDSIAM_HTTP */
+
+int rdsiam__imds_new(rdsiam__source *out, const rdsiam__imds_config *cfg,
+                     rdsiam_error *err)
+{
+    (void)cfg;
+    if (out)
+        memset(out, 0, sizeof *out);
+    return rdsiam__fail(err, RDSIAM_ERR_NOT_BUILT_IN,
+                        "instance metadata credentials: this library was "
+                        "built with HTTP=no (no libcurl)");
+}
+
+int rdsiam__source_imds(rdsiam__source *out, rdsiam__resolution *res,
+                        const char *profile, rdsiam_error *err)
+{
+    (void)res;
+    (void)profile;
+    memset(out, 0, sizeof *out);
+    out->name = "instance metadata";
+    return rdsiam__fail(err, RDSIAM_ERR_NOT_BUILT_IN,
+                        "instance metadata credentials: this library was "
+                        "built with HTTP=no (no libcurl)");
+}
+
+#endif /* RDSIAM_HTTP */

@@ -1,0 +1,817 @@
+/*
+ * source_sso.c - credentials for an IAM Identity Center (SSO) profile, from
+ * the token `aws sso login` leaves in ~/.aws/sso/cache/ and the portal's
+ * GetRoleCredentials.
+ *
+ * Behaviour follows botocore 1.43 (credentials.py SSOProvider and
+ * SSOCredentialFetcher, utils.py SSOTokenLoader, tokens.py
+ * SSOTokenProvider):
+ *   - both profile forms: sso_session naming an [sso-session NAME] section
+ *     (the cache file is named for SHA-1 of NAME), and the legacy
+ *     sso_start_url / sso_region in the profile (SHA-1 of the start URL);
+ *   - the cache file must hold accessToken and expiresAt; an expired token
+ *     is refused before the portal is asked (UnauthorizedSSOTokenError);
+ *   - GET /federation/credentials?role_name=R&account_id=A with the token
+ *     in x-amz-sso_bearer_token, unsigned; 401 (UnauthorizedException)
+ *     means the session is over;
+ *   - roleCredentials.expiration is in milliseconds since the epoch.
+ * Not done here: the session form's token refresh through SSO-OIDC
+ * CreateToken (botocore refreshes a token within 15 minutes of expiry when
+ * the cache file holds a refresh token and client registration); until it
+ * is, an expired token asks the user to log in again.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <openssl/evp.h>
+
+#include "http.h"
+#include "file.h"
+#include "json_reader.h"
+#include "source_sso.h"
+
+#define SSO_TOKEN_MAX 8192
+
+/* A value for a message: printable ASCII, truncated to fit. */
+static void printable(char *out, size_t size, const char *s)
+{
+    size_t o = 0;
+
+    for (; s && *s && o + 1 < size; s++)
+        out[o++] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
+    out[o] = '\0';
+}
+
+/* The profile's name for messages (the source keeps a printable copy). */
+static const char *profile_name(const rdsiam__sso_config *cfg)
+{
+    return cfg->profile ? cfg->profile : "default";
+}
+
+/* ------------------------------------------------------------------------ */
+/* The token cache file                                                      */
+/* ------------------------------------------------------------------------ */
+
+int rdsiam__sso_cache_path(const rdsiam__sso_config *cfg, char **path,
+                           rdsiam_error *err)
+{
+    int rc = RDSIAM_OK;
+    const char *home, *key;
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int md_len = 0;
+    char hex[2 * 20 + 1];
+    rdsiam__buf b;
+
+    if (!cfg || !path)
+        return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT,
+                            "IAM Identity Center: config or path is NULL");
+    *path = NULL;
+    rdsiam__buf_init(&b, 8192);
+    /* SSOTokenLoader._generate_cache_key: the session name when there is
+     * one, else the start URL; sha1(...).hexdigest(). */
+    key = cfg->session_name ? cfg->session_name : cfg->start_url;
+    RDSIAM_ENSURE(err, key != NULL, RDSIAM_ERR_PROFILE_INCOMPLETE,
+                  "IAM Identity Center: profile \"%.100s\" has neither "
+                  "sso_session nor sso_start_url",
+                  profile_name(cfg));
+    RDSIAM_ENSURE(err,
+                  EVP_Digest(key, strlen(key), md, &md_len, EVP_sha1(), NULL) ==
+                          1 &&
+                      md_len == 20,
+                  RDSIAM_ERR_CRYPTO, "IAM Identity Center: SHA-1 failed");
+    rdsiam__hex(hex, md, 20);
+    hex[40] = '\0';
+    /* botocore: os.path.expanduser("~/.aws/sso/cache") */
+    home = rdsiam__getenv_nonempty("HOME");
+    RDSIAM_ENSURE(
+        err, home != NULL, RDSIAM_ERR_FILE_IO,
+        "IAM Identity Center: HOME is not set, so the SSO token cache "
+        "(~/.aws/sso/cache) cannot be found");
+    rc = rdsiam__buf_printf(&b, "%s/.aws/sso/cache/%s.json", home, hex);
+    RDSIAM_ENSURE(err, rc == RDSIAM_OK, RDSIAM_ERR_FILE_IO,
+                  "IAM Identity Center: HOME is too long");
+    *path = rdsiam__buf_take(&b);
+    RDSIAM_ENSURE(err, *path != NULL, RDSIAM_ERR_NO_MEMORY,
+                  "IAM Identity Center: out of memory");
+done:
+    rdsiam__buf_free(&b);
+    return rc;
+}
+
+/* Read the whole file into b (a secret) with the one secret-file reader:
+ * a regular file of at most RDSIAM__SSO_CACHE_MAX bytes (non-blocking, so
+ * a FIFO put in its place cannot make the read wait). */
+static int read_cache_file(const char *path, const rdsiam__sso_config *cfg,
+                           rdsiam__buf *b, rdsiam_error *err)
+{
+    int rc = RDSIAM_OK;
+    char key[101], what[220];
+    bool found = false;
+
+    printable(key, sizeof key,
+              cfg->session_name ? cfg->session_name : cfg->start_url);
+    snprintf(what, sizeof what, "%.200s", path);
+    rc = rdsiam__file_read(path, what, b->max, RDSIAM_ERR_FILE_IO,
+                           RDSIAM__FILE_MISSING_OK, b, &found, err);
+    if (rc != RDSIAM_OK) {
+        rdsiam__error_prefix(err, "IAM Identity Center");
+        goto done;
+    }
+    RDSIAM_ENSURE(err, found, RDSIAM_ERR_FILE_IO,
+                  "IAM Identity Center: no cached SSO token for %s \"%s\" "
+                  "(%.200s does not exist); run `aws sso login --profile "
+                  "%.100s`",
+                  cfg->session_name ? "session" : "start URL", key, path,
+                  profile_name(cfg));
+    if (!b->data)
+        RDSIAM_GUARD(rdsiam__buf_append(b, "", 0));
+done:
+    if (rc != RDSIAM_OK)
+        rdsiam__buf_free(b);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* JSON (one function per document, to swap for a shared reader)           */
+/* ------------------------------------------------------------------------ */
+
+/* Older CLIs wrote expiresAt as "2019-11-14T04:05:45UTC"; dateutil reads
+ * both that and "...Z". */
+static int parse_expires(const char *s, int64_t *t)
+{
+    char buf[64];
+    size_t n = strlen(s);
+
+    if (n >= 3 && n < sizeof buf && strcmp(s + n - 3, "UTC") == 0) {
+        memcpy(buf, s, n - 3);
+        buf[n - 3] = 'Z';
+        buf[n - 2] = '\0';
+        return rdsiam__parse_time(buf, t);
+    }
+    return rdsiam__parse_time(s, t);
+}
+
+/* Something an HTTP header can carry: printable ASCII, no CR or LF. */
+static bool header_safe(const char *s)
+{
+    size_t n = strlen(s), i;
+
+    if (n == 0 || n > SSO_TOKEN_MAX)
+        return false;
+    for (i = 0; i < n; i++)
+        if (s[i] < 0x20 || s[i] >= 0x7f)
+            return false;
+    return true;
+}
+
+int rdsiam__sso_parse_token(const char *body, size_t len, char **token,
+                            int64_t *expires_at, rdsiam_error *err)
+{
+    static const char what[] = "the SSO token cache file";
+    int rc = RDSIAM_OK;
+    rdsiam__json *j = NULL;
+    const char *v = NULL;
+    char shown[48];
+
+    RDSIAM_ENSURE(err, body && token && expires_at, RDSIAM_ERR_NULL_ARGUMENT,
+                  "IAM Identity Center: body, token or expiry is NULL");
+    *token = NULL;
+    *expires_at = 0;
+    RDSIAM_GUARD(rdsiam__json_parse(body, len, "IAM Identity Center", what,
+                                    RDSIAM_ERR_JSON, &j, err));
+    RDSIAM_GUARD(rdsiam__json_string(j, "expiresAt", true, &v, err));
+    printable(shown, sizeof shown, v);
+    RDSIAM_ENSURE(err, parse_expires(v, expires_at) == 0, RDSIAM_ERR_JSON,
+                  "IAM Identity Center: expiresAt \"%s\" in %s is not an "
+                  "ISO-8601 time",
+                  shown, what);
+    RDSIAM_GUARD(rdsiam__json_string(j, "accessToken", true, &v, err));
+    RDSIAM_ENSURE(err, header_safe(v), RDSIAM_ERR_JSON,
+                  "IAM Identity Center: accessToken in %s is empty, longer "
+                  "than %d bytes, or has characters an HTTP header cannot "
+                  "carry",
+                  what, SSO_TOKEN_MAX);
+    *token = rdsiam__strdup(v);
+    RDSIAM_ENSURE(err, *token != NULL, RDSIAM_ERR_NO_MEMORY,
+                  "IAM Identity Center: out of memory");
+done:
+    rdsiam__json_free(j);
+    return rc;
+}
+
+int rdsiam__sso_parse_credentials(const char *body, size_t len,
+                                  rdsiam__creds *out, rdsiam_error *err)
+{
+    static const char what[] = "the portal's answer";
+    int rc = RDSIAM_OK;
+    rdsiam__json *j = NULL, *rcj = NULL;
+    const char *ak = NULL, *sk = NULL, *st = NULL;
+    int64_t ms = 0;
+
+    RDSIAM_ENSURE(err, body && out, RDSIAM_ERR_NULL_ARGUMENT,
+                  "IAM Identity Center: body or credentials is NULL");
+    memset(out, 0, sizeof *out);
+    RDSIAM_GUARD(rdsiam__json_parse(body, len, "IAM Identity Center", what,
+                                    RDSIAM_ERR_JSON, &j, err));
+    RDSIAM_GUARD(rdsiam__json_object(j, "roleCredentials", &rcj, err));
+    RDSIAM_GUARD(rdsiam__json_string(rcj, "accessKeyId", true, &ak, err));
+    RDSIAM_GUARD(rdsiam__json_string(rcj, "secretAccessKey", true, &sk, err));
+    RDSIAM_GUARD(rdsiam__json_string(rcj, "sessionToken", true, &st, err));
+    RDSIAM_GUARD(rdsiam__json_int(rcj, "expiration", &ms, err));
+    /* SSOCredentialFetcher._parse_timestamp: milliseconds / 1000 */
+    RDSIAM_ENSURE(err, ms > 0 && ms / 1000 <= RDSIAM__TIME_MAX, RDSIAM_ERR_JSON,
+                  "IAM Identity Center: expiration in %s is not a time in "
+                  "milliseconds since 1970",
+                  what);
+    RDSIAM_GUARD(
+        rdsiam__creds_set(out, ak, sk, st, "IAM Identity Center answer", err));
+    out->expires = true;
+    out->expiration = ms / 1000;
+    RDSIAM_ENSURE(err, out->expiration > rdsiam__now(),
+                  RDSIAM_ERR_CREDENTIALS_EXPIRED,
+                  "IAM Identity Center: the portal returned credentials that "
+                  "have already expired");
+done:
+    rdsiam__json_free(rcj);
+    rdsiam__json_free(j);
+    if (rc != RDSIAM_OK && out)
+        rdsiam__creds_clear(out);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The portal endpoint                                                       */
+/* ------------------------------------------------------------------------ */
+
+static bool loopback_v4(const char *h, size_t n)
+{
+    char buf[16];
+    struct in_addr a;
+
+    if (n >= sizeof buf)
+        return false;
+    memcpy(buf, h, n);
+    buf[n] = '\0';
+    return inet_pton(AF_INET, buf, &a) == 1 && (ntohl(a.s_addr) >> 24) == 127u;
+}
+
+/* The host of an http(s) URL with nothing odd in it; plain http only to a
+ * loopback host (as for container endpoints). */
+static int check_endpoint(const char *url, const char *var, rdsiam_error *err)
+{
+    size_t i, n = strlen(url), skip;
+    const char *host, *end, *hend;
+    bool https;
+
+    if (n > 2048)
+        return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
+                            "IAM Identity Center: %s is longer than 2048 "
+                            "bytes",
+                            var);
+    for (i = 0; i < n; i++)
+        if (url[i] <= 0x20 || url[i] >= 0x7f || url[i] == '\\')
+            return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
+                                "IAM Identity Center: %s has a space, a "
+                                "control, a backslash or a non-ASCII "
+                                "character",
+                                var);
+    https = strncasecmp(url, "https://", 8) == 0;
+    skip = https ? 8 : strncasecmp(url, "http://", 7) == 0 ? 7 : 0;
+    if (!skip)
+        return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
+                            "IAM Identity Center: %s must be an http:// or "
+                            "https:// URL",
+                            var);
+    host = url + skip;
+    end = host + strcspn(host, "/?#");
+    if (end[strcspn(end, "?#")] || memchr(host, '@', (size_t)(end - host)) ||
+        host == end)
+        return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
+                            "IAM Identity Center: %s must be scheme://host"
+                            "[:port][/path], without user information, "
+                            "query or fragment",
+                            var);
+    if (https)
+        return RDSIAM_OK;
+    if (*host == '[')
+        hend = memchr(host, ']', (size_t)(end - host));
+    else
+        hend = memchr(host, ':', (size_t)(end - host));
+    if (!hend)
+        hend = end;
+    if ((*host == '[' && (size_t)(hend - host) == 4 &&
+         memcmp(host, "[::1", 4) == 0) ||
+        ((size_t)(hend - host) == 9 &&
+         strncasecmp(host, "localhost", 9) == 0) ||
+        (*host != '[' && loopback_v4(host, (size_t)(hend - host))))
+        return RDSIAM_OK;
+    return rdsiam__fail(err, RDSIAM_ERR_URI_NOT_ALLOWED,
+                        "IAM Identity Center: %s: plain http is allowed only "
+                        "for a loopback host (127.0.0.1, [::1], localhost); "
+                        "use https",
+                        var);
+}
+
+/* The partition's DNS suffix for a region, as botocore 1.43's endpoint
+ * rules give portal.sso.REGION.SUFFIX (checked against its resolved
+ * endpoint_url for one region of each partition). */
+static const char *dns_suffix(const char *region)
+{
+    static const struct {
+        const char *prefix, *suffix;
+    } parts[] = {
+        {"cn-", "amazonaws.com.cn"},    {"us-isob-", "sc2s.sgov.gov"},
+        {"us-isof-", "csp.hci.ic.gov"}, {"eu-isoe-", "cloud.adc-e.uk"},
+        {"us-iso-", "c2s.ic.gov"},      {"eusc-", "amazonaws.eu"},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof parts / sizeof *parts; i++)
+        if (strncmp(region, parts[i].prefix, strlen(parts[i].prefix)) == 0)
+            return parts[i].suffix;
+    return "amazonaws.com";
+}
+
+/* Percent-encode s (RFC 3986 unreserved kept) onto b. */
+static int append_encoded(rdsiam__buf *b, const char *s)
+{
+    size_t n = strlen(s), need = rdsiam__uri_encoded_len(s, n);
+    char *tmp;
+    int rc;
+
+    tmp = malloc(need + 1);
+    if (!tmp)
+        return RDSIAM_ERR_NO_MEMORY;
+    rdsiam__uri_encode(tmp, s, n);
+    rc = rdsiam__buf_append(b, tmp, need);
+    free(tmp);
+    return rc;
+}
+
+int rdsiam__sso_portal_url(const rdsiam__sso_config *cfg, char **url,
+                           rdsiam_error *err)
+{
+    int rc = RDSIAM_OK;
+    const char *ep = NULL, *var = NULL;
+    size_t n;
+    rdsiam__buf b;
+
+    if (!cfg || !url)
+        return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT,
+                            "IAM Identity Center: config or url is NULL");
+    *url = NULL;
+    rdsiam__buf_init(&b, RDSIAM__SSO_URL_MAX);
+    /* Service-specific endpoint first, then the global one, unless
+     * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true (botocore
+     * EndpointResolverBuiltins / configprovider). */
+    if (!(rdsiam__getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") &&
+          strcasecmp(rdsiam__getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"),
+                     "true") == 0)) {
+        var = "AWS_ENDPOINT_URL_SSO";
+        ep = rdsiam__getenv_nonempty(var);
+        if (!ep) {
+            var = "AWS_ENDPOINT_URL";
+            ep = rdsiam__getenv_nonempty(var);
+        }
+    }
+    if (ep) {
+        RDSIAM_GUARD(check_endpoint(ep, var, err));
+        n = strlen(ep);
+        while (n > 0 && ep[n - 1] == '/')
+            n--;
+        rc = rdsiam__buf_append(&b, ep, n);
+    } else {
+        rc = rdsiam__check_region(cfg->region, err);
+        if (rc != RDSIAM_OK) {
+            rdsiam__error_prefix(err, "IAM Identity Center: sso_region");
+            goto done;
+        }
+        rc = rdsiam__buf_printf(&b, "https://portal.sso.%s.%s", cfg->region,
+                                dns_suffix(cfg->region));
+    }
+    RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc,
+                  "IAM Identity Center: URL too long");
+    /* GetRoleCredentials: roleName -> role_name, accountId -> account_id
+     * (query string, in the order of the API model). */
+    rc = rdsiam__buf_append_str(&b, "/federation/credentials?role_name=");
+    if (rc == RDSIAM_OK)
+        rc = append_encoded(&b, cfg->role_name);
+    if (rc == RDSIAM_OK)
+        rc = rdsiam__buf_append_str(&b, "&account_id=");
+    if (rc == RDSIAM_OK)
+        rc = append_encoded(&b, cfg->account_id);
+    RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc,
+                  "IAM Identity Center: URL too long");
+    *url = rdsiam__buf_take(&b);
+    RDSIAM_ENSURE(err, *url != NULL, RDSIAM_ERR_NO_MEMORY,
+                  "IAM Identity Center: out of memory");
+done:
+    rdsiam__buf_free(&b);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The source                                                                */
+/* ------------------------------------------------------------------------ */
+
+typedef struct sso_source {
+    rdsiam__sso_config cfg; /* every string owned */
+} sso_source;
+
+static void config_free(rdsiam__sso_config *c)
+{
+    free((char *)(uintptr_t)c->profile);
+    free((char *)(uintptr_t)c->session_name);
+    free((char *)(uintptr_t)c->start_url);
+    free((char *)(uintptr_t)c->region);
+    free((char *)(uintptr_t)c->account_id);
+    free((char *)(uintptr_t)c->role_name);
+    free((char *)(uintptr_t)c->ca_file);
+    memset(c, 0, sizeof *c);
+}
+
+static bool copy_opt(const char **dst, const char *src)
+{
+    *dst = src ? rdsiam__strdup(src) : NULL;
+    return !src || *dst;
+}
+
+static void sso_destroy(void *self)
+{
+    sso_source *src = self;
+
+    if (!src)
+        return;
+    config_free(&src->cfg);
+    free(src);
+}
+
+/* botocore SSOProvider._load_sso_config: "The profile "NAME" is configured
+ * to use SSO but is missing required configuration: a, b". */
+static int check_config(const rdsiam__sso_config *cfg, rdsiam_error *err)
+{
+    char missing[128] = "", shown[101];
+    size_t o = 0;
+    const char *names[4] = {NULL, NULL, NULL, NULL};
+    int i, k = 0;
+
+    if (!cfg->role_name || !*cfg->role_name)
+        names[k++] = "sso_role_name";
+    if (!cfg->account_id || !*cfg->account_id)
+        names[k++] = "sso_account_id";
+    if (!cfg->start_url || !*cfg->start_url)
+        names[k++] = "sso_start_url";
+    if (!cfg->region || !*cfg->region)
+        names[k++] = "sso_region";
+    if (k == 0)
+        return RDSIAM_OK;
+    for (i = 0; i < k; i++) {
+        int w = snprintf(missing + o, sizeof missing - o, "%s%s", i ? ", " : "",
+                         names[i]);
+        if (w > 0 && (size_t)w < sizeof missing - o)
+            o += (size_t)w;
+    }
+    printable(shown, sizeof shown, profile_name(cfg));
+    return rdsiam__fail(err, RDSIAM_ERR_PROFILE_INCOMPLETE,
+                        "IAM Identity Center: the profile \"%s\" is "
+                        "configured to use SSO but is missing required "
+                        "configuration: %s",
+                        shown, missing);
+}
+
+#if RDSIAM_HTTP
+
+/* The cached token, checked for expiry (botocore: "remaining <= 0"). */
+static int load_token(const sso_source *src, char **token, rdsiam_error *err)
+{
+    int rc = RDSIAM_OK;
+    char *path = NULL;
+    int64_t expires = 0;
+    char when[17];
+    rdsiam__buf b;
+
+    *token = NULL;
+    rdsiam__buf_init(&b, RDSIAM__SSO_CACHE_MAX);
+    RDSIAM_GUARD(rdsiam__sso_cache_path(&src->cfg, &path, err));
+    RDSIAM_GUARD(read_cache_file(path, &src->cfg, &b, err));
+    rc = rdsiam__sso_parse_token(b.data, b.len, token, &expires, err);
+    if (rc != RDSIAM_OK) {
+        rdsiam__error_prefix(err, "%.200s", path);
+        goto done;
+    }
+    rdsiam__amz_date(when,
+                     expires >= 0 && expires <= RDSIAM__TIME_MAX ? expires : 0);
+    RDSIAM_ENSURE(err, expires > rdsiam__now(), RDSIAM_ERR_CREDENTIALS_EXPIRED,
+                  "IAM Identity Center: the SSO session for profile \"%.100s\" "
+                  "expired at %s; run `aws sso login --profile %.100s`",
+                  profile_name(&src->cfg), when, profile_name(&src->cfg));
+done:
+    if (rc != RDSIAM_OK) {
+        rdsiam__free_secret_str(*token);
+        *token = NULL;
+    }
+    rdsiam__buf_free(&b);
+    free(path);
+    return rc;
+}
+
+/* Socket-level check for plain http: loopback addresses only. */
+static bool loopback_addr(const struct sockaddr *sa, socklen_t len)
+{
+    static const unsigned char v6_loopback[16] = {[15] = 1};
+
+    if (sa->sa_family == AF_INET &&
+        len >= (socklen_t)sizeof(struct sockaddr_in)) {
+        const struct sockaddr_in *a =
+            (const struct sockaddr_in *)(const void *)sa;
+        return (ntohl(a->sin_addr.s_addr) >> 24) == 127u;
+    }
+    if (sa->sa_family == AF_INET6 &&
+        len >= (socklen_t)sizeof(struct sockaddr_in6)) {
+        const struct sockaddr_in6 *a =
+            (const struct sockaddr_in6 *)(const void *)sa;
+        return memcmp(a->sin6_addr.s6_addr, v6_loopback, 16) == 0;
+    }
+    return false;
+}
+
+/* A portal error answer as a message. */
+static int portal_error(const sso_source *src, long status, const char *where,
+                        rdsiam_error *err)
+{
+    const rdsiam__sso_config *c = &src->cfg;
+    char role[65], account[33];
+
+    printable(role, sizeof role, c->role_name);
+    printable(account, sizeof account, c->account_id);
+
+    if (status == 401)
+        return rdsiam__fail(err, RDSIAM_ERR_HTTP_STATUS,
+                            "IAM Identity Center: the portal refused the SSO "
+                            "token (HTTP 401 UnauthorizedException): the "
+                            "session has expired or is otherwise invalid; run "
+                            "`aws sso login --profile %.100s`",
+                            profile_name(c));
+    if (status == 403)
+        return rdsiam__fail(err, RDSIAM_ERR_HTTP_STATUS,
+                            "IAM Identity Center: the portal refused role "
+                            "\"%s\" in account \"%s\" (HTTP 403 "
+                            "ForbiddenException): check sso_role_name and "
+                            "sso_account_id of profile \"%.100s\"",
+                            role, account, profile_name(c));
+    return rdsiam__fail(err, RDSIAM_ERR_HTTP_STATUS,
+                        "IAM Identity Center: GET %s: HTTP status %ld", where,
+                        status);
+}
+
+static int sso_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
+{
+    int rc = RDSIAM_OK;
+    const sso_source *src = self;
+    char *url = NULL, *token = NULL;
+    char where[160];
+    rdsiam__http_header hdr;
+    rdsiam__http_request req;
+    rdsiam__buf body;
+    long status = 0;
+
+    rdsiam__buf_init(&body, RDSIAM__HTTP_MAX_BODY);
+    RDSIAM_ENSURE(err, out != NULL && src != NULL, RDSIAM_ERR_NULL_ARGUMENT,
+                  "IAM Identity Center: credentials pointer is NULL");
+    memset(out, 0, sizeof *out);
+    RDSIAM_GUARD(rdsiam__sso_portal_url(&src->cfg, &url, err));
+    RDSIAM_GUARD(load_token(src, &token, err));
+    rdsiam__http_url_for_message(url, where, sizeof where);
+    hdr.name = "x-amz-sso_bearer_token";
+    hdr.value = token;
+    hdr.secret = true;
+    memset(&req, 0, sizeof req);
+    req.method = "GET";
+    req.url = url;
+    req.headers = &hdr;
+    req.n_headers = 1;
+    req.timeout_ms = src->cfg.timeout_ms;
+    req.ca_file = src->cfg.ca_file;
+    req.retries = RDSIAM__HTTP_RETRIES; /* 5xx and 429 */
+    req.any_status = true;
+    /* A plain-http endpoint was checked to be loopback: reach it directly
+     * (never through a proxy, which would see the bearer token) and hold
+     * every address it resolves to, to loopback. */
+    if (strncasecmp(url, "http://", 7) == 0) {
+        req.no_proxy = true;
+        req.allow_addr = loopback_addr;
+    }
+    rc = rdsiam__http_perform(&req, &body, &status, err);
+    if (rc != RDSIAM_OK) {
+        rdsiam__error_prefix(err, "IAM Identity Center");
+        goto done;
+    }
+    if (status != 200)
+        RDSIAM_GUARD(portal_error(src, status, where, err));
+    RDSIAM_GUARD(rdsiam__sso_parse_credentials(body.data, body.len, out, err));
+done:
+    rdsiam__buf_free(&body);
+    rdsiam__free_secret_str(token);
+    free(url);
+    if (rc == RDSIAM_OK)
+        rdsiam__ok(err);
+    return rc;
+}
+
+int rdsiam__sso_new(rdsiam__source *out, const rdsiam__sso_config *cfg,
+                    rdsiam_error *err)
+{
+    sso_source *src;
+    bool ok = true;
+    int rc;
+
+    if (!out || !cfg)
+        return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT,
+                            "IAM Identity Center: source or config is NULL");
+    memset(out, 0, sizeof *out);
+    rc = check_config(cfg, err);
+    if (rc != RDSIAM_OK)
+        return rc;
+    src = calloc(1, sizeof *src);
+    if (!src)
+        return rdsiam__fail(err, RDSIAM_ERR_NO_MEMORY,
+                            "IAM Identity Center: out of memory");
+    ok = copy_opt(&src->cfg.profile, cfg->profile) && ok;
+    ok = copy_opt(&src->cfg.session_name, cfg->session_name) && ok;
+    ok = copy_opt(&src->cfg.start_url, cfg->start_url) && ok;
+    ok = copy_opt(&src->cfg.region, cfg->region) && ok;
+    ok = copy_opt(&src->cfg.account_id, cfg->account_id) && ok;
+    ok = copy_opt(&src->cfg.role_name, cfg->role_name) && ok;
+    src->cfg.timeout_ms = cfg->timeout_ms;
+    ok = copy_opt(&src->cfg.ca_file, cfg->ca_file) && ok;
+    /* The name only ever appears in messages: keep it printable. */
+    if (src->cfg.profile)
+        printable((char *)(uintptr_t)src->cfg.profile,
+                  strlen(src->cfg.profile) + 1, src->cfg.profile);
+    if (!ok) {
+        sso_destroy(src);
+        return rdsiam__fail(err, RDSIAM_ERR_NO_MEMORY,
+                            "IAM Identity Center: out of memory");
+    }
+    out->name = "sso";
+    out->fetch = sso_fetch;
+    out->destroy = sso_destroy;
+    out->self = src;
+    rdsiam__ok(err);
+    return RDSIAM_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* In a chain: the settings of a profile and its sso-session                 */
+/* ------------------------------------------------------------------------ */
+
+typedef struct sso_link {
+    rdsiam__resolution *res;
+    char *profile; /* NULL: the selected profile */
+} sso_link;
+
+/* botocore _resolve_sso_session_reference: a key set in both the profile
+ * and the [sso-session NAME] section must agree; the section's wins. */
+static int session_value(const rdsiam__profile *p, const rdsiam__profile *s,
+                         const char *key, const char *pname, const char *sname,
+                         const char **out, rdsiam_error *err)
+{
+    const char *pv = rdsiam__profile_get(p, key);
+    const char *sv = rdsiam__profile_get(s, key);
+    char a[101], b[101];
+
+    *out = sv ? sv : pv;
+    if (sv && pv && strcmp(sv, pv) != 0) {
+        printable(a, sizeof a, pname);
+        printable(b, sizeof b, sname);
+        return rdsiam__fail(err, RDSIAM_ERR_PROFILE_INVALID,
+                            "IAM Identity Center: %s differs between profile "
+                            "\"%s\" and sso-session \"%s\"",
+                            key, a, b);
+    }
+    return RDSIAM_OK;
+}
+
+static int link_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
+{
+    sso_link *l = self;
+    const char *name = l->profile ? l->profile : l->res->profile;
+    const rdsiam__profile *p = NULL, *sess = NULL;
+    const rdsiam__profile_set *set = NULL;
+    rdsiam__sso_config cfg = {0};
+    rdsiam__source src = {0};
+    char shown[101];
+    int rc = RDSIAM_OK;
+
+    memset(out, 0, sizeof *out);
+    RDSIAM_GUARD(rdsiam__resolution_profile(l->res, l->profile, &p, err));
+    /* "Role name & Account ID indicate the cred provider should be used" */
+    RDSIAM_ENSURE(err,
+                  rdsiam__profile_get(p, "sso_role_name") ||
+                      rdsiam__profile_get(p, "sso_account_id"),
+                  RDSIAM_ERR_NO_CREDENTIALS,
+                  "profile %s has no sso_account_id or sso_role_name", name);
+    cfg.profile = name;
+    cfg.session_name = rdsiam__profile_get(p, "sso_session");
+    cfg.start_url = rdsiam__profile_get(p, "sso_start_url");
+    cfg.region = rdsiam__profile_get(p, "sso_region");
+    cfg.account_id = rdsiam__profile_get(p, "sso_account_id");
+    cfg.role_name = rdsiam__profile_get(p, "sso_role_name");
+    if (cfg.session_name) {
+        RDSIAM_GUARD(rdsiam__resolution_files(l->res, &set, NULL, err));
+        sess = rdsiam__profile_find_sso(set, cfg.session_name);
+        printable(shown, sizeof shown, cfg.session_name);
+        RDSIAM_ENSURE(err, sess, RDSIAM_ERR_PROFILE_INVALID,
+                      "IAM Identity Center: the specified sso-session does "
+                      "not exist: \"%s\"",
+                      shown);
+        RDSIAM_GUARD(session_value(p, sess, "sso_start_url", name,
+                                   cfg.session_name, &cfg.start_url, err));
+        RDSIAM_GUARD(session_value(p, sess, "sso_region", name,
+                                   cfg.session_name, &cfg.region, err));
+    }
+    cfg.timeout_ms = l->res->timeout_ms;
+    RDSIAM_GUARD(rdsiam__resolution_env_setting(
+        l->res, "AWS_CA_BUNDLE", "ca_bundle", &cfg.ca_file, err));
+    RDSIAM_GUARD(rdsiam__sso_new(&src, &cfg, err));
+    rc = src.fetch(src.self, out, err);
+done:
+    if (src.destroy)
+        src.destroy(src.self);
+    return rc;
+}
+
+static void link_destroy(void *self)
+{
+    sso_link *l = self;
+
+    if (!l)
+        return;
+    free(l->profile);
+    free(l);
+}
+
+int rdsiam__source_sso(rdsiam__source *out, rdsiam__resolution *res,
+                       const char *profile, rdsiam_error *err)
+{
+    sso_link *l = calloc(1, sizeof *l);
+    int rc = RDSIAM_OK;
+
+    memset(out, 0, sizeof *out);
+    out->name = "sso";
+    RDSIAM_ENSURE(err, l, RDSIAM_ERR_NO_MEMORY,
+                  "IAM Identity Center: out of memory");
+    l->res = res;
+    RDSIAM_ENSURE(err, copy_opt((const char **)&l->profile, profile),
+                  RDSIAM_ERR_NO_MEMORY, "IAM Identity Center: out of memory");
+    out->fetch = link_fetch;
+    out->destroy = link_destroy;
+    out->self = l;
+    l = NULL;
+    rdsiam__ok(err);
+done:
+    link_destroy(l);
+    return rc;
+}
+
+#else /* !RDSIAM_HTTP */
+
+int rdsiam__sso_new(rdsiam__source *out, const rdsiam__sso_config *cfg,
+                    rdsiam_error *err)
+{
+    (void)cfg;
+    (void)check_config;
+    (void)copy_opt;
+    (void)sso_destroy;
+    (void)read_cache_file;
+    if (out)
+        memset(out, 0, sizeof *out);
+    return rdsiam__fail(err, RDSIAM_ERR_NOT_BUILT_IN,
+                        "IAM Identity Center credentials: this library was "
+                        "built with HTTP=no (no libcurl)");
+}
+
+int rdsiam__source_sso(rdsiam__source *out, rdsiam__resolution *res,
+                       const char *profile, rdsiam_error *err)
+{
+    (void)res;
+    (void)profile;
+    memset(out, 0, sizeof *out);
+    out->name = "sso";
+    return rdsiam__fail(err, RDSIAM_ERR_NOT_BUILT_IN,
+                        "IAM Identity Center credentials: this library was "
+                        "built with HTTP=no (no libcurl)");
+}
+
+#endif /* RDSIAM_HTTP */

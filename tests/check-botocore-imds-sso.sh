@@ -1,0 +1,308 @@
+#!/bin/sh
+# tests/check-botocore-imds-sso.sh - do our instance metadata and IAM
+# Identity Center (SSO) sources and botocore's get the same credentials
+# (key id, secret, session token and expiry) from the same stand-ins and
+# files, and fail in the same places?
+#
+# tests/helpers/aws_standin.py serves IMDS and the SSO portal on 127.0.0.1;
+# both sides reach it through AWS_EC2_METADATA_SERVICE_ENDPOINT (or the
+# profile's ec2_metadata_service_endpoint) and AWS_ENDPOINT_URL_SSO, and
+# read the same config file and ~/.aws/sso/cache in a temporary HOME.
+# botocore: botocore.session.Session(profile=...).get_credentials(), its
+# whole chain with nothing else configured. Ours: the two sources, through
+# a small program linked with librdsiam.a (they are not in the default
+# chain yet), given the profile's settings as the chain will give them.
+#
+# Needs python3 with botocore; skipped otherwise. Nothing leaves loopback.
+# SPDX-License-Identifier: MIT
+set -u
+B=${B:-build}
+CC=${CC:-cc}
+
+if ! command -v python3 >/dev/null 2>&1 ||
+    ! python3 -c 'import botocore.session' >/dev/null 2>&1; then
+    echo "ok - botocore IMDS/SSO cross-check # SKIP botocore is not importable"
+    exit 0
+fi
+if [ ! -f "$B/lib/librdsiam.a" ]; then
+    echo "not ok - librdsiam.a is built ($B/lib/librdsiam.a)"
+    exit 1
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+# The driver: "imds" (settings from the environment and the profile the
+# environment selects) or "sso PROFILE SESSION|- START_URL REGION ACCOUNT
+# ROLE". Prints "OK akid secret token expiration" or "ERR code message".
+cat >"$tmp/driver.c" <<'EOF'
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "provider.h"
+#include "source_imds.h"
+#include "source_sso.h"
+
+static char *setting(const char *key)
+{
+    char *v = NULL;
+    rdsiam_error e;
+
+    if (rdsiam__profile_setting(NULL, key, &v, NULL, &e) != RDSIAM_OK) {
+        printf("ERR %d %s\n", e.code, e.message);
+        exit(0);
+    }
+    return v;
+}
+
+int main(int argc, char **argv)
+{
+    rdsiam__source s;
+    rdsiam__creds c;
+    rdsiam_error e;
+    int rc;
+
+    memset(&e, 0, sizeof e);
+    if (argc == 2 && strcmp(argv[1], "imds") == 0) {
+        rdsiam__imds_config cfg;
+
+        memset(&cfg, 0, sizeof cfg);
+        cfg.profile_endpoint = setting("ec2_metadata_service_endpoint");
+        cfg.profile_endpoint_mode = setting("ec2_metadata_service_endpoint_mode");
+        cfg.profile_v1_disabled = setting("ec2_metadata_v1_disabled");
+        cfg.profile_timeout = setting("metadata_service_timeout");
+        cfg.profile_num_attempts = setting("metadata_service_num_attempts");
+        rc = rdsiam__imds_new(&s, &cfg, &e);
+    } else if (argc == 8 && strcmp(argv[1], "sso") == 0) {
+        rdsiam__sso_config cfg;
+
+        memset(&cfg, 0, sizeof cfg);
+        cfg.profile = argv[2];
+        cfg.session_name = strcmp(argv[3], "-") ? argv[3] : NULL;
+        cfg.start_url = argv[4];
+        cfg.region = argv[5];
+        cfg.account_id = argv[6];
+        cfg.role_name = argv[7];
+        rc = rdsiam__sso_new(&s, &cfg, &e);
+    } else {
+        return 2;
+    }
+    if (rc == RDSIAM_OK) {
+        memset(&c, 0, sizeof c);
+        rc = s.fetch(s.self, &c, &e);
+        s.destroy(s.self);
+    }
+    if (rc != RDSIAM_OK) {
+        printf("ERR %d %s\n", rc, e.message);
+        return 0;
+    }
+    printf("OK %s %s %s %lld\n", c.access_key_id, c.secret_access_key,
+           c.session_token, (long long)c.expiration);
+    rdsiam__creds_clear(&c);
+    return 0;
+}
+EOF
+# shellcheck disable=SC2046
+if ! $CC -std=c11 -D_POSIX_C_SOURCE=200809L -DRDSIAM_HTTP=1 -Iinclude -Ilib \
+    $(pkg-config --cflags libcjson) -o "$tmp/driver" "$tmp/driver.c" \
+    "$B/lib/librdsiam.a" $(pkg-config --libs libcrypto libcjson libcurl expat) \
+    -pthread >"$tmp/cc.out" 2>&1; then
+    echo "not ok - the cross-check driver builds"
+    sed 's/^/#   /' "$tmp/cc.out"
+    exit 1
+fi
+
+# The stand-in: its port on the first line of its output; it exits when
+# its stdin (this fifo's writer) closes.
+mkfifo "$tmp/in"
+python3 tests/helpers/aws_standin.py <"$tmp/in" >"$tmp/port" &
+standin=$!
+exec 3>"$tmp/in"
+i=0
+while [ ! -s "$tmp/port" ] && [ $i -lt 150 ]; do sleep 0.1; i=$((i + 1)); done
+port=$(head -n 1 "$tmp/port")
+
+# botocore fixes its SSO token cache directory (~/.aws/sso/cache) when it
+# is imported: HOME must point at the temporary one from the start.
+mkdir -p "$tmp/home/.aws/sso/cache"
+HOME="$tmp/home" python3 - "$tmp" "$port" <<'EOF'
+import datetime, hashlib, json, os, subprocess, sys
+
+tmp, port = sys.argv[1], sys.argv[2]
+base = "http://127.0.0.1:%s" % port
+home = os.path.join(tmp, "home")
+cache = os.path.join(home, ".aws", "sso", "cache")
+os.makedirs(cache, exist_ok=True)
+config = os.path.join(home, ".aws", "config")
+
+import botocore.session
+
+NEUTRAL = {"PATH": os.environ["PATH"], "HOME": home,
+           "AWS_CONFIG_FILE": config,
+           "AWS_SHARED_CREDENTIALS_FILE": os.path.join(home, "nocreds"),
+           "AWS_EC2_METADATA_DISABLED": "true"}
+
+
+def in_env(env, fn):
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        return fn()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def epoch(dt):
+    return int(dt.timestamp())
+
+
+def boto(env, profile):
+    def find():
+        s = botocore.session.Session(profile=profile)
+        c = s.get_credentials()
+        if c is None:
+            return "NONE"
+        f = c.get_frozen_credentials()
+        return "OK %s %s %s %d" % (f.access_key, f.secret_key, f.token,
+                                   epoch(c._expiry_time))
+    try:
+        return in_env(env, find)
+    except Exception as e:
+        return "ERR %s: %s" % (type(e).__name__, e)
+
+
+def ours(env, args):
+    out = subprocess.run([os.path.join(tmp, "driver")] + args, env=env,
+                         capture_output=True, text=True, timeout=60)
+    return out.stdout.strip() or ("ERR exit %d %s" % (out.returncode,
+                                                       out.stderr.strip()))
+
+
+results = []
+
+
+def check(name, env_extra, config_text, args, profile, expect, why=None):
+    """expect: "same" (both OK and equal), "extended" (see below), or
+    "both-fail" (both refuse;
+    messages differ by design; why: a piece of each side's message)."""
+    with open(config, "w") as f:
+        f.write(config_text)
+    env = dict(NEUTRAL)
+    env.update(env_extra)
+    b = boto(env, profile)
+    o = ours(env, args)
+    if expect == "same":
+        ok = b.startswith("OK ") and b == o
+    elif expect == "extended":
+        # Static stability: both give the keys with an expiry moved to
+        # now + 900 s + a random 120..600 s.
+        now = int(datetime.datetime.now(datetime.timezone.utc).timestamp())
+        bs, os_ = b.split(), o.split()
+        ok = (b.startswith("OK ") and o.startswith("OK ")
+              and bs[:4] == os_[:4]
+              and all(now + 1020 - 30 <= int(x[4]) <= now + 1500
+                      for x in (bs, os_)))
+    else:
+        ok = not b.startswith("OK ") and o.startswith("ERR ")
+        if why:
+            ok = ok and why[0] in b and why[1] in o
+    results.append((ok, name, b, o))
+
+
+# ---- IMDS
+IMDS = ["imds"]
+imds_env = {"AWS_EC2_METADATA_DISABLED": "false"}
+check("IMDSv2, token required", dict(imds_env,
+      AWS_EC2_METADATA_SERVICE_ENDPOINT=base + "/imds/x1.v2"),
+      "", IMDS, None, "same")
+for code in ("403", "404", "405"):
+    check("token refused with %s: IMDSv1" % code, dict(imds_env,
+          AWS_EC2_METADATA_SERVICE_ENDPOINT=base + "/imds/x.t" + code),
+          "", IMDS, None, "same")
+check("token 500 on every attempt: IMDSv1", dict(imds_env,
+      AWS_EC2_METADATA_SERVICE_ENDPOINT=base + "/imds/x2.t500",
+      AWS_METADATA_SERVICE_NUM_ATTEMPTS="2"), "", IMDS, None, "same")
+check("token slower than the timeout: IMDSv1", dict(imds_env,
+      AWS_EC2_METADATA_SERVICE_ENDPOINT=base + "/imds/x3.tslow1500"),
+      "", IMDS, None, "same")
+check("throttled twice, three attempts", dict(imds_env,
+      AWS_EC2_METADATA_SERVICE_ENDPOINT=base + "/imds/x4.v2.c429x2",
+      AWS_METADATA_SERVICE_NUM_ATTEMPTS="3"), "", IMDS, None, "same")
+check("503 then 200 from the profile's settings", imds_env,
+      "[default]\nec2_metadata_service_endpoint = %s/imds/x5.v2.l503x1\n"
+      "metadata_service_num_attempts = 2\n" % base, IMDS, None, "same")
+check("v1 disabled and the token refused", dict(imds_env,
+      AWS_EC2_METADATA_SERVICE_ENDPOINT=base + "/imds/x6.t403",
+      AWS_EC2_METADATA_V1_DISABLED="true"), "", IMDS, None, "both-fail",
+      ("IMDSv1 has been disabled", "IMDSv1 is disabled"))
+check("v1 disabled in the profile", imds_env,
+      "[default]\nec2_metadata_service_endpoint = %s/imds/x7.t405\n"
+      "ec2_metadata_v1_disabled = true\n" % base, IMDS, None, "both-fail",
+      ("IMDSv1 has been disabled", "IMDSv1 is disabled"))
+check("expired credentials extended (static stability)", dict(imds_env,
+      AWS_EC2_METADATA_SERVICE_ENDPOINT=base + "/imds/x10.stale"),
+      "", IMDS, None, "extended")
+check("malformed credentials", dict(imds_env,
+      AWS_EC2_METADATA_SERVICE_ENDPOINT=base + "/imds/x8.malformed"),
+      "", IMDS, None, "both-fail")
+check("no role attached", dict(imds_env,
+      AWS_EC2_METADATA_SERVICE_ENDPOINT=base + "/imds/x9.norole"),
+      "", IMDS, None, "both-fail")
+
+# ---- SSO
+START = "https://my-sso-portal.awsapps.com/start"
+sso_env = {"AWS_ENDPOINT_URL_SSO": base}
+session_cfg = ("[profile dev]\nsso_session = my-sso\n"
+               "sso_account_id = 111122223333\nsso_role_name = ReadOnly\n"
+               "[sso-session my-sso]\nsso_start_url = %s\n"
+               "sso_region = us-east-1\n" % START)
+legacy_cfg = ("[profile legacy]\nsso_start_url = %s\nsso_region = us-east-1\n"
+              "sso_account_id = 111122223333\nsso_role_name = ReadOnly\n"
+              % START)
+
+
+def token_file(key, token, expires):
+    name = hashlib.sha1(key.encode()).hexdigest() + ".json"
+    with open(os.path.join(cache, name), "w") as f:
+        json.dump({"startUrl": START, "region": "us-east-1",
+                   "accessToken": token, "expiresAt": expires}, f)
+
+
+SSO_S = ["sso", "dev", "my-sso", START, "us-east-1", "111122223333",
+         "ReadOnly"]
+SSO_L = ["sso", "legacy", "-", START, "us-east-1", "111122223333",
+         "ReadOnly"]
+token_file("my-sso", "ssoAccessTokenEXAMPLE", "2100-01-01T00:00:00Z")
+token_file(START, "ssoAccessTokenEXAMPLE", "2100-01-01T00:00:00UTC")
+check("SSO, sso-session form", sso_env, session_cfg, SSO_S, "dev", "same")
+check("SSO, legacy form", sso_env, legacy_cfg, SSO_L, "legacy", "same")
+check("SSO portal 503 once, then 200",
+      {"AWS_ENDPOINT_URL_SSO": base + "/sso/y1.503x1"}, session_cfg, SSO_S,
+      "dev", "same")
+check("SSO, role not assigned (403)", sso_env,
+      legacy_cfg.replace("ReadOnly", "Admin"),
+      SSO_L[:6] + ["Admin"], "legacy", "both-fail",
+      ("ForbiddenException", "HTTP 403 ForbiddenException"))
+token_file(START, "ssoAccessTokenEXAMPLE", "2020-01-01T00:00:00Z")
+check("SSO, legacy token expired", sso_env, legacy_cfg, SSO_L, "legacy",
+      "both-fail", ("UnauthorizedSSOTokenError",
+                    "run `aws sso login --profile legacy`"))
+token_file(START, "wrongToken", "2100-01-01T00:00:00Z")
+check("SSO, token refused (401)", sso_env, legacy_cfg, SSO_L, "legacy",
+      "both-fail", ("UnauthorizedSSOTokenError", "HTTP 401 Unauthorized"))
+os.unlink(os.path.join(cache, hashlib.sha1(START.encode()).hexdigest()
+                       + ".json"))
+check("SSO, no cached token", sso_env, legacy_cfg, SSO_L, "legacy",
+      "both-fail", ("SSOTokenLoadError", "no cached SSO token"))
+
+for ok, name, b, o in results:
+    print(("ok - " if ok else "not ok - ") + "botocore and librdsiam: " + name)
+    if not ok:
+        print("#   botocore: " + b)
+        print("#   ours:     " + o)
+EOF
+exec 3>&-
+wait "$standin" 2>/dev/null
+exit 0
