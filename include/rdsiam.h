@@ -300,9 +300,12 @@ RDSIAM_API void rdsiam_token_free(char *token);
  *
  * To sign fast, each thread keeps the last SigV4 signing key it derived,
  * with the secret it came from, and replaces it (wiping the old one) when
- * the secret, day, region or service changes; it is wiped when the thread
- * exits. Call this to wipe it sooner, e.g. after the last token of a batch
- * or when credentials are retired. Optional: never needed for correctness.
+ * the secret, day, region or service changes; it also keeps the last
+ * session token it signed with and the last token it wrote, up to its
+ * signature (so with that session token). All of it is wiped when the
+ * thread exits. Call this to wipe it sooner, e.g. after the last token of
+ * a batch or when credentials are retired. Optional: never needed for
+ * correctness.
  *
  * Thread safety: affects the calling thread only.
  */

@@ -15,6 +15,7 @@
  * SPDX-License-Identifier: MIT
  */
 #define OPENSSL_SUPPRESS_DEPRECATED 1
+#include <stddef.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -47,13 +48,9 @@ void rdsiam__sha256_final(rdsiam__sha256 *c, unsigned char out[32])
  * Done here in the caller's buffer, so the whole tail goes through one
  * SHA256_Update call, which hands all its blocks to the block function at
  * once: each separate call costs about as much as a third of a block.
- * The digest is the state words, big-endian (FIPS 180-4 6.2.2 step 4).
  */
-void rdsiam__sha256_final_padded(rdsiam__sha256 *c, unsigned char *buf,
-                                 size_t n, uint64_t total,
-                                 unsigned char out[32])
+size_t rdsiam__sha256_pad(unsigned char *buf, size_t n, uint64_t total)
 {
-    SHA256_CTX *x = CTX(c);
     size_t padded = (n + 9 + 63) / 64 * 64;
     uint64_t bits = total * 8;
     unsigned char *len = buf + padded - 8;
@@ -68,28 +65,80 @@ void rdsiam__sha256_final_padded(rdsiam__sha256 *c, unsigned char *buf,
     len[5] = (unsigned char)(bits >> 16);
     len[6] = (unsigned char)(bits >> 8);
     len[7] = (unsigned char)bits;
-    SHA256_Update(x, buf, padded);
+    return padded;
+}
+
+/* The digest is the state words, big-endian (FIPS 180-4 6.2.2 step 4):
+ * a byte swap per word where the compiler has one (gcc otherwise turns the
+ * shifts into a long vector shuffle). */
+static void put_digest(const SHA256_CTX *x, unsigned char out[32])
+{
     for (int i = 0; i < 8; i++) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) &&                            \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        uint32_t be = __builtin_bswap32((uint32_t)x->h[i]);
+        memcpy(out + 4 * i, &be, 4);
+#else
         SHA_LONG h = x->h[i];
         unsigned char *o = out + 4 * i;
         o[0] = (unsigned char)(h >> 24);
         o[1] = (unsigned char)(h >> 16);
         o[2] = (unsigned char)(h >> 8);
         o[3] = (unsigned char)h;
+#endif
     }
+}
+
+void rdsiam__sha256_final_padded(rdsiam__sha256 *c, unsigned char *buf,
+                                 size_t n, uint64_t total,
+                                 unsigned char out[32])
+{
+    SHA256_Update(CTX(c), buf, rdsiam__sha256_pad(buf, n, total));
+    put_digest(CTX(c), out);
+}
+
+/*
+ * Whole blocks at a block boundary go straight from the caller's buffer to
+ * the block function, never through the context's own buffer: of the
+ * copy, only the state words and the bit count change.
+ */
+void rdsiam__sha256_finish_blocks(const rdsiam__sha256 *c,
+                                  const unsigned char *blocks, size_t n,
+                                  unsigned char out[32])
+{
+    SHA256_CTX x = *CTX(c);
+
+    SHA256_Update(&x, blocks, n);
+    put_digest(&x, out);
+}
+
+void rdsiam__hmac_blocks(const rdsiam__hmac_key *k, const unsigned char *blocks,
+                         size_t n, unsigned char out[32])
+{
+    /* The inner hash, then the outer state, whose words end as the MAC:
+     * together, so that one wipe covers what they held. The outer message
+     * is the inner hash; with the cached key block before it, 96 bytes,
+     * one block once padded. */
+    struct hmac_work {
+        unsigned char ob[64];
+        SHA256_CTX x;
+    } w = {.ob = {[32] = 0x80, [62] = 0x03}};
+
+    _Static_assert(offsetof(SHA256_CTX, h) == 0, "SHA256_CTX starts with h");
+    w.x = *CTX(&k->inner);
+    SHA256_Update(&w.x, blocks, n);
+    put_digest(&w.x, w.ob);
+    w.x = *CTX(&k->outer); /* the inner state words overwritten */
+    SHA256_Update(&w.x, w.ob, sizeof w.ob);
+    put_digest(&w.x, out);
+    rdsiam__wipe(&w, offsetof(struct hmac_work, x) + sizeof w.x.h);
 }
 
 void rdsiam__hmac_padded(const rdsiam__hmac_key *k, unsigned char *msg,
                          size_t n, unsigned char out[32])
 {
-    rdsiam__sha256 c = k->inner;
-    unsigned char ih[32 + RDSIAM__SHA256_PAD];
-
-    rdsiam__sha256_final_padded(&c, msg, n, 64 + (uint64_t)n, ih);
-    c = k->outer;
-    rdsiam__sha256_final_padded(&c, ih, 32, 64 + 32, out);
-    rdsiam__wipe(ih, sizeof ih);
-    rdsiam__wipe(&c, sizeof c);
+    rdsiam__hmac_blocks(k, msg, rdsiam__sha256_pad(msg, n, 64 + (uint64_t)n),
+                        out);
 }
 
 void rdsiam__sha256_once(const void *data, size_t n, unsigned char out[32])

@@ -237,6 +237,17 @@ void rdsiam__sha256_once(const void *data, size_t n, unsigned char out[32]);
 void rdsiam__sha256_final_padded(rdsiam__sha256 *c, unsigned char *buf,
                                  size_t n, uint64_t total,
                                  unsigned char out[32]);
+/* Write the padding for the last n bytes of a message of `total` bytes
+ * after them (buf needs RDSIAM__SHA256_PAD bytes of room); returns the
+ * padded length, a multiple of 64. */
+size_t rdsiam__sha256_pad(unsigned char *buf, size_t n, uint64_t total);
+/* The digest of a message whose first blocks c has hashed and whose last
+ * n bytes (a multiple of 64, padding included) are in blocks: one
+ * block-function call on a copy of c. The copy ends holding the digest and
+ * is not wiped: not for MACs (rdsiam__hmac_blocks wipes its own). */
+void rdsiam__sha256_finish_blocks(const rdsiam__sha256 *c,
+                                  const unsigned char *blocks, size_t n,
+                                  unsigned char out[32]);
 
 /* HMAC-SHA256 key with its inner and outer pad states precomputed, so each
  * MAC costs only the message blocks plus one outer block. Wipe when done. */
@@ -251,6 +262,10 @@ void rdsiam__hmac(const rdsiam__hmac_key *k, const void *msg, size_t n,
 /* rdsiam__hmac for a message in a buffer with RDSIAM__SHA256_PAD bytes of
  * room after it (overwritten): three block-function calls in all. */
 void rdsiam__hmac_padded(const rdsiam__hmac_key *k, unsigned char *msg,
+                         size_t n, unsigned char out[32]);
+/* rdsiam__hmac for a message already padded as if it followed the key
+ * block (n a multiple of 64): two block-function calls. */
+void rdsiam__hmac_blocks(const rdsiam__hmac_key *k, const unsigned char *blocks,
                          size_t n, unsigned char out[32]);
 /* One-shot HMAC with a raw key. */
 void rdsiam__hmac_once(const void *key, size_t keylen, const void *msg,
@@ -277,11 +292,21 @@ void rdsiam__derive_signing_key(const char *secret, size_t secret_len,
                                 size_t service_len, rdsiam__hmac_key *out);
 
 /* Validation shared by every signer; each records a message naming the
- * field in err and returns the field's RDSIAM_ERR_* code. */
-int rdsiam__check_region(const char *region, rdsiam_error *err);
+ * field in err and returns the field's RDSIAM_ERR_* code. Where there is a
+ * len, it receives the string's length on success (NULL: not wanted), so
+ * that a caller measures each input once. */
+int rdsiam__check_region(const char *region, size_t *len, rdsiam_error *err);
 int rdsiam__check_credentials(const rdsiam_credentials *creds,
                               rdsiam_error *err);
-int rdsiam__check_hostname(const char *hostname, rdsiam_error *err);
+int rdsiam__check_hostname(const char *hostname, size_t *len,
+                           rdsiam_error *err);
+/* The three parts of rdsiam__check_credentials, in its order. The session
+ * token is one that rdsiam__session_token() returned, n its length. */
+int rdsiam__check_access_key_id(const char *akid, size_t *len,
+                                rdsiam_error *err);
+int rdsiam__check_secret_key(const char *secret, size_t *len,
+                             rdsiam_error *err);
+int rdsiam__check_session_token(const char *tok, size_t n, rdsiam_error *err);
 int rdsiam__check_time(int64_t signing_time, int64_t *resolved,
                        rdsiam_error *err);
 /* session token that is set and non-empty, or NULL */
@@ -307,7 +332,11 @@ typedef struct rdsiam__presign_spec {
     size_t region_len;
     unsigned int expires;
     int64_t time;       /* 0..RDSIAM__TIME_MAX */
-    bool no_cache;      /* do not keep the signing key in the thread cache */
+    bool no_cache;      /* keep nothing in the thread's cache */
+    /* the lengths of the credentials' strings; tok_len 0: no session
+     * token (rdsiam__session_token() gave NULL) */
+    size_t akid_len, secret_len, tok_len;
+    unsigned same; /* token.c only: inputs equal to its cached ones */
 } rdsiam__presign_spec;
 
 /*

@@ -24,7 +24,7 @@ static int put_region(const char *region, const char *what, char *buf,
                       size_t bufsize, rdsiam_error *err)
 {
     size_t n;
-    int rc = rdsiam__check_region(region, err);
+    int rc = rdsiam__check_region(region, NULL, err);
 
     if (rc != RDSIAM_OK) {
         rdsiam__error_prefix(err, "%s", what);

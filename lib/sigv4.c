@@ -221,7 +221,7 @@ static int check_inputs(const rdsiam_sigv4_request *req,
     RDSIAM_GUARD(check_headers(req, presign, params->flags, err));
     RDSIAM_ENSURE(err, req->body || req->body_len == 0, RDSIAM_ERR_NULL_ARGUMENT,
                "body is NULL but body_len is %zu", req->body_len);
-    RDSIAM_GUARD(rdsiam__check_region(params->region, err));
+    RDSIAM_GUARD(rdsiam__check_region(params->region, NULL, err));
     RDSIAM_GUARD(check_service(params->service, err));
     if (presign)
         RDSIAM_ENSURE(err, params->expires_in >= 1 &&

@@ -731,7 +731,7 @@ int rdsiam__sts_resolve_endpoint(const rdsiam__sts_config *cfg,
     if (!cfg)
         cfg = &none;
     if (cfg->region) {
-        rc = rdsiam__check_region(cfg->region, err);
+        rc = rdsiam__check_region(cfg->region, NULL, err);
         if (rc != RDSIAM_OK) {
             rdsiam__error_prefix(err, "STS region");
             goto done;

@@ -66,7 +66,7 @@ static char *put(char *p, const char *s, size_t n)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Per-thread signing-key cache                                             */
+/* Per-thread caches                                                         */
 /* ------------------------------------------------------------------------ */
 
 /*
@@ -76,53 +76,85 @@ static char *put(char *p, const char *s, size_t n)
  * last one. The entry is replaced (and the old one wiped) when any input
  * changes, and wiped when the thread exits. Being per thread, it needs no
  * lock and shares no cache line.
- */
-/*
- * The canonical request of consecutive tokens also starts the same way:
- * "GET\n/\nAction=connect&DBUser=U&...&X-Amz-Date=" depends only on the
- * user, key id, day, region and service, and it ends the same way:
- * "&X-Amz-SignedHeaders=host\nhost:H\n\nhost\n" + hash("") depends only on
- * the host and port. The cache keeps, for the last endpoint (keyed by those
- * raw inputs), the encoded query up to "X-Amz-Date=", the SHA-256 state
- * after its whole 64-byte blocks and that tail, so a token neither encodes
- * nor lowercases anything and hashes only what changes. None of it is
- * secret (the key id is public; it is in every token).
- */
-#define PREFIX_MAX 512
-#define TAIL_MAX                                                               \
-    (SLEN("&X-Amz-SignedHeaders=host\nhost:") + RDSIAM_HOSTNAME_MAX + 6 +      \
-     SLEN("\n\nhost\n") + 64)
-#define EP_FIELDS 6 /* host, action, dbuser, key id, region, service */
-#define EP_KEY_MAX                                                             \
-    (RDSIAM_HOSTNAME_MAX + 16 + RDSIAM_USERNAME_MAX + RDSIAM_ACCESS_KEY_MAX +  \
-     RDSIAM_REGION_MAX + 16)
-
-typedef struct endpoint {
-    size_t len[EP_FIELDS]; /* 0 in len[0]: nothing cached */
-    char key[EP_KEY_MAX];
-    unsigned int port;
-    bool dbuser;
-    int64_t day;
-    char date8[8];
-    size_t query_len; /* "Action=" ... "X-Amz-Date=" */
-    char query[PREFIX_MAX];
-    size_t hashed; /* bytes of "GET\n/\n" + query in state */
-    rdsiam__sha256 state;
-    size_t tail_len;
-    char tail[TAIL_MAX];
-} endpoint;
-
-/*
+ *
  * The session token is signed after X-Amz-Date, so its bytes are hashed
  * for every token; but its percent-encoding is the same for every token
  * signed with the same credentials. The cache keeps the last token and
- * its encoding, so a token costs one constant-time comparison and one
- * copy instead of two passes of per-byte encoding. Tokens whose encoding
- * is longer than this (STS tokens run to about 1,300 bytes; session tags
- * make them longer) are encoded on every call.
+ * its encoding. Tokens whose encoding is longer than this (STS tokens run
+ * to about 1,300 bytes; session tags make them longer) are encoded on
+ * every call.
+ *
+ * Consecutive tokens of a program differ in nothing but the time of day:
+ * the same endpoint, user, credentials and day. So the thread also keeps
+ * the last token it signed (last_token below): its text up to the
+ * signature, the SHA-256 state after the canonical request's whole blocks
+ * before X-Amz-Date, the rest of the canonical request and the string to
+ * sign, both already padded. A token whose inputs equal those then costs
+ * six digits written into three places, three block-function calls and
+ * two hex conversions: nothing is encoded, lowercased, measured or copied
+ * into a scratch buffer.
+ *
+ * The inputs of that token also passed the public entry point's checks:
+ * an input equal to the cached one byte for byte is not checked again.
  */
 #define TOKEN_CACHE_MAX 4096
+#define TAIL_MAX                                                               \
+    (SLEN("&X-Amz-SignedHeaders=host\nhost:") + RDSIAM_HOSTNAME_MAX + 6 +      \
+     SLEN("\n\nhost\n") + 64)
+/* "&X-Amz-Expires=" and up to 10 digits */
+#define EXPIRES_MAX (SLEN(P_EXPIRES) + 10)
+/* The token text up to the signature: host, port and the query up to
+ * X-Amz-Date (at most 1,024 bytes cached), the date, the rest. */
+#define TEXT_MAX                                                               \
+    (1024 + 16 + EXPIRES_MAX + SLEN(P_SIGNED) + SLEN(P_TOKEN) +                \
+     TOKEN_CACHE_MAX + SLEN(P_SIG))
+/* The canonical request after its cached blocks: the rest of a block, the
+ * date, the expiry, the session token, the tail, the padding. */
+#define CR_MAX                                                                 \
+    (64 + 16 + EXPIRES_MAX + SLEN(P_TOKEN) + TOKEN_CACHE_MAX + TAIL_MAX +      \
+     RDSIAM__SHA256_PAD)
+/* "AWS4-HMAC-SHA256\n" T "\n" DATE/REGION/SERVICE/aws4_request "\n" hex,
+ * padded */
+#define STS_HEAD "AWS4-HMAC-SHA256\n"
+#define STS_MAX                                                                \
+    (SLEN(STS_HEAD) + 17 + 9 + RDSIAM_REGION_MAX + 1 + 16 +                    \
+     SLEN("/aws4_request\n") + 64 + RDSIAM__SHA256_PAD)
+/* where the time of day ("THHMMSSZ") is in the string to sign */
+#define STS_TOD (SLEN(STS_HEAD) + 8)
 
+typedef struct last_token {
+    /* Its inputs, as given and as checked; host_len 0: nothing cached. */
+    size_t host_len, user_len, region_len, akid_len;
+    char host[RDSIAM_HOSTNAME_MAX + 1];
+    char user[RDSIAM_USERNAME_MAX + 1];
+    char region[RDSIAM_REGION_MAX + 1];
+    char akid[RDSIAM_ACCESS_KEY_MAX + 1];
+    bool dbuser;
+    size_t action_len, service_len, tok_len; /* tok_len 0: no token */
+    char action[16];
+    char service[16];
+    unsigned int port, expires;
+    int64_t day;
+    /* The token up to and including "&X-Amz-Signature=", with the time of
+     * day of X-Amz-Date at text_tod. */
+    size_t text_len, text_tod;
+    char text[TEXT_MAX];
+    /* The canonical request: the state after its whole blocks before the
+     * date, then the rest, padded, with the time of day at cr_tod. */
+    rdsiam__sha256 cr_state;
+    size_t cr_len, cr_tod;
+    unsigned char cr[CR_MAX];
+    /* The string to sign, padded as after the HMAC key block; the time of
+     * day at STS_TOD, the canonical request's hash at sts_hex. */
+    size_t sts_len, sts_hex;
+    unsigned char sts[STS_MAX];
+} last_token;
+
+/*
+ * While last.host_len is not 0, `key` is the signing key and `tok` the
+ * session token (if last.tok_len) that `last` was built with: every change
+ * to them is made after `last` is emptied (last_build, presign_stream).
+ */
 typedef struct key_cache {
     bool valid;
     bool registered;
@@ -132,11 +164,11 @@ typedef struct key_cache {
     char region[RDSIAM_REGION_MAX];
     char service[16];
     rdsiam__hmac_key key;
-    endpoint ep;
     size_t tok_len; /* 0: no session token cached */
     size_t tok_enc_len;
     char tok[TOKEN_CACHE_MAX];
     char tok_enc[TOKEN_CACHE_MAX];
+    last_token last;
 } key_cache;
 
 static _Thread_local key_cache tls_keys;
@@ -184,36 +216,38 @@ static void register_wipe(key_cache *c)
         c->registered = true;
 }
 
-static const rdsiam__hmac_key *signing_key(const rdsiam__presign_spec *s,
-                                           const char *secret,
-                                           size_t secret_len,
-                                           const char date8[8],
-                                           rdsiam__hmac_key *scratch)
-{
-    key_cache *c = &tls_keys;
+/* Which inputs of a call equal the cached ones (rdsiam__presign_spec.same):
+ * host, user, region and key id those of `last`, the secret the cached
+ * key's, the session token the cached one. */
+#define SAME_HOST 0x01u
+#define SAME_USER 0x02u
+#define SAME_REGION 0x04u
+#define SAME_AKID 0x08u
+#define SAME_SECRET 0x10u
+#define SAME_TOKEN 0x20u
 
-    if (s->no_cache || s->service_len > sizeof c->service) {
-        /* Not cacheable; derive into the caller's scratch (wiped there). */
-        rdsiam__derive_signing_key(secret, secret_len, date8, s->region,
-                                   s->region_len, s->service, s->service_len,
-                                   scratch);
-        return scratch;
-    }
-    if (c->valid && c->secret_len == secret_len &&
+/* The signing key in the cache, derived first unless it is the cached one.
+ * s MUST be cacheable (see last_build). */
+static const rdsiam__hmac_key *cached_key(key_cache *c,
+                                          const rdsiam__presign_spec *s,
+                                          const char *secret,
+                                          const char date8[8])
+{
+    if (c->valid && c->secret_len == s->secret_len &&
         c->region_len == s->region_len && c->service_len == s->service_len &&
         memcmp(c->date8, date8, 8) == 0 &&
         memcmp(c->region, s->region, s->region_len) == 0 &&
         memcmp(c->service, s->service, s->service_len) == 0 &&
-        rdsiam__ct_equal(c->secret, secret, secret_len))
+        rdsiam__ct_equal(c->secret, secret, s->secret_len))
         return &c->key;
 
     register_wipe(c);
     rdsiam__wipe(&c->key, sizeof c->key);
-    rdsiam__derive_signing_key(secret, secret_len, date8, s->region,
+    rdsiam__derive_signing_key(secret, s->secret_len, date8, s->region,
                                s->region_len, s->service, s->service_len,
                                &c->key);
-    memcpy(c->secret, secret, secret_len);
-    c->secret_len = secret_len;
+    memcpy(c->secret, secret, s->secret_len);
+    c->secret_len = s->secret_len;
     memcpy(c->date8, date8, 8);
     memcpy(c->region, s->region, s->region_len);
     c->region_len = s->region_len;
@@ -254,91 +288,17 @@ static const char *encoded_token(const rdsiam__presign_spec *s, const char *tok,
     return c->tok_enc;
 }
 
+/* ------------------------------------------------------------------------ */
+/* The presigned query                                                       */
+/* ------------------------------------------------------------------------ */
+
 static const char CR_HEAD[] = "GET\n/\n";
 static const char CR_SIGNED[] = "&X-Amz-SignedHeaders=host\nhost:";
 static const char CR_END[] = "\n\nhost\n" RDSIAM__EMPTY_SHA256_HEX;
 
-/* The raw inputs an endpoint entry is keyed by. */
-static void endpoint_fields(const rdsiam__presign_spec *s, const char *akid,
-                            size_t akid_len, const char *f[EP_FIELDS],
-                            size_t n[EP_FIELDS])
-{
-    f[0] = s->host, n[0] = s->host_len;
-    f[1] = s->action, n[1] = s->action_len;
-    f[2] = s->dbuser ? s->dbuser : "", n[2] = s->dbuser ? s->dbuser_len : 0;
-    f[3] = akid, n[3] = akid_len;
-    f[4] = s->region, n[4] = s->region_len;
-    f[5] = s->service, n[5] = s->service_len;
-}
-
-/* The thread's endpoint entry when it matches, else NULL. */
-static const endpoint *endpoint_find(const rdsiam__presign_spec *s,
-                                     const char *akid, size_t akid_len,
-                                     int64_t day)
-{
-    const endpoint *e = &tls_keys.ep;
-    const char *f[EP_FIELDS];
-    size_t n[EP_FIELDS], off = 0;
-
-    if (s->no_cache || e->len[0] == 0 || e->day != day || e->port != s->port ||
-        e->dbuser != (s->dbuser != NULL))
-        return NULL;
-    endpoint_fields(s, akid, akid_len, f, n);
-    for (int i = 0; i < EP_FIELDS; i++) {
-        if (e->len[i] != n[i] || memcmp(e->key + off, f[i], n[i]) != 0)
-            return NULL;
-        off += n[i];
-    }
-    return e;
-}
-
-/*
- * Remember the endpoint just written: its query prefix (query[0..qn)), the
- * hash state of "GET\n/\n" + that prefix after its whole blocks, and the
- * canonical request's tail. Skipped when a piece does not fit.
- */
-static void endpoint_store(const rdsiam__presign_spec *s, const char *akid,
-                           size_t akid_len, int64_t day, const char *date8,
-                           const char *query, size_t qn, const char *tail,
-                           size_t tn)
-{
-    endpoint *e = &tls_keys.ep;
-    const char *f[EP_FIELDS];
-    size_t n[EP_FIELDS], off = 0, whole = (SLEN(CR_HEAD) + qn) / 64 * 64;
-
-    e->len[0] = 0;
-    if (s->no_cache || qn > PREFIX_MAX || tn > TAIL_MAX ||
-        whole < SLEN(CR_HEAD))
-        return;
-    endpoint_fields(s, akid, akid_len, f, n);
-    for (int i = 0; i < EP_FIELDS; i++) {
-        if (n[i] > EP_KEY_MAX - off)
-            return;
-        memcpy(e->key + off, f[i], n[i]);
-        off += n[i];
-    }
-    rdsiam__sha256_init(&e->state);
-    rdsiam__sha256_update(&e->state, LIT(CR_HEAD));
-    rdsiam__sha256_update(&e->state, query, whole - SLEN(CR_HEAD));
-    e->hashed = whole;
-    memcpy(e->query, query, qn);
-    e->query_len = qn;
-    memcpy(e->tail, tail, tn);
-    e->tail_len = tn;
-    e->port = s->port;
-    e->dbuser = s->dbuser != NULL;
-    e->day = day;
-    memcpy(e->date8, date8, 8);
-    memcpy(e->len, n, sizeof n); /* valid from here on */
-}
-
-/* ------------------------------------------------------------------------ */
-/* The presigned query, written and signed in one pass                       */
-/* ------------------------------------------------------------------------ */
-
 /* tok_enc_len: the encoded session token's length, 0 for none. */
 static size_t presign_size(const rdsiam__presign_spec *s, const char *akid,
-                           size_t akid_len, size_t tok_enc_len)
+                           size_t tok_enc_len)
 {
     size_t n = s->host_len;
 
@@ -347,7 +307,7 @@ static size_t presign_size(const rdsiam__presign_spec *s, const char *akid,
     n += SLEN(P_ACTION) + s->action_len;
     if (s->dbuser)
         n += SLEN(P_DBUSER) + rdsiam__uri_encoded_len(s->dbuser, s->dbuser_len);
-    n += SLEN(P_ALGO) + rdsiam__uri_encoded_len(akid, akid_len);
+    n += SLEN(P_ALGO) + rdsiam__uri_encoded_len(akid, s->akid_len);
     n += SLEN(P_SLASH) + 8 + SLEN(P_SLASH) + s->region_len + SLEN(P_SLASH) +
          s->service_len + SLEN(P_TERM) + 16;
     n += SLEN(P_EXPIRES) + udigits(s->expires) + SLEN(P_SIGNED);
@@ -378,7 +338,7 @@ static size_t signed_host(char *out, const rdsiam__presign_spec *s)
 }
 
 /* "THHMMSSZ" for the second of the day: the part of X-Amz-Date that
- * changes within a day (the date comes from the endpoint cache). */
+ * changes within a day. */
 static void put_time_of_day(char out[8], unsigned int secs)
 {
     unsigned int v[3] = {secs / 3600, secs / 60 % 60, secs % 60};
@@ -402,145 +362,76 @@ static size_t cr_tail(char *out, const rdsiam__presign_spec *s)
     return (size_t)(p - out);
 }
 
-int rdsiam__presign(const rdsiam__presign_spec *s,
-                    const rdsiam_credentials *creds, char *buf,
-                    size_t bufsize, size_t *needed)
+/* Offsets of the parts of the token text that the canonical request
+ * takes, in its order. */
+typedef struct text_marks {
+    size_t query;        /* "Action=" */
+    size_t date;         /* X-Amz-Date's value */
+    size_t expires_end;  /* after "&X-Amz-Expires=N" */
+    size_t tok, tok_end; /* "&X-Amz-Security-Token=..." (equal: none) */
+    size_t end;          /* after "&X-Amz-Signature=" */
+} text_marks;
+
+/*
+ * The token text up to the signature, into out (presign_size() - 65 bytes):
+ *   host:port/?Action=A&DBUser=U&X-Amz-Algorithm=AWS4-HMAC-SHA256
+ *   &X-Amz-Credential=AKID%2FDATE%2FREGION%2FSERVICE%2Faws4_request
+ *   &X-Amz-Date=T&X-Amz-Expires=N&X-Amz-SignedHeaders=host
+ *   [&X-Amz-Security-Token=S]&X-Amz-Signature=
+ * tok_enc: the token's encoding, or NULL to encode tok here.
+ */
+static void put_text(char *out, const rdsiam__presign_spec *s, const char *akid,
+                     const char amz_date[16], const char *tok,
+                     const char *tok_enc, size_t tok_enc_len, text_marks *m)
 {
-    const char *akid = creds->access_key_id;
-    const char *secret = creds->secret_access_key;
-    const char *tok = rdsiam__session_token(creds);
-    size_t akid_len = strlen(akid), secret_len = strlen(secret);
-    size_t tok_len = tok ? strlen(tok) : 0, tok_enc_len = 0;
-    const char *tok_enc =
-        tok ? encoded_token(s, tok, tok_len, &tok_enc_len) : NULL;
-    int64_t day = s->time / 86400;
-    const endpoint *e = endpoint_find(s, akid, akid_len, day);
-    size_t need;
-    char amz_date[17], tail[TAIL_MAX];
-    /* the canonical request after the cached blocks, contiguous, padded */
-    unsigned char cr[64 + 16 + SLEN(P_EXPIRES) + 10 + SLEN(P_TOKEN) +
-                     TOKEN_CACHE_MAX + TAIL_MAX + RDSIAM__SHA256_PAD];
-    size_t crn;
-    char *p, *query, *date_val, *query_end, *tok_start = NULL, *tok_end = NULL;
-    unsigned char sts[SLEN("AWS4-HMAC-SHA256\n") + 17 + 9 + RDSIAM_REGION_MAX +
-                      1 + 16 + SLEN("/aws4_request\n") + 64 +
-                      RDSIAM__SHA256_PAD];
-    char *q;
-    unsigned char digest[32];
-    rdsiam__sha256 h;
-    rdsiam__hmac_key scratch;
-    const rdsiam__hmac_key *key;
+    char *p = put(out, s->host, s->host_len);
 
-    if (e)
-        need = s->host_len + (s->port ? 1 + udigits(s->port) : 0) + 2 +
-               e->query_len + 16 + SLEN(P_EXPIRES) + udigits(s->expires) +
-               SLEN(P_SIGNED) + (tok ? SLEN(P_TOKEN) + tok_enc_len : 0) +
-               SLEN(P_SIG) + 64 + 1;
-    else
-        need = presign_size(s, akid, akid_len, tok_enc_len);
-    if (needed)
-        *needed = need;
-    if (!buf || bufsize < need)
-        return RDSIAM_ERR_BUFFER_TOO_SMALL;
-
-    if (e) {
-        memcpy(amz_date, e->date8, 8);
-        put_time_of_day(amz_date + 8, (unsigned int)(s->time % 86400));
-        amz_date[16] = '\0';
-    } else {
-        rdsiam__amz_date(amz_date, s->time);
-    }
-
-    /* The token text: from the endpoint cache up to X-Amz-Date, or
-     * written and encoded field by field. */
-    p = put(buf, s->host, s->host_len);
     if (s->port) {
         *p++ = ':';
         p = put_uint(p, s->port);
     }
     p = put(p, LIT(P_ACTION));
-    query = p - SLEN("Action=");
-    if (e) {
-        p = put(query, e->query, e->query_len);
-    } else {
-        p = put(p, s->action, s->action_len);
-        if (s->dbuser) {
-            p = put(p, LIT(P_DBUSER));
-            p += rdsiam__uri_encode(p, s->dbuser, s->dbuser_len);
-        }
-        p = put(p, LIT(P_ALGO));
-        p += rdsiam__uri_encode(p, akid, akid_len);
-        p = put(p, LIT(P_SLASH));
-        p = put(p, amz_date, 8);
-        p = put(p, LIT(P_SLASH));
-        p = put(p, s->region, s->region_len);
-        p = put(p, LIT(P_SLASH));
-        p = put(p, s->service, s->service_len);
-        p = put(p, LIT(P_TERM));
+    m->query = (size_t)(p - out) - SLEN("Action=");
+    p = put(p, s->action, s->action_len);
+    if (s->dbuser) {
+        p = put(p, LIT(P_DBUSER));
+        p += rdsiam__uri_encode(p, s->dbuser, s->dbuser_len);
     }
-    date_val = p;
+    p = put(p, LIT(P_ALGO));
+    p += rdsiam__uri_encode(p, akid, s->akid_len);
+    p = put(p, LIT(P_SLASH));
+    p = put(p, amz_date, 8);
+    p = put(p, LIT(P_SLASH));
+    p = put(p, s->region, s->region_len);
+    p = put(p, LIT(P_SLASH));
+    p = put(p, s->service, s->service_len);
+    p = put(p, LIT(P_TERM));
+    m->date = (size_t)(p - out);
     p = put(p, amz_date, 16);
     p = put(p, LIT(P_EXPIRES));
     p = put_uint(p, s->expires);
-    query_end = p;
+    m->expires_end = (size_t)(p - out);
     p = put(p, LIT(P_SIGNED));
+    m->tok = (size_t)(p - out);
     if (tok) {
-        tok_start = p;
         p = put(p, LIT(P_TOKEN));
         if (tok_enc)
             p = put(p, tok_enc, tok_enc_len);
         else
-            p += rdsiam__uri_encode(p, tok, tok_len);
-        tok_end = p;
+            p += rdsiam__uri_encode(p, tok, s->tok_len);
     }
+    m->tok_end = (size_t)(p - out);
+    p = put(p, LIT(P_SIG));
+    m->end = (size_t)(p - out);
+}
 
-    /* Canonical request:
-     *   GET \n / \n sorted-query \n host:H \n \n host \n hash("")
-     * hashed from the token text itself, except the cached blocks and the
-     * tail. */
-    if (e && (!tok || tok_enc)) {
-        /* Everything after the cached blocks copied together, so that it
-         * is hashed in one call. */
-        size_t lead = e->query_len - (e->hashed - SLEN(CR_HEAD));
-        char *w = (char *)cr;
+/* The string to sign up to the canonical request's hash:
+ *   AWS4-HMAC-SHA256 \n T \n DATE/REGION/SERVICE/aws4_request \n */
+static size_t put_sts_head(char *out, const rdsiam__presign_spec *s,
+                           const char amz_date[16])
+{
+    char *q = put(out, LIT(STS_HEAD));
 
-        w = put(w, query + (e->hashed - SLEN(CR_HEAD)), lead);
-        w = put(w, date_val, (size_t)(query_end - date_val));
-        if (tok)
-            w = put(w, tok_start, (size_t)(tok_end - tok_start));
-        w = put(w, e->tail, e->tail_len);
-        crn = (size_t)(w - (char *)cr);
-        h = e->state;
-        rdsiam__sha256_final_padded(&h, cr, crn, e->hashed + crn, digest);
-        if (tok) /* the copy holds the session token */
-            rdsiam__wipe(cr, crn + RDSIAM__SHA256_PAD);
-    } else {
-        if (e) {
-            h = e->state;
-            rdsiam__sha256_update(&h, query + (e->hashed - SLEN(CR_HEAD)),
-                                  e->query_len - (e->hashed - SLEN(CR_HEAD)));
-        } else {
-            rdsiam__sha256_init(&h);
-            rdsiam__sha256_update(&h, LIT(CR_HEAD));
-            rdsiam__sha256_update(&h, query, (size_t)(date_val - query));
-        }
-        rdsiam__sha256_update(&h, date_val, (size_t)(query_end - date_val));
-        if (tok)
-            rdsiam__sha256_update(&h, tok_start, (size_t)(tok_end - tok_start));
-        if (e) {
-            rdsiam__sha256_update(&h, e->tail, e->tail_len);
-        } else {
-            size_t tn = cr_tail(tail, s);
-            rdsiam__sha256_update(&h, tail, tn);
-            endpoint_store(s, akid, akid_len, day, amz_date, query,
-                           (size_t)(date_val - query), tail, tn);
-        }
-        rdsiam__sha256_final(&h, digest);
-    }
-
-    /* String to sign, MACed as it is produced:
-     *   AWS4-HMAC-SHA256 \n T \n DATE/REGION/SERVICE/aws4_request \n hex */
-    q = put((char *)sts, LIT("AWS4-HMAC-SHA256\n"));
     q = put(q, amz_date, 16);
     *q++ = '\n';
     q = put(q, amz_date, 8);
@@ -549,18 +440,205 @@ int rdsiam__presign(const rdsiam__presign_spec *s,
     *q++ = '/';
     q = put(q, s->service, s->service_len);
     q = put(q, LIT("/aws4_request\n"));
-    rdsiam__hex(q, digest, 32);
-    q += 64;
-    key = signing_key(s, secret, secret_len, amz_date, &scratch);
-    rdsiam__hmac_padded(key, sts, (size_t)(q - (char *)sts), digest);
+    return (size_t)(q - out);
+}
+
+/* The cached token fits s (the inputs flagged the same, and the rest). */
+static bool last_fits(const key_cache *c, const rdsiam__presign_spec *s)
+{
+    const last_token *l = &c->last;
+    unsigned want = SAME_HOST | SAME_REGION | SAME_AKID | SAME_SECRET |
+                    (s->dbuser ? SAME_USER : 0) | (s->tok_len ? SAME_TOKEN : 0);
+
+    return (s->same & want) == want && l->host_len != 0 &&
+           l->dbuser == (s->dbuser != NULL) && l->tok_len == s->tok_len &&
+           l->port == s->port && l->expires == s->expires &&
+           l->day == s->time / 86400 && l->action_len == s->action_len &&
+           memcmp(l->action, s->action, s->action_len) == 0 &&
+           l->service_len == s->service_len &&
+           memcmp(l->service, s->service, s->service_len) == 0;
+}
+
+/*
+ * Make `last` the token for s. false when s is not cacheable (the caller
+ * asked for no caching, the session token's encoding is longer than the
+ * cache, a piece does not fit): `last` is then left empty.
+ */
+static bool last_build(key_cache *c, const rdsiam__presign_spec *s,
+                       const rdsiam_credentials *creds)
+{
+    last_token *l = &c->last;
+    const char *akid = creds->access_key_id;
+    const char *tok = s->tok_len ? creds->session_token : NULL;
+    const char *tok_enc = NULL;
+    size_t tok_enc_len = 0, whole, lead, n, tn;
+    char amz_date[17], tail[TAIL_MAX], *w;
+    text_marks m;
+
+    l->host_len = 0; /* empty until complete */
+    if (s->no_cache || s->host_len > RDSIAM_HOSTNAME_MAX ||
+        s->dbuser_len > RDSIAM_USERNAME_MAX ||
+        s->region_len > RDSIAM_REGION_MAX ||
+        s->akid_len > RDSIAM_ACCESS_KEY_MAX ||
+        s->secret_len > RDSIAM_SECRET_KEY_MAX ||
+        s->action_len > sizeof l->action || s->service_len > sizeof l->service)
+        return false;
+    if (tok) {
+        tok_enc = encoded_token(s, tok, s->tok_len, &tok_enc_len);
+        if (!tok_enc)
+            return false;
+    }
+    if (presign_size(s, akid, tok_enc_len) - 65 > TEXT_MAX)
+        return false;
+    register_wipe(c);
+    rdsiam__amz_date(amz_date, s->time);
+    put_text(l->text, s, akid, amz_date, tok, tok_enc, tok_enc_len, &m);
+
+    /* Canonical request:
+     *   GET \n / \n sorted-query \n host:H \n \n host \n hash("")
+     * The query is the token's, except that X-Amz-Security-Token sorts
+     * before X-Amz-SignedHeaders. Its whole blocks before the date are
+     * hashed once, here. */
+    whole = (SLEN(CR_HEAD) + m.date - m.query) / 64 * 64;
+    lead = SLEN(CR_HEAD) + m.date - m.query - whole;
+    tn = cr_tail(tail, s);
+    n = lead + (m.expires_end - m.date) + (m.tok_end - m.tok) + tn;
+    if (whole < SLEN(CR_HEAD) || n + RDSIAM__SHA256_PAD > CR_MAX)
+        return false;
+    rdsiam__sha256_init(&l->cr_state);
+    rdsiam__sha256_update(&l->cr_state, LIT(CR_HEAD));
+    rdsiam__sha256_update(&l->cr_state, l->text + m.query,
+                          whole - SLEN(CR_HEAD));
+    w = put((char *)l->cr, l->text + m.date - lead, lead);
+    l->cr_tod = lead + 8;
+    w = put(w, l->text + m.date, m.expires_end - m.date);
+    w = put(w, l->text + m.tok, m.tok_end - m.tok);
+    w = put(w, tail, tn);
+    n = (size_t)(w - (char *)l->cr);
+    l->cr_len = rdsiam__sha256_pad(l->cr, n, whole + n);
+
+    /* String to sign, its hash placeholder filled per token; the HMAC's
+     * key block comes before it. */
+    l->sts_hex = put_sts_head((char *)l->sts, s, amz_date);
+    l->sts_len =
+        rdsiam__sha256_pad(l->sts, l->sts_hex + 64, 64 + l->sts_hex + 64);
+    (void)cached_key(c, s, creds->secret_access_key, amz_date);
+
+    l->text_len = m.end;
+    l->text_tod = m.date + 8;
+    memcpy(l->host, s->host, s->host_len);
+    l->host[s->host_len] = '\0';
+    l->dbuser = s->dbuser != NULL;
+    l->user_len = s->dbuser ? s->dbuser_len : 0;
+    memcpy(l->user, s->dbuser ? s->dbuser : "", l->user_len);
+    l->user[l->user_len] = '\0';
+    memcpy(l->region, s->region, s->region_len);
+    l->region[s->region_len] = '\0';
+    l->region_len = s->region_len;
+    memcpy(l->akid, akid, s->akid_len);
+    l->akid[s->akid_len] = '\0';
+    l->akid_len = s->akid_len;
+    memcpy(l->action, s->action, s->action_len);
+    l->action_len = s->action_len;
+    memcpy(l->service, s->service, s->service_len);
+    l->service_len = s->service_len;
+    l->tok_len = s->tok_len;
+    l->port = s->port;
+    l->expires = s->expires;
+    l->day = s->time / 86400;
+    l->host_len = s->host_len; /* complete from here on */
+    return true;
+}
+
+/* The token from `last` for the time t, into buf. */
+static int emit(key_cache *c, int64_t t, char *buf, size_t bufsize,
+                size_t *needed)
+{
+    last_token *l = &c->last;
+    size_t need = l->text_len + 64 + 1;
+    char tod[8];
+    unsigned char digest[32];
+
+    if (needed)
+        *needed = need;
+    if (!buf || bufsize < need)
+        return RDSIAM_ERR_BUFFER_TOO_SMALL;
+    put_time_of_day(tod, (unsigned int)(t % 86400));
+    memcpy(buf, l->text, l->text_len);
+    memcpy(buf + l->text_tod, tod, 8);
+    memcpy(l->cr + l->cr_tod, tod, 8);
+    memcpy(l->sts + STS_TOD, tod, 8);
+    rdsiam__sha256_finish_blocks(&l->cr_state, l->cr, l->cr_len, digest);
+    rdsiam__hex((char *)l->sts + l->sts_hex, digest, 32);
+    rdsiam__hmac_blocks(&c->key, l->sts, l->sts_len, digest);
+    rdsiam__hex(buf + l->text_len, digest, 32);
+    buf[need - 1] = '\0';
+    rdsiam__wipe(digest, sizeof digest);
+    return RDSIAM_OK;
+}
+
+/* Any token, written and signed in one pass without the cache (a caller
+ * that asked for none, or inputs too long for it). */
+static int presign_stream(const rdsiam__presign_spec *s,
+                          const rdsiam_credentials *creds, char *buf,
+                          size_t bufsize, size_t *needed)
+{
+    const char *tok = s->tok_len ? creds->session_token : NULL;
+    size_t tok_enc_len = 0, need, n;
+    const char *tok_enc =
+        tok ? encoded_token(s, tok, s->tok_len, &tok_enc_len) : NULL;
+    char amz_date[17], tail[TAIL_MAX];
+    unsigned char sts[STS_MAX], digest[32];
+    text_marks m;
+    rdsiam__sha256 h;
+    rdsiam__hmac_key scratch;
+    const rdsiam__hmac_key *key = &scratch;
+
+    need = presign_size(s, creds->access_key_id, tok_enc_len);
+    if (needed)
+        *needed = need;
+    if (!buf || bufsize < need)
+        return RDSIAM_ERR_BUFFER_TOO_SMALL;
+    rdsiam__amz_date(amz_date, s->time);
+    put_text(buf, s, creds->access_key_id, amz_date, tok, tok_enc, tok_enc_len,
+             &m);
+
+    /* The canonical request (see last_build), hashed from the token text
+     * itself, then the tail. */
+    rdsiam__sha256_init(&h);
+    rdsiam__sha256_update(&h, LIT(CR_HEAD));
+    rdsiam__sha256_update(&h, buf + m.query, m.expires_end - m.query);
+    rdsiam__sha256_update(&h, buf + m.tok, m.tok_end - m.tok);
+    rdsiam__sha256_update(&h, tail, cr_tail(tail, s));
+    rdsiam__sha256_final(&h, digest);
+
+    n = put_sts_head((char *)sts, s, amz_date);
+    rdsiam__hex((char *)sts + n, digest, 32);
+    if (s->no_cache || s->service_len > sizeof tls_keys.service)
+        rdsiam__derive_signing_key(creds->secret_access_key, s->secret_len,
+                                   amz_date, s->region, s->region_len,
+                                   s->service, s->service_len, &scratch);
+    else
+        key = cached_key(&tls_keys, s, creds->secret_access_key, amz_date);
+    rdsiam__hmac_padded(key, sts, n + 64, digest);
     if (key == &scratch)
         rdsiam__wipe(&scratch, sizeof scratch);
 
-    p = put(p, LIT(P_SIG));
-    rdsiam__hex(p, digest, 32);
-    p[64] = '\0';
+    rdsiam__hex(buf + m.end, digest, 32);
+    buf[m.end + 64] = '\0';
     rdsiam__wipe(digest, sizeof digest);
     return RDSIAM_OK;
+}
+
+int rdsiam__presign(const rdsiam__presign_spec *s,
+                    const rdsiam_credentials *creds, char *buf, size_t bufsize,
+                    size_t *needed)
+{
+    key_cache *c = &tls_keys;
+
+    if (!s->no_cache && (last_fits(c, s) || last_build(c, s, creds)))
+        return emit(c, s->time, buf, bufsize, needed);
+    return presign_stream(s, creds, buf, bufsize, needed);
 }
 
 static int finish(int rc, char *buf, size_t bufsize, size_t need,
@@ -581,42 +659,143 @@ static int finish(int rc, char *buf, size_t bufsize, size_t need,
 }
 
 /* ------------------------------------------------------------------------ */
-/* RDS                                                                       */
+/* Input checks, skipped for inputs equal to the cached token's              */
 /* ------------------------------------------------------------------------ */
 
-static int check_username(const char *u, rdsiam_error *err)
+/*
+ * in equals the cached string (n bytes and a NUL; n 0: none cached). strcmp
+ * stops at the first difference or NUL, so it reads no byte past either
+ * string; it returns early, so it is for public values only.
+ */
+static bool same_str(const char *cached, size_t n, const char *in)
+{
+    return n != 0 && in && strcmp(cached, in) == 0;
+}
+
+static int check_username(const char *u, size_t *len, rdsiam_error *err)
 {
     size_t n;
+    bool ascii;
 
     if (!u || !*u)
         return rdsiam__fail(err, RDSIAM_ERR_USERNAME_EMPTY, "username is %s",
                             u ? "empty" : "NULL");
-    n = strlen(u);
+    /* One pass over the usual ASCII name: its length and its encoding. */
+    for (n = 0; (unsigned char)u[n] - 1u < 0x7fu; n++)
+        ;
+    ascii = u[n] == '\0';
+    if (!ascii)
+        n += strlen(u + n);
     if (n > RDSIAM_USERNAME_MAX)
         return rdsiam__fail(err, RDSIAM_ERR_USERNAME_TOO_LONG,
                             "username is longer than %d bytes",
                             RDSIAM_USERNAME_MAX);
-    if (!rdsiam__utf8_valid(u, n))
+    if (!ascii && !rdsiam__utf8_valid(u, n))
         return rdsiam__fail(err, RDSIAM_ERR_USERNAME_UTF8,
                             "username is not valid UTF-8");
+    if (len)
+        *len = n;
     return RDSIAM_OK;
 }
+
+static int check_host(const last_token *l, const char *h,
+                      rdsiam__presign_spec *s, rdsiam_error *err)
+{
+    s->host = h;
+    if (same_str(l->host, l->host_len, h)) {
+        s->host_len = l->host_len;
+        s->same |= SAME_HOST;
+        return RDSIAM_OK;
+    }
+    return rdsiam__check_hostname(h, &s->host_len, err);
+}
+
+static int check_user(const last_token *l, const char *u,
+                      rdsiam__presign_spec *s, rdsiam_error *err)
+{
+    s->dbuser = u;
+    if (same_str(l->user, l->user_len, u)) {
+        s->dbuser_len = l->user_len;
+        s->same |= SAME_USER;
+        return RDSIAM_OK;
+    }
+    return check_username(u, &s->dbuser_len, err);
+}
+
+static int check_region(const last_token *l, const char *r,
+                        rdsiam__presign_spec *s, rdsiam_error *err)
+{
+    s->region = r;
+    if (same_str(l->region, l->region_len, r)) {
+        s->region_len = l->region_len;
+        s->same |= SAME_REGION;
+        return RDSIAM_OK;
+    }
+    return rdsiam__check_region(r, &s->region_len, err);
+}
+
+/* rdsiam__check_credentials, measuring each string once; the secret and
+ * the session token are compared with the cached ones in constant time. */
+static int check_creds(const key_cache *c, const rdsiam_credentials *creds,
+                       rdsiam__presign_spec *s, rdsiam_error *err)
+{
+    const char *secret, *tok;
+    size_t n;
+    int rc = RDSIAM_OK;
+
+    RDSIAM_ENSURE(err, creds, RDSIAM_ERR_CREDENTIALS_NULL,
+                  "credentials are NULL");
+    if (same_str(c->last.akid, c->last.akid_len, creds->access_key_id)) {
+        s->akid_len = c->last.akid_len;
+        s->same |= SAME_AKID;
+    } else {
+        RDSIAM_GUARD(rdsiam__check_access_key_id(creds->access_key_id,
+                                                 &s->akid_len, err));
+    }
+    secret = creds->secret_access_key;
+    n = secret ? strlen(secret) : 0;
+    if (c->valid && n == c->secret_len &&
+        rdsiam__ct_equal(c->secret, secret, n)) {
+        s->secret_len = n;
+        s->same |= SAME_SECRET;
+    } else {
+        RDSIAM_GUARD(rdsiam__check_secret_key(secret, &s->secret_len, err));
+    }
+    tok = rdsiam__session_token(creds);
+    if (tok) {
+        n = strlen(tok);
+        if (n == c->tok_len && rdsiam__ct_equal(c->tok, tok, n))
+            s->same |= SAME_TOKEN;
+        else
+            RDSIAM_GUARD(rdsiam__check_session_token(tok, n, err));
+        s->tok_len = n;
+    }
+done:
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* RDS                                                                       */
+/* ------------------------------------------------------------------------ */
 
 int rdsiam_token_params_check(const rdsiam_token_params *params,
                               rdsiam_error *err)
 {
+    const last_token *l = &tls_keys.last;
     int64_t t;
     int rc = RDSIAM_OK;
 
     RDSIAM_ENSURE(err, params, RDSIAM_ERR_NULL_ARGUMENT,
                   "token parameters are NULL");
-    RDSIAM_GUARD(rdsiam__check_hostname(params->hostname, err));
+    if (!same_str(l->host, l->host_len, params->hostname))
+        RDSIAM_GUARD(rdsiam__check_hostname(params->hostname, NULL, err));
     RDSIAM_ENSURE(err, params->port >= 1 && params->port <= 65535,
                   RDSIAM_ERR_PORT_RANGE, "port must be between 1 and 65535");
-    RDSIAM_GUARD(check_username(params->username, err));
+    if (!same_str(l->user, l->user_len, params->username))
+        RDSIAM_GUARD(check_username(params->username, NULL, err));
     /* NULL: to be resolved by a provider */
-    if (params->region)
-        RDSIAM_GUARD(rdsiam__check_region(params->region, err));
+    if (params->region && !same_str(l->region, l->region_len, params->region))
+        RDSIAM_GUARD(rdsiam__check_region(params->region, NULL, err));
     RDSIAM_GUARD(rdsiam__check_time(params->signing_time, &t, err));
     rdsiam__ok(err);
 done:
@@ -627,7 +806,12 @@ int rdsiam_generate_token_ex(const rdsiam_token_params *params,
                              const rdsiam_credentials *creds, char *buf,
                              size_t bufsize, size_t *needed, rdsiam_error *err)
 {
-    rdsiam__presign_spec s;
+    key_cache *c = &tls_keys;
+    rdsiam__presign_spec s = {.action = "connect",
+                              .action_len = 7,
+                              .service = "rds-db",
+                              .service_len = 6,
+                              .expires = RDSIAM_TOKEN_LIFETIME};
     size_t need = 0;
     int rc = RDSIAM_OK;
 
@@ -636,27 +820,14 @@ int rdsiam_generate_token_ex(const rdsiam_token_params *params,
     ENSURE_MSG(params, RDSIAM_ERR_NULL_ARGUMENT, "token parameters are NULL");
     ENSURE_MSG(buf || bufsize == 0, RDSIAM_ERR_NULL_ARGUMENT,
                "output buffer is NULL but its size is not 0");
-    GUARD(rdsiam__check_hostname(params->hostname, err));
+    GUARD(check_host(&c->last, params->hostname, &s, err));
     ENSURE_MSG(params->port >= 1 && params->port <= 65535,
                RDSIAM_ERR_PORT_RANGE, "port must be between 1 and 65535");
-    GUARD(check_username(params->username, err));
-    GUARD(rdsiam__check_region(params->region, err));
-    GUARD(rdsiam__check_credentials(creds, err));
-
-    memset(&s, 0, sizeof s);
-    GUARD(rdsiam__check_time(params->signing_time, &s.time, err));
-    s.host = params->hostname;
-    s.host_len = strlen(params->hostname);
     s.port = params->port;
-    s.action = "connect";
-    s.action_len = 7;
-    s.dbuser = params->username;
-    s.dbuser_len = strlen(params->username);
-    s.service = "rds-db";
-    s.service_len = 6;
-    s.region = params->region;
-    s.region_len = strlen(params->region);
-    s.expires = RDSIAM_TOKEN_LIFETIME;
+    GUARD(check_user(&c->last, params->username, &s, err));
+    GUARD(check_region(&c->last, params->region, &s, err));
+    GUARD(check_creds(c, creds, &s, err));
+    GUARD(rdsiam__check_time(params->signing_time, &s.time, err));
     rc = rdsiam__presign(&s, creds, buf, bufsize, &need);
     if (needed)
         *needed = need;
@@ -686,7 +857,8 @@ int rdsiam_generate_dsql_token(const rdsiam_dsql_params *params,
                                size_t bufsize, size_t *needed,
                                rdsiam_error *err)
 {
-    rdsiam__presign_spec s;
+    key_cache *c = &tls_keys;
+    rdsiam__presign_spec s = {.service = "dsql", .service_len = 4};
     size_t need = 0;
     int64_t expires;
     int rc = RDSIAM_OK;
@@ -696,8 +868,8 @@ int rdsiam_generate_dsql_token(const rdsiam_dsql_params *params,
     ENSURE_MSG(params, RDSIAM_ERR_NULL_ARGUMENT, "DSQL parameters are NULL");
     ENSURE_MSG(buf || bufsize == 0, RDSIAM_ERR_NULL_ARGUMENT,
                "output buffer is NULL but its size is not 0");
-    GUARD(rdsiam__check_hostname(params->hostname, err));
-    GUARD(rdsiam__check_region(params->region, err));
+    GUARD(check_host(&c->last, params->hostname, &s, err));
+    GUARD(check_region(&c->last, params->region, &s, err));
     ENSURE_MSG(params->action == RDSIAM_DSQL_CONNECT ||
                    params->action == RDSIAM_DSQL_CONNECT_ADMIN,
                RDSIAM_ERR_DSQL_ACTION,
@@ -708,12 +880,8 @@ int rdsiam_generate_dsql_token(const rdsiam_dsql_params *params,
                RDSIAM_ERR_EXPIRES_RANGE,
                "expires_in must be between 1 and %d seconds",
                SIGV4_MAX_EXPIRES);
-    GUARD(rdsiam__check_credentials(creds, err));
-
-    memset(&s, 0, sizeof s);
+    GUARD(check_creds(c, creds, &s, err));
     GUARD(rdsiam__check_time(params->signing_time, &s.time, err));
-    s.host = params->hostname;
-    s.host_len = strlen(params->hostname);
     if (params->action == RDSIAM_DSQL_CONNECT_ADMIN) {
         s.action = "DbConnectAdmin";
         s.action_len = 14;
@@ -721,10 +889,6 @@ int rdsiam_generate_dsql_token(const rdsiam_dsql_params *params,
         s.action = "DbConnect";
         s.action_len = 9;
     }
-    s.service = "dsql";
-    s.service_len = 4;
-    s.region = params->region;
-    s.region_len = strlen(params->region);
     s.expires = (unsigned int)expires;
     rc = rdsiam__presign(&s, creds, buf, bufsize, &need);
     if (needed)

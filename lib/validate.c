@@ -11,26 +11,44 @@
 
 #include "internal.h"
 
-int rdsiam__check_region(const char *region, rdsiam_error *err)
+/* 1 for the characters of a region name: [a-z0-9-]. */
+#define R1(c) [c] = 1
+static const unsigned char REGION_CHAR[256] = {
+    R1('a'), R1('b'), R1('c'), R1('d'), R1('e'), R1('f'), R1('g'), R1('h'),
+    R1('i'), R1('j'), R1('k'), R1('l'), R1('m'), R1('n'), R1('o'), R1('p'),
+    R1('q'), R1('r'), R1('s'), R1('t'), R1('u'), R1('v'), R1('w'), R1('x'),
+    R1('y'), R1('z'), R1('0'), R1('1'), R1('2'), R1('3'), R1('4'), R1('5'),
+    R1('6'), R1('7'), R1('8'), R1('9'), R1('-'),
+};
+#undef R1
+
+int rdsiam__check_region(const char *region, size_t *len, rdsiam_error *err)
 {
     size_t n;
 
     if (!region || !*region)
         return rdsiam__fail(err, RDSIAM_ERR_REGION_EMPTY,
                             "region is %s", region ? "empty" : "NULL");
+    /* One pass: length and character class together. */
+    for (n = 0; REGION_CHAR[(unsigned char)region[n]]; n++)
+        ;
+    if (region[n] == '\0' && n <= RDSIAM_REGION_MAX) {
+        if (len)
+            *len = n;
+        return RDSIAM_OK;
+    }
+    /* Which rule failed: the length first, then the first bad byte. */
     n = strlen(region);
     if (n > RDSIAM_REGION_MAX)
         return rdsiam__fail(err, RDSIAM_ERR_REGION_INVALID,
                             "region is longer than %d bytes", RDSIAM_REGION_MAX);
-    for (size_t i = 0; i < n; i++) {
-        char c = region[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+    for (size_t i = 0; i < n; i++)
+        if (!REGION_CHAR[(unsigned char)region[i]])
             return rdsiam__fail(err, RDSIAM_ERR_REGION_INVALID,
                                 "region has a character outside [a-z0-9-] "
                                 "at offset %zu",
                                 i);
-    }
-    return RDSIAM_OK;
+    return RDSIAM_OK; /* not reached: the first loop stopped at a bad byte */
 }
 
 /* Printable ASCII without space: what access key ids and secrets are made
@@ -78,46 +96,69 @@ const char *rdsiam__session_token(const rdsiam_credentials *creds)
                : NULL;
 }
 
-int rdsiam__check_credentials(const rdsiam_credentials *creds,
-                              rdsiam_error *err)
+int rdsiam__check_access_key_id(const char *akid, size_t *len,
+                                rdsiam_error *err)
 {
-    const char *tok;
     size_t n;
 
-    if (!creds)
-        return rdsiam__fail(err, RDSIAM_ERR_CREDENTIALS_NULL,
-                            "credentials are NULL");
-    if (!creds->access_key_id || !*creds->access_key_id)
+    if (!akid || !*akid)
         return rdsiam__fail(err, RDSIAM_ERR_ACCESS_KEY_EMPTY,
-                            "access key id is %s",
-                            creds->access_key_id ? "empty" : "NULL");
-    n = strlen(creds->access_key_id);
-    if (n > RDSIAM_ACCESS_KEY_MAX || !printable_nospace(creds->access_key_id, n))
+                            "access key id is %s", akid ? "empty" : "NULL");
+    n = strlen(akid);
+    if (n > RDSIAM_ACCESS_KEY_MAX || !printable_nospace(akid, n))
         return rdsiam__fail(err, RDSIAM_ERR_ACCESS_KEY_INVALID,
                             "access key id is longer than %d bytes or has "
                             "whitespace, control or non-ASCII characters",
                             RDSIAM_ACCESS_KEY_MAX);
-    if (!creds->secret_access_key || !*creds->secret_access_key)
+    if (len)
+        *len = n;
+    return RDSIAM_OK;
+}
+
+int rdsiam__check_secret_key(const char *secret, size_t *len, rdsiam_error *err)
+{
+    size_t n;
+
+    if (!secret || !*secret)
         return rdsiam__fail(err, RDSIAM_ERR_SECRET_KEY_EMPTY,
                             "secret access key is %s",
-                            creds->secret_access_key ? "empty" : "NULL");
-    n = strlen(creds->secret_access_key);
-    if (n > RDSIAM_SECRET_KEY_MAX ||
-        !printable_nospace(creds->secret_access_key, n))
+                            secret ? "empty" : "NULL");
+    n = strlen(secret);
+    if (n > RDSIAM_SECRET_KEY_MAX || !printable_nospace(secret, n))
         return rdsiam__fail(err, RDSIAM_ERR_SECRET_KEY_INVALID,
                             "secret access key is longer than %d bytes or has "
                             "whitespace, control or non-ASCII characters",
                             RDSIAM_SECRET_KEY_MAX);
-    tok = rdsiam__session_token(creds);
-    if (tok) {
-        n = strlen(tok);
-        if (n > RDSIAM_SESSION_TOKEN_MAX || !printable_nospace(tok, n))
-            return rdsiam__fail(err, RDSIAM_ERR_SESSION_TOKEN_INVALID,
-                                "session token is longer than %d bytes or has "
-                                "whitespace, control or non-ASCII characters",
-                                RDSIAM_SESSION_TOKEN_MAX);
-    }
+    if (len)
+        *len = n;
     return RDSIAM_OK;
+}
+
+int rdsiam__check_session_token(const char *tok, size_t n, rdsiam_error *err)
+{
+    if (n > RDSIAM_SESSION_TOKEN_MAX || !printable_nospace(tok, n))
+        return rdsiam__fail(err, RDSIAM_ERR_SESSION_TOKEN_INVALID,
+                            "session token is longer than %d bytes or has "
+                            "whitespace, control or non-ASCII characters",
+                            RDSIAM_SESSION_TOKEN_MAX);
+    return RDSIAM_OK;
+}
+
+int rdsiam__check_credentials(const rdsiam_credentials *creds,
+                              rdsiam_error *err)
+{
+    const char *tok;
+    int rc = RDSIAM_OK;
+
+    RDSIAM_ENSURE(err, creds, RDSIAM_ERR_CREDENTIALS_NULL,
+                  "credentials are NULL");
+    RDSIAM_GUARD(rdsiam__check_access_key_id(creds->access_key_id, NULL, err));
+    RDSIAM_GUARD(rdsiam__check_secret_key(creds->secret_access_key, NULL, err));
+    tok = rdsiam__session_token(creds);
+    if (tok)
+        RDSIAM_GUARD(rdsiam__check_session_token(tok, strlen(tok), err));
+done:
+    return rc;
 }
 
 /*
@@ -170,7 +211,7 @@ static const unsigned char DNS_CHAR[256] = {
 };
 #undef D1
 
-int rdsiam__check_hostname(const char *h, rdsiam_error *err)
+int rdsiam__check_hostname(const char *h, size_t *len, rdsiam_error *err)
 {
     size_t n;
 
@@ -180,8 +221,11 @@ int rdsiam__check_hostname(const char *h, rdsiam_error *err)
     /* Fast path: a plain DNS name, the common case on every token. */
     for (n = 0; DNS_CHAR[(unsigned char)h[n]]; n++)
         ;
-    if (h[n] == '\0' && n <= RDSIAM_HOSTNAME_MAX)
+    if (h[n] == '\0' && n <= RDSIAM_HOSTNAME_MAX) {
+        if (len)
+            *len = n;
         return RDSIAM_OK;
+    }
     n = strlen(h);
     if (strstr(h, "://"))
         return rdsiam__fail(err, RDSIAM_ERR_HOSTNAME_SCHEME,
@@ -204,8 +248,12 @@ int rdsiam__check_hostname(const char *h, rdsiam_error *err)
         return rdsiam__fail(err, RDSIAM_ERR_HOSTNAME_TOO_LONG,
                             "hostname is longer than %d bytes",
                             RDSIAM_HOSTNAME_MAX);
-    if (h[0] == '[')
-        return check_ipv6_literal(h, n, err);
+    if (h[0] == '[') {
+        int rc = check_ipv6_literal(h, n, err);
+        if (rc == RDSIAM_OK && len)
+            *len = n;
+        return rc;
+    }
     for (size_t i = 0; i < n; i++) {
         char c = h[i];
         if (c == ':')
@@ -218,6 +266,8 @@ int rdsiam__check_hostname(const char *h, rdsiam_error *err)
                                 "offset %zu",
                                 i);
     }
+    if (len)
+        *len = n;
     return RDSIAM_OK;
 }
 

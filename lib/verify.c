@@ -369,6 +369,9 @@ static int check_signature(const parsed *p, const rdsiam__key *k,
     c.access_key_id = p->akid;
     c.secret_access_key = k->secret_access_key;
     c.session_token = p->value[P_SECURITY_TOKEN];
+    s.akid_len = strlen(c.access_key_id);
+    s.secret_len = strlen(c.secret_access_key);
+    s.tok_len = rdsiam__session_token(&c) ? strlen(c.session_token) : 0;
 
     rc = rdsiam__presign(&s, &c, NULL, 0, &need);
     RDSIAM_ENSURE(err, rc == RDSIAM_ERR_BUFFER_TOO_SMALL && need > 65,
@@ -389,10 +392,10 @@ static int check_params(const rdsiam_verify_params *vp, rdsiam_error *err)
 {
     int rc = RDSIAM_OK;
 
-    RDSIAM_GUARD(rdsiam__check_hostname(vp->hostname, err));
+    RDSIAM_GUARD(rdsiam__check_hostname(vp->hostname, NULL, err));
     RDSIAM_ENSURE(err, vp->port >= 1 && vp->port <= 65535, RDSIAM_ERR_PORT_RANGE,
                "port must be between 1 and 65535");
-    RDSIAM_GUARD(rdsiam__check_region(vp->region, err));
+    RDSIAM_GUARD(rdsiam__check_region(vp->region, NULL, err));
     RDSIAM_ENSURE(err, vp->username && *vp->username, RDSIAM_ERR_USERNAME_EMPTY,
                "username is %s", vp->username ? "empty" : "NULL");
     RDSIAM_ENSURE(err, vp->now >= 0 && vp->now <= RDSIAM__TIME_MAX,

@@ -759,6 +759,224 @@ static void test_dsql_bad_input(void **state)
 }
 
 /* ------------------------------------------------------------------------ */
+/* The thread's cached token                                                 */
+/* ------------------------------------------------------------------------ */
+
+/* A token from either entry point; kind 0: RDS, 1: DSQL DbConnect with the
+ * default expiry, 2: DSQL DbConnectAdmin for an hour. */
+typedef struct shape {
+    int kind;
+    rdsiam_token_params p;
+    rdsiam_credentials c;
+} shape;
+
+static int sign_shape(const shape *sh, int64_t t, char *buf, size_t n,
+                      size_t *needed)
+{
+    rdsiam_token_params p = sh->p;
+    rdsiam_dsql_params d = {.hostname = sh->p.hostname,
+                            .region = sh->p.region,
+                            .action = sh->kind == 2 ? RDSIAM_DSQL_CONNECT_ADMIN
+                                                    : RDSIAM_DSQL_CONNECT,
+                            .expires_in = sh->kind == 2 ? 3600 : 0,
+                            .signing_time = t};
+
+    p.signing_time = t;
+    if (sh->kind)
+        return rdsiam_generate_dsql_token(&d, &sh->c, buf, n, needed, NULL);
+    return rdsiam_generate_token_ex(&p, &sh->c, buf, n, needed, NULL);
+}
+
+/*
+ * A token signed from the cached one (same inputs, another second of the
+ * same day, or another day) equals the one an empty cache gives, for the
+ * shapes the cache keeps and those it does not (a user and session token
+ * too long for it: written in one pass). The size query agrees too.
+ */
+static void test_cached_token_equals_cold(void **state)
+{
+    static char longuser[513], bigtok[3001], midtok[1001];
+    static const int64_t dt[] = {0,         1,         59, 3599, 86399 - 10800,
+                                 86400 + 7, -86400 + 3};
+    shape shapes[8];
+    char hot[16384], cold[16384];
+    size_t n = 0, need;
+
+    (void)state;
+    /* 256 x U+00E9: 512 bytes, 1,536 once encoded */
+    for (size_t i = 0; i < 512; i += 2)
+        memcpy(longuser + i, "\xc3\xa9", 2);
+    /* '/' is encoded as %2F: 3,000 bytes become 9,000 */
+    memset(bigtok, '/', 3000);
+    for (size_t i = 0; i < 1000; i++)
+        midtok[i] = "AQoD+/Yx="[i % 9];
+    shapes[n++] = (shape){0, p1_params(), P1_CREDS};
+    shapes[n++] = (shape){0, p1_params(), {AKID, SECRET, NULL, 0}};
+    shapes[n++] = (shape){0, p1_params(), {AKID, SECRET, midtok, 0}};
+    shapes[n] = (shape){0, p1_params(), P1_CREDS};
+    shapes[n].p.hostname = "MyDB.Example.COM";
+    shapes[n++].p.port = 443;
+    shapes[n] = (shape){0, p1_params(), {AKID, SECRET, bigtok, 0}};
+    shapes[n++].p.username = longuser;
+    shapes[n++] = (shape){1, p1_params(), {AKID, SECRET, NULL, 0}};
+    shapes[n++] = (shape){2, p1_params(), P1_CREDS};
+    shapes[n] = (shape){1, p1_params(), {AKID, SECRET, midtok, 0}};
+    shapes[n++].p.hostname = "abcdefghijklmnopqrst.dsql.us-east-1.on.aws";
+
+    for (size_t i = 0; i < n; i++) {
+        rdsiam_cache_wipe();
+        for (size_t k = 0; k < sizeof dt / sizeof *dt; k++) {
+            int64_t t = 1704164645 + dt[k];
+
+            /* warm: the cache holds this shape at the previous time */
+            assert_int_equal(sign_shape(&shapes[i], t, hot, sizeof hot, &need),
+                             RDSIAM_OK);
+            assert_int_equal(need, strlen(hot) + 1);
+            need = 0;
+            assert_int_equal(sign_shape(&shapes[i], t + 1, NULL, 0, &need),
+                             RDSIAM_ERR_BUFFER_TOO_SMALL);
+            assert_int_equal(need, strlen(hot) + 1);
+            rdsiam_cache_wipe();
+            assert_int_equal(sign_shape(&shapes[i], t, cold, sizeof cold, NULL),
+                             RDSIAM_OK);
+            assert_string_equal(hot, cold);
+        }
+    }
+    /* botocore-derived.json P1, signed from a cache warmed a day earlier */
+    assert_int_equal(
+        sign_shape(&shapes[0], 1704164645 - 86400, hot, sizeof hot, NULL),
+        RDSIAM_OK);
+    assert_int_equal(
+        sign_shape(&shapes[0], 1704164645 + 9, hot, sizeof hot, NULL),
+        RDSIAM_OK);
+    assert_int_equal(sign_shape(&shapes[0], 1704164645, hot, sizeof hot, NULL),
+                     RDSIAM_OK);
+    assert_string_equal(hot, P1);
+}
+
+/* The verifier's way (no cache, one pass) gives P1 too, whatever the
+ * thread's cache holds. */
+static void test_uncached_presign(void **state)
+{
+    rdsiam__presign_spec s;
+    char buf[sizeof P1];
+    size_t need = 0;
+
+    (void)state;
+    memset(&s, 0, sizeof s);
+    s.host = "mydb.123456789012.us-west-2.rds.amazonaws.com";
+    s.host_len = strlen(s.host);
+    s.port = 5432;
+    s.action = "connect";
+    s.action_len = 7;
+    s.dbuser = "db user@corp+x/y~.-_";
+    s.dbuser_len = strlen(s.dbuser);
+    s.service = "rds-db";
+    s.service_len = 6;
+    s.region = "us-west-2";
+    s.region_len = 9;
+    s.expires = 900;
+    s.time = 1704164645;
+    s.no_cache = true;
+    s.akid_len = strlen(AKID);
+    s.secret_len = strlen(SECRET);
+    s.tok_len = strlen(TOKEN);
+    rdsiam_cache_wipe();
+    assert_int_equal(rdsiam__presign(&s, &P1_CREDS, NULL, 0, &need),
+                     RDSIAM_ERR_BUFFER_TOO_SMALL);
+    assert_int_equal(need, sizeof P1);
+    assert_int_equal(rdsiam__presign(&s, &P1_CREDS, buf, sizeof buf, NULL),
+                     RDSIAM_OK);
+    assert_string_equal(buf, P1);
+    /* with the cache warm with these very inputs */
+    {
+        rdsiam_token_params p = p1_params();
+        char warm[sizeof P1];
+        assert_int_equal(
+            rdsiam_generate_token(&p, &P1_CREDS, warm, sizeof warm), RDSIAM_OK);
+    }
+    memset(buf, 0, sizeof buf);
+    assert_int_equal(rdsiam__presign(&s, &P1_CREDS, buf, sizeof buf, NULL),
+                     RDSIAM_OK);
+    assert_string_equal(buf, P1);
+}
+
+/*
+ * An input equal to the cached token's is not checked again; one that
+ * differs, even by a byte past a common prefix or by one byte of a secret
+ * of the same length, is, with its own code. After each failure the cache
+ * still signs P1 (botocore-derived.json).
+ */
+static void test_cached_inputs_rechecked(void **state)
+{
+    char secret[sizeof SECRET], tok[sizeof TOKEN], host[128], buf[1024];
+    rdsiam_token_params p;
+    rdsiam_credentials c;
+
+    (void)state;
+    p = p1_params();
+    assert_int_equal(rdsiam_generate_token(&p, &P1_CREDS, buf, sizeof buf),
+                     RDSIAM_OK);
+    assert_string_equal(buf, P1);
+
+    snprintf(host, sizeof host, "%s ", p.hostname);
+    p.hostname = host;
+    expect_rds_bad(&p, &P1_CREDS, RDSIAM_ERR_HOSTNAME_INVALID, "hostname");
+    snprintf(host, sizeof host, "%.20s/x", p1_params().hostname);
+    expect_rds_bad(&p, &P1_CREDS, RDSIAM_ERR_HOSTNAME_PATH, "hostname");
+    p = p1_params();
+    p.port = 0;
+    expect_rds_bad(&p, &P1_CREDS, RDSIAM_ERR_PORT_RANGE, "port");
+    assert_int_equal(rdsiam_token_params_check(&p, NULL),
+                     RDSIAM_ERR_PORT_RANGE);
+    p = p1_params();
+    p.username = "db user@corp+x/y~.-_\xff";
+    expect_rds_bad(&p, &P1_CREDS, RDSIAM_ERR_USERNAME_UTF8, "UTF-8");
+    assert_int_equal(rdsiam_token_params_check(&p, NULL),
+                     RDSIAM_ERR_USERNAME_UTF8);
+    p = p1_params();
+    p.region = "us-west-2\n";
+    expect_rds_bad(&p, &P1_CREDS, RDSIAM_ERR_REGION_INVALID, "region");
+    assert_int_equal(rdsiam_token_params_check(&p, NULL),
+                     RDSIAM_ERR_REGION_INVALID);
+    p.region = "us-west-";
+    assert_int_equal(rdsiam_token_params_check(&p, NULL), RDSIAM_OK);
+
+    p = p1_params();
+    c = P1_CREDS;
+    c.access_key_id = AKID " ";
+    expect_rds_bad(&p, &c, RDSIAM_ERR_ACCESS_KEY_INVALID, "access key id");
+    c = P1_CREDS;
+    memcpy(secret, SECRET, sizeof secret);
+    secret[sizeof secret - 2] = ' '; /* same length, one byte differs */
+    c.secret_access_key = secret;
+    expect_rds_bad(&p, &c, RDSIAM_ERR_SECRET_KEY_INVALID, "secret access key");
+    c = P1_CREDS;
+    memcpy(tok, TOKEN, sizeof tok);
+    tok[0] = '\t';
+    c.session_token = tok;
+    expect_rds_bad(&p, &c, RDSIAM_ERR_SESSION_TOKEN_INVALID, "session token");
+    expect_rds_bad(&p, NULL, RDSIAM_ERR_CREDENTIALS_NULL, "credentials");
+    /* a bad time with every other input cached */
+    p.signing_time = -5;
+    expect_rds_bad(&p, &P1_CREDS, RDSIAM_ERR_TIME_RANGE, "signing time");
+
+    p = p1_params();
+    assert_int_equal(rdsiam_generate_token(&p, &P1_CREDS, buf, sizeof buf),
+                     RDSIAM_OK);
+    assert_string_equal(buf, P1);
+    /* and the DSQL entry point checks what its cache has not seen */
+    {
+        rdsiam_dsql_params d = {.hostname = p.hostname,
+                                .region = "us west",
+                                .signing_time = p.signing_time};
+        assert_int_equal(rdsiam_generate_dsql_token(&d, &P1_CREDS, buf,
+                                                    sizeof buf, NULL, NULL),
+                         RDSIAM_ERR_REGION_INVALID);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
 /* Wipes of the signing-key cache, proved through the wipe observer         */
 /* ------------------------------------------------------------------------ */
 
@@ -863,6 +1081,9 @@ int main(void)
         cmocka_unit_test(test_bad_time),
         cmocka_unit_test(test_buffer_too_small),
         cmocka_unit_test(test_dsql_bad_input),
+        cmocka_unit_test(test_cached_token_equals_cold),
+        cmocka_unit_test(test_uncached_presign),
+        cmocka_unit_test(test_cached_inputs_rechecked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -198,6 +198,8 @@ static void t_short_expires(void **st)
     s.region_len = strlen(REGION);
     s.expires = 60;
     s.time = T0;
+    s.akid_len = strlen(AKID);
+    s.secret_len = strlen(SECRET);
     assert_int_equal(rdsiam__presign(&s, &c, tok, sizeof tok, NULL), RDSIAM_OK);
     assert_non_null(strstr(tok, "&X-Amz-Expires=60&"));
     assert_int_equal(verify_at(tok, T0 + 60, &err), RDSIAM_OK);

@@ -23,7 +23,17 @@
  * (SHA256_Update over 8,192-byte buffers, as `openssl speed -bytes 8192
  * sha256` does), on the same core, in slices interleaved with the token
  * slices so that load from elsewhere hits both alike. The limit is
- * 1 / (blocks x block time); the ratio is the measured rate over it.
+ * 1 / (blocks x block time); the ratio is the measured rate over it. This
+ * is the limit issue 13 defines.
+ *
+ * A second figure, the call limit: a token does not stream its blocks. It
+ * makes three SHA256_Update calls, each on a copy of a cached state and
+ * each waiting for the digest of the one before: the canonical request's
+ * uncached blocks, the string to sign's blocks, the outer HMAC block. A
+ * block costs more that way than in a long run (the block function's
+ * start and end, and no overlap between one block's end and the next
+ * one's start). The call limit times exactly those three calls, chained
+ * the same way, in slices of their own interleaved with the others.
  *
  * Nothing here asserts: it measures and prints.
  *
@@ -183,7 +193,7 @@ static size_t padded_blocks(size_t n) { return (n + 9 + 63) / 64; }
  * X-Amz-Security-Token moved before X-Amz-SignedHeaders (same bytes),
  * "\nhost:" + the signed host + "\n\nhost\n" + 64 hex digits.
  */
-static size_t blocks_per_token(const char *tok)
+static size_t blocks_per_token(const char *tok, size_t calls[3])
 {
     const char *q = strchr(tok, '/'), *date = strstr(tok, "X-Amz-Date=");
     const char *sig = strstr(tok, "&X-Amz-Signature=");
@@ -203,7 +213,10 @@ static size_t blocks_per_token(const char *tok)
         size_t scope_len = (size_t)(end - scope) - 2 * 3; /* %2F -> / */
         sts = 17 + 16 + 1 + scope_len + 1 + 64;
     }
-    return padded_blocks(cr) - cached + (padded_blocks(64 + sts) - 1) + 1;
+    calls[0] = padded_blocks(cr) - cached;
+    calls[1] = padded_blocks(64 + sts) - 1;
+    calls[2] = 1;
+    return calls[0] + calls[1] + calls[2];
 }
 
 /*
@@ -241,6 +254,35 @@ static void sha_slice(double seconds, double *blocks, double *elapsed)
     *elapsed += el;
 }
 
+/*
+ * The token's three hashes (see the top of this file) for about `seconds`:
+ * each on a copy of a state that has hashed one block, over calls[i]
+ * blocks, the next one's input changed by the digest before it. Adds
+ * blocks and time.
+ */
+static void call_slice(const size_t calls[3], double seconds, double *blocks,
+                       double *elapsed)
+{
+    static unsigned char data[8192];
+    SHA256_CTX base, c;
+    double start = now_s(), el;
+    unsigned long n = 0;
+
+    SHA256_Init(&base);
+    SHA256_Update(&base, data, 64);
+    do {
+        for (int i = 0; i < 64; i++, n++)
+            for (int k = 0; k < 3; k++) {
+                c = base;
+                SHA256_Update(&c, data, calls[k] * 64);
+                data[k] ^= (unsigned char)c.h[0];
+            }
+        el = now_s() - start;
+    } while (el < seconds);
+    *blocks += (double)n * (double)(calls[0] + calls[1] + calls[2]);
+    *elapsed += el;
+}
+
 /* ---- rates ------------------------------------------------------------------ */
 
 /*
@@ -257,12 +299,14 @@ typedef struct run {
     double seconds;
     double elapsed;
     double sha_blocks, sha_elapsed; /* only with interleave */
+    double call_blocks, call_elapsed;
+    const size_t *calls; /* the token's three hashes, in blocks */
     bool interleave;
     int cpu; /* -1: no pinning */
     /* per round: tokens/s, and ns per block when interleaved */
     int rounds;
     double round_rate[MAX_ROUNDS], round_alt[MAX_ROUNDS];
-    double round_block_ns[MAX_ROUNDS];
+    double round_block_ns[MAX_ROUNDS], round_call_ns[MAX_ROUNDS];
 } run;
 
 static int cmp_double(const void *a, const void *b)
@@ -318,6 +362,7 @@ static void *run_main(void *arg)
         (void)token_slice(r->alt, 0.02, &t, &warm);
     while (r->elapsed < r->seconds && r->rounds < MAX_ROUNDS) {
         double b0 = r->sha_blocks, s0 = r->sha_elapsed;
+        double cb0 = r->call_blocks, cs0 = r->call_elapsed;
 
         r->round_rate[r->rounds] = token_slice(r->c, ROUND, &t, &r->elapsed);
         if (r->alt)
@@ -326,6 +371,9 @@ static void *run_main(void *arg)
             sha_slice(ROUND, &r->sha_blocks, &r->sha_elapsed);
             r->round_block_ns[r->rounds] =
                 (r->sha_elapsed - s0) / (r->sha_blocks - b0) * 1e9;
+            call_slice(r->calls, ROUND, &r->call_blocks, &r->call_elapsed);
+            r->round_call_ns[r->rounds] =
+                (r->call_elapsed - cs0) / (r->call_blocks - cb0) * 1e9;
         }
         r->rounds++;
     }
@@ -339,7 +387,8 @@ static void *run_main(void *arg)
  * thread, also the block time measured alongside, pinned to one core.
  */
 static double rate(const ctx *c, const ctx *alt, int nthreads,
-                   double seconds, double *block_ns, double *alt_rate)
+                   double seconds, const size_t calls[3], double *block_ns,
+                   double *call_ns, double *alt_rate)
 {
     pthread_t th[2];
     static run r[2];
@@ -353,6 +402,7 @@ static double rate(const ctx *c, const ctx *alt, int nthreads,
         r[i].alt = alt;
         r[i].seconds = seconds;
         r[i].interleave = nthreads == 1;
+        r[i].calls = calls;
         r[i].cpu = nthreads == 1 ? 0 : -1;
         if (pthread_create(&th[i], NULL, run_main, &r[i]) != 0) {
             fprintf(stderr, "bench: cannot start a thread\n");
@@ -367,6 +417,8 @@ static double rate(const ctx *c, const ctx *alt, int nthreads,
     }
     if (block_ns && nthreads == 1)
         *block_ns = median(r[0].round_block_ns, r[0].rounds);
+    if (call_ns && nthreads == 1)
+        *call_ns = median(r[0].round_call_ns, r[0].rounds);
     return total;
 }
 
@@ -411,40 +463,52 @@ static void table(double secs, bool tsv)
 {
     if (tsv)
         printf("shape\ttoken_bytes\tblocks\tblock_ns\tlimit\tdirect1\tdirect2"
-               "\tprovider1\tprovider2\tallocs\n");
+               "\tprovider1\tprovider2\tallocs\tcalls\tcall_block_ns"
+               "\tcall_limit\n");
     else
-        printf("%-13s %6s %6s %8s %10s %10s %10s %10s %10s %6s %6s\n",
+        printf("%-13s %6s %6s %8s %10s %10s %10s %10s %10s %6s %6s %7s %8s "
+               "%10s %6s\n",
                "shape", "bytes", "blocks", "block ns", "limit/s",
                "direct 1t", "direct 2t", "prov 1t", "prov 2t", "ratio",
-               "allocs");
+               "allocs", "calls", "call ns", "call lim/s", "ratio");
     for (size_t i = 0; i < NSHAPES; i++) {
         ctx d, pv;
         char tok[8192];
-        double block_ns = 0, d1, d2, p1 = 0, p2 = 0, limit, allocs;
-        size_t blocks;
+        double block_ns = 0, call_ns = 0, d1, d2, p1 = 0, p2 = 0, limit;
+        double call_limit, allocs;
+        size_t blocks, calls[3];
+        char calls_txt[32];
 
         ctx_init(&d, &SHAPES[i], false);
         one_token(&d, T0, tok, sizeof tok);
-        blocks = blocks_per_token(tok);
+        blocks = blocks_per_token(tok, calls);
+        snprintf(calls_txt, sizeof calls_txt, "%zu+%zu+%zu", calls[0],
+                 calls[1], calls[2]);
         allocs = allocs_per_token(&d);
         if (!SHAPES[i].dsql) {
             ctx_init(&pv, &SHAPES[i], true);
             allocs += allocs_per_token(&pv);
         }
-        d1 = rate(&d, SHAPES[i].dsql ? NULL : &pv, 1, secs, &block_ns, &p1);
-        d2 = rate(&d, SHAPES[i].dsql ? NULL : &pv, 2, secs, NULL, &p2);
+        d1 = rate(&d, SHAPES[i].dsql ? NULL : &pv, 1, secs, calls, &block_ns,
+                  &call_ns, &p1);
+        d2 = rate(&d, SHAPES[i].dsql ? NULL : &pv, 2, secs, calls, NULL, NULL,
+                  &p2);
         if (!SHAPES[i].dsql)
             ctx_free(&pv);
         limit = 1e9 / ((double)blocks * block_ns);
+        call_limit = 1e9 / ((double)blocks * call_ns);
         if (tsv)
-            printf("%s\t%zu\t%zu\t%.2f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.3f\n",
+            printf("%s\t%zu\t%zu\t%.2f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.3f"
+                   "\t%s\t%.2f\t%.0f\n",
                    SHAPES[i].name, SHAPES[i].token_len, blocks, block_ns,
-                   limit, d1, d2, p1, p2, allocs);
+                   limit, d1, d2, p1, p2, allocs, calls_txt, call_ns,
+                   call_limit);
         else
             printf("%-13s %6zu %6zu %8.2f %10.0f %10.0f %10.0f %10.0f %10.0f "
-                   "%5.0f%% %6.3f\n",
+                   "%5.0f%% %6.3f %7s %8.2f %10.0f %5.0f%%\n",
                    SHAPES[i].name, SHAPES[i].token_len, blocks, block_ns,
-                   limit, d1, d2, p1, p2, 100 * d1 / limit, allocs);
+                   limit, d1, d2, p1, p2, 100 * d1 / limit, allocs,
+                   calls_txt, call_ns, call_limit, 100 * d1 / call_limit);
         fflush(stdout);
         ctx_free(&d);
     }

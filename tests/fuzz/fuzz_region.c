@@ -87,14 +87,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     else if (nonempty(def))
         want = def;
     if (rc == RDSIAM_OK) {
-        FUZZ_CHECK(rdsiam__check_region(buf, NULL) == RDSIAM_OK);
+        FUZZ_CHECK(rdsiam__check_region(buf, NULL, NULL) == RDSIAM_OK);
         if (want)
             FUZZ_CHECK(strcmp(buf, want) == 0);
     } else {
         FUZZ_CHECK(rc < 0 && err.code == rc);
         FUZZ_CHECK(buf[0] == '\0');
         /* a valid first source can only fail for being too long */
-        if (want && rdsiam__check_region(want, NULL) == RDSIAM_OK)
+        if (want && rdsiam__check_region(want, NULL, NULL) == RDSIAM_OK)
             __builtin_trap();
     }
     free(explicit_region);
