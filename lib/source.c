@@ -258,7 +258,7 @@ int rdsiam__resolution_region(rdsiam__resolution *r, char *buf, size_t size,
     }
     if (!v || !*v)
         goto done;
-    rc = rdsiam__check_region(v, err);
+    rc = rdsiam__check_region(v, NULL, err);
     if (rc != RDSIAM_OK) {
         rdsiam__error_prefix(err, "%s", what);
         goto done;

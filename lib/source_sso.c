@@ -392,7 +392,7 @@ int rdsiam__sso_portal_url(const rdsiam__sso_config *cfg, char **url,
             n--;
         rc = rdsiam__buf_append(&b, ep, n);
     } else {
-        rc = rdsiam__check_region(cfg->region, err);
+        rc = rdsiam__check_region(cfg->region, NULL, err);
         if (rc != RDSIAM_OK) {
             rdsiam__error_prefix(err, "IAM Identity Center: sso_region");
             goto done;
