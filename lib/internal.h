@@ -62,17 +62,6 @@
         goto done;                                                             \
     } while (0)
 
-/* Older spellings, being replaced by the RDSIAM_* forms above. */
-#define GUARD(expr) RDSIAM_GUARD(expr)
-#define ENSURE(cond, code)                                                     \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            rc = (code);                                                       \
-            goto done;                                                         \
-        }                                                                      \
-    } while (0)
-#define ENSURE_MSG(cond, code, ...) RDSIAM_ENSURE(err, cond, code, __VA_ARGS__)
-
 /* Record code and message in err (may be NULL); returns code. */
 int rdsiam__fail(rdsiam_error *err, int code, const char *fmt, ...)
     RDSIAM__PRINTF(3, 4);

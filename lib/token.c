@@ -38,7 +38,6 @@ static const char P_SIG[] = "&X-Amz-Signature=";
 
 #define SLEN(s) (sizeof(s) - 1)
 
-
 static size_t udigits(unsigned int v)
 {
     size_t n = 1;
@@ -817,17 +816,18 @@ int rdsiam_generate_token_ex(const rdsiam_token_params *params,
 
     if (needed)
         *needed = 0;
-    ENSURE_MSG(params, RDSIAM_ERR_NULL_ARGUMENT, "token parameters are NULL");
-    ENSURE_MSG(buf || bufsize == 0, RDSIAM_ERR_NULL_ARGUMENT,
-               "output buffer is NULL but its size is not 0");
-    GUARD(check_host(&c->last, params->hostname, &s, err));
-    ENSURE_MSG(params->port >= 1 && params->port <= 65535,
-               RDSIAM_ERR_PORT_RANGE, "port must be between 1 and 65535");
+    RDSIAM_ENSURE(err, params, RDSIAM_ERR_NULL_ARGUMENT,
+                  "token parameters are NULL");
+    RDSIAM_ENSURE(err, buf || bufsize == 0, RDSIAM_ERR_NULL_ARGUMENT,
+                  "output buffer is NULL but its size is not 0");
+    RDSIAM_GUARD(check_host(&c->last, params->hostname, &s, err));
+    RDSIAM_ENSURE(err, params->port >= 1 && params->port <= 65535,
+                  RDSIAM_ERR_PORT_RANGE, "port must be between 1 and 65535");
     s.port = params->port;
-    GUARD(check_user(&c->last, params->username, &s, err));
-    GUARD(check_region(&c->last, params->region, &s, err));
-    GUARD(check_creds(c, creds, &s, err));
-    GUARD(rdsiam__check_time(params->signing_time, &s.time, err));
+    RDSIAM_GUARD(check_user(&c->last, params->username, &s, err));
+    RDSIAM_GUARD(check_region(&c->last, params->region, &s, err));
+    RDSIAM_GUARD(check_creds(c, creds, &s, err));
+    RDSIAM_GUARD(rdsiam__check_time(params->signing_time, &s.time, err));
     rc = rdsiam__presign(&s, creds, buf, bufsize, &need);
     if (needed)
         *needed = need;
@@ -842,7 +842,10 @@ int rdsiam_generate_token(const rdsiam_token_params *params,
     return rdsiam_generate_token_ex(params, creds, buf, bufsize, NULL, NULL);
 }
 
-void rdsiam_token_free(char *token) { rdsiam__free_secret_str(token); }
+void rdsiam_token_free(char *token)
+{
+    rdsiam__free_secret_str(token);
+}
 
 /* ------------------------------------------------------------------------ */
 /* Aurora DSQL                                                               */
@@ -865,23 +868,25 @@ int rdsiam_generate_dsql_token(const rdsiam_dsql_params *params,
 
     if (needed)
         *needed = 0;
-    ENSURE_MSG(params, RDSIAM_ERR_NULL_ARGUMENT, "DSQL parameters are NULL");
-    ENSURE_MSG(buf || bufsize == 0, RDSIAM_ERR_NULL_ARGUMENT,
-               "output buffer is NULL but its size is not 0");
-    GUARD(check_host(&c->last, params->hostname, &s, err));
-    GUARD(check_region(&c->last, params->region, &s, err));
-    ENSURE_MSG(params->action == RDSIAM_DSQL_CONNECT ||
-                   params->action == RDSIAM_DSQL_CONNECT_ADMIN,
-               RDSIAM_ERR_DSQL_ACTION,
-               "DSQL action must be RDSIAM_DSQL_CONNECT or "
-               "RDSIAM_DSQL_CONNECT_ADMIN");
+    RDSIAM_ENSURE(err, params, RDSIAM_ERR_NULL_ARGUMENT,
+                  "DSQL parameters are NULL");
+    RDSIAM_ENSURE(err, buf || bufsize == 0, RDSIAM_ERR_NULL_ARGUMENT,
+                  "output buffer is NULL but its size is not 0");
+    RDSIAM_GUARD(check_host(&c->last, params->hostname, &s, err));
+    RDSIAM_GUARD(check_region(&c->last, params->region, &s, err));
+    RDSIAM_ENSURE(err,
+                  params->action == RDSIAM_DSQL_CONNECT ||
+                      params->action == RDSIAM_DSQL_CONNECT_ADMIN,
+                  RDSIAM_ERR_DSQL_ACTION,
+                  "DSQL action must be RDSIAM_DSQL_CONNECT or "
+                  "RDSIAM_DSQL_CONNECT_ADMIN");
     expires = params->expires_in ? params->expires_in : 900;
-    ENSURE_MSG(expires >= 1 && expires <= SIGV4_MAX_EXPIRES,
-               RDSIAM_ERR_EXPIRES_RANGE,
-               "expires_in must be between 1 and %d seconds",
-               SIGV4_MAX_EXPIRES);
-    GUARD(check_creds(c, creds, &s, err));
-    GUARD(rdsiam__check_time(params->signing_time, &s.time, err));
+    RDSIAM_ENSURE(err, expires >= 1 && expires <= SIGV4_MAX_EXPIRES,
+                  RDSIAM_ERR_EXPIRES_RANGE,
+                  "expires_in must be between 1 and %d seconds",
+                  SIGV4_MAX_EXPIRES);
+    RDSIAM_GUARD(check_creds(c, creds, &s, err));
+    RDSIAM_GUARD(rdsiam__check_time(params->signing_time, &s.time, err));
     if (params->action == RDSIAM_DSQL_CONNECT_ADMIN) {
         s.action = "DbConnectAdmin";
         s.action_len = 14;
