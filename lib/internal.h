@@ -102,10 +102,6 @@ void rdsiam__set_wipe_observer(rdsiam__wipe_observer_fn fn, void *ctx);
 void rdsiam__free_secret_str(char *s);
 /* Wipe len bytes, then free. */
 void rdsiam__free_secret(void *p, size_t len);
-/* Wipe and free the strings of a public credentials struct whose strings
- * this library allocated (lib/sts.c's answers; source.c), and zero it.
- * Never for a caller's struct. */
-void rdsiam__credentials_clear(rdsiam_credentials *c);
 /* strdup that reports failure as NULL (plain copy, caller wipes if secret). */
 char *rdsiam__strdup(const char *s);
 char *rdsiam__strndup(const char *s, size_t n);

@@ -25,27 +25,6 @@ void rdsiam__creds_clear(rdsiam__creds *c)
     memset(c, 0, sizeof *c);
 }
 
-void rdsiam__credentials_clear(rdsiam_credentials *c)
-{
-    if (!c)
-        return;
-    /* Only for structs whose strings this library allocated (lib/sts.c). */
-    rdsiam__free_secret_str((char *)(uintptr_t)c->access_key_id);
-    rdsiam__free_secret_str((char *)(uintptr_t)c->secret_access_key);
-    rdsiam__free_secret_str((char *)(uintptr_t)c->session_token);
-    memset(c, 0, sizeof *c);
-}
-
-void rdsiam__creds_take(rdsiam__creds *out, rdsiam_credentials *c)
-{
-    out->access_key_id = (char *)(uintptr_t)c->access_key_id;
-    out->secret_access_key = (char *)(uintptr_t)c->secret_access_key;
-    out->session_token = (char *)(uintptr_t)c->session_token;
-    out->expires = c->expiration != 0;
-    out->expiration = c->expiration;
-    memset(c, 0, sizeof *c);
-}
-
 /* "Access key IDs ... 16 to 128 characters, A-Z and 0-9" (IAM API
  * reference, AccessKey.AccessKeyId: Pattern [\w]+, and the documented
  * AKIA/ASIA upper-case form). */

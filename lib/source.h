@@ -65,13 +65,6 @@ int rdsiam__creds_copy(rdsiam__creds *dst, const rdsiam__creds *src);
  * view means "does not expire" (the public convention). */
 rdsiam_credentials rdsiam__creds_view(const rdsiam__creds *c);
 
-/*
- * For code that still returns library-allocated strings in the public
- * struct (lib/sts.c): wipe and free them, and zero *c
- * (rdsiam__credentials_clear, internal.h); move them into *out, which then owns them
- * (rdsiam__creds_take; expiration 0 there means "does not expire").
- */
-void rdsiam__creds_take(rdsiam__creds *out, rdsiam_credentials *c);
 
 /* The documented access key id form: [A-Z0-9], 16 to 128 characters. */
 bool rdsiam__akid_form_ok(const char *s, size_t n);

@@ -763,10 +763,11 @@ int rdsiam__sts_resolve_endpoint(const rdsiam__sts_config *cfg,
                   "%s: out of memory", source);
 done:
     rdsiam__buf_free(&b);
-    if (rc == RDSIAM_ERR_NO_MEMORY || rc == RDSIAM_ERR_SIGV4_TOO_LARGE)
-        rc = rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
-                          "%s: over %d bytes or out of memory", source,
-                          RDSIAM__STS_URL_MAX);
+    if (rc == RDSIAM_ERR_SIGV4_TOO_LARGE) /* the buffer's hard maximum */
+        rc = rdsiam__fail(err, RDSIAM_ERR_URI_INVALID, "%s: over %d bytes",
+                          source, RDSIAM__STS_URL_MAX);
+    else if (rc == RDSIAM_ERR_NO_MEMORY)
+        rc = rdsiam__fail(err, rc, "%s: out of memory", source);
     if (rc != RDSIAM_OK)
         rdsiam__sts_endpoint_free(out);
     return rc;

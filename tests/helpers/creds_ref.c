@@ -5,17 +5,6 @@
 #include <string.h>
 
 #include "creds_ref.h"
-#include "source.h"
-
-int src_fetch(struct rdsiam__source *s, rdsiam_credentials *c,
-              rdsiam_error *err)
-{
-    rdsiam__creds got = {0};
-    int rc = s->fetch(s->self, &got, err);
-
-    *c = rdsiam__creds_view(&got); /* the strings pass to *c */
-    return rc;
-}
 
 #define SLOTS 256
 

@@ -18,10 +18,5 @@ int creds_ref_cached(rdsiam_provider *p, rdsiam_credentials *c,
 /* Release the reference behind *c (if any) and zero *c. */
 void creds_ref_put(rdsiam_credentials *c);
 
-/* A source's fetch into a public struct whose strings it then owns
- * (release with rdsiam__credentials_clear). s is an rdsiam__source *. */
-struct rdsiam__source;
-int src_fetch(struct rdsiam__source *s, rdsiam_credentials *c,
-              rdsiam_error *err);
 
 #endif
