@@ -65,7 +65,6 @@ int rdsiam__creds_copy(rdsiam__creds *dst, const rdsiam__creds *src);
  * view means "does not expire" (the public convention). */
 rdsiam_credentials rdsiam__creds_view(const rdsiam__creds *c);
 
-
 /* The documented access key id form: [A-Z0-9], 16 to 128 characters. */
 bool rdsiam__akid_form_ok(const char *s, size_t n);
 
