@@ -62,7 +62,7 @@ extern "C" {
 #define RDSIAM_VERSION_STRING "0.2.0"
 /** 0xMMmmpp: major, minor, patch; comparable with < and >. */
 #define RDSIAM_VERSION_NUMBER                                                  \
-    ((RDSIAM_VERSION_MAJOR << 16) | (RDSIAM_VERSION_MINOR << 8) |             \
+    ((RDSIAM_VERSION_MAJOR << 16) | (RDSIAM_VERSION_MINOR << 8) |              \
      RDSIAM_VERSION_PATCH)
 
 /**
@@ -85,14 +85,14 @@ enum rdsiam_status {
     RDSIAM_OK = 0,
 
     /* general */
-    RDSIAM_ERR_NULL_ARGUMENT = -1,     /* a required pointer is NULL */
-    RDSIAM_ERR_BUFFER_TOO_SMALL = -2,  /* output buffer too small; see *_ex */
-    RDSIAM_ERR_NO_MEMORY = -3,         /* allocation failed */
-    RDSIAM_ERR_CRYPTO = -4,            /* the crypto library failed */
-    RDSIAM_ERR_INTERNAL = -5,          /* a bug: please report it */
-    RDSIAM_ERR_INVALID_ARGUMENT = -6,  /* an argument is out of its domain */
-    RDSIAM_ERR_NOT_BUILT_IN = -7,      /* feature compiled out (HTTP=no) */
-    RDSIAM_ERR_WOULD_BLOCK = -8,       /* non-blocking call has nothing yet */
+    RDSIAM_ERR_NULL_ARGUMENT = -1,    /* a required pointer is NULL */
+    RDSIAM_ERR_BUFFER_TOO_SMALL = -2, /* output buffer too small; see *_ex */
+    RDSIAM_ERR_NO_MEMORY = -3,        /* allocation failed */
+    RDSIAM_ERR_CRYPTO = -4,           /* the crypto library failed */
+    RDSIAM_ERR_INTERNAL = -5,         /* a bug: please report it */
+    RDSIAM_ERR_INVALID_ARGUMENT = -6, /* an argument is out of its domain */
+    RDSIAM_ERR_NOT_BUILT_IN = -7,     /* feature compiled out (HTTP=no) */
+    RDSIAM_ERR_WOULD_BLOCK = -8,      /* non-blocking call has nothing yet */
 
     /* token inputs */
     RDSIAM_ERR_HOSTNAME_EMPTY = -20,
@@ -100,13 +100,13 @@ enum rdsiam_status {
     RDSIAM_ERR_HOSTNAME_PATH = -22,    /* "host/db", "host?x", "host#x" */
     RDSIAM_ERR_HOSTNAME_INVALID = -23, /* whitespace, control, bad chars */
     RDSIAM_ERR_HOSTNAME_TOO_LONG = -24,
-    RDSIAM_ERR_PORT_RANGE = -25,       /* port not in 1..65535 */
+    RDSIAM_ERR_PORT_RANGE = -25, /* port not in 1..65535 */
     RDSIAM_ERR_USERNAME_EMPTY = -26,
-    RDSIAM_ERR_USERNAME_UTF8 = -27,    /* not valid UTF-8 */
+    RDSIAM_ERR_USERNAME_UTF8 = -27,     /* not valid UTF-8 */
     RDSIAM_ERR_USERNAME_TOO_LONG = -28, /* over RDSIAM_USERNAME_MAX bytes */
     RDSIAM_ERR_REGION_EMPTY = -29,
-    RDSIAM_ERR_REGION_INVALID = -30,   /* outside [a-z0-9-] or too long */
-    RDSIAM_ERR_TIME_RANGE = -31,       /* before 1970 or after 9999 */
+    RDSIAM_ERR_REGION_INVALID = -30, /* outside [a-z0-9-] or too long */
+    RDSIAM_ERR_TIME_RANGE = -31,     /* before 1970 or after 9999 */
     RDSIAM_ERR_ACCESS_KEY_EMPTY = -32,
     RDSIAM_ERR_ACCESS_KEY_INVALID = -33,
     RDSIAM_ERR_SECRET_KEY_EMPTY = -34,
@@ -117,35 +117,37 @@ enum rdsiam_status {
     RDSIAM_ERR_CREDENTIALS_NULL = -39, /* creds pointer is NULL */
 
     /* SigV4 */
-    RDSIAM_ERR_SIGV4_METHOD = -60,     /* empty or invalid method */
-    RDSIAM_ERR_SIGV4_PATH = -61,       /* path does not start with '/' */
-    RDSIAM_ERR_SIGV4_HEADER = -62,     /* header name or value invalid */
-    RDSIAM_ERR_SIGV4_SERVICE = -63,    /* empty or invalid service */
-    RDSIAM_ERR_SIGV4_QUERY = -64,      /* malformed query string */
-    RDSIAM_ERR_SIGV4_TOO_LARGE = -65,  /* request exceeds internal bounds */
+    RDSIAM_ERR_SIGV4_METHOD = -60,    /* empty or invalid method */
+    RDSIAM_ERR_SIGV4_PATH = -61,      /* path does not start with '/' */
+    RDSIAM_ERR_SIGV4_HEADER = -62,    /* header name or value invalid */
+    RDSIAM_ERR_SIGV4_SERVICE = -63,   /* empty or invalid service */
+    RDSIAM_ERR_SIGV4_QUERY = -64,     /* malformed query string */
+    RDSIAM_ERR_SIGV4_TOO_LARGE = -65, /* request exceeds internal bounds */
 
     /* credential providers */
-    RDSIAM_ERR_NO_CREDENTIALS = -100,  /* no provider had any; detail lists where */
-    RDSIAM_ERR_ENV_INCOMPLETE = -101,  /* only one of key id / secret set */
+    RDSIAM_ERR_NO_CREDENTIALS =
+        -100, /* no provider had any; detail lists where */
+    RDSIAM_ERR_ENV_INCOMPLETE = -101, /* only one of key id / secret set */
     RDSIAM_ERR_PROFILE_NOT_FOUND = -102,
     RDSIAM_ERR_PROFILE_INCOMPLETE = -103, /* key id without secret, etc. */
-    RDSIAM_ERR_CONFIG_PARSE = -104,    /* malformed file; detail: file and line */
-    RDSIAM_ERR_FILE_IO = -105,         /* a file could not be read */
-    RDSIAM_ERR_PROCESS_FAILED = -106,  /* credential_process exited non-zero */
+    RDSIAM_ERR_CONFIG_PARSE = -104, /* malformed file; detail: file and line */
+    RDSIAM_ERR_FILE_IO = -105,      /* a file could not be read */
+    RDSIAM_ERR_PROCESS_FAILED = -106, /* credential_process exited non-zero */
     RDSIAM_ERR_PROCESS_TIMEOUT = -107,
-    RDSIAM_ERR_PROCESS_OUTPUT = -108,  /* too large, bad JSON, missing fields */
-    RDSIAM_ERR_HTTP = -109,            /* connection, timeout, protocol */
-    RDSIAM_ERR_HTTP_STATUS = -110,     /* non-2xx answer */
+    RDSIAM_ERR_PROCESS_OUTPUT = -108, /* too large, bad JSON, missing fields */
+    RDSIAM_ERR_HTTP = -109,           /* connection, timeout, protocol */
+    RDSIAM_ERR_HTTP_STATUS = -110,    /* non-2xx answer */
     RDSIAM_ERR_URI_INVALID = -111,
-    RDSIAM_ERR_URI_NOT_ALLOWED = -112, /* plain-http host not on the allow list */
+    RDSIAM_ERR_URI_NOT_ALLOWED =
+        -112, /* plain-http host not on the allow list */
     RDSIAM_ERR_AUTH_TOKEN_INVALID = -113, /* container auth token has CR/LF */
-    RDSIAM_ERR_JSON = -114,            /* malformed or incomplete JSON answer */
+    RDSIAM_ERR_JSON = -114, /* malformed or incomplete JSON answer */
     RDSIAM_ERR_CREDENTIALS_EXPIRED = -115,
-    RDSIAM_ERR_NO_REGION = -116,       /* no region anywhere */
-    RDSIAM_ERR_ENV_INVALID = -117,     /* an environment variable is malformed */
+    RDSIAM_ERR_NO_REGION = -116,   /* no region anywhere */
+    RDSIAM_ERR_ENV_INVALID = -117, /* an environment variable is malformed */
     RDSIAM_ERR_PROVIDER_DISABLED = -118,
-    RDSIAM_ERR_STS = -119,             /* STS refused: its error Code and Message */
-    RDSIAM_ERR_XML = -120,             /* malformed or incomplete XML answer */
+    RDSIAM_ERR_STS = -119, /* STS refused: its error Code and Message */
+    RDSIAM_ERR_XML = -120, /* malformed or incomplete XML answer */
     RDSIAM_ERR_PROFILE_INVALID = -121, /* contradictory profile settings, a
                                           source_profile loop, mfa_serial */
 
@@ -161,7 +163,7 @@ enum rdsiam_status {
     RDSIAM_ERR_TOKEN_EXPIRED = -208,
     RDSIAM_ERR_TOKEN_FUTURE = -209,
     RDSIAM_ERR_TOKEN_SESSION = -210,
-    RDSIAM_ERR_KEYFILE = -211          /* the verifier's key file is malformed */
+    RDSIAM_ERR_KEYFILE = -211 /* the verifier's key file is malformed */
 };
 
 /** Size of rdsiam_error.message, including the terminating NUL. */
@@ -258,8 +260,8 @@ typedef struct rdsiam_token_params {
  * Thread safety: reentrant; may be called from any number of threads.
  */
 RDSIAM_API int rdsiam_generate_token(const rdsiam_token_params *params,
-                                     const rdsiam_credentials *creds,
-                                     char *buf, size_t bufsize);
+                                     const rdsiam_credentials *creds, char *buf,
+                                     size_t bufsize);
 
 /**
  * rdsiam_generate_token_ex - rdsiam_generate_token() with size and detail.
@@ -292,7 +294,8 @@ RDSIAM_API int rdsiam_generate_token_ex(const rdsiam_token_params *params,
 RDSIAM_API int rdsiam_token_params_check(const rdsiam_token_params *params,
                                          rdsiam_error *err);
 
-/** rdsiam_token_free - wipe and free a token from rdsiam_connect_token(). NULL is fine. */
+/** rdsiam_token_free - wipe and free a token from rdsiam_connect_token(). NULL
+ * is fine. */
 RDSIAM_API void rdsiam_token_free(char *token);
 
 /**
@@ -377,11 +380,14 @@ typedef struct rdsiam_sigv4_request {
 } rdsiam_sigv4_request;
 
 /** Flags for rdsiam_sigv4_params.flags. */
-#define RDSIAM_SIGV4_NO_NORMALIZE_PATH 0x01u /* keep "." and ".." segments, "//" */
-#define RDSIAM_SIGV4_NO_DOUBLE_ENCODE 0x02u  /* S3 style: encode the path once */
-#define RDSIAM_SIGV4_UNSIGNED_PAYLOAD 0x04u  /* payload hash "UNSIGNED-PAYLOAD" */
+#define RDSIAM_SIGV4_NO_NORMALIZE_PATH                                         \
+    0x01u /* keep "." and ".." segments, "//" */
+#define RDSIAM_SIGV4_NO_DOUBLE_ENCODE 0x02u /* S3 style: encode the path once  \
+                                             */
+#define RDSIAM_SIGV4_UNSIGNED_PAYLOAD                                          \
+    0x04u /* payload hash "UNSIGNED-PAYLOAD" */
 #define RDSIAM_SIGV4_OMIT_SESSION_TOKEN 0x08u /* add token after signing */
-#define RDSIAM_SIGV4_SIGN_BODY 0x10u         /* add x-amz-content-sha256 header */
+#define RDSIAM_SIGV4_SIGN_BODY 0x10u /* add x-amz-content-sha256 header */
 
 /**
  * rdsiam_sigv4_params - how to sign.
@@ -455,7 +461,8 @@ RDSIAM_API int rdsiam_sigv4_presign(const rdsiam_sigv4_request *req,
                                     rdsiam_sigv4_result *out,
                                     rdsiam_error *err);
 
-/** rdsiam_sigv4_result_free - wipe and free the fields of a result (not the struct). */
+/** rdsiam_sigv4_result_free - wipe and free the fields of a result (not the
+ * struct). */
 RDSIAM_API void rdsiam_sigv4_result_free(rdsiam_sigv4_result *res);
 
 /* ------------------------------------------------------------------------ */
@@ -466,7 +473,8 @@ RDSIAM_API void rdsiam_sigv4_result_free(rdsiam_sigv4_result *res);
 typedef struct rdsiam_provider rdsiam_provider;
 
 /** Flags for rdsiam_provider_options.flags. */
-#define RDSIAM_PROVIDER_BACKGROUND_REFRESH 0x01u /* refresh on a library thread */
+#define RDSIAM_PROVIDER_BACKGROUND_REFRESH                                     \
+    0x01u /* refresh on a library thread */
 
 /**
  * rdsiam_provider_options - optional settings for provider constructors.
@@ -548,9 +556,10 @@ RDSIAM_API int rdsiam_provider_new_environment(rdsiam_provider **out,
 RDSIAM_API int rdsiam_provider_new_profile(rdsiam_provider **out,
                                            const rdsiam_provider_options *opts,
                                            rdsiam_error *err);
-RDSIAM_API int rdsiam_provider_new_container(rdsiam_provider **out,
-                                             const rdsiam_provider_options *opts,
-                                             rdsiam_error *err);
+RDSIAM_API int
+rdsiam_provider_new_container(rdsiam_provider **out,
+                              const rdsiam_provider_options *opts,
+                              rdsiam_error *err);
 
 /**
  * rdsiam_provider_free - stop and join any refresh thread (a fetch in

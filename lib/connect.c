@@ -39,8 +39,8 @@ int rdsiam_connect_token(const rdsiam_token_params *params,
     buf = malloc(need);
     RDSIAM_ENSURE(err, buf, RDSIAM_ERR_NO_MEMORY,
                   "out of memory for the token");
-    RDSIAM_GUARD(rdsiam_provider_generate_token(p, params, buf, need, NULL,
-                                                err));
+    RDSIAM_GUARD(
+        rdsiam_provider_generate_token(p, params, buf, need, NULL, err));
     *out = buf;
     buf = NULL;
 done:

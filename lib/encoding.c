@@ -118,10 +118,12 @@ long rdsiam__uri_decode(char *dst, const char *src, size_t n)
 }
 
 /* "000102...feff": two characters per byte value, one load per byte. */
-#define H1(x) HEXPAIR(x##0) HEXPAIR(x##1) HEXPAIR(x##2) HEXPAIR(x##3) \
-    HEXPAIR(x##4) HEXPAIR(x##5) HEXPAIR(x##6) HEXPAIR(x##7)         \
-    HEXPAIR(x##8) HEXPAIR(x##9) HEXPAIR(x##a) HEXPAIR(x##b)         \
-    HEXPAIR(x##c) HEXPAIR(x##d) HEXPAIR(x##e) HEXPAIR(x##f)
+#define H1(x)                                                                  \
+    HEXPAIR(x##0)                                                              \
+    HEXPAIR(x##1) HEXPAIR(x##2) HEXPAIR(x##3) HEXPAIR(x##4) HEXPAIR(x##5)      \
+        HEXPAIR(x##6) HEXPAIR(x##7) HEXPAIR(x##8) HEXPAIR(x##9) HEXPAIR(x##a)  \
+            HEXPAIR(x##b) HEXPAIR(x##c) HEXPAIR(x##d) HEXPAIR(x##e)            \
+                HEXPAIR(x##f)
 #define HEXPAIR(x) #x
 static const char HEX_PAIRS[513] = H1(0) H1(1) H1(2) H1(3) H1(4) H1(5) H1(6)
     H1(7) H1(8) H1(9) H1(a) H1(b) H1(c) H1(d) H1(e) H1(f);

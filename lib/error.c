@@ -8,81 +8,154 @@
 
 #include "internal.h"
 
-const char *rdsiam_version(void) { return RDSIAM_VERSION_STRING; }
+const char *rdsiam_version(void)
+{
+    return RDSIAM_VERSION_STRING;
+}
 
 const char *rdsiam_strerror(int code)
 {
     switch (code) {
-    case RDSIAM_OK: return "success";
-    case RDSIAM_ERR_NULL_ARGUMENT: return "a required argument is NULL";
-    case RDSIAM_ERR_BUFFER_TOO_SMALL: return "output buffer too small";
-    case RDSIAM_ERR_NO_MEMORY: return "out of memory";
-    case RDSIAM_ERR_CRYPTO: return "cryptographic library failure";
-    case RDSIAM_ERR_INTERNAL: return "internal error";
-    case RDSIAM_ERR_INVALID_ARGUMENT: return "invalid argument";
-    case RDSIAM_ERR_NOT_BUILT_IN: return "feature not built into this library";
-    case RDSIAM_ERR_WOULD_BLOCK: return "no cached value available without blocking";
-    case RDSIAM_ERR_HOSTNAME_EMPTY: return "hostname is empty";
-    case RDSIAM_ERR_HOSTNAME_SCHEME: return "hostname must not include a scheme";
-    case RDSIAM_ERR_HOSTNAME_PATH: return "hostname must not include a path, query or fragment";
-    case RDSIAM_ERR_HOSTNAME_INVALID: return "hostname contains an invalid character";
-    case RDSIAM_ERR_HOSTNAME_TOO_LONG: return "hostname is too long";
-    case RDSIAM_ERR_PORT_RANGE: return "port must be between 1 and 65535";
-    case RDSIAM_ERR_USERNAME_EMPTY: return "username is empty";
-    case RDSIAM_ERR_USERNAME_UTF8: return "username is not valid UTF-8";
-    case RDSIAM_ERR_USERNAME_TOO_LONG: return "username is too long";
-    case RDSIAM_ERR_REGION_EMPTY: return "region is empty";
-    case RDSIAM_ERR_REGION_INVALID: return "region must match [a-z0-9-]{1,64}";
-    case RDSIAM_ERR_TIME_RANGE: return "signing time must be between 1970 and 9999";
-    case RDSIAM_ERR_ACCESS_KEY_EMPTY: return "access key id is empty";
-    case RDSIAM_ERR_ACCESS_KEY_INVALID: return "access key id is invalid";
-    case RDSIAM_ERR_SECRET_KEY_EMPTY: return "secret access key is empty";
-    case RDSIAM_ERR_SECRET_KEY_INVALID: return "secret access key is invalid";
-    case RDSIAM_ERR_SESSION_TOKEN_INVALID: return "session token is invalid";
-    case RDSIAM_ERR_EXPIRES_RANGE: return "expiry must be between 1 and 604800 seconds";
-    case RDSIAM_ERR_DSQL_ACTION: return "unknown DSQL action";
-    case RDSIAM_ERR_CREDENTIALS_NULL: return "credentials are NULL";
-    case RDSIAM_ERR_SIGV4_METHOD: return "HTTP method is empty or invalid";
-    case RDSIAM_ERR_SIGV4_PATH: return "request path must start with '/'";
-    case RDSIAM_ERR_SIGV4_HEADER: return "invalid header name or value";
-    case RDSIAM_ERR_SIGV4_SERVICE: return "signing service is empty or invalid";
-    case RDSIAM_ERR_SIGV4_QUERY: return "malformed query string";
-    case RDSIAM_ERR_SIGV4_TOO_LARGE: return "request too large to sign";
-    case RDSIAM_ERR_NO_CREDENTIALS: return "no credentials found";
-    case RDSIAM_ERR_ENV_INCOMPLETE: return "incomplete credentials in the environment";
-    case RDSIAM_ERR_PROFILE_NOT_FOUND: return "profile not found";
-    case RDSIAM_ERR_PROFILE_INCOMPLETE: return "profile has incomplete credentials";
-    case RDSIAM_ERR_CONFIG_PARSE: return "malformed configuration file";
-    case RDSIAM_ERR_FILE_IO: return "file could not be read";
-    case RDSIAM_ERR_PROCESS_FAILED: return "credential process failed";
-    case RDSIAM_ERR_PROCESS_TIMEOUT: return "credential process timed out";
-    case RDSIAM_ERR_PROCESS_OUTPUT: return "credential process gave unusable output";
-    case RDSIAM_ERR_HTTP: return "HTTP request failed";
-    case RDSIAM_ERR_HTTP_STATUS: return "HTTP server returned an error status";
-    case RDSIAM_ERR_URI_INVALID: return "invalid URI";
-    case RDSIAM_ERR_URI_NOT_ALLOWED: return "URI host not allowed over plain HTTP";
-    case RDSIAM_ERR_AUTH_TOKEN_INVALID: return "authorization token is invalid";
-    case RDSIAM_ERR_JSON: return "malformed or incomplete JSON";
-    case RDSIAM_ERR_CREDENTIALS_EXPIRED: return "credentials have expired";
-    case RDSIAM_ERR_NO_REGION: return "no region configured";
-    case RDSIAM_ERR_ENV_INVALID: return "malformed environment variable";
-    case RDSIAM_ERR_PROVIDER_DISABLED: return "credential provider disabled";
-    case RDSIAM_ERR_STS: return "AWS STS refused the request";
-    case RDSIAM_ERR_XML: return "malformed or incomplete XML";
-    case RDSIAM_ERR_PROFILE_INVALID: return "profile settings that cannot be used";
-    case RDSIAM_ERR_TOKEN_MALFORMED: return "token is malformed";
-    case RDSIAM_ERR_TOKEN_UNKNOWN_KEY: return "token signed with an unknown access key";
-    case RDSIAM_ERR_TOKEN_SIGNATURE: return "token signature does not match";
-    case RDSIAM_ERR_TOKEN_SERVICE: return "token is not for the rds-db service";
-    case RDSIAM_ERR_TOKEN_ACTION: return "token action is not connect";
-    case RDSIAM_ERR_TOKEN_REGION: return "token is for another region";
-    case RDSIAM_ERR_TOKEN_HOST: return "token is for another host or port";
-    case RDSIAM_ERR_TOKEN_USER: return "token is for another user";
-    case RDSIAM_ERR_TOKEN_EXPIRED: return "token has expired";
-    case RDSIAM_ERR_TOKEN_FUTURE: return "token is dated in the future";
-    case RDSIAM_ERR_TOKEN_SESSION: return "token session token does not match";
-    case RDSIAM_ERR_KEYFILE: return "malformed key file";
-    default: return "unknown error";
+    case RDSIAM_OK:
+        return "success";
+    case RDSIAM_ERR_NULL_ARGUMENT:
+        return "a required argument is NULL";
+    case RDSIAM_ERR_BUFFER_TOO_SMALL:
+        return "output buffer too small";
+    case RDSIAM_ERR_NO_MEMORY:
+        return "out of memory";
+    case RDSIAM_ERR_CRYPTO:
+        return "cryptographic library failure";
+    case RDSIAM_ERR_INTERNAL:
+        return "internal error";
+    case RDSIAM_ERR_INVALID_ARGUMENT:
+        return "invalid argument";
+    case RDSIAM_ERR_NOT_BUILT_IN:
+        return "feature not built into this library";
+    case RDSIAM_ERR_WOULD_BLOCK:
+        return "no cached value available without blocking";
+    case RDSIAM_ERR_HOSTNAME_EMPTY:
+        return "hostname is empty";
+    case RDSIAM_ERR_HOSTNAME_SCHEME:
+        return "hostname must not include a scheme";
+    case RDSIAM_ERR_HOSTNAME_PATH:
+        return "hostname must not include a path, query or fragment";
+    case RDSIAM_ERR_HOSTNAME_INVALID:
+        return "hostname contains an invalid character";
+    case RDSIAM_ERR_HOSTNAME_TOO_LONG:
+        return "hostname is too long";
+    case RDSIAM_ERR_PORT_RANGE:
+        return "port must be between 1 and 65535";
+    case RDSIAM_ERR_USERNAME_EMPTY:
+        return "username is empty";
+    case RDSIAM_ERR_USERNAME_UTF8:
+        return "username is not valid UTF-8";
+    case RDSIAM_ERR_USERNAME_TOO_LONG:
+        return "username is too long";
+    case RDSIAM_ERR_REGION_EMPTY:
+        return "region is empty";
+    case RDSIAM_ERR_REGION_INVALID:
+        return "region must match [a-z0-9-]{1,64}";
+    case RDSIAM_ERR_TIME_RANGE:
+        return "signing time must be between 1970 and 9999";
+    case RDSIAM_ERR_ACCESS_KEY_EMPTY:
+        return "access key id is empty";
+    case RDSIAM_ERR_ACCESS_KEY_INVALID:
+        return "access key id is invalid";
+    case RDSIAM_ERR_SECRET_KEY_EMPTY:
+        return "secret access key is empty";
+    case RDSIAM_ERR_SECRET_KEY_INVALID:
+        return "secret access key is invalid";
+    case RDSIAM_ERR_SESSION_TOKEN_INVALID:
+        return "session token is invalid";
+    case RDSIAM_ERR_EXPIRES_RANGE:
+        return "expiry must be between 1 and 604800 seconds";
+    case RDSIAM_ERR_DSQL_ACTION:
+        return "unknown DSQL action";
+    case RDSIAM_ERR_CREDENTIALS_NULL:
+        return "credentials are NULL";
+    case RDSIAM_ERR_SIGV4_METHOD:
+        return "HTTP method is empty or invalid";
+    case RDSIAM_ERR_SIGV4_PATH:
+        return "request path must start with '/'";
+    case RDSIAM_ERR_SIGV4_HEADER:
+        return "invalid header name or value";
+    case RDSIAM_ERR_SIGV4_SERVICE:
+        return "signing service is empty or invalid";
+    case RDSIAM_ERR_SIGV4_QUERY:
+        return "malformed query string";
+    case RDSIAM_ERR_SIGV4_TOO_LARGE:
+        return "request too large to sign";
+    case RDSIAM_ERR_NO_CREDENTIALS:
+        return "no credentials found";
+    case RDSIAM_ERR_ENV_INCOMPLETE:
+        return "incomplete credentials in the environment";
+    case RDSIAM_ERR_PROFILE_NOT_FOUND:
+        return "profile not found";
+    case RDSIAM_ERR_PROFILE_INCOMPLETE:
+        return "profile has incomplete credentials";
+    case RDSIAM_ERR_CONFIG_PARSE:
+        return "malformed configuration file";
+    case RDSIAM_ERR_FILE_IO:
+        return "file could not be read";
+    case RDSIAM_ERR_PROCESS_FAILED:
+        return "credential process failed";
+    case RDSIAM_ERR_PROCESS_TIMEOUT:
+        return "credential process timed out";
+    case RDSIAM_ERR_PROCESS_OUTPUT:
+        return "credential process gave unusable output";
+    case RDSIAM_ERR_HTTP:
+        return "HTTP request failed";
+    case RDSIAM_ERR_HTTP_STATUS:
+        return "HTTP server returned an error status";
+    case RDSIAM_ERR_URI_INVALID:
+        return "invalid URI";
+    case RDSIAM_ERR_URI_NOT_ALLOWED:
+        return "URI host not allowed over plain HTTP";
+    case RDSIAM_ERR_AUTH_TOKEN_INVALID:
+        return "authorization token is invalid";
+    case RDSIAM_ERR_JSON:
+        return "malformed or incomplete JSON";
+    case RDSIAM_ERR_CREDENTIALS_EXPIRED:
+        return "credentials have expired";
+    case RDSIAM_ERR_NO_REGION:
+        return "no region configured";
+    case RDSIAM_ERR_ENV_INVALID:
+        return "malformed environment variable";
+    case RDSIAM_ERR_PROVIDER_DISABLED:
+        return "credential provider disabled";
+    case RDSIAM_ERR_STS:
+        return "AWS STS refused the request";
+    case RDSIAM_ERR_XML:
+        return "malformed or incomplete XML";
+    case RDSIAM_ERR_PROFILE_INVALID:
+        return "profile settings that cannot be used";
+    case RDSIAM_ERR_TOKEN_MALFORMED:
+        return "token is malformed";
+    case RDSIAM_ERR_TOKEN_UNKNOWN_KEY:
+        return "token signed with an unknown access key";
+    case RDSIAM_ERR_TOKEN_SIGNATURE:
+        return "token signature does not match";
+    case RDSIAM_ERR_TOKEN_SERVICE:
+        return "token is not for the rds-db service";
+    case RDSIAM_ERR_TOKEN_ACTION:
+        return "token action is not connect";
+    case RDSIAM_ERR_TOKEN_REGION:
+        return "token is for another region";
+    case RDSIAM_ERR_TOKEN_HOST:
+        return "token is for another host or port";
+    case RDSIAM_ERR_TOKEN_USER:
+        return "token is for another user";
+    case RDSIAM_ERR_TOKEN_EXPIRED:
+        return "token has expired";
+    case RDSIAM_ERR_TOKEN_FUTURE:
+        return "token is dated in the future";
+    case RDSIAM_ERR_TOKEN_SESSION:
+        return "token session token does not match";
+    case RDSIAM_ERR_KEYFILE:
+        return "malformed key file";
+    default:
+        return "unknown error";
     }
 }
 

@@ -28,7 +28,10 @@ _Static_assert(sizeof(SHA256_CTX) <= sizeof(((rdsiam__sha256 *)0)->opaque),
 
 #define CTX(c) ((SHA256_CTX *)(void *)(c)->opaque)
 
-void rdsiam__sha256_init(rdsiam__sha256 *c) { SHA256_Init(CTX(c)); }
+void rdsiam__sha256_init(rdsiam__sha256 *c)
+{
+    SHA256_Init(CTX(c));
+}
 
 void rdsiam__sha256_update(rdsiam__sha256 *c, const void *data, size_t n)
 {

@@ -30,8 +30,7 @@
  * Address filter applied to every socket the client opens (after name
  * resolution, before connect). Returns true when sa may be connected to.
  */
-typedef bool (*rdsiam__http_addr_fn)(const struct sockaddr *sa,
-                                     socklen_t len);
+typedef bool (*rdsiam__http_addr_fn)(const struct sockaddr *sa, socklen_t len);
 
 /*
  * Whether a complete answer with a non-2xx status deserves another attempt
@@ -97,7 +96,7 @@ typedef struct rdsiam__http_request {
      * its status and body (an STS error document, an IMDS 401/404); the
      * caller judges the status. */
     bool any_status;
-    size_t max_body;         /* 0: RDSIAM__HTTP_MAX_BODY */
+    size_t max_body; /* 0: RDSIAM__HTTP_MAX_BODY */
     /* true: never use a proxy, whatever http_proxy/HTTPS_PROXY/ALL_PROXY
      * say. Endpoints on loopback and link-local addresses need this: a
      * proxy cannot reach them and must not see their Authorization header. */

@@ -95,8 +95,7 @@ void rdsiam__wipe(void *p, size_t len);
  * before it is cleansed), so a test can prove that a secret is wiped, e.g.
  * by the exit handler in a child that calls exit(). NULL removes it. Not
  * thread-safe; set it before starting threads. */
-typedef void (*rdsiam__wipe_observer_fn)(const void *p, size_t len,
-                                         void *ctx);
+typedef void (*rdsiam__wipe_observer_fn)(const void *p, size_t len, void *ctx);
 void rdsiam__set_wipe_observer(rdsiam__wipe_observer_fn fn, void *ctx);
 /* Wipe a NUL-terminated string's bytes, then free it. NULL is fine. */
 void rdsiam__free_secret_str(char *s);
@@ -130,10 +129,10 @@ void rdsiam__sys_set_clock(rdsiam__now_fn fn, void *ctx);
 /* ------------------------------------------------------------------------ */
 
 typedef struct rdsiam__buf {
-    char *data;    /* always NUL-terminated when non-NULL */
+    char *data; /* always NUL-terminated when non-NULL */
     size_t len;
     size_t cap;
-    size_t max;    /* hard limit on len */
+    size_t max; /* hard limit on len */
 } rdsiam__buf;
 
 void rdsiam__buf_init(rdsiam__buf *b, size_t max);
@@ -304,9 +303,9 @@ const char *rdsiam__session_token(const rdsiam_credentials *creds);
 /* What differs between an RDS token and a DSQL token. Lengths exclude the
  * NUL; none of the strings needs one. */
 typedef struct rdsiam__presign_spec {
-    const char *host;   /* printed as given, signed lowercased */
+    const char *host; /* printed as given, signed lowercased */
     size_t host_len;
-    unsigned int port;  /* 0: no port (DSQL) */
+    unsigned int port; /* 0: no port (DSQL) */
     const char *action;
     size_t action_len;
     const char *dbuser; /* NULL: no DBUser (DSQL) */
@@ -316,8 +315,8 @@ typedef struct rdsiam__presign_spec {
     const char *region;
     size_t region_len;
     unsigned int expires;
-    int64_t time;       /* 0..RDSIAM__TIME_MAX */
-    bool no_cache;      /* keep nothing in the thread's cache */
+    int64_t time;  /* 0..RDSIAM__TIME_MAX */
+    bool no_cache; /* keep nothing in the thread's cache */
     /* the lengths of the credentials' strings; tok_len 0: no session
      * token (rdsiam__session_token() gave NULL) */
     size_t akid_len, secret_len, tok_len;
@@ -331,8 +330,8 @@ typedef struct rdsiam__presign_spec {
  * shorter. The signature is the last 64 characters of the token.
  */
 int rdsiam__presign(const rdsiam__presign_spec *s,
-                    const rdsiam_credentials *creds, char *buf,
-                    size_t bufsize, size_t *needed);
+                    const rdsiam_credentials *creds, char *buf, size_t bufsize,
+                    size_t *needed);
 
 /* ------------------------------------------------------------------------ */
 /* Verifier key store (keystore.c)                                          */

@@ -144,7 +144,7 @@ static int parse(const char *path, char *text, size_t len, rdsiam_keystore *ks,
         if (ks->count == cap) {
             rdsiam__key *nk;
             RDSIAM_ENSURE(err, cap < KEYS_MAX, RDSIAM_ERR_KEYFILE,
-                       "%s:%zu: more than %d keys", path, lineno, KEYS_MAX);
+                          "%s:%zu: more than %d keys", path, lineno, KEYS_MAX);
             cap = cap ? cap * 2 : 8;
             nk = realloc(ks->keys, cap * sizeof *nk);
             RDSIAM_ENSURE(err, nk, RDSIAM_ERR_NO_MEMORY, "out of memory");
@@ -154,12 +154,13 @@ static int parse(const char *path, char *text, size_t len, rdsiam_keystore *ks,
         ks->count++;
         /* The line ends at eol, which is '\n' or the NUL of the buffer:
          * parse_line may write its terminator there. */
-        RDSIAM_GUARD(parse_line(path, lineno, p, n, &ks->keys[ks->count - 1], err));
+        RDSIAM_GUARD(
+            parse_line(path, lineno, p, n, &ks->keys[ks->count - 1], err));
         dup = rdsiam__keystore_find(ks, ks->keys[ks->count - 1].access_key_id,
                                     ks->keys[ks->count - 1].akid_len);
         RDSIAM_ENSURE(err, dup == &ks->keys[ks->count - 1], RDSIAM_ERR_KEYFILE,
-                   "%s:%zu: access key id already given on an earlier line",
-                   path, lineno);
+                      "%s:%zu: access key id already given on an earlier line",
+                      path, lineno);
         p = eol + (nl ? 1 : 0);
     }
     RDSIAM_ENSURE(err, ks->count > 0, RDSIAM_ERR_KEYFILE, "%s: no keys", path);
@@ -177,10 +178,10 @@ int rdsiam_keystore_load(const char *path, rdsiam_keystore **out,
     rdsiam__buf_init(&b, KEYFILE_MAX);
     RDSIAM_ENSURE(err, out, RDSIAM_ERR_NULL_ARGUMENT, "output pointer is NULL");
     *out = NULL;
-    RDSIAM_ENSURE(err, path && *path, RDSIAM_ERR_NULL_ARGUMENT, "key file path is %s",
-               path ? "empty" : "NULL");
-    RDSIAM_GUARD(rdsiam__file_read(path, path, KEYFILE_MAX, RDSIAM_ERR_KEYFILE, 0, &b,
-                            NULL, err));
+    RDSIAM_ENSURE(err, path && *path, RDSIAM_ERR_NULL_ARGUMENT,
+                  "key file path is %s", path ? "empty" : "NULL");
+    RDSIAM_GUARD(rdsiam__file_read(path, path, KEYFILE_MAX, RDSIAM_ERR_KEYFILE,
+                                   0, &b, NULL, err));
     RDSIAM_ENSURE(err, b.len > 0, RDSIAM_ERR_KEYFILE, "%s: empty file", path);
     ks = calloc(1, sizeof *ks);
     RDSIAM_ENSURE(err, ks, RDSIAM_ERR_NO_MEMORY, "out of memory");

@@ -111,8 +111,7 @@ static bool needs_shell(const char *s)
 }
 
 int rdsiam__process_split(const char *command, char ***argv_out,
-                          size_t *argc_out, bool *use_shell,
-                          rdsiam_error *err)
+                          size_t *argc_out, bool *use_shell, rdsiam_error *err)
 {
     size_t n, words = 0, i, w = 0;
     char **argv = NULL, *buf, *o;
@@ -257,9 +256,9 @@ static void child_exec(const char *path, char **argv, int out_fd, int err_fd,
     setpgid(0, 0);
     if (dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
         goto fail;
-    /* No other descriptor may reach the program. Linux >= 5.11 marks them
-     * all close-on-exec in one call (the status pipe already is); else
-     * close them one by one. */
+        /* No other descriptor may reach the program. Linux >= 5.11 marks them
+         * all close-on-exec in one call (the status pipe already is); else
+         * close them one by one. */
 #if defined(__linux__) && defined(SYS_close_range)
     if (syscall(SYS_close_range, 3u, ~0u, 4u /* CLOSE_RANGE_CLOEXEC */) != 0)
 #endif
@@ -285,8 +284,8 @@ typedef struct run_result {
     rdsiam__buf out;
     char errline[RDSIAM__PROCESS_STDERR_KEEP + 1];
     size_t errlen;
-    int status;      /* waitpid status */
-    int exec_errno;  /* exec failed with this, or 0 */
+    int status;     /* waitpid status */
+    int exec_errno; /* exec failed with this, or 0 */
     bool timed_out;
     bool too_large;
 } run_result;
@@ -344,8 +343,7 @@ static int make_pipe(int p[2])
 }
 
 /* Run argv, collecting output, within timeout_ms. */
-static int run(char **argv, long timeout_ms, run_result *r,
-               rdsiam_error *err)
+static int run(char **argv, long timeout_ms, run_result *r, rdsiam_error *err)
 {
     int outp[2] = {-1, -1}, errp[2] = {-1, -1}, stp[2] = {-1, -1};
     char *path = NULL;
@@ -363,8 +361,8 @@ static int run(char **argv, long timeout_ms, run_result *r,
     RDSIAM_ENSURE(err, piped, RDSIAM_ERR_PROCESS_FAILED,
                   "cannot create pipes for %s", argv[0]);
     pid = fork();
-    RDSIAM_ENSURE(err, pid >= 0, RDSIAM_ERR_PROCESS_FAILED, "cannot fork to run %s",
-               argv[0]);
+    RDSIAM_ENSURE(err, pid >= 0, RDSIAM_ERR_PROCESS_FAILED,
+                  "cannot fork to run %s", argv[0]);
     if (pid == 0)
         child_exec(path, argv, outp[1], errp[1], stp[1], maxfd);
     /* Parent. Set the group from both sides so a kill() right after fork
@@ -492,18 +490,18 @@ int rdsiam__process_run(const char *command, long timeout_ms, const char *what,
     rdsiam__buf_init(&r->out, RDSIAM__PROCESS_OUTPUT_MAX);
     RDSIAM_GUARD(run(argv, timeout_ms, r, err));
     RDSIAM_ENSURE(err, !r->timed_out, RDSIAM_ERR_PROCESS_TIMEOUT,
-               "credential_process for %s: %s did not finish within %ld ms",
-               what, prog, timeout_ms);
+                  "credential_process for %s: %s did not finish within %ld ms",
+                  what, prog, timeout_ms);
     RDSIAM_ENSURE(err, !r->too_large, RDSIAM_ERR_PROCESS_OUTPUT,
-               "credential_process for %s: output larger than %d bytes",
-               what, RDSIAM__PROCESS_OUTPUT_MAX);
+                  "credential_process for %s: output larger than %d bytes",
+                  what, RDSIAM__PROCESS_OUTPUT_MAX);
     if (r->exec_errno) {
         char why[128];
         if (strerror_r(r->exec_errno, why, sizeof(why)) != 0)
             snprintf(why, sizeof(why), "error %d", r->exec_errno);
         rc = rdsiam__fail(err, RDSIAM_ERR_PROCESS_FAILED,
-                          "credential_process for %s: cannot run %s: %s",
-                          what, prog, why);
+                          "credential_process for %s: cannot run %s: %s", what,
+                          prog, why);
         goto done;
     }
     first_line(r, line, sizeof(line));

@@ -277,8 +277,8 @@ static bool has_prefix_word(const char *s, size_t n, const char *word)
 }
 
 typedef enum section_kind {
-    SEC_NONE,        /* before the first section */
-    SEC_IGNORED,     /* properties are checked, then dropped */
+    SEC_NONE,    /* before the first section */
+    SEC_IGNORED, /* properties are checked, then dropped */
     SEC_PROFILE,
     SEC_BARE_DEFAULT, /* [default] in a config file */
     SEC_SSO
@@ -292,14 +292,14 @@ typedef struct parser {
     unsigned long lineno;
     unsigned sections;
     section_kind sec;
-    rdsiam__profile *cur;      /* target of properties, NULL if ignored */
+    rdsiam__profile *cur;         /* target of properties, NULL if ignored */
     rdsiam__profile bare_default; /* [default] of a config file */
-    bool saw_profile_default;  /* [profile default] seen in this file */
-    bool saw_bare_default;     /* [default] seen in this config file */
-    bool have_prop;            /* a property may be continued */
-    size_t prop_indent;        /* its line's leading spaces and tabs */
-    rdsiam__profile_prop *prop; /* it, or NULL when it is being dropped */
-    bool prop_sub;             /* it takes sub-properties */
+    bool saw_profile_default;     /* [profile default] seen in this file */
+    bool saw_bare_default;        /* [default] seen in this config file */
+    bool have_prop;               /* a property may be continued */
+    size_t prop_indent;           /* its line's leading spaces and tabs */
+    rdsiam__profile_prop *prop;   /* it, or NULL when it is being dropped */
+    bool prop_sub;                /* it takes sub-properties */
 } parser;
 
 static int parse_error(parser *ps, const char *what)
@@ -431,8 +431,8 @@ static int parse_continuation(parser *ps, const char *line, size_t n)
         return parse_error(ps,
                            "Expected a profile definition, found continuation");
     if (!ps->have_prop)
-        return parse_error(ps,
-                           "Expected a property definition, found continuation");
+        return parse_error(
+            ps, "Expected a property definition, found continuation");
     line = trim(line, &n);
     if (ps->prop_sub) {
         const char *eq = memchr(line, '=', n);
@@ -465,8 +465,7 @@ static int parse_continuation(parser *ps, const char *line, size_t n)
  * indented line without '=' and nothing to continue keeps the format's
  * error (the conformance cases' invalid continuations).
  */
-static int parse_indented(parser *ps, const char *line, size_t n,
-                          size_t indent)
+static int parse_indented(parser *ps, const char *line, size_t n, size_t indent)
 {
     int rc;
 
@@ -524,8 +523,8 @@ int rdsiam__profile_parse(rdsiam__profile_set *set, const char *text,
     ps.err = err;
     ps.sec = SEC_NONE;
     RDSIAM_ENSURE(err, len <= RDSIAM__PROFILE_FILE_MAX, RDSIAM_ERR_CONFIG_PARSE,
-               "%s is larger than %zu bytes", ps.filename,
-               RDSIAM__PROFILE_FILE_MAX);
+                  "%s is larger than %zu bytes", ps.filename,
+                  RDSIAM__PROFILE_FILE_MAX);
     while (p < end) {
         nl = memchr(p, '\n', (size_t)(end - p));
         if (!nl)
@@ -637,8 +636,7 @@ static char *home_dir(bool windows, int *rc)
 
 /* One file's path: the variable's value with "~" expanded, else
  * home/.aws/<file>. NULL with *rc OK when the home is needed but unknown. */
-static char *file_path(const char *var, const char *file, bool windows,
-                       int *rc)
+static char *file_path(const char *var, const char *file, bool windows, int *rc)
 {
     const char *v = rdsiam__getenv_nonempty(var);
     const char *sep = windows ? "\\" : "/";
@@ -690,8 +688,7 @@ int rdsiam__profile_paths(bool windows, char **config, char **credentials,
     return RDSIAM_OK;
 }
 
-const char *rdsiam__profile_selected(const char *explicit_name,
-                                     bool *from_env)
+const char *rdsiam__profile_selected(const char *explicit_name, bool *from_env)
 {
     const char *v;
 
@@ -726,9 +723,9 @@ int rdsiam__profile_load(rdsiam__profile_set *set, bool *any_found,
     /* Config first, then credentials merged over it: "on conflict the
      * credentials file wins". */
     RDSIAM_GUARD(rdsiam__profile_load_file(set, config, RDSIAM__PROFILE_CONFIG,
-                                    &found_config, err));
-    RDSIAM_GUARD(rdsiam__profile_load_file(set, creds, RDSIAM__PROFILE_CREDENTIALS,
-                                    &found_creds, err));
+                                           &found_config, err));
+    RDSIAM_GUARD(rdsiam__profile_load_file(
+        set, creds, RDSIAM__PROFILE_CREDENTIALS, &found_creds, err));
     *any_found = found_config || found_creds;
     if (paths_out) {
         *paths_out = concat3(config ? config : "(no home directory)", ", ",

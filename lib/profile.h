@@ -15,8 +15,8 @@
 #include "internal.h"
 
 /* Hard limits. A file beyond them is reported as malformed. */
-#define RDSIAM__PROFILE_FILE_MAX ((size_t)1 << 20)     /* bytes per file */
-#define RDSIAM__PROFILE_LINE_MAX ((size_t)32 * 1024)   /* bytes per line */
+#define RDSIAM__PROFILE_FILE_MAX ((size_t)1 << 20)   /* bytes per file */
+#define RDSIAM__PROFILE_LINE_MAX ((size_t)32 * 1024) /* bytes per line */
 #define RDSIAM__PROFILE_SECTIONS_MAX 16384u /* section lines per file */
 #define RDSIAM__PROFILE_PROFILES_MAX 4096u  /* distinct profiles */
 #define RDSIAM__PROFILE_PROPS_MAX 512u      /* properties per profile */
@@ -28,8 +28,8 @@ typedef enum rdsiam__profile_file {
 } rdsiam__profile_file;
 
 typedef struct rdsiam__profile_prop {
-    char *key;          /* lower-cased */
-    rdsiam__buf value;  /* may hold a secret: wiped when freed */
+    char *key;            /* lower-cased */
+    rdsiam__buf value;    /* may hold a secret: wiped when freed */
     unsigned char origin; /* rdsiam__profile_file of the last definition */
     unsigned char sub;    /* defined empty: continuations are sub-properties */
 } rdsiam__profile_prop;
@@ -107,8 +107,7 @@ int rdsiam__profile_paths(bool windows, char **config, char **credentials,
  * (each when set and non-empty), else "default". *from_env is set when
  * the name came from a variable. The pointer is borrowed (the argument,
  * the environment, or a literal). */
-const char *rdsiam__profile_selected(const char *explicit_name,
-                                     bool *from_env);
+const char *rdsiam__profile_selected(const char *explicit_name, bool *from_env);
 
 /*
  * Load both files as the SDKs find them: config first, then credentials

@@ -51,13 +51,16 @@
 
 #define DEFAULT_REFRESH_BEFORE (RDSIAM_TOKEN_LIFETIME + 60)
 #define MAX_REFRESH_BEFORE INT64_C(86400)
-#define MIN_REUSE INT64_C(60)   /* seconds to keep short-lived credentials */
+#define MIN_REUSE INT64_C(60) /* seconds to keep short-lived credentials */
 /* seconds between failed fetches, at most */
 #define MAX_BACKOFF INT64_C(60)
 
 static long tick_ms = 10000;
 
-void rdsiam__provider_set_tick_ms(long ms) { tick_ms = ms > 0 ? ms : 10000; }
+void rdsiam__provider_set_tick_ms(long ms)
+{
+    tick_ms = ms > 0 ? ms : 10000;
+}
 
 /* The jitter's random source: the provider's own generator unless a test
  * installed one (rdsiam__provider_set_random). */
@@ -570,8 +573,7 @@ int rdsiam__provider_new(rdsiam_provider **out, rdsiam__source src,
     RDSIAM_ENSURE(err, synced, RDSIAM_ERR_INTERNAL,
                   "cannot initialise provider locks");
     if (opts && (opts->flags & RDSIAM_PROVIDER_BACKGROUND_REFRESH)) {
-        p->thread_started =
-            pthread_create(&p->thread, NULL, refresher, p) == 0;
+        p->thread_started = pthread_create(&p->thread, NULL, refresher, p) == 0;
         RDSIAM_ENSURE(err, p->thread_started, RDSIAM_ERR_INTERNAL,
                       "cannot start the refresh thread");
     }
@@ -670,8 +672,7 @@ int rdsiam_provider_refresh(rdsiam_provider *p, rdsiam_error *err)
     int rc;
 
     if (!p)
-        return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT,
-                            "provider is NULL");
+        return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT, "provider is NULL");
     pthread_mutex_lock(&p->mu);
     /* A fetch already in flight started after the call that asked for
      * fresh credentials: its result is as fresh as a second one. Else
@@ -724,8 +725,8 @@ static int provider_region(rdsiam_provider *p, const char **region,
 }
 
 int rdsiam_provider_generate_token(rdsiam_provider *p,
-                                   const rdsiam_token_params *params,
-                                   char *buf, size_t bufsize, size_t *needed,
+                                   const rdsiam_token_params *params, char *buf,
+                                   size_t bufsize, size_t *needed,
                                    rdsiam_error *err)
 {
     snapshot *s = NULL;

@@ -33,8 +33,7 @@ static int put_region(const char *region, const char *what, char *buf,
     n = strlen(region);
     if (n >= bufsize)
         return rdsiam__fail(err, RDSIAM_ERR_BUFFER_TOO_SMALL,
-                            "region buffer too small: %zu bytes needed",
-                            n + 1);
+                            "region buffer too small: %zu bytes needed", n + 1);
     memcpy(buf, region, n + 1);
     rdsiam__ok(err);
     return RDSIAM_OK;
@@ -62,8 +61,8 @@ int rdsiam__resolve_region(const char *explicit_region, const char *profile,
     if (profile && !*profile)
         profile = NULL;
     name = rdsiam__profile_selected(profile, &from_env);
-    RDSIAM_GUARD(rdsiam__profile_setting(profile, "region", &value, &found,
-                                         err));
+    RDSIAM_GUARD(
+        rdsiam__profile_setting(profile, "region", &value, &found, err));
     /* A profile asked for by name that does not exist is the mistake to
      * report, not the region it would have held. */
     RDSIAM_ENSURE(err, found || !(profile || from_env),

@@ -75,8 +75,7 @@ static int check_method(const char *m, rdsiam_error *err)
     n = strlen(m);
     if (n > SIGV4_METHOD_MAX)
         return rdsiam__fail(err, RDSIAM_ERR_SIGV4_METHOD,
-                            "method is longer than %d bytes",
-                            SIGV4_METHOD_MAX);
+                            "method is longer than %d bytes", SIGV4_METHOD_MAX);
     for (size_t i = 0; i < n; i++)
         if (!is_tchar((unsigned char)m[i]))
             return rdsiam__fail(err, RDSIAM_ERR_SIGV4_METHOD,
@@ -214,21 +213,23 @@ static int check_inputs(const rdsiam_sigv4_request *req,
     int rc = RDSIAM_OK;
 
     RDSIAM_ENSURE(err, req, RDSIAM_ERR_NULL_ARGUMENT, "request is NULL");
-    RDSIAM_ENSURE(err, params, RDSIAM_ERR_NULL_ARGUMENT, "signing parameters are NULL");
+    RDSIAM_ENSURE(err, params, RDSIAM_ERR_NULL_ARGUMENT,
+                  "signing parameters are NULL");
     RDSIAM_GUARD(check_method(req->method, err));
     RDSIAM_GUARD(check_path(req->path, err));
     RDSIAM_GUARD(check_query(req->query, err));
     RDSIAM_GUARD(check_headers(req, presign, params->flags, err));
-    RDSIAM_ENSURE(err, req->body || req->body_len == 0, RDSIAM_ERR_NULL_ARGUMENT,
-               "body is NULL but body_len is %zu", req->body_len);
+    RDSIAM_ENSURE(err, req->body || req->body_len == 0,
+                  RDSIAM_ERR_NULL_ARGUMENT, "body is NULL but body_len is %zu",
+                  req->body_len);
     RDSIAM_GUARD(rdsiam__check_region(params->region, NULL, err));
     RDSIAM_GUARD(check_service(params->service, err));
     if (presign)
-        RDSIAM_ENSURE(err, params->expires_in >= 1 &&
-                       params->expires_in <= SIGV4_EXPIRES_MAX,
-                   RDSIAM_ERR_EXPIRES_RANGE,
-                   "expires_in must be between 1 and %d seconds",
-                   SIGV4_EXPIRES_MAX);
+        RDSIAM_ENSURE(
+            err,
+            params->expires_in >= 1 && params->expires_in <= SIGV4_EXPIRES_MAX,
+            RDSIAM_ERR_EXPIRES_RANGE,
+            "expires_in must be between 1 and %d seconds", SIGV4_EXPIRES_MAX);
     RDSIAM_GUARD(rdsiam__check_credentials(creds, err));
     RDSIAM_GUARD(rdsiam__check_time(params->signing_time, t, err));
 done:
@@ -409,8 +410,7 @@ static int append_trimmed(rdsiam__buf *b, const char *v)
  * joined by ',' in the order given. SignedHeaders is the sorted unique
  * names joined by ';'.
  */
-static int canonical_headers(rdsiam__buf *ch, rdsiam__buf *sh, hdr *h,
-                             size_t n)
+static int canonical_headers(rdsiam__buf *ch, rdsiam__buf *sh, hdr *h, size_t n)
 {
     int rc = RDSIAM_OK;
 
@@ -451,8 +451,8 @@ typedef struct qset {
 
 /* The X-Amz-* names presigning writes; a request may not bring its own. */
 static const char *const PRESIGN_NAMES[] = {
-    "x-amz-algorithm", "x-amz-credential",     "x-amz-date",
-    "x-amz-expires",   "x-amz-signedheaders",  "x-amz-security-token",
+    "x-amz-algorithm", "x-amz-credential",    "x-amz-date",
+    "x-amz-expires",   "x-amz-signedheaders", "x-amz-security-token",
     "x-amz-signature",
 };
 
@@ -502,16 +502,16 @@ static int qset_add_raw(qset *q, const char *s, size_t n, bool presign,
 
     dn = rdsiam__uri_decode(scratch, s, nl);
     RDSIAM_ENSURE(err, dn >= 0, RDSIAM_ERR_SIGV4_QUERY,
-               "query has a malformed %%-escape in a parameter name");
+                  "query has a malformed %%-escape in a parameter name");
     RDSIAM_ENSURE(err, !presign || !presign_name(scratch, (size_t)dn),
-               RDSIAM_ERR_SIGV4_QUERY,
-               "query already has an X-Amz-* presigning parameter");
+                  RDSIAM_ERR_SIGV4_QUERY,
+                  "query already has an X-Amz-* presigning parameter");
     dv = eq ? rdsiam__uri_decode(scratch + dn, eq + 1, n - nl - 1) : 0;
     RDSIAM_ENSURE(err, dv >= 0, RDSIAM_ERR_SIGV4_QUERY,
-               "query has a malformed %%-escape in a parameter value");
+                  "query has a malformed %%-escape in a parameter value");
     rc = qset_add(q, scratch, (size_t)dn, scratch + dn, (size_t)dv);
     RDSIAM_ENSURE(err, rc != RDSIAM_ERR_SIGV4_TOO_LARGE, rc,
-               "query is too large to sign");
+                  "query is too large to sign");
     RDSIAM_GUARD(rc);
 done:
     rdsiam__wipe(scratch, n);
@@ -535,7 +535,8 @@ static int qset_parse(qset *q, const char *query, bool presign,
         size_t j = amp ? (size_t)(amp - query) : len;
         /* Empty pieces ("a=1&&b=2", a trailing '&') carry no parameter. */
         if (j > i)
-            RDSIAM_GUARD(qset_add_raw(q, query + i, j - i, presign, scratch, err));
+            RDSIAM_GUARD(
+                qset_add_raw(q, query + i, j - i, presign, scratch, err));
         i = j + 1;
     }
 done:
@@ -598,14 +599,14 @@ typedef struct signer {
     char amz_date[17];
     char payload[65];
     char expires[24];
-    rdsiam__buf scope;   /* DATE/REGION/SERVICE/aws4_request */
-    rdsiam__buf cred;    /* AKID/scope */
-    rdsiam__buf chead;   /* canonical headers */
-    rdsiam__buf shead;   /* signed headers */
-    rdsiam__buf cquery;  /* canonical query */
-    rdsiam__buf creq;    /* canonical request */
-    rdsiam__buf sts;     /* string to sign */
-    rdsiam__buf outq;    /* presigned query / authorization value */
+    rdsiam__buf scope;  /* DATE/REGION/SERVICE/aws4_request */
+    rdsiam__buf cred;   /* AKID/scope */
+    rdsiam__buf chead;  /* canonical headers */
+    rdsiam__buf shead;  /* signed headers */
+    rdsiam__buf cquery; /* canonical query */
+    rdsiam__buf creq;   /* canonical request */
+    rdsiam__buf sts;    /* string to sign */
+    rdsiam__buf outq;   /* presigned query / authorization value */
     hdr *hdrs;
     qset q;
     char signature[65];
@@ -697,7 +698,7 @@ static int build_query(signer *s, rdsiam_error *err)
         s->q.cap += q[i] == '&';
     s->q.cap += len > 0;
     RDSIAM_ENSURE(err, s->q.cap <= SIGV4_PARAMS_MAX, RDSIAM_ERR_SIGV4_TOO_LARGE,
-               "query has more than %d parameters", SIGV4_PARAMS_MAX);
+                  "query has more than %d parameters", SIGV4_PARAMS_MAX);
     s->q.p = calloc(s->q.cap, sizeof *s->q.p);
     RDSIAM_ENSURE(err, s->q.p, RDSIAM_ERR_NO_MEMORY,
                   "out of memory signing the request");
@@ -705,15 +706,15 @@ static int build_query(signer *s, rdsiam_error *err)
     if (s->presign) {
         RDSIAM_GUARD(qset_add(&s->q, LIT("X-Amz-Algorithm"), LIT(ALGORITHM)));
         RDSIAM_GUARD(qset_add(&s->q, LIT("X-Amz-Credential"), s->cred.data,
-                       s->cred.len));
+                              s->cred.len));
         RDSIAM_GUARD(qset_add(&s->q, LIT("X-Amz-Date"), s->amz_date, 16));
         RDSIAM_GUARD(qset_add(&s->q, LIT("X-Amz-Expires"), s->expires,
-                       strlen(s->expires)));
+                              strlen(s->expires)));
         RDSIAM_GUARD(qset_add(&s->q, LIT("X-Amz-SignedHeaders"), s->shead.data,
-                       s->shead.len));
+                              s->shead.len));
         if (s->sign_token)
             RDSIAM_GUARD(qset_add(&s->q, LIT("X-Amz-Security-Token"), s->token,
-                           strlen(s->token)));
+                                  strlen(s->token)));
     }
     RDSIAM_GUARD(qset_canonical(&s->q, &s->cquery));
 done:
@@ -730,7 +731,7 @@ static int build_canonical_request(signer *s)
     RDSIAM_GUARD(canonical_uri(b, s->req->path, s->params->flags));
     RDSIAM_GUARD(rdsiam__buf_append_char(b, '\n'));
     RDSIAM_GUARD(rdsiam__buf_append(b, s->cquery.data ? s->cquery.data : "",
-                             s->cquery.len));
+                                    s->cquery.len));
     RDSIAM_GUARD(rdsiam__buf_append_char(b, '\n'));
     RDSIAM_GUARD(rdsiam__buf_append(b, s->chead.data, s->chead.len));
     RDSIAM_GUARD(rdsiam__buf_append_char(b, '\n'));
@@ -817,14 +818,17 @@ static int build_presigned_query(signer *s)
     if (q && *q)
         RDSIAM_GUARD(rdsiam__buf_append_str(b, q));
     RDSIAM_GUARD(append_param(b, "X-Amz-Algorithm", LIT(ALGORITHM)));
-    RDSIAM_GUARD(append_param(b, "X-Amz-Credential", s->cred.data, s->cred.len));
+    RDSIAM_GUARD(
+        append_param(b, "X-Amz-Credential", s->cred.data, s->cred.len));
     RDSIAM_GUARD(append_param(b, "X-Amz-Date", s->amz_date, 16));
-    RDSIAM_GUARD(append_param(b, "X-Amz-SignedHeaders", s->shead.data, s->shead.len));
-    RDSIAM_GUARD(append_param(b, "X-Amz-Expires", s->expires, strlen(s->expires)));
+    RDSIAM_GUARD(
+        append_param(b, "X-Amz-SignedHeaders", s->shead.data, s->shead.len));
+    RDSIAM_GUARD(
+        append_param(b, "X-Amz-Expires", s->expires, strlen(s->expires)));
     /* With OMIT_SESSION_TOKEN the token is still sent, only not signed. */
     if (s->token)
         RDSIAM_GUARD(append_param(b, "X-Amz-Security-Token", s->token,
-                           strlen(s->token)));
+                                  strlen(s->token)));
     RDSIAM_GUARD(append_param(b, "X-Amz-Signature", s->signature, 64));
 done:
     return rc;
@@ -838,7 +842,7 @@ static int sign_steps(signer *s, rdsiam_error *err)
     payload_hash(s);
     RDSIAM_GUARD(rdsiam__buf_append(&s->scope, s->amz_date, 8));
     RDSIAM_GUARD(rdsiam__buf_printf(&s->scope, "/%s/%s/aws4_request", p->region,
-                             p->service));
+                                    p->service));
     RDSIAM_GUARD(rdsiam__buf_append_str(&s->cred, s->creds->access_key_id));
     RDSIAM_GUARD(rdsiam__buf_append_char(&s->cred, '/'));
     RDSIAM_GUARD(rdsiam__buf_append(&s->cred, s->scope.data, s->scope.len));
@@ -875,7 +879,8 @@ static int sign(const rdsiam_sigv4_request *req,
     s.creds = creds;
     s.presign = presign;
     s.token = rdsiam__session_token(creds);
-    s.sign_token = s.token && !(params->flags & RDSIAM_SIGV4_OMIT_SESSION_TOKEN);
+    s.sign_token =
+        s.token && !(params->flags & RDSIAM_SIGV4_OMIT_SESSION_TOKEN);
     rdsiam__amz_date(s.amz_date, t);
     if (presign)
         (void)snprintf(s.expires, sizeof s.expires, "%lld",
@@ -883,10 +888,11 @@ static int sign(const rdsiam_sigv4_request *req,
 
     rc = sign_steps(&s, err);
     RDSIAM_ENSURE(err, rc != RDSIAM_ERR_SIGV4_TOO_LARGE, rc,
-               "request is too large to sign (a canonical string would "
-               "exceed %zu bytes)",
-               SIGV4_STRING_MAX);
-    RDSIAM_ENSURE(err, rc != RDSIAM_ERR_NO_MEMORY, rc, "out of memory while signing");
+                  "request is too large to sign (a canonical string would "
+                  "exceed %zu bytes)",
+                  SIGV4_STRING_MAX);
+    RDSIAM_ENSURE(err, rc != RDSIAM_ERR_NO_MEMORY, rc,
+                  "out of memory while signing");
     RDSIAM_GUARD(rc);
 
     memcpy(out->signature, s.signature, sizeof out->signature);
@@ -898,9 +904,10 @@ static int sign(const rdsiam_sigv4_request *req,
         out->query = rdsiam__buf_take(&s.outq);
     else
         out->authorization = rdsiam__buf_take(&s.outq);
-    RDSIAM_ENSURE(err, out->canonical_request && out->string_to_sign &&
-                   (out->query || out->authorization),
-               RDSIAM_ERR_NO_MEMORY, "out of memory while signing");
+    RDSIAM_ENSURE(err,
+                  out->canonical_request && out->string_to_sign &&
+                      (out->query || out->authorization),
+                  RDSIAM_ERR_NO_MEMORY, "out of memory while signing");
     rdsiam__ok(err);
 done:
     if (rc != RDSIAM_OK)

@@ -286,16 +286,16 @@ int rdsiam__container_resolve_uri(char **url, rdsiam_error *err)
      * used even when the full URI is set too. */
     if (rel) {
         RDSIAM_ENSURE(err, rel[0] == '/', RDSIAM_ERR_URI_INVALID,
-                   "container: %s must start with '/'",
-                   RDSIAM__CONTAINER_RELATIVE_ENV);
-        RDSIAM_ENSURE(err, strlen(rel) <= RDSIAM__CONTAINER_URI_MAX,
-                   RDSIAM_ERR_URI_INVALID,
-                   "container: %s is longer than %d bytes",
-                   RDSIAM__CONTAINER_RELATIVE_ENV, RDSIAM__CONTAINER_URI_MAX);
+                      "container: %s must start with '/'",
+                      RDSIAM__CONTAINER_RELATIVE_ENV);
+        RDSIAM_ENSURE(
+            err, strlen(rel) <= RDSIAM__CONTAINER_URI_MAX,
+            RDSIAM_ERR_URI_INVALID, "container: %s is longer than %d bytes",
+            RDSIAM__CONTAINER_RELATIVE_ENV, RDSIAM__CONTAINER_URI_MAX);
         rc = rdsiam__buf_printf(&b, "%s%s", RDSIAM__CONTAINER_ECS_BASE, rel);
         RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc, "container: out of memory");
-        RDSIAM_GUARD(rdsiam__container_check_uri(b.data,
-                                          RDSIAM__CONTAINER_RELATIVE_ENV, err));
+        RDSIAM_GUARD(rdsiam__container_check_uri(
+            b.data, RDSIAM__CONTAINER_RELATIVE_ENV, err));
         *url = rdsiam__buf_take(&b);
     } else if (full) {
         RDSIAM_GUARD(
@@ -308,7 +308,8 @@ int rdsiam__container_resolve_uri(char **url, rdsiam_error *err)
                     "provider (%s, %s)",
                     RDSIAM__CONTAINER_RELATIVE_ENV, RDSIAM__CONTAINER_FULL_ENV);
     }
-    RDSIAM_ENSURE(err, *url != NULL, RDSIAM_ERR_NO_MEMORY, "container: out of memory");
+    RDSIAM_ENSURE(err, *url != NULL, RDSIAM_ERR_NO_MEMORY,
+                  "container: out of memory");
 done:
     rdsiam__buf_free(&b);
     return rc;
@@ -349,13 +350,14 @@ int rdsiam__container_auth_token(char **token, rdsiam_error *err)
     /* botocore: the file when its variable is present, else the value. */
     if (file) {
         source = RDSIAM__CONTAINER_TOKEN_FILE_ENV;
-        RDSIAM_ENSURE(err, *file, RDSIAM_ERR_FILE_IO, "container: %s is set but empty",
-                   source);
+        RDSIAM_ENSURE(err, *file, RDSIAM_ERR_FILE_IO,
+                      "container: %s is set but empty", source);
         RDSIAM_GUARD(read_token_file(file, &b, err));
     } else if (value) {
         source = RDSIAM__CONTAINER_TOKEN_ENV;
-        RDSIAM_ENSURE(err, strlen(value) <= b.max, RDSIAM_ERR_AUTH_TOKEN_INVALID,
-                   "container: %s is longer than %zu bytes", source, b.max);
+        RDSIAM_ENSURE(err, strlen(value) <= b.max,
+                      RDSIAM_ERR_AUTH_TOKEN_INVALID,
+                      "container: %s is longer than %zu bytes", source, b.max);
         rc = rdsiam__buf_append(&b, value, strlen(value));
         RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc, "container: out of memory");
         if (!b.data)
@@ -365,12 +367,13 @@ int rdsiam__container_auth_token(char **token, rdsiam_error *err)
     }
     /* botocore: "Auth token value is not a legal header value" when it
      * holds \r or \n; a NUL cannot be sent either. */
-    RDSIAM_ENSURE(err, b.data && strlen(b.data) == b.len &&
-                   !b.data[strcspn(b.data, "\r\n")],
-               RDSIAM_ERR_AUTH_TOKEN_INVALID,
-               "container: the authorization token from %s contains CR, LF "
-               "or NUL, which an HTTP header cannot carry",
-               source);
+    RDSIAM_ENSURE(err,
+                  b.data && strlen(b.data) == b.len &&
+                      !b.data[strcspn(b.data, "\r\n")],
+                  RDSIAM_ERR_AUTH_TOKEN_INVALID,
+                  "container: the authorization token from %s contains CR, LF "
+                  "or NUL, which an HTTP header cannot carry",
+                  source);
     *token = rdsiam__buf_take(&b);
 done:
     rdsiam__buf_free(&b);
@@ -474,7 +477,7 @@ static int container_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
     if (out)
         memset(out, 0, sizeof *out);
     RDSIAM_ENSURE(err, out != NULL, RDSIAM_ERR_NULL_ARGUMENT,
-               "container: credentials pointer is NULL");
+                  "container: credentials pointer is NULL");
     RDSIAM_GUARD(rdsiam__container_resolve_uri(&url, err));
     RDSIAM_GUARD(rdsiam__container_auth_token(&token, err));
     /* botocore's ca_bundle: AWS_CA_BUNDLE, then the profile's ca_bundle. */

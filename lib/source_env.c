@@ -51,8 +51,7 @@ static int env_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
         token = rdsiam__getenv_nonempty(ENV_SESSION_TOKEN);
     expiry = rdsiam__getenv_nonempty(ENV_EXPIRATION);
     time_ok = !expiry || rdsiam__parse_time(expiry, &expiration) == 0;
-    RDSIAM_ENSURE(err, time_ok,
-                  RDSIAM_ERR_ENV_INVALID,
+    RDSIAM_ENSURE(err, time_ok, RDSIAM_ERR_ENV_INVALID,
                   ENV_EXPIRATION " is not a time like 2026-01-02T03:04:05Z");
     RDSIAM_GUARD(
         rdsiam__creds_set(out, key, secret, token, "environment", err));

@@ -53,8 +53,8 @@ int rdsiam__sso_cache_path(const rdsiam__sso_config *cfg, char **path,
  * header can carry) and expiresAt (ISO-8601; the "UTC" suffix older CLIs
  * wrote is accepted) are required, as in SSOTokenLoader. *token is an
  * allocated secret (rdsiam__free_secret_str), *expires_at seconds since
- * the epoch. Every copy the JSON reader made is wiped. RDSIAM_ERR_JSON names the
- * problem (never the token).
+ * the epoch. Every copy the JSON reader made is wiped. RDSIAM_ERR_JSON names
+ * the problem (never the token).
  */
 int rdsiam__sso_parse_token(const char *body, size_t len, char **token,
                             int64_t *expires_at, rdsiam_error *err);

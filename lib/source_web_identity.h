@@ -32,11 +32,11 @@
  * region: the region whose STS to call (botocore: the region of the
  *     client that needs the credentials); "" for none (the global
  *     endpoint, already resolved by the caller); NULL: resolved at each fetch
- * as rdsiam__resolve_region(NULL, profile) does (AWS_REGION, AWS_DEFAULT_REGION,
- * the profile's region), and with none the global endpoint, as botocore's STS
- * client with no region. profile: for that region look-up; NULL: the
- * environment's profile. endpoint_url, ca_file, timeout_ms: passed to STS
- * (rdsiam__sts_config).
+ * as rdsiam__resolve_region(NULL, profile) does (AWS_REGION,
+ * AWS_DEFAULT_REGION, the profile's region), and with none the global endpoint,
+ * as botocore's STS client with no region. profile: for that region look-up;
+ * NULL: the environment's profile. endpoint_url, ca_file, timeout_ms: passed to
+ * STS (rdsiam__sts_config).
  */
 typedef struct rdsiam__web_identity_config {
     const char *token_file;

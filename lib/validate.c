@@ -27,8 +27,8 @@ int rdsiam__check_region(const char *region, size_t *len, rdsiam_error *err)
     size_t n;
 
     if (!region || !*region)
-        return rdsiam__fail(err, RDSIAM_ERR_REGION_EMPTY,
-                            "region is %s", region ? "empty" : "NULL");
+        return rdsiam__fail(err, RDSIAM_ERR_REGION_EMPTY, "region is %s",
+                            region ? "empty" : "NULL");
     /* One pass: length and character class together. */
     for (n = 0; REGION_CHAR[(unsigned char)region[n]]; n++)
         ;
@@ -41,7 +41,8 @@ int rdsiam__check_region(const char *region, size_t *len, rdsiam_error *err)
     n = strlen(region);
     if (n > RDSIAM_REGION_MAX)
         return rdsiam__fail(err, RDSIAM_ERR_REGION_INVALID,
-                            "region is longer than %d bytes", RDSIAM_REGION_MAX);
+                            "region is longer than %d bytes",
+                            RDSIAM_REGION_MAX);
     for (size_t i = 0; i < n; i++)
         if (!REGION_CHAR[(unsigned char)region[i]])
             return rdsiam__fail(err, RDSIAM_ERR_REGION_INVALID,
@@ -279,8 +280,7 @@ int rdsiam__check_time(int64_t signing_time, int64_t *resolved,
     /* 1970-01-01T00:00:00Z itself is in range; it is reachable through a
      * clock that reads 0, since signing_time 0 means "now". */
     if (t < 0 || t > RDSIAM__TIME_MAX)
-        return rdsiam__fail(err, RDSIAM_ERR_TIME_RANGE,
-                            "signing time is %s",
+        return rdsiam__fail(err, RDSIAM_ERR_TIME_RANGE, "signing time is %s",
                             t < 0 ? "before 1970-01-01T00:00:00Z"
                                   : "after 9999-12-31T23:59:59Z");
     *resolved = t;

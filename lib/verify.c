@@ -379,10 +379,11 @@ static int check_signature(const parsed *p, const rdsiam__key *k,
     buf = malloc(need);
     RDSIAM_ENSURE(err, buf, RDSIAM_ERR_NO_MEMORY, "out of memory");
     RDSIAM_GUARD(rdsiam__presign(&s, &c, buf, need, NULL));
-    RDSIAM_ENSURE(err, rdsiam__ct_equal(buf + need - 65, p->value[P_SIGNATURE], 64),
-               RDSIAM_ERR_TOKEN_SIGNATURE,
-               "signature does not match (wrong secret, or a signed value "
-               "was changed)");
+    RDSIAM_ENSURE(err,
+                  rdsiam__ct_equal(buf + need - 65, p->value[P_SIGNATURE], 64),
+                  RDSIAM_ERR_TOKEN_SIGNATURE,
+                  "signature does not match (wrong secret, or a signed value "
+                  "was changed)");
 done:
     rdsiam__free_secret(buf, need);
     return rc;
@@ -393,16 +394,16 @@ static int check_params(const rdsiam_verify_params *vp, rdsiam_error *err)
     int rc = RDSIAM_OK;
 
     RDSIAM_GUARD(rdsiam__check_hostname(vp->hostname, NULL, err));
-    RDSIAM_ENSURE(err, vp->port >= 1 && vp->port <= 65535, RDSIAM_ERR_PORT_RANGE,
-               "port must be between 1 and 65535");
+    RDSIAM_ENSURE(err, vp->port >= 1 && vp->port <= 65535,
+                  RDSIAM_ERR_PORT_RANGE, "port must be between 1 and 65535");
     RDSIAM_GUARD(rdsiam__check_region(vp->region, NULL, err));
     RDSIAM_ENSURE(err, vp->username && *vp->username, RDSIAM_ERR_USERNAME_EMPTY,
-               "username is %s", vp->username ? "empty" : "NULL");
+                  "username is %s", vp->username ? "empty" : "NULL");
     RDSIAM_ENSURE(err, vp->now >= 0 && vp->now <= RDSIAM__TIME_MAX,
-               RDSIAM_ERR_TIME_RANGE, "now must be between 1970 and 9999");
+                  RDSIAM_ERR_TIME_RANGE, "now must be between 1970 and 9999");
     RDSIAM_ENSURE(err, vp->max_future >= 0 && vp->max_future <= 86400,
-               RDSIAM_ERR_INVALID_ARGUMENT,
-               "max_future must be between 0 and 86400 seconds");
+                  RDSIAM_ERR_INVALID_ARGUMENT,
+                  "max_future must be between 0 and 86400 seconds");
 done:
     return rc;
 }
@@ -420,21 +421,24 @@ int rdsiam_verify_token(const char *token, size_t token_len,
     int rc = RDSIAM_OK;
 
     memset(&p, 0, sizeof p);
-    RDSIAM_ENSURE(err, token && params && ks, RDSIAM_ERR_NULL_ARGUMENT, "%s is NULL",
-               !token    ? "token"
-               : !params ? "params"
-                         : "keystore");
+    RDSIAM_ENSURE(err, token && params && ks, RDSIAM_ERR_NULL_ARGUMENT,
+                  "%s is NULL",
+                  !token    ? "token"
+                  : !params ? "params"
+                            : "keystore");
     RDSIAM_GUARD(check_params(params, err));
-    RDSIAM_ENSURE(err, token_len > 0, RDSIAM_ERR_TOKEN_MALFORMED, "token is empty");
+    RDSIAM_ENSURE(err, token_len > 0, RDSIAM_ERR_TOKEN_MALFORMED,
+                  "token is empty");
     RDSIAM_ENSURE(err, token_len <= TOKEN_MAX, RDSIAM_ERR_TOKEN_MALFORMED,
-               "token is longer than %u bytes", TOKEN_MAX);
+                  "token is longer than %u bytes", TOKEN_MAX);
     for (size_t i = 0; i < token_len; i++)
-        RDSIAM_ENSURE(err, (unsigned char)token[i] > 0x20 &&
-                       (unsigned char)token[i] < 0x7f,
-                   RDSIAM_ERR_TOKEN_MALFORMED,
-                   "token has a space, control or non-ASCII byte at offset "
-                   "%zu",
-                   i);
+        RDSIAM_ENSURE(err,
+                      (unsigned char)token[i] > 0x20 &&
+                          (unsigned char)token[i] < 0x7f,
+                      RDSIAM_ERR_TOKEN_MALFORMED,
+                      "token has a space, control or non-ASCII byte at offset "
+                      "%zu",
+                      i);
     q = NULL;
     for (size_t i = 0; i + 1 < token_len; i++)
         if (token[i] == '/' && token[i + 1] == '?') {
@@ -442,14 +446,15 @@ int rdsiam_verify_token(const char *token, size_t token_len,
             break;
         }
     RDSIAM_ENSURE(err, q, RDSIAM_ERR_TOKEN_MALFORMED,
-               "token has no \"/?\" after host:port");
+                  "token has no \"/?\" after host:port");
     RDSIAM_GUARD(parse_authority(token, (size_t)(q - 2 - token), &p, err));
 
     /* Decoded values are never longer than their encoded form. */
     scratch_len = token_len + P_COUNT + 1;
     scratch = malloc(scratch_len);
     RDSIAM_ENSURE(err, scratch, RDSIAM_ERR_NO_MEMORY, "out of memory");
-    RDSIAM_GUARD(parse_query(q, (size_t)(token + token_len - q), scratch, &p, err));
+    RDSIAM_GUARD(
+        parse_query(q, (size_t)(token + token_len - q), scratch, &p, err));
     RDSIAM_GUARD(check_form(&p, err));
 
     now = params->now ? params->now : rdsiam__now();
@@ -458,7 +463,7 @@ int rdsiam_verify_token(const char *token, size_t token_len,
         params->max_future ? params->max_future : DEFAULT_MAX_FUTURE, err));
     key = rdsiam__keystore_find(ks, p.akid, p.akid_len);
     RDSIAM_ENSURE(err, key, RDSIAM_ERR_TOKEN_UNKNOWN_KEY,
-               "no key in the key store has the token's access key id");
+                  "no key in the key store has the token's access key id");
     RDSIAM_GUARD(check_session(&p, key, err));
     RDSIAM_GUARD(check_signature(&p, key, err));
     rdsiam__ok(err);

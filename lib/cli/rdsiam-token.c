@@ -144,8 +144,8 @@ static int parse_time(const char *s, int64_t *t)
         digits(s + (iso ? 14 : 11), 2, &mi) ||
         digits(s + (iso ? 17 : 13), 2, &se))
         return -1;
-    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 ||
-        mi > 59 || se > 59)
+    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 ||
+        se > 59)
         return -1;
     if (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
         return -1;
@@ -175,19 +175,33 @@ int main(int argc, char **argv)
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
-        case 'h': params.hostname = optarg; break;
-        case 'p': port_arg = optarg; break;
-        case 'u': params.username = optarg; break;
+        case 'h':
+            params.hostname = optarg;
+            break;
+        case 'p':
+            port_arg = optarg;
+            break;
+        case 'u':
+            params.username = optarg;
+            break;
         case 'r':
             /* the token's region, and the one STS is asked in (botocore:
              * the region of the client that needs the credentials) */
             params.region = optarg;
             popts.region = optarg;
             break;
-        case 'P': popts.profile = optarg; break;
-        case 't': time_arg = optarg; break;
-        case 'H': fputs(USAGE, stdout); return 0;
-        case 'V': printf("rdsiam-token %s\n", rdsiam_version()); return 0;
+        case 'P':
+            popts.profile = optarg;
+            break;
+        case 't':
+            time_arg = optarg;
+            break;
+        case 'H':
+            fputs(USAGE, stdout);
+            return 0;
+        case 'V':
+            printf("rdsiam-token %s\n", rdsiam_version());
+            return 0;
         default:
             return usage_error("unknown option or missing value:",
                                argv[optind - 1]);
@@ -205,7 +219,8 @@ int main(int argc, char **argv)
         return usage_error("--port must be a number from 1 to 65535", NULL);
     if (time_arg && parse_time(time_arg, &params.signing_time) != 0)
         return usage_error("--signing-time must look like "
-                                 "2016-11-18T22:00:00Z or 20161118T220000Z", NULL);
+                           "2016-11-18T22:00:00Z or 20161118T220000Z",
+                           NULL);
     if (time_arg && params.signing_time == 0)
         return usage_error("--signing-time must be after 1970-01-01", NULL);
     if (popts.profile && !*popts.profile)
