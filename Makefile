@@ -111,9 +111,11 @@ $(SHARED_LIB): $(LIB_OBJS) lib/rdsiam.map
 	ln -sf $(SO_REAL) $(B)/lib/$(SONAME)
 	ln -sf $(SONAME) $(B)/lib/librdsiam.so
 
-$(TOOL): lib/cli/rdsiam-token.c $(STATIC_LIB)
+TOOL_SRCS   := lib/cli/rdsiam-token.c lib/cli/args.c
+
+$(TOOL): $(TOOL_SRCS) $(STATIC_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -MF $@.d -MT $@ $(LDFLAGS) -o $@ $< $(STATIC_LIB) $(DEP_LIBS)
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -MF $@.d -MT $@ $(LDFLAGS) -o $@ $(TOOL_SRCS) $(STATIC_LIB) $(DEP_LIBS)
 
 -include $(TOOL).d
 

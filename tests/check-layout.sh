@@ -100,7 +100,7 @@ trap 'rm -rf "$tmp"' EXIT
 if [ ! -e "$B/lib/librdsiam.so" ]; then
     notok "the tool links against the shared library: $B/lib/librdsiam.so is not built"
 elif ! $CC -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -o "$tmp/rdsiam-token" \
-    lib/cli/rdsiam-token.c -L"$B/lib" -lrdsiam \
+    lib/cli/rdsiam-token.c lib/cli/args.c -L"$B/lib" -lrdsiam \
     -Wl,-rpath,"$(cd "$B/lib" && pwd)" >"$tmp/out" 2>&1; then
     sed 's/^/# /' "$tmp/out"
     notok "the tool links against the shared library"

@@ -1,0 +1,61 @@
+/*
+ * fuzz_cli_args - rdsiam-token's command-line parser (lib/cli/args.c) on
+ * arbitrary argument vectors: the input is split at NUL bytes into argv.
+ *
+ * Properties: no crash; a run that is accepted has a hostname and a
+ * username that are whole argv elements (nothing shortened), a port of
+ * 1..65535 whose argument is decimal digits only, and a profile, when
+ * given, that is not empty; a usage error always says why, and the
+ * argument it names is one of argv's.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "fuzz.h"
+
+#include "cli/args.c"
+
+#define ARGS_MAX 32
+
+/* s is argv[i] itself, or the part after "--name=" of one of them. */
+static int from_argv(const char *s, int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++) {
+        const char *eq = strchr(argv[i], '=');
+        if (s == argv[i] || (eq && s == eq + 1))
+            return strlen(s) == strlen(argv[i]) - (size_t)(s - argv[i]);
+    }
+    return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fuzz_reader r = {data, size};
+    char *argv[ARGS_MAX + 2];
+    int argc = 1;
+    cli_args a;
+    int rc;
+
+    argv[0] = "rdsiam-token";
+    while (argc <= ARGS_MAX && (argv[argc] = fuzz_str(&r)) != NULL)
+        argc++;
+    argv[argc] = NULL;
+
+    rc = cli_parse(argc, argv, &a);
+    if (rc == CLI_RUN) {
+        FUZZ_CHECK(a.params.hostname &&
+                   from_argv(a.params.hostname, argc, argv));
+        FUZZ_CHECK(a.params.username &&
+                   from_argv(a.params.username, argc, argv));
+        FUZZ_CHECK(a.params.port >= 1 && a.params.port <= 65535);
+        FUZZ_CHECK(!a.popts.profile || *a.popts.profile);
+        FUZZ_CHECK(a.params.region == a.popts.region);
+    } else if (rc == CLI_USAGE) {
+        FUZZ_CHECK(a.why && *a.why);
+        FUZZ_CHECK(!a.arg || from_argv(a.arg, argc, argv));
+    } else {
+        FUZZ_CHECK(rc == CLI_HELP || rc == CLI_VERSION);
+    }
+    for (int i = 1; i < argc; i++)
+        free(argv[i]);
+    return 0;
+}
