@@ -568,7 +568,8 @@ static void attempt(const rdsiam__imds_settings *s, const char *method,
  * (botocore does not wait; a throttled service asks for it). */
 static void backoff(unsigned int tries)
 {
-    long ms = 100L << (tries < 4 ? tries - 1 : 3);
+    /* 100, 200, 400, then 800 ms; tries is at least 1 here, 0 is taken as 1 */
+    long ms = 100L << (tries < 1 ? 0 : tries < 4 ? tries - 1 : 3);
     struct timespec ts = {0, ms * 1000000L};
 
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR)

@@ -7,9 +7,7 @@
 #   make check-analyze
 #
 # The checkers are scan-build's defaults plus the security and va_list
-# checkers, less deadcode.DeadStores: it reports a harmless reset of `rc`
-# in lib/region.c (rdsiam_connect_token); turn it back on once that line
-# goes. The analyzer sees one file at a time; lib/internal.h tells it,
+# checkers. The analyzer sees one file at a time; lib/internal.h tells it,
 # under __clang_analyzer__, that rdsiam__fail() returns the code it is
 # given.
 
@@ -19,8 +17,7 @@ ANALYZE_CHECKS := -enable-checker security.insecureAPI.strcpy \
                   -enable-checker security.FloatLoopCounter \
                   -enable-checker valist.Uninitialized \
                   -enable-checker valist.Unterminated \
-                  -enable-checker valist.CopyToSelf \
-                  -disable-checker deadcode.DeadStores
+                  -enable-checker valist.CopyToSelf
 
 check-analyze:
 	@sh tests/deps.sh test
