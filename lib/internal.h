@@ -275,6 +275,11 @@ void rdsiam__derive_signing_key(const char *secret, size_t secret_len,
                                 size_t region_len, const char *service,
                                 size_t service_len, rdsiam__hmac_key *out);
 
+/* partition.c: the DNS suffix of region's partition ("amazonaws.com",
+ * "amazonaws.com.cn", ...), by region prefix; "amazonaws.com" for any
+ * region of no other partition. */
+const char *rdsiam__partition_dns_suffix(const char *region);
+
 /* Validation shared by every signer; each records a message naming the
  * field in err and returns the field's RDSIAM_ERR_* code. Where there is a
  * len, it receives the string's length on success (NULL: not wanted), so

@@ -2,7 +2,7 @@
  * source.c - what every credential source shares: the owned credentials
  * type, the checks on credentials read from outside, and the resolution
  * context (profile selection and the shared files, parsed once per
- * resolution).
+ * resolution), and the constructor of sources bound to a profile.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -250,4 +250,52 @@ done:
     if (rc == RDSIAM_OK)
         rdsiam__ok(err);
     return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Sources bound to a profile                                                */
+/* ------------------------------------------------------------------------ */
+
+static void bound_destroy(void *self)
+{
+    rdsiam__bound *b = self;
+
+    if (!b)
+        return;
+    free(b->profile);
+    free(b);
+}
+
+int rdsiam__bound_new(rdsiam__source *out, const char *name,
+                      int (*fetch)(void *self, rdsiam__creds *out,
+                                   rdsiam_error *err),
+                      rdsiam__resolution *res, const char *profile,
+                      rdsiam_error *err)
+{
+    rdsiam__bound *b = calloc(1, sizeof *b);
+    int rc = RDSIAM_OK;
+
+    memset(out, 0, sizeof *out);
+    out->name = name;
+    RDSIAM_ENSURE(err, b, RDSIAM_ERR_NO_MEMORY,
+                  "out of memory creating the %s source", name);
+    b->res = res;
+    if (profile) {
+        b->profile = rdsiam__strdup(profile);
+        RDSIAM_ENSURE(err, b->profile, RDSIAM_ERR_NO_MEMORY,
+                      "out of memory creating the %s source", name);
+    }
+    out->fetch = fetch;
+    out->destroy = bound_destroy;
+    out->self = b;
+    b = NULL;
+    rdsiam__ok(err);
+done:
+    bound_destroy(b);
+    return rc;
+}
+
+const char *rdsiam__bound_profile(const rdsiam__bound *b)
+{
+    return b->profile ? b->profile : b->res->profile;
 }

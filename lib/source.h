@@ -201,6 +201,45 @@ typedef int (*rdsiam__source_new_fn)(rdsiam__source *out,
                                      rdsiam__resolution *res,
                                      const char *profile, rdsiam_error *err);
 
+/*
+ * What most sources keep between construction and fetch: the resolution
+ * they were built in and the profile they are for (a copy; NULL meaning
+ * the selected one). rdsiam__bound_new builds such a source: it fills
+ * *out with name (static), fetch, a shared destroy, and an
+ * rdsiam__bound as self, so a source_*.c file that needs no more writes
+ * only its fetch, and its constructor is one call:
+ *
+ *     static int NAME_fetch(void *self, rdsiam__creds *out,
+ *                           rdsiam_error *err)
+ *     {
+ *         rdsiam__bound *b = self;
+ *         const char *name = rdsiam__bound_profile(b);
+ *         ... rdsiam__resolution_profile(b->res, b->profile, &p, err) ...
+ *     }
+ *
+ *     int rdsiam__source_NAME(rdsiam__source *out, rdsiam__resolution *res,
+ *                             const char *profile, rdsiam_error *err)
+ *     {
+ *         return rdsiam__bound_new(out, "NAME", NAME_fetch, res, profile,
+ *                                  err);
+ *     }
+ *
+ * out->name is set even on failure (no memory), for the chain's message.
+ */
+typedef struct rdsiam__bound {
+    rdsiam__resolution *res;
+    char *profile; /* NULL: the selected profile */
+} rdsiam__bound;
+
+int rdsiam__bound_new(rdsiam__source *out, const char *name,
+                      int (*fetch)(void *self, rdsiam__creds *out,
+                                   rdsiam_error *err),
+                      rdsiam__resolution *res, const char *profile,
+                      rdsiam_error *err);
+
+/* The name of the profile b is for: b->profile, else the selected one. */
+const char *rdsiam__bound_profile(const rdsiam__bound *b);
+
 /* source_env.c: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ... */
 int rdsiam__source_env(rdsiam__source *out, rdsiam__resolution *res,
                        const char *profile, rdsiam_error *err);

@@ -457,16 +457,11 @@ done:
     return rc;
 }
 
-typedef struct role_link {
-    rdsiam__resolution *res;
-    char *profile; /* NULL: the selected profile */
-} role_link;
-
 static int link_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
 {
-    role_link *l = self;
+    rdsiam__bound *l = self;
     const rdsiam__profile *p = NULL;
-    const char *name = l->profile ? l->profile : l->res->profile;
+    const char *name = rdsiam__bound_profile(l);
     rdsiam__source src = {0};
     build_ctx *c = NULL;
     int rc = RDSIAM_OK;
@@ -492,36 +487,10 @@ done:
     return rc;
 }
 
-static void link_destroy(void *self)
-{
-    role_link *l = self;
-
-    if (!l)
-        return;
-    free(l->profile);
-    free(l);
-}
-
 int rdsiam__source_assume_role(rdsiam__source *out, rdsiam__resolution *res,
                                const char *profile, rdsiam_error *err)
 {
-    role_link *l = calloc(1, sizeof *l);
-    int rc = RDSIAM_OK;
-
-    memset(out, 0, sizeof *out);
-    out->name = "assume role";
-    RDSIAM_ENSURE(err, l, RDSIAM_ERR_NO_MEMORY, "assume role: out of memory");
-    l->res = res;
-    RDSIAM_ENSURE(err, copy(&l->profile, profile), RDSIAM_ERR_NO_MEMORY,
-                  "assume role: out of memory");
-    out->fetch = link_fetch;
-    out->destroy = link_destroy;
-    out->self = l;
-    l = NULL;
-    rdsiam__ok(err);
-done:
-    link_destroy(l);
-    return rc;
+    return rdsiam__bound_new(out, "assume role", link_fetch, res, profile, err);
 }
 
 #else /* !RDSIAM_HTTP */

@@ -889,14 +889,9 @@ static void token_state_free(void *data)
     free(t);
 }
 
-typedef struct imds_link {
-    rdsiam__resolution *res;
-    char *profile;
-} imds_link;
-
 /* botocore's InstanceMetadataFetcher config: each setting from the
  * environment, then the session's profile. */
-static int link_config(imds_link *l, rdsiam__imds_config *cfg,
+static int link_config(rdsiam__bound *l, rdsiam__imds_config *cfg,
                        rdsiam_error *err)
 {
     static const struct {
@@ -930,7 +925,7 @@ done:
 
 static int link_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
 {
-    imds_link *l = self;
+    rdsiam__bound *l = self;
     rdsiam__source_state *st = l->res->state;
     rdsiam__imds_config cfg;
     rdsiam__source s = {0};
@@ -972,38 +967,11 @@ done:
     return rc;
 }
 
-static void link_destroy(void *self)
-{
-    imds_link *l = self;
-
-    if (!l)
-        return;
-    free(l->profile);
-    free(l);
-}
-
 int rdsiam__source_imds(rdsiam__source *out, rdsiam__resolution *res,
                         const char *profile, rdsiam_error *err)
 {
-    imds_link *l = calloc(1, sizeof *l);
-    int rc = RDSIAM_OK;
-
-    memset(out, 0, sizeof *out);
-    out->name = "instance metadata";
-    RDSIAM_ENSURE(err, l, RDSIAM_ERR_NO_MEMORY,
-                  "instance metadata: out of memory");
-    l->res = res;
-    l->profile = profile ? rdsiam__strdup(profile) : NULL;
-    RDSIAM_ENSURE(err, !profile || l->profile, RDSIAM_ERR_NO_MEMORY,
-                  "instance metadata: out of memory");
-    out->fetch = link_fetch;
-    out->destroy = link_destroy;
-    out->self = l;
-    l = NULL;
-    rdsiam__ok(err);
-done:
-    link_destroy(l);
-    return rc;
+    return rdsiam__bound_new(out, "instance metadata", link_fetch, res, profile,
+                             err);
 }
 
 #else /* !RDSIAM_HTTP */

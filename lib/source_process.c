@@ -22,11 +22,6 @@
 #include "process.h"
 #include "source.h"
 
-typedef struct process_source {
-    rdsiam__resolution *res;
-    char *profile; /* NULL: the selected profile */
-} process_source;
-
 int rdsiam__process_parse(const char *text, size_t len, const char *what,
                           rdsiam__creds *out, rdsiam_error *err)
 {
@@ -76,9 +71,9 @@ done:
 
 static int process_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
 {
-    process_source *src = self;
+    rdsiam__bound *src = self;
     const rdsiam__profile *p = NULL;
-    const char *name = src->profile ? src->profile : src->res->profile;
+    const char *name = rdsiam__bound_profile(src);
     const char *command;
     char what[160];
     int rc = RDSIAM_OK;
@@ -95,38 +90,9 @@ done:
     return rc;
 }
 
-static void process_destroy(void *self)
-{
-    process_source *src = self;
-
-    if (!src)
-        return;
-    free(src->profile);
-    free(src);
-}
-
 int rdsiam__source_process(rdsiam__source *out, rdsiam__resolution *res,
                            const char *profile, rdsiam_error *err)
 {
-    process_source *src = calloc(1, sizeof *src);
-    int rc = RDSIAM_OK;
-
-    memset(out, 0, sizeof *out);
-    RDSIAM_ENSURE(err, src, RDSIAM_ERR_NO_MEMORY,
-                  "out of memory creating the credential_process source");
-    src->res = res;
-    if (profile) {
-        src->profile = rdsiam__strdup(profile);
-        RDSIAM_ENSURE(err, src->profile, RDSIAM_ERR_NO_MEMORY,
-                      "out of memory creating the credential_process source");
-    }
-    out->name = "credential_process";
-    out->fetch = process_fetch;
-    out->destroy = process_destroy;
-    out->self = src;
-    src = NULL;
-    rdsiam__ok(err);
-done:
-    process_destroy(src);
-    return rc;
+    return rdsiam__bound_new(out, "credential_process", process_fetch, res,
+                             profile, err);
 }

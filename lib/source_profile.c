@@ -19,12 +19,6 @@
 
 #include "source.h"
 
-typedef struct profile_source {
-    rdsiam__resolution *res;
-    char *profile;         /* NULL: the selected profile */
-    bool credentials_file; /* which of the two positions */
-} profile_source;
-
 static const char *nonempty(const char *s)
 {
     return (s && *s) ? s : NULL;
@@ -57,21 +51,24 @@ done:
     return rc;
 }
 
-static int profile_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
+/* The fetch of both positions: credentials_file for the one before
+ * credential_process (aws_access_key_id set in the credentials file),
+ * else the one after it (keys anywhere). */
+static int profile_fetch(rdsiam__bound *b, bool credentials_file,
+                         rdsiam__creds *out, rdsiam_error *err)
 {
-    profile_source *src = self;
     const rdsiam__profile *p = NULL;
     const rdsiam__profile_prop *id;
-    const char *name = src->profile ? src->profile : src->res->profile;
+    const char *name = rdsiam__bound_profile(b);
     bool in_creds_file;
     int rc = RDSIAM_OK;
 
     memset(out, 0, sizeof *out);
-    RDSIAM_GUARD(rdsiam__resolution_profile(src->res, src->profile, &p, err));
+    RDSIAM_GUARD(rdsiam__resolution_profile(b->res, b->profile, &p, err));
     id = rdsiam__profile_prop_get(p, "aws_access_key_id");
     in_creds_file =
         id && id->origin == RDSIAM__PROFILE_CREDENTIALS && id->value.len > 0;
-    if (src->credentials_file) {
+    if (credentials_file) {
         RDSIAM_ENSURE(
             err, in_creds_file, RDSIAM_ERR_NO_CREDENTIALS,
             "profile %s has no aws_access_key_id in the credentials file",
@@ -90,53 +87,28 @@ done:
     return rc;
 }
 
-static void profile_destroy(void *self)
+static int credentials_file_fetch(void *self, rdsiam__creds *out,
+                                  rdsiam_error *err)
 {
-    profile_source *src = self;
-
-    if (!src)
-        return;
-    free(src->profile);
-    free(src);
+    return profile_fetch(self, true, out, err);
 }
 
-static int profile_new(rdsiam__source *out, rdsiam__resolution *res,
-                       const char *profile, bool credentials_file,
-                       rdsiam_error *err)
+static int config_file_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
 {
-    profile_source *src = calloc(1, sizeof *src);
-    int rc = RDSIAM_OK;
-
-    memset(out, 0, sizeof *out);
-    RDSIAM_ENSURE(err, src, RDSIAM_ERR_NO_MEMORY,
-                  "out of memory creating the profile source");
-    src->res = res;
-    src->credentials_file = credentials_file;
-    if (profile) {
-        src->profile = rdsiam__strdup(profile);
-        RDSIAM_ENSURE(err, src->profile, RDSIAM_ERR_NO_MEMORY,
-                      "out of memory creating the profile source");
-    }
-    out->name = credentials_file ? "shared credentials file" : "config file";
-    out->fetch = profile_fetch;
-    out->destroy = profile_destroy;
-    out->self = src;
-    src = NULL;
-    rdsiam__ok(err);
-done:
-    profile_destroy(src);
-    return rc;
+    return profile_fetch(self, false, out, err);
 }
 
 int rdsiam__source_shared_credentials(rdsiam__source *out,
                                       rdsiam__resolution *res,
                                       const char *profile, rdsiam_error *err)
 {
-    return profile_new(out, res, profile, true, err);
+    return rdsiam__bound_new(out, "shared credentials file",
+                             credentials_file_fetch, res, profile, err);
 }
 
 int rdsiam__source_config_keys(rdsiam__source *out, rdsiam__resolution *res,
                                const char *profile, rdsiam_error *err)
 {
-    return profile_new(out, res, profile, false, err);
+    return rdsiam__bound_new(out, "config file", config_file_fetch, res,
+                             profile, err);
 }

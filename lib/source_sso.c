@@ -323,26 +323,6 @@ static int check_endpoint(const char *url, const char *var, rdsiam_error *err)
                         var);
 }
 
-/* The partition's DNS suffix for a region, as botocore 1.43's endpoint
- * rules give portal.sso.REGION.SUFFIX (checked against its resolved
- * endpoint_url for one region of each partition). */
-static const char *dns_suffix(const char *region)
-{
-    static const struct {
-        const char *prefix, *suffix;
-    } parts[] = {
-        {"cn-", "amazonaws.com.cn"},    {"us-isob-", "sc2s.sgov.gov"},
-        {"us-isof-", "csp.hci.ic.gov"}, {"eu-isoe-", "cloud.adc-e.uk"},
-        {"us-iso-", "c2s.ic.gov"},      {"eusc-", "amazonaws.eu"},
-    };
-    size_t i;
-
-    for (i = 0; i < sizeof parts / sizeof *parts; i++)
-        if (strncmp(region, parts[i].prefix, strlen(parts[i].prefix)) == 0)
-            return parts[i].suffix;
-    return "amazonaws.com";
-}
-
 /* Percent-encode s (RFC 3986 unreserved kept) onto b. */
 static int append_encoded(rdsiam__buf *b, const char *s)
 {
@@ -398,7 +378,7 @@ int rdsiam__sso_portal_url(const rdsiam__sso_config *cfg, char **url,
             goto done;
         }
         rc = rdsiam__buf_printf(&b, "https://portal.sso.%s.%s", cfg->region,
-                                dns_suffix(cfg->region));
+                                rdsiam__partition_dns_suffix(cfg->region));
     }
     RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc,
                   "IAM Identity Center: URL too long");
@@ -676,11 +656,6 @@ int rdsiam__sso_new(rdsiam__source *out, const rdsiam__sso_config *cfg,
 /* In a chain: the settings of a profile and its sso-session                 */
 /* ------------------------------------------------------------------------ */
 
-typedef struct sso_link {
-    rdsiam__resolution *res;
-    char *profile; /* NULL: the selected profile */
-} sso_link;
-
 /* botocore _resolve_sso_session_reference: a key set in both the profile
  * and the [sso-session NAME] section must agree; the section's wins. */
 static int session_value(const rdsiam__profile *p, const rdsiam__profile *s,
@@ -705,8 +680,8 @@ static int session_value(const rdsiam__profile *p, const rdsiam__profile *s,
 
 static int link_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
 {
-    sso_link *l = self;
-    const char *name = l->profile ? l->profile : l->res->profile;
+    rdsiam__bound *l = self;
+    const char *name = rdsiam__bound_profile(l);
     const rdsiam__profile *p = NULL, *sess = NULL;
     const rdsiam__profile_set *set = NULL;
     rdsiam__sso_config cfg = {0};
@@ -752,37 +727,10 @@ done:
     return rc;
 }
 
-static void link_destroy(void *self)
-{
-    sso_link *l = self;
-
-    if (!l)
-        return;
-    free(l->profile);
-    free(l);
-}
-
 int rdsiam__source_sso(rdsiam__source *out, rdsiam__resolution *res,
                        const char *profile, rdsiam_error *err)
 {
-    sso_link *l = calloc(1, sizeof *l);
-    int rc = RDSIAM_OK;
-
-    memset(out, 0, sizeof *out);
-    out->name = "sso";
-    RDSIAM_ENSURE(err, l, RDSIAM_ERR_NO_MEMORY,
-                  "IAM Identity Center: out of memory");
-    l->res = res;
-    RDSIAM_ENSURE(err, copy_opt((const char **)&l->profile, profile),
-                  RDSIAM_ERR_NO_MEMORY, "IAM Identity Center: out of memory");
-    out->fetch = link_fetch;
-    out->destroy = link_destroy;
-    out->self = l;
-    l = NULL;
-    rdsiam__ok(err);
-done:
-    link_destroy(l);
-    return rc;
+    return rdsiam__bound_new(out, "sso", link_fetch, res, profile, err);
 }
 
 #else /* !RDSIAM_HTTP */

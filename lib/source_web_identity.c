@@ -233,11 +233,6 @@ int rdsiam__web_identity_new(rdsiam__source *out,
 /* In a chain: the settings from the resolution                              */
 /* ------------------------------------------------------------------------ */
 
-typedef struct web_identity_link {
-    rdsiam__resolution *res;
-    char *profile; /* NULL: the selected profile */
-} web_identity_link;
-
 /*
  * botocore's AssumeRoleWithWebIdentityProvider: the profile's
  * web_identity_token_file, role_arn and role_session_name, each beaten by
@@ -248,7 +243,7 @@ typedef struct web_identity_link {
  */
 static int link_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
 {
-    web_identity_link *l = self;
+    rdsiam__bound *l = self;
     rdsiam__web_identity_config cfg = {0};
     rdsiam__source src = {0};
     const rdsiam__profile *p = NULL;
@@ -288,36 +283,11 @@ done:
     return rc;
 }
 
-static void link_destroy(void *self)
-{
-    web_identity_link *l = self;
-
-    if (!l)
-        return;
-    free(l->profile);
-    free(l);
-}
-
 int rdsiam__source_web_identity(rdsiam__source *out, rdsiam__resolution *res,
                                 const char *profile, rdsiam_error *err)
 {
-    web_identity_link *l = calloc(1, sizeof *l);
-    int rc = RDSIAM_OK;
-
-    memset(out, 0, sizeof *out);
-    out->name = "web identity";
-    RDSIAM_ENSURE(err, l, RDSIAM_ERR_NO_MEMORY, "web identity: out of memory");
-    l->res = res;
-    RDSIAM_ENSURE(err, copy(&l->profile, profile), RDSIAM_ERR_NO_MEMORY,
-                  "web identity: out of memory");
-    out->fetch = link_fetch;
-    out->destroy = link_destroy;
-    out->self = l;
-    l = NULL;
-    rdsiam__ok(err);
-done:
-    link_destroy(l);
-    return rc;
+    return rdsiam__bound_new(out, "web identity", link_fetch, res, profile,
+                             err);
 }
 
 #else /* !RDSIAM_HTTP */

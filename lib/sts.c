@@ -661,25 +661,6 @@ static bool loopback_addr(const struct sockaddr *sa, socklen_t len)
     return false;
 }
 
-/* botocore 1.43's partitions (endpoints.json / partitions.json): the DNS
- * suffix of a region's STS endpoint. */
-static const char *dns_suffix(const char *region)
-{
-    static const struct {
-        const char *prefix, *suffix;
-    } parts[] = {
-        {"cn-", "amazonaws.com.cn"},    {"us-isob-", "sc2s.sgov.gov"},
-        {"us-isof-", "csp.hci.ic.gov"}, {"eu-isoe-", "cloud.adc-e.uk"},
-        {"us-iso-", "c2s.ic.gov"},      {"eusc-", "amazonaws.eu"},
-    };
-    size_t i;
-
-    for (i = 0; i < sizeof parts / sizeof *parts; i++)
-        if (strncmp(region, parts[i].prefix, strlen(parts[i].prefix)) == 0)
-            return parts[i].suffix;
-    return "amazonaws.com";
-}
-
 void rdsiam__sts_endpoint_free(rdsiam__sts_endpoint *ep)
 {
     if (!ep)
@@ -745,8 +726,9 @@ int rdsiam__sts_resolve_endpoint(const rdsiam__sts_config *cfg,
     if (url) {
         RDSIAM_GUARD(rdsiam__buf_append_str(&b, url));
     } else if (cfg->region) {
-        RDSIAM_GUARD(rdsiam__buf_printf(&b, "https://sts.%s.%s", cfg->region,
-                                        dns_suffix(cfg->region)));
+        RDSIAM_GUARD(
+            rdsiam__buf_printf(&b, "https://sts.%s.%s", cfg->region,
+                               rdsiam__partition_dns_suffix(cfg->region)));
     } else {
         RDSIAM_GUARD(rdsiam__buf_append_str(&b, "https://sts.amazonaws.com"));
     }
