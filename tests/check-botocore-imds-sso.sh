@@ -9,15 +9,15 @@
 # profile's ec2_metadata_service_endpoint) and AWS_ENDPOINT_URL_SSO, and
 # read the same config file and ~/.aws/sso/cache in a temporary HOME.
 # botocore: botocore.session.Session(profile=...).get_credentials(), its
-# whole chain with nothing else configured. Ours: the two sources, through
-# a small program linked with librdsiam.a (they are not in the default
-# chain yet), given the profile's settings as the chain will give them.
+# whole chain with nothing else configured. Ours: the two sources on
+# their own, through tests/crosscheck/imds-sso-probe.c (built with the
+# unit tests), given the profile's settings as the chain gives them.
 #
 # Needs python3 with botocore; skipped otherwise. Nothing leaves loopback.
 # SPDX-License-Identifier: MIT
 set -u
 B=${B:-build}
-CC=${CC:-cc}
+
 
 if ! command -v python3 >/dev/null 2>&1 ||
     ! python3 -c 'import botocore.session' >/dev/null 2>&1; then
@@ -32,85 +32,11 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-# The driver: "imds" (settings from the environment and the profile the
-# environment selects) or "sso PROFILE SESSION|- START_URL REGION ACCOUNT
-# ROLE". Prints "OK akid secret token expiration" or "ERR code message".
-cat >"$tmp/driver.c" <<'EOF'
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include "provider.h"
-#include "source_imds.h"
-#include "source_sso.h"
-
-static char *setting(const char *key)
-{
-    char *v = NULL;
-    rdsiam_error e;
-
-    if (rdsiam__profile_setting(NULL, key, &v, NULL, &e) != RDSIAM_OK) {
-        printf("ERR %d %s\n", e.code, e.message);
-        exit(0);
-    }
-    return v;
-}
-
-int main(int argc, char **argv)
-{
-    rdsiam__source s;
-    rdsiam__creds c;
-    rdsiam_error e;
-    int rc;
-
-    memset(&e, 0, sizeof e);
-    if (argc == 2 && strcmp(argv[1], "imds") == 0) {
-        rdsiam__imds_config cfg;
-
-        memset(&cfg, 0, sizeof cfg);
-        cfg.profile_endpoint = setting("ec2_metadata_service_endpoint");
-        cfg.profile_endpoint_mode = setting("ec2_metadata_service_endpoint_mode");
-        cfg.profile_v1_disabled = setting("ec2_metadata_v1_disabled");
-        cfg.profile_timeout = setting("metadata_service_timeout");
-        cfg.profile_num_attempts = setting("metadata_service_num_attempts");
-        rc = rdsiam__imds_new(&s, &cfg, &e);
-    } else if (argc == 8 && strcmp(argv[1], "sso") == 0) {
-        rdsiam__sso_config cfg;
-
-        memset(&cfg, 0, sizeof cfg);
-        cfg.profile = argv[2];
-        cfg.session_name = strcmp(argv[3], "-") ? argv[3] : NULL;
-        cfg.start_url = argv[4];
-        cfg.region = argv[5];
-        cfg.account_id = argv[6];
-        cfg.role_name = argv[7];
-        rc = rdsiam__sso_new(&s, &cfg, &e);
-    } else {
-        return 2;
-    }
-    if (rc == RDSIAM_OK) {
-        memset(&c, 0, sizeof c);
-        rc = s.fetch(s.self, &c, &e);
-        s.destroy(s.self);
-    }
-    if (rc != RDSIAM_OK) {
-        printf("ERR %d %s\n", rc, e.message);
-        return 0;
-    }
-    printf("OK %s %s %s %lld\n", c.access_key_id, c.secret_access_key,
-           c.session_token, (long long)c.expiration);
-    rdsiam__creds_clear(&c);
-    return 0;
-}
-EOF
-# shellcheck disable=SC2046
-if ! $CC -std=c11 -D_POSIX_C_SOURCE=200809L -DRDSIAM_HTTP=1 -Iinclude -Ilib \
-    $(pkg-config --cflags libcjson) -o "$tmp/driver" "$tmp/driver.c" \
-    "$B/lib/librdsiam.a" $(pkg-config --libs libcrypto libcjson libcurl expat) \
-    -pthread >"$tmp/cc.out" 2>&1; then
-    echo "not ok - the cross-check driver builds"
-    sed 's/^/#   /' "$tmp/cc.out"
+if [ ! -x "$B/tests/imds-sso-probe" ]; then
+    echo "not ok - $B/tests/imds-sso-probe is built (make tests)"
     exit 1
 fi
+ln -s "$(cd "$B/tests" && pwd)/imds-sso-probe" "$tmp/driver"
 
 # The stand-in: its port on the first line of its output; it exits when
 # its stdin (this fifo's writer) closes.
