@@ -83,8 +83,14 @@ for h in $headers; do
     touch -t "$new" "$h"
     if make -j2 $objs >"$tmp/make.log" 2>&1; then
         got=$(sed -n 's/.* -c lib\/\([^ ]*\.c\) .*/\1/p' "$tmp/make.log" | LC_ALL=C sort | tr '\n' ' ')
-        if [ -n "$want" ] && [ "$got" = "$want" ]; then
+        # word lists compared with their spacing normalised
+        got=$(echo $got)
+        want=$(echo $want)
+        if [ "$got" = "$want" ] && [ -n "$want" ]; then
             echo "ok - touching $h rebuilds exactly $(echo $want | wc -w) objects"
+        elif [ "$got" = "$want" ]; then
+            # e.g. lib/cli/args.h: the tool's header, in no library object
+            echo "ok - touching $h rebuilds no library object (none includes it)"
         else
             echo "not ok - touching $h rebuilt '$got', expected '$want'"
         fi
