@@ -9,6 +9,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,12 @@ int main(int argc, char **argv)
         cfg.profile_timeout = setting("metadata_service_timeout");
         cfg.profile_num_attempts = setting("metadata_service_num_attempts");
         rc = rdsiam__imds_new(&s, &cfg, &e);
+        /* the constructor copies the settings */
+        free((void *)(uintptr_t)cfg.profile_endpoint);
+        free((void *)(uintptr_t)cfg.profile_endpoint_mode);
+        free((void *)(uintptr_t)cfg.profile_v1_disabled);
+        free((void *)(uintptr_t)cfg.profile_timeout);
+        free((void *)(uintptr_t)cfg.profile_num_attempts);
     } else if (argc == 8 && strcmp(argv[1], "sso") == 0) {
         rdsiam__sso_config cfg;
 
