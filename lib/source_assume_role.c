@@ -500,14 +500,11 @@ int rdsiam__assume_role_new(rdsiam__source *out, rdsiam__source *inner,
                             rdsiam_error *err)
 {
     (void)cfg;
-    if (out)
-        memset(out, 0, sizeof *out);
     if (inner && inner->destroy) {
         inner->destroy(inner->self);
         memset(inner, 0, sizeof *inner);
     }
-    return rdsiam__fail(err, RDSIAM_ERR_NOT_BUILT_IN,
-                        "assume role: built without HTTP support (HTTP=no)");
+    return rdsiam__source_not_built_in(out, "assume role", "assume role", err);
 }
 
 int rdsiam__source_assume_role(rdsiam__source *out, rdsiam__resolution *res,
@@ -515,10 +512,7 @@ int rdsiam__source_assume_role(rdsiam__source *out, rdsiam__resolution *res,
 {
     (void)res;
     (void)profile;
-    memset(out, 0, sizeof *out);
-    out->name = "assume role";
-    return rdsiam__fail(err, RDSIAM_ERR_NOT_BUILT_IN,
-                        "assume role: built without HTTP support (HTTP=no)");
+    return rdsiam__source_not_built_in(out, "assume role", "assume role", err);
 }
 
 #endif /* RDSIAM_HTTP */

@@ -555,12 +555,7 @@ int rdsiam__source_container(rdsiam__source *out, rdsiam__resolution *res,
 {
     (void)res;
     (void)profile;
-    memset(out, 0, sizeof *out);
-    out->name = "container"; /* named even when compiled out */
-    return rdsiam__fail(err, RDSIAM_ERR_NOT_BUILT_IN,
-                        "container credentials: this library was built with "
-                        "HTTP=no (no libcurl), so container endpoints are "
-                        "not supported");
+    return rdsiam__source_not_built_in(out, "container", "container", err);
 }
 
 #endif /* RDSIAM_HTTP */

@@ -980,11 +980,8 @@ int rdsiam__imds_new(rdsiam__source *out, const rdsiam__imds_config *cfg,
                      rdsiam_error *err)
 {
     (void)cfg;
-    if (out)
-        memset(out, 0, sizeof *out);
-    return rdsiam__fail(err, RDSIAM_ERR_NOT_BUILT_IN,
-                        "instance metadata credentials: this library was "
-                        "built with HTTP=no (no libcurl)");
+    return rdsiam__source_not_built_in(out, "instance metadata",
+                                       "instance metadata", err);
 }
 
 int rdsiam__source_imds(rdsiam__source *out, rdsiam__resolution *res,
@@ -992,11 +989,8 @@ int rdsiam__source_imds(rdsiam__source *out, rdsiam__resolution *res,
 {
     (void)res;
     (void)profile;
-    memset(out, 0, sizeof *out);
-    out->name = "instance metadata";
-    return rdsiam__fail(err, RDSIAM_ERR_NOT_BUILT_IN,
-                        "instance metadata credentials: this library was "
-                        "built with HTTP=no (no libcurl)");
+    return rdsiam__source_not_built_in(out, "instance metadata",
+                                       "instance metadata", err);
 }
 
 #endif /* RDSIAM_HTTP */

@@ -743,11 +743,7 @@ int rdsiam__sso_new(rdsiam__source *out, const rdsiam__sso_config *cfg,
     (void)copy_opt;
     (void)sso_destroy;
     (void)read_cache_file;
-    if (out)
-        memset(out, 0, sizeof *out);
-    return rdsiam__fail(err, RDSIAM_ERR_NOT_BUILT_IN,
-                        "IAM Identity Center credentials: this library was "
-                        "built with HTTP=no (no libcurl)");
+    return rdsiam__source_not_built_in(out, "sso", "IAM Identity Center", err);
 }
 
 int rdsiam__source_sso(rdsiam__source *out, rdsiam__resolution *res,
@@ -755,11 +751,7 @@ int rdsiam__source_sso(rdsiam__source *out, rdsiam__resolution *res,
 {
     (void)res;
     (void)profile;
-    memset(out, 0, sizeof *out);
-    out->name = "sso";
-    return rdsiam__fail(err, RDSIAM_ERR_NOT_BUILT_IN,
-                        "IAM Identity Center credentials: this library was "
-                        "built with HTTP=no (no libcurl)");
+    return rdsiam__source_not_built_in(out, "sso", "IAM Identity Center", err);
 }
 
 #endif /* RDSIAM_HTTP */

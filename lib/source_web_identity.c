@@ -297,10 +297,8 @@ int rdsiam__web_identity_new(rdsiam__source *out,
                              rdsiam_error *err)
 {
     (void)cfg;
-    if (out)
-        memset(out, 0, sizeof *out);
-    return rdsiam__fail(err, RDSIAM_ERR_NOT_BUILT_IN,
-                        "web identity: built without HTTP support (HTTP=no)");
+    return rdsiam__source_not_built_in(out, "web identity", "web identity",
+                                       err);
 }
 
 int rdsiam__source_web_identity(rdsiam__source *out, rdsiam__resolution *res,
@@ -308,10 +306,8 @@ int rdsiam__source_web_identity(rdsiam__source *out, rdsiam__resolution *res,
 {
     (void)res;
     (void)profile;
-    memset(out, 0, sizeof *out);
-    out->name = "web identity";
-    return rdsiam__fail(err, RDSIAM_ERR_NOT_BUILT_IN,
-                        "web identity: built without HTTP support (HTTP=no)");
+    return rdsiam__source_not_built_in(out, "web identity", "web identity",
+                                       err);
 }
 
 #endif /* RDSIAM_HTTP */

@@ -29,12 +29,17 @@ wanted() {
 }
 SELECT="$*"
 
+# A slow test shows in the log: each one's wall-clock seconds follow it.
+took() { echo "-- $1: $(( $(date +%s) - $2 )) s"; }
+
 run_unit() {
     name=$(basename "$1")
     echo "== $name"
+    t0=$(date +%s)
     "$1" >"$log" 2>&1
     rc=$?
     cat "$log"
+    took "$name" "$t0"
     p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
     f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
     s=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
@@ -47,9 +52,11 @@ run_unit() {
 run_check() {
     name=$(basename "$1" .sh)
     echo "== $name"
+    t0=$(date +%s)
     sh "$1" >"$log" 2>&1
     rc=$?
     cat "$log"
+    took "$name" "$t0"
     s=$(grep -c '^ok .*# SKIP' "$log")
     p=$(grep -c '^ok ' "$log"); p=$((p - s))
     f=$(grep -c '^not ok ' "$log")

@@ -1056,6 +1056,13 @@ static void test_not_built_in(void **state)
 
     (void)state;
     assert_int_equal(rdsiam__imds_new(&s, NULL, &e), RDSIAM_ERR_NOT_BUILT_IN);
+    assert_string_equal(e.message, "instance metadata credentials: this "
+                                   "library was built with HTTP=no (no "
+                                   "libcurl)");
+    assert_int_equal(rdsiam__source_imds(&s, NULL, NULL, &e),
+                     RDSIAM_ERR_NOT_BUILT_IN);
+    assert_string_equal(s.name, "instance metadata");
+    assert_null(s.fetch);
 }
 #endif
 

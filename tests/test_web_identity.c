@@ -600,8 +600,8 @@ static void test_not_built_in(void **state)
     memset(&e, 0, sizeof e);
     assert_int_equal(rdsiam__web_identity_new(&s, NULL, &e),
                      RDSIAM_ERR_NOT_BUILT_IN);
-    assert_string_equal(e.message,
-                        "web identity: built without HTTP support (HTTP=no)");
+    assert_string_equal(e.message, "web identity credentials: this library "
+                                   "was built with HTTP=no (no libcurl)");
 }
 
 #endif /* RDSIAM_HTTP */

@@ -27,6 +27,8 @@ import datetime
 import hashlib
 import json
 import os
+import atexit
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -36,6 +38,7 @@ STANDIN = os.path.join(HERE, "..", "helpers", "aws_standin.py")
 
 tool = sys.argv[1]
 tmp = tempfile.mkdtemp(prefix="rdsiam-sources-")
+atexit.register(shutil.rmtree, tmp, ignore_errors=True)
 HOME = os.path.join(tmp, "home")
 os.makedirs(os.path.join(HOME, ".aws", "sso", "cache"))
 # botocore computes its SSO token cache directory from HOME when it is

@@ -3,6 +3,8 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#define _XOPEN_SOURCE 700 /* nftw */
+#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -72,10 +74,20 @@ int fake_home_setup(fake_home *h, const char *tag)
     return 0;
 }
 
+static int remove_entry(const char *path, const struct stat *st, int flag,
+                        struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+/* Removes the whole fake home: the profile files and whatever a test put
+ * beside them (token files, caches, sub-folders). */
 void fake_home_teardown(fake_home *h)
 {
     rdsiam__sys_set_env(NULL, NULL);
-    unlink(h->config);
-    unlink(h->credentials);
-    rmdir(h->dir);
+    if (h->dir[0])
+        assert_int_equal(nftw(h->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS), 0);
+    h->dir[0] = '\0';
 }
