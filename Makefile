@@ -102,7 +102,7 @@ $(B)/obj/lib/%.o: lib/%.c $(CFLAGS_STAMP)
 $(STATIC_LIB): $(LIB_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@
-	ar rcs $@ $^
+	$(AR) rcs $@ $^
 
 $(SHARED_LIB): $(LIB_OBJS) lib/rdsiam.map
 	@mkdir -p $(@D)

@@ -5,8 +5,13 @@
 # "not ok - ..." / "ok - ... # SKIP ..." lines.
 #
 # Usage: run-tests.sh [NAME...]   (default: everything)
+#
+# Each test gets TEST_TIMEOUT seconds (default 900; check-valgrind gives
+# more): one that hangs is killed with everything it started, counted as
+# failed and named, and the run goes on.
 set -u
 B=${B:-build}
+TEST_TIMEOUT=${TEST_TIMEOUT:-900}
 export AWS_EC2_METADATA_DISABLED=true
 # Nothing the developer's own AWS setup holds may leak into a test.
 unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY \
@@ -29,6 +34,13 @@ wanted() {
 }
 SELECT="$*"
 
+# timeout(1) exits 124 (or 137 after -k's KILL) when the limit struck.
+timed_out() {
+    case $1 in 124 | 137)
+        echo "not ok - $name: killed after $TEST_TIMEOUT s (TEST_TIMEOUT)" >>"$log";;
+    esac
+}
+
 # A slow test shows in the log: each one's wall-clock seconds follow it.
 took() { echo "-- $1: $(( $(date +%s) - $2 )) s"; }
 
@@ -36,8 +48,9 @@ run_unit() {
     name=$(basename "$1")
     echo "== $name"
     t0=$(date +%s)
-    "$1" >"$log" 2>&1
+    timeout -k 10 "$TEST_TIMEOUT" "$1" >"$log" 2>&1
     rc=$?
+    timed_out "$rc"
     cat "$log"
     took "$name" "$t0"
     p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
@@ -53,8 +66,9 @@ run_check() {
     name=$(basename "$1" .sh)
     echo "== $name"
     t0=$(date +%s)
-    sh "$1" >"$log" 2>&1
+    timeout -k 10 "$TEST_TIMEOUT" sh "$1" >"$log" 2>&1
     rc=$?
+    timed_out "$rc"
     cat "$log"
     took "$name" "$t0"
     s=$(grep -c '^ok .*# SKIP' "$log")

@@ -1426,6 +1426,10 @@ static void test_background_backoff_nothing_cached(void **state)
 #define HAMMER_TIME INT64_C(1478540373)
 
 static atomic_bool hammer_stop;
+/* The hammering threads start together, once all exist: threads that spin
+ * from birth could starve the one still creating them (under valgrind,
+ * which runs one thread at a time, they did). */
+static pthread_barrier_t hammer_start;
 
 typedef struct hammer {
     rdsiam_provider *p;
@@ -1445,6 +1449,7 @@ static void *hammer_thread(void *arg)
     const char *cred;
     int g;
 
+    pthread_barrier_wait(&hammer_start);
     while (!atomic_load(&hammer_stop)) {
         if (rdsiam_provider_generate_token(h->p, &tp, tok, sizeof tok, NULL,
                                            &err) != RDSIAM_OK) {
@@ -1484,11 +1489,14 @@ static void test_threads_hammer(void **state)
     tsrc_init(&t, "test", 1000);
     p = provider_of(&t, 0, 0);
     atomic_store(&hammer_stop, false);
+    assert_int_equal(
+        pthread_barrier_init(&hammer_start, NULL, HAMMER_THREADS + 1), 0);
     for (int i = 0; i < HAMMER_THREADS; i++) {
         h[i] = (hammer){p, 0, 0, 0};
         assert_int_equal(pthread_create(&th[i], NULL, hammer_thread, &h[i]),
                          0);
     }
+    pthread_barrier_wait(&hammer_start);
     /* Move the clock so the credentials come due (1000 s lifetime:
      * reused 60 s) and expire, and force refreshes as well. */
     for (int i = 0; i < 200; i++) {
@@ -1505,6 +1513,7 @@ static void test_threads_hammer(void **state)
         if (h[i].max_gen > max_gen)
             max_gen = h[i].max_gen;
     }
+    pthread_barrier_destroy(&hammer_start);
     assert_int_equal(bad, 0);
     assert_true(total >= HAMMER_THREADS); /* every thread signed */
     assert_true(tsrc_calls(&t) >= 29);    /* at least the forced ones */
@@ -1533,6 +1542,7 @@ static void *failing_hammer_thread(void *arg)
     int rc;
 
     memset(&c, 0, sizeof c);
+    pthread_barrier_wait(&hammer_start);
     for (int i = 0; i < h->calls; i++) {
         if (i % 2)
             rc = rdsiam_provider_generate_token(h->p, &tp, tok, sizeof tok,
@@ -1557,16 +1567,20 @@ static int failing_hammer_round(rdsiam_provider *p, int n, int *ok)
     int failed = 0;
 
     *ok = 0;
+    assert_int_equal(
+        pthread_barrier_init(&hammer_start, NULL, HAMMER_THREADS + 1), 0);
     for (int i = 0; i < HAMMER_THREADS; i++) {
         h[i] = (failing_hammer){p, n, 0, 0};
         assert_int_equal(
             pthread_create(&th[i], NULL, failing_hammer_thread, &h[i]), 0);
     }
+    pthread_barrier_wait(&hammer_start);
     for (int i = 0; i < HAMMER_THREADS; i++) {
         assert_int_equal(pthread_join(th[i], NULL), 0);
         failed += h[i].failed;
         *ok += h[i].ok;
     }
+    pthread_barrier_destroy(&hammer_start);
     assert_int_equal(failed + *ok, HAMMER_THREADS * n);
     return failed;
 }

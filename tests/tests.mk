@@ -16,14 +16,26 @@ TEST_HELPERS := $(wildcard tests/helpers/*.c)
 TEST_LIBS    := $(shell $(PKG_CONFIG) --libs cmocka json-c 2>/dev/null)
 TEST_CFLAGS   = $(ALL_CFLAGS) -pthread -Itests $(shell $(PKG_CONFIG) --cflags cmocka json-c 2>/dev/null)
 
-# The headers a test includes, as the compiler lists them (X.d beside the
-# program; the helpers, compiled into every test, by the wildcard).
-$(B)/tests/%: tests/%.c $(TEST_HELPERS) $(wildcard tests/helpers/*.h) $(STATIC_LIB)
-	@mkdir -p $(@D)
-	@$(CC) $(TEST_CFLAGS) -MM -MP -MT $@ $< > $@.d
-	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_HELPERS) $(STATIC_LIB) $(TEST_LIBS) $(DEP_LIBS)
+# The helpers (tests/helpers/*.c) are compiled once into an archive every
+# test links, before the library, whose internals they use.
+TEST_HELPER_OBJS := $(TEST_HELPERS:tests/%.c=$(B)/tests/%.o)
+TEST_HELPER_LIB  := $(B)/tests/libhelpers.a
 
--include $(TEST_BINS:=.d)
+$(B)/tests/helpers/%.o: tests/helpers/%.c
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -MMD -MP -MF $@.d -MT $@ -c -o $@ $<
+
+$(TEST_HELPER_LIB): $(TEST_HELPER_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+# The headers a test includes, as the compiler lists them (X.d beside the
+# program).
+$(B)/tests/%: tests/%.c $(TEST_HELPER_LIB) $(STATIC_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -MMD -MP -MF $@.d -MT $@ $(LDFLAGS) -o $@ $< $(TEST_HELPER_LIB) $(STATIC_LIB) $(TEST_LIBS) $(DEP_LIBS)
+
+-include $(TEST_BINS:=.d) $(TEST_HELPER_OBJS:=.d)
 
 tests: all $(TEST_BINS)
 

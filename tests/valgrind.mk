@@ -10,6 +10,10 @@
 # Tests that replace malloc themselves (test_alloc counts allocations,
 # test_torture fails them) would hide the heap from memcheck and are
 # skipped. Suppressions live in tests/valgrind.supp, each with the reason.
+#
+# valgrind runs one thread at a time; --fair-sched=yes hands that turn
+# round in order, so threads that spin (the provider hammer tests) cannot
+# starve the others. Each test has TEST_TIMEOUT seconds (1800 here).
 
 VALGRIND         ?= valgrind
 VALGRIND_EXCLUDE ?= test_alloc test_torture
@@ -17,7 +21,7 @@ VALGRIND_TESTS   ?=
 VALGRIND_FLAGS   := --tool=memcheck --error-exitcode=99 --leak-check=full \
                     --show-leak-kinds=definite,indirect,possible \
                     --errors-for-leak-kinds=definite,indirect,possible \
-                    --track-origins=yes --trace-children=no \
+                    --track-origins=yes --trace-children=no --fair-sched=yes \
                     --child-silent-after-fork=yes \
                     --suppressions=tests/valgrind.supp --quiet
 
@@ -38,6 +42,6 @@ check-valgrind:
 	        "$(CURDIR)/$(B)/tests/$$n" > $(B)/valgrind/bin/tests/$$n; \
 	    chmod +x $(B)/valgrind/bin/tests/$$n; \
 	done; \
-	B=$(B)/valgrind/bin sh tests/run-tests.sh $$names
+	TEST_TIMEOUT=$${TEST_TIMEOUT:-1800} B=$(B)/valgrind/bin sh tests/run-tests.sh $$names
 
 .PHONY: check-valgrind
