@@ -65,6 +65,15 @@ char *rdsiam__strdup(const char *s)
     return s ? rdsiam__strndup(s, strlen(s)) : NULL;
 }
 
+char *rdsiam__strdup_opt(const char *s, bool *ok)
+{
+    char *d = rdsiam__strdup(s);
+
+    if (s && !d)
+        *ok = false;
+    return d;
+}
+
 void rdsiam__buf_init(rdsiam__buf *b, size_t max)
 {
     b->data = NULL;

@@ -104,6 +104,13 @@ void rdsiam__free_secret(void *p, size_t len);
 /* strdup that reports failure as NULL (plain copy, caller wipes if secret). */
 char *rdsiam__strdup(const char *s);
 char *rdsiam__strndup(const char *s, size_t n);
+/* A copy of an optional string: NULL for NULL. Out of memory sets *ok to
+ * false (it never sets it to true), so a run of copies is checked once:
+ *     bool ok = true;
+ *     a->x = rdsiam__strdup_opt(cfg->x, &ok);
+ *     a->y = rdsiam__strdup_opt(cfg->y, &ok);
+ *     if (!ok) ...                                                       */
+char *rdsiam__strdup_opt(const char *s, bool *ok);
 
 /* ------------------------------------------------------------------------ */
 /* The seam: every read of the clock or the environment goes through here   */
@@ -285,6 +292,9 @@ const char *rdsiam__partition_dns_suffix(const char *region);
  * len, it receives the string's length on success (NULL: not wanted), so
  * that a caller measures each input once. */
 int rdsiam__check_region(const char *region, size_t *len, rdsiam_error *err);
+/* The port of a URL's authority (the n bytes after its ':'): 1 to 5
+ * decimal digits, 1..65535. No sign, space or other character. */
+bool rdsiam__port_valid(const char *p, size_t n);
 int rdsiam__check_credentials(const rdsiam_credentials *creds,
                               rdsiam_error *err);
 int rdsiam__check_hostname(const char *hostname, size_t *len,

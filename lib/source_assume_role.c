@@ -128,12 +128,6 @@ static void assume_role_destroy(void *self)
     free(r);
 }
 
-static bool copy(char **dst, const char *s)
-{
-    *dst = s ? rdsiam__strdup(s) : NULL;
-    return !s || *dst;
-}
-
 static int check_config(const rdsiam__assume_role_config *cfg,
                         rdsiam_error *err)
 {
@@ -154,6 +148,7 @@ int rdsiam__assume_role_new(rdsiam__source *out, rdsiam__source *inner,
 {
     int rc = RDSIAM_OK;
     assume_role *r = NULL;
+    bool ok = true;
 
     if (out)
         memset(out, 0, sizeof *out);
@@ -167,16 +162,15 @@ int rdsiam__assume_role_new(rdsiam__source *out, rdsiam__source *inner,
     memset(inner, 0, sizeof *inner); /* now owned by r */
     r->duration_seconds = cfg->duration_seconds;
     r->timeout_ms = cfg->timeout_ms;
-    RDSIAM_ENSURE(err,
-                  copy(&r->name, cfg->name ? cfg->name : "assume role") &&
-                      copy(&r->role_arn, cfg->role_arn) &&
-                      copy(&r->session_name, cfg->session_name) &&
-                      copy(&r->external_id, cfg->external_id) &&
-                      copy(&r->region, cfg->region) &&
-                      copy(&r->profile, cfg->profile) &&
-                      copy(&r->endpoint_url, cfg->endpoint_url) &&
-                      copy(&r->ca_file, cfg->ca_file),
-                  RDSIAM_ERR_NO_MEMORY, "assume role: out of memory");
+    r->name = rdsiam__strdup_opt(cfg->name ? cfg->name : "assume role", &ok);
+    r->role_arn = rdsiam__strdup_opt(cfg->role_arn, &ok);
+    r->session_name = rdsiam__strdup_opt(cfg->session_name, &ok);
+    r->external_id = rdsiam__strdup_opt(cfg->external_id, &ok);
+    r->region = rdsiam__strdup_opt(cfg->region, &ok);
+    r->profile = rdsiam__strdup_opt(cfg->profile, &ok);
+    r->endpoint_url = rdsiam__strdup_opt(cfg->endpoint_url, &ok);
+    r->ca_file = rdsiam__strdup_opt(cfg->ca_file, &ok);
+    RDSIAM_ENSURE(err, ok, RDSIAM_ERR_NO_MEMORY, "assume role: out of memory");
     out->name = r->name;
     out->fetch = assume_role_fetch;
     out->destroy = assume_role_destroy;

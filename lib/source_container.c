@@ -119,20 +119,6 @@ static bool host_char(char c)
            (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
 }
 
-static bool port_valid(const char *p, const char *end)
-{
-    unsigned long v = 0;
-
-    if (p == end || end - p > 5)
-        return false;
-    for (; p < end; p++) {
-        if (*p < '0' || *p > '9')
-            return false;
-        v = v * 10 + (unsigned long)(*p - '0');
-    }
-    return v >= 1 && v <= 65535;
-}
-
 /* Scheme "://" at the start of url? Returns the scheme length or 0. */
 static size_t scheme_len(const char *url)
 {
@@ -236,7 +222,8 @@ static int parse_uri(const char *url, const char *var, uri_parts *u,
     u->host_len = (size_t)(host_end - u->host);
     if (u->host_len == 0)
         return bad_uri(err, var, "URI did not specify a host");
-    if (p < end && (*p != ':' || !port_valid(p + 1, end)))
+    if (p < end &&
+        (*p != ':' || !rdsiam__port_valid(p + 1, (size_t)(end - p - 1))))
         return bad_uri(err, var, "the port is not a number in 1..65535");
     if (!host_chars_valid(u->host, host_end, u->bracketed))
         return bad_uri(err, var,

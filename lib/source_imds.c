@@ -184,20 +184,6 @@ static bool hostname_valid(const char *h, size_t n)
     return true;
 }
 
-static bool port_valid(const char *p, const char *end)
-{
-    unsigned long v = 0;
-
-    if (p == end || end - p > 5)
-        return false;
-    for (; p < end; p++) {
-        if (*p < '0' || *p > '9')
-            return false;
-        v = v * 10 + (unsigned long)(*p - '0');
-    }
-    return v >= 1 && v <= 65535;
-}
-
 static int bad_endpoint(rdsiam_error *err, const char *from, const char *what)
 {
     return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
@@ -250,7 +236,8 @@ static int check_endpoint(const char *url, const char *from, rdsiam_error *err)
             return bad_endpoint(err, from, "invalid host name");
         p = hend;
     }
-    if (p < end && (*p != ':' || !port_valid(p + 1, end)))
+    if (p < end &&
+        (*p != ':' || !rdsiam__port_valid(p + 1, (size_t)(end - p - 1))))
         return bad_endpoint(err, from, "the port is not a number in 1..65535");
     return RDSIAM_OK;
 }
@@ -471,13 +458,6 @@ static void config_free(rdsiam__imds_config *c)
     memset(c, 0, sizeof *c);
 }
 
-/* Copy one optional string; false when out of memory. */
-static bool copy_opt(const char **dst, const char *src)
-{
-    *dst = src ? rdsiam__strdup(src) : NULL;
-    return !src || *dst;
-}
-
 static bool config_copy(rdsiam__imds_config *dst,
                         const rdsiam__imds_config *src)
 {
@@ -486,15 +466,17 @@ static bool config_copy(rdsiam__imds_config *dst,
     memset(dst, 0, sizeof *dst);
     if (!src)
         return true;
-    ok = copy_opt(&dst->endpoint, src->endpoint) && ok;
-    ok = copy_opt(&dst->endpoint_mode, src->endpoint_mode) && ok;
-    ok = copy_opt(&dst->profile_endpoint, src->profile_endpoint) && ok;
-    ok =
-        copy_opt(&dst->profile_endpoint_mode, src->profile_endpoint_mode) && ok;
-    ok = copy_opt(&dst->profile_v1_disabled, src->profile_v1_disabled) && ok;
-    ok = copy_opt(&dst->profile_use_ipv6, src->profile_use_ipv6) && ok;
-    ok = copy_opt(&dst->profile_timeout, src->profile_timeout) && ok;
-    ok = copy_opt(&dst->profile_num_attempts, src->profile_num_attempts) && ok;
+    dst->endpoint = rdsiam__strdup_opt(src->endpoint, &ok);
+    dst->endpoint_mode = rdsiam__strdup_opt(src->endpoint_mode, &ok);
+    dst->profile_endpoint = rdsiam__strdup_opt(src->profile_endpoint, &ok);
+    dst->profile_endpoint_mode =
+        rdsiam__strdup_opt(src->profile_endpoint_mode, &ok);
+    dst->profile_v1_disabled =
+        rdsiam__strdup_opt(src->profile_v1_disabled, &ok);
+    dst->profile_use_ipv6 = rdsiam__strdup_opt(src->profile_use_ipv6, &ok);
+    dst->profile_timeout = rdsiam__strdup_opt(src->profile_timeout, &ok);
+    dst->profile_num_attempts =
+        rdsiam__strdup_opt(src->profile_num_attempts, &ok);
     return ok;
 }
 

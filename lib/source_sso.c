@@ -421,12 +421,6 @@ static void config_free(rdsiam__sso_config *c)
     memset(c, 0, sizeof *c);
 }
 
-static bool copy_opt(const char **dst, const char *src)
-{
-    *dst = src ? rdsiam__strdup(src) : NULL;
-    return !src || *dst;
-}
-
 static void sso_destroy(void *self)
 {
     sso_source *src = self;
@@ -627,14 +621,14 @@ int rdsiam__sso_new(rdsiam__source *out, const rdsiam__sso_config *cfg,
     if (!src)
         return rdsiam__fail(err, RDSIAM_ERR_NO_MEMORY,
                             "IAM Identity Center: out of memory");
-    ok = copy_opt(&src->cfg.profile, cfg->profile) && ok;
-    ok = copy_opt(&src->cfg.session_name, cfg->session_name) && ok;
-    ok = copy_opt(&src->cfg.start_url, cfg->start_url) && ok;
-    ok = copy_opt(&src->cfg.region, cfg->region) && ok;
-    ok = copy_opt(&src->cfg.account_id, cfg->account_id) && ok;
-    ok = copy_opt(&src->cfg.role_name, cfg->role_name) && ok;
+    src->cfg.profile = rdsiam__strdup_opt(cfg->profile, &ok);
+    src->cfg.session_name = rdsiam__strdup_opt(cfg->session_name, &ok);
+    src->cfg.start_url = rdsiam__strdup_opt(cfg->start_url, &ok);
+    src->cfg.region = rdsiam__strdup_opt(cfg->region, &ok);
+    src->cfg.account_id = rdsiam__strdup_opt(cfg->account_id, &ok);
+    src->cfg.role_name = rdsiam__strdup_opt(cfg->role_name, &ok);
     src->cfg.timeout_ms = cfg->timeout_ms;
-    ok = copy_opt(&src->cfg.ca_file, cfg->ca_file) && ok;
+    src->cfg.ca_file = rdsiam__strdup_opt(cfg->ca_file, &ok);
     /* The name only ever appears in messages: keep it printable. */
     if (src->cfg.profile)
         printable((char *)(uintptr_t)src->cfg.profile,
@@ -740,7 +734,6 @@ int rdsiam__sso_new(rdsiam__source *out, const rdsiam__sso_config *cfg,
 {
     (void)cfg;
     (void)check_config;
-    (void)copy_opt;
     (void)sso_destroy;
     (void)read_cache_file;
     return rdsiam__source_not_built_in(out, "sso", "IAM Identity Center", err);

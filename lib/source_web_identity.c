@@ -185,19 +185,13 @@ static void web_identity_destroy(void *self)
     free(w);
 }
 
-/* Copy s (NULL stays NULL) into *dst; false when out of memory. */
-static bool copy(char **dst, const char *s)
-{
-    *dst = s ? rdsiam__strdup(s) : NULL;
-    return !s || *dst;
-}
-
 int rdsiam__web_identity_new(rdsiam__source *out,
                              const rdsiam__web_identity_config *cfg,
                              rdsiam_error *err)
 {
     static const rdsiam__web_identity_config none;
     web_identity *w;
+    bool ok = true;
 
     if (!out)
         return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT,
@@ -211,12 +205,14 @@ int rdsiam__web_identity_new(rdsiam__source *out,
                             "web identity: out of memory");
     w->use_env = cfg->use_env;
     w->timeout_ms = cfg->timeout_ms;
-    if (!copy(&w->token_file, cfg->token_file) ||
-        !copy(&w->role_arn, cfg->role_arn) ||
-        !copy(&w->session_name, cfg->session_name) ||
-        !copy(&w->region, cfg->region) || !copy(&w->profile, cfg->profile) ||
-        !copy(&w->endpoint_url, cfg->endpoint_url) ||
-        !copy(&w->ca_file, cfg->ca_file)) {
+    w->token_file = rdsiam__strdup_opt(cfg->token_file, &ok);
+    w->role_arn = rdsiam__strdup_opt(cfg->role_arn, &ok);
+    w->session_name = rdsiam__strdup_opt(cfg->session_name, &ok);
+    w->region = rdsiam__strdup_opt(cfg->region, &ok);
+    w->profile = rdsiam__strdup_opt(cfg->profile, &ok);
+    w->endpoint_url = rdsiam__strdup_opt(cfg->endpoint_url, &ok);
+    w->ca_file = rdsiam__strdup_opt(cfg->ca_file, &ok);
+    if (!ok) {
         web_identity_destroy(w);
         return rdsiam__fail(err, RDSIAM_ERR_NO_MEMORY,
                             "web identity: out of memory");

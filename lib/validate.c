@@ -55,6 +55,20 @@ int rdsiam__check_region(const char *region, size_t *len, rdsiam_error *err)
 /* Printable ASCII without space: what access key ids and secrets are made
  * of. Anything else is a copy-and-paste accident we would rather report
  * than sign with. */
+bool rdsiam__port_valid(const char *p, size_t n)
+{
+    unsigned long v = 0;
+
+    if (n == 0 || n > 5)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] < '0' || p[i] > '9')
+            return false;
+        v = v * 10 + (unsigned long)(p[i] - '0');
+    }
+    return v >= 1 && v <= 65535;
+}
+
 static bool printable_nospace(const char *s, size_t n)
 {
     /* A byte c is allowed when c - 0x21, as an unsigned byte, is at most

@@ -1,6 +1,7 @@
 /*
  * test_encoding.c - percent-encoding, hex and UTF-8 validation
- * (lib/encoding.c).
+ * (lib/encoding.c), and the small text helpers beside them: URL ports
+ * (lib/validate.c) and optional copies (lib/buf.c).
  *
  * Expected encodings follow the SigV4 rule quoted in lib/encoding.c
  * (RFC 3986 unreserved characters kept, everything else %XX in uppercase
@@ -14,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -42,8 +44,8 @@ static void test_uri_encode(void **state)
     expect_encoded("user@corp", "user%40corp");
     expect_encoded("!*'();:@&=+$,/?#[]%",
                    "%21%2A%27%28%29%3B%3A%40%26%3D%2B%24%2C%2F%3F%23%5B%5D%25");
-    expect_encoded("\xc3\xbc", "%C3%BC");            /* U+00FC */
-    expect_encoded("\xe1\x88\xb4", "%E1%88%B4");     /* U+1234 */
+    expect_encoded("\xc3\xbc", "%C3%BC");        /* U+00FC */
+    expect_encoded("\xe1\x88\xb4", "%E1%88%B4"); /* U+1234 */
     expect_encoded("\xf0\x9f\x98\x80", "%F0%9F%98%80");
     expect_encoded("\x7f\x01", "%7F%01");
     /* botocore-derived P1's DBUser */
@@ -138,52 +140,55 @@ static void test_hex(void **state)
     assert_string_equal(out, "00017f80abcdefff");
 }
 
-static bool valid(const char *s) { return rdsiam__utf8_valid(s, strlen(s)); }
+static bool valid(const char *s)
+{
+    return rdsiam__utf8_valid(s, strlen(s));
+}
 
 static void test_utf8_valid(void **state)
 {
     static const char *const good[] = {
         "",
         "plain ascii ~!@",
-        "\x7f",                 /* U+007F, last 1-byte */
-        "\xc2\x80",             /* U+0080, first 2-byte */
-        "\xdf\xbf",             /* U+07FF, last 2-byte */
-        "\xe0\xa0\x80",         /* U+0800, first 3-byte */
-        "\xed\x9f\xbf",         /* U+D7FF, just below the surrogates */
-        "\xee\x80\x80",         /* U+E000, just above them */
-        "\xef\xbf\xbf",         /* U+FFFF */
-        "\xf0\x90\x80\x80",     /* U+10000, first 4-byte */
-        "\xf4\x8f\xbf\xbf",     /* U+10FFFF, the last code point */
-        "\xc3\xbcser",          /* "üser" (botocore-derived P2) */
-        "\xe1\x88\xb4",         /* U+1234 (SigV4 suite get-utf8) */
+        "\x7f",             /* U+007F, last 1-byte */
+        "\xc2\x80",         /* U+0080, first 2-byte */
+        "\xdf\xbf",         /* U+07FF, last 2-byte */
+        "\xe0\xa0\x80",     /* U+0800, first 3-byte */
+        "\xed\x9f\xbf",     /* U+D7FF, just below the surrogates */
+        "\xee\x80\x80",     /* U+E000, just above them */
+        "\xef\xbf\xbf",     /* U+FFFF */
+        "\xf0\x90\x80\x80", /* U+10000, first 4-byte */
+        "\xf4\x8f\xbf\xbf", /* U+10FFFF, the last code point */
+        "\xc3\xbcser",      /* "üser" (botocore-derived P2) */
+        "\xe1\x88\xb4",     /* U+1234 (SigV4 suite get-utf8) */
     };
     static const char *const bad[] = {
-        "\x80",                 /* lone continuation byte */
+        "\x80", /* lone continuation byte */
         "\xbf",
-        "\xc0\x80",             /* overlong NUL */
-        "\xc0\xaf",             /* overlong '/' */
-        "\xc1\xbf",             /* overlong U+007F */
-        "\xe0\x80\x80",         /* overlong 3-byte */
-        "\xe0\x9f\xbf",         /* overlong U+07FF */
-        "\xf0\x80\x80\x80",     /* overlong 4-byte */
-        "\xf0\x8f\xbf\xbf",     /* overlong U+FFFF */
-        "\xed\xa0\x80",         /* U+D800, high surrogate */
-        "\xed\xaf\xbf",         /* U+DBFF */
-        "\xed\xb0\x80",         /* U+DC00, low surrogate */
-        "\xed\xbf\xbf",         /* U+DFFF */
+        "\xc0\x80",                 /* overlong NUL */
+        "\xc0\xaf",                 /* overlong '/' */
+        "\xc1\xbf",                 /* overlong U+007F */
+        "\xe0\x80\x80",             /* overlong 3-byte */
+        "\xe0\x9f\xbf",             /* overlong U+07FF */
+        "\xf0\x80\x80\x80",         /* overlong 4-byte */
+        "\xf0\x8f\xbf\xbf",         /* overlong U+FFFF */
+        "\xed\xa0\x80",             /* U+D800, high surrogate */
+        "\xed\xaf\xbf",             /* U+DBFF */
+        "\xed\xb0\x80",             /* U+DC00, low surrogate */
+        "\xed\xbf\xbf",             /* U+DFFF */
         "\xed\xa0\x80\xed\xb0\x80", /* CESU-8 surrogate pair */
-        "\xf4\x90\x80\x80",     /* U+110000 */
-        "\xf5\x80\x80\x80",     /* F5..FF never appear */
-        "\xf8\x88\x80\x80\x80", /* old 5-byte form */
+        "\xf4\x90\x80\x80",         /* U+110000 */
+        "\xf5\x80\x80\x80",         /* F5..FF never appear */
+        "\xf8\x88\x80\x80\x80",     /* old 5-byte form */
         "\xfe",
         "\xff",
-        "\xc3",                 /* truncated */
+        "\xc3", /* truncated */
         "\xe1\x88",
         "\xf0\x9f\x98",
-        "a\xc3(",               /* bad continuation */
+        "a\xc3(", /* bad continuation */
         "\xe1\x28\xb4",
         "\xf0\x9f\x28\x80",
-        "ok\xc3\xbc\xff",       /* good, then bad */
+        "ok\xc3\xbc\xff", /* good, then bad */
     };
 
     (void)state;
@@ -200,6 +205,44 @@ static void test_utf8_valid(void **state)
     assert_true(rdsiam__utf8_valid("a\0b", 3));
 }
 
+static void test_port_valid(void **state)
+{
+    static const char *const good[] = {"1", "80", "443", "08080", "65535"};
+    static const char *const bad[] = {"",      "0",      "00000", "65536",
+                                      "99999", "123456", "+80",   "-1",
+                                      " 80",   "80 ",    "8a",    "0x50"};
+
+    (void)state;
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+        if (!rdsiam__port_valid(good[i], strlen(good[i])))
+            fail_msg("good[%zu] (%s) refused", i, good[i]);
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        if (rdsiam__port_valid(bad[i], strlen(bad[i])))
+            fail_msg("bad[%zu] (%s) accepted", i, bad[i]);
+    /* n bounds the read: "80" of "8080" */
+    assert_true(rdsiam__port_valid("8080/path", 4));
+    assert_false(rdsiam__port_valid("8080/path", 5));
+}
+
+static void test_strdup_opt(void **state)
+{
+    bool ok = true;
+    char *d;
+
+    (void)state;
+    assert_null(rdsiam__strdup_opt(NULL, &ok));
+    assert_true(ok);
+    d = rdsiam__strdup_opt("abc", &ok);
+    assert_string_equal(d, "abc");
+    assert_true(ok);
+    free(d);
+    /* it never sets ok back to true */
+    ok = false;
+    d = rdsiam__strdup_opt("abc", &ok);
+    assert_false(ok);
+    free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -209,6 +252,8 @@ int main(void)
         cmocka_unit_test(test_uri_decode),
         cmocka_unit_test(test_hex),
         cmocka_unit_test(test_utf8_valid),
+        cmocka_unit_test(test_port_valid),
+        cmocka_unit_test(test_strdup_opt),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
