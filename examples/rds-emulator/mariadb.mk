@@ -11,13 +11,14 @@ MARIADB_SERVICES   ?= $(firstword $(wildcard /usr/lib/*/libmysqlservices.a /usr/
 EMU_MARIADB_PLUGIN := $(B)/rds-emulator/mariadb/auth_rdsiam.so
 
 $(EMU_MARIADB_PLUGIN): examples/rds-emulator/mariadb/auth_rdsiam.c \
+    $(EMU_COMMON_SRCS) $(EMU_COMMON_HDRS) \
     examples/rds-emulator/mariadb/auth_rdsiam.map $(STATIC_LIB)
 	@mkdir -p $(@D)
 	@test -f $(MARIADB_SERVER_INC)/mysql/plugin_auth.h && test -n "$(MARIADB_SERVICES)" || \
 	    { echo "MariaDB server headers missing: install libmariadbd-dev" >&2; exit 1; }
 	$(CC) $(ALL_CFLAGS) -fPIC -shared -isystem $(MARIADB_SERVER_INC) \
 	    -Wl,--version-script=examples/rds-emulator/mariadb/auth_rdsiam.map \
-	    -Wl,--no-undefined $(LDFLAGS) -o $@ $< $(STATIC_LIB) $(MARIADB_SERVICES) \
+	    -Wl,--no-undefined $(LDFLAGS) -o $@ $< $(EMU_COMMON_SRCS) $(STATIC_LIB) $(MARIADB_SERVICES) \
 	    -Wl,--as-needed $(DEP_LIBS)
 
 emulator: all $(EMU_MARIADB_PLUGIN)

@@ -33,6 +33,8 @@
 
 #include <rdsiam.h>
 
+#include "../common/log_escape.h"
+
 #define PLUGIN_NAME "AWSAuthenticationPlugin"
 
 static char *opt_key_file;
@@ -43,33 +45,6 @@ static unsigned int opt_port;
 /* Loaded once at plugin init; immutable afterwards, so shared by all
  * connection threads without a lock. */
 static rdsiam_keystore *keys;
-
-/* Copy src to dst (size bytes) with control characters (C0, DEL and the
- * bytes 0x80-0x9F, C1 controls to 8-bit terminals) written as \xNN, so
- * a client-chosen value cannot forge a log line or drive a terminal that
- * shows the log. Truncates before an escape rather than splitting it. */
-static void escape_line(char *dst, size_t size, const char *src)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    size_t o = 0;
-
-    for (; *src; src++) {
-        unsigned char c = (unsigned char)*src;
-        if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f)) {
-            if (o + 4 >= size)
-                break;
-            dst[o++] = '\\';
-            dst[o++] = 'x';
-            dst[o++] = hex[c >> 4];
-            dst[o++] = hex[c & 15];
-        } else {
-            if (o + 1 >= size)
-                break;
-            dst[o++] = (char)c;
-        }
-    }
-    dst[o] = '\0';
-}
 
 /* One line in the server error log, never holding the token or a key;
  * the user name in it is the client's choice, hence the escaping. */
@@ -85,7 +60,7 @@ static void log_line(unsigned long flags, const char *fmt, ...)
     if (vsnprintf(raw, sizeof raw, fmt, ap) < 0)
         raw[0] = '\0';
     va_end(ap);
-    escape_line(msg, sizeof msg, raw);
+    emu_escape_line(msg, sizeof msg, raw);
     my_printf_error(0, PLUGIN_NAME ": %s", ME_ERROR_LOG_ONLY | flags, msg);
 }
 

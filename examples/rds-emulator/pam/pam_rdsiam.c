@@ -40,6 +40,8 @@
 
 #include "rdsiam.h"
 
+#include "../common/log_escape.h"
+
 /* PostgreSQL accepts passwords of up to 65535 bytes; a token, even with a
  * long session token, is far shorter. Anything longer is not a token. */
 #define TOKEN_MAX 32768
@@ -65,33 +67,6 @@ static void printable(char *dst, size_t size, const char *src)
     dst[i] = '\0';
 }
 
-/* Copy src to dst (size bytes) with control characters (C0, DEL and the
- * bytes 0x80-0x9F, C1 controls to 8-bit terminals) written as \xNN, so
- * a client-chosen value cannot forge a log line or drive a terminal that
- * shows the log. Truncates before an escape rather than splitting it. */
-static void escape_line(char *dst, size_t size, const char *src)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    size_t o = 0;
-
-    for (; *src; src++) {
-        unsigned char c = (unsigned char)*src;
-        if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f)) {
-            if (o + 4 >= size)
-                break;
-            dst[o++] = '\\';
-            dst[o++] = 'x';
-            dst[o++] = hex[c >> 4];
-            dst[o++] = hex[c & 15];
-        } else {
-            if (o + 1 >= size)
-                break;
-            dst[o++] = (char)c;
-        }
-    }
-    dst[o] = '\0';
-}
-
 static void logf_(pam_handle_t *pamh, const struct config *cfg, int prio,
                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
@@ -105,7 +80,7 @@ static void logf_(pam_handle_t *pamh, const struct config *cfg, int prio,
     if (vsnprintf(raw, sizeof raw, fmt, ap) < 0)
         raw[0] = '\0';
     va_end(ap);
-    escape_line(line, sizeof line, raw);
+    emu_escape_line(line, sizeof line, raw);
     pam_syslog(pamh, prio, "%s", line);
     if (cfg && cfg->to_stderr) {
         fprintf(stderr, "pam_rdsiam: %s\n", line);
