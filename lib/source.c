@@ -295,8 +295,8 @@ done:
     return rc;
 }
 
-int rdsiam__source_not_built_in(rdsiam__source *out, const char *name,
-                                const char *what, rdsiam_error *err)
+int rdsiam__not_built_in(rdsiam__source *out, const char *name,
+                         const char *what, rdsiam_error *err)
 {
     if (out) {
         memset(out, 0, sizeof *out);

@@ -246,8 +246,8 @@ const char *rdsiam__bound_profile(const rdsiam__bound *b);
  * result is RDSIAM_ERR_NOT_BUILT_IN with one message for every source:
  * "<what> credentials: this library was built with HTTP=no (no libcurl)".
  */
-int rdsiam__source_not_built_in(rdsiam__source *out, const char *name,
-                                const char *what, rdsiam_error *err);
+int rdsiam__not_built_in(rdsiam__source *out, const char *name,
+                         const char *what, rdsiam_error *err);
 
 /* source_env.c: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ... */
 int rdsiam__source_env(rdsiam__source *out, rdsiam__resolution *res,

@@ -498,7 +498,7 @@ int rdsiam__assume_role_new(rdsiam__source *out, rdsiam__source *inner,
         inner->destroy(inner->self);
         memset(inner, 0, sizeof *inner);
     }
-    return rdsiam__source_not_built_in(out, "assume role", "assume role", err);
+    return rdsiam__not_built_in(out, "assume role", "assume role", err);
 }
 
 int rdsiam__source_assume_role(rdsiam__source *out, rdsiam__resolution *res,
@@ -506,7 +506,7 @@ int rdsiam__source_assume_role(rdsiam__source *out, rdsiam__resolution *res,
 {
     (void)res;
     (void)profile;
-    return rdsiam__source_not_built_in(out, "assume role", "assume role", err);
+    return rdsiam__not_built_in(out, "assume role", "assume role", err);
 }
 
 #endif /* RDSIAM_HTTP */

@@ -542,7 +542,7 @@ int rdsiam__source_container(rdsiam__source *out, rdsiam__resolution *res,
 {
     (void)res;
     (void)profile;
-    return rdsiam__source_not_built_in(out, "container", "container", err);
+    return rdsiam__not_built_in(out, "container", "container", err);
 }
 
 #endif /* RDSIAM_HTTP */

@@ -962,8 +962,8 @@ int rdsiam__imds_new(rdsiam__source *out, const rdsiam__imds_config *cfg,
                      rdsiam_error *err)
 {
     (void)cfg;
-    return rdsiam__source_not_built_in(out, "instance metadata",
-                                       "instance metadata", err);
+    return rdsiam__not_built_in(out, "instance metadata", "instance metadata",
+                                err);
 }
 
 int rdsiam__source_imds(rdsiam__source *out, rdsiam__resolution *res,
@@ -971,8 +971,8 @@ int rdsiam__source_imds(rdsiam__source *out, rdsiam__resolution *res,
 {
     (void)res;
     (void)profile;
-    return rdsiam__source_not_built_in(out, "instance metadata",
-                                       "instance metadata", err);
+    return rdsiam__not_built_in(out, "instance metadata", "instance metadata",
+                                err);
 }
 
 #endif /* RDSIAM_HTTP */

@@ -736,7 +736,7 @@ int rdsiam__sso_new(rdsiam__source *out, const rdsiam__sso_config *cfg,
     (void)check_config;
     (void)sso_destroy;
     (void)read_cache_file;
-    return rdsiam__source_not_built_in(out, "sso", "IAM Identity Center", err);
+    return rdsiam__not_built_in(out, "sso", "IAM Identity Center", err);
 }
 
 int rdsiam__source_sso(rdsiam__source *out, rdsiam__resolution *res,
@@ -744,7 +744,7 @@ int rdsiam__source_sso(rdsiam__source *out, rdsiam__resolution *res,
 {
     (void)res;
     (void)profile;
-    return rdsiam__source_not_built_in(out, "sso", "IAM Identity Center", err);
+    return rdsiam__not_built_in(out, "sso", "IAM Identity Center", err);
 }
 
 #endif /* RDSIAM_HTTP */

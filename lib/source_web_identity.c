@@ -293,8 +293,7 @@ int rdsiam__web_identity_new(rdsiam__source *out,
                              rdsiam_error *err)
 {
     (void)cfg;
-    return rdsiam__source_not_built_in(out, "web identity", "web identity",
-                                       err);
+    return rdsiam__not_built_in(out, "web identity", "web identity", err);
 }
 
 int rdsiam__source_web_identity(rdsiam__source *out, rdsiam__resolution *res,
@@ -302,8 +301,7 @@ int rdsiam__source_web_identity(rdsiam__source *out, rdsiam__resolution *res,
 {
     (void)res;
     (void)profile;
-    return rdsiam__source_not_built_in(out, "web identity", "web identity",
-                                       err);
+    return rdsiam__not_built_in(out, "web identity", "web identity", err);
 }
 
 #endif /* RDSIAM_HTTP */
