@@ -59,6 +59,7 @@
 
 #include "http.h"
 #include "helpers/creds_ref.h"
+#include "helpers/threads.h"
 #include "internal.h"
 #include "provider.h"
 #include "source_container.h"
@@ -985,7 +986,6 @@ static void *fetch_thread(void *arg)
 
 static void test_fetch_threads(void **state)
 {
-    pthread_t th[THREADS];
     int rc[THREADS];
     char url[128];
     int i;
@@ -995,15 +995,11 @@ static void test_fetch_threads(void **state)
     snprintf(url, sizeof url, "http://127.0.0.1:%d/good?t=threads",
              server_port);
     setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, 1);
-    for (i = 0; i < THREADS; i++) {
+    for (i = 0; i < THREADS; i++)
         rc[i] = -1;
-        assert_int_equal(pthread_create(&th[i], NULL, fetch_thread, &rc[i]),
-                         0);
-    }
-    for (i = 0; i < THREADS; i++) {
-        assert_int_equal(pthread_join(th[i], NULL), 0);
+    threads_run(THREADS, fetch_thread, rc, sizeof rc[0]);
+    for (i = 0; i < THREADS; i++)
         assert_int_equal(rc[i], RDSIAM_OK);
-    }
     assert_int_equal(hits("/good?t=threads"), THREADS);
     clear_env();
 }
@@ -1136,16 +1132,13 @@ static void *hammer_thread(void *arg)
 static void hammer_round(rdsiam_provider *p, int n, hammer_arg *sum)
 {
     hammer_arg h[THREADS];
-    pthread_t th[THREADS];
     int i;
 
     memset(sum, 0, sizeof *sum);
-    for (i = 0; i < THREADS; i++) {
+    for (i = 0; i < THREADS; i++)
         h[i] = (hammer_arg){p, n, 0, 0, 0};
-        assert_int_equal(pthread_create(&th[i], NULL, hammer_thread, &h[i]), 0);
-    }
+    threads_run(THREADS, hammer_thread, h, sizeof h[0]);
     for (i = 0; i < THREADS; i++) {
-        assert_int_equal(pthread_join(th[i], NULL), 0);
         sum->ok += h[i].ok;
         sum->fetched += h[i].fetched;
         sum->remembered += h[i].remembered;

@@ -43,6 +43,7 @@
 
 #include "helpers/fake_env.h"
 #include "helpers/standin.h"
+#include "helpers/threads.h"
 #include "http.h"
 #include "internal.h"
 #include "provider.h"
@@ -1025,20 +1026,16 @@ static void test_provider_threads(void **state)
     rdsiam__source s;
     rdsiam_provider *p = NULL;
     rdsiam_error e;
-    pthread_t t[8];
-    void *ok;
-    size_t i;
+    threads g;
 
     (void)state;
     use("v2.threads.cslow200");
     assert_int_equal(rdsiam__imds_new(&s, NULL, NULL), RDSIAM_OK);
     assert_int_equal(rdsiam__provider_new(&p, s, NULL, &e), RDSIAM_OK);
-    for (i = 0; i < 8; i++)
-        assert_int_equal(pthread_create(&t[i], NULL, get_thread, p), 0);
-    for (i = 0; i < 8; i++) {
-        assert_int_equal(pthread_join(t[i], &ok), 0);
-        assert_true(ok == (void *)1);
-    }
+    threads_start(&g, 8, get_thread, p, 0); /* size 0: all share p */
+    threads_join(&g);
+    for (int i = 0; i < 8; i++)
+        assert_true(g.slot[i].result == (void *)1);
     assert_int_equal(hits_of("v2.threads.cslow200", TOKEN_P), 1);
     assert_int_equal(hits_of("v2.threads.cslow200", CREDS_P), 1);
     rdsiam_provider_free(p);

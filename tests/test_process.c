@@ -28,6 +28,7 @@
 
 #include "helpers/creds_ref.h"
 #include "helpers/profile_fs.h"
+#include "helpers/threads.h"
 #include "internal.h"
 #include "process.h"
 #include "provider.h"
@@ -800,15 +801,12 @@ static void hammer_round(rdsiam_provider *p, const char *want, int n,
                          hammer_arg *sum)
 {
     hammer_arg h[HAMMER_THREADS];
-    pthread_t th[HAMMER_THREADS];
 
     memset(sum, 0, sizeof(*sum));
-    for (int i = 0; i < HAMMER_THREADS; i++) {
+    for (int i = 0; i < HAMMER_THREADS; i++)
         h[i] = (hammer_arg){p, want, n, 0, 0, 0};
-        assert_int_equal(pthread_create(&th[i], NULL, hammer_thread, &h[i]), 0);
-    }
+    threads_run(HAMMER_THREADS, hammer_thread, h, sizeof h[0]);
     for (int i = 0; i < HAMMER_THREADS; i++) {
-        assert_int_equal(pthread_join(th[i], NULL), 0);
         sum->ok += h[i].ok;
         sum->fetched += h[i].fetched;
         sum->remembered += h[i].remembered;

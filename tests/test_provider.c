@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "helpers/creds_ref.h"
+#include "helpers/threads.h"
 #include "provider.h"
 
 /* ------------------------------------------------------------------------ */
@@ -1426,10 +1427,6 @@ static void test_background_backoff_nothing_cached(void **state)
 #define HAMMER_TIME INT64_C(1478540373)
 
 static atomic_bool hammer_stop;
-/* The hammering threads start together, once all exist: threads that spin
- * from birth could starve the one still creating them (under valgrind,
- * which runs one thread at a time, they did). */
-static pthread_barrier_t hammer_start;
 
 typedef struct hammer {
     rdsiam_provider *p;
@@ -1449,7 +1446,6 @@ static void *hammer_thread(void *arg)
     const char *cred;
     int g;
 
-    pthread_barrier_wait(&hammer_start);
     while (!atomic_load(&hammer_stop)) {
         if (rdsiam_provider_generate_token(h->p, &tp, tok, sizeof tok, NULL,
                                            &err) != RDSIAM_OK) {
@@ -1482,21 +1478,16 @@ static void test_threads_hammer(void **state)
     tsrc t;
     rdsiam_provider *p;
     hammer h[HAMMER_THREADS];
-    pthread_t th[HAMMER_THREADS];
+    threads g;
     int total = 0, bad = 0, max_gen = 0;
 
     (void)state;
     tsrc_init(&t, "test", 1000);
     p = provider_of(&t, 0, 0);
     atomic_store(&hammer_stop, false);
-    assert_int_equal(
-        pthread_barrier_init(&hammer_start, NULL, HAMMER_THREADS + 1), 0);
-    for (int i = 0; i < HAMMER_THREADS; i++) {
+    for (int i = 0; i < HAMMER_THREADS; i++)
         h[i] = (hammer){p, 0, 0, 0};
-        assert_int_equal(pthread_create(&th[i], NULL, hammer_thread, &h[i]),
-                         0);
-    }
-    pthread_barrier_wait(&hammer_start);
+    threads_start(&g, HAMMER_THREADS, hammer_thread, h, sizeof h[0]);
     /* Move the clock so the credentials come due (1000 s lifetime:
      * reused 60 s) and expire, and force refreshes as well. */
     for (int i = 0; i < 200; i++) {
@@ -1506,14 +1497,13 @@ static void test_threads_hammer(void **state)
         sleep_ms(1);
     }
     atomic_store(&hammer_stop, true);
+    threads_join(&g);
     for (int i = 0; i < HAMMER_THREADS; i++) {
-        assert_int_equal(pthread_join(th[i], NULL), 0);
         total += h[i].done;
         bad += h[i].bad;
         if (h[i].max_gen > max_gen)
             max_gen = h[i].max_gen;
     }
-    pthread_barrier_destroy(&hammer_start);
     assert_int_equal(bad, 0);
     assert_true(total >= HAMMER_THREADS); /* every thread signed */
     assert_true(tsrc_calls(&t) >= 29);    /* at least the forced ones */
@@ -1542,7 +1532,6 @@ static void *failing_hammer_thread(void *arg)
     int rc;
 
     memset(&c, 0, sizeof c);
-    pthread_barrier_wait(&hammer_start);
     for (int i = 0; i < h->calls; i++) {
         if (i % 2)
             rc = rdsiam_provider_generate_token(h->p, &tp, tok, sizeof tok,
@@ -1563,24 +1552,16 @@ static void *failing_hammer_thread(void *arg)
 static int failing_hammer_round(rdsiam_provider *p, int n, int *ok)
 {
     failing_hammer h[HAMMER_THREADS];
-    pthread_t th[HAMMER_THREADS];
     int failed = 0;
 
     *ok = 0;
-    assert_int_equal(
-        pthread_barrier_init(&hammer_start, NULL, HAMMER_THREADS + 1), 0);
-    for (int i = 0; i < HAMMER_THREADS; i++) {
+    for (int i = 0; i < HAMMER_THREADS; i++)
         h[i] = (failing_hammer){p, n, 0, 0};
-        assert_int_equal(
-            pthread_create(&th[i], NULL, failing_hammer_thread, &h[i]), 0);
-    }
-    pthread_barrier_wait(&hammer_start);
+    threads_run(HAMMER_THREADS, failing_hammer_thread, h, sizeof h[0]);
     for (int i = 0; i < HAMMER_THREADS; i++) {
-        assert_int_equal(pthread_join(th[i], NULL), 0);
         failed += h[i].failed;
         *ok += h[i].ok;
     }
-    pthread_barrier_destroy(&hammer_start);
     assert_int_equal(failed + *ok, HAMMER_THREADS * n);
     return failed;
 }

@@ -12,10 +12,11 @@
 
 TSAN_B      := build/tsan
 TSAN_FLAGS  := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
-# Every test that starts threads (grep pthread_create tests/*.c), plus the
-# token tests: token generation keeps per-thread caches.
+# Every test that starts threads (grep -l 'pthread_create\|threads_'
+# tests/*.c), plus the token tests: token generation keeps per-thread
+# caches.
 TSAN_TESTS  ?= test_provider test_container test_provider_chain test_token \
-               test_process
+               test_process test_imds
 
 check-tsan:
 	@sh tests/deps.sh test
