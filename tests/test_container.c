@@ -59,6 +59,7 @@
 
 #include "http.h"
 #include "helpers/creds_ref.h"
+#include "helpers/standin.h"
 #include "helpers/threads.h"
 #include "internal.h"
 #include "provider.h"
@@ -1199,24 +1200,6 @@ static void test_failing_endpoint_backoff(void **state)
     clear_env();
 }
 
-/* A loopback port nothing listens on: bind an ephemeral one, close it. */
-static int closed_port(void)
-{
-    struct sockaddr_in a;
-    socklen_t len = sizeof a;
-    int fd = socket(AF_INET, SOCK_STREAM, 0), port;
-
-    assert_true(fd >= 0);
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-    port = ntohs(a.sin_port);
-    close(fd);
-    return port;
-}
-
 /* Plain-http endpoints never go through a proxy from the environment
  * (the proxy named is a closed loopback port: going through it fails). */
 static void test_fetch_ignores_proxy(void **state)
@@ -1230,7 +1213,7 @@ static void test_fetch_ignores_proxy(void **state)
 
     (void)state;
     clear_env();
-    snprintf(proxy, sizeof proxy, "http://127.0.0.1:%d", closed_port());
+    snprintf(proxy, sizeof proxy, "http://127.0.0.1:%d", standin_closed_port());
     for (i = 0; i < 4; i++)
         setenv(vars[i], proxy, 1);
     assert_int_equal(fetch("/good?t=proxy", 0, &c, &e), RDSIAM_OK);
@@ -1311,7 +1294,7 @@ static void test_fetch_https_verifies(void **state)
     assert_true(port > 0);
     snprintf(url, sizeof url, "https://127.0.0.1:%d/good?t=tls", port);
     setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, 1);
-    snprintf(cmd, sizeof cmd, "http://127.0.0.1:%d", closed_port());
+    snprintf(cmd, sizeof cmd, "http://127.0.0.1:%d", standin_closed_port());
     setenv("https_proxy", cmd, 1);
     setenv("HTTPS_PROXY", cmd, 1);
     assert_int_equal(rdsiam__source_container(&s, NULL, NULL, NULL), RDSIAM_OK);
@@ -1390,7 +1373,7 @@ static void test_http_messages(void **state)
     assert_int_equal(rdsiam__http_get(&req, &body, NULL, &e),
                      RDSIAM_ERR_URI_INVALID);
     /* Nobody listening: a connection error, retried, then reported. */
-    snprintf(url, sizeof url, "http://127.0.0.1:%d/x", closed_port());
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/x", standin_closed_port());
     req.url = url;
     req.retries = 1;
     assert_int_equal(rdsiam__http_get(&req, &body, NULL, &e), RDSIAM_ERR_HTTP);

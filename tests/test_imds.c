@@ -544,17 +544,7 @@ static standin server;
  * impossible). */
 static void get_text(const char *path, char *out, size_t size)
 {
-    rdsiam__http_request req;
-    rdsiam__buf body;
-    char url[1024];
-
-    standin_url(&server, path, url, sizeof url);
-    memset(&req, 0, sizeof req);
-    req.url = url;
-    req.no_proxy = true;
-    assert_int_equal(rdsiam__http_get(&req, &body, NULL, NULL), RDSIAM_OK);
-    snprintf(out, size, "%s", body.data ? body.data : "");
-    rdsiam__buf_free(&body);
+    assert_int_equal(standin_get_text(&server, path, out, size), 0);
 }
 
 static int server_setup(void **state)

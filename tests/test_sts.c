@@ -555,24 +555,6 @@ static void test_endpoint_refused(void **state)
     clear_env();
 }
 
-/* A loopback port nothing listens on: bind an ephemeral one, close it. */
-static int closed_port(void)
-{
-    struct sockaddr_in a;
-    socklen_t len = sizeof a;
-    int fd = socket(AF_INET, SOCK_STREAM, 0), port;
-
-    assert_true(fd >= 0);
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-    port = ntohs(a.sin_port);
-    close(fd);
-    return port;
-}
-
 /* Arguments STS would refuse never leave the process (the endpoint is a
  * closed loopback port all the same). */
 static void test_bad_arguments(void **state)
@@ -611,7 +593,7 @@ static void test_bad_arguments(void **state)
     size_t i;
 
     (void)state;
-    snprintf(url, sizeof url, "http://127.0.0.1:%d/", closed_port());
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/", standin_closed_port());
     memset(&cfg, 0, sizeof cfg);
     cfg.endpoint_url = url;
     cfg.max_attempts = 1;
@@ -1288,7 +1270,7 @@ static void test_no_server(void **state)
     char url[64], want[200];
 
     (void)state;
-    snprintf(url, sizeof url, "http://127.0.0.1:%d/", closed_port());
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/", standin_closed_port());
     memset(&cfg, 0, sizeof cfg);
     cfg.region = "us-west-2";
     cfg.endpoint_url = url;

@@ -88,27 +88,6 @@ static const char *const env_vars[] = {
     "AWS_DEFAULT_PROFILE",
 };
 
-/* A loopback port nothing listens on: bind an ephemeral one, close it. */
-static int closed_port(void)
-{
-    struct sockaddr_in a;
-    socklen_t len = sizeof a;
-    int fd = socket(AF_INET, SOCK_STREAM, 0), port;
-
-    if (fd < 0)
-        return 9;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
-        getsockname(fd, (struct sockaddr *)&a, &len) != 0)
-        port = 9;
-    else
-        port = ntohs(a.sin_port);
-    close(fd);
-    return port;
-}
-
 /* No web identity variables; any STS call without the stand-in goes to a
  * closed loopback port; no config files; region us-west-2. */
 static void reset_env(void)
@@ -148,7 +127,7 @@ static int setup(void **state)
         return -1;
     snprintf(token_path, sizeof token_path, "%s/token", dir);
     snprintf(closed_url, sizeof closed_url, "http://127.0.0.1:%d/",
-             closed_port());
+             standin_closed_port());
     reset_env();
     return standin_start(&server, CONFIG);
 }

@@ -5,11 +5,14 @@
  */
 #include "standin.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -188,4 +191,48 @@ long standin_hits(const standin *s, const char *path)
 
     free(text);
     return n;
+}
+
+int standin_get_text(const standin *s, const char *path, char *out,
+                     size_t size)
+{
+#if RDSIAM_HTTP
+    rdsiam__http_request req;
+    rdsiam__buf body;
+    char url[1024];
+
+    standin_url(s, path, url, sizeof url);
+    memset(&req, 0, sizeof req);
+    req.url = url;
+    req.no_proxy = true;
+    if (rdsiam__http_get(&req, &body, NULL, NULL) != RDSIAM_OK)
+        return -1;
+    snprintf(out, size, "%s", body.data ? body.data : "");
+    rdsiam__buf_free(&body);
+    return 0;
+#else
+    (void)s;
+    (void)path;
+    (void)out;
+    (void)size;
+    return -1;
+#endif
+}
+
+int standin_closed_port(void)
+{
+    struct sockaddr_in a;
+    socklen_t len = sizeof a;
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), port = 9;
+
+    if (fd < 0)
+        return port;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+        getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+        port = ntohs(a.sin_port);
+    close(fd);
+    return port;
 }

@@ -33,5 +33,14 @@ void standin_url(const standin *s, const char *path, char *out, size_t size);
 char *standin_report(const standin *s, const char *what, const char *path);
 /* Requests PATH has received, or -1. */
 long standin_hits(const standin *s, const char *path);
+/* GET path (already percent-encoded) from the stand-in: its body as text
+ * into out (cut to size). Returns 0, or -1 when the request failed. */
+int standin_get_text(const standin *s, const char *path, char *out,
+                     size_t size);
+
+/* A loopback port nothing listens on (an ephemeral one, bound and closed
+ * again), for "nothing answers there" cases; 9 (discard) if none could be
+ * bound. */
+int standin_closed_port(void);
 
 #endif
