@@ -83,37 +83,7 @@ find_package(rdsiam ${WANT} REQUIRED)
 add_executable(app app.c)
 target_link_libraries(app PRIVATE ${TARGET})
 EOF2
-cat >"$tmp/app/app.c" <<'EOF2'
-#include <rdsiam.h>
-
-#include <stdio.h>
-#include <stdlib.h>
-
-int main(int argc, char **argv)
-{
-    rdsiam_credentials creds = {0};
-    rdsiam_token_params params = {0};
-    char token[2048];
-    int rc;
-
-    if (argc != 8)
-        return 2;
-    params.hostname = argv[1];
-    params.port = (unsigned int)strtoul(argv[2], NULL, 10);
-    params.username = argv[3];
-    params.region = argv[4];
-    params.signing_time = (int64_t)strtoll(argv[5], NULL, 10);
-    creds.access_key_id = argv[6];
-    creds.secret_access_key = argv[7];
-    rc = rdsiam_generate_token(&params, &creds, token, sizeof token);
-    if (rc != RDSIAM_OK) {
-        fprintf(stderr, "%s\n", rdsiam_strerror(rc));
-        return 1;
-    }
-    printf("%s\n%s\n", rdsiam_version(), token);
-    return 0;
-}
-EOF2
+cp tests/consumer/consumer.c "$tmp/app/app.c" || exit 1
 
 consumer() { # consumer NAME TARGET: configure, build, run, check
     name=$1

@@ -136,37 +136,7 @@ check "pkg-config --modversion rdsiam = $version" \
 # the first vector of rds-token/known-answers.json (botocore's
 # generate_db_auth_token test, whose botocore_output is what botocore
 # 1.43.11 prints for those inputs with the clock frozen).
-cat >"$tmp/consumer.c" <<'EOF'
-#include <rdsiam.h>
-
-#include <stdio.h>
-#include <stdlib.h>
-
-int main(int argc, char **argv)
-{
-    rdsiam_credentials creds = {0};
-    rdsiam_token_params params = {0};
-    char token[2048];
-    int rc;
-
-    if (argc != 8)
-        return 2;
-    params.hostname = argv[1];
-    params.port = (unsigned int)strtoul(argv[2], NULL, 10);
-    params.username = argv[3];
-    params.region = argv[4];
-    params.signing_time = (int64_t)strtoll(argv[5], NULL, 10);
-    creds.access_key_id = argv[6];
-    creds.secret_access_key = argv[7];
-    rc = rdsiam_generate_token(&params, &creds, token, sizeof token);
-    if (rc != RDSIAM_OK) {
-        fprintf(stderr, "%s\n", rdsiam_strerror(rc));
-        return 1;
-    }
-    printf("%s\n%s\n", rdsiam_version(), token);
-    return 0;
-}
-EOF
+cp tests/consumer/consumer.c "$tmp/consumer.c" || exit 1
 
 kav=tests/vectors/rds-token/known-answers.json
 if ! python3 - "$kav" >"$tmp/r1" 2>"$tmp/r1.err" <<'EOF'
