@@ -111,13 +111,16 @@ $(SHARED_LIB): $(LIB_OBJS) lib/rdsiam.map
 	ln -sf $(SO_REAL) $(B)/lib/$(SONAME)
 	ln -sf $(SONAME) $(B)/lib/librdsiam.so
 
+# The tool's objects are compiled like the library's (the pattern rule
+# above, each with its own .d file); it uses the public API only.
 TOOL_SRCS   := lib/cli/rdsiam-token.c lib/cli/args.c
+TOOL_OBJS   := $(TOOL_SRCS:lib/%.c=$(B)/obj/lib/%.o)
 
-$(TOOL): $(TOOL_SRCS) $(STATIC_LIB)
+$(TOOL): $(TOOL_OBJS) $(STATIC_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -MF $@.d -MT $@ $(LDFLAGS) -o $@ $(TOOL_SRCS) $(STATIC_LIB) $(DEP_LIBS)
+	$(CC) $(LDFLAGS) -pthread -o $@ $(TOOL_OBJS) $(STATIC_LIB) $(DEP_LIBS)
 
--include $(TOOL).d
+-include $(TOOL_OBJS:.o=.d)
 
 $(PC_FILE): Makefile include/rdsiam.h $(PC_STAMP)
 	@mkdir -p $(@D)
