@@ -27,6 +27,59 @@ skip_all() {
     exit 0
 }
 
+# --- the PAM module's arguments and answers, through libpam itself
+# (tests/emulator/pam_driver.c logs in once with a service file of our own;
+# no server, no root). Each bad argument fails the login with the module's
+# one-line reason on stderr.
+pam_args_checks() {
+    pdir=$(mktemp -d /tmp/rdsiam-check-pam.XXXXXX) || return
+    if ! ${CC:-cc} -std=c11 -Wall -Wextra -Werror -o "$pdir/driver" \
+        tests/emulator/pam_driver.c -lpam >"$pdir/cc.log" 2>&1; then
+        sed 's/^/# /' "$pdir/cc.log"
+        echo "not ok - pam module: build the PAM driver (libpam0g-dev)"
+        rm -rf "$pdir"
+        return
+    fi
+    printf 'AKIDPAMCHECK0000 pamCheckSecret\n' >"$pdir/keys"
+    chmod 600 "$pdir/keys"
+    common="keyfile=$pdir/keys host=db.example.com region=us-east-1 stderr"
+    # pam_case NAME WANT_OUT WANT_ERR PASSWORD MODULE-ARGS...
+    pam_case() {
+        _n=$1 _out=$2 _err=$3 _pw=$4
+        shift 4
+        echo "auth required $MODULE $*" >"$pdir/svc"
+        got=$(RDSIAM_PAM_PASSWORD=$_pw "$pdir/driver" "$pdir" svc jane \
+            2>"$pdir/err")
+        if [ "$got" = "$_out" ] && grep -qF -- "$_err" "$pdir/err"; then
+            echo "ok - pam module: $_n"
+        else
+            echo "not ok - pam module: $_n (got '$got', stderr: $(head -c 300 "$pdir/err"))"
+        fi
+    }
+    bad_port="error 3: Error in service module"
+    port_msg="pam_rdsiam: module argument port= must be a number from 1 to 65535"
+    for p in 0 65536 99999 +80 -1 8a 0x50 ""; do
+        pam_case "port=$p refused" "$bad_port" "$port_msg" x $common "port=$p"
+    done
+    pam_case "no port= refused" "$bad_port" \
+        "pam_rdsiam: module arguments keyfile=, host=, port= and region= are all required" \
+        x $common
+    pam_case "an unknown argument refused" "$bad_port" \
+        "pam_rdsiam: unknown module argument 'color=blue'" x $common port=5432 color=blue
+    tok=$(env -i PATH="$PATH" AWS_EC2_METADATA_DISABLED=true \
+        AWS_CONFIG_FILE=/nonexistent AWS_SHARED_CREDENTIALS_FILE=/nonexistent \
+        AWS_ACCESS_KEY_ID=AKIDPAMCHECK0000 AWS_SECRET_ACCESS_KEY=pamCheckSecret \
+        "$TOKEN" --hostname db.example.com --port 5432 --username jane \
+        --region us-east-1 2>&1)
+    pam_case "port=5432 accepts a token for port 5432" "PAM_SUCCESS" \
+        "pam_rdsiam: accepted 'jane'" "$tok" $common port=5432
+    pam_case "port=05432 is the same port" "PAM_SUCCESS" \
+        "pam_rdsiam: accepted 'jane'" "$tok" $common port=05432
+    pam_case "port=5433 refuses a token for port 5432" \
+        "error 7: Authentication failure" "(error -206)" "$tok" $common port=5433
+    rm -rf "$pdir"
+}
+
 # --- the PAM module, checked without a server: it exports the PAM entry
 # points only, and carries librdsiam inside (no librdsiam.so at run time).
 MODULE=$ROOT/$B/rds-emulator/postgres/pam_rdsiam.so
@@ -43,6 +96,7 @@ if [ -f "$MODULE" ]; then
     else
         echo "ok - pam module: librdsiam is linked in statically"
     fi
+    pam_args_checks
 else
     echo "ok - pam module # SKIP $MODULE not built (make emulator)"
 fi
