@@ -23,7 +23,6 @@ AWS_EC2_METADATA_DISABLED=true unless a scenario points IMDS there.
 
 Prints TAP-style lines: ok - ..., not ok - ...
 """
-import datetime
 import hashlib
 import json
 import os
@@ -45,13 +44,11 @@ os.makedirs(os.path.join(HOME, ".aws", "sso", "cache"))
 # imported: point HOME at the scenario's home first.
 os.environ["HOME"] = HOME
 
-import botocore.auth  # noqa: E402
 import botocore.session  # noqa: E402
 
-HOST, PORT, USER = "db.example.com", 5432, "app_user"
-TIME = "20161107T173933Z"
-botocore.auth.get_current_datetime = (
-    lambda remove_tzinfo=True: datetime.datetime(2016, 11, 7, 17, 39, 33))
+from xcheck import HOST, PORT, USER, freeze_clock, in_env, run_tool  # noqa: E402
+
+freeze_clock()
 
 STATIC_A = "AKIDSTATICAAAAAA"
 SELF_KEY = "AKIDSELFSTATIC00"
@@ -206,17 +203,6 @@ def sso_cache(key):
                    "region": "us-east-1"}, f)
 
 
-def in_env(env, fn):
-    saved = dict(os.environ)
-    os.environ.clear()
-    os.environ.update(env)
-    try:
-        return fn()
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-
-
 def boto(env, profile):
     out = {}
 
@@ -241,17 +227,7 @@ def boto(env, profile):
 
 
 def ours(env, profile):
-    args = [tool, "--hostname", HOST, "--port", str(PORT), "--username",
-            USER, "--signing-time", TIME]
-    if profile:
-        args += ["--profile", profile]
-    r = subprocess.run(args, env=env, capture_output=True, text=True,
-                       timeout=60)
-    if r.returncode != 0:
-        return {"status": r.returncode, "stderr": r.stderr.strip()}
-    tok = r.stdout.strip()
-    cred = tok.split("X-Amz-Credential=")[1].split("&")[0].split("%2F")
-    return {"status": 0, "token": tok, "creds": cred[0]}
+    return run_tool(tool, env, profile)
 
 
 def main():
