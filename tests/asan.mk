@@ -63,7 +63,10 @@ check-asan:
 # session token. Not part of `make test`.
 #
 #   make fuzz                          every target, 30 s each
-#   make fuzz FUZZ_SECONDS=5           the short pass CI runs
+#   make fuzz FUZZ_SECONDS=10 FUZZ_SEED=1
+#                                      the short pass CI runs: a fixed
+#                                      seed, so a run can be repeated
+#                                      (default 0: libFuzzer picks one)
 #   make fuzz FUZZ_TARGETS=fuzz_verify_token FUZZ_SECONDS=600
 #   make fuzz-build                    build only; run one by hand:
 #       build/fuzz/bin/fuzz_parse_time build/fuzz/corpus-fuzz_parse_time \
@@ -73,6 +76,7 @@ FUZZ_B        := build/fuzz
 FUZZ_CC       ?= clang
 FUZZ_SECONDS  ?= 30
 FUZZ_MAX_LEN  ?= 20000
+FUZZ_SEED     ?= 0
 FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_ALL      := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_TARGETS  ?= $(FUZZ_ALL)
@@ -100,7 +104,7 @@ fuzz: fuzz-build
 	    echo "== $$t ($(FUZZ_SECONDS) s)"; \
 	    test -d tests/fuzz/corpus/$$t || { echo "fuzz: no seeds in tests/fuzz/corpus/$$t" >&2; exit 1; }; \
 	    mkdir -p $(FUZZ_B)/corpus-$$t; \
-	    $(FUZZ_B)/bin/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	    $(FUZZ_B)/bin/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -seed=$(FUZZ_SEED) \
 	        -max_len=$(FUZZ_MAX_LEN) -rss_limit_mb=2048 -print_final_stats=1 \
 	        -artifact_prefix=$(FUZZ_B)/artifacts/$$t- $(FUZZ_B)/corpus-$$t \
 	        tests/fuzz/corpus/$$t \

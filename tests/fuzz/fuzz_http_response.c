@@ -93,7 +93,10 @@ static int listen_once(void)
 }
 
 /* The body a plain Content-Length answer carries, or NULL when the answer
- * is not that simple (chunked, encoded, several length headers ...). */
+ * is not that simple (chunked, encoded, several length headers, a line
+ * ending in a bare LF or a lone CR ...). libcurl, like most HTTP/1.1
+ * clients, also ends a header line at a bare LF, so "\r\n\n" already ends
+ * the head: such answers are not plain, and only CRLF heads are judged. */
 static const uint8_t *plain_body(const uint8_t *d, size_t n, size_t *len)
 {
     const uint8_t *end = memmem(d, n, "\r\n\r\n", 4);
@@ -110,6 +113,10 @@ static const uint8_t *plain_body(const uint8_t *d, size_t n, size_t *len)
     head[hn] = '\0';
     if (memchr(head, '\0', hn) || strncmp(head, "HTTP/1.1 200 OK\r\n", 17) != 0)
         return NULL;
+    for (size_t i = 0; i < hn; i++)
+        if ((head[i] == '\n' && (i == 0 || head[i - 1] != '\r')) ||
+            (head[i] == '\r' && (i + 1 == hn || head[i + 1] != '\n')))
+            return NULL;
     for (char *p = head; *p; p++)
         if (*p >= 'A' && *p <= 'Z')
             *p = (char)(*p - 'A' + 'a');
