@@ -11,7 +11,10 @@
  * that swaps in a new snapshot never pulls strings out from under a
  * reader, and the old snapshot is wiped when its last reader lets go.
  * Token generation reads without the mutex while the credentials are not
- * due for refresh (acquire_fast: atomic reference counts only).
+ * due for refresh, and writes nothing another thread reads: it protects
+ * the snapshot with a hazard pointer of its own thread (hazard.c) instead
+ * of counting a reference, so threads signing on several cores do not
+ * bounce a shared cache line.
  * At most one fetch runs at a time (the `refreshing` flag); a thread that
  * finds credentials due for refresh while another thread refreshes keeps
  * using the still-valid cached ones, and only a thread with nothing usable
@@ -39,7 +42,6 @@
  */
 #include <errno.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +49,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hazard.h"
 #include "provider.h"
 
 #define DEFAULT_REFRESH_BEFORE (RDSIAM_TOKEN_LIFETIME + 60)
@@ -86,7 +89,7 @@ void rdsiam__provider_set_random(rdsiam__random_fn fn, void *ctx)
  * reference without the provider (which may be gone by then). */
 struct rdsiam_credentials_ref {
     atomic_ulong refs;
-    int64_t until; /* read lock-free before this time (see acquire_fast) */
+    int64_t until; /* read lock-free before this time (see sign_fast) */
     rdsiam__creds creds;
     rdsiam_credentials view; /* borrows creds' strings */
 };
@@ -119,11 +122,9 @@ struct rdsiam_provider {
     bool thread_started;
     pthread_t thread;
 
-    /* Lock-free read path (acquire_fast): the snapshot readers may take
-     * without mu, and how many readers are between loading it and
-     * counting their reference. Written under mu. */
-    _Atomic(snapshot *) fast;
-    atomic_uint readers;
+    /* Lock-free read path (sign_fast): the snapshot token generation may
+     * use without mu, protected by a hazard pointer. Written under mu. */
+    _Atomic(void *) fast;
 };
 
 static void snapshot_release(snapshot *s)
@@ -136,39 +137,34 @@ static void snapshot_release(snapshot *s)
 
 /*
  * The lock-free read path. Threads that only read cached credentials must
- * not queue on mu for every token, so a reader takes its reference with
- * atomics alone while the credentials are neither due for refresh nor
- * expired (snapshot.until), and falls back to acquire() otherwise. The
- * reference count is atomic; what keeps a snapshot alive between a reader
- * loading p->fast and counting its reference is p->readers: the writer
- * swaps p->fast first and drops the cache's reference to the old snapshot
- * only once no reader is in that window (a few instructions long), the
- * way RCU waits for a grace period. Sequentially consistent atomics order
- * the reader's increment before its load and the writer's store before
- * its check.
+ * not queue on mu, nor write to a shared reference count, for every token:
+ * while the credentials are neither due for refresh nor expired
+ * (snapshot.until) a token is signed with p->fast protected by the
+ * calling thread's hazard pointer. The writer swaps p->fast, then waits
+ * until no thread protects the old snapshot before the cache drops its
+ * reference (publish_fast). Returns true when the token was signed (rc is
+ * its result); false when the caller must take the slow path.
  */
-static snapshot *acquire_fast(rdsiam_provider *p)
+static bool sign_fast(rdsiam_provider *p, const rdsiam_token_params *params,
+                      char *buf, size_t bufsize, size_t *needed,
+                      rdsiam_error *err, int *rc)
 {
-    int64_t now = rdsiam__now(); /* outside the window the writer waits on */
-    snapshot *s;
+    int64_t now = rdsiam__now();
+    snapshot *s = rdsiam__hazard_protect(&p->fast);
+    bool signed_here = s && now < s->until;
 
-    atomic_fetch_add(&p->readers, 1);
-    s = atomic_load(&p->fast);
-    if (s && now < s->until)
-        atomic_fetch_add(&s->refs, 1);
-    else
-        s = NULL;
-    atomic_fetch_sub(&p->readers, 1);
-    return s;
+    if (signed_here)
+        *rc = rdsiam_generate_token_ex(params, &s->view, buf, bufsize, needed,
+                                       err);
+    rdsiam__hazard_clear();
+    return signed_here;
 }
 
 /* Called with mu held when p->cur changes to s: after this, the old
  * snapshot may be released. */
 static void publish_fast(rdsiam_provider *p, snapshot *s)
 {
-    atomic_store(&p->fast, s);
-    while (atomic_load(&p->readers) != 0)
-        sched_yield();
+    rdsiam__hazard_wait(atomic_exchange(&p->fast, (void *)s));
 }
 
 /* Lock-held predicates. */
@@ -738,19 +734,22 @@ int rdsiam_provider_generate_token(rdsiam_provider *p,
     if (needed)
         *needed = 0;
     RDSIAM_ENSURE(err, p, RDSIAM_ERR_NULL_ARGUMENT, "provider is NULL");
+    /* Cached credentials: the signer checks the inputs itself. */
+    if (params && params->region &&
+        sign_fast(p, params, buf, bufsize, needed, err, &rc))
+        return rc;
     /* Inputs first: a typo must not cost a credential fetch. */
     RDSIAM_GUARD(rdsiam_token_params_check(params, err));
     with_region = *params;
     if (!with_region.region)
         RDSIAM_GUARD(provider_region(p, &with_region.region, err));
-    s = acquire_fast(p);
-    if (!s)
-        RDSIAM_GUARD(acquire(p, &s, err));
+    if (sign_fast(p, &with_region, buf, bufsize, needed, err, &rc))
+        return rc;
+    RDSIAM_GUARD(acquire(p, &s, err));
     rc = rdsiam_generate_token_ex(&with_region, &s->view, buf, bufsize, needed,
                                   err);
 done:
-    /* The reference count is atomic and the cache holds its own reference
-     * until publish_fast() has seen no reader: no lock needed to drop it. */
+    /* The reference count is atomic: no lock needed to drop it. */
     snapshot_release(s);
     return rc;
 }
