@@ -734,9 +734,10 @@ int rdsiam_provider_generate_token(rdsiam_provider *p,
     if (needed)
         *needed = 0;
     RDSIAM_ENSURE(err, p, RDSIAM_ERR_NULL_ARGUMENT, "provider is NULL");
+    RDSIAM_ENSURE(err, params, RDSIAM_ERR_NULL_ARGUMENT,
+                  "token parameters are NULL");
     /* Cached credentials: the signer checks the inputs itself. */
-    if (params && params->region &&
-        sign_fast(p, params, buf, bufsize, needed, err, &rc))
+    if (params->region && sign_fast(p, params, buf, bufsize, needed, err, &rc))
         return rc;
     /* Inputs first: a typo must not cost a credential fetch. */
     RDSIAM_GUARD(rdsiam_token_params_check(params, err));
