@@ -8,6 +8,12 @@
  * under one mutex: by a thread's first protect, a thread's exit and a
  * writer's wait, never on the read path.
  *
+ * fork(): the child has one thread, the one that forked, so its list
+ * keeps that thread's slot alone (another thread's slot, perhaps holding
+ * a pointer, would make every wait in the child spin forever), and the
+ * list is never copied halfway through a change: the mutex is held across
+ * the fork.
+ *
  * Why a reader never uses an object a writer has released: the reader
  * stores the pointer in its slot, then loads the shared pointer again and
  * retries unless it is unchanged; the writer stores the new shared
@@ -54,9 +60,32 @@ static void unlink_slot(void *arg)
     pthread_mutex_unlock(&list_mu);
 }
 
+static void before_fork(void)
+{
+    pthread_mutex_lock(&list_mu);
+}
+
+static void after_fork_parent(void)
+{
+    pthread_mutex_unlock(&list_mu);
+}
+
+static void after_fork_child(void)
+{
+    pthread_mutex_unlock(&list_mu);
+    list = NULL;
+    if (mine.linked) {
+        mine.next = NULL;
+        mine.prev_next = &list;
+        list = &mine;
+    }
+}
+
 static void make_exit_key(void)
 {
-    exit_key_ok = pthread_key_create(&exit_key, unlink_slot) == 0;
+    exit_key_ok =
+        pthread_key_create(&exit_key, unlink_slot) == 0 &&
+        pthread_atfork(before_fork, after_fork_parent, after_fork_child) == 0;
 }
 
 /* The calling thread's slot, linked into the list; NULL when it cannot be

@@ -15,7 +15,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -138,6 +140,42 @@ static void test_exited_thread_holds_nothing(void **state)
     object_release(o);
 }
 
+/* In a child of fork() only the forking thread exists: a slot another
+ * thread of the parent held does not make the child's waits spin. */
+static void test_fork_child_waits_for_no_other_thread(void **state)
+{
+    object *o = object_new(1);
+    pthread_t h;
+    pid_t pid;
+    int status;
+
+    (void)state;
+    atomic_store(&shared, o);
+    assert_ptr_equal(rdsiam__hazard_protect(&shared), o);
+    rdsiam__hazard_clear(); /* this thread has a slot too */
+    atomic_store(&holder_state, 0);
+    assert_int_equal(pthread_create(&h, NULL, holder, NULL), 0);
+    while (atomic_load(&holder_state) != 1)
+        sleep_ms(1);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        alarm(10); /* a spinning wait ends the child by SIGALRM */
+        rdsiam__hazard_wait(o);
+        assert_ptr_equal(rdsiam__hazard_protect(&shared), o);
+        rdsiam__hazard_clear();
+        _exit(0);
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    atomic_store(&holder_state, 2);
+    assert_int_equal(pthread_join(h, NULL), 0);
+    atomic_store(&shared, NULL);
+    rdsiam__hazard_wait(o);
+    object_release(o);
+}
+
 /* ------------------------------------------------------------------------ */
 
 static atomic_bool stop;
@@ -195,6 +233,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wait_blocks_until_clear),
         cmocka_unit_test(test_exited_thread_holds_nothing),
+        cmocka_unit_test(test_fork_child_waits_for_no_other_thread),
         cmocka_unit_test(test_readers_race_writer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
