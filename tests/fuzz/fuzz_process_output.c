@@ -74,6 +74,13 @@ static bool same(const char *got, const field *want)
     return got && strlen(got) == want->n && memcmp(got, want->p, want->n) == 0;
 }
 
+/* The process's output file goes when the fuzzer exits (libFuzzer ends
+ * with exit(), which runs this). */
+static void remove_file(void)
+{
+    unlink(path);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     rdsiam__creds c;
@@ -89,6 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         snprintf(path, sizeof path, "/tmp/rdsiam-fuzz-process-%ld",
                  (long)getpid());
         snprintf(command, sizeof command, "/bin/cat %s", path);
+        atexit(remove_file);
     }
     structured = data[0] & 1;
     f = fopen(path, "wb");

@@ -49,6 +49,13 @@ static const char *nonempty(const char *s)
     return s && *s ? s : NULL;
 }
 
+/* The process's config file goes when the fuzzer exits (libFuzzer ends
+ * with exit(), which runs this). */
+static void remove_files(void)
+{
+    unlink(config_path);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fuzz_reader r = {data, size};
@@ -67,6 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         snprintf(creds_path, sizeof creds_path,
                  "/tmp/rdsiam-fuzz-region-%ld.none", (long)getpid());
         rdsiam__sys_set_env(fake_getenv, NULL);
+        atexit(remove_files);
     }
     f = fopen(config_path, "wb");
     if (f) {
