@@ -52,9 +52,6 @@ int rdsiam__check_region(const char *region, size_t *len, rdsiam_error *err)
     return RDSIAM_OK; /* not reached: the first loop stopped at a bad byte */
 }
 
-/* Printable ASCII without space: what access key ids and secrets are made
- * of. Anything else is a copy-and-paste accident we would rather report
- * than sign with. */
 bool rdsiam__port_valid(const char *p, size_t n)
 {
     unsigned long v = 0;
@@ -69,6 +66,9 @@ bool rdsiam__port_valid(const char *p, size_t n)
     return v >= 1 && v <= 65535;
 }
 
+/* Printable ASCII without space: what access key ids and secrets are made
+ * of. Anything else is a copy-and-paste accident we would rather report
+ * than sign with. */
 static bool printable_nospace(const char *s, size_t n)
 {
     /* A byte c is allowed when c - 0x21, as an unsigned byte, is at most
