@@ -118,7 +118,7 @@ TOOL_OBJS   := $(TOOL_SRCS:lib/%.c=$(B)/obj/lib/%.o)
 
 $(TOOL): $(TOOL_OBJS) $(STATIC_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -pthread -o $@ $(TOOL_OBJS) $(STATIC_LIB) $(DEP_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(TOOL_OBJS) $(STATIC_LIB) $(DEP_LIBS)
 
 -include $(TOOL_OBJS:.o=.d)
 
