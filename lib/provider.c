@@ -736,16 +736,19 @@ int rdsiam_provider_generate_token(rdsiam_provider *p,
     RDSIAM_ENSURE(err, p, RDSIAM_ERR_NULL_ARGUMENT, "provider is NULL");
     RDSIAM_ENSURE(err, params, RDSIAM_ERR_NULL_ARGUMENT,
                   "token parameters are NULL");
-    /* Cached credentials: the signer checks the inputs itself. */
-    if (params->region && sign_fast(p, params, buf, bufsize, needed, err, &rc))
-        return rc;
-    /* Inputs first: a typo must not cost a credential fetch. */
-    RDSIAM_GUARD(rdsiam_token_params_check(params, err));
+    /* Inputs first: a typo must not cost a region lookup or a credential
+     * fetch. With cached credentials the signer checks them itself, so
+     * when there is no region to look up they are checked only on the way
+     * to a fetch. */
     with_region = *params;
-    if (!with_region.region)
+    if (!with_region.region) {
+        RDSIAM_GUARD(rdsiam_token_params_check(params, err));
         RDSIAM_GUARD(provider_region(p, &with_region.region, err));
+    }
     if (sign_fast(p, &with_region, buf, bufsize, needed, err, &rc))
         return rc;
+    if (params->region)
+        RDSIAM_GUARD(rdsiam_token_params_check(params, err));
     RDSIAM_GUARD(acquire(p, &s, err));
     rc = rdsiam_generate_token_ex(&with_region, &s->view, buf, bufsize, needed,
                                   err);
