@@ -155,11 +155,29 @@ void standin_url(const standin *s, const char *path, char *out, size_t size)
     snprintf(out, size, "http://127.0.0.1:%d%s", s->port, path);
 }
 
-char *standin_report(const standin *s, const char *what, const char *path)
+/* GET url: the body, allocated (free()), or NULL when the request failed
+ * (or the library has no HTTP client: HTTP=no). */
+static char *get_body(const char *url)
 {
 #if RDSIAM_HTTP
     rdsiam__http_request req;
     rdsiam__buf body;
+
+    memset(&req, 0, sizeof req);
+    req.url = url;
+    req.no_proxy = true;
+    req.max_body = (size_t)1 << 20;
+    if (rdsiam__http_perform(&req, &body, NULL, NULL) != RDSIAM_OK)
+        return NULL;
+    return rdsiam__buf_take(&body);
+#else
+    (void)url;
+    return NULL;
+#endif
+}
+
+char *standin_report(const standin *s, const char *what, const char *path)
+{
     char url[1024], enc[768];
     size_t n;
 
@@ -169,19 +187,7 @@ char *standin_report(const standin *s, const char *what, const char *path)
     enc[n] = '\0';
     snprintf(url, sizeof url, "http://127.0.0.1:%d/%s?p=%s", s->port, what,
              enc);
-    memset(&req, 0, sizeof req);
-    req.url = url;
-    req.no_proxy = true;
-    req.max_body = (size_t)1 << 20;
-    if (rdsiam__http_perform(&req, &body, NULL, NULL) != RDSIAM_OK)
-        return NULL;
-    return rdsiam__buf_take(&body);
-#else
-    (void)s;
-    (void)what;
-    (void)path;
-    return NULL;
-#endif
+    return get_body(url);
 }
 
 long standin_hits(const standin *s, const char *path)
@@ -193,30 +199,17 @@ long standin_hits(const standin *s, const char *path)
     return n;
 }
 
-int standin_get_text(const standin *s, const char *path, char *out,
-                     size_t size)
+int standin_get_text(const standin *s, const char *path, char *out, size_t size)
 {
-#if RDSIAM_HTTP
-    rdsiam__http_request req;
-    rdsiam__buf body;
-    char url[1024];
+    char url[1024], *text;
 
     standin_url(s, path, url, sizeof url);
-    memset(&req, 0, sizeof req);
-    req.url = url;
-    req.no_proxy = true;
-    if (rdsiam__http_get(&req, &body, NULL, NULL) != RDSIAM_OK)
+    text = get_body(url);
+    if (!text)
         return -1;
-    snprintf(out, size, "%s", body.data ? body.data : "");
-    rdsiam__buf_free(&body);
+    snprintf(out, size, "%s", text);
+    free(text);
     return 0;
-#else
-    (void)s;
-    (void)path;
-    (void)out;
-    (void)size;
-    return -1;
-#endif
 }
 
 int standin_closed_port(void)
