@@ -9,7 +9,9 @@
 #   - one is_hex;
 #   - no signing with placeholder "probe" keys anywhere (lib, CLI,
 #     examples): inputs are checked with rdsiam_token_params_check();
-#   - the command-line tool and the examples use only the public header.
+#   - the examples use only the public header; the command-line tool too,
+#     but for the profile parser its config.c reads --config files with,
+#     compiled into the tool when it links the shared library.
 # Prints TAP-style lines.
 set -u
 n=0
@@ -84,13 +86,32 @@ if grep -rn 'AKIDPROBE\|probe = {' lib examples | grep -q .; then
 else
     ok "no placeholder probe credentials in lib/ or examples/"
 fi
-if grep -n '#include "internal.h"\|rdsiam__' lib/cli/*.c examples/*.c \
+if grep -n '#include "internal.h"\|rdsiam__' examples/*.c \
     examples/rds-emulator/mariadb/*.c examples/rds-emulator/pam/*.c | grep -q .; then
-    grep -n '#include "internal.h"\|rdsiam__' lib/cli/*.c examples/*.c \
+    grep -n '#include "internal.h"\|rdsiam__' examples/*.c \
         examples/rds-emulator/mariadb/*.c examples/rds-emulator/pam/*.c | sed 's/^/# /'
-    notok "the tool and the examples use only the public API"
+    notok "the examples use only the public API"
 else
-    ok "the tool and the examples use only the public API"
+    ok "the examples use only the public API"
+fi
+# The tool uses the public API, and in one file, lib/cli/config.c, the
+# library's parser of the AWS shared files for its --config file: the
+# parser (profile.h), its file reader (file.h) and buffer, nothing else.
+# TOOL_INTERNALS below are the library files that parser needs; the
+# shared-library link further down compiles exactly them into the tool.
+TOOL_INTERNALS="lib/profile.c lib/file.c lib/buf.c lib/error.c lib/sys.c lib/encoding.c"
+cli_internal=$(grep -n '#include "[a-z_]*\.h"\|rdsiam__[a-z_]*\|RDSIAM__[A-Z_]*' lib/cli/*.c lib/cli/*.h |
+    grep -v '^lib/cli/config\.c:' )
+cfg_internal=$(grep -o '#include "[a-z_]*\.h"\|rdsiam__[a-z_]*\|RDSIAM__[A-Z_]*' lib/cli/config.c |
+    sort -u | grep -v '^#include "\(args\|config\|file\|profile\)\.h"$' |
+    grep -v '^rdsiam__\(profile_[a-z_]*\|file_read\|buf_init\|buf_free\|buf\|profile\|profile_set\|profile_list\)$' |
+    grep -v '^RDSIAM__PROFILE_\(FILE_MAX\|CREDENTIALS\)$')
+cli_internal=$(printf '%s\n' "$cli_internal" | grep -v '#include "\(args\|config\|format\|hints\|log\|output\|run\|then\)\.h"' | grep .)
+if [ -n "$cli_internal$cfg_internal" ]; then
+    printf '%s\n' "$cli_internal" "$cfg_internal" | grep . | sed 's/^/# /'
+    notok "the tool uses the public API, and the profile parser in config.c only"
+else
+    ok "the tool uses the public API, and the profile parser in config.c only"
 fi
 # --- the tool links against the shared library too -------------------------
 B=${B:-build}
@@ -99,9 +120,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 if [ ! -e "$B/lib/librdsiam.so" ]; then
     notok "the tool links against the shared library: $B/lib/librdsiam.so is not built"
-elif ! $CC -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -o "$tmp/rdsiam-token" \
-    lib/cli/rdsiam-token.c lib/cli/args.c -L"$B/lib" -lrdsiam \
-    -Wl,-rpath,"$(cd "$B/lib" && pwd)" >"$tmp/out" 2>&1; then
+elif ! $CC -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Ilib \
+    -o "$tmp/rdsiam-token" lib/cli/*.c $TOOL_INTERNALS -L"$B/lib" -lrdsiam \
+    -lcrypto -lcjson -Wl,-rpath,"$(cd "$B/lib" && pwd)" >"$tmp/out" 2>&1; then
     sed 's/^/# /' "$tmp/out"
     notok "the tool links against the shared library"
 elif ! readelf -d "$tmp/rdsiam-token" | grep -q 'NEEDED.*librdsiam\.so'; then

@@ -252,14 +252,14 @@ static int check_values(cli_args *a, const raw_args *r)
 /* Which options go together. */
 static int check_combinations(cli_args *a, const raw_args *r)
 {
-    const char *empty[][2] = {{a->output, "--output"},
-                              {a->dbname, "--dbname"},
-                              {a->then, "--then"},
-                              {a->config, "--config"}};
+    const char *empty[][2] = {{a->output, "--output must not be empty"},
+                              {a->dbname, "--dbname must not be empty"},
+                              {a->then, "--then must not be empty"},
+                              {a->config, "--config must not be empty"}};
 
     for (size_t i = 0; i < sizeof empty / sizeof empty[0]; i++)
         if (empty[i][0] && !*empty[i][0])
-            return bad(a, "an option's value must not be empty:", empty[i][1]);
+            return bad(a, empty[i][1], NULL);
     if ((r->action || r->expires_in) && !a->dsql)
         return bad(a, "--action and --expires-in go with --dsql", NULL);
     if ((a->every || a->then) && !a->output)

@@ -2,11 +2,13 @@
  * fuzz_cli_args - rdsiam-token's command-line parser (lib/cli/args.c) on
  * arbitrary argument vectors: the input is split at NUL bytes into argv.
  *
- * Properties: no crash; a run that is accepted has a hostname and a
- * username that are whole argv elements (nothing shortened), a port of
- * 1..65535 whose argument is decimal digits only, and a profile, when
- * given, that is not empty; a usage error always says why, and the
- * argument it names is one of argv's.
+ * Properties: no crash; a run that is accepted has, unless --config
+ * names the databases, a hostname and (but for Aurora DSQL) a username
+ * that are whole argv elements (nothing shortened) and a port of
+ * 1..65535 whose argument is decimal digits only; a profile, when given,
+ * that is not empty; --dbname for the pgbouncer format, --output for
+ * --every and --then, and an --every of 0 to 86400 s; a usage error
+ * always says why, and the argument it names is one of argv's.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -41,12 +43,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     argv[argc] = NULL;
 
     rc = cli_parse(argc, argv, &a);
-    if (rc == CLI_RUN) {
+    if (rc == CLI_RUN && a.config) {
+        /* --config names the databases: none on the command line. */
+        FUZZ_CHECK(*a.config && from_argv(a.config, argc, argv));
+        FUZZ_CHECK(!a.params.hostname && !a.params.username && !a.dbname);
+    } else if (rc == CLI_RUN) {
         FUZZ_CHECK(a.params.hostname &&
                    from_argv(a.params.hostname, argc, argv));
-        FUZZ_CHECK(a.params.username &&
-                   from_argv(a.params.username, argc, argv));
-        FUZZ_CHECK(a.params.port >= 1 && a.params.port <= 65535);
+        /* DSQL: no port needed; a user only for the file formats. */
+        FUZZ_CHECK(a.dsql || (a.params.username &&
+                              from_argv(a.params.username, argc, argv)));
+        FUZZ_CHECK(a.dsql || (a.params.port >= 1 && a.params.port <= 65535));
+        FUZZ_CHECK(a.format != FMT_PGBOUNCER || (a.dbname && *a.dbname));
+        FUZZ_CHECK(!(a.every || a.then) || (a.output && *a.output));
+        FUZZ_CHECK(a.every >= 0 && a.every <= CLI_EVERY_MAX);
+    }
+    if (rc == CLI_RUN) {
         FUZZ_CHECK(!a.popts.profile || *a.popts.profile);
         FUZZ_CHECK(a.params.region == a.popts.region);
     } else if (rc == CLI_USAGE) {
