@@ -280,12 +280,15 @@ static int check_combinations(cli_args *a, const raw_args *r)
         return bad(a, "--hostname is required", NULL);
     if (!r->port && !a->dsql)
         return bad(a, "--port is required", NULL);
-    if (!a->params.username &&
-        (!a->dsql || (a->format != FMT_RAW && a->format != FMT_JSON)))
-        return bad(a, "--username is required", NULL);
     if (a->dsql && a->format == FMT_MYCNF)
         return bad(a, "--format mycnf is for MySQL; Aurora DSQL speaks "
                       "PostgreSQL", NULL);
+    if (!a->params.username &&
+        (!a->dsql || (a->format != FMT_RAW && a->format != FMT_JSON)))
+        return bad(a, "--username is required", NULL);
+    /* Aurora DSQL listens on PostgreSQL's port; the token names none. */
+    if (a->dsql && !r->port)
+        a->params.port = 5432;
     if (a->format == FMT_PGBOUNCER && !a->dbname)
         return bad(a, "--format pgbouncer needs --dbname (the name clients "
                       "ask PgBouncer for)", NULL);
