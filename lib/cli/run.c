@@ -39,6 +39,7 @@
 #include "format.h"
 #include "hints.h"
 #include "log.h"
+#include "notify.h"
 #include "output.h"
 #include "run.h"
 #include "then.h"
@@ -533,6 +534,7 @@ int cli_run(const cli_args *a, cli_job *job)
             explain_success(&r);
         if (r.looping) {
             log_written(&r);
+            cli_notify_ready();
             tokens_clear(&r);
             then(&r, &then_failed);
             loop(&r); /* never returns: a signal's handler ends the run */
