@@ -153,7 +153,7 @@ static void snapshot_release(snapshot *s)
  * credentials that signed it". params->signing_time is set (not 0) when
  * info is wanted, so the time reported is the token's own.
  */
-static int sign_with(const snapshot *s, const rdsiam_token_params *params,
+static inline int sign_with(const snapshot *s, const rdsiam_token_params *params,
                      char *buf, size_t bufsize, size_t *needed,
                      rdsiam_token_info *info, rdsiam_error *err)
 {
