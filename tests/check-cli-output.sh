@@ -409,16 +409,7 @@ run 0 --hostname db.abc.us-east-1.rds.amazonaws.com --port 5432 --username u
 check "a host name in the token's region: no warning" test ! -s "$tmp/err"
 
 # --- the loop ---------------------------------------------------------------
-# wait_for FILE PATTERN [N]: until FILE has N (default 1) lines matching
-# PATTERN; the limit only keeps a bug from hanging the run.
-wait_for() {
-    i=0
-    while [ "$(grep -c -- "$2" "$1" 2>/dev/null)" -lt "${3:-1}" ]; do
-        i=$((i + 1))
-        [ $i -gt 600 ] && return 1
-        sleep 0.05
-    done
-}
+. tests/helpers/wait_for.sh # wait_for FILE PATTERN [N]
 # start_loop LOG ARGS...: the tool in the background ($lp its pid).
 start_loop() {
     log=$1; shift
@@ -527,13 +518,13 @@ left = [f for f in os.listdir(tmp) if f.startswith(".race.ini.")]
 print("%s - no temporary file left after SIGTERM" % ("not ok" if left else "ok"))
 EOF
 
-# A credential source failing mid-run: credentials that live 4 s, so the
+# A credential source failing mid-run: credentials that live 6 s, so the
 # provider fetches again soon; the fetches then fail. The provider signs
 # with the cached credentials while they last, and a token dies with
 # them: so the first failure finds the file's token expired, and says so
 # at error level. The file keeps the last good token, and the loop
 # recovers when the source does.
-printf '%s\n' "$(utc $(($(date +%s) + 4)))" >"$tmp/cp/expiration"
+printf '%s\n' "$(utc $(($(date +%s) + 6)))" >"$tmp/cp/expiration"
 $CP "$TOOL" $A2 --output "$tmp/fail.raw" --every 1 2>"$tmp/fail.log" &
 lp=$!
 pids="$pids $lp"
@@ -541,8 +532,16 @@ wait_for "$tmp/fail.log" ': wrote '
 touch "$tmp/cp/fail"
 wait_for "$tmp/fail.log" 'rdsiam-token: error: cannot refresh '
 kept=$(cat "$tmp/fail.raw")
-check "a failing source: an error once it has expired" \
-    grep -q "rdsiam-token: error: cannot refresh $tmp/fail.raw: .*refused by the test.*; the token there expired at .*; next try in [0-9]* s$" "$tmp/fail.log"
+# (The first failure's reason is the source's refusal, or, on a machine
+# slow enough that a fetch came between the expiry and the refusal, the
+# expired credentials it returned: either way the file's token is dead.)
+if grep -q "rdsiam-token: error: cannot refresh $tmp/fail.raw: .*; the token there expired at .*; next try in [0-9]* s$" "$tmp/fail.log" &&
+    grep -q "refused by the test" "$tmp/fail.log"; then
+    ok "a failing source: an error once it has expired"
+else
+    sed 's/^/# /' "$tmp/fail.log"
+    notok "a failing source: an error once it has expired"
+fi
 check "a failing source: the file keeps the last good token" \
     test -n "$kept" -a "$(cat "$tmp/fail.raw")" = "$kept"
 printf '%s\n' "$(utc $(($(date +%s) + 3600)))" >"$tmp/cp/expiration"

@@ -103,13 +103,15 @@ TOOL_INTERNALS="lib/profile.c lib/file.c lib/buf.c lib/error.c lib/sys.c lib/enc
 cli_internal=$(grep -n '#include "[a-z_]*\.h"\|rdsiam__[a-z_]*\|RDSIAM__[A-Z_]*' lib/cli/*.c lib/cli/*.h |
     grep -v '^lib/cli/config\.c:' )
 cfg_internal=$(grep -o '#include "[a-z_]*\.h"\|rdsiam__[a-z_]*\|RDSIAM__[A-Z_]*' lib/cli/config.c |
-    sort -u | grep -v '^#include "\(config\|file\|profile\)\.h"$' |
+    sort -u | grep -v '^#include "\(file\|profile\)\.h"$' |
     grep -v '^rdsiam__\(profile_[a-z_]*\|file_read\|buf_init\|buf_free\|buf\|profile\|profile_set\|profile_list\)$' |
     grep -v '^RDSIAM__PROFILE_\(FILE_MAX\|CREDENTIALS\)$')
 # The tool's own headers (lib/cli/*.h) are its own.
 for h in lib/cli/*.h; do
     cli_internal=$(printf '%s\n' "$cli_internal" | grep -vF "#include \"${h##*/}\"")
+    cfg_internal=$(printf '%s\n' "$cfg_internal" | grep -vxF "#include \"${h##*/}\"")
 done
+cfg_internal=$(printf '%s\n' "$cfg_internal" | grep .)
 cli_internal=$(printf '%s\n' "$cli_internal" | grep .)
 if [ -n "$cli_internal$cfg_internal" ]; then
     printf '%s\n' "$cli_internal" "$cfg_internal" | grep . | sed 's/^/# /'

@@ -50,15 +50,7 @@ check() { # check DESCRIPTION COMMAND...
 }
 [ -x "$TOOL" ] || { notok "rdsiam-token is built ($TOOL)"; exit 1; }
 
-# wait_for FILE PATTERN [N]: until FILE has N (default 1) matching lines.
-wait_for() {
-    i=0
-    while [ "$(grep -c -- "$2" "$1" 2>/dev/null)" -lt "${3:-1}" ]; do
-        i=$((i + 1))
-        [ $i -gt 1200 ] && return 1
-        sleep 0.05
-    done
-}
+. tests/helpers/wait_for.sh # wait_for FILE PATTERN [N]
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }

@@ -38,6 +38,7 @@
 
 #include "config.h"
 #include "file.h"
+#include "format.h"
 #include "profile.h"
 
 #define SETTINGS "rdsiam-token"
@@ -68,21 +69,6 @@ void cli_job_free(cli_job *job)
     }
     free(job->dbs);
     memset(job, 0, sizeof *job);
-}
-
-/* Letters, digits, '_', '.', '-': what PgBouncer 1.18's configuration
- * parser takes as a key (libusual cfparser.c: isalnum or "_.-*", '*'
- * being its fallback database) and a MySQL option group name can hold. */
-static int plain_name(const char *s)
-{
-    if (!*s)
-        return 0;
-    for (; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-              (*s >= '0' && *s <= '9') || *s == '_' || *s == '.' ||
-              *s == '-'))
-            return 0;
-    return 1;
 }
 
 /*
@@ -124,7 +110,7 @@ static int check_sections(const char *text, size_t len,
             }
             memcpy(name, text + s, e - s);
             name[e - s] = '\0';
-            if (!rdsiam__profile_find(set, name) || !plain_name(name)) {
+            if (!rdsiam__profile_find(set, name) || !cli_plain_name(name)) {
                 snprintf(msg, msgsize,
                          "%s, line %lu: a section name is letters, digits, "
                          "'_', '.' and '-'",

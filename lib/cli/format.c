@@ -187,8 +187,7 @@ static int check_db(const cli_job *job, const cli_db *db, char *msg,
     return 0;
 }
 
-/* A name PgBouncer 1.18 reads as a key and MySQL as a group suffix. */
-static int plain(const char *s)
+int cli_plain_name(const char *s)
 {
     if (!s || !*s)
         return 0;
@@ -213,7 +212,7 @@ int cli_format_check(const cli_job *job, char *msg, size_t msgsize)
         const cli_db *db = &job->dbs[i];
         if ((job->format == FMT_PGBOUNCER ||
              (job->format == FMT_MYCNF && job->n > 1)) &&
-            !plain(db->name))
+            !cli_plain_name(db->name))
             return refuse(msg, msgsize, db, "the name",
                           "must be letters, digits, '_', '.' and '-' "
                           "(PgBouncer's and MySQL's names)");

@@ -43,6 +43,14 @@ int cli_format_check(const cli_job *job, char *msg, size_t msgsize);
 int cli_format_render(const cli_job *job, const cli_token *tokens,
                       cli_text *out, char *msg, size_t msgsize);
 
+/*
+ * Letters, digits, '_', '.', '-', at least one: what PgBouncer 1.18's
+ * configuration parser takes as a key (libusual cfparser.c: isalnum or
+ * "_.-*", '*' being its fallback database) and a MySQL option group
+ * suffix can hold; the names of --config sections.
+ */
+int cli_plain_name(const char *s);
+
 /* "2026-11-28T00:15:00Z" into buf (21 bytes). */
 void cli_utc(long long t, char buf[21]);
 
