@@ -91,7 +91,7 @@ struct rdsiam_credentials_ref {
     atomic_ulong refs;
     int64_t until; /* read lock-free before this time (see sign_fast) */
     rdsiam__creds creds;
-    rdsiam_credentials view; /* borrows creds' strings */
+    rdsiam_credentials view;              /* borrows creds' strings */
     char source[RDSIAM_SOURCE_NAME_SIZE]; /* the source that gave creds */
 };
 typedef struct rdsiam_credentials_ref snapshot;
@@ -119,7 +119,7 @@ struct rdsiam_provider {
     int last_rc;        /* result of the last fetch */
     rdsiam_error last_err;
     char *account; /* why the last fetch's sources had nothing (explain) */
-    uint64_t rng; /* jitter state (splitmix64) */
+    uint64_t rng;  /* jitter state (splitmix64) */
     bool stop;
     bool thread_started;
     pthread_t thread;
@@ -138,27 +138,18 @@ static void snapshot_release(snapshot *s)
 }
 
 /*
- * The lock-free read path. Threads that only read cached credentials must
- * not queue on mu, nor write to a shared reference count, for every token:
- * while the credentials are neither due for refresh nor expired
- * (snapshot.until) a token is signed with p->fast protected by the
- * calling thread's hazard pointer. The writer swaps p->fast, then waits
- * until no thread protects the old snapshot before the cache drops its
- * reference (publish_fast). Returns true when the token was signed (rc is
- * its result); false when the caller must take the slow path.
- */
-/*
  * Sign with s and, when info is wanted, say when the token stops working:
  * "valid until the earlier of its 15 minutes and the expiry of the
  * credentials that signed it". params->signing_time is set (not 0) when
  * info is wanted, so the time reported is the token's own.
  */
-static inline int sign_with(const snapshot *s, const rdsiam_token_params *params,
-                     char *buf, size_t bufsize, size_t *needed,
-                     rdsiam_token_info *info, rdsiam_error *err)
+static inline int sign_with(const snapshot *s,
+                            const rdsiam_token_params *params, char *buf,
+                            size_t bufsize, size_t *needed,
+                            rdsiam_token_info *info, rdsiam_error *err)
 {
-    int rc = rdsiam_generate_token_ex(params, &s->view, buf, bufsize, needed,
-                                      err);
+    int rc =
+        rdsiam_generate_token_ex(params, &s->view, buf, bufsize, needed, err);
 
     if (info && rc == RDSIAM_OK) {
         info->signing_time = params->signing_time;
@@ -171,6 +162,16 @@ static inline int sign_with(const snapshot *s, const rdsiam_token_params *params
     return rc;
 }
 
+/*
+ * The lock-free read path. Threads that only read cached credentials must
+ * not queue on mu, nor write to a shared reference count, for every token:
+ * while the credentials are neither due for refresh nor expired
+ * (snapshot.until) a token is signed with p->fast protected by the
+ * calling thread's hazard pointer. The writer swaps p->fast, then waits
+ * until no thread protects the old snapshot before the cache drops its
+ * reference (publish_fast). Returns true when the token was signed (rc is
+ * its result); false when the caller must take the slow path.
+ */
 static bool sign_fast(rdsiam_provider *p, const rdsiam_token_params *params,
                       char *buf, size_t bufsize, size_t *needed,
                       rdsiam_token_info *info, rdsiam_error *err, int *rc)

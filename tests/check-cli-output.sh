@@ -153,6 +153,11 @@ refused "a line break in a user name: refused for pgpass" \
     "the user name has a control character, which a pgpass file cannot hold" 1 \
     --hostname db.example.com --port 5432 --username "$(printf 'a\nb')" \
     --format pgpass --output "$tmp/never"
+# raw holds the token alone, where the user name is percent-encoded (as
+# in botocore's token): a line break in it is fine there.
+run 0 --hostname db.example.com --port 5432 --username "$(printf 'a\nb')"
+check "a line break in a user name: fine for raw (%0A in the token)" \
+    grep -q '&DBUser=a%0Ab&' "$tmp/out"
 refused "pgbouncer name with a space: refused" \
     "the name must be letters, digits, '_', '.' and '-'" 1 \
     $A1 --format pgbouncer --dbname "my db" --output "$tmp/never"

@@ -80,7 +80,10 @@ static int stale_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
     return RDSIAM_OK;
 }
 
-static void stale_destroy(void *self) { (void)self; }
+static void stale_destroy(void *self)
+{
+    (void)self;
+}
 
 static rdsiam_provider *stale_provider(stale *s)
 {
@@ -302,9 +305,9 @@ static void explain_shared_credentials_file(void **state)
 
     (void)state;
     /* Nothing fetched yet: nothing to explain. */
-    assert_int_equal(rdsiam_provider_explain(p, text, sizeof text, &needed,
-                                             &err),
-                     RDSIAM_OK);
+    assert_int_equal(
+        rdsiam_provider_explain(p, text, sizeof text, &needed, &err),
+        RDSIAM_OK);
     assert_string_equal(text, "");
     assert_int_equal(needed, 1);
 
@@ -327,15 +330,15 @@ static void explain_shared_credentials_file(void **state)
              "web identity: no token file (AWS_WEB_IDENTITY_TOKEN_FILE, "
              "web_identity_token_file)\n"
              "sso: profile default has no sso_account_id or sso_role_name\n");
-    assert_int_equal(rdsiam_provider_explain(p, text, sizeof text, &needed,
-                                             &err),
-                     RDSIAM_OK);
+    assert_int_equal(
+        rdsiam_provider_explain(p, text, sizeof text, &needed, &err),
+        RDSIAM_OK);
     assert_string_equal(text, want);
     assert_int_equal(needed, strlen(want) + 1);
     /* A buffer one byte short: nothing written, the size reported. */
-    assert_int_equal(rdsiam_provider_explain(p, text, strlen(want), &needed,
-                                             &err),
-                     RDSIAM_ERR_BUFFER_TOO_SMALL);
+    assert_int_equal(
+        rdsiam_provider_explain(p, text, strlen(want), &needed, &err),
+        RDSIAM_ERR_BUFFER_TOO_SMALL);
     assert_string_equal(text, "");
     assert_int_equal(needed, strlen(want) + 1);
     rdsiam_provider_free(p);
@@ -369,11 +372,14 @@ static void explain_no_credentials(void **state)
     rdsiam_token_info info;
     rdsiam_error err;
     char tok[2048], text[8192];
-    const char *lines[] = {"environment: ",     "assume role: ",
-                           "web identity: ",    "sso: ",
+    const char *lines[] = {"environment: ",
+                           "assume role: ",
+                           "web identity: ",
+                           "sso: ",
                            "shared credentials file: ",
                            "credential_process: ",
-                           "config file: ",     "container: ",
+                           "config file: ",
+                           "container: ",
                            "instance metadata: disabled by "
                            "AWS_EC2_METADATA_DISABLED=true\n"};
     const char *at = text;
@@ -413,8 +419,7 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(callers_short_lived_keys, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(explicit_signing_time, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(explicit_signing_time, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_calls, setup, teardown),
         cmocka_unit_test_setup_teardown(explain_shared_credentials_file, setup,
                                         teardown),

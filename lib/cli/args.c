@@ -169,35 +169,69 @@ typedef struct raw_args {
 } raw_args;
 
 /* One option into a and r; CLI_RUN or CLI_USAGE/HELP/VERSION. */
-static int take(int c, const char *v, cli_args *a, raw_args *r,
-                const char *arg)
+static int take(int c, const char *v, cli_args *a, raw_args *r, const char *arg)
 {
     switch (c) {
-    case OPT_HOSTNAME: a->params.hostname = v; break;
-    case OPT_PORT: r->port = v; break;
-    case OPT_USERNAME: a->params.username = v; break;
+    case OPT_HOSTNAME:
+        a->params.hostname = v;
+        break;
+    case OPT_PORT:
+        r->port = v;
+        break;
+    case OPT_USERNAME:
+        a->params.username = v;
+        break;
     case OPT_REGION:
         /* the token's region, and the one STS is asked in (botocore: the
          * region of the client that needs the credentials) */
         a->params.region = v;
         a->popts.region = v;
         break;
-    case OPT_PROFILE: a->popts.profile = v; break;
-    case OPT_SIGNING_TIME: r->time = v; break;
-    case OPT_OUTPUT: a->output = v; break;
-    case OPT_FORMAT: r->format = v; break;
-    case OPT_JSON: r->json = true; break;
-    case OPT_DBNAME: a->dbname = v; break;
-    case OPT_EVERY: r->every = v; break;
-    case OPT_THEN: a->then = v; break;
-    case OPT_CONFIG: a->config = v; break;
-    case OPT_EXPLAIN: a->explain = true; break;
-    case OPT_DSQL: a->dsql = true; break;
-    case OPT_ACTION: r->action = v; break;
-    case OPT_EXPIRES_IN: r->expires_in = v; break;
-    case OPT_HELP: return CLI_HELP;
-    case OPT_VERSION: return CLI_VERSION;
-    default: return bad(a, "unknown option or missing value:", arg);
+    case OPT_PROFILE:
+        a->popts.profile = v;
+        break;
+    case OPT_SIGNING_TIME:
+        r->time = v;
+        break;
+    case OPT_OUTPUT:
+        a->output = v;
+        break;
+    case OPT_FORMAT:
+        r->format = v;
+        break;
+    case OPT_JSON:
+        r->json = true;
+        break;
+    case OPT_DBNAME:
+        a->dbname = v;
+        break;
+    case OPT_EVERY:
+        r->every = v;
+        break;
+    case OPT_THEN:
+        a->then = v;
+        break;
+    case OPT_CONFIG:
+        a->config = v;
+        break;
+    case OPT_EXPLAIN:
+        a->explain = true;
+        break;
+    case OPT_DSQL:
+        a->dsql = true;
+        break;
+    case OPT_ACTION:
+        r->action = v;
+        break;
+    case OPT_EXPIRES_IN:
+        r->expires_in = v;
+        break;
+    case OPT_HELP:
+        return CLI_HELP;
+    case OPT_VERSION:
+        return CLI_VERSION;
+    default:
+        return bad(a, "unknown option or missing value:", arg);
     }
     return CLI_RUN;
 }
@@ -237,13 +271,15 @@ static int check_values(cli_args *a, const raw_args *r)
     else if (r->action && strcmp(r->action, "DbConnectAdmin") == 0)
         a->action = RDSIAM_DSQL_CONNECT_ADMIN;
     else if (r->action)
-        return bad(a, "--action must be DbConnect or DbConnectAdmin:",
-                   r->action);
-    if (r->expires_in && (parse_count(r->expires_in, strlen(r->expires_in),
-                                      604800, &v) != 0 ||
-                          v < 1))
-        return bad(a, "--expires-in must be a number of seconds from 1 to "
-                      "604800", NULL);
+        return bad(a,
+                   "--action must be DbConnect or DbConnectAdmin:", r->action);
+    if (r->expires_in &&
+        (parse_count(r->expires_in, strlen(r->expires_in), 604800, &v) != 0 ||
+         v < 1))
+        return bad(a,
+                   "--expires-in must be a number of seconds from 1 to "
+                   "604800",
+                   NULL);
     if (r->expires_in)
         a->expires_in = v;
     return CLI_RUN;
@@ -265,12 +301,15 @@ static int check_combinations(cli_args *a, const raw_args *r)
     if ((a->every || a->then) && !a->output)
         return bad(a, "--every and --then need --output FILE", NULL);
     if (a->every && r->time)
-        return bad(a, "--every signs as of each write: leave out "
-                      "--signing-time", NULL);
+        return bad(a,
+                   "--every signs as of each write: leave out "
+                   "--signing-time",
+                   NULL);
     if (a->config) {
         if (a->params.hostname || r->port || a->params.username || a->dbname)
-            return bad(a, "--config lists the databases: leave out "
-                          "--hostname, --port, --username and --dbname",
+            return bad(a,
+                       "--config lists the databases: leave out "
+                       "--hostname, --port, --username and --dbname",
                        NULL);
         if (a->dsql)
             return bad(a, "--dsql and --config do not go together", NULL);
@@ -281,8 +320,10 @@ static int check_combinations(cli_args *a, const raw_args *r)
     if (!r->port && !a->dsql)
         return bad(a, "--port is required", NULL);
     if (a->dsql && a->format == FMT_MYCNF)
-        return bad(a, "--format mycnf is for MySQL; Aurora DSQL speaks "
-                      "PostgreSQL", NULL);
+        return bad(a,
+                   "--format mycnf is for MySQL; Aurora DSQL speaks "
+                   "PostgreSQL",
+                   NULL);
     if (!a->params.username &&
         (!a->dsql || (a->format != FMT_RAW && a->format != FMT_JSON)))
         return bad(a, "--username is required", NULL);
@@ -290,8 +331,10 @@ static int check_combinations(cli_args *a, const raw_args *r)
     if (a->dsql && !r->port)
         a->params.port = 5432;
     if (a->format == FMT_PGBOUNCER && !a->dbname)
-        return bad(a, "--format pgbouncer needs --dbname (the name clients "
-                      "ask PgBouncer for)", NULL);
+        return bad(a,
+                   "--format pgbouncer needs --dbname (the name clients "
+                   "ask PgBouncer for)",
+                   NULL);
     return CLI_RUN;
 }
 

@@ -30,18 +30,18 @@ typedef struct cli_args {
      * hostname NULL with --config. */
     rdsiam_token_params params;
     rdsiam_provider_options popts;
-    const char *dbname;   /* --dbname, or NULL */
-    const char *config;   /* --config FILE, or NULL */
-    const char *output;   /* --output FILE, or NULL: standard output */
-    const char *then;     /* --then COMMAND, or NULL */
-    cli_format format;    /* --format, --json */
-    bool format_set;      /* --format or --json given */
-    long every;           /* --every, seconds; 0: write once */
-    bool explain;         /* --explain */
-    bool dsql;            /* --dsql */
+    const char *dbname;        /* --dbname, or NULL */
+    const char *config;        /* --config FILE, or NULL */
+    const char *output;        /* --output FILE, or NULL: standard output */
+    const char *then;          /* --then COMMAND, or NULL */
+    cli_format format;         /* --format, --json */
+    bool format_set;           /* --format or --json given */
+    long every;                /* --every, seconds; 0: write once */
+    bool explain;              /* --explain */
+    bool dsql;                 /* --dsql */
     rdsiam_dsql_action action; /* --action */
-    int64_t expires_in;   /* --expires-in (DSQL), 0: 900 */
-    bool port_set;        /* --port given (DSQL: default 5432) */
+    int64_t expires_in;        /* --expires-in (DSQL), 0: 900 */
+    bool port_set;             /* --port given (DSQL: default 5432) */
 
     const char *why; /* CLI_USAGE: what is wrong */
     const char *arg; /* CLI_USAGE: the argument at fault, or NULL */

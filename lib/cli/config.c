@@ -95,8 +95,8 @@ static int check_sections(const char *text, size_t len,
             ;
         if (s < end && text[s] == '[') {
             char name[128];
-            for (e = ++s; e < end && text[e] != ']' && text[e] != '#' &&
-                          text[e] != ';';
+            for (e = ++s;
+                 e < end && text[e] != ']' && text[e] != '#' && text[e] != ';';
                  e++)
                 ;
             while (s < e && (text[s] == ' ' || text[s] == '\t'))
@@ -159,7 +159,7 @@ static const char *value(const rdsiam__profile *p, const char *key,
 static int settings(const rdsiam__profile *p, const cli_args *a, cli_job *job,
                     const char *path, char *msg, size_t msgsize)
 {
-    static const char *const keys[] = {"output", "format", "every", "then",
+    static const char *const keys[] = {"output", "format",  "every", "then",
                                        "region", "profile", NULL};
     const char *v;
     int bad = 0;
@@ -213,8 +213,10 @@ static int database(const rdsiam__profile *p, cli_db *db, const char *path,
     if (bad)
         return -1;
     if (!db->params.hostname || !port || !db->params.username) {
-        snprintf(msg, msgsize, "%s: [%s]: hostname, port and username are "
-                               "required", path, p->name);
+        snprintf(msg, msgsize,
+                 "%s: [%s]: hostname, port and username are "
+                 "required",
+                 path, p->name);
         return -1;
     }
     if (cli_port_parse(port, &db->params.port) != 0) {
@@ -326,8 +328,9 @@ int cli_profile_region(const char *profile, char *buf, size_t size, char *msg,
         RDSIAM_OK)
         snprintf(msg, msgsize, "%s", err.message);
     else if (!value || !*value)
-        snprintf(msg, msgsize, "no region: use --region or set AWS_REGION, "
-                               "AWS_DEFAULT_REGION or the profile's region");
+        snprintf(msg, msgsize,
+                 "no region: use --region or set AWS_REGION, "
+                 "AWS_DEFAULT_REGION or the profile's region");
     else if (strlen(value) >= size)
         snprintf(msg, msgsize, "the profile's region is too long");
     else {

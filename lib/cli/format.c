@@ -163,7 +163,11 @@ static int check_db(const cli_job *job, const cli_db *db, char *msg,
                                {db->dbname, "the database name"},
                                {db->name, "the name"}};
 
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+    /* raw and json hold the token alone, where the fields are
+     * percent-encoded; the other formats write them as they are. */
+    for (size_t i = 0; job->format != FMT_RAW && job->format != FMT_JSON &&
+                       i < sizeof fields / sizeof fields[0];
+         i++)
         if (has_control(fields[i][0])) {
             char why[80];
             snprintf(why, sizeof why,
@@ -193,8 +197,7 @@ int cli_plain_name(const char *s)
         return 0;
     for (; *s; s++)
         if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-              (*s >= '0' && *s <= '9') || *s == '_' || *s == '.' ||
-              *s == '-'))
+              (*s >= '0' && *s <= '9') || *s == '_' || *s == '.' || *s == '-'))
             return 0;
     return 1;
 }
@@ -305,8 +308,9 @@ static int json(cli_text *t, const cli_token *tok)
     cli_utc(tok->info.expires, expires);
     /* A reference: cJSON never copies the token. It prints into our
      * buffer, which is wiped when freed. */
-    if (o && cJSON_AddItemToObject(o, "token",
-                                   cJSON_CreateStringReference(tok->text)) &&
+    if (o &&
+        cJSON_AddItemToObject(o, "token",
+                              cJSON_CreateStringReference(tok->text)) &&
         cJSON_AddStringToObject(o, "expires", expires) &&
         cJSON_AddStringToObject(o, "source", tok->info.source) &&
         reserve(t, room) == 0 &&

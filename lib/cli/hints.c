@@ -42,8 +42,7 @@ static int copy_lower(const char *s, size_t n, char *buf, size_t size)
     if (n == 0 || n >= size)
         return -1;
     for (size_t i = 0; i < n; i++)
-        buf[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] - 'A' + 'a')
-                                              : s[i];
+        buf[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] - 'A' + 'a') : s[i];
     buf[n] = '\0';
     return 0;
 }

@@ -41,8 +41,7 @@ void cli_output_abandon(void)
 static int fail(char *msg, size_t msgsize, const char *path, const char *step,
                 int e)
 {
-    snprintf(msg, msgsize, "cannot write %s: %s: %s", path, step,
-             strerror(e));
+    snprintf(msg, msgsize, "cannot write %s: %s: %s", path, step, strerror(e));
     return -1;
 }
 

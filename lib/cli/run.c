@@ -44,19 +44,19 @@
 #include "run.h"
 #include "then.h"
 
-#define BACKOFF_MAX 60 /* seconds between failed tries, at most */
+#define BACKOFF_MAX 60  /* seconds between failed tries, at most */
 #define RENEW_MARGIN 60 /* write this long before the token stops working */
 
 typedef struct run {
     const cli_args *a;
     cli_job *job;
     rdsiam_provider *p;
-    cli_token *tokens;          /* one per database */
+    cli_token *tokens; /* one per database */
     char dsql_region[RDSIAM_REGION_MAX + 1];
-    bool looping;               /* --every: log lines with times */
-    bool warned;                /* the region warning is given once */
-    long long file_signed;      /* the last good file: earliest signing */
-    long long file_expires;     /*   and earliest expiry; 0 before one */
+    bool looping;           /* --every: log lines with times */
+    bool warned;            /* the region warning is given once */
+    long long file_signed;  /* the last good file: earliest signing */
+    long long file_expires; /*   and earliest expiry; 0 before one */
 } run;
 
 /* ------------------------------------------------------------------------ */
@@ -82,8 +82,8 @@ static char *explanation(rdsiam_provider *p)
 
     (void)rdsiam_provider_explain(p, NULL, 0, &needed, NULL);
     text = needed ? malloc(needed) : NULL;
-    if (text && rdsiam_provider_explain(p, text, needed, NULL, NULL) !=
-                    RDSIAM_OK)
+    if (text &&
+        rdsiam_provider_explain(p, text, needed, NULL, NULL) != RDSIAM_OK)
         text[0] = '\0';
     return text;
 }
@@ -145,8 +145,7 @@ static void tokens_clear(run *r)
 /* An Aurora DSQL token: credentials from the provider, the expiry worked
  * out as the provider does for RDS tokens. */
 static int sign_dsql(run *r, const cli_db *db, char *buf, size_t size,
-                     size_t *needed, rdsiam_token_info *info,
-                     rdsiam_error *err)
+                     size_t *needed, rdsiam_token_info *info, rdsiam_error *err)
 {
     rdsiam_credentials_ref *ref = NULL;
     const rdsiam_credentials *c;
@@ -196,11 +195,11 @@ static int sign_one(run *r, size_t i, rdsiam_error *err)
             snprintf(err->message, sizeof err->message, "out of memory");
             return RDSIAM_ERR_NO_MEMORY;
         }
-        rc = r->a->dsql ? sign_dsql(r, db, buf, size, &needed,
-                                    &r->tokens[i].info, err)
-                        : rdsiam_provider_generate_token_info(
-                              r->p, &db->params, buf, size, &needed,
-                              &r->tokens[i].info, err);
+        rc = r->a->dsql
+                 ? sign_dsql(r, db, buf, size, &needed, &r->tokens[i].info, err)
+                 : rdsiam_provider_generate_token_info(r->p, &db->params, buf,
+                                                       size, &needed,
+                                                       &r->tokens[i].info, err);
         if (rc == RDSIAM_OK) {
             r->tokens[i].text = buf;
             break;
@@ -300,22 +299,21 @@ static void explain_success(run *r)
         say_lines("explain: ", why);
     free(why);
     cli_utc(info->expires, when);
-    cli_say("explain: %s: credentials found; the token expires at %s (%s)",
-            info->source, when,
-            info->expires - info->signing_time <
-                    (r->a->expires_in ? r->a->expires_in
-                                      : RDSIAM_TOKEN_LIFETIME)
-                ? "when the credentials do"
-                : "its full lifetime");
+    cli_say(
+        "explain: %s: credentials found; the token expires at %s (%s)",
+        info->source, when,
+        info->expires - info->signing_time <
+                (r->a->expires_in ? r->a->expires_in : RDSIAM_TOKEN_LIFETIME)
+            ? "when the credentials do"
+            : "its full lifetime");
 }
 
 static void log_written(const run *r)
 {
     char when[21];
-    const char *early =
-        r->file_expires - r->file_signed < RDSIAM_TOKEN_LIFETIME
-            ? " (when the credentials do)"
-            : "";
+    const char *early = r->file_expires - r->file_signed < RDSIAM_TOKEN_LIFETIME
+                            ? " (when the credentials do)"
+                            : "";
 
     cli_utc(r->file_expires, when);
     if (r->job->n == 1)

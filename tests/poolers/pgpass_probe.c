@@ -19,8 +19,8 @@
 
 int main(int argc, char **argv)
 {
-    const char *keys[] = {"passfile", "host", "hostaddr", "port",
-                          "dbname", "user", "connect_timeout", "sslmode",
+    const char *keys[] = {"passfile", "host", "hostaddr",        "port",
+                          "dbname",   "user", "connect_timeout", "sslmode",
                           NULL};
     const char *values[9];
     PGconn *conn;
