@@ -14,6 +14,7 @@
 /* A token signed for one database, and what the provider said of it. */
 typedef struct cli_token {
     char *text; /* the token (a secret: wiped when freed) */
+    size_t cap; /* bytes allocated at text, all wiped */
     rdsiam_token_info info;
 } cli_token;
 

@@ -135,7 +135,7 @@ static void tokens_clear(run *r)
     for (size_t i = 0; i < r->job->n; i++) {
         char *t = r->tokens[i].text;
         if (t) {
-            OPENSSL_cleanse(t, strlen(t));
+            OPENSSL_cleanse(t, r->tokens[i].cap);
             free(t);
         }
         memset(&r->tokens[i], 0, sizeof r->tokens[i]);
@@ -202,6 +202,7 @@ static int sign_one(run *r, size_t i, rdsiam_error *err)
                                                        &r->tokens[i].info, err);
         if (rc == RDSIAM_OK) {
             r->tokens[i].text = buf;
+            r->tokens[i].cap = size;
             break;
         }
         OPENSSL_cleanse(buf, size);
