@@ -124,10 +124,16 @@ B=${B:-build}
 CC=${CC:-cc}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# A library built with the sanitizers (make check-asan) needs a program
+# built with them too: their runtime must come first.
+SAN=""
+if readelf -d "$B/lib/librdsiam.so" 2>/dev/null | grep -q 'NEEDED.*libasan'; then
+    SAN="-fsanitize=address,undefined"
+fi
 if [ ! -e "$B/lib/librdsiam.so" ]; then
     notok "the tool links against the shared library: $B/lib/librdsiam.so is not built"
 elif ! $CC -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Ilib \
-    -o "$tmp/rdsiam-token" lib/cli/*.c $TOOL_INTERNALS -L"$B/lib" -lrdsiam \
+    $SAN -o "$tmp/rdsiam-token" lib/cli/*.c $TOOL_INTERNALS -L"$B/lib" -lrdsiam \
     -lcrypto -lcjson -Wl,-rpath,"$(cd "$B/lib" && pwd)" >"$tmp/out" 2>&1; then
     sed 's/^/# /' "$tmp/out"
     notok "the tool links against the shared library"
