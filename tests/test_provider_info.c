@@ -380,8 +380,8 @@ static void explain_no_credentials(void **state)
                            "credential_process: ",
                            "config file: ",
                            "container: ",
-                           "instance metadata: disabled by "
-                           "AWS_EC2_METADATA_DISABLED=true\n"};
+                           ("instance metadata: disabled by "
+                            "AWS_EC2_METADATA_DISABLED=true\n")};
     const char *at = text;
 
     (void)state;
