@@ -291,6 +291,13 @@ static int write_once(run *r, rdsiam_error *err)
     return rc;
 }
 
+/* A token's full life: 15 minutes, or DSQL's --expires-in. */
+static long long lifetime(const run *r)
+{
+    return r->a->expires_in ? (long long)r->a->expires_in
+                            : RDSIAM_TOKEN_LIFETIME;
+}
+
 static void explain_success(run *r)
 {
     char *why = explanation(r->p), when[21];
@@ -300,19 +307,17 @@ static void explain_success(run *r)
         say_lines("explain: ", why);
     free(why);
     cli_utc(info->expires, when);
-    cli_say(
-        "explain: %s: credentials found; the token expires at %s (%s)",
-        info->source, when,
-        info->expires - info->signing_time <
-                (r->a->expires_in ? r->a->expires_in : RDSIAM_TOKEN_LIFETIME)
-            ? "when the credentials do"
-            : "its full lifetime");
+    cli_say("explain: %s: credentials found; the token expires at %s (%s)",
+            info->source, when,
+            info->expires - info->signing_time < lifetime(r)
+                ? "when the credentials do"
+                : "its full lifetime");
 }
 
 static void log_written(const run *r)
 {
     char when[21];
-    const char *early = r->file_expires - r->file_signed < RDSIAM_TOKEN_LIFETIME
+    const char *early = r->file_expires - r->file_signed < lifetime(r)
                             ? " (when the credentials do)"
                             : "";
 
