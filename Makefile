@@ -37,7 +37,16 @@ VERSION     := $(VERSION_MAJOR).$(VERSION_MINOR).$(VERSION_PATCH)
 # Pointer size of the target, for the CMake package's compatibility check.
 PTR_SIZE    := $(shell printf '__SIZEOF_POINTER__' | $(CC) -E -P - 2>/dev/null | tr -d ' \n')
 
+# The SONAME changes with every release that breaks the ABI. While the
+# version is 0.x any minor release may break it, so the SONAME carries
+# major.minor (librdsiam.so.0.3), as libgit2's does; from 1.0 on, the
+# major version alone (librdsiam.so.1). tests/check-abi.sh holds releases
+# that keep the SONAME to the previous one's ABI (tests/abi/).
+ifeq ($(VERSION_MAJOR),0)
+SONAME      := librdsiam.so.$(VERSION_MAJOR).$(VERSION_MINOR)
+else
 SONAME      := librdsiam.so.$(VERSION_MAJOR)
+endif
 SO_REAL     := librdsiam.so.$(VERSION)
 
 WARN        := -Wall -Wextra -Wpedantic -Wshadow -Wconversion \
@@ -104,7 +113,16 @@ $(STATIC_LIB): $(LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(SHARED_LIB): $(LIB_OBJS) lib/rdsiam.map
+# The version script lists the header's RDSIAM_API functions by name;
+# a function in one and not the other stops the build here, naming the
+# line to add or remove.
+MAP_STAMP   := $(B)/map.stamp
+$(MAP_STAMP): include/rdsiam.h lib/rdsiam.map tests/abi/check-map.sh
+	@mkdir -p $(@D)
+	@sh tests/abi/check-map.sh include/rdsiam.h lib/rdsiam.map
+	@touch $@
+
+$(SHARED_LIB): $(LIB_OBJS) lib/rdsiam.map $(MAP_STAMP)
 	@mkdir -p $(@D)
 	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=lib/rdsiam.map \
 	    -Wl,--no-undefined $(LDFLAGS) -o $@ $(LIB_OBJS) $(DEP_LIBS)
