@@ -129,6 +129,15 @@ $(SHARED_LIB): $(LIB_OBJS) lib/rdsiam.map $(MAP_STAMP)
 	ln -sf $(SO_REAL) $(B)/lib/$(SONAME)
 	ln -sf $(SONAME) $(B)/lib/librdsiam.so
 
+# The ABI of this build, as tests/check-abi.sh compares it
+# (tests/abi/README.md): on a release, the next baseline.
+abi-dump: $(SHARED_LIB)
+	@mkdir -p $(B)/abi
+	sh tests/abi/abi.sh dump $(SHARED_LIB) include $(B)/abi/librdsiam-$(VERSION).abi
+	@echo "$(B)/abi/librdsiam-$(VERSION).abi"
+
+.PHONY: abi-dump
+
 # The tool's objects are compiled like the library's (the pattern rule
 # above, each with its own .d file); it uses the public API only.
 TOOL_SRCS   := lib/cli/rdsiam-token.c lib/cli/args.c

@@ -26,7 +26,7 @@ FUZZ="$BUILD clang"
 BENCH="$BUILD python3 valgrind golang-go golang-github-aws-aws-sdk-go-v2-dev"
 DEMO="$BUILD libjson-c-dev libmariadb-dev mariadb-server mariadb-client libmariadbd-dev openssl"
 TEST="$CHECK $FUZZ $DEMO libpq-dev postgresql postgresql-client libpam0g-dev \
-valgrind cmake groff-base zip unzip python3-pymysql nodejs clang-tools"
+valgrind cmake groff-base zip unzip python3-pymysql nodejs clang-tools abigail-tools"
 # Debian ships npm as its own package; NodeSource's nodejs package bundles
 # it and conflicts with Debian's, so npm is only asked for when no npm
 # command exists.
