@@ -254,10 +254,22 @@ $(CMAKE_VERSION_FILE): Makefile include/rdsiam.h
 # ---------------------------------------------------------------------------
 # install / uninstall
 
-MAN3 := $(wildcard docs/man/*.3)
-MAN1 := $(wildcard docs/man/*.1)
+# The man pages as installed: docs/man/ with the version of rdsiam.h in
+# each page's footer (.TH NAME SECTION DATE "librdsiam VERSION"), so a
+# page never names another release than the library beside it. A page
+# that only points at another (.so) is copied as it is.
+MAN3 := $(patsubst docs/man/%,$(B)/man/%,$(wildcard docs/man/*.3))
+MAN1 := $(patsubst docs/man/%,$(B)/man/%,$(wildcard docs/man/*.1))
 
-install: all
+$(B)/man/%: docs/man/% include/rdsiam.h
+	@mkdir -p $(@D)
+	@sed '1s/^\(\.TH [^ ]* [^ ]* [^ ]*\) "librdsiam[^"]*"/\1 "librdsiam $(VERSION)"/' $< >$@
+	@sed -n '1{/^\.so /q;/^\.TH [^ ]* [^ ]* [^ ]* "librdsiam $(VERSION)"/q;q1}' $@ || \
+	    { echo "$<: the first line must be .TH NAME SECTION DATE \"librdsiam\" \"librdsiam Manual\" (or .so)" >&2; rm -f $@; exit 1; }
+
+man: $(MAN3) $(MAN1)
+
+install: all man
 	install -d $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR) \
 	    $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(CMAKEDIR) $(DESTDIR)$(BINDIR)
 	install -m 644 include/rdsiam.h $(DESTDIR)$(INCLUDEDIR)/rdsiam.h
@@ -306,7 +318,7 @@ clean:
 
 FORCE:
 
-.PHONY: all install uninstall clean FORCE
+.PHONY: all man install uninstall clean FORCE
 
 # Tests, examples, the emulator and benchmarks add their own rules.
 include $(sort $(wildcard tests/*.mk examples/*.mk examples/*/*.mk))

@@ -5,8 +5,8 @@
 #   - a staged `make install PREFIX=/usr DESTDIR=...` installs exactly the
 #     expected files (header, static and shared library, SONAME symlinks,
 #     rdsiam.pc, rdsiam-static.pc, the CMake package, rdsiam-token, man
-#     pages), and does not run ldconfig; an install into the live system
-#     as root does;
+#     pages stamped with the header's version), and does not run ldconfig;
+#     an install into the live system as root does;
 #   - the shared library's SONAME is librdsiam.so.0.MINOR while the version
 #     is 0.x (librdsiam.so.MAJOR from 1.0) and it exports only rdsiam_*
 #     symbols, each declared in rdsiam.h;
@@ -83,6 +83,22 @@ if cmp -s "$tmp/expected" "$tmp/installed"; then
 else
     notok "installed file list"
     diff "$tmp/expected" "$tmp/installed" | sed 's/^/#   /'
+fi
+
+# The installed man pages carry the header's version in their footer
+# (the Makefile stamps it; docs/man/ itself names no version).
+stamped=0 unstamped=""
+for m in "$stage"/usr/share/man/man*/*; do
+    case $(head -n 1 "$m") in
+    ".so "*) ;;
+    ".TH "*" \"librdsiam $version\" "*) stamped=$((stamped + 1)) ;;
+    *) unstamped="$unstamped ${m##*/}" ;;
+    esac
+done
+if [ -z "$unstamped" ] && [ "$stamped" -gt 0 ]; then
+    ok "installed man pages say librdsiam $version ($stamped pages, the rest .so links)"
+else
+    notok "installed man pages say librdsiam $version (not:$unstamped)"
 fi
 
 L=$stage/usr/lib
