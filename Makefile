@@ -65,8 +65,14 @@ else
 HTTP_DEF    := -DRDSIAM_HTTP=0
 endif
 
+# Each library's flags come from pkg-config. A module it cannot find
+# leaves the flags empty here; the first compile that needs them stops
+# before it starts, naming the module and the packages that hold its .pc
+# file (PC_CHECK: tests/deps.sh pc), rather than failing on a header.
+# `make clean`, `make deps` and the like need none of them.
 DEP_CFLAGS  := $(shell $(PKG_CONFIG) --cflags $(PC_REQUIRES) 2>/dev/null)
 DEP_LIBS    := $(shell $(PKG_CONFIG) --libs $(PC_REQUIRES) 2>/dev/null) -pthread
+PC_CHECK     = @PKG_CONFIG='$(PKG_CONFIG)' sh tests/deps.sh pc
 
 ALL_CFLAGS  = $(STD) $(WARN) $(CFLAGS) -Iinclude -Ilib $(HTTP_DEF) $(DEP_CFLAGS)
 # The compiler writes each object's header dependencies next to it (X.d);
@@ -92,6 +98,7 @@ all: $(STATIC_LIB) $(SHARED_LIB) $(TOOL) $(PC_FILE) $(PC_STATIC_FILE) $(CMAKE_CO
 CFLAGS_STAMP := $(B)/cflags.stamp
 PC_STAMP    := $(B)/pc.stamp
 $(CFLAGS_STAMP): FORCE
+	$(PC_CHECK) $(PC_REQUIRES)
 	@mkdir -p $(@D)
 	@echo '$(CC) $(LIB_CFLAGS) $(DEPFLAGS) $(LDFLAGS) $(DEP_LIBS)' | cmp -s - $@ || \
 	    echo '$(CC) $(LIB_CFLAGS) $(DEPFLAGS) $(LDFLAGS) $(DEP_LIBS)' > $@

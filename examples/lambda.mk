@@ -32,7 +32,10 @@ LAMBDA_LIB_LIBS  := $(shell $(PKG_CONFIG) --libs libcrypto libcjson 2>/dev/null)
 $(LAMBDA_LIB): FORCE
 	@$(MAKE) --no-print-directory HTTP=no B=$(LAMBDA_LIB_B) $@
 
-$(LAMBDA_BOOTSTRAP): $(LAMBDA_SRCS) $(wildcard examples/lambda/*.h) include/rdsiam.h $(LAMBDA_LIB)
+pc-check-lambda:
+	$(PC_CHECK) libmariadb libcurl json-c libcrypto libcjson
+
+$(LAMBDA_BOOTSTRAP): $(LAMBDA_SRCS) $(wildcard examples/lambda/*.h) include/rdsiam.h $(LAMBDA_LIB) | pc-check-lambda
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(MARIADB_CLIENT_CFLAGS) $(LDFLAGS) -o $@ \
 	    $(LAMBDA_SRCS) $(LAMBDA_LIB) $(LAMBDA_LIBS) $(LAMBDA_LIB_LIBS)
@@ -44,7 +47,7 @@ lambda: $(LAMBDA_BOOTSTRAP)
 examples: $(LAMBDA_BOOTSTRAP)
 tests: examples
 
-.PHONY: lambda examples
+.PHONY: lambda examples pc-check-lambda
 
 # Cold start and warm invocation latency, C against the same handler in
 # Python (boto3 + PyMySQL), both against the Runtime API stand-in and the
