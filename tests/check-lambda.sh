@@ -99,7 +99,7 @@ SESSION=$AWS_SESSION_TOKEN
 TASK=$tmp/task
 if sh examples/lambda/package.sh "$tmp/zip/function.zip" "$BOOT" "$RDS_CA_BUNDLE" >"$tmp/pkg.log" 2>&1 &&
     mkdir -p "$TASK" && (cd "$TASK" && unzip -q "$tmp/zip/function.zip"); then
-    ok "package.sh builds the zip: $(cat "$tmp/pkg.log")"
+    ok "package.sh builds the zip: $(tail -n 1 "$tmp/pkg.log")"
 else
     notok "package.sh builds the zip"; diag "$tmp/pkg.log"
 fi
