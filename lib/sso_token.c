@@ -260,16 +260,15 @@ static bool refreshable(const rdsiam__sso_token *t, char *why, size_t size)
     return true;
 }
 
-/* The CreateToken URL: the configured endpoint, else botocore's
- * https://oidc.{Region}.{dnsSuffix} (endpoint-rule-set-1.json), + /token. */
-static int oidc_url(const rdsiam__sso_config *cfg, char **url,
-                    rdsiam_error *err)
+int rdsiam__sso_oidc_url(const rdsiam__sso_config *cfg, char **url,
+                         rdsiam_error *err)
 {
     int rc = RDSIAM_OK;
     const char *ep = NULL, *var = NULL;
     size_t n;
     rdsiam__buf b;
 
+    *url = NULL;
     rdsiam__buf_init(&b, RDSIAM__SSO_URL_MAX);
     RDSIAM_GUARD(rdsiam__endpoint_configured(
         SSO_WHAT, "AWS_ENDPOINT_URL_SSO_OIDC", &ep, &var, err));
@@ -440,7 +439,7 @@ static int refresh(const rdsiam__sso_config *cfg, const char *path,
 
     if (!refreshable(t, why, size))
         return RDSIAM_OK;
-    RDSIAM_GUARD(oidc_url(cfg, &url, err));
+    RDSIAM_GUARD(rdsiam__sso_oidc_url(cfg, &url, err));
     rdsiam__cache_lock_take(&lock, path, RDSIAM__CACHE_LOCK_WAIT_MS);
     /* Whoever held the lock before may have refreshed: read again. */
     RDSIAM_GUARD(load(path, cfg, &again, err));

@@ -53,6 +53,16 @@ int rdsiam__sso_parse_token(const char *body, size_t len, rdsiam__sso_token *t,
                             rdsiam_error *err);
 
 /*
+ * The SSO-OIDC CreateToken URL: AWS_ENDPOINT_URL_SSO_OIDC, else
+ * AWS_ENDPOINT_URL (neither when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true),
+ * else https://oidc.REGION.SUFFIX (botocore's endpoint rules for
+ * sso-oidc); then /token. Plain http only to loopback. *url allocated
+ * (free()). Only with RDSIAM_HTTP.
+ */
+int rdsiam__sso_oidc_url(const rdsiam__sso_config *cfg, char **url,
+                         rdsiam_error *err);
+
+/*
  * The access token to call the portal with (*token: an allocated secret,
  * rdsiam__free_secret_str). Reads the cache file on every call (a new
  * `aws sso login` is picked up). In the sso_session form a token with
