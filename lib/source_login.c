@@ -156,9 +156,11 @@ int rdsiam__login_cache_path(const char *session, char **path,
                       "(~/.aws/login/cache) cannot be found");
         rc = rdsiam__buf_printf(&b, "%s/.aws/login/cache", dir);
     }
+    /* os.path.join(dir, key + ".json"): no '/' after an empty dir or one
+     * that ends in '/' */
     if (rc == RDSIAM_OK)
         rc = rdsiam__buf_printf(&b, "%s%s.json",
-                                b.len && b.data[b.len - 1] == '/' ? "" : "/",
+                                !b.len || b.data[b.len - 1] == '/' ? "" : "/",
                                 hex);
     RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc == RDSIAM_ERR_NO_MEMORY ? rc
                                                   : RDSIAM_ERR_FILE_IO,
