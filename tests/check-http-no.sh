@@ -116,3 +116,13 @@ else
     notok "HTTP=no: test_container builds"
     sed 's/^/#   /' "$tmp/out" | tail -n 30
 fi
+
+# The login source in the HTTP=no build: not built in, as the other
+# network sources.
+if make -s B="$OUT" HTTP=no "$OUT/tests/test_login" >"$tmp/out" 2>&1; then
+    check "HTTP=no: test_login passes (the login source reports NOT_BUILT_IN)" \
+        "$OUT/tests/test_login"
+else
+    notok "HTTP=no: test_login builds"
+    sed 's/^/#   /' "$tmp/out" | tail -n 30
+fi
