@@ -1,3 +1,0 @@
-build-nohttp/tests/helpers/threads.o: tests/helpers/threads.c \
- tests/helpers/threads.h
-tests/helpers/threads.h:
