@@ -96,8 +96,8 @@ static int create_temporary(const char *path, char *tmp, size_t size)
             return -1;
         }
         /* O_EXCL: never an existing file, nor a link planted there */
-        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY,
-                  0600);
+        fd =
+            open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0600);
         if (fd < 0 && errno != EEXIST)
             return -1;
     }

@@ -5,9 +5,9 @@
  * The default chain is botocore's (create_credential_resolver, botocore
  * 1.43): environment, assume role (profile), web identity, SSO, shared
  * credentials file, login (`aws login`), credential_process, config file
- * keys, container, instance metadata. Each line of default_chain below is one source; a
- * source not written yet is a comment at its place. A source that is not
- * configured moves the chain on (RDSIAM_ERR_NO_CREDENTIALS); any other
+ * keys, container, instance metadata. Each line of default_chain below is one
+ * source; a source not written yet is a comment at its place. A source that is
+ * not configured moves the chain on (RDSIAM_ERR_NO_CREDENTIALS); any other
  * error stops it, as in botocore: a half-configured source is reported,
  * not skipped.
  *

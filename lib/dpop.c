@@ -52,14 +52,13 @@ static int load_key(const char *pem, const char *what, EVP_PKEY **key,
     *key = PEM_read_bio_PrivateKey(bio, NULL, no_password, NULL);
     RDSIAM_ENSURE(err, *key, RDSIAM_ERR_JSON,
                   "%s: dpopKey is not a PEM private key", what);
-    RDSIAM_ENSURE(err,
-                  EVP_PKEY_is_a(*key, "EC") &&
-                      EVP_PKEY_get_utf8_string_param(
-                          *key, OSSL_PKEY_PARAM_GROUP_NAME, group,
-                          sizeof group, NULL) == 1 &&
-                      strcmp(group, "prime256v1") == 0,
-                  RDSIAM_ERR_JSON, "%s: dpopKey is not a P-256 (ES256) key",
-                  what);
+    RDSIAM_ENSURE(
+        err,
+        EVP_PKEY_is_a(*key, "EC") &&
+            EVP_PKEY_get_utf8_string_param(*key, OSSL_PKEY_PARAM_GROUP_NAME,
+                                           group, sizeof group, NULL) == 1 &&
+            strcmp(group, "prime256v1") == 0,
+        RDSIAM_ERR_JSON, "%s: dpopKey is not a P-256 (ES256) key", what);
 done:
     if (rc != RDSIAM_OK) {
         EVP_PKEY_free(*key);
@@ -130,15 +129,13 @@ static int header(EVP_PKEY *key, const char *what, rdsiam__buf *b,
 
     rdsiam__buf_init(&enc, B64_MAX - 1);
     rdsiam__buf_init(&text, PART_MAX);
-    RDSIAM_ENSURE(err,
-                  EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_EC_PUB_X, &bx) ==
-                          1 &&
-                      EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_EC_PUB_Y,
-                                            &by) == 1 &&
-                      BN_bn2binpad(bx, xy, COORD) == COORD &&
-                      BN_bn2binpad(by, xy + COORD, COORD) == COORD,
-                  RDSIAM_ERR_CRYPTO, "%s: cannot read dpopKey's public key",
-                  what);
+    RDSIAM_ENSURE(
+        err,
+        EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_EC_PUB_X, &bx) == 1 &&
+            EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_EC_PUB_Y, &by) == 1 &&
+            BN_bn2binpad(bx, xy, COORD) == COORD &&
+            BN_bn2binpad(by, xy + COORD, COORD) == COORD,
+        RDSIAM_ERR_CRYPTO, "%s: cannot read dpopKey's public key", what);
     rc = append_b64url(&enc, xy, COORD);
     snprintf(x, sizeof x, "%s", rc == RDSIAM_OK ? enc.data : "");
     rdsiam__buf_free(&enc);
@@ -171,13 +168,12 @@ static int sign(EVP_PKEY *key, const char *what, const char *p, size_t n,
     int rc = RDSIAM_OK;
 
     RDSIAM_ENSURE(err, ctx, RDSIAM_ERR_NO_MEMORY, "%s: out of memory", what);
-    RDSIAM_ENSURE(
-        err,
-        EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, key) == 1 &&
-            EVP_DigestSign(ctx, der, &der_len, (const unsigned char *)p, n) ==
-                1 &&
-            (sig = d2i_ECDSA_SIG(NULL, &q, (long)der_len)) != NULL,
-        RDSIAM_ERR_CRYPTO, "%s: ES256 signing failed", what);
+    RDSIAM_ENSURE(err,
+                  EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, key) == 1 &&
+                      EVP_DigestSign(ctx, der, &der_len,
+                                     (const unsigned char *)p, n) == 1 &&
+                      (sig = d2i_ECDSA_SIG(NULL, &q, (long)der_len)) != NULL,
+                  RDSIAM_ERR_CRYPTO, "%s: ES256 signing failed", what);
     ECDSA_SIG_get0(sig, &r, &s);
     RDSIAM_ENSURE(err,
                   BN_bn2binpad(r, rs, COORD) == COORD &&

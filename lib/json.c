@@ -704,8 +704,8 @@ static cJSON *object_of(const rdsiam__json_member *m, size_t n)
     return o;
 }
 
-static const rdsiam__json_member *named(const rdsiam__json_member *m,
-                                        size_t n, const char *name)
+static const rdsiam__json_member *named(const rdsiam__json_member *m, size_t n,
+                                        const char *name)
 {
     for (size_t i = 0; i < n; i++)
         if (strcmp(m[i].name, name) == 0)
@@ -727,8 +727,7 @@ static cJSON *reference_of(const cJSON *c)
 }
 
 /* base's members updated by m, then m's others (dict.update). */
-static cJSON *updated(const cJSON *base, const rdsiam__json_member *m,
-                      size_t n)
+static cJSON *updated(const cJSON *base, const rdsiam__json_member *m, size_t n)
 {
     cJSON *o = cJSON_CreateObject();
     const rdsiam__json_member *u;

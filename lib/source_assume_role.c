@@ -219,9 +219,12 @@ done:
 /* ------------------------------------------------------------------------ */
 
 static const rdsiam__source_new_fn source_profile_links[] = {
-    rdsiam__source_web_identity,       rdsiam__source_sso,
-    rdsiam__source_shared_credentials, rdsiam__source_login,
-    rdsiam__source_process,            rdsiam__source_config_keys,
+    rdsiam__source_web_identity,
+    rdsiam__source_sso,
+    rdsiam__source_shared_credentials,
+    rdsiam__source_login,
+    rdsiam__source_process,
+    rdsiam__source_config_keys,
 };
 
 typedef struct profile_chain_src {

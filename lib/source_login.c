@@ -125,7 +125,8 @@ static int expand_user(const char *s, rdsiam__buf *out)
         n--;
     if (rdsiam__buf_append(out, home, n) != RDSIAM_OK)
         return RDSIAM_ERR_NO_MEMORY;
-    return rdsiam__buf_append_str(out, s + (slash ? (size_t)(slash - s) : strlen(s)));
+    return rdsiam__buf_append_str(
+        out, s + (slash ? (size_t)(slash - s) : strlen(s)));
 }
 
 int rdsiam__login_cache_path(const char *session, char **path,
@@ -162,8 +163,8 @@ int rdsiam__login_cache_path(const char *session, char **path,
         rc = rdsiam__buf_printf(&b, "%s%s.json",
                                 !b.len || b.data[b.len - 1] == '/' ? "" : "/",
                                 hex);
-    RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc == RDSIAM_ERR_NO_MEMORY ? rc
-                                                  : RDSIAM_ERR_FILE_IO,
+    RDSIAM_ENSURE(err, rc == RDSIAM_OK,
+                  rc == RDSIAM_ERR_NO_MEMORY ? rc : RDSIAM_ERR_FILE_IO,
                   "login: the login cache directory (AWS_LOGIN_CACHE_DIRECTORY "
                   "or HOME) is too long");
     *path = rdsiam__buf_take(&b);
@@ -209,15 +210,17 @@ int rdsiam__login_parse(const char *text, size_t len, rdsiam__login_token *t,
     /* LoginCredentialFetcher._REQUIRED_TOKEN_FIELDS, named all at once */
     for (size_t i = 0; i < 4; i++)
         if (!rdsiam__json_has(t->doc, required[i]))
-            snprintf(missing + strlen(missing), sizeof missing - strlen(missing),
-                     "%s%s", missing[0] ? ", " : "", required[i]);
+            snprintf(missing + strlen(missing),
+                     sizeof missing - strlen(missing), "%s%s",
+                     missing[0] ? ", " : "", required[i]);
     RDSIAM_ENSURE(err, !missing[0], RDSIAM_ERR_JSON,
                   "login: the login cache file is missing required fields: "
                   "%s; run `aws login` again",
                   missing);
     RDSIAM_GUARD(rdsiam__json_object(t->doc, "accessToken", &t->access, err));
     RDSIAM_GUARD(need(t->access, "accessKeyId", &t->access_key_id, err));
-    RDSIAM_GUARD(need(t->access, "secretAccessKey", &t->secret_access_key, err));
+    RDSIAM_GUARD(
+        need(t->access, "secretAccessKey", &t->secret_access_key, err));
     RDSIAM_GUARD(need(t->access, "sessionToken", &t->session_token, err));
     RDSIAM_GUARD(need(t->access, "accountId", &t->account_id, err));
     RDSIAM_GUARD(need(t->access, "expiresAt", &when, err));
@@ -293,8 +296,8 @@ int rdsiam__login_endpoint(const char *region, char **url, rdsiam_error *err)
         /* signin's endpoint-rule-set-1.json, neither FIPS nor dual-stack */
         suffix = rdsiam__partition_dns_suffix(region);
         if (strncmp(region, "us-gov-", 7) == 0)
-            rc = rdsiam__buf_printf(&b, "https://%s.signin.amazonaws-us-gov.com",
-                                    region);
+            rc = rdsiam__buf_printf(
+                &b, "https://%s.signin.amazonaws-us-gov.com", region);
         else if (strcmp(suffix, "amazonaws.com") == 0)
             rc = rdsiam__buf_printf(&b, "https://%s.signin.aws.amazon.com",
                                     region);
@@ -306,7 +309,8 @@ int rdsiam__login_endpoint(const char *region, char **url, rdsiam_error *err)
     }
     if (rc == RDSIAM_OK)
         rc = rdsiam__buf_append_str(&b, "/v1/token");
-    RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc, "login: the sign-in URL is too long");
+    RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc,
+                  "login: the sign-in URL is too long");
     *url = rdsiam__buf_take(&b);
     RDSIAM_ENSURE(err, *url, RDSIAM_ERR_NO_MEMORY, "login: out of memory");
 done:
@@ -348,8 +352,8 @@ static int refused(long status, const rdsiam__buf *answer, const char *profile,
 /* The answer's credentials and refresh token into the file's text (t's
  * document, updated as botocore's token.update does), written back. */
 static int write_back(const char *path, const rdsiam__login_token *t,
-                      const rdsiam__buf *answer, int64_t now, rdsiam__creds *out,
-                      rdsiam_error *err)
+                      const rdsiam__buf *answer, int64_t now,
+                      rdsiam__creds *out, rdsiam_error *err)
 {
     int rc = RDSIAM_OK;
     rdsiam__json *j = NULL, *a = NULL;
@@ -427,8 +431,8 @@ static int refresh(const char *path, const char *url, long timeout_ms,
     rdsiam__buf_init(&answer, RDSIAM__HTTP_MAX_BODY);
     /* _build_dpop_header(private_key, params['url']): htm POST, htu the
      * URL the request goes to, iat now, a fresh jti */
-    RDSIAM_GUARD(rdsiam__dpop_proof(t->dpop_key, WHAT, "POST", url, now, &proof,
-                                    err));
+    RDSIAM_GUARD(
+        rdsiam__dpop_proof(t->dpop_key, WHAT, "POST", url, now, &proof, err));
     dpop.value = proof;
     RDSIAM_GUARD(rdsiam__json_write(NULL, input, 3, CALL, &body, err));
     RDSIAM_GUARD(rdsiam__endpoint_post_json(CALL, url, body.data, body.len,
@@ -501,8 +505,8 @@ static int login_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
     if (t.expires_at - rdsiam__now() > REFRESH_THRESHOLD)
         RDSIAM_GUARD(cached(&t, out, err));
     else
-        RDSIAM_GUARD(refresh(path, url, l->res->timeout_ms, ca, name, &t, out,
-                             err));
+        RDSIAM_GUARD(
+            refresh(path, url, l->res->timeout_ms, ca, name, &t, out, err));
 done:
     rdsiam__cache_lock_release(&lock);
     rdsiam__login_token_clear(&t);

@@ -377,10 +377,9 @@ static int create_token(const rdsiam__sso_config *cfg, const char *url,
     rdsiam__buf_init(&body, RDSIAM__HTTP_MAX_BODY);
     rdsiam__buf_init(&answer, RDSIAM__HTTP_MAX_BODY);
     RDSIAM_GUARD(rdsiam__json_write(NULL, input, 4, OIDC_WHAT, &body, err));
-    RDSIAM_GUARD(rdsiam__endpoint_post_json(OIDC_WHAT, url, body.data,
-                                            body.len, NULL, 0, cfg->timeout_ms,
-                                            cfg->ca_file, &status, &answer,
-                                            err));
+    RDSIAM_GUARD(rdsiam__endpoint_post_json(
+        OIDC_WHAT, url, body.data, body.len, NULL, 0, cfg->timeout_ms,
+        cfg->ca_file, &status, &answer, err));
     if (status != 200)
         RDSIAM_GUARD(refused(status, &answer, err));
     RDSIAM_GUARD(take_answer(&answer, t, err));
@@ -403,8 +402,7 @@ static int write_back(const rdsiam__sso_config *cfg, const char *path,
         {.name = "expiresAt", .string = expires},
         {.name = "clientId", .string = t->client_id},
         {.name = "clientSecret", .string = t->client_secret},
-        {.name = "registrationExpiresAt",
-         .string = t->registration_expires_at},
+        {.name = "registrationExpiresAt", .string = t->registration_expires_at},
         {.name = "refreshToken", .string = t->refresh_token},
     };
     int rc = RDSIAM_OK;
@@ -484,13 +482,13 @@ int rdsiam__sso_token_get(const rdsiam__sso_config *cfg, char **token,
     rdsiam__iso8601(when, t.expires_at >= 0 && t.expires_at <= RDSIAM__TIME_MAX
                               ? t.expires_at
                               : 0);
-    RDSIAM_ENSURE(err, t.expires_at > rdsiam__now(),
-                  RDSIAM_ERR_CREDENTIALS_EXPIRED,
-                  "IAM Identity Center: the SSO session for profile "
-                  "\"%.100s\" expired at %s%s%s; run `aws sso login "
-                  "--profile %.100s`",
-                  profile_name(cfg), when, why[0] ? " and was not refreshed: " : "",
-                  why, profile_name(cfg));
+    RDSIAM_ENSURE(
+        err, t.expires_at > rdsiam__now(), RDSIAM_ERR_CREDENTIALS_EXPIRED,
+        "IAM Identity Center: the SSO session for profile "
+        "\"%.100s\" expired at %s%s%s; run `aws sso login "
+        "--profile %.100s`",
+        profile_name(cfg), when, why[0] ? " and was not refreshed: " : "", why,
+        profile_name(cfg));
     *token = t.access_token;
     t.access_token = NULL;
 done:

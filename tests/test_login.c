@@ -108,7 +108,7 @@
  * "y":"nk7PHhAdEeCropPzsSrjMPrh071VV6WR3xqeDosVkUA","crv":"P-256"}} */
 #define TEST_KEY_HEADER                                                        \
     "eyJ0eXAiOiJkcG9wK2p3dCIsImFsZyI6IkVTMjU2IiwiandrIjp7Imt0eSI6IkVDIiwie"    \
-    "CI6IlBXUkZ4Tm5jSGhyTHByN3o4cFlBQ2V0Q1lrWE5RYmNUTmZnZE1KdEI5OTAiLCJ5Ij"   \
+    "CI6IlBXUkZ4Tm5jSGhyTHByN3o4cFlBQ2V0Q1lrWE5RYmNUTmZnZE1KdEI5OTAiLCJ5Ij"    \
     "oibms3UEhoQWRFZUNyb3BQenNTcmpNUHJoMDcxVlY2V1IzeHFlRG9zVmtVQSIsImNydiI6"   \
     "IlAtMjU2In19"
 
@@ -157,7 +157,7 @@ static bool contains(const char *hay, const char *needle)
 static void test_cache_path(void **state)
 {
     static const struct {
-        const char *dir; /* NULL: unset */
+        const char *dir;  /* NULL: unset */
         const char *want; /* "~" stands for the fake HOME */
     } cases[] = {
         {NULL, "~/.aws/login/cache/"},
@@ -182,8 +182,8 @@ static void test_cache_path(void **state)
         assert_int_equal(rdsiam__login_cache_path(SESSION, &path, &e),
                          RDSIAM_OK);
         if (cases[i].want[0] == '~' && cases[i].want[1] != 'r')
-            snprintf(want, sizeof want, "%s%s" SESSION_SHA256 ".json",
-                     home.dir, cases[i].want + 1);
+            snprintf(want, sizeof want, "%s%s" SESSION_SHA256 ".json", home.dir,
+                     cases[i].want + 1);
         else
             snprintf(want, sizeof want, "%s" SESSION_SHA256 ".json",
                      cases[i].want);
@@ -213,9 +213,9 @@ static void test_cache_path(void **state)
  * CLI might add; the access token expiring at exp. */
 #define CACHE_AT(exp, refresh, key)                                            \
     "{\"accessToken\": {\"accessKeyId\": \"" OLD_AKID "\", "                   \
-    "\"secretAccessKey\": \"" OLD_SECRET "\", \"sessionToken\": \""            \
-    OLD_TOKEN "\", \"accountId\": \"123456789012\", \"expiresAt\": \"" exp     \
-    "\"}, \"tokenType\": \"aws_sigv4\", \"clientId\": \"" CLIENT "\", "       \
+    "\"secretAccessKey\": \"" OLD_SECRET "\", \"sessionToken\": \"" OLD_TOKEN  \
+    "\", \"accountId\": \"123456789012\", \"expiresAt\": \"" exp               \
+    "\"}, \"tokenType\": \"aws_sigv4\", \"clientId\": \"" CLIENT "\", "        \
     "\"refreshToken\": \"" refresh "\", \"idToken\": \"id.token.sig\", "       \
     "\"dpopKey\": \"" key "\", \"futureField\": [1, true, null]}"
 #define CACHE(exp) CACHE_AT(exp, REFRESH, TEST_KEY_JSON)
@@ -231,7 +231,8 @@ static void test_parse(void **state)
          "refreshToken, dpopKey; run `aws login` again"},
         {"{}", "missing required fields: accessToken, refreshToken, dpopKey, "
                "clientId;"},
-        {"{\"accessToken\": \"x\", \"refreshToken\": \"r\", \"dpopKey\": \"k\", "
+        {"{\"accessToken\": \"x\", \"refreshToken\": \"r\", \"dpopKey\": "
+         "\"k\", "
          "\"clientId\": \"c\"}",
          "login: accessToken is not an object"},
         {"{\"accessToken\": {\"accessKeyId\": \"\"}, \"refreshToken\": \"r\", "
@@ -329,7 +330,8 @@ static void test_endpoint(void **state)
     free(url);
     fake_env_set("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true");
     assert_int_equal(rdsiam__login_endpoint("us-east-1", &url, &e), RDSIAM_OK);
-    assert_string_equal(url, "https://us-east-1.signin.aws.amazon.com/v1/token");
+    assert_string_equal(url,
+                        "https://us-east-1.signin.aws.amazon.com/v1/token");
     free(url);
     fake_env_set("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", NULL);
     fake_env_set("AWS_ENDPOINT_URL", NULL);
@@ -409,8 +411,8 @@ static void test_proof(void **state)
                                         "com/v1/token",
                                         NOW, &a, &e),
                      RDSIAM_OK);
-    assert_int_equal(strncmp(a, TEST_KEY_HEADER ".", strlen(TEST_KEY_HEADER) + 1),
-                     0);
+    assert_int_equal(
+        strncmp(a, TEST_KEY_HEADER ".", strlen(TEST_KEY_HEADER) + 1), 0);
     proof_parts(a, header, payload, sizeof header, &sig_len);
     assert_string_equal(header,
                         "{\"typ\":\"dpop+jwt\",\"alg\":\"ES256\",\"jwk\":{"
@@ -428,8 +430,8 @@ static void test_proof(void **state)
                                         "http://127.0.0.1:9/v1/token", NOW, &b,
                                         &e),
                      RDSIAM_OK);
-    assert_int_equal(strncmp(b, TEST_KEY_HEADER ".", strlen(TEST_KEY_HEADER) + 1),
-                     0);
+    assert_int_equal(
+        strncmp(b, TEST_KEY_HEADER ".", strlen(TEST_KEY_HEADER) + 1), 0);
     proof_parts(b, header, want, sizeof header, &sig_len);
     assert_string_not_equal(payload + strlen(payload) - 38,
                             want + strlen(want) - 38);
@@ -448,9 +450,9 @@ static void test_proof(void **state)
                                         &e),
                      RDSIAM_ERR_JSON);
     assert_string_equal(e.message, "login: dpopKey is not a PEM private key");
-    assert_int_equal(rdsiam__dpop_proof("", "login", "POST", "http://x/", NOW,
-                                        &b, &e),
-                     RDSIAM_ERR_JSON);
+    assert_int_equal(
+        rdsiam__dpop_proof("", "login", "POST", "http://x/", NOW, &b, &e),
+        RDSIAM_ERR_JSON);
     assert_string_equal(e.message, "login: dpopKey is empty or too long");
     assert_null(b);
 }
@@ -642,9 +644,8 @@ static void test_refresh(void **state)
                               "\"grantType\":\"refresh_token\","
                               "\"refreshToken\":\"" REFRESH "\"}");
     proof_parts(dpop, header, payload, sizeof header, &sig_len);
-    assert_int_equal(strncmp(dpop, TEST_KEY_HEADER ".",
-                             strlen(TEST_KEY_HEADER) + 1),
-                     0);
+    assert_int_equal(
+        strncmp(dpop, TEST_KEY_HEADER ".", strlen(TEST_KEY_HEADER) + 1), 0);
     snprintf(want, sizeof want,
              "{\"htm\":\"POST\",\"htu\":\"http://127.0.0.1:%d/signin/r1/v1/"
              "token\",\"iat\":1767225600,\"jti\":\"%.36s\"}",
@@ -652,16 +653,16 @@ static void test_refresh(void **state)
     assert_string_equal(payload, want);
     assert_uuid4(payload);
     read_cache(file, sizeof file, &mode);
-    assert_string_equal(file,
-                        "{\"accessToken\":{\"accessKeyId\":\"" NEW_AKID "\","
-                        "\"secretAccessKey\":\"" NEW_SECRET "\","
-                        "\"sessionToken\":\"" NEW_TOKEN "\","
-                        "\"accountId\":\"123456789012\","
-                        "\"expiresAt\":\"2026-01-01T00:15:00Z\"},"
-                        "\"tokenType\":\"aws_sigv4\",\"clientId\":\"" CLIENT
-                        "\",\"refreshToken\":\"" NEW_REFRESH "\","
-                        "\"idToken\":\"id.token.sig\",\"dpopKey\":\""
-                        TEST_KEY_JSON "\",\"futureField\":[1,true,null]}");
+    assert_string_equal(
+        file, "{\"accessToken\":{\"accessKeyId\":\"" NEW_AKID "\","
+              "\"secretAccessKey\":\"" NEW_SECRET "\","
+              "\"sessionToken\":\"" NEW_TOKEN "\","
+              "\"accountId\":\"123456789012\","
+              "\"expiresAt\":\"2026-01-01T00:15:00Z\"},"
+              "\"tokenType\":\"aws_sigv4\",\"clientId\":\"" CLIENT
+              "\",\"refreshToken\":\"" NEW_REFRESH "\","
+              "\"idToken\":\"id.token.sig\",\"dpopKey\":\"" TEST_KEY_JSON
+              "\",\"futureField\":[1,true,null]}");
     assert_int_equal(mode, 0600);
     /* the next fetch reads what was written: fresh, no call */
     assert_int_equal(fetch(&c, &e), RDSIAM_OK);
@@ -675,8 +676,8 @@ static void test_refresh(void **state)
         char path[512];
         snprintf(path, sizeof path, "%s/" SESSION_SHA256 ".json", cache_dir);
         /* expire it again by hand: the same file, an earlier expiresAt */
-        fake_write_file(path, CACHE_AT("2026-01-01T00:00:00Z", NEW_REFRESH,
-                                       TEST_KEY_JSON));
+        fake_write_file(
+            path, CACHE_AT("2026-01-01T00:00:00Z", NEW_REFRESH, TEST_KEY_JSON));
     }
     assert_int_equal(fetch(&c, &e), RDSIAM_OK);
     rdsiam__creds_clear(&c);
@@ -718,9 +719,9 @@ static void test_standin_checks_proofs(void **state)
     (void)state;
     standin_url(&server, "/signin/chk/v1/token", url, sizeof url);
     standin_url(&server, "/signin/elsewhere/v1/token", other, sizeof other);
-    assert_int_equal(rdsiam__dpop_proof(TEST_KEY_PEM, "t", "POST", url, NOW,
-                                        &p, NULL),
-                     RDSIAM_OK);
+    assert_int_equal(
+        rdsiam__dpop_proof(TEST_KEY_PEM, "t", "POST", url, NOW, &p, NULL),
+        RDSIAM_OK);
     assert_int_equal(post("/signin/chk/v1/token", p, answer, sizeof answer),
                      200);
     assert_int_equal(post("/signin/chk/v1/token", p, answer, sizeof answer),
@@ -728,37 +729,37 @@ static void test_standin_checks_proofs(void **state)
     assert_string_equal(answer, "{\"error\": \"INVALID_REQUEST\", \"message\": "
                                 "\"DPoP: jti already used\"}");
     free(p);
-    assert_int_equal(rdsiam__dpop_proof(TEST_KEY_PEM, "t", "POST", other, NOW,
-                                        &p, NULL),
-                     RDSIAM_OK);
+    assert_int_equal(
+        rdsiam__dpop_proof(TEST_KEY_PEM, "t", "POST", other, NOW, &p, NULL),
+        RDSIAM_OK);
     assert_int_equal(post("/signin/chk/v1/token", p, answer, sizeof answer),
                      400);
     assert_true(contains(answer, "\"DPoP: htu\""));
     free(p);
-    assert_int_equal(rdsiam__dpop_proof(TEST_KEY_PEM, "t", "GET", url, NOW, &p,
-                                        NULL),
-                     RDSIAM_OK);
+    assert_int_equal(
+        rdsiam__dpop_proof(TEST_KEY_PEM, "t", "GET", url, NOW, &p, NULL),
+        RDSIAM_OK);
     assert_int_equal(post("/signin/chk/v1/token", p, answer, sizeof answer),
                      400);
     assert_true(contains(answer, "\"DPoP: htm\""));
     free(p);
-    assert_int_equal(rdsiam__dpop_proof(TEST_KEY_PEM, "t", "POST", url,
-                                        NOW - 61, &p, NULL),
-                     RDSIAM_OK);
+    assert_int_equal(
+        rdsiam__dpop_proof(TEST_KEY_PEM, "t", "POST", url, NOW - 61, &p, NULL),
+        RDSIAM_OK);
     assert_int_equal(post("/signin/chk/v1/token", p, answer, sizeof answer),
                      400);
     assert_true(contains(answer, "\"DPoP: iat\""));
     free(p);
-    assert_int_equal(rdsiam__dpop_proof(OTHER_KEY_PEM, "t", "POST", url, NOW,
-                                        &p, NULL),
-                     RDSIAM_OK);
+    assert_int_equal(
+        rdsiam__dpop_proof(OTHER_KEY_PEM, "t", "POST", url, NOW, &p, NULL),
+        RDSIAM_OK);
     assert_int_equal(post("/signin/chk/v1/token", p, answer, sizeof answer),
                      400);
     assert_true(contains(answer, "\"DPoP: jwk is not the session's key\""));
     free(p);
-    assert_int_equal(rdsiam__dpop_proof(TEST_KEY_PEM, "t", "POST", url, NOW,
-                                        &p, NULL),
-                     RDSIAM_OK);
+    assert_int_equal(
+        rdsiam__dpop_proof(TEST_KEY_PEM, "t", "POST", url, NOW, &p, NULL),
+        RDSIAM_OK);
     /* another signature: the last character changed */
     p[strlen(p) - 1] = p[strlen(p) - 1] == 'A' ? 'B' : 'A';
     assert_int_equal(post("/signin/chk/v1/token", p, answer, sizeof answer),
@@ -854,8 +855,8 @@ static void test_cache_problems(void **state)
     assert_int_equal(signin_hits("/signin/p"), 0);
     /* no region to find sign-in in */
     fake_env_set("AWS_ENDPOINT_URL_SIGNIN", NULL);
-    fake_write_file(home.config, "[profile dev]\nlogin_session = " SESSION
-                                 "\n");
+    fake_write_file(home.config,
+                    "[profile dev]\nlogin_session = " SESSION "\n");
     fake_write_file(path, CACHE("2026-01-01T00:01:00Z"));
     assert_int_equal(fetch(&c, &e), RDSIAM_ERR_NO_REGION);
 }
@@ -864,8 +865,7 @@ static void test_cache_problems(void **state)
 /* In the chains                                                             */
 /* ------------------------------------------------------------------------ */
 
-static int key_of(const char *profile, char *key, size_t size,
-                  rdsiam_error *e)
+static int key_of(const char *profile, char *key, size_t size, rdsiam_error *e)
 {
     rdsiam_provider_options o = {.profile = profile};
     rdsiam_provider *p = NULL;

@@ -195,14 +195,14 @@ static void test_parse_token(void **state)
                        "\"refreshToken\": \"rt\"}";
 
     (void)state;
-    assert_int_equal(
-        rdsiam__sso_parse_token(CACHE("tok", "2026-12-01T12:00:00Z"),
-                                strlen(CACHE("tok", "2026-12-01T12:00:00Z")),
-                                &t, &e),
-        RDSIAM_OK);
+    assert_int_equal(rdsiam__sso_parse_token(
+                         CACHE("tok", "2026-12-01T12:00:00Z"),
+                         strlen(CACHE("tok", "2026-12-01T12:00:00Z")), &t, &e),
+                     RDSIAM_OK);
     assert_string_equal(t.access_token, "tok");
-    assert_int_equal(t.expires_at,
-                     INT64_C(1796126400)); /* date -u -d 2026-12-01T12:00:00Z +%s */
+    assert_int_equal(
+        t.expires_at,
+        INT64_C(1796126400)); /* date -u -d 2026-12-01T12:00:00Z +%s */
     /* no refresh fields: nothing to refresh with */
     assert_null(t.client_id);
     assert_null(t.client_secret);
@@ -229,9 +229,9 @@ static void test_parse_token(void **state)
     assert_null(t.access_token);
     for (i = 0; i < sizeof bad / sizeof *bad; i++) {
         memset(&e, 0, sizeof e);
-        assert_int_equal(rdsiam__sso_parse_token(bad[i].doc, strlen(bad[i].doc),
-                                                 &t, &e),
-                         RDSIAM_ERR_JSON);
+        assert_int_equal(
+            rdsiam__sso_parse_token(bad[i].doc, strlen(bad[i].doc), &t, &e),
+            RDSIAM_ERR_JSON);
         if (!contains(e.message, bad[i].message))
             print_message("case %zu: %s\n", i, e.message);
         assert_true(contains(e.message, bad[i].message));
@@ -722,8 +722,8 @@ static int64_t pinned_clock(void *ctx)
     "{\"startUrl\": \"" START_URL "\", \"region\": \"us-east-1\", "            \
     "\"accessToken\": \"" ACCESS_TOKEN "\", \"expiresAt\": \"" exp "\", "      \
     "\"clientId\": \"" CLIENT_ID "\", \"clientSecret\": \"" CLIENT_SECRET      \
-    "\", \"registrationExpiresAt\": \"" reg "\", \"refreshToken\": \""         \
-    REFRESH "\"}"
+    "\", \"registrationExpiresAt\": \"" reg "\", \"refreshToken\": \"" REFRESH \
+    "\"}"
 
 /* The whole cache file of cfg into out; its mode into *mode. */
 static void read_cache(const rdsiam__sso_config *cfg, char *out, size_t size,
@@ -830,7 +830,8 @@ static void test_refresh_in_window(void **state)
     rdsiam__sys_set_clock(pinned_clock, NULL);
     use_both("/sso/r1", "/oidc/r1");
     /* 10 minutes left: inside the window */
-    write_cache(&s, REFRESHABLE("2026-01-01T00:10:00Z", "2026-04-01T00:00:00Z"));
+    write_cache(&s,
+                REFRESHABLE("2026-01-01T00:10:00Z", "2026-04-01T00:00:00Z"));
     wipes_seen = 0;
     rdsiam__set_wipe_observer(count_wipes, (void *)NEW_REFRESH);
     assert_int_equal(fetch(&s, &c, &e), RDSIAM_OK);
@@ -883,30 +884,35 @@ static void test_refresh_when(void **state)
     (void)state;
     rdsiam__sys_set_clock(pinned_clock, NULL);
     use_both("/sso/r2", "/oidc/r2");
-    write_cache(&s, REFRESHABLE("2026-01-01T00:15:01Z", "2026-04-01T00:00:00Z"));
+    write_cache(&s,
+                REFRESHABLE("2026-01-01T00:15:01Z", "2026-04-01T00:00:00Z"));
     assert_int_equal(fetch(&s, &c, &e), RDSIAM_OK);
     assert_string_equal(c.session_token, GOOD_TOKEN);
     rdsiam__creds_clear(&c);
     assert_int_equal(oidc_hits("/oidc/r2"), 0);
     /* "remaining < _REFRESH_WINDOW": 15 minutes exactly is outside */
-    write_cache(&s, REFRESHABLE("2026-01-01T00:15:00Z", "2026-04-01T00:00:00Z"));
+    write_cache(&s,
+                REFRESHABLE("2026-01-01T00:15:00Z", "2026-04-01T00:00:00Z"));
     assert_int_equal(fetch(&s, &c, &e), RDSIAM_OK);
     assert_string_equal(c.session_token, GOOD_TOKEN);
     rdsiam__creds_clear(&c);
     assert_int_equal(oidc_hits("/oidc/r2"), 0);
-    write_cache(&s, REFRESHABLE("2026-01-01T00:14:59Z", "2026-04-01T00:00:00Z"));
+    write_cache(&s,
+                REFRESHABLE("2026-01-01T00:14:59Z", "2026-04-01T00:00:00Z"));
     assert_int_equal(fetch(&s, &c, &e), RDSIAM_OK);
     assert_string_equal(c.session_token, NEW_SESSION_TOKEN);
     rdsiam__creds_clear(&c);
     assert_int_equal(oidc_hits("/oidc/r2"), 1);
     /* botocore refreshes only the sso_session form */
-    write_cache(&l, REFRESHABLE("2026-01-01T00:05:00Z", "2026-04-01T00:00:00Z"));
+    write_cache(&l,
+                REFRESHABLE("2026-01-01T00:05:00Z", "2026-04-01T00:00:00Z"));
     assert_int_equal(fetch(&l, &c, &e), RDSIAM_OK);
     assert_string_equal(c.session_token, GOOD_TOKEN);
     rdsiam__creds_clear(&c);
     assert_int_equal(oidc_hits("/oidc/r2"), 1);
     /* expired, but the refresh token and registration are good */
-    write_cache(&s, REFRESHABLE("2025-12-31T23:00:00Z", "2026-04-01T00:00:00Z"));
+    write_cache(&s,
+                REFRESHABLE("2025-12-31T23:00:00Z", "2026-04-01T00:00:00Z"));
     assert_int_equal(fetch(&s, &c, &e), RDSIAM_OK);
     assert_string_equal(c.session_token, NEW_SESSION_TOKEN);
     rdsiam__creds_clear(&c);
@@ -937,7 +943,8 @@ static void test_refresh_fails(void **state)
     assert_int_equal(oidc_hits("/oidc/grant"), 1);
     read_cache(&s, file, sizeof file, &mode);
     assert_string_equal(file, valid);
-    write_cache(&s, REFRESHABLE("2025-12-31T23:59:59Z", "2026-04-01T00:00:00Z"));
+    write_cache(&s,
+                REFRESHABLE("2025-12-31T23:59:59Z", "2026-04-01T00:00:00Z"));
     assert_int_equal(fetch(&s, &c, &e), RDSIAM_ERR_CREDENTIALS_EXPIRED);
     assert_string_equal(e.message,
                         "IAM Identity Center: the SSO session for profile "
@@ -988,7 +995,8 @@ static void test_refresh_impossible(void **state)
     (void)state;
     rdsiam__sys_set_clock(pinned_clock, NULL);
     use_both("/sso/r4", "/oidc/r4");
-    write_cache(&s, REFRESHABLE("2025-12-31T23:00:00Z", "2025-12-01T00:00:00Z"));
+    write_cache(&s,
+                REFRESHABLE("2025-12-31T23:00:00Z", "2025-12-01T00:00:00Z"));
     assert_int_equal(fetch(&s, &c, &e), RDSIAM_ERR_CREDENTIALS_EXPIRED);
     assert_string_equal(e.message,
                         "IAM Identity Center: the SSO session for profile "
@@ -997,7 +1005,8 @@ static void test_refresh_impossible(void **state)
                         "2025-12-01T00:00:00Z; run `aws sso login --profile "
                         "dev`");
     /* still valid: used, no call */
-    write_cache(&s, REFRESHABLE("2026-01-01T00:01:00Z", "2025-12-01T00:00:00Z"));
+    write_cache(&s,
+                REFRESHABLE("2026-01-01T00:01:00Z", "2025-12-01T00:00:00Z"));
     assert_int_equal(fetch(&s, &c, &e), RDSIAM_OK);
     assert_string_equal(c.session_token, GOOD_TOKEN);
     rdsiam__creds_clear(&c);
@@ -1021,7 +1030,8 @@ static void test_refresh_without_new_refresh_token(void **state)
     (void)state;
     rdsiam__sys_set_clock(pinned_clock, NULL);
     use_both("/sso/r5", "/oidc/norefresh");
-    write_cache(&s, REFRESHABLE("2026-01-01T00:10:00Z", "2026-04-01T00:00:00Z"));
+    write_cache(&s,
+                REFRESHABLE("2026-01-01T00:10:00Z", "2026-04-01T00:00:00Z"));
     assert_int_equal(fetch(&s, &c, &e), RDSIAM_OK);
     assert_string_equal(c.session_token, NEW_SESSION_TOKEN);
     rdsiam__creds_clear(&c);
@@ -1042,8 +1052,9 @@ static void test_refresh_without_new_refresh_token(void **state)
 
 #define SSO_PROFILE                                                            \
     "[profile dev]\nsso_session = my-sso\nsso_account_id = " ACCOUNT           \
-    "\nsso_role_name = " ROLE "\n[sso-session my-sso]\nsso_start_url = "       \
-    START_URL "\nsso_region = us-east-1\n"
+    "\nsso_role_name = " ROLE                                                  \
+    "\n[sso-session my-sso]\nsso_start_url = " START_URL                       \
+    "\nsso_region = us-east-1\n"
 
 typedef struct asker {
     rdsiam_provider *shared; /* NULL: make a provider of its own */
@@ -1085,7 +1096,8 @@ static void test_refresh_once(void **state)
     (void)state;
     fake_write_file(home.config, SSO_PROFILE);
     use_both("/sso/once", "/oidc/once1");
-    write_cache(&s, REFRESHABLE("2000-01-01T00:00:00Z", "2100-01-01T00:00:00Z"));
+    write_cache(&s,
+                REFRESHABLE("2000-01-01T00:00:00Z", "2100-01-01T00:00:00Z"));
     assert_int_equal(rdsiam_provider_new_profile(&p, &o, NULL), RDSIAM_OK);
     memset(a, 0, sizeof a);
     for (i = 0; i < 8; i++)
@@ -1099,7 +1111,8 @@ static void test_refresh_once(void **state)
     assert_int_equal(oidc_hits("/oidc/once1"), 1);
 
     use_both("/sso/once", "/oidc/once2");
-    write_cache(&s, REFRESHABLE("2000-01-01T00:00:00Z", "2100-01-01T00:00:00Z"));
+    write_cache(&s,
+                REFRESHABLE("2000-01-01T00:00:00Z", "2100-01-01T00:00:00Z"));
     memset(a, 0, sizeof a);
     threads_run(8, ask, a, sizeof a[0]);
     for (i = 0; i < 8; i++) {
