@@ -102,6 +102,25 @@ int rdsiam__endpoint_configured(const char *what, const char *var,
     return rdsiam__endpoint_check(what, *source, *url, err);
 }
 
+int rdsiam__endpoint_append(const char *what, const char *var, rdsiam__buf *b,
+                            bool *found, rdsiam_error *err)
+{
+    const char *url = NULL, *source = NULL;
+    size_t n;
+    int rc = rdsiam__endpoint_configured(what, var, &url, &source, err);
+
+    *found = url != NULL;
+    if (rc != RDSIAM_OK || !url)
+        return rc;
+    n = strlen(url);
+    while (n > 0 && url[n - 1] == '/')
+        n--;
+    if (rdsiam__buf_append(b, url, n) != RDSIAM_OK)
+        return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID, "%s: %s is too long",
+                            what, source);
+    return RDSIAM_OK;
+}
+
 #if RDSIAM_HTTP
 
 /* Socket-level check for plain http: loopback addresses only. */

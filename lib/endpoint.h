@@ -32,6 +32,14 @@ int rdsiam__endpoint_configured(const char *what, const char *var,
                                 rdsiam_error *err);
 
 /*
+ * The configured endpoint (as above) appended to b without its trailing
+ * '/'s, for a path to follow; *found false (b untouched) when none is set.
+ * Too long for b: RDSIAM_ERR_URI_INVALID.
+ */
+int rdsiam__endpoint_append(const char *what, const char *var, rdsiam__buf *b,
+                            bool *found, rdsiam_error *err);
+
+/*
  * The same checks for a URL from elsewhere (a caller's option), named src
  * in messages.
  */

@@ -275,20 +275,15 @@ done:
 int rdsiam__login_endpoint(const char *region, char **url, rdsiam_error *err)
 {
     int rc = RDSIAM_OK;
-    const char *ep = NULL, *var = NULL, *suffix;
-    size_t n;
+    const char *suffix;
+    bool found = false;
     rdsiam__buf b;
 
     *url = NULL;
     rdsiam__buf_init(&b, RDSIAM__ENDPOINT_MAX + 16);
-    RDSIAM_GUARD(rdsiam__endpoint_configured(WHAT, "AWS_ENDPOINT_URL_SIGNIN",
-                                             &ep, &var, err));
-    if (ep) {
-        n = strlen(ep);
-        while (n > 0 && ep[n - 1] == '/')
-            n--;
-        rc = rdsiam__buf_append(&b, ep, n);
-    } else {
+    RDSIAM_GUARD(rdsiam__endpoint_append(WHAT, "AWS_ENDPOINT_URL_SIGNIN", &b,
+                                         &found, err));
+    if (!found) {
         RDSIAM_ENSURE(err, region && *region, RDSIAM_ERR_NO_REGION,
                       "login: no region for the sign-in service (the "
                       "profile's region, AWS_REGION or AWS_DEFAULT_REGION)");

@@ -111,8 +111,6 @@ int rdsiam__sso_portal_url(const rdsiam__sso_config *cfg, char **url,
                            rdsiam_error *err)
 {
     int rc = RDSIAM_OK;
-    const char *ep = NULL, *var = NULL;
-    size_t n;
     rdsiam__buf b;
 
     if (!cfg || !url)
@@ -120,24 +118,9 @@ int rdsiam__sso_portal_url(const rdsiam__sso_config *cfg, char **url,
                             "IAM Identity Center: config or url is NULL");
     *url = NULL;
     rdsiam__buf_init(&b, RDSIAM__SSO_URL_MAX);
-    RDSIAM_GUARD(rdsiam__endpoint_configured(
-        "IAM Identity Center", "AWS_ENDPOINT_URL_SSO", &ep, &var, err));
-    if (ep) {
-        n = strlen(ep);
-        while (n > 0 && ep[n - 1] == '/')
-            n--;
-        rc = rdsiam__buf_append(&b, ep, n);
-    } else {
-        rc = rdsiam__check_region(cfg->region, NULL, err);
-        if (rc != RDSIAM_OK) {
-            rdsiam__error_prefix(err, "IAM Identity Center: sso_region");
-            goto done;
-        }
-        rc = rdsiam__buf_printf(&b, "https://portal.sso.%s.%s", cfg->region,
-                                rdsiam__partition_dns_suffix(cfg->region));
-    }
-    RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc,
-                  "IAM Identity Center: URL too long");
+    /* botocore's sso endpoint: https://portal.sso.{Region}.{dnsSuffix} */
+    RDSIAM_GUARD(rdsiam__sso_service_url(cfg, "AWS_ENDPOINT_URL_SSO",
+                                         "portal.sso", &b, err));
     /* GetRoleCredentials: roleName -> role_name, accountId -> account_id
      * (query string, in the order of the API model). */
     rc = rdsiam__buf_append_str(&b, "/federation/credentials?role_name=");

@@ -230,6 +230,28 @@ done:
 /* The refresh                                                               */
 /* ------------------------------------------------------------------------ */
 
+int rdsiam__sso_service_url(const rdsiam__sso_config *cfg, const char *var,
+                            const char *host, rdsiam__buf *b, rdsiam_error *err)
+{
+    int rc = RDSIAM_OK;
+    bool found = false;
+
+    RDSIAM_GUARD(rdsiam__endpoint_append(SSO_WHAT, var, b, &found, err));
+    if (found)
+        goto done;
+    rc = rdsiam__check_region(cfg->region, NULL, err);
+    if (rc != RDSIAM_OK) {
+        rdsiam__error_prefix(err, "IAM Identity Center: sso_region");
+        goto done;
+    }
+    rc = rdsiam__buf_printf(b, "https://%s.%s.%s", host, cfg->region,
+                            rdsiam__partition_dns_suffix(cfg->region));
+    RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc,
+                  "IAM Identity Center: URL too long");
+done:
+    return rc;
+}
+
 #if RDSIAM_HTTP
 
 /* Whether t can be refreshed (SSOTokenProvider._refresh_access_token);
@@ -264,30 +286,15 @@ int rdsiam__sso_oidc_url(const rdsiam__sso_config *cfg, char **url,
                          rdsiam_error *err)
 {
     int rc = RDSIAM_OK;
-    const char *ep = NULL, *var = NULL;
-    size_t n;
     rdsiam__buf b;
 
     *url = NULL;
     rdsiam__buf_init(&b, RDSIAM__SSO_URL_MAX);
-    RDSIAM_GUARD(rdsiam__endpoint_configured(
-        SSO_WHAT, "AWS_ENDPOINT_URL_SSO_OIDC", &ep, &var, err));
-    if (ep) {
-        n = strlen(ep);
-        while (n > 0 && ep[n - 1] == '/')
-            n--;
-        rc = rdsiam__buf_append(&b, ep, n);
-    } else {
-        rc = rdsiam__check_region(cfg->region, NULL, err);
-        if (rc != RDSIAM_OK) {
-            rdsiam__error_prefix(err, "IAM Identity Center: sso_region");
-            goto done;
-        }
-        rc = rdsiam__buf_printf(&b, "https://oidc.%s.%s", cfg->region,
-                                rdsiam__partition_dns_suffix(cfg->region));
-    }
-    if (rc == RDSIAM_OK)
-        rc = rdsiam__buf_append_str(&b, "/token");
+    /* botocore's sso-oidc endpoint rules: https://oidc.{Region}.{dnsSuffix};
+     * CreateToken is POST /token */
+    RDSIAM_GUARD(rdsiam__sso_service_url(cfg, "AWS_ENDPOINT_URL_SSO_OIDC",
+                                         "oidc", &b, err));
+    rc = rdsiam__buf_append_str(&b, "/token");
     RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc,
                   "IAM Identity Center: SSO-OIDC URL too long");
     *url = rdsiam__buf_take(&b);

@@ -53,6 +53,17 @@ int rdsiam__sso_parse_token(const char *body, size_t len, rdsiam__sso_token *t,
                             rdsiam_error *err);
 
 /*
+ * The base URL of an IAM Identity Center service into b (no trailing '/'):
+ * the endpoint configured in var ("AWS_ENDPOINT_URL_SSO", ...), else
+ * AWS_ENDPOINT_URL (neither when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true),
+ * else https://HOST.REGION.SUFFIX (host "portal.sso" or "oidc"; the
+ * suffix of sso_region's partition). Plain http only to loopback.
+ */
+int rdsiam__sso_service_url(const rdsiam__sso_config *cfg, const char *var,
+                            const char *host, rdsiam__buf *b,
+                            rdsiam_error *err);
+
+/*
  * The SSO-OIDC CreateToken URL: AWS_ENDPOINT_URL_SSO_OIDC, else
  * AWS_ENDPOINT_URL (neither when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true),
  * else https://oidc.REGION.SUFFIX (botocore's endpoint rules for

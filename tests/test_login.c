@@ -40,6 +40,7 @@
 #include "helpers/fake_env.h"
 #include "helpers/standin.h"
 #include "helpers/threads.h"
+#include "helpers/wipes.h"
 #include "internal.h"
 #include "provider.h"
 
@@ -595,19 +596,6 @@ static void logged(const char *path, size_t i, char *dpop, char *body,
     json_object_put(log);
 }
 
-static int wipes_seen;
-
-static void count_wipes(const void *p, size_t n, void *ctx)
-{
-    size_t m = strlen(ctx);
-
-    for (size_t i = 0; i + m <= n; i++)
-        if (memcmp((const char *)p + i, ctx, m) == 0) {
-            wipes_seen++;
-            return;
-        }
-}
-
 /* Five minutes left: one CreateOAuth2Token, whose DPoP proof the stand-in
  * verified (signature, key, htm, htu, iat, jti) or it would not have
  * answered; the request as botocore sends it; the file written back with
@@ -624,8 +612,7 @@ static void test_refresh(void **state)
 
     (void)state;
     use("/signin/r1", CACHE("2026-01-01T00:05:00Z"));
-    wipes_seen = 0;
-    rdsiam__set_wipe_observer(count_wipes, (void *)NEW_SECRET);
+    wipes_watch(NEW_SECRET);
     assert_int_equal(fetch(&c, &e), RDSIAM_OK);
     assert_string_equal(c.access_key_id, NEW_AKID);
     assert_string_equal(c.secret_access_key, NEW_SECRET);
@@ -633,11 +620,10 @@ static void test_refresh(void **state)
     assert_true(c.expires);
     assert_int_equal(c.expiration, NOW + 900); /* expiresIn 900 */
     rdsiam__creds_clear(&c);
-    rdsiam__set_wipe_observer(NULL, NULL);
     /* every copy of the new secret: the answer as received, the JSON
      * reader's value, cJSON's print block and the text written back, the
      * credentials handed out */
-    assert_int_equal(wipes_seen, 5);
+    assert_int_equal(wipes_stop(), 5);
     assert_int_equal(signin_hits("/signin/r1"), 1);
     logged("/signin/r1/v1/token", 0, dpop, body, sizeof body);
     assert_string_equal(body, "{\"clientId\":\"" CLIENT "\","
@@ -709,9 +695,31 @@ static long post(const char *path, const char *dpop_value, char *out,
     return status;
 }
 
+/* A proof by key for method, url and iat, with a character of its
+ * signature changed when tamper: the stand-in answers 400 naming check. */
+static void refused_proof(const char *key, const char *method, const char *url,
+                          int64_t iat, bool tamper, const char *check)
+{
+    char *p = NULL, answer[1024], want[128];
+
+    assert_int_equal(rdsiam__dpop_proof(key, "t", method, url, iat, &p, NULL),
+                     RDSIAM_OK);
+    /* not the last character, whose low bits are padding that decoders
+     * ignore */
+    if (tamper)
+        p[strlen(p) - 10] = p[strlen(p) - 10] == 'A' ? 'B' : 'A';
+    assert_int_equal(post("/signin/chk/v1/token", p, answer, sizeof answer),
+                     400);
+    snprintf(want, sizeof want, "\"DPoP: %s\"", check);
+    if (!contains(answer, want))
+        print_message("%s\n", answer);
+    assert_true(contains(answer, want));
+    free(p);
+}
+
 /* The stand-in's checks refuse what they should: a proof sent twice (jti),
- * for another URL (htu), from another time (iat), by another key, with a
- * signature that does not verify; and a good one passes. */
+ * for another URL (htu) or method (htm), from another time (iat), by
+ * another key, with a signature that does not verify; a good one passes. */
 static void test_standin_checks_proofs(void **state)
 {
     char url[256], other[256], *p = NULL, answer[1024];
@@ -726,46 +734,15 @@ static void test_standin_checks_proofs(void **state)
                      200);
     assert_int_equal(post("/signin/chk/v1/token", p, answer, sizeof answer),
                      400);
-    assert_string_equal(answer, "{\"error\": \"INVALID_REQUEST\", \"message\": "
-                                "\"DPoP: jti already used\"}");
+    assert_string_equal(answer, "{\"error\": \"INVALID_REQUEST\", "
+                                "\"message\": \"DPoP: jti already used\"}");
     free(p);
-    assert_int_equal(
-        rdsiam__dpop_proof(TEST_KEY_PEM, "t", "POST", other, NOW, &p, NULL),
-        RDSIAM_OK);
-    assert_int_equal(post("/signin/chk/v1/token", p, answer, sizeof answer),
-                     400);
-    assert_true(contains(answer, "\"DPoP: htu\""));
-    free(p);
-    assert_int_equal(
-        rdsiam__dpop_proof(TEST_KEY_PEM, "t", "GET", url, NOW, &p, NULL),
-        RDSIAM_OK);
-    assert_int_equal(post("/signin/chk/v1/token", p, answer, sizeof answer),
-                     400);
-    assert_true(contains(answer, "\"DPoP: htm\""));
-    free(p);
-    assert_int_equal(
-        rdsiam__dpop_proof(TEST_KEY_PEM, "t", "POST", url, NOW - 61, &p, NULL),
-        RDSIAM_OK);
-    assert_int_equal(post("/signin/chk/v1/token", p, answer, sizeof answer),
-                     400);
-    assert_true(contains(answer, "\"DPoP: iat\""));
-    free(p);
-    assert_int_equal(
-        rdsiam__dpop_proof(OTHER_KEY_PEM, "t", "POST", url, NOW, &p, NULL),
-        RDSIAM_OK);
-    assert_int_equal(post("/signin/chk/v1/token", p, answer, sizeof answer),
-                     400);
-    assert_true(contains(answer, "\"DPoP: jwk is not the session's key\""));
-    free(p);
-    assert_int_equal(
-        rdsiam__dpop_proof(TEST_KEY_PEM, "t", "POST", url, NOW, &p, NULL),
-        RDSIAM_OK);
-    /* another signature: the last character changed */
-    p[strlen(p) - 1] = p[strlen(p) - 1] == 'A' ? 'B' : 'A';
-    assert_int_equal(post("/signin/chk/v1/token", p, answer, sizeof answer),
-                     400);
-    assert_true(contains(answer, "\"DPoP: signature\""));
-    free(p);
+    refused_proof(TEST_KEY_PEM, "POST", other, NOW, false, "htu");
+    refused_proof(TEST_KEY_PEM, "GET", url, NOW, false, "htm");
+    refused_proof(TEST_KEY_PEM, "POST", url, NOW - 61, false, "iat");
+    refused_proof(OTHER_KEY_PEM, "POST", url, NOW, false,
+                  "jwk is not the session's key");
+    refused_proof(TEST_KEY_PEM, "POST", url, NOW, true, "signature");
 }
 
 /* The service refuses: botocore's LoginRefreshRequired ("Your session has

@@ -32,6 +32,7 @@
 #include "helpers/fake_env.h"
 #include "helpers/standin.h"
 #include "helpers/threads.h"
+#include "helpers/wipes.h"
 #include "http.h"
 #include "internal.h"
 #include "provider.h"
@@ -800,20 +801,6 @@ static void test_oidc_url(void **state)
     fake_env_set("AWS_ENDPOINT_URL", NULL);
 }
 
-static int wipes_seen;
-
-/* Counts wipes of regions that hold the string ctx. */
-static void count_wipes(const void *p, size_t n, void *ctx)
-{
-    size_t m = strlen(ctx);
-
-    for (size_t i = 0; i + m <= n; i++)
-        if (memcmp((const char *)p + i, ctx, m) == 0) {
-            wipes_seen++;
-            return;
-        }
-}
-
 /* Inside the 15-minute window: one CreateToken with the cached
  * registration and refresh token, the new token used at once, and the
  * file written back as botocore writes it (_attempt_create_token's fields
@@ -825,6 +812,7 @@ static void test_refresh_in_window(void **state)
     rdsiam_error e;
     char log[8192], file[4096];
     unsigned mode = 0;
+    int copies;
 
     (void)state;
     rdsiam__sys_set_clock(pinned_clock, NULL);
@@ -832,10 +820,9 @@ static void test_refresh_in_window(void **state)
     /* 10 minutes left: inside the window */
     write_cache(&s,
                 REFRESHABLE("2026-01-01T00:10:00Z", "2026-04-01T00:00:00Z"));
-    wipes_seen = 0;
-    rdsiam__set_wipe_observer(count_wipes, (void *)NEW_REFRESH);
+    wipes_watch(NEW_REFRESH);
     assert_int_equal(fetch(&s, &c, &e), RDSIAM_OK);
-    rdsiam__set_wipe_observer(NULL, NULL);
+    copies = wipes_stop();
     assert_string_equal(c.session_token, NEW_SESSION_TOKEN);
     assert_string_equal(c.access_key_id, GOOD_AKID);
     rdsiam__creds_clear(&c);
@@ -863,7 +850,7 @@ static void test_refresh_in_window(void **state)
     /* Every copy of the new refresh token was wiped: the answer as
      * received, the JSON reader's decoded value, cJSON's print block and
      * the text of the write-back, the token's own string. */
-    assert_int_equal(wipes_seen, 5);
+    assert_int_equal(copies, 5);
     /* 16 minutes later the new token still has 44: no call. */
     pinned = NOW + 16 * 60;
     assert_int_equal(fetch(&s, &c, &e), RDSIAM_OK);
@@ -873,50 +860,41 @@ static void test_refresh_in_window(void **state)
     pinned = NOW;
 }
 
-/* Outside the window (15 minutes and a second left), the legacy form,
+/* With the cache file of cfg expiring at exp (registration good), the
+ * portal's credentials carry want; SSO-OIDC has then been asked hits
+ * times under /oidc/r2. */
+static void expect_token(const rdsiam__sso_config *cfg, const char *exp,
+                         const char *want, long hits)
+{
+    char text[1024];
+    rdsiam__creds c;
+    rdsiam_error e;
+
+    snprintf(text, sizeof text, REFRESHABLE("%s", "2026-04-01T00:00:00Z"), exp);
+    write_cache(cfg, text);
+    assert_int_equal(fetch(cfg, &c, &e), RDSIAM_OK);
+    assert_string_equal(c.session_token, want);
+    rdsiam__creds_clear(&c);
+    assert_int_equal(oidc_hits("/oidc/r2"), hits);
+}
+
+/* Outside the window (15 minutes and more left), the legacy form,
  * and a token that expired an hour ago but can still be refreshed. */
 static void test_refresh_when(void **state)
 {
     rdsiam__sso_config s = session_form(), l = legacy_form();
-    rdsiam__creds c;
-    rdsiam_error e;
 
     (void)state;
     rdsiam__sys_set_clock(pinned_clock, NULL);
     use_both("/sso/r2", "/oidc/r2");
-    write_cache(&s,
-                REFRESHABLE("2026-01-01T00:15:01Z", "2026-04-01T00:00:00Z"));
-    assert_int_equal(fetch(&s, &c, &e), RDSIAM_OK);
-    assert_string_equal(c.session_token, GOOD_TOKEN);
-    rdsiam__creds_clear(&c);
-    assert_int_equal(oidc_hits("/oidc/r2"), 0);
+    expect_token(&s, "2026-01-01T00:15:01Z", GOOD_TOKEN, 0);
     /* "remaining < _REFRESH_WINDOW": 15 minutes exactly is outside */
-    write_cache(&s,
-                REFRESHABLE("2026-01-01T00:15:00Z", "2026-04-01T00:00:00Z"));
-    assert_int_equal(fetch(&s, &c, &e), RDSIAM_OK);
-    assert_string_equal(c.session_token, GOOD_TOKEN);
-    rdsiam__creds_clear(&c);
-    assert_int_equal(oidc_hits("/oidc/r2"), 0);
-    write_cache(&s,
-                REFRESHABLE("2026-01-01T00:14:59Z", "2026-04-01T00:00:00Z"));
-    assert_int_equal(fetch(&s, &c, &e), RDSIAM_OK);
-    assert_string_equal(c.session_token, NEW_SESSION_TOKEN);
-    rdsiam__creds_clear(&c);
-    assert_int_equal(oidc_hits("/oidc/r2"), 1);
+    expect_token(&s, "2026-01-01T00:15:00Z", GOOD_TOKEN, 0);
+    expect_token(&s, "2026-01-01T00:14:59Z", NEW_SESSION_TOKEN, 1);
     /* botocore refreshes only the sso_session form */
-    write_cache(&l,
-                REFRESHABLE("2026-01-01T00:05:00Z", "2026-04-01T00:00:00Z"));
-    assert_int_equal(fetch(&l, &c, &e), RDSIAM_OK);
-    assert_string_equal(c.session_token, GOOD_TOKEN);
-    rdsiam__creds_clear(&c);
-    assert_int_equal(oidc_hits("/oidc/r2"), 1);
+    expect_token(&l, "2026-01-01T00:05:00Z", GOOD_TOKEN, 1);
     /* expired, but the refresh token and registration are good */
-    write_cache(&s,
-                REFRESHABLE("2025-12-31T23:00:00Z", "2026-04-01T00:00:00Z"));
-    assert_int_equal(fetch(&s, &c, &e), RDSIAM_OK);
-    assert_string_equal(c.session_token, NEW_SESSION_TOKEN);
-    rdsiam__creds_clear(&c);
-    assert_int_equal(oidc_hits("/oidc/r2"), 2);
+    expect_token(&s, "2025-12-31T23:00:00Z", NEW_SESSION_TOKEN, 2);
 }
 
 /* A refresh that fails: the cached token is used while it is valid (and

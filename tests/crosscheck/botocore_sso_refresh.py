@@ -1,7 +1,7 @@
 """The refresh of an IAM Identity Center token through SSO-OIDC,
 rdsiam-token against botocore, both pointed at one aws_standin.py and one
-token cache folder (tests/check-botocore-sso-refresh.sh runs it: TOOL
-TMPDIR PORT, with HOME set to TMPDIR/home before botocore is imported).
+token cache folder (tests/check-botocore-imds-sso.sh runs it: TOOL TMPDIR
+PORT, with HOME set to TMPDIR/home before botocore is imported).
 
 Each side takes its turn on the same cache file: the one that finds the
 token inside the 15-minute window refreshes it and writes the file back;

@@ -673,15 +673,20 @@ SSO_ERRORS = {
 }
 
 
-def sso_error(handler, code, message):
-    kind = SSO_ERRORS.get(code, "InternalServerException")
-    data = json.dumps({"message": message}).encode()
-    handler.send_response(code)
+def json_error(handler, status, kind, doc):
+    """A restJson1 error: the type in x-amzn-ErrorType, doc as the body."""
+    data = json.dumps(doc).encode()
+    handler.send_response(status)
     handler.send_header("Content-Type", "application/json")
     handler.send_header("Content-Length", str(len(data)))
     handler.send_header("x-amzn-ErrorType", kind)
     handler.end_headers()
     handler.wfile.write(data)
+
+
+def sso_error(handler, code, message):
+    json_error(handler, code, SSO_ERRORS.get(code, "InternalServerException"),
+               {"message": message})
 
 
 @route("GET", "/federation/credentials")
@@ -701,14 +706,9 @@ def sso_portal(handler, req, opts):
     cfg = dict(SSO_DEFAULT)
     cfg.update(config.get("sso", {}))
     words = opts.split(".") if opts else []
-    n = imds_count("sso/" + opts, "creds")
-    for w in words:
-        if "x" in w and w.split("x", 1)[0].isdigit():
-            code, times = w.split("x", 1)
-            if n <= int(times):
-                return sso_error(handler, int(code), "try again later")
-        if w.startswith("slow") and w[4:].isdigit():
-            time.sleep(int(w[4:]) / 1000.0)
+    code = scripted(words, "sso/" + opts)
+    if code:
+        return sso_error(handler, code, "try again later")
     q = urllib.parse.parse_qs(req.query, keep_blank_values=True)
     token = req.headers.get("x-amz-sso_bearer_token")
     with lock:
@@ -806,14 +806,8 @@ oidc_issued = set()   # access tokens issued
 
 def oidc_error(handler, error, description):
     status, kind = OIDC_ERRORS[error]
-    data = json.dumps({"error": error,
-                       "error_description": description}).encode()
-    handler.send_response(status)
-    handler.send_header("Content-Type", "application/json")
-    handler.send_header("Content-Length", str(len(data)))
-    handler.send_header("x-amzn-ErrorType", kind)
-    handler.end_headers()
-    handler.wfile.write(data)
+    json_error(handler, status, kind,
+               {"error": error, "error_description": description})
 
 
 @route("POST", "/token")
@@ -899,13 +893,7 @@ dpop_seen = set()
 
 
 def login_error(handler, status, kind, error, message):
-    data = json.dumps({"error": error, "message": message}).encode()
-    handler.send_response(status)
-    handler.send_header("Content-Type", "application/json")
-    handler.send_header("Content-Length", str(len(data)))
-    handler.send_header("x-amzn-ErrorType", kind)
-    handler.end_headers()
-    handler.wfile.write(data)
+    json_error(handler, status, kind, {"error": error, "message": message})
 
 
 def b64url(text):

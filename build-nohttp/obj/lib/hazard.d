@@ -1,0 +1,2 @@
+build-nohttp/obj/lib/hazard.o: lib/hazard.c lib/hazard.h
+lib/hazard.h:
