@@ -23,8 +23,11 @@ Configuration (JSON file, all keys optional):
                               absent: any)
     "max_skew": 900,          (seconds between X-Amz-Date and the clock;
                               0: not checked)
-    "now": 4102444800         (the clock for issued expirations; absent:
-                              real time)
+    "now": 4102444800,        (the clock for issued expirations and DPoP
+                              iat checks; absent: real time)
+    "sso": {...}, "sso_oidc": {...}, "login": {...}
+                              (the IAM Identity Center portal, SSO-OIDC and
+                              sign-in: see their sections below)
   }
 
 STS (the Query protocol, as sts.amazonaws.com speaks it): POST to any path
@@ -67,7 +70,8 @@ Reports (GET; not logged):
   /_log          the same for every path
 
 To add a route, decorate a handler with @route(METHOD, PREFIX); it gets
-(handler, request) and answers with handler.send_body(...). The longest
+(handler, request, step) and answers with handler.send_body(...); a
+service with scripted options, with @tagged_route(METHOD, TAG, PATH). The longest
 matching prefix wins; STS is the fallback for POST.
 """
 import hashlib
@@ -95,6 +99,24 @@ ROUTES = []
 def route(method, prefix):
     def register(fn):
         ROUTES.append((method, prefix, fn))
+        return fn
+
+    return register
+
+
+def tagged_route(method, tag, path):
+    """A service at PATH and at /TAG/OPTS/PATH: fn(handler, request, opts)
+    gets OPTS ("" at the plain path), whose words script what it answers
+    and give each test its own counters."""
+    def register(fn):
+        def with_opts(handler, req, step):
+            parts = req.raw_path.split("/")
+            if "/" + "/".join(parts[3:]) != path:
+                return handler.send_body(404, '{"message":"no route"}')
+            fn(handler, req, parts[2])
+
+        ROUTES.append((method, path, lambda h, r, step: fn(h, r, "")))
+        ROUTES.append((method, "/%s/" % tag, with_opts))
         return fn
 
     return register
@@ -689,19 +711,7 @@ def sso_error(handler, code, message):
                {"message": message})
 
 
-@route("GET", "/federation/credentials")
-def sso_plain(handler, req, step):
-    sso_portal(handler, req, "")
-
-
-@route("GET", "/sso/")
-def sso_tagged(handler, req, step):
-    parts = req.raw_path.split("/")
-    if parts[3:] != ["federation", "credentials"]:
-        return handler.send_body(404, '{"message":"no route"}')
-    sso_portal(handler, req, parts[2])
-
-
+@tagged_route("GET", "sso", "/federation/credentials")
 def sso_portal(handler, req, opts):
     cfg = dict(SSO_DEFAULT)
     cfg.update(config.get("sso", {}))
@@ -810,19 +820,7 @@ def oidc_error(handler, error, description):
                {"error": error, "error_description": description})
 
 
-@route("POST", "/token")
-def oidc_plain(handler, req, step):
-    oidc_token(handler, req, "")
-
-
-@route("POST", "/oidc/")
-def oidc_tagged(handler, req, step):
-    parts = req.raw_path.split("/")
-    if parts[3:] != ["token"]:
-        return handler.send_body(404, '{"message":"no route"}')
-    oidc_token(handler, req, parts[2])
-
-
+@tagged_route("POST", "oidc", "/token")
 def oidc_token(handler, req, opts):
     cfg = dict(OIDC_DEFAULT)
     cfg.update(config.get("sso_oidc", {}))
@@ -965,19 +963,7 @@ def dpop_problem(req, cfg, other_key):
     return None
 
 
-@route("POST", "/v1/token")
-def signin_plain(handler, req, step):
-    signin_token(handler, req, "")
-
-
-@route("POST", "/signin/")
-def signin_tagged(handler, req, step):
-    parts = req.raw_path.split("/")
-    if parts[3:] != ["v1", "token"]:
-        return handler.send_body(404, '{"message":"no route"}')
-    signin_token(handler, req, parts[2])
-
-
+@tagged_route("POST", "signin", "/v1/token")
 def signin_token(handler, req, opts):
     cfg = dict(LOGIN_DEFAULT)
     cfg.update(config.get("login", {}))

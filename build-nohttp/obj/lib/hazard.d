@@ -1,2 +1,0 @@
-build-nohttp/obj/lib/hazard.o: lib/hazard.c lib/hazard.h
-lib/hazard.h:

@@ -1,5 +1,0 @@
-build-nohttp/obj/lib/keystore.o: lib/keystore.c lib/file.h lib/internal.h \
- include/rdsiam.h
-lib/file.h:
-lib/internal.h:
-include/rdsiam.h:

@@ -1,4 +1,0 @@
-build-nohttp/obj/lib/partition.o: lib/partition.c lib/internal.h \
- include/rdsiam.h
-lib/internal.h:
-include/rdsiam.h:
