@@ -53,9 +53,13 @@ NEUTRAL = {"PATH": os.environ["PATH"], "HOME": home,
 template = in_env(NEUTRAL, botocore.session.Session)
 
 
+# One "now" for every file the scenarios write, so that what is copied
+# from them (registrationExpiresAt) is the same in every run of a side.
+START_TIME = datetime.datetime.now(datetime.timezone.utc)
+
+
 def iso(seconds_from_now):
-    t = datetime.datetime.now(datetime.timezone.utc) + \
-        datetime.timedelta(seconds=seconds_from_now)
+    t = START_TIME + datetime.timedelta(seconds=seconds_from_now)
     return t.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
