@@ -344,11 +344,12 @@ static int refused(long status, const rdsiam__buf *answer, const char *profile,
                         status, shown[0] ? " " : "", shown);
 }
 
-/* The answer's credentials and refresh token into the file's text (t's
- * document, updated as botocore's token.update does), written back. */
-static int write_back(const char *path, const rdsiam__login_token *t,
-                      const rdsiam__buf *answer, int64_t now,
-                      rdsiam__creds *out, rdsiam_error *err)
+/* The answer's credentials into *out, and with its refresh token into the
+ * file's text (t's document, updated as botocore's token.update does),
+ * written back. */
+static int take_answer(const char *path, const rdsiam__login_token *t,
+                       const rdsiam__buf *answer, int64_t now,
+                       rdsiam__creds *out, rdsiam_error *err)
 {
     int rc = RDSIAM_OK;
     rdsiam__json *j = NULL, *a = NULL;
@@ -435,7 +436,7 @@ static int refresh(const char *path, const char *url, long timeout_ms,
                                             &status, &answer, err));
     if (status != 200)
         RDSIAM_GUARD(refused(status, &answer, profile, err));
-    RDSIAM_GUARD(write_back(path, t, &answer, now, out, err));
+    RDSIAM_GUARD(take_answer(path, t, &answer, now, out, err));
 done:
     free(proof);
     rdsiam__buf_free(&body);
