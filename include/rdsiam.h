@@ -21,9 +21,9 @@
  *   - a general SigV4 signer (Authorization header and presigned query)
  *   - credential providers with caching and refresh, one per source, and
  *     the AWS CLI's default chain of them: environment, assumed roles, web
- *     identity, IAM Identity Center (SSO), profile files with
- *     credential_process, container endpoints (ECS, EKS Pod Identity) and
- *     EC2 instance metadata
+ *     identity, IAM Identity Center (SSO), profile files with static keys,
+ *     login_session (`aws login`) and credential_process, container
+ *     endpoints (ECS, EKS Pod Identity) and EC2 instance metadata
  *   - token verification, for emulators, tests and proxies that hold the keys
  *
  * Conventions (see rdsiam(3)):
