@@ -250,7 +250,7 @@ init_case "RDS_CA_BUNDLE missing" "RDS_CA_BUNDLE $tmp/none.pem: No such file or 
     RDS_CA_BUNDLE="$tmp/none.pem"
 # The library's messages (lib/chain.c, lib/validate.c). The function's
 # library is built with HTTP=no: the network sources say "not built in".
-init_case "no credentials" "token: no credentials found; looked in: environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set); assume role, web identity, sso (not built in); shared credentials file, credential_process, config file (profile default not found in..." \
+init_case "no credentials" "token: no credentials found; looked in: environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set); assume role, web identity, sso (not built in); shared credentials file (profile default not found in..." \
     AWS_ACCESS_KEY_ID= AWS_SECRET_ACCESS_KEY= AWS_SESSION_TOKEN=
 init_case "bad region" "token: region has a character outside [a-z0-9-] at offset 0" \
     AWS_REGION='US EAST'
