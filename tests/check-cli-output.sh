@@ -391,8 +391,9 @@ if $CP "$TOOL" $A2 --explain >"$tmp/out" 2>"$tmp/err" &&
     [ "$(sed -n 1p "$tmp/err")" = "rdsiam-token: explain: environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set" ] &&
     [ "$(sed -n 2p "$tmp/err")" = "rdsiam-token: explain: assume role: profile default has no role_arn" ] &&
     [ "$(sed -n 5p "$tmp/err")" = "rdsiam-token: explain: shared credentials file: profile default has no aws_access_key_id in the credentials file" ] &&
+    [ "$(sed -n 6p "$tmp/err")" = "rdsiam-token: explain: login: profile default has no login_session" ] &&
     grep -q '^rdsiam-token: explain: credential_process: credentials found; the token expires at .* (its full lifetime)$' "$tmp/err" &&
-    [ "$(wc -l <"$tmp/err")" -eq 6 ] && [ -s "$tmp/out" ]; then
+    [ "$(wc -l <"$tmp/err")" -eq 7 ] && [ -s "$tmp/out" ]; then
     ok "--explain: one line per source passed over, then the one used"
 else
     sed 's/^/# /' "$tmp/err"

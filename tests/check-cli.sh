@@ -105,6 +105,7 @@ rdsiam-token:   assume role: $nf
 rdsiam-token:   web identity: no token file (AWS_WEB_IDENTITY_TOKEN_FILE, web_identity_token_file)
 rdsiam-token:   sso: $nf
 rdsiam-token:   shared credentials file: $nf
+rdsiam-token:   login: $nf
 rdsiam-token:   credential_process: $nf
 rdsiam-token:   config file: $nf
 rdsiam-token:   container: no environment variables were set to configure ECS provider (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, AWS_CONTAINER_CREDENTIALS_FULL_URI)

@@ -377,6 +377,7 @@ static void explain_no_credentials(void **state)
                            "web identity: ",
                            "sso: ",
                            "shared credentials file: ",
+                           "login: ",
                            "credential_process: ",
                            "config file: ",
                            "container: ",

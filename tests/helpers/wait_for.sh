@@ -8,10 +8,13 @@
 # SPDX-License-Identifier: MIT
 wait_for() {
     _wf_i=0
-    while [ "$(grep -c -- "$2" "$1" 2>/dev/null)" -lt "${3:-1}" ]; do
+    while :; do
+        # A file not there yet (a background process has not opened its
+        # log) counts as no line.
+        _wf_n=$(grep -c -- "$2" "$1" 2>/dev/null)
+        [ "${_wf_n:-0}" -ge "${3:-1}" ] && return 0
         _wf_i=$((_wf_i + 1))
         [ $_wf_i -gt 1200 ] && return 1
         sleep 0.05
     done
-    return 0
 }
