@@ -315,16 +315,25 @@ const char *rdsiam__session_token(const rdsiam_credentials *creds);
 /* Presigned RDS / DSQL queries (token.c), shared with the verifier         */
 /* ------------------------------------------------------------------------ */
 
-/* What differs between an RDS token and a DSQL token. Lengths exclude the
- * NUL; none of the strings needs one. */
+/* What differs between the tokens (RDS, DSQL, ElastiCache, MemoryDB, MSK).
+ * Lengths exclude the NUL; none of the strings needs one. The query is
+ *   Action=ACTION[&USER_KEY=USER][&EXTRA]&X-Amz-Algorithm=...
+ * with ACTION and USER percent-encoded here. */
 typedef struct rdsiam__presign_spec {
     const char *host; /* printed as given, signed lowercased */
     size_t host_len;
-    unsigned int port; /* 0: no port (DSQL) */
+    unsigned int port; /* 0: no port (DSQL, ElastiCache, MemoryDB, MSK) */
     const char *action;
     size_t action_len;
-    const char *dbuser; /* NULL: no DBUser (DSQL) */
-    size_t dbuser_len;
+    const char *user; /* NULL: no user parameter (DSQL, MSK) */
+    size_t user_len;
+    const char *user_key; /* its name: "DBUser" (RDS), "User" */
+    size_t user_key_len;
+    /* NULL, or one more parameter after the user, "NAME=VALUE" already
+     * encoded (ElastiCache: "ResourceType=ServerlessCache"); NAME sorts
+     * after "Action" and before "X-Amz-" */
+    const char *extra;
+    size_t extra_len;
     const char *service;
     size_t service_len;
     const char *region;

@@ -356,8 +356,10 @@ static int check_signature(const parsed *p, const rdsiam__key *k,
     s.port = p->port;
     s.action = p->value[P_ACTION];
     s.action_len = p->value_len[P_ACTION];
-    s.dbuser = p->value[P_DBUSER];
-    s.dbuser_len = p->value_len[P_DBUSER];
+    s.user = p->value[P_DBUSER];
+    s.user_len = p->value_len[P_DBUSER];
+    s.user_key = "DBUser";
+    s.user_key_len = 6;
     s.service = p->scope_service;
     s.service_len = strlen(p->scope_service);
     s.region = p->scope_region;

@@ -190,8 +190,10 @@ static void t_short_expires(void **st)
     s.port = PORT;
     s.action = "connect";
     s.action_len = 7;
-    s.dbuser = USER;
-    s.dbuser_len = strlen(USER);
+    s.user = USER;
+    s.user_len = strlen(USER);
+    s.user_key = "DBUser";
+    s.user_key_len = 6;
     s.service = "rds-db";
     s.service_len = 6;
     s.region = REGION;
