@@ -312,7 +312,7 @@ int rdsiam__check_time(int64_t signing_time, int64_t *resolved,
 const char *rdsiam__session_token(const rdsiam_credentials *creds);
 
 /* ------------------------------------------------------------------------ */
-/* Presigned RDS / DSQL queries (token.c), shared with the verifier         */
+/* Presigned queries (token.c), shared with the token files and the verifier */
 /* ------------------------------------------------------------------------ */
 
 /* What differs between the tokens (RDS, DSQL, ElastiCache, MemoryDB, MSK).
@@ -356,6 +356,33 @@ typedef struct rdsiam__presign_spec {
 int rdsiam__presign(const rdsiam__presign_spec *s,
                     const rdsiam_credentials *creds, char *buf, size_t bufsize,
                     size_t *needed);
+
+/*
+ * The checks of the public token calls (token.c), for the token files: each
+ * records the input in s (and its length) after checking it, or skips the
+ * check when the input equals the calling thread's cached token's (already
+ * checked). Messages name the field: hostname, username, region, the
+ * credentials' fields. Region NULL is refused.
+ */
+int rdsiam__token_check_host(const char *host, rdsiam__presign_spec *s,
+                             rdsiam_error *err);
+int rdsiam__token_check_user(const char *user, rdsiam__presign_spec *s,
+                             rdsiam_error *err);
+int rdsiam__token_check_region(const char *region, rdsiam__presign_spec *s,
+                               rdsiam_error *err);
+int rdsiam__token_check_creds(const rdsiam_credentials *creds,
+                              rdsiam__presign_spec *s, rdsiam_error *err);
+/* The end of every public token call: rc as is, buf emptied on failure, and
+ * a too-small buffer's message naming the size needed. */
+int rdsiam__token_finish(int rc, char *buf, size_t bufsize, size_t need,
+                         rdsiam_error *err);
+
+/* encoding.c: unpadded base64url (RFC 4648 section 5, no '='). The output
+ * of n bytes is rdsiam__base64url_len(n) characters (no NUL). src may lie
+ * in dst's output only if it ends where the output ends (a buffer encoded
+ * from its tail to its front). */
+size_t rdsiam__base64url_len(size_t n);
+void rdsiam__base64url_encode(char *dst, const char *src, size_t n);
 
 /* ------------------------------------------------------------------------ */
 /* Verifier key store (keystore.c)                                          */

@@ -866,6 +866,38 @@ done:
     return rc;
 }
 
+/* The same checks for the other token files (token_cache.c, token_msk.c),
+ * against the calling thread's cached token. */
+int rdsiam__token_check_host(const char *host, rdsiam__presign_spec *s,
+                             rdsiam_error *err)
+{
+    return check_host(&tls_keys.last, host, s, err);
+}
+
+int rdsiam__token_check_user(const char *user, rdsiam__presign_spec *s,
+                             rdsiam_error *err)
+{
+    return check_user(&tls_keys.last, user, s, err);
+}
+
+int rdsiam__token_check_region(const char *region, rdsiam__presign_spec *s,
+                               rdsiam_error *err)
+{
+    return check_region(&tls_keys.last, region, s, err);
+}
+
+int rdsiam__token_check_creds(const rdsiam_credentials *creds,
+                              rdsiam__presign_spec *s, rdsiam_error *err)
+{
+    return check_creds(&tls_keys, creds, s, err);
+}
+
+int rdsiam__token_finish(int rc, char *buf, size_t bufsize, size_t need,
+                         rdsiam_error *err)
+{
+    return finish(rc, buf, bufsize, need, err);
+}
+
 /* ------------------------------------------------------------------------ */
 /* RDS                                                                       */
 /* ------------------------------------------------------------------------ */
