@@ -10,7 +10,9 @@
 #   fuzz   the libFuzzer targets (`make fuzz`: clang's fuzzer runtime)
 #   demo   `make demo`: the MariaDB emulator and its client
 #   test   the whole suite (`make test`, `.ci/run`): all of the above, the
-#          PostgreSQL emulator, the install checks (cmake), valgrind, and
+#          PostgreSQL and valkey emulators (redis-server, redis-tools), the
+#          hiredis and librdkafka examples, the install checks (cmake),
+#          valgrind, and
 #          for the Lambda function and its template: zip, unzip, Node.js
 #          with npm (tests/check-template.sh) and PyMySQL (make bench-lambda)
 #   bench  `make bench-deps`: the Go SDK the benchmark compares with (the JS
@@ -26,7 +28,8 @@ FUZZ="$BUILD clang"
 BENCH="$BUILD python3 valgrind golang-go golang-github-aws-aws-sdk-go-v2-dev"
 DEMO="$BUILD libjson-c-dev libmariadb-dev mariadb-server mariadb-client libmariadbd-dev openssl"
 TEST="$CHECK $FUZZ $DEMO libpq-dev postgresql postgresql-client libpam0g-dev \
-valgrind cmake groff-base zip unzip python3-pymysql nodejs clang-tools"
+valgrind cmake groff-base zip unzip python3-pymysql nodejs clang-tools \
+redis-server redis-tools libhiredis-dev librdkafka-dev"
 # Debian ships npm as its own package; NodeSource's nodejs package bundles
 # it and conflicts with Debian's, so npm is only asked for when no npm
 # command exists.
