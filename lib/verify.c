@@ -494,6 +494,18 @@ done:
     return rc;
 }
 
+/* The public calls' pointers. */
+static int check_args(const char *token, const void *params,
+                      const rdsiam_keystore *ks, rdsiam_error *err)
+{
+    if (token && params && ks)
+        return RDSIAM_OK;
+    return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT, "%s is NULL",
+                        !token    ? "token"
+                        : !params ? "params"
+                                  : "keystore");
+}
+
 static int check_clock(int64_t now, int64_t max_future, rdsiam_error *err)
 {
     int rc = RDSIAM_OK;
@@ -618,11 +630,7 @@ int rdsiam_verify_token(const char *token, size_t token_len,
     expect e;
     int rc = RDSIAM_OK;
 
-    RDSIAM_ENSURE(err, token && params && ks, RDSIAM_ERR_NULL_ARGUMENT,
-                  "%s is NULL",
-                  !token    ? "token"
-                  : !params ? "params"
-                            : "keystore");
+    RDSIAM_GUARD(check_args(token, params, ks, err));
     RDSIAM_GUARD(rdsiam__check_hostname(params->hostname, NULL, err));
     RDSIAM_ENSURE(err, params->port >= 1 && params->port <= 65535,
                   RDSIAM_ERR_PORT_RANGE, "port must be between 1 and 65535");
@@ -674,11 +682,7 @@ int rdsiam_verify_service_token(const char *token, size_t token_len,
     bool msk;
     int rc = RDSIAM_OK;
 
-    RDSIAM_ENSURE(err, token && params && ks, RDSIAM_ERR_NULL_ARGUMENT,
-                  "%s is NULL",
-                  !token    ? "token"
-                  : !params ? "params"
-                            : "keystore");
+    RDSIAM_GUARD(check_args(token, params, ks, err));
     RDSIAM_ENSURE(err,
                   params->service == RDSIAM_SERVICE_ELASTICACHE ||
                       params->service == RDSIAM_SERVICE_MEMORYDB ||

@@ -32,13 +32,13 @@ import subprocess
 import sys
 from urllib.parse import parse_qs, urlencode, urlparse
 
-# Keep botocore away from the developer's own AWS setup.
-for _v in list(os.environ):
-    if _v.startswith("AWS_"):
-        del os.environ[_v]
-os.environ["AWS_CONFIG_FILE"] = os.devnull
-os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
-os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+# The RDS cross-check's setup, shared: botocore kept away from the
+# developer's own AWS setup, its clock frozen at botocore_crosscheck._now,
+# and the input alphabets and generators.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from botocore_crosscheck import (B64, EPOCH, NON_ASCII, REGIONS,  # noqa: E402
+                                 RESERVED, TIME_MAX, UNRESERVED, _now, hexf,
+                                 rand_akid, rand_secret)
 
 import botocore.auth  # noqa: E402
 import botocore.credentials  # noqa: E402
@@ -47,27 +47,7 @@ from botocore.awsrequest import AWSRequest  # noqa: E402
 from botocore.model import ServiceId  # noqa: E402
 from botocore.signers import RequestSigner  # noqa: E402
 
-EPOCH = datetime.datetime(1970, 1, 1)
-TIME_MAX = 253402300799  # 9999-12-31T23:59:59Z
-_now = [EPOCH]
-
-
-def _frozen_clock(*_args, **_kwargs):
-    return _now[0]
-
-
-# botocore's SigV4 signers read the time through this function.
-botocore.auth.get_current_datetime = _frozen_clock
 _emitter = botocore.session.get_session().get_component("event_emitter")
-
-REGIONS = ["us-east-1", "us-west-2", "eu-central-1", "ap-southeast-2",
-           "sa-east-1", "us-gov-west-1", "cn-north-1", "il-central-1"]
-B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-RESERVED = " !\"#$%&'()*+,/:;<=>?@[\\]^`{|}"
-UNRESERVED = ("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-              "0123456789-_.~")
-NON_ASCII = ("\u00e9\u00fc\u00df\u00ff\u0100\u03a9\u0416\u05d0\u0627\u0939"
-             "\u3042\u4e2d\uac00\ufffd\U0001f600\U0010ffff")
 PRINTABLE = "".join(chr(c) for c in range(0x20, 0x7f))
 
 
@@ -116,10 +96,6 @@ def botocore_msk(inp):
     return "%s %d" % (tok, expires_ms)
 
 
-def hexf(s):
-    return "-" if s is None else s.encode("utf-8").hex()
-
-
 def line_for(kind, inp):
     if kind == "msk":
         akid, secret, token, user_agent, serverless, region, t = inp
@@ -137,15 +113,6 @@ def expected(kind, inp):
 
 # ---------------------------------------------------------------------------
 # Input generators
-
-def rand_akid(r):
-    return r.choice(["AKIA", "ASIA"]) + "".join(
-        r.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") for _ in range(16))
-
-
-def rand_secret(r):
-    return "".join(r.choice(B64) for _ in range(40))
-
 
 def rand_token(r, with_token):
     if not with_token:

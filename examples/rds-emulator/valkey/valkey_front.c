@@ -92,14 +92,12 @@ static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static void say(const char *fmt, ...)
 {
-    char raw[1024], line[2048];
+    char line[2048];
     va_list ap;
 
     va_start(ap, fmt);
-    if (vsnprintf(raw, sizeof raw, fmt, ap) < 0)
-        raw[0] = '\0';
+    emu_format_line(line, sizeof line, fmt, ap);
     va_end(ap);
-    emu_escape_line(line, sizeof line, raw);
     fprintf(stderr, "rdsiam-valkey-front: %s\n", line);
     fflush(stderr);
 }
