@@ -572,6 +572,7 @@ static int verify(const char *token, size_t token_len, const expect *e,
                   const rdsiam_keystore *ks, rdsiam_error *err)
 {
     const shape *sh = e->shape;
+    expect x = *e; /* now and max_future 0: the defaults */
     parsed p;
     const char *t = token, *q = NULL;
     const rdsiam__key *key;
@@ -611,7 +612,9 @@ static int verify(const char *token, size_t token_len, const expect *e,
     RDSIAM_GUARD(parse_authority(t, (size_t)(q - 2 - t), sh, &p, err));
     RDSIAM_GUARD(parse_query(q, (size_t)(t + n - q), sh, scratch, &p, err));
     RDSIAM_GUARD(check_form(&p, err));
-    RDSIAM_GUARD(check_claims(&p, e, err));
+    x.now = x.now ? x.now : rdsiam__now();
+    x.max_future = x.max_future ? x.max_future : DEFAULT_MAX_FUTURE;
+    RDSIAM_GUARD(check_claims(&p, &x, err));
     key = rdsiam__keystore_find(ks, p.akid, p.akid_len);
     RDSIAM_ENSURE(err, key, RDSIAM_ERR_TOKEN_UNKNOWN_KEY,
                   "no key in the key store has the token's access key id");
@@ -644,9 +647,8 @@ int rdsiam_verify_token(const char *token, size_t token_len,
                  .port = params->port,
                  .region = params->region,
                  .username = params->username,
-                 .now = params->now ? params->now : rdsiam__now(),
-                 .max_future = params->max_future ? params->max_future
-                                                  : DEFAULT_MAX_FUTURE};
+                 .now = params->now,
+                 .max_future = params->max_future};
     rc = verify(token, token_len, &e, ks, err);
 done:
     return rc;
@@ -719,9 +721,8 @@ int rdsiam_verify_service_token(const char *token, size_t token_len,
                  .region = params->region,
                  .username = msk ? NULL : params->username,
                  .serverless = params->serverless != 0,
-                 .now = params->now ? params->now : rdsiam__now(),
-                 .max_future = params->max_future ? params->max_future
-                                                  : DEFAULT_MAX_FUTURE};
+                 .now = params->now,
+                 .max_future = params->max_future};
     rc = verify(token, token_len, &e, ks, err);
 done:
     return rc;

@@ -60,7 +60,6 @@ typedef int (*generate_fn)(const rdsiam_cache_params *,
 typedef int (*provider_fn)(rdsiam_provider *, const rdsiam_cache_params *,
                            char *, size_t, size_t *, rdsiam_error *);
 
-
 /* ------------------------------------------------------------------------ */
 /* Known answers                                                             */
 /* ------------------------------------------------------------------------ */

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Compare librdsiam's ElastiCache, MemoryDB and MSK tokens with botocore's.
 
-Usage: botocore_services.py TOKENGEN
+Usage: botocore_services.py TOKENGEN VERSION
+
+VERSION is the library's (include/rdsiam.h): the default MSK user agent
+is librdsiam/VERSION.
 
 Byte for byte, on deterministic pseudo-random inputs (fixed seed), with
 botocore's clock frozen at each input's signing time:
@@ -28,7 +31,6 @@ import base64
 import datetime
 import os
 import random
-import subprocess
 import sys
 from urllib.parse import parse_qs, urlencode, urlparse
 
@@ -37,8 +39,8 @@ from urllib.parse import parse_qs, urlencode, urlparse
 # and the input alphabets and generators.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from botocore_crosscheck import (B64, EPOCH, NON_ASCII, REGIONS,  # noqa: E402
-                                 RESERVED, TIME_MAX, UNRESERVED, _now, hexf,
-                                 rand_akid, rand_secret)
+                                 RESERVED, TIME_MAX, UNRESERVED, _now,
+                                 check_group, hexf, rand_akid, rand_secret)
 
 import botocore.auth  # noqa: E402
 import botocore.credentials  # noqa: E402
@@ -168,32 +170,6 @@ def gen_msk(r, serverless, with_token, n):
 # ---------------------------------------------------------------------------
 # Running
 
-def ours(tokengen, cases):
-    data = "".join(line_for(k, i) + "\n" for k, i in cases).encode()
-    res = subprocess.run([tokengen], input=data, stdout=subprocess.PIPE,
-                         timeout=120, check=False)
-    if res.returncode != 0:
-        raise RuntimeError("%s exited with %d" % (tokengen, res.returncode))
-    return res.stdout.decode("utf-8").split("\n")[:len(cases)]
-
-
-def check_group(name, tokengen, cases):
-    want = [expected(k, i) for k, i in cases]
-    got = ours(tokengen, cases)
-    bad = [j for j in range(len(cases)) if j >= len(got) or got[j] != want[j]]
-    if not bad:
-        print("ok - botocore cross-check: %s (%d inputs, all byte-identical)"
-              % (name, len(cases)))
-        return True
-    print("not ok - botocore cross-check: %s (%d of %d inputs differ)"
-          % (name, len(bad), len(cases)))
-    for j in bad[:3]:
-        print("#   input: %r" % (cases[j],))
-        print("#   want:  %s" % want[j])
-        print("#   got:   %s" % (got[j] if j < len(got) else "<missing>"))
-    return False
-
-
 VERSION = ""
 
 
@@ -224,7 +200,7 @@ def main():
                 list(gen_msk(r, serverless, with_token, 400))))
     ok = True
     for name, cases in groups:
-        ok = check_group(name, tokengen, cases) and ok
+        ok = check_group(name, tokengen, cases, expected, line_for) and ok
     return 0 if ok else 1
 
 
