@@ -23,6 +23,7 @@
 
 #include <cmocka.h>
 
+#include "helpers/threads.h"
 #include "helpers/token_checks.h"
 #include "helpers/vectors.h"
 #include "internal.h"
@@ -392,6 +393,54 @@ static void test_provider_caches(void **state)
     rdsiam_provider_free(prov);
 }
 
+/* One provider shared by threads signing tokens for their own caches:
+ * each token is the one the direct call gives (ThreadSanitizer runs this,
+ * tests/tsan.mk). */
+typedef struct worker {
+    rdsiam_provider *prov;
+    char name[16];
+    int bad;
+} worker;
+
+static void *sign_many(void *arg)
+{
+    worker *w = arg;
+    rdsiam_cache_params p = ec0_params();
+    char want[2048], got[2048];
+
+    p.name = w->name;
+    for (int i = 0; i < 300; i++) {
+        p.signing_time = T1 + i * 61;
+        p.serverless = i % 3 == 0;
+        if (rdsiam_generate_elasticache_token(&p, &CREDS, want, sizeof want,
+                                              NULL, NULL) != RDSIAM_OK ||
+            rdsiam_provider_generate_elasticache_token(
+                w->prov, &p, got, sizeof got, NULL, NULL) != RDSIAM_OK ||
+            strcmp(want, got) != 0)
+            w->bad++;
+    }
+    return NULL;
+}
+
+static void test_provider_threads(void **state)
+{
+    counting_source src = {.creds = CREDS};
+    rdsiam_provider *prov = counting_provider(&src, "us-east-1");
+    worker w[4];
+
+    (void)state;
+    for (int i = 0; i < 4; i++) {
+        w[i].prov = prov;
+        w[i].bad = 0;
+        snprintf(w[i].name, sizeof w[i].name, "cache-%d", i);
+    }
+    threads_run(4, sign_many, w, sizeof w[0]);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(w[i].bad, 0);
+    assert_int_equal(src.fetches, 1);
+    rdsiam_provider_free(prov);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -403,6 +452,7 @@ int main(void)
         cmocka_unit_test(test_cache_keeps_kinds_apart),
         cmocka_unit_test(test_provider_checks_first),
         cmocka_unit_test(test_provider_caches),
+        cmocka_unit_test(test_provider_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
