@@ -531,9 +531,9 @@ static bool last_fits(const key_cache *c, const rdsiam__presign_spec *s)
 
     return (s->same & want) == want && l->host_len != 0 &&
            l->user_key_len == key_len &&
-           memcmp(l->user_key, s->user_key, key_len) == 0 &&
+           memcmp(l->user_key, s->user ? s->user_key : "", key_len) == 0 &&
            l->extra_len == extra_len &&
-           memcmp(l->extra, s->extra, extra_len) == 0 &&
+           memcmp(l->extra, s->extra ? s->extra : "", extra_len) == 0 &&
            l->tok_len == s->tok_len && l->port == s->port &&
            l->expires == s->expires &&
            l->day == s->time / 86400 && l->action_len == s->action_len &&
@@ -619,9 +619,9 @@ static bool last_build(key_cache *c, const rdsiam__presign_spec *s,
     memcpy(l->user, s->user ? s->user : "", l->user_len);
     l->user[l->user_len] = '\0';
     l->user_key_len = s->user ? s->user_key_len : 0;
-    memcpy(l->user_key, s->user_key, l->user_key_len);
+    memcpy(l->user_key, s->user ? s->user_key : "", l->user_key_len);
     l->extra_len = s->extra ? s->extra_len : 0;
-    memcpy(l->extra, s->extra, l->extra_len);
+    memcpy(l->extra, s->extra ? s->extra : "", l->extra_len);
     memcpy(l->region, s->region, s->region_len);
     l->region[s->region_len] = '\0';
     l->region_len = s->region_len;

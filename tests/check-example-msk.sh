@@ -23,6 +23,11 @@ for f in "$EX" "$SHIM" "$VERIFY"; do
     [ -f "$f" ] || { echo "not ok - $f is missing (make tests builds it)"; exit 1; }
 done
 version=$(sed -n 's/^#define RDSIAM_VERSION_STRING "\(.*\)"$/\1/p' include/rdsiam.h)
+# Under make check-asan the example is built with AddressSanitizer, whose
+# runtime must be the first library loaded: it goes before the shim.
+PRELOAD=$SHIM
+asan=$(ldd "$EX" 2>/dev/null | awk '/libasan/ { print $3 }')
+[ -n "$asan" ] && PRELOAD="$asan $SHIM"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rdsiam-msk.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
@@ -53,7 +58,7 @@ run() {
     # shellcheck disable=SC2086 # $vars: VAR=VALUE words
     env -i PATH="$PATH" HOME="$tmp" AWS_EC2_METADATA_DISABLED=true \
         AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
-        RDSIAM_SHIM_OUT="$tmp/$name.rec" LD_PRELOAD="$SHIM" $vars \
+        RDSIAM_SHIM_OUT="$tmp/$name.rec" LD_PRELOAD="$PRELOAD" $vars \
         timeout 60 "$EX" 127.0.0.1:1 --timeout-ms 2000 "$@" \
         >"$tmp/$name.out" 2>"$tmp/$name.err"
     echo $? >"$tmp/$name.rc"
