@@ -145,16 +145,13 @@ int rdsiam_generate_msk_token(const rdsiam_msk_params *params,
     rc = rdsiam__presign(&s, creds, NULL, 0, &url_need);
     RDSIAM_ENSURE(err, rc == RDSIAM_ERR_BUFFER_TOO_SMALL && url_need > 65,
                   RDSIAM_ERR_INTERNAL, "cannot size the presigned URL");
-    rc = RDSIAM_OK;
     url_len = SLEN(SCHEME) + url_need - 1 + SLEN(UA_KEY) + ua_enc_len;
     b64_len = rdsiam__base64url_len(url_len);
     need = b64_len + 1;
     if (needed)
         *needed = need;
-    if (!buf || bufsize < need) {
-        rc = RDSIAM_ERR_BUFFER_TOO_SMALL;
-        goto done;
-    }
+    if (!buf || bufsize < need)
+        goto done; /* rc: RDSIAM_ERR_BUFFER_TOO_SMALL */
 
     /* The URL at the end of the token's room, encoded to its front. */
     url = buf + (b64_len - url_len);
