@@ -44,8 +44,9 @@ static void refresh_token(rd_kafka_t *rk, const char *oauthbearer_config,
                           void *opaque)
 {
     const app *a = opaque;
-    rdsiam_msk_params params = {.serverless = a->serverless}; /* region:
-                                                                 the provider's */
+    rdsiam_msk_params params = {.serverless =
+                                    a->serverless}; /* region:
+                                                       the provider's */
     char token[4096], errstr[512];
     int64_t expires_ms = 0;
     rdsiam_error err;

@@ -17,11 +17,10 @@
  *
  * It declares:
  *
- *   - the token API:      rdsiam_generate_token(), rdsiam_generate_dsql_token(),
- *     and the same token for ElastiCache and MemoryDB (Valkey, Redis OSS)
- *     and Amazon MSK (Kafka SASL/OAUTHBEARER):
- *     rdsiam_generate_elasticache_token(), rdsiam_generate_memorydb_token(),
- *     rdsiam_generate_msk_token()
+ *   - the token API:      rdsiam_generate_token(), rdsiam_generate_dsql_token()
+ *     and, for ElastiCache, MemoryDB (Valkey, Redis OSS) and Amazon MSK
+ *     (Kafka SASL/OAUTHBEARER), rdsiam_generate_elasticache_token(),
+ *     rdsiam_generate_memorydb_token(), rdsiam_generate_msk_token()
  *   - a general SigV4 signer (Authorization header and presigned query)
  *   - credential providers (environment, profile files, credential_process,
  *     container endpoints) and the default chain, with caching and refresh
@@ -407,11 +406,9 @@ typedef struct rdsiam_cache_params {
  * the username and region codes, or RDSIAM_ERR_INVALID_ARGUMENT
  * (serverless for MemoryDB). Reentrant.
  */
-RDSIAM_API int
-rdsiam_generate_elasticache_token(const rdsiam_cache_params *params,
-                                  const rdsiam_credentials *creds, char *buf,
-                                  size_t bufsize, size_t *needed,
-                                  rdsiam_error *err);
+RDSIAM_API int rdsiam_generate_elasticache_token(
+    const rdsiam_cache_params *params, const rdsiam_credentials *creds,
+    char *buf, size_t bufsize, size_t *needed, rdsiam_error *err);
 RDSIAM_API int rdsiam_generate_memorydb_token(const rdsiam_cache_params *params,
                                               const rdsiam_credentials *creds,
                                               char *buf, size_t bufsize,

@@ -308,7 +308,8 @@ static size_t presign_size(const rdsiam__presign_spec *s, const char *akid,
         n += 1 + udigits(s->port);
     n += SLEN(P_ACTION) + rdsiam__uri_encoded_len(s->action, s->action_len);
     if (s->user)
-        n += 2 + s->user_key_len + rdsiam__uri_encoded_len(s->user, s->user_len);
+        n +=
+            2 + s->user_key_len + rdsiam__uri_encoded_len(s->user, s->user_len);
     if (s->extra)
         n += 1 + s->extra_len;
     n += SLEN(P_ALGO) + rdsiam__uri_encoded_len(akid, s->akid_len);
@@ -470,7 +471,8 @@ static bool extra_first(const rdsiam__presign_spec *s)
 {
     const char *eq = memchr(s->extra, '=', s->extra_len);
     size_t n = eq ? (size_t)(eq - s->extra) : s->extra_len;
-    int c = memcmp(s->extra, s->user_key, n < s->user_key_len ? n : s->user_key_len);
+    int c = memcmp(s->extra, s->user_key,
+                   n < s->user_key_len ? n : s->user_key_len);
 
     return c < 0 || (c == 0 && n < s->user_key_len);
 }
@@ -535,8 +537,8 @@ static bool last_fits(const key_cache *c, const rdsiam__presign_spec *s)
            l->extra_len == extra_len &&
            memcmp(l->extra, s->extra ? s->extra : "", extra_len) == 0 &&
            l->tok_len == s->tok_len && l->port == s->port &&
-           l->expires == s->expires &&
-           l->day == s->time / 86400 && l->action_len == s->action_len &&
+           l->expires == s->expires && l->day == s->time / 86400 &&
+           l->action_len == s->action_len &&
            memcmp(l->action, s->action, s->action_len) == 0 &&
            l->service_len == s->service_len &&
            memcmp(l->service, s->service, s->service_len) == 0;

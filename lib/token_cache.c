@@ -114,8 +114,8 @@ done:
 }
 
 static int generate(const cache_service *svc, const rdsiam_cache_params *params,
-                    const rdsiam_credentials *creds, char *buf,
-                    size_t bufsize, size_t *needed, rdsiam_error *err)
+                    const rdsiam_credentials *creds, char *buf, size_t bufsize,
+                    size_t *needed, rdsiam_error *err)
 {
     char name[RDSIAM_CACHE_NAME_MAX + 1];
     rdsiam__presign_spec s = {.action = "connect",
@@ -143,8 +143,8 @@ done:
 
 int rdsiam_generate_elasticache_token(const rdsiam_cache_params *params,
                                       const rdsiam_credentials *creds,
-                                      char *buf, size_t bufsize,
-                                      size_t *needed, rdsiam_error *err)
+                                      char *buf, size_t bufsize, size_t *needed,
+                                      rdsiam_error *err)
 {
     return generate(&ELASTICACHE, params, creds, buf, bufsize, needed, err);
 }

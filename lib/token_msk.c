@@ -4,10 +4,11 @@
  * (aws-msk-iam-sasl-signer-python MSKAuthTokenProvider.py,
  * aws-msk-iam-sasl-signer-go signer/msk_auth_token_provider.go):
  *
- *   1. presign GET https://kafka.REGION.amazonaws.com/?Action=kafka-cluster:Connect
- *      for the service "kafka-cluster", X-Amz-Expires=900 (the Python
- *      signer with botocore's SigV4QueryAuth, whose parameter order we
- *      keep: Action, then the X-Amz-* parameters, signature last);
+ *   1. presign GET
+ * https://kafka.REGION.amazonaws.com/?Action=kafka-cluster:Connect for the
+ * service "kafka-cluster", X-Amz-Expires=900 (the Python signer with botocore's
+ * SigV4QueryAuth, whose parameter order we keep: Action, then the X-Amz-*
+ * parameters, signature last);
  *   2. append "&User-Agent=NAME/VERSION", unsigned (the Python signer
  *      sets it as a request parameter after signing; its urlencode()
  *      writes a space as '+');
@@ -156,7 +157,8 @@ int rdsiam_generate_msk_token(const rdsiam_msk_params *params,
     /* The URL at the end of the token's room, encoded to its front. */
     url = buf + (b64_len - url_len);
     memcpy(url, SCHEME, SLEN(SCHEME));
-    RDSIAM_GUARD(rdsiam__presign(&s, creds, url + SLEN(SCHEME), url_need, NULL));
+    RDSIAM_GUARD(
+        rdsiam__presign(&s, creds, url + SLEN(SCHEME), url_need, NULL));
     memcpy(url + SLEN(SCHEME) + url_need - 1, UA_KEY, SLEN(UA_KEY));
     (void)put_user_agent(url + SLEN(SCHEME) + url_need - 1 + SLEN(UA_KEY),
                          params->user_agent ? params->user_agent : DEFAULT_UA);

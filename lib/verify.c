@@ -46,11 +46,18 @@ enum {
     P_COUNT
 };
 
-static const char *const PARAM_NAMES[P_COUNT] = {
-    "Action",          "DBUser",           "User",
-    "ResourceType",    "X-Amz-Algorithm",  "X-Amz-Credential",
-    "X-Amz-Date",      "X-Amz-Expires",    "X-Amz-SignedHeaders",
-    "X-Amz-Security-Token", "X-Amz-Signature", "User-Agent"};
+static const char *const PARAM_NAMES[P_COUNT] = {"Action",
+                                                 "DBUser",
+                                                 "User",
+                                                 "ResourceType",
+                                                 "X-Amz-Algorithm",
+                                                 "X-Amz-Credential",
+                                                 "X-Amz-Date",
+                                                 "X-Amz-Expires",
+                                                 "X-Amz-SignedHeaders",
+                                                 "X-Amz-Security-Token",
+                                                 "X-Amz-Signature",
+                                                 "User-Agent"};
 
 #define BIT(p) (1u << (p))
 /* What every presigned token has. */
@@ -70,23 +77,36 @@ typedef struct shape {
 } shape;
 
 /* RDS: token.c. */
-static const shape RDS = {"an RDS token", "rds-db", "connect",
-                          SIGV4_PARAMS | BIT(P_DBUSER),
-                          BIT(P_SECURITY_TOKEN), P_DBUSER, true, false};
+static const shape RDS = {.kind = "an RDS token",
+                          .service = "rds-db",
+                          .action = "connect",
+                          .required = SIGV4_PARAMS | BIT(P_DBUSER),
+                          .optional = BIT(P_SECURITY_TOKEN),
+                          .user = P_DBUSER,
+                          .port = true};
 /* ElastiCache, MemoryDB: token_cache.c. */
-static const shape ELASTICACHE = {
-    "an ElastiCache token", "elasticache", "connect",
-    SIGV4_PARAMS | BIT(P_USER), BIT(P_SECURITY_TOKEN) | BIT(P_RESOURCE_TYPE),
-    P_USER, false, false};
-static const shape MEMORYDB = {"a MemoryDB token", "memorydb", "connect",
-                               SIGV4_PARAMS | BIT(P_USER),
-                               BIT(P_SECURITY_TOKEN), P_USER, false, false};
+static const shape ELASTICACHE = {.kind = "an ElastiCache token",
+                                  .service = "elasticache",
+                                  .action = "connect",
+                                  .required = SIGV4_PARAMS | BIT(P_USER),
+                                  .optional = BIT(P_SECURITY_TOKEN) |
+                                              BIT(P_RESOURCE_TYPE),
+                                  .user = P_USER};
+static const shape MEMORYDB = {.kind = "a MemoryDB token",
+                               .service = "memorydb",
+                               .action = "connect",
+                               .required = SIGV4_PARAMS | BIT(P_USER),
+                               .optional = BIT(P_SECURITY_TOKEN),
+                               .user = P_USER};
 /* MSK: token_msk.c. AWS's Go signer re-sorts the query after adding the
  * unsigned User-Agent, so it may come anywhere; it may be missing. */
-static const shape MSK = {"an MSK token", "kafka-cluster",
-                          "kafka-cluster:Connect", SIGV4_PARAMS,
-                          BIT(P_SECURITY_TOKEN) | BIT(P_USER_AGENT), -1,
-                          false, true};
+static const shape MSK = {.kind = "an MSK token",
+                          .service = "kafka-cluster",
+                          .action = "kafka-cluster:Connect",
+                          .required = SIGV4_PARAMS,
+                          .optional = BIT(P_SECURITY_TOKEN) | BIT(P_USER_AGENT),
+                          .user = -1,
+                          .base64 = true};
 
 static const char SERVERLESS[] = "ResourceType=ServerlessCache";
 
@@ -141,8 +161,8 @@ static bool parse_uint(const char *s, size_t n, unsigned long max,
 
 /* "host:port" (or "host", for kinds without a port) before "/?". The
  * host is what precedes the last ':'. */
-static int parse_authority(const char *t, size_t n, const shape *sh,
-                           parsed *p, rdsiam_error *err)
+static int parse_authority(const char *t, size_t n, const shape *sh, parsed *p,
+                           rdsiam_error *err)
 {
     const char *colon = NULL;
     unsigned long port;
@@ -381,8 +401,8 @@ static int check_claims(const parsed *p, const expect *e, rdsiam_error *err)
                   RDSIAM_ERR_TOKEN_SERVICE,
                   "credential scope service is not %s", sh->service);
     RDSIAM_ENSURE(err, strcmp(p->scope_region, e->region) == 0,
-                  RDSIAM_ERR_TOKEN_REGION, "token is for another region than %s",
-                  e->region);
+                  RDSIAM_ERR_TOKEN_REGION,
+                  "token is for another region than %s", e->region);
     RDSIAM_GUARD(check_resource(p, e, err));
     if (sh->user >= 0)
         RDSIAM_ENSURE(err,
@@ -593,8 +613,8 @@ static int verify(const char *token, size_t token_len, const expect *e,
     scratch = malloc(scratch_len);
     RDSIAM_ENSURE(err, scratch, RDSIAM_ERR_NO_MEMORY, "out of memory");
     if (sh->base64)
-        RDSIAM_GUARD(decode_msk(token, token_len,
-                                scratch + scratch_len / 2, &t, &n, err));
+        RDSIAM_GUARD(decode_msk(token, token_len, scratch + scratch_len / 2, &t,
+                                &n, err));
     for (size_t i = 0; i < n; i++)
         RDSIAM_ENSURE(err,
                       (unsigned char)t[i] > 0x20 && (unsigned char)t[i] < 0x7f,
@@ -714,9 +734,9 @@ int rdsiam_verify_service_token(const char *token, size_t token_len,
     }
     RDSIAM_GUARD(check_clock(params->now, params->max_future, err));
     e = (expect){.shape = msk ? &MSK
-                        : params->service == RDSIAM_SERVICE_ELASTICACHE
-                            ? &ELASTICACHE
-                            : &MEMORYDB,
+                          : params->service == RDSIAM_SERVICE_ELASTICACHE
+                              ? &ELASTICACHE
+                              : &MEMORYDB,
                  .host = msk ? msk_host : params->name,
                  .region = params->region,
                  .username = msk ? NULL : params->username,

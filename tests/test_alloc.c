@@ -222,8 +222,8 @@ static void provider_path_does_not_allocate(void **state)
  * last token the same as the first (the MSK one is encoded in place in
  * the caller's buffer).
  */
-static int service_token(int kind, rdsiam_provider *prov, int64_t t,
-                         char *buf, size_t size)
+static int service_token(int kind, rdsiam_provider *prov, int64_t t, char *buf,
+                         size_t size)
 {
     rdsiam_cache_params cp = {.name = "my-cache",
                               .username = "iam-user-01",
@@ -237,11 +237,11 @@ static int service_token(int kind, rdsiam_provider *prov, int64_t t,
     case 0:
         return prov ? rdsiam_provider_generate_elasticache_token(
                           prov, &cp, buf, size, NULL, NULL)
-                    : rdsiam_generate_elasticache_token(&cp, &CREDS, buf,
-                                                        size, NULL, NULL);
+                    : rdsiam_generate_elasticache_token(&cp, &CREDS, buf, size,
+                                                        NULL, NULL);
     case 1:
-        return prov ? rdsiam_provider_generate_memorydb_token(
-                          prov, &cp, buf, size, NULL, NULL)
+        return prov ? rdsiam_provider_generate_memorydb_token(prov, &cp, buf,
+                                                              size, NULL, NULL)
                     : rdsiam_generate_memorydb_token(&cp, &CREDS, buf, size,
                                                      NULL, NULL);
     default:
@@ -265,9 +265,9 @@ static void service_tokens_do_not_allocate(void **state)
     for (int kind = 0; kind < 3; kind++) {
         for (int via = 0; via < 2; via++) {
             rdsiam_provider *pv = via ? prov : NULL;
-            assert_int_equal(service_token(kind, pv, 1704164645, first,
-                                           sizeof first),
-                             RDSIAM_OK);
+            assert_int_equal(
+                service_token(kind, pv, 1704164645, first, sizeof first),
+                RDSIAM_OK);
             before = allocs;
             for (int i = 0; i < 1000; i++)
                 assert_int_equal(service_token(kind, pv, 1704164645 + i * 97,

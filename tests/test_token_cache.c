@@ -31,7 +31,8 @@
 
 #define AKID "AKIAIOSFODNN7EXAMPLE"
 #define SECRET "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
-#define TOKEN "IQoJb3JpZ2luX2VjEXAMPLE//////////wEaCXVzLWVhc3QtMSJHMEUCIQD+token=="
+#define TOKEN                                                                  \
+    "IQoJb3JpZ2luX2VjEXAMPLE//////////wEaCXVzLWVhc3QtMSJHMEUCIQD+token=="
 #define T1 INT64_C(1700000000) /* 2023-11-14T22:13:20Z */
 
 static const rdsiam_credentials CREDS = {AKID, SECRET, NULL, 0};
@@ -39,10 +40,10 @@ static const rdsiam_credentials CREDS = {AKID, SECRET, NULL, 0};
 /* botocore-derived.json[0]: ElastiCache my-cache, iam-user-01, us-east-1,
  * 20231114T221320Z, no session token. */
 #define EC0                                                                    \
-    "my-cache/?Action=connect&User=iam-user-01&X-Amz-Algorithm=AWS4-HMAC-"    \
-    "SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20231114%2Fus-east-1%2F"  \
-    "elasticache%2Faws4_request&X-Amz-Date=20231114T221320Z&X-Amz-Expires="   \
-    "900&X-Amz-SignedHeaders=host&X-Amz-Signature=e5c7c522ea75471146c2236dbb" \
+    "my-cache/?Action=connect&User=iam-user-01&X-Amz-Algorithm=AWS4-HMAC-"     \
+    "SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20231114%2Fus-east-1%2F"   \
+    "elasticache%2Faws4_request&X-Amz-Date=20231114T221320Z&X-Amz-Expires="    \
+    "900&X-Amz-SignedHeaders=host&X-Amz-Signature=e5c7c522ea75471146c2236dbb"  \
     "e0b20130c8f45bcf1aadb074bd9b0f18244de9"
 
 static rdsiam_cache_params ec0_params(void)
@@ -81,7 +82,8 @@ static void test_known_answers(void **state)
         rdsiam_cache_params p = {.name = vectors_str(e, "name"),
                                  .username = vectors_str(e, "username"),
                                  .region = vectors_str(e, "region"),
-                                 .serverless = (int)vectors_int(e, "serverless"),
+                                 .serverless =
+                                     (int)vectors_int(e, "serverless"),
                                  .signing_time = vectors_time(e, "time")};
         counting_source src = {.creds = c};
         rdsiam_provider *prov;
@@ -152,7 +154,13 @@ static void expect_bad(generate_fn gen, const rdsiam_cache_params *p,
 static void test_bad_name(void **state)
 {
     static const char *const bad[] = {
-        "", "my.cache", "my_cache", "my cache", "caf\xc3\xa9", "a/b", "a:6379",
+        "",
+        "my.cache",
+        "my_cache",
+        "my cache",
+        "caf\xc3\xa9",
+        "a/b",
+        "a:6379",
         "0123456789012345678901234567890123456789012345678901234567890123"};
     rdsiam_cache_params p = ec0_params();
     char buf[2048];
@@ -256,13 +264,12 @@ static void test_buffer_too_small(void **state)
     assert_non_null(strstr(err.message, "needs"));
     /* size query */
     needed = 0;
-    assert_int_equal(rdsiam_generate_elasticache_token(&p, &CREDS, NULL, 0,
-                                                       &needed, &err),
-                     RDSIAM_ERR_BUFFER_TOO_SMALL);
+    assert_int_equal(
+        rdsiam_generate_elasticache_token(&p, &CREDS, NULL, 0, &needed, &err),
+        RDSIAM_ERR_BUFFER_TOO_SMALL);
     assert_int_equal(needed, sizeof EC0);
-    assert_int_equal(rdsiam_generate_elasticache_token(&p, &CREDS, buf,
-                                                       sizeof EC0, &needed,
-                                                       &err),
+    assert_int_equal(rdsiam_generate_elasticache_token(
+                         &p, &CREDS, buf, sizeof EC0, &needed, &err),
                      RDSIAM_OK);
     assert_string_equal(buf, EC0);
 }
@@ -326,9 +333,11 @@ static void test_cache_keeps_kinds_apart(void **state)
  * the source's error comes back when the params are good. */
 static void test_provider_checks_first(void **state)
 {
-    static const provider_fn fns[] = {rdsiam_provider_generate_elasticache_token,
-                                      rdsiam_provider_generate_memorydb_token};
-    counting_source src = {.creds = CREDS, .fail_rc = RDSIAM_ERR_NO_CREDENTIALS};
+    static const provider_fn fns[] = {
+        rdsiam_provider_generate_elasticache_token,
+        rdsiam_provider_generate_memorydb_token};
+    counting_source src = {.creds = CREDS,
+                           .fail_rc = RDSIAM_ERR_NO_CREDENTIALS};
     rdsiam_provider *prov = counting_provider(&src, "us-east-1");
     rdsiam_cache_params p = ec0_params();
     char buf[2048];

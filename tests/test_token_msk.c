@@ -69,7 +69,6 @@ static rdsiam_msk_params msk0_params(void)
     return p;
 }
 
-
 static int64_t clock_value;
 static int64_t fixed_clock(void *ctx)
 {
@@ -112,9 +111,8 @@ static void test_known_answers(void **state)
         assert_int_equal(expires_ms, (p.signing_time + 900) * 1000);
         decode(buf, url, sizeof url);
         assert_int_equal(strncmp(url,
-                                 p.serverless
-                                     ? "https://kafka-serverless."
-                                     : "https://kafka.",
+                                 p.serverless ? "https://kafka-serverless."
+                                              : "https://kafka.",
                                  p.serverless ? 25 : 14),
                          0);
         assert_non_null(strstr(url, "/?Action=kafka-cluster%3AConnect&X-Amz-"
@@ -163,9 +161,8 @@ static void test_every_length(void **state)
     rdsiam_msk_params p = msk0_params();
     char buf[2048], url[2048], head[2048] = "", want[512];
     rdsiam_keystore *ks = NULL;
-    rdsiam_verify_service_params vp = {.service = RDSIAM_SERVICE_MSK,
-                                       .region = "us-east-1",
-                                       .now = T1};
+    rdsiam_verify_service_params vp = {
+        .service = RDSIAM_SERVICE_MSK, .region = "us-east-1", .now = T1};
     FILE *f;
     char keyfile[] = "/tmp/test_token_msk_XXXXXX";
     int fd = mkstemp(keyfile);
@@ -201,9 +198,9 @@ static void test_every_length(void **state)
             memcpy(head, url, strlen(url) + 1);
         assert_string_equal(url, head);
         if (n % 37 == 1)
-            assert_int_equal(rdsiam_verify_service_token(buf, strlen(buf), &vp,
-                                                         ks, &err),
-                             RDSIAM_OK);
+            assert_int_equal(
+                rdsiam_verify_service_token(buf, strlen(buf), &vp, ks, &err),
+                RDSIAM_OK);
     }
     rdsiam_keystore_free(ks);
 }
@@ -259,9 +256,9 @@ static void test_bad_input(void **state)
     expect_bad(&p, NULL, RDSIAM_ERR_CREDENTIALS_NULL, "credentials");
     c.access_key_id = "";
     expect_bad(&p, &c, RDSIAM_ERR_ACCESS_KEY_EMPTY, "access key id");
-    assert_int_equal(rdsiam_generate_msk_token(&p, &CREDS, NULL, 10, NULL, NULL,
-                                               &err),
-                     RDSIAM_ERR_NULL_ARGUMENT);
+    assert_int_equal(
+        rdsiam_generate_msk_token(&p, &CREDS, NULL, 10, NULL, NULL, &err),
+        RDSIAM_ERR_NULL_ARGUMENT);
     assert_non_null(strstr(err.message, "buffer"));
 }
 
@@ -290,9 +287,9 @@ static void test_buffer_too_small(void **state)
         assert_int_equal(buf[i], 'X');
     assert_non_null(strstr(err.message, "needs"));
     needed = 0;
-    assert_int_equal(rdsiam_generate_msk_token(&p, &CREDS, NULL, 0, &needed,
-                                               NULL, &err),
-                     RDSIAM_ERR_BUFFER_TOO_SMALL);
+    assert_int_equal(
+        rdsiam_generate_msk_token(&p, &CREDS, NULL, 0, &needed, NULL, &err),
+        RDSIAM_ERR_BUFFER_TOO_SMALL);
     assert_int_equal(needed, n + 1);
     /* exactly the size needed: the token and its NUL, nothing past them */
     assert_int_equal(rdsiam_generate_msk_token(&p, &CREDS, buf, n + 1, &needed,
@@ -320,9 +317,9 @@ static void test_expiry_now(void **state)
     rdsiam__sys_set_clock(NULL, NULL);
     assert_int_equal(expires_ms, (T1 + 12345 + 900) * INT64_C(1000));
     p.signing_time = T1 + 12345;
-    assert_int_equal(rdsiam_generate_msk_token(&p, &CREDS, b, sizeof b, NULL,
-                                               NULL, NULL),
-                     RDSIAM_OK);
+    assert_int_equal(
+        rdsiam_generate_msk_token(&p, &CREDS, b, sizeof b, NULL, NULL, NULL),
+        RDSIAM_OK);
     assert_string_equal(a, b);
 }
 
@@ -333,7 +330,8 @@ static void test_expiry_now(void **state)
 static void test_provider(void **state)
 {
     counting_source src = {.creds = CREDS},
-                    failing = {.creds = CREDS, .fail_rc = RDSIAM_ERR_NO_CREDENTIALS};
+                    failing = {.creds = CREDS,
+                               .fail_rc = RDSIAM_ERR_NO_CREDENTIALS};
     rdsiam_provider *prov = counting_provider(&src, "us-east-1");
     rdsiam_provider *bad = counting_provider(&failing, "us-east-1");
     rdsiam_msk_params p = msk0_params();
@@ -348,9 +346,9 @@ static void test_provider(void **state)
                      RDSIAM_OK);
     p.region = NULL; /* the provider's */
     for (int i = 0; i < 3; i++) {
-        assert_int_equal(rdsiam_provider_generate_msk_token(
-                             prov, &p, buf, sizeof buf, &needed, &expires_ms,
-                             &err),
+        assert_int_equal(rdsiam_provider_generate_msk_token(prov, &p, buf,
+                                                            sizeof buf, &needed,
+                                                            &expires_ms, &err),
                          RDSIAM_OK);
         assert_string_equal(buf, want);
         assert_int_equal(needed, strlen(want) + 1);
@@ -367,9 +365,9 @@ static void test_provider(void **state)
     assert_int_equal(rdsiam_provider_generate_msk_token(
                          bad, &p, buf, sizeof buf, &needed, &expires_ms, &err),
                      RDSIAM_ERR_REGION_INVALID);
-    assert_int_equal(rdsiam_provider_generate_msk_token(
-                         bad, NULL, buf, sizeof buf, &needed, &expires_ms,
-                         &err),
+    assert_int_equal(rdsiam_provider_generate_msk_token(bad, NULL, buf,
+                                                        sizeof buf, &needed,
+                                                        &expires_ms, &err),
                      RDSIAM_ERR_NULL_ARGUMENT);
     assert_int_equal(failing.fetches, 0);
     p = msk0_params();

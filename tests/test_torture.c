@@ -490,8 +490,8 @@ static void sc_service_tokens(result *r)
         return;
     }
     memset(buf, 'Z', sizeof buf);
-    rc = rdsiam_provider_generate_msk_token(p, &mp, buf, sizeof buf, NULL,
-                                            NULL, &r->err);
+    rc = rdsiam_provider_generate_msk_token(p, &mp, buf, sizeof buf, NULL, NULL,
+                                            &r->err);
     rdsiam_provider_free(p);
     if (rc != RDSIAM_OK) {
         token_into(r, buf, rc);
@@ -507,8 +507,7 @@ static void sc_service_tokens(result *r)
         vp = (rdsiam_verify_service_params){.service = RDSIAM_SERVICE_MSK,
                                             .region = mp.region,
                                             .now = mp.signing_time + 60};
-        r->rc = rdsiam_verify_service_token(msk, strlen(msk), &vp, ks,
-                                            &r->err);
+        r->rc = rdsiam_verify_service_token(msk, strlen(msk), &vp, ks, &r->err);
     }
     if (r->rc == RDSIAM_OK)
         snprintf(r->out, sizeof r->out, "%s", buf);

@@ -603,12 +603,11 @@ static void cache_token(char *buf, size_t size, rdsiam_service svc,
                              .serverless = serverless,
                              .signing_time = t};
     rdsiam_credentials c = {akid, secret, tok, 0};
-    assert_int_equal(svc == RDSIAM_SERVICE_MEMORYDB
-                         ? rdsiam_generate_memorydb_token(&p, &c, buf, size,
-                                                          NULL, NULL)
-                         : rdsiam_generate_elasticache_token(&p, &c, buf, size,
-                                                             NULL, NULL),
-                     RDSIAM_OK);
+    assert_int_equal(
+        svc == RDSIAM_SERVICE_MEMORYDB
+            ? rdsiam_generate_memorydb_token(&p, &c, buf, size, NULL, NULL)
+            : rdsiam_generate_elasticache_token(&p, &c, buf, size, NULL, NULL),
+        RDSIAM_OK);
 }
 
 static void msk_token(char *buf, size_t size, int serverless,
@@ -617,7 +616,8 @@ static void msk_token(char *buf, size_t size, int serverless,
 {
     rdsiam_msk_params p = {.region = region,
                            .serverless = serverless,
-                           .user_agent = "aws-msk-iam-sasl-signer-go/1.0.1/go1.22",
+                           .user_agent =
+                               "aws-msk-iam-sasl-signer-go/1.0.1/go1.22",
                            .signing_time = t};
     rdsiam_credentials c = {akid, secret, tok, 0};
     assert_int_equal(
@@ -626,8 +626,8 @@ static void msk_token(char *buf, size_t size, int serverless,
 }
 
 static int verify_service_at(const char *token, rdsiam_service svc,
-                             const char *name, const char *user,
-                             int serverless, int64_t now, rdsiam_error *err)
+                             const char *name, const char *user, int serverless,
+                             int64_t now, rdsiam_error *err)
 {
     rdsiam_keystore *ks = default_store();
     rdsiam_verify_service_params vp = {.service = svc,
@@ -804,7 +804,8 @@ static void t_service_kinds(void **st)
                                        CUSER, 0, T0 + 60, &err),
                      RDSIAM_ERR_TOKEN_MALFORMED); /* ResourceType */
     good_token(tok, sizeof tok);
-    assert_int_equal(verify_ec(tok, CACHE, USER, 0), RDSIAM_ERR_TOKEN_MALFORMED);
+    assert_int_equal(verify_ec(tok, CACHE, USER, 0),
+                     RDSIAM_ERR_TOKEN_MALFORMED);
     msk_token(tok, sizeof tok, 0, REGION, T0, AKID, SECRET, NULL);
     assert_int_equal(verify_ec(tok, CACHE, CUSER, 0),
                      RDSIAM_ERR_TOKEN_MALFORMED);

@@ -147,10 +147,11 @@ int main(void)
                 printf("ERROR malformed input line\n");
                 continue;
             }
-            rc = f[0][0] == 'e' ? rdsiam_generate_elasticache_token(
-                                      &p, &c, buf, sizeof buf, NULL, &err)
-                                : rdsiam_generate_memorydb_token(
-                                      &p, &c, buf, sizeof buf, NULL, &err);
+            rc = f[0][0] == 'e'
+                     ? rdsiam_generate_elasticache_token(&p, &c, buf,
+                                                         sizeof buf, NULL, &err)
+                     : rdsiam_generate_memorydb_token(&p, &c, buf, sizeof buf,
+                                                      NULL, &err);
         } else if (strcmp(f[0], "msk") == 0) {
             rdsiam_msk_params p = {0};
             int64_t expires_ms = 0;

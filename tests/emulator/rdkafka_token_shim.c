@@ -20,10 +20,9 @@
 
 #include <librdkafka/rdkafka.h>
 
-typedef rd_kafka_resp_err_t (*set_token_fn)(rd_kafka_t *, const char *,
-                                            int64_t, const char *,
-                                            const char **, size_t, char *,
-                                            size_t);
+typedef rd_kafka_resp_err_t (*set_token_fn)(rd_kafka_t *, const char *, int64_t,
+                                            const char *, const char **, size_t,
+                                            char *, size_t);
 typedef rd_kafka_resp_err_t (*set_failure_fn)(rd_kafka_t *, const char *);
 
 /* The next definition of name (librdkafka's), as a function pointer

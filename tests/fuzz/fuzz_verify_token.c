@@ -60,9 +60,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 /* The properties of a verifier's answer. */
 static void check_answer(int rc, const rdsiam_error *err)
 {
-    FUZZ_CHECK(rc == RDSIAM_OK || rc == RDSIAM_ERR_NO_MEMORY ||
-               (rc <= RDSIAM_ERR_TOKEN_MALFORMED &&
-                rc >= RDSIAM_ERR_TOKEN_SESSION));
+    FUZZ_CHECK(
+        rc == RDSIAM_OK || rc == RDSIAM_ERR_NO_MEMORY ||
+        (rc <= RDSIAM_ERR_TOKEN_MALFORMED && rc >= RDSIAM_ERR_TOKEN_SESSION));
     FUZZ_CHECK(err->code == rc);
     FUZZ_CHECK(rc == RDSIAM_OK || err->message[0] != '\0');
     FUZZ_CHECK(!strstr(err->message, SECRET1) &&

@@ -43,9 +43,8 @@ rdsiam_provider *counting_provider(counting_source *c, const char *region)
     return p;
 }
 
-void expect_refused(int rc, int code, const rdsiam_error *err,
-                    const char *word, const char *secret, const char *buf,
-                    size_t needed)
+void expect_refused(int rc, int code, const rdsiam_error *err, const char *word,
+                    const char *secret, const char *buf, size_t needed)
 {
     if (rc != code)
         fail_msg("got %d (%s), want %d (%s)", rc, err->message, code, word);

@@ -26,8 +26,7 @@ rdsiam_provider *counting_provider(counting_source *c, const char *region);
 /* A token call refused as the token calls promise: rc and err->code are
  * code, err's message names word and does not hold secret, buf holds ""
  * and *needed was set to 0. Fails the test otherwise. */
-void expect_refused(int rc, int code, const rdsiam_error *err,
-                    const char *word, const char *secret, const char *buf,
-                    size_t needed);
+void expect_refused(int rc, int code, const rdsiam_error *err, const char *word,
+                    const char *secret, const char *buf, size_t needed);
 
 #endif

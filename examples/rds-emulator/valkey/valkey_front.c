@@ -181,7 +181,8 @@ static int parse_array(const char *buf, size_t n, command *c)
             return -1;
         if (n - pos < (size_t)len + 2)
             return 0;
-        if (buf[pos + (size_t)len] != '\r' || buf[pos + (size_t)len + 1] != '\n')
+        if (buf[pos + (size_t)len] != '\r' ||
+            buf[pos + (size_t)len + 1] != '\n')
             return -1;
         if (i < MAX_ARGS) {
             c->argv[i] = buf + pos;
@@ -302,8 +303,8 @@ static int handle_login(conn *k, const command *c, int *rc)
 
     if (word_is(c, 0, "AUTH") && c->argc == 3)
         u = 1;
-    else if (word_is(c, 0, "HELLO") && word_is(c, 2, "AUTH") &&
-             c->argc >= 5 && c->argc <= MAX_ARGS)
+    else if (word_is(c, 0, "HELLO") && word_is(c, 2, "AUTH") && c->argc >= 5 &&
+             c->argc <= MAX_ARGS)
         u = 3;
     else
         return 0;
@@ -316,8 +317,8 @@ static int handle_login(conn *k, const command *c, int *rc)
         say("[%u] %s as %s accepted; open for %ld s", k->id,
             u == 1 ? "AUTH" : "HELLO AUTH", user, opt.session_seconds);
     } else {
-        say("[%u] %s as %s refused: %s", k->id,
-            u == 1 ? "AUTH" : "HELLO AUTH", user, why);
+        say("[%u] %s as %s refused: %s", k->id, u == 1 ? "AUTH" : "HELLO AUTH",
+            user, why);
     }
     *rc = send_array(k->bfd, c, u + 1,
                      ok ? backend_password : "rdsiam-emulator-refused");
@@ -618,9 +619,8 @@ int main(int argc, char **argv)
                 if (k->cfd < 0 || (pfd[j].fd != k->cfd && pfd[j].fd != k->bfd))
                     continue;
                 if (pfd[j].fd == k->cfd ? read_client(k) : relay_server(k))
-                    conn_close(k, pfd[j].fd == k->cfd
-                                      ? "by the client"
-                                      : "by the server");
+                    conn_close(k, pfd[j].fd == k->cfd ? "by the client"
+                                                      : "by the server");
                 break;
             }
         }
