@@ -19,11 +19,13 @@ EX_VALKEY      := $(B)/bin/rdsiam-valkey
 EX_MSK         := $(B)/bin/rdsiam-msk
 
 $(EX_VALKEY): examples/rdsiam-valkey.c include/rdsiam.h $(STATIC_LIB)
+	$(PC_CHECK) hiredis
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(HIREDIS_CFLAGS) $(LDFLAGS) -o $@ $< $(STATIC_LIB) \
 	    $(HIREDIS_LIBS) $(DEP_LIBS)
 
 $(EX_MSK): examples/rdsiam-msk.c include/rdsiam.h $(STATIC_LIB)
+	$(PC_CHECK) rdkafka
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(RDKAFKA_CFLAGS) $(LDFLAGS) -o $@ $< $(STATIC_LIB) \
 	    $(RDKAFKA_LIBS) $(DEP_LIBS)

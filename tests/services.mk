@@ -16,6 +16,7 @@ $(VERIFY_TOKEN_BIN): tests/emulator/verify_token.c include/rdsiam.h $(STATIC_LIB
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(STATIC_LIB) $(DEP_LIBS)
 
 $(RDKAFKA_SHIM): tests/emulator/rdkafka_token_shim.c
+	$(PC_CHECK) rdkafka
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(RDKAFKA_CFLAGS) -fPIC -shared $(LDFLAGS) -o $@ $< -ldl
 
