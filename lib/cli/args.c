@@ -158,6 +158,11 @@ enum {
     OPT_DSQL,
     OPT_ACTION,
     OPT_EXPIRES_IN,
+    OPT_ELASTICACHE,
+    OPT_MEMORYDB,
+    OPT_MSK,
+    OPT_SERVERLESS,
+    OPT_USER_AGENT,
     OPT_HELP,
     OPT_VERSION
 };
@@ -166,6 +171,7 @@ enum {
 typedef struct raw_args {
     const char *port, *time, *format, *every, *action, *expires_in;
     bool json;
+    int kinds; /* --elasticache, --memorydb and --msk given */
 } raw_args;
 
 /* One option into a and r; CLI_RUN or CLI_USAGE/HELP/VERSION. */
@@ -226,6 +232,21 @@ static int take(int c, const char *v, cli_args *a, raw_args *r, const char *arg)
     case OPT_EXPIRES_IN:
         r->expires_in = v;
         break;
+    case OPT_ELASTICACHE:
+    case OPT_MEMORYDB:
+    case OPT_MSK:
+        r->kinds++;
+        a->kind = c == OPT_ELASTICACHE ? CLI_ELASTICACHE
+                  : c == OPT_MEMORYDB  ? CLI_MEMORYDB
+                                       : CLI_MSK;
+        a->name = c == OPT_MSK ? NULL : v;
+        break;
+    case OPT_SERVERLESS:
+        a->serverless = true;
+        break;
+    case OPT_USER_AGENT:
+        a->user_agent = v;
+        break;
     case OPT_HELP:
         return CLI_HELP;
     case OPT_VERSION:
@@ -285,9 +306,55 @@ static int check_values(cli_args *a, const raw_args *r)
     return CLI_RUN;
 }
 
+/*
+ * The options of --elasticache, --memorydb and --msk, and those that are
+ * for database tokens alone. A service's token is one token, written raw
+ * or as json, on standard output or with --output, --every and --then; a
+ * --config file lists databases, and the database formats (pgpass,
+ * pgbouncer, mycnf) have no place for one.
+ */
+static int check_service(cli_args *a, const raw_args *r)
+{
+    if (r->kinds > 1)
+        return bad(a, "--elasticache, --memorydb and --msk exclude each other",
+                   NULL);
+    if (a->serverless && a->kind != CLI_ELASTICACHE && a->kind != CLI_MSK)
+        return bad(a, "--serverless is for --elasticache and --msk", NULL);
+    if (a->user_agent && a->kind != CLI_MSK)
+        return bad(a, "--user-agent is for --msk", NULL);
+    if (a->kind == CLI_RDS)
+        return CLI_RUN;
+    if (a->params.hostname || r->port)
+        return bad(a, "--hostname and --port are for RDS tokens", NULL);
+    if (a->dsql)
+        return bad(a,
+                   "--dsql is for Aurora DSQL tokens: leave out "
+                   "--elasticache, --memorydb and --msk",
+                   NULL);
+    if (a->config)
+        return bad(a,
+                   "--config lists databases: --elasticache, --memorydb "
+                   "and --msk are given on the command line alone",
+                   NULL);
+    if (a->dbname)
+        return bad(a, "--dbname is for RDS and Aurora DSQL tokens", NULL);
+    if (a->format != FMT_RAW && a->format != FMT_JSON)
+        return bad(a,
+                   "--format must be raw or json for an ElastiCache, "
+                   "MemoryDB or MSK token (pgpass, pgbouncer and mycnf are "
+                   "database files):",
+                   r->format);
+    if (a->kind == CLI_MSK && a->params.username)
+        return bad(a, "--username is not for --msk", NULL);
+    if (a->kind != CLI_MSK && !a->params.username)
+        return bad(a, "--username is required", NULL);
+    return CLI_RUN;
+}
+
 /* Which options go together. */
 static int check_combinations(cli_args *a, const raw_args *r)
 {
+    int rc;
     const char *empty[][2] = {{a->output, "--output must not be empty"},
                               {a->dbname, "--dbname must not be empty"},
                               {a->then, "--then must not be empty"},
@@ -305,6 +372,8 @@ static int check_combinations(cli_args *a, const raw_args *r)
                    "--every signs as of each write: leave out "
                    "--signing-time",
                    NULL);
+    if ((rc = check_service(a, r)) != CLI_RUN || a->kind != CLI_RDS)
+        return rc;
     if (a->config) {
         if (a->params.hostname || r->port || a->params.username || a->dbname)
             return bad(a,
@@ -358,6 +427,11 @@ int cli_parse(int argc, char **argv, cli_args *a)
         {"dsql", no_argument, NULL, OPT_DSQL},
         {"action", required_argument, NULL, OPT_ACTION},
         {"expires-in", required_argument, NULL, OPT_EXPIRES_IN},
+        {"elasticache", required_argument, NULL, OPT_ELASTICACHE},
+        {"memorydb", required_argument, NULL, OPT_MEMORYDB},
+        {"msk", no_argument, NULL, OPT_MSK},
+        {"serverless", no_argument, NULL, OPT_SERVERLESS},
+        {"user-agent", required_argument, NULL, OPT_USER_AGENT},
         {"help", no_argument, NULL, OPT_HELP},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0}};

@@ -21,13 +21,23 @@ typedef enum cli_format {
     FMT_JSON       /* {"token", "expires", "source"} */
 } cli_format;
 
+/* Which token: RDS or Aurora (--hostname ..., with --dsql Aurora DSQL's), or
+ * --elasticache NAME, --memorydb NAME, --msk. */
+typedef enum cli_kind {
+    CLI_RDS = 0,
+    CLI_ELASTICACHE,
+    CLI_MEMORYDB,
+    CLI_MSK
+} cli_kind;
+
 /* The longest --every: a token lives 15 minutes, and one is written at
  * least every 14 (RDSIAM_TOKEN_LIFETIME - 60) whatever --every says. */
 #define CLI_EVERY_MAX 86400
 
 typedef struct cli_args {
     /* The one database of the command line (strings borrowed from argv);
-     * hostname NULL with --config. */
+     * hostname NULL with --config and for a service's token, which takes
+     * username, region and signing_time from here. */
     rdsiam_token_params params;
     rdsiam_provider_options popts;
     const char *dbname;        /* --dbname, or NULL */
@@ -42,6 +52,10 @@ typedef struct cli_args {
     rdsiam_dsql_action action; /* --action */
     int64_t expires_in;        /* --expires-in (DSQL), 0: 900 */
     bool port_set;             /* --port given (DSQL: default 5432) */
+    cli_kind kind;             /* CLI_RDS, or a service's token */
+    const char *name;          /* --elasticache / --memorydb NAME */
+    bool serverless;           /* --serverless (ElastiCache, MSK) */
+    const char *user_agent;    /* --user-agent (MSK), or NULL */
 
     const char *why; /* CLI_USAGE: what is wrong */
     const char *arg; /* CLI_USAGE: the argument at fault, or NULL */
@@ -51,8 +65,9 @@ typedef struct cli_args {
  * Parse argv (getopt_long, restarted on every call). Returns CLI_RUN with
  * the fields filled and checked for form (port digits only,
  * --signing-time's two forms, --every's units, the format's names and the
- * options each needs), CLI_HELP, CLI_VERSION, or CLI_USAGE with why and
- * arg set. Prints nothing, never exits. Not thread-safe (getopt).
+ * options each needs, the options each kind of token takes), CLI_HELP,
+ * CLI_VERSION, or CLI_USAGE with why and arg set. Prints nothing, never exits.
+ * Not thread-safe (getopt).
  */
 int cli_parse(int argc, char **argv, cli_args *a);
 

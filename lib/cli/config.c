@@ -20,10 +20,12 @@
  *
  * The line rules are the AWS files' (comments start with '#' or ';', at
  * the start of a line or after a blank), so the file reads like
- * ~/.aws/credentials. Section names are letters, digits, '_', '.' and
- * '-' (a PgBouncer 1.18 key and a MySQL option group can hold no more); a
- * section with another name, or a setting this tool does not know, is
- * an error rather than silently skipped.
+ * ~/.aws/credentials. A section names a database: ElastiCache, MemoryDB
+ * and MSK tokens are for the command line (see is_service). Section
+ * names are letters, digits, '_', '.' and '-' (a PgBouncer 1.18 key and a
+ * MySQL option group can hold no more); a section with another name, or
+ * a setting this tool does not know, is an error rather than silently
+ * skipped.
  *
  * This file, alone in lib/cli/, uses the library's internals: the parser
  * (profile.h), its file reader (file.h) and buffer. The tool links them
@@ -124,6 +126,21 @@ static int check_sections(const char *text, size_t len,
     return 0;
 }
 
+/* The command line's service flags, which a section cannot hold: each
+ * service token is one token written raw or as json, which the command
+ * line says in full, while a file of databases is for the formats that
+ * hold several (pgpass, pgbouncer, mycnf), which hold no service token. */
+static int is_service(const char *key)
+{
+    static const char *const keys[] = {"elasticache", "memorydb", "msk",
+                                       "serverless", "user-agent"};
+
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (strcmp(key, keys[i]) == 0)
+            return 1;
+    return 0;
+}
+
 /* Every key of p is one of keys[]. */
 static int known_keys(const rdsiam__profile *p, const char *const *keys,
                       const char *path, char *msg, size_t msgsize)
@@ -132,6 +149,14 @@ static int known_keys(const rdsiam__profile *p, const char *const *keys,
         size_t k = 0;
         while (keys[k] && strcmp(keys[k], p->props[i].key) != 0)
             k++;
+        if (!keys[k] && is_service(p->props[i].key)) {
+            snprintf(msg, msgsize,
+                     "%s: [%s]: %s: a config file lists databases; "
+                     "ElastiCache, MemoryDB and MSK tokens are asked for on "
+                     "the command line",
+                     path, p->name, p->props[i].key);
+            return -1;
+        }
         if (!keys[k]) {
             snprintf(msg, msgsize, "%s: [%s]: unknown setting %s", path,
                      p->name, p->props[i].key);

@@ -4,7 +4,10 @@
  *
  * raw        the token and a newline.
  * json       {"token":"...","expires":"2026-11-28T00:15:00Z","source":"..."}
- *            (cJSON, printed into our own buffer).
+ *            (cJSON, printed into our own buffer); an MSK token's also
+ *            "expires_ms": the same instant in milliseconds since the
+ *            epoch, librdkafka's md_lifetime_ms (a double holds it
+ *            exactly: it is below 2^53).
  * pgpass     host:port:dbname:user:token, one line per database, for
  *            PGPASSFILE. libpq's reader (fe-connect.c, passwordFromFile
  *            and pwdfMatchesString, PostgreSQL 16): a line starting with
@@ -313,6 +316,8 @@ static int json(cli_text *t, const cli_token *tok)
                               cJSON_CreateStringReference(tok->text)) &&
         cJSON_AddStringToObject(o, "expires", expires) &&
         cJSON_AddStringToObject(o, "source", tok->info.source) &&
+        (!tok->expires_ms ||
+         cJSON_AddNumberToObject(o, "expires_ms", (double)tok->expires_ms)) &&
         reserve(t, room) == 0 &&
         cJSON_PrintPreallocated(o, t->data, (int)t->cap, 0)) {
         t->len = strlen(t->data);

@@ -16,6 +16,9 @@ typedef struct cli_token {
     char *text; /* the token (a secret: wiped when freed) */
     size_t cap; /* bytes allocated at text, all wiped */
     rdsiam_token_info info;
+    /* MSK: info.expires in milliseconds, as rd_kafka_oauthbearer_set_token()
+     * takes it (json's expires_ms); 0 for the other tokens. */
+    int64_t expires_ms;
 } cli_token;
 
 /* A growable text that is wiped when freed (it holds tokens). */

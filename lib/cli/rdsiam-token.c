@@ -1,7 +1,9 @@
 /*
  * rdsiam-token - print an RDS IAM authentication token, like
- * `aws rds generate-db-auth-token`; or keep a file of tokens fresh for
- * programs that cannot sign one (PgBouncer, psql, mysql, cron jobs).
+ * `aws rds generate-db-auth-token`; or an Aurora DSQL, ElastiCache,
+ * MemoryDB or MSK one; or keep a file of tokens fresh for programs that
+ * cannot sign one (PgBouncer, psql, mysql, Valkey and Kafka clients, cron
+ * jobs).
  *
  * Exit status: 0 token written; 1 error; 2 usage error.
  * Errors go to stderr; stdout carries nothing but the token.
@@ -30,11 +32,16 @@ static const char USAGE[] =
     "       rdsiam-token --dsql --hostname HOST [--action "
     "DbConnect|DbConnectAdmin]\n"
     "                    [--expires-in SECONDS] [--username ROLE] ...\n"
+    "       rdsiam-token --elasticache NAME [--serverless] --username USER "
+    "...\n"
+    "       rdsiam-token --memorydb NAME --username USER ...\n"
+    "       rdsiam-token --msk [--serverless] [--user-agent UA] ...\n"
     "       rdsiam-token -h | --help | --version\n"
     "\n"
     "Print an IAM authentication token for Amazon RDS / Aurora, the same as\n"
-    "`aws rds generate-db-auth-token` prints for the same inputs; or write it\n"
-    "to a file that a pooler or client reads, and keep it fresh.\n"
+    "`aws rds generate-db-auth-token` prints for the same inputs (or one for\n"
+    "Aurora DSQL, ElastiCache, MemoryDB or MSK); or write it to a file that\n"
+    "a pooler or client reads, and keep it fresh.\n"
     "\n"
     "  --hostname HOST       database endpoint, without scheme or port\n"
     "  --port PORT           database port (1-65535)\n"
@@ -76,6 +83,20 @@ static const char USAGE[] =
     "  --action ACTION       DbConnect (default) or DbConnectAdmin\n"
     "  --expires-in SECONDS  DSQL token lifetime, 1-604800 (default 900)\n"
     "\n"
+    "  --elasticache NAME    an ElastiCache token (the AUTH password) for\n"
+    "                        the cache NAME (replication group id or\n"
+    "                        serverless cache name) and --username\n"
+    "  --memorydb NAME       a MemoryDB token for the cluster NAME\n"
+    "  --msk                 an MSK token (Kafka SASL/OAUTHBEARER)\n"
+    "  --serverless          a serverless ElastiCache cache, MSK Serverless\n"
+    "  --user-agent UA       MSK: the User-Agent parameter (default\n"
+    "                        librdsiam/VERSION)\n"
+    "  These three take --region, --profile, --signing-time, --json,\n"
+    "  --explain, and --output (format raw or json), --every, --then.\n"
+    "\n";
+
+/* The rest of the usage (C11 promises string literals of 4095 bytes). */
+static const char USAGE_CREDENTIALS[] =
     "Credentials come from the default chain, first match wins (the AWS\n"
     "CLI's order):\n"
     "  1. AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN\n"
@@ -132,6 +153,7 @@ int main(int argc, char **argv)
     switch (cli_parse(argc, argv, &a)) {
     case CLI_HELP:
         fputs(USAGE, stdout);
+        fputs(USAGE_CREDENTIALS, stdout);
         return 0;
     case CLI_VERSION:
         printf("rdsiam-token %s\n", rdsiam_version());

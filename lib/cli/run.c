@@ -42,6 +42,7 @@
 #include "notify.h"
 #include "output.h"
 #include "run.h"
+#include "sign.h"
 #include "then.h"
 
 #define BACKOFF_MAX 60  /* seconds between failed tries, at most */
@@ -51,8 +52,8 @@ typedef struct run {
     const cli_args *a;
     cli_job *job;
     rdsiam_provider *p;
-    cli_token *tokens; /* one per database */
-    char dsql_region[RDSIAM_REGION_MAX + 1];
+    cli_token *tokens;      /* one per database */
+    cli_signer signer;      /* the kind of token, the provider, the region */
     bool looping;           /* --every: log lines with times */
     bool warned;            /* the region warning is given once */
     long long file_signed;  /* the last good file: earliest signing */
@@ -142,80 +143,10 @@ static void tokens_clear(run *r)
     }
 }
 
-/* An Aurora DSQL token: credentials from the provider, the expiry worked
- * out as the provider does for RDS tokens. */
-static int sign_dsql(run *r, const cli_db *db, char *buf, size_t size,
-                     size_t *needed, rdsiam_token_info *info, rdsiam_error *err)
-{
-    rdsiam_credentials_ref *ref = NULL;
-    const rdsiam_credentials *c;
-    rdsiam_dsql_params dp;
-    int rc;
-
-    memset(info, 0, sizeof *info);
-    rc = rdsiam_provider_get_credentials(r->p, &ref, err);
-    if (rc != RDSIAM_OK)
-        return rc;
-    c = rdsiam_credentials_ref_get(ref);
-    memset(&dp, 0, sizeof dp);
-    dp.hostname = db->params.hostname;
-    dp.region = r->dsql_region;
-    dp.action = r->a->action;
-    dp.expires_in = r->a->expires_in;
-    dp.signing_time =
-        db->params.signing_time ? db->params.signing_time : (int64_t)time(NULL);
-    rc = rdsiam_generate_dsql_token(&dp, c, buf, size, needed, err);
-    if (rc == RDSIAM_OK) {
-        info->signing_time = dp.signing_time;
-        info->expires = dp.signing_time +
-                        (dp.expires_in ? dp.expires_in : RDSIAM_TOKEN_LIFETIME);
-        info->credentials_expiration = c->expiration;
-        if (c->expiration && c->expiration < info->expires)
-            info->expires = c->expiration;
-        (void)snprintf(info->source, sizeof info->source, "%s",
-                       rdsiam_credentials_ref_source(ref));
-    }
-    rdsiam_credentials_ref_free(ref);
-    return rc;
-}
-
-/* One token into r->tokens[i], in a buffer of the size it needs. */
-static int sign_one(run *r, size_t i, rdsiam_error *err)
-{
-    const cli_db *db = &r->job->dbs[i];
-    size_t size = 2048, needed = 0;
-    int rc = RDSIAM_ERR_BUFFER_TOO_SMALL;
-
-    /* A refresh between two tries may bring a longer session token. */
-    for (int tries = 0; tries < 3 && rc == RDSIAM_ERR_BUFFER_TOO_SMALL;
-         tries++) {
-        char *buf = malloc(size);
-        if (!buf) {
-            err->code = RDSIAM_ERR_NO_MEMORY;
-            snprintf(err->message, sizeof err->message, "out of memory");
-            return RDSIAM_ERR_NO_MEMORY;
-        }
-        rc = r->a->dsql
-                 ? sign_dsql(r, db, buf, size, &needed, &r->tokens[i].info, err)
-                 : rdsiam_provider_generate_token_info(r->p, &db->params, buf,
-                                                       size, &needed,
-                                                       &r->tokens[i].info, err);
-        if (rc == RDSIAM_OK) {
-            r->tokens[i].text = buf;
-            r->tokens[i].cap = size;
-            break;
-        }
-        OPENSSL_cleanse(buf, size);
-        free(buf);
-        size = needed > size ? needed : size * 2;
-    }
-    return rc;
-}
-
 static int sign_all(run *r, rdsiam_error *err)
 {
     for (size_t i = 0; i < r->job->n; i++) {
-        int rc = sign_one(r, i, err);
+        int rc = cli_sign(&r->signer, &r->job->dbs[i], &r->tokens[i], err);
         if (rc != RDSIAM_OK) {
             tokens_clear(r);
             if (r->job->n > 1 && r->job->dbs[i].name) {
@@ -239,7 +170,8 @@ static void region_warning(run *r)
     char host[RDSIAM_REGION_MAX + 1], signed_for[RDSIAM_REGION_MAX + 1];
 
     for (size_t i = 0; i < r->job->n && !r->warned; i++)
-        if (cli_host_region(r->job->dbs[i].params.hostname, host,
+        if (r->job->dbs[i].params.hostname && /* none for a service */
+            cli_host_region(r->job->dbs[i].params.hostname, host,
                             sizeof host) == 0 &&
             cli_token_region(r->tokens[i].text, signed_for,
                              sizeof signed_for) == 0 &&
@@ -462,29 +394,6 @@ static void loop(run *r)
 /* Entry                                                                    */
 /* ------------------------------------------------------------------------ */
 
-static int dsql_region(run *r)
-{
-    const char *v = r->job->popts.region;
-    char msg[RDSIAM_ERROR_MESSAGE_SIZE];
-
-    if (!v || !*v)
-        v = getenv("AWS_REGION");
-    if (!v || !*v)
-        v = getenv("AWS_DEFAULT_REGION");
-    if (v && *v) {
-        (void)snprintf(r->dsql_region, sizeof r->dsql_region, "%s", v);
-        if (strlen(v) < sizeof r->dsql_region)
-            return 0;
-        cli_say("the region is longer than %d characters", RDSIAM_REGION_MAX);
-        return -1;
-    }
-    if (cli_profile_region(r->job->popts.profile, r->dsql_region,
-                           sizeof r->dsql_region, msg, sizeof msg) == 0)
-        return 0;
-    cli_say("%s", msg);
-    return -1;
-}
-
 int cli_run(const cli_args *a, cli_job *job)
 {
     run r;
@@ -500,9 +409,16 @@ int cli_run(const cli_args *a, cli_job *job)
         cli_say("%s", err.message);
         return 1;
     }
+    r.signer.a = a;
+    if (cli_signs_here(a) &&
+        cli_signer_region(&r.signer, &job->popts, err.message,
+                          sizeof err.message) != 0) {
+        cli_say("%s", err.message);
+        return 1;
+    }
     /* Inputs first: a typo must not cost a credential fetch. */
-    for (size_t i = 0; i < job->n && !a->dsql; i++) {
-        rc = rdsiam_token_params_check(&job->dbs[i].params, &err);
+    for (size_t i = 0; i < job->n; i++) {
+        rc = cli_sign_check(&r.signer, &job->dbs[i], &err);
         if (rc != RDSIAM_OK) {
             if (job->dbs[i].name && job->n > 1)
                 cli_say("database %s: %s", job->dbs[i].name, err.message);
@@ -511,8 +427,6 @@ int cli_run(const cli_args *a, cli_job *job)
             return 1;
         }
     }
-    if (a->dsql && dsql_region(&r) != 0)
-        return 1;
     r.tokens = calloc(job->n, sizeof *r.tokens);
     if (!r.tokens ||
         rdsiam_provider_new_default(&r.p, &job->popts, &err) != RDSIAM_OK) {
@@ -520,6 +434,7 @@ int cli_run(const cli_args *a, cli_job *job)
         free(r.tokens);
         return 1;
     }
+    r.signer.p = r.p;
     if (job->output)
         set_signals();
     if (r.looping)
