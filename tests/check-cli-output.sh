@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/check-cli-output.sh - rdsiam-token writing files for other
 # programs: each --format's exact text, --config with several databases,
-# Aurora DSQL, --json's expiry and source, --explain, the [dev] hint; the
+# Aurora DSQL, --json's expiry and source, --explain, the [dev] hint,
+# ElastiCache, MemoryDB and MSK tokens in those modes and the loop; the
 # file written atomically with mode 0600 and its owner kept, an unwritable
 # folder, a token too long for PgBouncer; and the --every loop: rotations,
 # --then, SIGHUP, SIGTERM/SIGINT (also mid-fetch), a reader racing the
@@ -286,6 +287,11 @@ hostname = h"
 badconf "an unknown setting" "$tmp/bad.conf: [app]: unknown setting hostnme" \
     "[app]
 hostnme = h"
+badconf "a section naming an ElastiCache token" \
+    "$tmp/bad.conf: [cache]: elasticache: a config file lists databases; ElastiCache, MemoryDB and MSK tokens are asked for on the command line" \
+    "[cache]
+elasticache = my-cache
+username = u"
 badconf "a missing port" "$tmp/bad.conf: [app]: hostname, port and username are required" \
     "[app]
 hostname = h
@@ -414,6 +420,81 @@ check "a host name in another region: a warning, the token still printed" \
 run 0 --hostname db.abc.us-east-1.rds.amazonaws.com --port 5432 --username u
 check "a host name in the token's region: no warning" test ! -s "$tmp/err"
 
+# --- ElastiCache, MemoryDB and MSK in the output modes ----------------------
+# Known answers: tests/vectors/service-tokens/botocore-derived.json (made
+# with botocore 1.43.11; see its SOURCE.md): each vector's token, and for
+# MSK its expires_ms (X-Amz-Date + 900 s, in ms). --json's expires is
+# X-Amz-Date + 900 s: the environment's keys do not expire.
+SV=tests/vectors/service-tokens/botocore-derived.json
+sv() { # sv INDEX FIELD: a field of a service vector
+    python3 -c 'import json, sys
+v = json.load(open(sys.argv[1]))[int(sys.argv[2])].get(sys.argv[3])
+print("" if v is None else v)' "$SV" "$1" "$2"
+}
+svrun() { # svrun INDEX ARGS...: the tool with the vector's keys, region, time
+    i=$1; shift
+    st=$(sv "$i" session_token)
+    env -i PATH="$PATH" HOME="$tmp/home" AWS_EC2_METADATA_DISABLED=true \
+        AWS_CONFIG_FILE="$tmp/config" AWS_SHARED_CREDENTIALS_FILE="$tmp/none" \
+        AWS_ACCESS_KEY_ID="$(sv "$i" access_key_id)" \
+        AWS_SECRET_ACCESS_KEY="$(sv "$i" secret_access_key)" \
+        ${st:+AWS_SESSION_TOKEN="$st"} AWS_REGION="$(sv "$i" region)" \
+        "$TOOL" "$@" --signing-time "$(sv "$i" time)" >"$tmp/out" 2>"$tmp/err"
+}
+svjson() { # svjson INDEX: the --json line of the vector's token into $tmp/want
+    python3 -c 'import json, sys, datetime as d
+v = json.load(open(sys.argv[1]))[int(sys.argv[2])]
+t = d.datetime.strptime(v["time"], "%Y%m%dT%H%M%SZ") + d.timedelta(seconds=900)
+o = {"token": v["expected"], "expires": t.strftime("%Y-%m-%dT%H:%M:%SZ"),
+     "source": "environment"}
+if "expires_ms" in v:
+    o["expires_ms"] = v["expires_ms"]
+print(json.dumps(o, separators=(",", ":")))' "$SV" "$1" >"$tmp/want"
+}
+svjson 0
+svrun 0 --elasticache "$(sv 0 name)" --username "$(sv 0 username)" --json &&
+    check "--elasticache --json: botocore's token, expires +900 s, the source" same "$tmp/out"
+svjson 1
+svrun 1 --elasticache "$(sv 1 name)" --username "$(sv 1 username)" --serverless \
+    --format json --output "$tmp/ec.json" &&
+    check "--elasticache --serverless --format json --output: the object in the file" same "$tmp/ec.json"
+check "--elasticache --output: mode 0600, nothing on stdout or stderr" \
+    test "$(mode_of "$tmp/ec.json")" = 600 -a ! -s "$tmp/out" -a ! -s "$tmp/err"
+sv 4 expected >"$tmp/want"
+svrun 4 --memorydb "$(sv 4 name)" --username "$(sv 4 username)" --output "$tmp/mdb.raw" &&
+    check "--memorydb --output: the token and a newline (raw)" same "$tmp/mdb.raw"
+svjson 5
+svrun 5 --msk --user-agent "$(sv 5 user_agent)" --json &&
+    check "--msk --json: botocore's token, expires, source, expires_ms ($(sv 5 expires_ms))" same "$tmp/out"
+svjson 6
+svrun 6 --msk --serverless --user-agent "$(sv 6 user_agent)" --json --output "$tmp/msk.json" &&
+    check "--msk --serverless --json --output: the object in the file" same "$tmp/msk.json"
+# Credentials that expire in 600 s end the MSK token first: expires and
+# expires_ms are theirs.
+exp=$(($(date +%s) + 600))
+printf '%s\n' "$(utc $exp)" >"$tmp/cp/expiration"
+if $CP "$TOOL" --msk --json >"$tmp/out" 2>"$tmp/err" &&
+    python3 -c 'import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["expires"] == sys.argv[2], j["expires"]
+assert j["expires_ms"] == int(sys.argv[3]) * 1000, j["expires_ms"]
+assert j["source"] == "credential_process", j["source"]' "$tmp/out" "$(utc $exp)" "$exp"; then
+    ok "--msk --json: credentials with 600 s left: expires and expires_ms with them"
+else
+    sed 's/^/# /' "$tmp/out" "$tmp/err"
+    notok "--msk --json: credentials with 600 s left: expires and expires_ms with them"
+fi
+rm -f "$tmp/cp/expiration"
+if $CP "$TOOL" --elasticache my-cache --username u --explain >"$tmp/out" 2>"$tmp/err" &&
+    [ "$(sed -n 1p "$tmp/err")" = "rdsiam-token: explain: environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set" ] &&
+    grep -q '^rdsiam-token: explain: credential_process: credentials found; the token expires at .* (its full lifetime)$' "$tmp/err" &&
+    [ "$(wc -l <"$tmp/err")" -eq 7 ] && grep -q '^my-cache/?Action=connect&User=u&' "$tmp/out"; then
+    ok "--elasticache --explain: the sources passed over, then the one used"
+else
+    sed 's/^/# /' "$tmp/err"
+    notok "--elasticache --explain: the sources passed over, then the one used"
+fi
+
 # --- the loop ---------------------------------------------------------------
 . tests/helpers/wait_for.sh # wait_for FILE PATTERN [N]
 # start_loop LOG ARGS...: the tool in the background ($lp its pid).
@@ -458,6 +539,29 @@ wait_for "$tmp/tf.log" ': wrote ' 2
 kill -TERM "$lp"; wait "$lp"
 check "--then failing: a warning, and the loop writes on" \
     grep -q 'rdsiam-token: warning: --then: the command exited 7$' "$tmp/tf.log"
+
+# A Kafka client's token file: --msk --json rewritten every second, --then
+# after each; each write's expires_ms is its token's X-Amz-Date + 900 s.
+: >"$tmp/then.count"
+start_loop "$tmp/msk.log" --msk --json --output "$tmp/l.json" --every 1 --then "$tmp/then.sh"
+wait_for "$tmp/msk.log" ': wrote ' 2
+kill -TERM "$lp"; wait "$lp"; st=$?
+check "--msk --every 1: two writes logged with expiry and source" \
+    test "$(grep -c "^[0-9-]*T[0-9:]*Z rdsiam-token: wrote $tmp/l.json: the token expires at [0-9-]*T[0-9:]*Z; credentials: environment$" "$tmp/msk.log")" -ge 2
+check "--msk --every: --then ran after each write, SIGTERM exit 0" \
+    test "$(wc -l <"$tmp/then.count")" -ge 2 -a "$st" -eq 0
+check "--msk --every: the file's expires_ms is its token's X-Amz-Date + 900 s" \
+    python3 -c 'import base64, json, sys, datetime as d, urllib.parse as u
+j = json.load(open(sys.argv[1]))
+t = j["token"]
+url = base64.urlsafe_b64decode(t + "=" * (-len(t) % 4)).decode()
+q = u.parse_qs(u.urlsplit(url).query)
+s = d.datetime.strptime(q["X-Amz-Date"][0], "%Y%m%dT%H%M%SZ").replace(tzinfo=d.timezone.utc)
+assert url.startswith("https://kafka.us-east-1.amazonaws.com/?Action=kafka-cluster%3AConnect&")
+assert j["expires_ms"] == (int(s.timestamp()) + 900) * 1000
+assert j["source"] == "environment"' "$tmp/l.json"
+check "--msk --every: the log never holds the token or the secret" \
+    sh -c "! grep -q 'X-Amz-Signature\|skid\|\"token\"' '$tmp/msk.log'"
 
 # The first write failing: exit 1 at once (no credentials).
 if $E AWS_REGION=us-east-1 "$TOOL" $A2 --output "$tmp/ff.raw" --every 1 \
