@@ -425,12 +425,7 @@ check "a host name in the token's region: no warning" test ! -s "$tmp/err"
 # with botocore 1.43.11; see its SOURCE.md): each vector's token, and for
 # MSK its expires_ms (X-Amz-Date + 900 s, in ms). --json's expires is
 # X-Amz-Date + 900 s: the environment's keys do not expire.
-SV=tests/vectors/service-tokens/botocore-derived.json
-sv() { # sv INDEX FIELD: a field of a service vector
-    python3 -c 'import json, sys
-v = json.load(open(sys.argv[1]))[int(sys.argv[2])].get(sys.argv[3])
-print("" if v is None else v)' "$SV" "$1" "$2"
-}
+. tests/helpers/service_vectors.sh # sv INDEX FIELD
 svrun() { # svrun INDEX ARGS...: the tool with the vector's keys, region, time
     i=$1; shift
     st=$(sv "$i" session_token)

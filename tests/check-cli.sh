@@ -319,12 +319,7 @@ fi
 # --- --elasticache, --memorydb, --msk ------------------------------------
 # Known answers: tests/vectors/service-tokens/botocore-derived.json (made
 # with botocore 1.43.11; see its SOURCE.md), through the default chain.
-SV=tests/vectors/service-tokens/botocore-derived.json
-sv() { # sv INDEX FIELD: a field of a service vector
-    python3 -c 'import json, sys
-v = json.load(open(sys.argv[1]))[int(sys.argv[2])].get(sys.argv[3])
-print("" if v is None else v)' "$SV" "$1" "$2"
-}
+. tests/helpers/service_vectors.sh # sv INDEX FIELD
 svtime() { # "20231114T221320Z" as --signing-time takes it
     sv "$1" time
 }

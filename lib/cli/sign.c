@@ -99,7 +99,7 @@ static int sign_direct(const cli_signer *s, const cli_db *db,
         if (rc == RDSIAM_OK)
             *end = *ms / 1000;
         return rc;
-    case CLI_RDS:
+    case CLI_RDS: /* with --dsql: the one of its kind signed here */
     default:
         if (a->expires_in)
             *end = t + a->expires_in;
