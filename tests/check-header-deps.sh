@@ -46,7 +46,7 @@ includes() {
 
 # Sources and headers "old", objects and stamps newer. The times lie in
 # the future (make warns, and still compares them), so that system headers
-# the objects also depend on (cJSON's, installed at any time) are older
+# the objects also depend on (OpenSSL's, installed at any time) are older
 # than all of them.
 stamp() { date -d "@$(($(date +%s) + $1))" +%Y%m%d%H%M.%S; }
 old=$(stamp 1000)

@@ -18,9 +18,9 @@
 set -u
 what=${1:-test}
 
-BUILD="build-essential pkg-config libssl-dev libcurl4-openssl-dev libcjson-dev libexpat1-dev"
+BUILD="build-essential pkg-config libssl-dev libcurl4-openssl-dev libexpat1-dev"
 # json-c: the tests' own reader of vector files and server logs, and the
-# examples' JSON output; the library reads JSON with cJSON.
+# examples' JSON output; the library reads JSON with a reader of its own.
 CHECK="$BUILD libcmocka-dev libjson-c-dev python3 openssl"
 FUZZ="$BUILD clang"
 BENCH="$BUILD python3 valgrind golang-go golang-github-aws-aws-sdk-go-v2-dev"

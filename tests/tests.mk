@@ -2,7 +2,7 @@
 # check scripts (tests/check-*.sh), all run by tests/run-tests.sh, which
 # prints one summary line at the end. Test data lives in tests/vectors/.
 #
-#   make check     the unit tests alone: compiler, OpenSSL, cJSON, json-c
+#   make check     the unit tests alone: compiler, OpenSSL, json-c
 #                  (the tests' own reader of vector files), libcurl,
 #                  cmocka and python3; no database servers; seconds
 #   make test      the whole suite (unit tests and every check script)
