@@ -84,6 +84,9 @@ void rdsiam__escape_controls(char *dst, size_t size, const char *src);
 #endif
 /* Set err to success. */
 void rdsiam__ok(rdsiam_error *err);
+/* The C library's text for the errno value e ("No such file or
+ * directory"), or "error N", into buf (size bytes). Thread-safe. */
+void rdsiam__errno_text(int e, char *buf, size_t size);
 
 /* ------------------------------------------------------------------------ */
 /* Secrets                                                                   */
