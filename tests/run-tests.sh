@@ -7,11 +7,11 @@
 # Usage: run-tests.sh [NAME...]   (default: everything)
 #
 # TEST_JOBS tests run at a time (default 2; 1 runs them one after
-# another). Each test's output is printed in one piece, in the usual order
-# (unit tests, then check scripts, each by name), as soon as it and every
-# test before it have finished. The slowest tests of the last run (their
-# seconds are kept in $B/tests/last-run-seconds) start first, so that a
-# long one does not start last. A check script with a line
+# another). Each test's output is printed in one piece when it has
+# finished. The slowest tests of the last run (their seconds are kept in
+# $B/tests/last-run-seconds) start first, so that a long one does not
+# start last; the summary counts in the usual order (unit tests, then
+# check scripts, each by name). A check script with a line
 # "# run-tests: alone" runs with no other test beside it.
 #
 # Each test gets TEST_TIMEOUT seconds (default 900; check-valgrind gives
@@ -86,8 +86,9 @@ count() { # count KIND LOG RC -> "passed failed skipped"
     echo "$p $f $s"
 }
 
-# One test, in the background: its output, its "-- NAME: N s" line and its
-# counts go to files of its own; $work/N.done appears when it is over.
+# One test, in the background: its output, its seconds and its counts go
+# to files of its own; $work/N.done appears when it is over, before its
+# slots are given back.
 run_one() { # run_one N KIND PATH NAME
     t0=$(date +%s)
     if [ "$2" = unit ]; then
@@ -108,15 +109,18 @@ run_one() { # run_one N KIND PATH NAME
     : >"$work/$1.done"
 }
 
-# Print every finished test whose turn has come.
+# Print every test that has finished and is not printed yet.
 printed=0
 flush() {
-    while [ "$printed" -lt "$total" ] && [ -f "$work/$((printed + 1)).done" ]; do
-        printed=$((printed + 1))
-        read -r _ _ _ name secs <"$work/$printed.result"
+    for d in "$work"/*.done; do
+        [ -f "$d" ] || continue
+        k=${d%.done}
+        read -r _ _ _ name secs <"$k.result"
         echo "== $name"
-        cat "$work/$printed.log"
+        cat "$k.log"
         echo "-- $name: $secs s"
+        mv "$d" "$k.printed"
+        printed=$((printed + 1))
     done
 }
 
@@ -139,8 +143,12 @@ while read -r i kind path name; do
     ) &
     flush
 done <"$work/order"
+# Each test that ends gives its slots back: wait for that, then print it.
+while [ "$printed" -lt "$total" ]; do
+    read -r _ <&3
+    flush
+done
 wait
-flush
 exec 3>&-
 
 passed=0; failed=0; skipped=0; failed_names=""
