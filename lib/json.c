@@ -47,10 +47,11 @@ struct rdsiam__json {
 /* Strings                                                                  */
 /* ------------------------------------------------------------------------ */
 
-/* The decoded text of the string token t, decoded on first use. Every
- * string token of a text of n bytes decodes to at most its length less 2
- * (the quotes) plus a NUL, so a buffer of n bytes holds them all; the
- * check guards the buffer anyway. NULL only if that reasoning were wrong. */
+/* The decoded text of the string token t, decoded on first use. Each
+ * string token decodes to at most its length less its two quotes, plus a
+ * NUL, so a buffer as long as the text holds them all; the check guards
+ * the buffer anyway (were that reasoning wrong, the string would read as
+ * empty). */
 static const char *text_of(doc *d, uint32_t t)
 {
     rdsiam__json_tok *k = &d->toks[t];
@@ -59,7 +60,7 @@ static const char *text_of(doc *d, uint32_t t)
     if (!k->text) {
         raw = k->end - k->start - 2;
         if (raw >= d->strings_size - d->strings_used)
-            return NULL;
+            return "";
         len = rdsiam__json_decode(d->s + k->start + 1, raw,
                                   d->strings + d->strings_used);
         d->strings[d->strings_used + len] = '\0';
@@ -74,7 +75,8 @@ static const char *text_of(doc *d, uint32_t t)
 /* ------------------------------------------------------------------------ */
 
 /* Lex again, recording the tokens, into one block with the strings'
- * buffer; false when out of memory. */
+ * buffer; false when out of memory (the text passed a moment ago, and
+ * lexes the same way again). */
 static bool record(doc *d, const char *text, size_t len, size_t ntoks)
 {
     rdsiam__json_lexed lx;
@@ -88,7 +90,6 @@ static bool record(doc *d, const char *text, size_t len, size_t ntoks)
     d->ntoks = ntoks;
     d->strings = (char *)(d->toks + ntoks);
     d->strings_size = len + 1;
-    /* The same text lexes the same way: it passed a moment ago. */
     return rdsiam__json_lex(text, len, d->toks, ntoks, &lx);
 }
 
@@ -158,14 +159,14 @@ static bool object_duplicate(doc *d, uint32_t o, const char **dup)
     if (n > PAIRWISE_MAX) {
         qsort(names, n, sizeof *names, by_name);
         for (size_t k = 1; k < n && !*dup; k++)
-            if (names[k] && names[k - 1] && strcmp(names[k - 1], names[k]) == 0)
+            if (strcmp(names[k - 1], names[k]) == 0)
                 *dup = names[k];
         free(names); /* pointers to member names only: nothing secret */
         return true;
     }
     for (size_t a = 0; a < n && !*dup; a++)
         for (size_t b = a + 1; b < n && !*dup; b++)
-            if (names[a] && names[b] && strcmp(names[a], names[b]) == 0)
+            if (strcmp(names[a], names[b]) == 0)
                 *dup = names[a];
     return true;
 }
@@ -253,7 +254,7 @@ static const rdsiam__json_tok *member(const rdsiam__json *j, const char *name)
     for (uint32_t k = j->obj + 1; k < d->toks[j->obj].next;
          k = d->toks[k + 1].next) {
         key = text_of(d, k);
-        if (key && strcmp(key, name) == 0)
+        if (strcmp(key, name) == 0)
             return d->toks[k + 1].type == RDSIAM__JSON_NULL ? NULL
                                                             : &d->toks[k + 1];
     }
@@ -277,8 +278,6 @@ int rdsiam__json_string(const rdsiam__json *j, const char *name, bool required,
     RDSIAM_ENSURE(err, !v || v->type == RDSIAM__JSON_STRING, j->code,
                   "%s: %s is not a string", j->what, name);
     *out = v ? text_of(j->d, (uint32_t)(v - j->d->toks)) : NULL;
-    RDSIAM_ENSURE(err, !v || *out, RDSIAM_ERR_NO_MEMORY, "%s: out of memory",
-                  j->what);
     rdsiam__ok(err);
 done:
     return rc;
