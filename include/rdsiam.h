@@ -535,14 +535,16 @@ typedef struct rdsiam_provider_options {
  *     environment; the profile's assumed role (role_arn with source_profile
  *     or credential_source, through STS); web identity (environment or
  *     profile); the profile's IAM Identity Center (SSO) settings; the
- *     profile's static keys in the credentials file; its credential_process;
+ *     profile's static keys in the credentials file; its login_session (`aws
+ *     login`); its credential_process;
  *     its static keys in the config file; container endpoints; EC2 instance
  *     metadata. An explicit opts->profile drops the environment source (not
  *     AWS_PROFILE). Cached. See rdsiam_provider(3) for each source.
  * rdsiam_provider_new_static: fixed credentials (copied).
  * rdsiam_provider_new_environment: AWS_ACCESS_KEY_ID etc.
  * rdsiam_provider_new_profile: what one profile configures (assumed role,
- *     web identity, SSO, static keys, credential_process), in that order.
+ *     web identity, SSO, static keys, login_session, credential_process),
+ *     in that order.
  * rdsiam_provider_new_container: ECS / EKS Pod Identity endpoints.
  */
 RDSIAM_API int rdsiam_provider_new_default(rdsiam_provider **out,

@@ -13,6 +13,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#include <inttypes.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -244,21 +245,25 @@ done:
 /* Reading members                                                          */
 /* ------------------------------------------------------------------------ */
 
-/* The token of the value of member name, or NULL when absent or null.
+/* The token of member name's value (null too), or NULL when absent.
  * Names are unique (duplicates were refused). */
-static const rdsiam__json_tok *member(const rdsiam__json *j, const char *name)
+static const rdsiam__json_tok *find(const rdsiam__json *j, const char *name)
 {
     doc *d = j->d;
-    const char *key;
 
     for (uint32_t k = j->obj + 1; k < d->toks[j->obj].next;
-         k = d->toks[k + 1].next) {
-        key = text_of(d, k);
-        if (strcmp(key, name) == 0)
-            return d->toks[k + 1].type == RDSIAM__JSON_NULL ? NULL
-                                                            : &d->toks[k + 1];
-    }
+         k = d->toks[k + 1].next)
+        if (strcmp(text_of(d, k), name) == 0)
+            return &d->toks[k + 1];
     return NULL;
+}
+
+/* The token of member name's value, or NULL when absent or null. */
+static const rdsiam__json_tok *member(const rdsiam__json *j, const char *name)
+{
+    const rdsiam__json_tok *v = find(j, name);
+
+    return v && v->type != RDSIAM__JSON_NULL ? v : NULL;
 }
 
 bool rdsiam__json_has(const rdsiam__json *j, const char *name)
@@ -415,6 +420,214 @@ int rdsiam__json_creds(const rdsiam__json *j,
     RDSIAM_GUARD(rdsiam__creds_set(out, ak, sk, st, j->what, err));
     out->expires = exp != NULL;
     out->expiration = t;
+    rdsiam__ok(err);
+done:
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Writing                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* Where the text goes. It is measured first (p NULL: only len counts),
+ * then written into room made for all of it at once, so that no part of
+ * it is ever moved or copied on the way. */
+typedef struct sink {
+    char *p;
+    size_t len;
+} sink;
+
+static void put(sink *s, const char *text, size_t n)
+{
+    if (s->p)
+        memcpy(s->p + s->len, text, n);
+    s->len += n;
+}
+
+/* The two-character escape of c, or NULL. */
+static const char *short_escape(unsigned char c)
+{
+    switch (c) {
+    case '"':
+        return "\\\"";
+    case '\\':
+        return "\\\\";
+    case '\b':
+        return "\\b";
+    case '\f':
+        return "\\f";
+    case '\n':
+        return "\\n";
+    case '\r':
+        return "\\r";
+    case '\t':
+        return "\\t";
+    default:
+        return NULL;
+    }
+}
+
+/* A string in quotes. RFC 8259 7: "the characters that MUST be escaped:
+ * quotation mark, reverse solidus, and the control characters (U+0000
+ * through U+001F)"; those with a short form in it, the others as \u00XX.
+ * Every other byte as it is. */
+static void put_string(sink *s, const char *v)
+{
+    const char *esc;
+    char u[8];
+    size_t run;
+
+    put(s, "\"", 1);
+    while (*v) {
+        for (run = 0;
+             (unsigned char)v[run] >= 0x20 && v[run] != '"' && v[run] != '\\';
+             run++)
+            ;
+        put(s, v, run);
+        v += run;
+        if (!*v)
+            break;
+        esc = short_escape((unsigned char)*v);
+        if (!esc) {
+            snprintf(u, sizeof u, "\\u%04x", (unsigned)(unsigned char)*v);
+            esc = u;
+        }
+        put(s, esc, strlen(esc));
+        v++;
+    }
+    put(s, "\"", 1);
+}
+
+/* A value of a parsed document, compact: its strings decoded and escaped
+ * again, numbers and literals as written. Nesting is bounded by the
+ * recognizer's depth limit. */
+static void put_token(sink *s, doc *d, uint32_t t)
+{
+    const rdsiam__json_tok *k = &d->toks[t];
+    uint32_t c;
+
+    switch (k->type) {
+    case RDSIAM__JSON_STRING:
+        put_string(s, text_of(d, t));
+        break;
+    case RDSIAM__JSON_OBJECT:
+        put(s, "{", 1);
+        for (c = t + 1; c < k->next; c = d->toks[c + 1].next) {
+            if (c > t + 1)
+                put(s, ",", 1);
+            put_string(s, text_of(d, c));
+            put(s, ":", 1);
+            put_token(s, d, c + 1);
+        }
+        put(s, "}", 1);
+        break;
+    case RDSIAM__JSON_ARRAY:
+        put(s, "[", 1);
+        for (c = t + 1; c < k->next; c = d->toks[c].next) {
+            if (c > t + 1)
+                put(s, ",", 1);
+            put_token(s, d, c);
+        }
+        put(s, "]", 1);
+        break;
+    default:
+        put(s, d->s + k->start, k->end - k->start);
+    }
+}
+
+static void put_members(sink *s, const rdsiam__json_member *m, size_t n);
+
+static void put_value(sink *s, const rdsiam__json_member *m)
+{
+    char num[24];
+
+    if (m->string) {
+        put_string(s, m->string);
+    } else if (m->is_int) {
+        snprintf(num, sizeof num, "%" PRId64, m->integer);
+        put(s, num, strlen(num));
+    } else {
+        put(s, "{", 1);
+        put_members(s, m->members, m->n);
+        put(s, "}", 1);
+    }
+}
+
+/* "NAME":VALUE for each of the n members, comma-separated. */
+static void put_members(sink *s, const rdsiam__json_member *m, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            put(s, ",", 1);
+        put_string(s, m[i].name);
+        put(s, ":", 1);
+        put_value(s, &m[i]);
+    }
+}
+
+static const rdsiam__json_member *named(const rdsiam__json_member *m, size_t n,
+                                        const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(m[i].name, name) == 0)
+            return &m[i];
+    return NULL;
+}
+
+/* The object: base's members first, each one that m names with m's value
+ * (Python's dict.update), then m's others; without base, m's members. */
+static void put_document(sink *s, const rdsiam__json *base,
+                         const rdsiam__json_member *m, size_t n)
+{
+    const rdsiam__json_member *u;
+    size_t written = 0;
+    doc *d;
+
+    put(s, "{", 1);
+    if (base) {
+        d = base->d;
+        for (uint32_t k = base->obj + 1; k < d->toks[base->obj].next;
+             k = d->toks[k + 1].next) {
+            if (written++)
+                put(s, ",", 1);
+            put_string(s, text_of(d, k));
+            put(s, ":", 1);
+            u = named(m, n, text_of(d, k));
+            if (u)
+                put_value(s, u);
+            else
+                put_token(s, d, k + 1);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (base && find(base, m[i].name))
+            continue;
+        if (written++)
+            put(s, ",", 1);
+        put_members(s, &m[i], 1);
+    }
+    put(s, "}", 1);
+}
+
+int rdsiam__json_write(const rdsiam__json *base, const rdsiam__json_member *m,
+                       size_t n, const char *what, rdsiam__buf *out,
+                       rdsiam_error *err)
+{
+    sink s = {NULL, 0};
+    size_t room = out->max - out->len;
+    int rc = RDSIAM_OK;
+
+    put_document(&s, base, m, n);
+    RDSIAM_ENSURE(err, s.len <= room, RDSIAM_ERR_JSON,
+                  "%s: the document is larger than %zu bytes", what, room);
+    rc = rdsiam__buf_reserve(out, s.len);
+    RDSIAM_ENSURE(err, rc == RDSIAM_OK, RDSIAM_ERR_NO_MEMORY,
+                  "%s: out of memory", what);
+    s.p = out->data + out->len;
+    s.len = 0;
+    put_document(&s, base, m, n);
+    out->len += s.len;
+    out->data[out->len] = '\0';
     rdsiam__ok(err);
 done:
     return rc;

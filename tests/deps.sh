@@ -21,7 +21,8 @@ what=${1:-test}
 BUILD="build-essential pkg-config libssl-dev libcurl4-openssl-dev libexpat1-dev"
 # json-c: the tests' own reader of vector files and server logs, and the
 # examples' JSON output; the library reads JSON with a reader of its own.
-CHECK="$BUILD libcmocka-dev libjson-c-dev python3 openssl"
+# python3-cryptography: the sign-in stand-in verifies DPoP proofs (ES256).
+CHECK="$BUILD libcmocka-dev libjson-c-dev python3 python3-cryptography openssl"
 FUZZ="$BUILD clang"
 BENCH="$BUILD python3 valgrind golang-go golang-github-aws-aws-sdk-go-v2-dev"
 DEMO="$BUILD libjson-c-dev libmariadb-dev mariadb-server mariadb-client libmariadbd-dev openssl"

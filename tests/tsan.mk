@@ -17,7 +17,7 @@ TSAN_FLAGS  := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
 # caches.
 TSAN_TESTS  ?= test_provider test_container test_provider_chain test_token \
                test_hazard \
-               test_process test_imds
+               test_process test_imds test_sso test_login
 
 check-tsan:
 	@sh tests/deps.sh test
