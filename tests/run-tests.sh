@@ -11,8 +11,8 @@
 # finished. The slowest tests of the last run (their seconds are kept in
 # $B/tests/last-run-seconds) start first, so that a long one does not
 # start last; the summary counts in the usual order (unit tests, then
-# check scripts, each by name). A check script with a line
-# "# run-tests: alone" runs with no other test beside it.
+# check scripts, each by name). Tests must not share anything they change
+# (ports, files, the build directory): each makes its own.
 #
 # Each test gets TEST_TIMEOUT seconds (default 900; check-valgrind gives
 # more): one that hangs is killed with everything it started, counted as
@@ -88,7 +88,7 @@ count() { # count KIND LOG RC -> "passed failed skipped"
 
 # One test, in the background: its output, its seconds and its counts go
 # to files of its own; $work/N.done appears when it is over, before its
-# slots are given back.
+# slot is given back.
 run_one() { # run_one N KIND PATH NAME
     t0=$(date +%s)
     if [ "$2" = unit ]; then
@@ -130,20 +130,14 @@ mkfifo "$work/slots" && exec 3<>"$work/slots" || exit 1
 i=0
 while [ $i -lt "$TEST_JOBS" ]; do echo >&3; i=$((i + 1)); done
 while read -r i kind path name; do
-    alone=false
-    [ "$kind" = check ] && grep -q '^# run-tests: alone' "$path" && alone=true
-    slots=1
-    $alone && slots=$TEST_JOBS
-    k=0
-    while [ $k -lt "$slots" ]; do read -r _ <&3; k=$((k + 1)); done
+    read -r _ <&3
     (
         run_one "$i" "$kind" "$path" "$name"
-        k=0
-        while [ $k -lt "$slots" ]; do echo >&3; k=$((k + 1)); done
+        echo >&3
     ) &
     flush
 done <"$work/order"
-# Each test that ends gives its slots back: wait for that, then print it.
+# Each test that ends gives its slot back: wait for that, then print it.
 while [ "$printed" -lt "$total" ]; do
     read -r _ <&3
     flush

@@ -7,7 +7,8 @@
 #                  cmocka and python3; no database servers; seconds
 #   make test      the whole suite (unit tests and every check script)
 #   make tests     build everything the suite runs, run nothing
-#   TESTS="test_token check-cli" runs a subset of either.
+#   TESTS="test_token check-cli" runs a subset of either; TEST_JOBS=N runs
+#   N tests at a time (default 2: tests/run-tests.sh).
 
 TEST_SRCS    := $(wildcard tests/test_*.c)
 TEST_BINS    := $(TEST_SRCS:tests/%.c=$(B)/tests/%)
