@@ -132,43 +132,35 @@ static int by_name(const void *a, const void *b)
  * stays O(n log n). */
 #define PAIRWISE_MAX 16
 
-/* The names of object o's members, decoded, into names (room for all). */
-static size_t member_names(doc *d, uint32_t o, const char **names)
-{
-    size_t n = 0;
-
-    for (uint32_t k = o + 1; k < d->toks[o].next; k = d->toks[k + 1].next)
-        names[n++] = text_of(d, k);
-    return n;
-}
-
 /* A member name that appears twice in the object o, into *dup (left NULL
  * when none); false when out of memory. */
 static bool object_duplicate(doc *d, uint32_t o, const char **dup)
 {
-    const char *few[PAIRWISE_MAX], **names = few;
+    uint32_t end = d->toks[o].next, a, b;
+    const char **names;
     size_t n = 0;
 
-    for (uint32_t k = o + 1; k < d->toks[o].next; k = d->toks[k + 1].next)
+    for (a = o + 1; a < end; a = d->toks[a + 1].next)
         n++;
-    if (n > PAIRWISE_MAX) {
-        names = calloc(n, sizeof *names);
-        if (!names)
-            return false;
-    }
-    n = member_names(d, o, names);
-    if (n > PAIRWISE_MAX) {
-        qsort(names, n, sizeof *names, by_name);
-        for (size_t k = 1; k < n && !*dup; k++)
-            if (strcmp(names[k - 1], names[k]) == 0)
-                *dup = names[k];
-        free(names); /* pointers to member names only: nothing secret */
+    if (n <= PAIRWISE_MAX) {
+        for (a = o + 1; a < end && !*dup; a = d->toks[a + 1].next)
+            for (b = d->toks[a + 1].next; b < end && !*dup;
+                 b = d->toks[b + 1].next)
+                if (strcmp(text_of(d, a), text_of(d, b)) == 0)
+                    *dup = text_of(d, a);
         return true;
     }
-    for (size_t a = 0; a < n && !*dup; a++)
-        for (size_t b = a + 1; b < n && !*dup; b++)
-            if (strcmp(names[a], names[b]) == 0)
-                *dup = names[a];
+    names = calloc(n, sizeof *names);
+    if (!names)
+        return false;
+    n = 0;
+    for (a = o + 1; a < end; a = d->toks[a + 1].next)
+        names[n++] = text_of(d, a);
+    qsort(names, n, sizeof *names, by_name);
+    for (size_t k = 1; k < n && !*dup; k++)
+        if (strcmp(names[k - 1], names[k]) == 0)
+            *dup = names[k];
+    free(names); /* pointers to member names only: nothing secret */
     return true;
 }
 
