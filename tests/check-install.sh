@@ -17,6 +17,8 @@
 #     (shared link), and one built with `pkg-config --cflags --libs
 #     rdsiam-static` (the README's static recipe) links librdsiam.a and
 #     runs, for the default build and for HTTP=no;
+#   - the hiredis and librdkafka examples build the same way (with
+#     `pkg-config --cflags --libs rdsiam hiredis` / `rdkafka`);
 #   - `make uninstall` removes every installed file;
 #   - the library builds with -Werror under gcc and clang, and with HTTP=no.
 #
@@ -200,6 +202,15 @@ if command -v c++ >/dev/null 2>&1; then
     check "rdsiam.h compiles and links as C++" \
         c++ -Wall -Wextra -Werror -o "$tmp/cxx" "$tmp/cxx.cc" $(pkg-config --cflags --libs rdsiam)
 fi
+
+# The hiredis and librdkafka examples build against the installed library
+# with nothing but pkg-config, as their comments say.
+for ex in valkey:hiredis msk:rdkafka; do
+    # shellcheck disable=SC2046 # word splitting of pkg-config output is wanted
+    check "examples/rdsiam-${ex%%:*}.c builds with pkg-config --cflags --libs rdsiam ${ex#*:}" \
+        $CC -std=c11 -Wall -Wextra -Wpedantic -Werror -o "$tmp/rdsiam-${ex%%:*}" \
+        "examples/rdsiam-${ex%%:*}.c" $(pkg-config --cflags --libs rdsiam "${ex#*:}")
+done
 
 got=$(LD_LIBRARY_PATH=$L "$stage/usr/bin/rdsiam-token" --version 2>&1)
 check "installed rdsiam-token --version" test "$got" = "rdsiam-token $version"

@@ -444,6 +444,76 @@ static void sc_verify(result *r)
     rdsiam_keystore_free(ks);
 }
 
+/* The ElastiCache, MemoryDB and MSK tokens, directly and through a static
+ * provider, then the ElastiCache and MSK ones verified. */
+static void sc_service_tokens(result *r)
+{
+    static const rdsiam_credentials k = {.access_key_id = "AKIDVERIFY",
+                                         .secret_access_key = MARK_SECRET};
+    const rdsiam_cache_params cp = {.name = "torture-cache",
+                                    .username = "torture_user",
+                                    .region = "us-east-1",
+                                    .serverless = 1,
+                                    .signing_time = 1704164645};
+    const rdsiam_msk_params mp = {.region = "us-east-1",
+                                  .signing_time = 1704164645};
+    rdsiam_verify_service_params vp = {.service = RDSIAM_SERVICE_ELASTICACHE,
+                                       .name = cp.name,
+                                       .username = cp.username,
+                                       .region = cp.region,
+                                       .serverless = 1,
+                                       .now = cp.signing_time + 60};
+    rdsiam_keystore *ks = (rdsiam_keystore *)&vp;
+    rdsiam_provider *p = (rdsiam_provider *)&p;
+    char ec[OUT_MAX], msk[OUT_MAX], buf[OUT_MAX];
+    int rc;
+
+    memset(buf, 'Z', sizeof buf);
+    rc = rdsiam_generate_memorydb_token(&cp, &CREDS, buf, sizeof buf, NULL,
+                                        &r->err);
+    /* serverless is refused for MemoryDB, before anything is allocated */
+    if (rc != RDSIAM_ERR_INVALID_ARGUMENT || buf[0]) {
+        r->rc = RDSIAM_ERR_INTERNAL;
+        return;
+    }
+    if (rdsiam_generate_elasticache_token(&cp, &k, ec, sizeof ec, NULL,
+                                          &r->err) != RDSIAM_OK ||
+        rdsiam_generate_msk_token(&mp, &k, msk, sizeof msk, NULL, NULL,
+                                  &r->err) != RDSIAM_OK) {
+        r->rc = RDSIAM_ERR_INTERNAL; /* never: nothing here allocates */
+        return;
+    }
+    rc = rdsiam_provider_new_static(&p, &CREDS, &r->err);
+    if (rc != RDSIAM_OK) {
+        r->rc = rc;
+        r->partial = p != NULL;
+        return;
+    }
+    memset(buf, 'Z', sizeof buf);
+    rc = rdsiam_provider_generate_msk_token(p, &mp, buf, sizeof buf, NULL, NULL,
+                                            &r->err);
+    rdsiam_provider_free(p);
+    if (rc != RDSIAM_OK) {
+        token_into(r, buf, rc);
+        return;
+    }
+    r->rc = rdsiam_keystore_load(keyfile, &ks, &r->err);
+    if (r->rc != RDSIAM_OK) {
+        r->partial = ks != NULL;
+        return;
+    }
+    r->rc = rdsiam_verify_service_token(ec, strlen(ec), &vp, ks, &r->err);
+    if (r->rc == RDSIAM_OK) {
+        vp = (rdsiam_verify_service_params){.service = RDSIAM_SERVICE_MSK,
+                                            .region = mp.region,
+                                            .now = mp.signing_time + 60};
+        r->rc = rdsiam_verify_service_token(msk, strlen(msk), &vp, ks, &r->err);
+    }
+    if (r->rc == RDSIAM_OK)
+        snprintf(r->out, sizeof r->out, "%s", buf);
+    rdsiam_keystore_free(ks);
+}
+
 /* new, get_credentials, generate_token, free: the life of a provider. */
 static void provider_life(result *r,
                           int (*make)(rdsiam_provider **, rdsiam_error *))
@@ -695,6 +765,8 @@ static const entry SCENARIOS[] = {
     {{"sigv4_presign", sc_sigv4_presign, {ERR(CRYPTO)}},
      env_clear, false, NULL},
     {{"keystore_verify", sc_verify, {ERR(CRYPTO), ERR(FILE_IO)}},
+     env_clear, false, NULL},
+    {{"service_tokens", sc_service_tokens, {ERR(CRYPTO), ERR(FILE_IO)}},
      env_clear, false, NULL},
     {{"provider_static", sc_static, {ERR(CRYPTO)}}, env_clear, false, NULL},
     {{"provider_env", sc_env, {ERR(CRYPTO)}}, setup_env_static, false, NULL},
