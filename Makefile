@@ -57,7 +57,7 @@ ifeq ($(WERROR),1)
 WARN        += -Werror
 endif
 
-PC_REQUIRES := libcrypto libcjson
+PC_REQUIRES := libcrypto
 ifeq ($(HTTP),yes)
 PC_REQUIRES += libcurl expat
 HTTP_DEF    := -DRDSIAM_HTTP=1

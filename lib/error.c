@@ -222,6 +222,13 @@ void rdsiam__escape_controls(char *dst, size_t size, const char *src)
     dst[o] = '\0';
 }
 
+void rdsiam__errno_text(int e, char *buf, size_t size)
+{
+    /* The XSI strerror_r (this file is built without _GNU_SOURCE). */
+    if (strerror_r(e, buf, size) != 0)
+        snprintf(buf, size, "error %d", e);
+}
+
 void rdsiam__ok(rdsiam_error *err)
 {
     if (err) {

@@ -84,6 +84,9 @@ void rdsiam__escape_controls(char *dst, size_t size, const char *src);
 #endif
 /* Set err to success. */
 void rdsiam__ok(rdsiam_error *err);
+/* The C library's text for the errno value e ("No such file or
+ * directory"), or "error N", into buf (size bytes). Thread-safe. */
+void rdsiam__errno_text(int e, char *buf, size_t size);
 
 /* ------------------------------------------------------------------------ */
 /* Secrets                                                                   */
@@ -143,6 +146,9 @@ typedef struct rdsiam__buf {
 } rdsiam__buf;
 
 void rdsiam__buf_init(rdsiam__buf *b, size_t max);
+/* Room for extra more bytes (and a NUL) at once: the contents move (and
+ * the old block is wiped) at most this once. */
+int rdsiam__buf_reserve(rdsiam__buf *b, size_t extra);
 int rdsiam__buf_append(rdsiam__buf *b, const void *data, size_t len);
 int rdsiam__buf_append_str(rdsiam__buf *b, const char *s);
 int rdsiam__buf_append_char(rdsiam__buf *b, char c);

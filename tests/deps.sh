@@ -40,7 +40,6 @@ what=${1:-test}
 pc_packages() {
     case $1 in
     libcrypto | libssl | openssl) echo "libssl-dev|openssl-devel" ;;
-    libcjson) echo "libcjson-dev|cjson-devel" ;;
     libcurl) echo "libcurl4-openssl-dev|libcurl-devel" ;;
     expat) echo "libexpat1-dev|expat-devel" ;;
     cmocka) echo "libcmocka-dev|libcmocka-devel" ;;
@@ -73,9 +72,9 @@ if [ "$what" = pc ]; then
     exit $status
 fi
 
-BUILD="build-essential pkg-config libssl-dev libcurl4-openssl-dev libcjson-dev libexpat1-dev"
+BUILD="build-essential pkg-config libssl-dev libcurl4-openssl-dev libexpat1-dev"
 # json-c: the tests' own reader of vector files and server logs, and the
-# examples' JSON output; the library reads JSON with cJSON.
+# examples' JSON output; the library reads JSON with a reader of its own.
 # python3-cryptography: the sign-in stand-in verifies DPoP proofs (ES256).
 CHECK="$BUILD libcmocka-dev libjson-c-dev python3 python3-cryptography openssl"
 FUZZ="$BUILD clang"

@@ -4,7 +4,7 @@
  * check).
  *
  * malloc, calloc, realloc, free and the aligned allocators are replaced in
- * this program. The library is linked statically, and cJSON, libcurl,
+ * this program. The library is linked statically, and libcurl, expat,
  * OpenSSL and the C library's own strdup() reach the allocator through the
  * same symbols, so every allocation a scenario causes is seen here.
  *
@@ -82,7 +82,7 @@ static atomic_long fail_at;  /* the call number that fails; 0: none */
 static atomic_long live;     /* blocks allocated and not yet freed */
 static atomic_bool armed;    /* count and inject only inside a scenario */
 static atomic_bool scanning; /* search freed blocks for the markers */
-static atomic_long residue;  /* marker found in a block freed by us/cJSON */
+static atomic_long residue;  /* marker found in a block freed by us */
 static atomic_long residue_curl; /* ... in a block freed by libcurl */
 
 /* The secrets every scenario uses (and the container test server's). */
@@ -1010,12 +1010,19 @@ static int fixtures(void)
                    0600))
         return -1;
     /* The credential process prints its JSON with printf (a shell
-     * builtin), so running it allocates nothing in this process. */
+     * builtin), so running it allocates nothing in this process. Members
+     * botocore ignores make the object large (over 16 members: the JSON
+     * reader sorts its names to find duplicates) with escapes and a nested
+     * object, so each of the reader's allocations fails in turn too. */
     if (write_file(procfile,
                    "#!/bin/sh\nprintf '%s' '{\"Version\": 1, \"AccessKeyId\": "
                    "\"AKIDPROCESSTORTURE\", \"SecretAccessKey\": \"" MARK_SECRET
                    "\", \"SessionToken\": \"" MARK_TOKEN
-                   "\", \"Expiration\": \"2100-01-01T00:00:00Z\"}'\n",
+                   "\", \"Expiration\": \"2100-01-01T00:00:00Z\", "
+                   "\"Note\": \"caf\\u00e9 \\ud83d\\ude00 \\\"q\\\"\", "
+                   "\"Extra\": {\"a\": [1, 2.5e1, true, null]}, \"x1\": 1, "
+                   "\"x2\": 2, \"x3\": 3, \"x4\": 4, \"x5\": 5, \"x6\": 6, "
+                   "\"x7\": 7, \"x8\": 8, \"x9\": 9, \"x10\": 10}'\n",
                    0700))
         return -1;
     snprintf(text, sizeof text, "[profile process]\ncredential_process = %s\n",

@@ -7,7 +7,7 @@
 #   make check-tsan TSAN_TESTS=test_provider
 #
 # TSan needs its own build of everything that runs threads: the library and
-# the test programs. cJSON, libcurl and OpenSSL are not instrumented; the
+# the test programs. libcurl, expat and OpenSSL are not instrumented; the
 # library never shares one of their objects between threads.
 
 TSAN_B      := build/tsan
