@@ -42,7 +42,7 @@
 #include <openssl/rand.h>
 
 #include "http.h"
-#include "json_reader.h"
+#include "json_creds.h"
 #include "source_imds.h"
 
 #define ENV_DISABLED "AWS_EC2_METADATA_DISABLED"

@@ -4,10 +4,11 @@
  *
  * raw        the token and a newline.
  * json       {"token":"...","expires":"2026-11-28T00:15:00Z","source":"..."}
- *            (cJSON, printed into our own buffer); an MSK token's also
- *            "expires_ms": the same instant in milliseconds since the
- *            epoch, librdkafka's md_lifetime_ms (a double holds it
- *            exactly: it is below 2^53).
+ *            written by the library's JSON writer (lib/json.c: compact,
+ *            strings escaped as RFC 8259 requires, into a buffer wiped
+ *            when freed); an MSK token's also "expires_ms": the same
+ *            instant in milliseconds since the epoch, librdkafka's
+ *            md_lifetime_ms.
  * pgpass     host:port:dbname:user:token, one line per database, for
  *            PGPASSFILE. libpq's reader (fe-connect.c, passwordFromFile
  *            and pwdfMatchesString, PostgreSQL 16): a line starting with
@@ -51,15 +52,16 @@
 #include <string.h>
 #include <time.h>
 
-#include <cjson/cJSON.h>
 #include <openssl/crypto.h>
 
 #include "format.h"
+#include "json_reader.h"
 
 #define PGBOUNCER_PASSWORD_MAX 2047 /* MAX_PASSWORD 2048 with the NUL */
 #define PGBOUNCER_USERNAME_MAX 127  /* MAX_USERNAME 128 */
 #define PGBOUNCER_DBNAME_MAX 63     /* MAX_DBNAME 64 */
 #define MYCNF_LINE_MAX 4094         /* fgets(buff, 4096 - 1) */
+#define JSON_MAX 65536              /* the json text: a token and three lines */
 
 static const char HEADER[] =
     "# Written by rdsiam-token, which replaces this file with each new "
@@ -304,26 +306,23 @@ static int mycnf(cli_text *t, const cli_db *db, const char *token, size_t n,
 static int json(cli_text *t, const cli_token *tok)
 {
     char expires[21];
-    cJSON *o = cJSON_CreateObject();
-    size_t room = strlen(tok->text) + strlen(tok->info.source) + 128;
-    int rc = -1;
+    const rdsiam__json_member m[] = {
+        {.name = "token", .string = tok->text},
+        {.name = "expires", .string = expires},
+        {.name = "source", .string = tok->info.source},
+        {.name = "expires_ms", .is_int = true, .integer = tok->expires_ms}};
+    rdsiam__buf b;
+    rdsiam_error err;
+    int rc;
 
     cli_utc(tok->info.expires, expires);
-    /* A reference: cJSON never copies the token. It prints into our
-     * buffer, which is wiped when freed. */
-    if (o &&
-        cJSON_AddItemToObject(o, "token",
-                              cJSON_CreateStringReference(tok->text)) &&
-        cJSON_AddStringToObject(o, "expires", expires) &&
-        cJSON_AddStringToObject(o, "source", tok->info.source) &&
-        (!tok->expires_ms ||
-         cJSON_AddNumberToObject(o, "expires_ms", (double)tok->expires_ms)) &&
-        reserve(t, room) == 0 &&
-        cJSON_PrintPreallocated(o, t->data, (int)t->cap, 0)) {
-        t->len = strlen(t->data);
-        rc = puts_(t, "\n");
-    }
-    cJSON_Delete(o);
+    rdsiam__buf_init(&b, JSON_MAX);
+    rc = rdsiam__json_write(NULL, m, tok->expires_ms ? 4 : 3, "the json text",
+                            &b, &err) == RDSIAM_OK &&
+                 put(t, b.data, b.len) == 0 && puts_(t, "\n") == 0
+             ? 0
+             : -1;
+    rdsiam__buf_free(&b);
     return rc;
 }
 
