@@ -507,6 +507,7 @@ printf '#!/bin/sh\necho x >>%s\n' "$tmp/then.count" >"$tmp/then.sh"
 chmod 755 "$tmp/then.sh"
 start_loop "$tmp/loop.log" $A2 --output "$tmp/l.raw" --every 1 --then "$tmp/then.sh"
 wait_for "$tmp/loop.log" ': wrote ' 3
+wait_for "$tmp/then.count" '^x$' 3 # --then runs after the write is logged
 tok3=$(cat "$tmp/l.raw")
 kill -TERM "$lp"; wait "$lp"; st=$?
 check "--every 1: three writes logged" wait_for "$tmp/loop.log" ': wrote ' 3
@@ -540,6 +541,8 @@ check "--then failing: a warning, and the loop writes on" \
 : >"$tmp/then.count"
 start_loop "$tmp/msk.log" --msk --json --output "$tmp/l.json" --every 1 --then "$tmp/then.sh"
 wait_for "$tmp/msk.log" ': wrote ' 2
+# --then runs after the write is logged: wait for its second run too.
+wait_for "$tmp/then.count" '^x$' 2
 kill -TERM "$lp"; wait "$lp"; st=$?
 check "--msk --every 1: two writes logged with expiry and source" \
     test "$(grep -c "^[0-9-]*T[0-9:]*Z rdsiam-token: wrote $tmp/l.json: the token expires at [0-9-]*T[0-9:]*Z; credentials: environment$" "$tmp/msk.log")" -ge 2
