@@ -7,7 +7,6 @@
  * SPDX-License-Identifier: MIT
  */
 #include "source_assume_role.h"
-#include "provider.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -23,7 +22,7 @@ typedef struct assume_role {
     char *name;
     char *role_arn, *session_name, *external_id;
     unsigned int duration_seconds;
-    char *region, *profile, *endpoint_url, *ca_file;
+    char *region, *endpoint_url, *ca_file;
     long timeout_ms;
 } assume_role;
 
@@ -63,7 +62,7 @@ static int assume_role_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
     rdsiam__creds src;
     rdsiam_credentials view;
     rdsiam__sts_config cfg;
-    char region[RDSIAM_REGION_MAX + 1], fallback[48];
+    char fallback[48];
     const char *session = r->session_name;
 
     memset(&src, 0, sizeof src);
@@ -71,20 +70,6 @@ static int assume_role_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
         memset(out, 0, sizeof *out);
     RDSIAM_ENSURE(err, out != NULL, RDSIAM_ERR_NULL_ARGUMENT,
                   "%s: credentials pointer is NULL", r->name);
-    region[0] = '\0';
-    if (r->region && !*r->region) /* resolved by the chain: none */
-        rc = RDSIAM_ERR_NO_REGION;
-    else
-        rc = rdsiam__resolve_region(r->region, r->profile, region,
-                                    sizeof region, err);
-    if (rc == RDSIAM_ERR_NO_REGION) {
-        region[0] = '\0';
-        rc = RDSIAM_OK;
-    }
-    if (rc != RDSIAM_OK) {
-        rdsiam__error_prefix(err, "%s: STS region", r->name);
-        goto done;
-    }
     RDSIAM_GUARD(inner_credentials(r, &src, err));
     if (!session) {
         /* botocore: f'botocore-session-{int(time.time())}' */
@@ -93,7 +78,7 @@ static int assume_role_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
         session = fallback;
     }
     memset(&cfg, 0, sizeof cfg);
-    cfg.region = region[0] ? region : NULL;
+    cfg.region = r->region;
     cfg.endpoint_url = r->endpoint_url;
     cfg.ca_file = r->ca_file;
     cfg.timeout_ms = r->timeout_ms;
@@ -122,7 +107,6 @@ static void assume_role_destroy(void *self)
     free(r->session_name);
     free(r->external_id);
     free(r->region);
-    free(r->profile);
     free(r->endpoint_url);
     free(r->ca_file);
     free(r);
@@ -166,8 +150,9 @@ int rdsiam__assume_role_new(rdsiam__source *out, rdsiam__source *inner,
     r->role_arn = rdsiam__strdup_opt(cfg->role_arn, &ok);
     r->session_name = rdsiam__strdup_opt(cfg->session_name, &ok);
     r->external_id = rdsiam__strdup_opt(cfg->external_id, &ok);
-    r->region = rdsiam__strdup_opt(cfg->region, &ok);
-    r->profile = rdsiam__strdup_opt(cfg->profile, &ok);
+    r->region = rdsiam__strdup_opt(cfg->region && *cfg->region ? cfg->region
+                                                                : NULL,
+                                   &ok);
     r->endpoint_url = rdsiam__strdup_opt(cfg->endpoint_url, &ok);
     r->ca_file = rdsiam__strdup_opt(cfg->ca_file, &ok);
     RDSIAM_ENSURE(err, ok, RDSIAM_ERR_NO_MEMORY, "assume role: out of memory");

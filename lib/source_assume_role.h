@@ -20,10 +20,10 @@
  *     900..43200 (checked at construction).
  * name: the source's name for messages, e.g. "profile dev (role)"; NULL:
  *     "assume role".
- * region, profile: the STS region as in rdsiam__web_identity_config ("":
- *     none, the global endpoint)
- *     (explicit, else rdsiam__resolve_region(NULL, profile), else the
- *     global endpoint).
+ * region: the region whose STS to call, already resolved by the caller
+ *     (the chain: rdsiam__resolution_region); NULL or "": none, the
+ *     global endpoint, as botocore's STS client with no region. The source
+ *     reads no settings of its own.
  * endpoint_url, ca_file, timeout_ms: passed to STS (rdsiam__sts_config).
  */
 typedef struct rdsiam__assume_role_config {
@@ -33,7 +33,6 @@ typedef struct rdsiam__assume_role_config {
     unsigned int duration_seconds;
     const char *name;
     const char *region;
-    const char *profile;
     const char *endpoint_url;
     const char *ca_file;
     long timeout_ms;

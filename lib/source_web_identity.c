@@ -24,7 +24,6 @@
 #include <string.h>
 
 #include "file.h"
-#include "provider.h"
 
 #if RDSIAM_HTTP
 
@@ -33,7 +32,7 @@
 typedef struct web_identity {
     char *token_file, *role_arn, *session_name;
     bool use_env;
-    char *region, *profile, *endpoint_url, *ca_file;
+    char *region, *endpoint_url, *ca_file;
     long timeout_ms;
 } web_identity;
 
@@ -77,26 +76,6 @@ static const char *setting(const web_identity *w, const char *env,
     return field;
 }
 
-/* The STS region: the configured one, else as rdsiam__resolve_region finds
- * it; none (buf empty) means the global endpoint. */
-static int sts_region(const web_identity *w, char *buf, size_t size,
-                      rdsiam_error *err)
-{
-    int rc;
-
-    buf[0] = '\0';
-    if (w->region && !*w->region) /* resolved by the chain: none */
-        return RDSIAM_OK;
-    rc = rdsiam__resolve_region(w->region, w->profile, buf, size, err);
-    if (rc == RDSIAM_ERR_NO_REGION) {
-        buf[0] = '\0';
-        return RDSIAM_OK;
-    }
-    if (rc != RDSIAM_OK)
-        rdsiam__error_prefix(err, "web identity: STS region");
-    return rc;
-}
-
 /* "prefix: message", cutting only what does not fit the struct (an STS
  * error's message is long and worth keeping whole). */
 static void prefix_whole(rdsiam_error *err, const char *prefix)
@@ -115,7 +94,7 @@ static int web_identity_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
     int rc = RDSIAM_OK;
     const web_identity *w = self;
     const char *file, *role, *session, *file_what, *role_what, *what;
-    char region[RDSIAM_REGION_MAX + 1], fallback[48];
+    char fallback[48];
     rdsiam__sts_config cfg;
     rdsiam__buf token;
     bool from_env;
@@ -150,9 +129,8 @@ static int web_identity_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
         session = fallback;
     }
     RDSIAM_GUARD(read_token(file, file_what, &token, err));
-    RDSIAM_GUARD(sts_region(w, region, sizeof region, err));
     memset(&cfg, 0, sizeof cfg);
-    cfg.region = region[0] ? region : NULL;
+    cfg.region = w->region;
     cfg.endpoint_url = w->endpoint_url;
     cfg.ca_file = w->ca_file;
     cfg.timeout_ms = w->timeout_ms;
@@ -179,7 +157,6 @@ static void web_identity_destroy(void *self)
     free(w->role_arn);
     free(w->session_name);
     free(w->region);
-    free(w->profile);
     free(w->endpoint_url);
     free(w->ca_file);
     free(w);
@@ -208,8 +185,9 @@ int rdsiam__web_identity_new(rdsiam__source *out,
     w->token_file = rdsiam__strdup_opt(cfg->token_file, &ok);
     w->role_arn = rdsiam__strdup_opt(cfg->role_arn, &ok);
     w->session_name = rdsiam__strdup_opt(cfg->session_name, &ok);
-    w->region = rdsiam__strdup_opt(cfg->region, &ok);
-    w->profile = rdsiam__strdup_opt(cfg->profile, &ok);
+    w->region = rdsiam__strdup_opt(cfg->region && *cfg->region ? cfg->region
+                                                                : NULL,
+                                   &ok);
     w->endpoint_url = rdsiam__strdup_opt(cfg->endpoint_url, &ok);
     w->ca_file = rdsiam__strdup_opt(cfg->ca_file, &ok);
     if (!ok) {

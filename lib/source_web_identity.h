@@ -30,13 +30,11 @@
  * With no session name anywhere, "botocore-session-<unix time>" is used,
  * as botocore does.
  * region: the region whose STS to call (botocore: the region of the
- *     client that needs the credentials); "" for none (the global
- *     endpoint, already resolved by the caller); NULL: resolved at each fetch
- * as rdsiam__resolve_region(NULL, profile) does (AWS_REGION,
- * AWS_DEFAULT_REGION, the profile's region), and with none the global endpoint,
- * as botocore's STS client with no region. profile: for that region look-up;
- * NULL: the environment's profile. endpoint_url, ca_file, timeout_ms: passed to
- * STS (rdsiam__sts_config).
+ *     client that needs the credentials), already resolved by the caller
+ *     (the chain: rdsiam__resolution_region); NULL or "": none, the global
+ *     endpoint, as botocore's STS client with no region. The source reads
+ *     no settings of its own but the three variables above.
+ * endpoint_url, ca_file, timeout_ms: passed to STS (rdsiam__sts_config).
  */
 typedef struct rdsiam__web_identity_config {
     const char *token_file;
@@ -44,7 +42,6 @@ typedef struct rdsiam__web_identity_config {
     const char *session_name;
     bool use_env;
     const char *region;
-    const char *profile;
     const char *endpoint_url;
     const char *ca_file;
     long timeout_ms;
