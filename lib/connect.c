@@ -7,7 +7,33 @@
  */
 #include <stdlib.h>
 
-#include "internal.h"
+#include "provider.h"
+
+typedef struct job {
+    rdsiam_token_params params; /* with the region resolved */
+    char *buf;
+    size_t size;
+} job;
+
+/* With one set of credentials: the size (a query that stops before the
+ * signature), the buffer, then the one signature. */
+static int sign_job(void *ctx, const rdsiam_credentials *creds,
+                    rdsiam_error *err)
+{
+    job *j = ctx;
+    size_t need = 0;
+    int rc = rdsiam_generate_token_ex(&j->params, creds, NULL, 0, &need, err);
+
+    if (rc != RDSIAM_ERR_BUFFER_TOO_SMALL) /* never OK: no buffer */
+        return rc;
+    j->buf = malloc(need);
+    if (!j->buf)
+        return rdsiam__fail(err, RDSIAM_ERR_NO_MEMORY,
+                            "out of memory for the token");
+    j->size = need;
+    return rdsiam_generate_token_ex(&j->params, creds, j->buf, need, NULL,
+                                    err);
+}
 
 int rdsiam_connect_token(const rdsiam_token_params *params,
                          const rdsiam_provider_options *opts, char **out,
@@ -15,8 +41,7 @@ int rdsiam_connect_token(const rdsiam_token_params *params,
 {
     rdsiam_provider_options o = {0};
     rdsiam_provider *p = NULL;
-    size_t need = 0;
-    char *buf = NULL;
+    job j = {0};
     int rc = RDSIAM_OK;
 
     RDSIAM_ENSURE(err, out, RDSIAM_ERR_NULL_ARGUMENT,
@@ -28,24 +53,20 @@ int rdsiam_connect_token(const rdsiam_token_params *params,
      * as botocore asks in the region of the client needing credentials. */
     if (opts)
         o = *opts;
-    if (!o.region && params && params->region)
+    if (!o.region && params->region)
         o.region = params->region;
     RDSIAM_GUARD(rdsiam_provider_new_default(&p, &o, err));
-    /* The size depends on the session token: ask with the credentials. */
-    rc = rdsiam_provider_generate_token(p, params, NULL, 0, &need, err);
-    if (rc == RDSIAM_ERR_BUFFER_TOO_SMALL)
-        rc = RDSIAM_OK; /* expected: need is the size */
-    RDSIAM_GUARD(rc);
-    buf = malloc(need);
-    RDSIAM_ENSURE(err, buf, RDSIAM_ERR_NO_MEMORY,
-                  "out of memory for the token");
-    RDSIAM_GUARD(
-        rdsiam_provider_generate_token(p, params, buf, need, NULL, err));
-    *out = buf;
-    buf = NULL;
+    j.params = *params;
+    if (!j.params.region)
+        RDSIAM_GUARD(rdsiam__provider_region(p, &j.params.region, err));
+    /* One pass through the provider: one credential look-up, one token
+     * signed (the size depends on the session token). */
+    RDSIAM_GUARD(rdsiam__provider_sign(p, sign_job, &j, err));
+    *out = j.buf;
+    j.buf = NULL;
 done:
-    if (buf)
-        rdsiam__free_secret(buf, need);
+    if (j.buf)
+        rdsiam__free_secret(j.buf, j.size);
     rdsiam_provider_free(p);
     return rc;
 }

@@ -51,6 +51,7 @@
 
 #include "hazard.h"
 #include "provider.h"
+#include "region.h"
 
 #define DEFAULT_REFRESH_BEFORE (RDSIAM_TOKEN_LIFETIME + 60)
 #define MAX_REFRESH_BEFORE INT64_C(86400)
@@ -769,6 +770,7 @@ static int generate(rdsiam_provider *p, const rdsiam_token_params *params,
 {
     snapshot *s = NULL;
     rdsiam_token_params with_region;
+    bool checked = false;
     int rc = RDSIAM_OK;
 
     if (buf && bufsize)
@@ -782,11 +784,14 @@ static int generate(rdsiam_provider *p, const rdsiam_token_params *params,
                   "token parameters are NULL");
     /* Inputs first: a typo must not cost a region lookup or a credential
      * fetch. With cached credentials the signer checks them itself, so
-     * when there is no region to look up they are checked only on the way
-     * to a fetch. */
+     * they are checked here only on the way to a look-up: the region's
+     * (once per provider) or a fetch. */
     with_region = *params;
     if (!with_region.region) {
-        RDSIAM_GUARD(rdsiam_token_params_check(params, err));
+        if (!atomic_load(&p->region_known)) {
+            RDSIAM_GUARD(rdsiam_token_params_check(params, err));
+            checked = true;
+        }
         RDSIAM_GUARD(provider_region(p, &with_region.region, err));
     }
     /* The time is read here, not by the signer, so the info reports the
@@ -795,7 +800,7 @@ static int generate(rdsiam_provider *p, const rdsiam_token_params *params,
         with_region.signing_time = rdsiam__now();
     if (sign_fast(p, &with_region, buf, bufsize, needed, info, err, &rc))
         return rc;
-    if (params->region)
+    if (!checked)
         RDSIAM_GUARD(rdsiam_token_params_check(params, err));
     RDSIAM_GUARD(acquire(p, &s, err));
     rc = sign_with(s, &with_region, buf, bufsize, needed, info, err);

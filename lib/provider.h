@@ -61,17 +61,6 @@ int rdsiam__chain_new(rdsiam__source *out, const rdsiam__chain_link *links,
 bool rdsiam__chain_report(const rdsiam__source *src, const char **chosen,
                           const char **account);
 
-/*
- * region.c: the region to sign for: explicit (if not NULL, checked), else
- * AWS_REGION, else AWS_DEFAULT_REGION, else the `region` of profile (NULL:
- * the profile the environment selects). buf receives it (RDSIAM_REGION_MAX
- * + 1 bytes suffice). RDSIAM_ERR_NO_REGION when none is configured; when
- * the profile named does not exist either, RDSIAM_ERR_PROFILE_NOT_FOUND
- * naming it (that is the mistake to fix first).
- */
-int rdsiam__resolve_region(const char *explicit_region, const char *profile,
-                           char *buf, size_t bufsize, rdsiam_error *err);
-
 /* The provider's region (options.region, or resolved on first need and
  * kept), for the token calls whose params leave it NULL. */
 int rdsiam__provider_region(rdsiam_provider *p, const char **region,

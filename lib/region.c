@@ -16,8 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "region.h"
+
 #include "profile.h"
-#include "provider.h"
 
 /* Check region (from `what`) and copy it into buf. */
 static int put_region(const char *region, const char *what, char *buf,

@@ -34,16 +34,23 @@ bench-deps:
 	@mkdir -p $(B)/bench/js
 	cd $(B)/bench/js && npm install --no-audit --no-fund @aws-sdk/rds-signer @aws-sdk/dsql-signer
 
-# Instructions per token alone, for one shape (default long-term).
+# Instructions per token alone, for one shape (default long-term), signed
+# directly or with BENCH_HOW="--provider" (and "--provider --region-null":
+# the provider's own region). `make bench-region` prints ns/token through a
+# provider with params->region given and NULL.
 BENCH_SHAPE ?= long-term
+BENCH_HOW   ?=
 bench-callgrind: $(BENCH)
 	@command -v valgrind >/dev/null || { echo "valgrind is not installed" >&2; exit 1; }
 	@for n in $(BENCH_CALLS) $$(( $(BENCH_CALLS) * 2 )); do \
 	    valgrind --tool=callgrind --callgrind-out-file=$(B)/bench/callgrind.$$n \
-	        $(BENCH) --calls $$n --shape $(BENCH_SHAPE) >/dev/null 2>&1 || exit 1; \
+	        $(BENCH) --calls $$n --shape $(BENCH_SHAPE) $(BENCH_HOW) >/dev/null 2>&1 || exit 1; \
 	done; \
 	a=$$(sed -n 's/^summary: //p' $(B)/bench/callgrind.$(BENCH_CALLS)); \
 	b=$$(sed -n 's/^summary: //p' $(B)/bench/callgrind.$$(( $(BENCH_CALLS) * 2 ))); \
-	echo "instructions per token (callgrind, $(BENCH_SHAPE)): $$(( (b - a) / $(BENCH_CALLS) ))"
+	echo "instructions per token (callgrind, $(BENCH_SHAPE) $(BENCH_HOW)): $$(( (b - a) / $(BENCH_CALLS) ))"
 
-.PHONY: bench bench-deps bench-callgrind
+bench-region: $(BENCH)
+	@$(BENCH) --region-null --seconds $(BENCH_SECS)
+
+.PHONY: bench bench-deps bench-callgrind bench-region

@@ -19,7 +19,7 @@
 #include <cmocka.h>
 
 #include "helpers/fake_env.h"
-#include "provider.h"
+#include "region.h"
 
 static fake_home home;
 

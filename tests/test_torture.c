@@ -63,6 +63,7 @@
 #include "helpers/standin.h"
 #include "internal.h"
 #include "provider.h"
+#include "region.h"
 #include "rdsiam.h"
 #include "source_assume_role.h"
 #include "source_web_identity.h"

@@ -19,7 +19,7 @@
 
 #include "fuzz.h"
 #include "internal.h"
-#include "provider.h"
+#include "region.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
