@@ -176,6 +176,43 @@ void rdsiam__hex(char *dst, const unsigned char *src, size_t n)
         memcpy(dst + 2 * i, HEX_PAIRS + 2 * src[i], 2);
 }
 
+/* The UTF-8 encoding of cp (at most U+10FFFF; no surrogates: the caller's
+ * business) into out, which has room for 4 bytes; returns its length. */
+size_t rdsiam__utf8_put(char *out, unsigned cp)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+size_t rdsiam__utf8_len(const char *str, size_t avail)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : 2;
+
+    if (s[0] < 0xC2 || s[0] > 0xF4 || len > avail ||
+        !rdsiam__utf8_valid(str, len))
+        return 0;
+    return len;
+}
+
 /* Well-formed UTF-8 per RFC 3629 section 4 (the table of valid byte
  * sequences): no overlong forms, no surrogates D800-DFFF, nothing above
  * U+10FFFF. */

@@ -176,15 +176,10 @@ const char *rdsiam_strerror(int code)
  */
 static size_t utf8_seq_len(const unsigned char *s, size_t avail)
 {
-    size_t len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : 2;
-
-    if (s[0] < 0xC2 || s[0] > 0xF4 || len > avail ||
-        !rdsiam__utf8_valid((const char *)s, len))
-        return 0;
     /* U+0080..U+009F, the C1 controls, encode as C2 80..C2 9F. */
-    if (s[0] == 0xC2 && s[1] <= 0x9F)
+    if (s[0] == 0xC2 && avail >= 2 && s[1] <= 0x9F)
         return 0;
-    return len;
+    return rdsiam__utf8_len((const char *)s, avail);
 }
 
 void rdsiam__escape_controls(char *dst, size_t size, const char *src)
@@ -282,6 +277,17 @@ int(rdsiam__fail)(rdsiam_error *err, int code, const char *fmt, ...)
 int(rdsiam__fail_code)(rdsiam_error *err, int code)
 {
     return rdsiam__fail(err, code, "%s", rdsiam_strerror(code));
+}
+
+void rdsiam__printable(char *out, size_t size, const char *s)
+{
+    size_t o = 0;
+
+    if (!out || size == 0)
+        return;
+    for (; s && *s && o + 1 < size; s++)
+        out[o++] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
+    out[o] = '\0';
 }
 
 void rdsiam__error_prefix(rdsiam_error *err, const char *fmt, ...)

@@ -70,6 +70,10 @@ int rdsiam__fail_code(rdsiam_error *err, int code);
 /* Prefix an existing message: "<prefix>: <old message>". */
 void rdsiam__error_prefix(rdsiam_error *err, const char *fmt, ...)
     RDSIAM__PRINTF(2, 3);
+/* A value for a message: printable ASCII (anything else as '?'),
+ * truncated to size - 1 bytes, always NUL-terminated. Only for values
+ * that are not secret (codes, modes, numbers, names). */
+void rdsiam__printable(char *out, size_t size, const char *s);
 /* Copy src into dst (size bytes, always NUL-terminated) with control
  * characters (C0, DEL, C1) and invalid UTF-8 bytes written as "\xNN";
  * truncates at a character boundary. Every error message goes through it. */
@@ -191,6 +195,15 @@ void rdsiam__hex(char *dst, const unsigned char *src, size_t n);
 /* true if s[0..n) is well-formed UTF-8 (no overlongs, surrogates,
  * or code points above U+10FFFF). */
 bool rdsiam__utf8_valid(const char *s, size_t n);
+
+/* The length of the well-formed multi-byte UTF-8 character at s (avail
+ * bytes readable, at least 1), or 0 when none starts there (ASCII
+ * included). */
+size_t rdsiam__utf8_len(const char *s, size_t avail);
+
+/* The UTF-8 encoding of code point cp (at most U+10FFFF) into out (room
+ * for 4 bytes); returns its length. */
+size_t rdsiam__utf8_put(char *out, unsigned cp);
 
 /* ------------------------------------------------------------------------ */
 /* Time                                                                      */

@@ -309,30 +309,6 @@ static unsigned hex4_checked(const char *p)
            hex_value(p[3]);
 }
 
-static size_t put_utf8(char *out, unsigned cp)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /* The character a two-character escape stands for (\" \\ \/ stand for
  * themselves). */
 static char unescape(char c)
@@ -375,7 +351,7 @@ size_t rdsiam__json_decode(const char *s, size_t n, char *out)
                 u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
                 i += 6;
             }
-            o += put_utf8(out + o, u);
+            o += rdsiam__utf8_put(out + o, u);
         }
     }
     return o;

@@ -26,19 +26,6 @@ typedef struct assume_role {
     long timeout_ms;
 } assume_role;
 
-/* "prefix: message" without cutting the message short (STS's messages are
- * long and name the role). */
-static void prefix_whole(rdsiam_error *err, const char *prefix)
-{
-    char old[RDSIAM_ERROR_MESSAGE_SIZE];
-
-    if (!err)
-        return;
-    memcpy(old, err->message, sizeof old);
-    old[sizeof old - 1] = '\0';
-    rdsiam__fail(err, err->code, "%s: %s", prefix, old);
-}
-
 static int inner_credentials(const assume_role *r, rdsiam__creds *src,
                              rdsiam_error *err)
 {
@@ -86,7 +73,7 @@ static int assume_role_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
     rc = rdsiam__sts_assume_role(&cfg, &view, r->role_arn, session,
                                  r->external_id, r->duration_seconds, out, err);
     if (rc != RDSIAM_OK)
-        prefix_whole(err, r->name);
+        rdsiam__error_prefix(err, "%s", r->name);
 done:
     rdsiam__creds_clear(&src); /* wipes the inner secret */
     if (rc == RDSIAM_OK)

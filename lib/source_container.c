@@ -371,17 +371,6 @@ done:
 /* The JSON answer                                                           */
 /* ------------------------------------------------------------------------ */
 
-/* Copy a printable, truncated rendering of an untrusted value for a
- * message (used for Code and Expiration, which are not secret). */
-static void printable(char *out, size_t size, const char *s)
-{
-    size_t o = 0;
-
-    for (; s && *s && o + 1 < size; s++)
-        out[o++] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
-    out[o] = '\0';
-}
-
 int rdsiam__container_parse(const char *body, size_t len, rdsiam__creds *out,
                             rdsiam_error *err)
 {
@@ -400,14 +389,14 @@ int rdsiam__container_parse(const char *body, size_t len, rdsiam__creds *out,
      * the endpoint reports in a 200 answer. */
     if (rdsiam__json_string(j, "Code", false, &code, NULL) == RDSIAM_OK &&
         code && strcmp(code, "Success") != 0) {
-        printable(shown, sizeof shown, code);
+        rdsiam__printable(shown, sizeof shown, code);
         RDSIAM_BAIL(err, RDSIAM_ERR_JSON,
                     "container: the endpoint answered Code \"%s\"", shown);
     }
     RDSIAM_GUARD(rdsiam__json_creds(j, &fields, out, err));
     /* Not secret, and a valid time by now: shown as the endpoint wrote it. */
     (void)rdsiam__json_string(j, "Expiration", true, &code, NULL);
-    printable(shown, sizeof shown, code);
+    rdsiam__printable(shown, sizeof shown, code);
     RDSIAM_ENSURE(err, out->expiration > rdsiam__now(),
                   RDSIAM_ERR_CREDENTIALS_EXPIRED,
                   "container: the endpoint returned credentials that expired "

@@ -27,16 +27,6 @@
 #include "source_sso.h"
 #include "sso_token.h"
 
-/* A value for a message: printable ASCII, truncated to fit. */
-static void printable(char *out, size_t size, const char *s)
-{
-    size_t o = 0;
-
-    for (; s && *s && o + 1 < size; s++)
-        out[o++] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
-    out[o] = '\0';
-}
-
 /* The profile's name for messages (the source keeps a printable copy). */
 static const char *profile_name(const rdsiam__sso_config *cfg)
 {
@@ -195,7 +185,7 @@ static int check_config(const rdsiam__sso_config *cfg, rdsiam_error *err)
         if (w > 0 && (size_t)w < sizeof missing - o)
             o += (size_t)w;
     }
-    printable(shown, sizeof shown, profile_name(cfg));
+    rdsiam__printable(shown, sizeof shown, profile_name(cfg));
     return rdsiam__fail(err, RDSIAM_ERR_PROFILE_INCOMPLETE,
                         "IAM Identity Center: the profile \"%s\" is "
                         "configured to use SSO but is missing required "
@@ -212,8 +202,8 @@ static int portal_error(const sso_source *src, long status, const char *where,
     const rdsiam__sso_config *c = &src->cfg;
     char role[65], account[33];
 
-    printable(role, sizeof role, c->role_name);
-    printable(account, sizeof account, c->account_id);
+    rdsiam__printable(role, sizeof role, c->role_name);
+    rdsiam__printable(account, sizeof account, c->account_id);
 
     if (status == 401)
         return rdsiam__fail(err, RDSIAM_ERR_HTTP_STATUS,
@@ -310,7 +300,7 @@ int rdsiam__sso_new(rdsiam__source *out, const rdsiam__sso_config *cfg,
     src->cfg.ca_file = rdsiam__strdup_opt(cfg->ca_file, &ok);
     /* The name only ever appears in messages: keep it printable. */
     if (src->cfg.profile)
-        printable((char *)(uintptr_t)src->cfg.profile,
+        rdsiam__printable((char *)(uintptr_t)src->cfg.profile,
                   strlen(src->cfg.profile) + 1, src->cfg.profile);
     if (!ok) {
         sso_destroy(src);
@@ -341,8 +331,8 @@ static int session_value(const rdsiam__profile *p, const rdsiam__profile *s,
 
     *out = sv ? sv : pv;
     if (sv && pv && strcmp(sv, pv) != 0) {
-        printable(a, sizeof a, pname);
-        printable(b, sizeof b, sname);
+        rdsiam__printable(a, sizeof a, pname);
+        rdsiam__printable(b, sizeof b, sname);
         return rdsiam__fail(err, RDSIAM_ERR_PROFILE_INVALID,
                             "IAM Identity Center: %s differs between profile "
                             "\"%s\" and sso-session \"%s\"",
@@ -379,7 +369,7 @@ static int link_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
     if (cfg.session_name) {
         RDSIAM_GUARD(rdsiam__resolution_files(l->res, &set, NULL, err));
         sess = rdsiam__profile_find_sso(set, cfg.session_name);
-        printable(shown, sizeof shown, cfg.session_name);
+        rdsiam__printable(shown, sizeof shown, cfg.session_name);
         RDSIAM_ENSURE(err, sess, RDSIAM_ERR_PROFILE_INVALID,
                       "IAM Identity Center: the specified sso-session does "
                       "not exist: \"%s\"",

@@ -76,19 +76,6 @@ static const char *setting(const web_identity *w, const char *env,
     return field;
 }
 
-/* "prefix: message", cutting only what does not fit the struct (an STS
- * error's message is long and worth keeping whole). */
-static void prefix_whole(rdsiam_error *err, const char *prefix)
-{
-    char old[RDSIAM_ERROR_MESSAGE_SIZE];
-
-    if (!err)
-        return;
-    memcpy(old, err->message, sizeof old);
-    old[sizeof old - 1] = '\0';
-    rdsiam__fail(err, err->code, "%s: %s", prefix, old);
-}
-
 static int web_identity_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
 {
     int rc = RDSIAM_OK;
@@ -137,7 +124,7 @@ static int web_identity_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
     rc = rdsiam__sts_assume_role_with_web_identity(
         &cfg, role, session, token.data ? token.data : "", token.len, out, err);
     if (rc == RDSIAM_ERR_STS)
-        prefix_whole(err, "web identity");
+        rdsiam__error_prefix(err, "web identity");
     else if (rc != RDSIAM_OK)
         rdsiam__error_prefix(err, "web identity (%s %.80s)", file_what, file);
 done:
