@@ -1,6 +1,7 @@
 /*
  * chain.c - credential chains: a list of source constructors tried in
- * order, and the public constructors built on them.
+ * order, and the four chains the public constructors build providers on
+ * (provider.c).
  *
  * The default chain is botocore's (create_credential_resolver, botocore
  * 1.43): environment, assume role (profile), web identity, SSO, shared
@@ -33,7 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "provider.h"
+#include "chain.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define LOOKED_MAX 4096 /* bytes for the "looked in" message */
@@ -304,80 +305,39 @@ done:
 }
 
 /* ------------------------------------------------------------------------ */
-/* Public constructors                                                      */
+/* The chains of the public constructors                                     */
 /* ------------------------------------------------------------------------ */
 
-static int chain_provider(rdsiam_provider **out,
-                          const rdsiam__chain_link *links, size_t n,
-                          const rdsiam_provider_options *opts,
-                          bool profile_only, rdsiam_error *err)
+int rdsiam__chain_of(rdsiam__source *out, rdsiam__chain_kind kind,
+                     const rdsiam_provider_options *opts, rdsiam_error *err)
 {
-    rdsiam_provider_options o = {0};
+    static const struct {
+        const rdsiam__chain_link *links;
+        size_t n;
+        bool profile_only;
+    } kinds[] = {
+        [RDSIAM__CHAIN_DEFAULT] = {default_chain, NELEM(default_chain), false},
+        [RDSIAM__CHAIN_PROFILE] = {profile_chain, NELEM(profile_chain), true},
+        [RDSIAM__CHAIN_ENVIRONMENT] = {environment_only,
+                                       NELEM(environment_only), false},
+        [RDSIAM__CHAIN_CONTAINER] = {container_only, NELEM(container_only),
+                                     false},
+    };
     rdsiam__source src;
     int rc = RDSIAM_OK;
 
-    RDSIAM_ENSURE(err, out, RDSIAM_ERR_NULL_ARGUMENT,
-                  "provider out pointer is NULL");
-    *out = NULL;
-    if (opts)
-        o = *opts;
+    memset(out, 0, sizeof *out);
     /* A provider of one source that is compiled out says so at once. */
-    if (n == 1) {
-        rc = links[0].make(&src, NULL, NULL, err);
+    if (kinds[kind].n == 1) {
+        rc = kinds[kind].links[0].make(&src, NULL, NULL, err);
         if (rc == RDSIAM_OK)
             src.destroy(src.self);
         RDSIAM_GUARD(rc);
     }
-    RDSIAM_GUARD(rdsiam__chain_new(&src, links, n, &o, err));
-    if (profile_only)
-        ((chain *)src.self)->profile_only = true;
-    rc = rdsiam__provider_new(out, src, opts, err);
-done:
-    return rc;
-}
-
-int rdsiam_provider_new_default(rdsiam_provider **out,
-                                const rdsiam_provider_options *opts,
-                                rdsiam_error *err)
-{
-    return chain_provider(out, default_chain, NELEM(default_chain), opts, false,
-                          err);
-}
-
-int rdsiam_provider_new_profile(rdsiam_provider **out,
-                                const rdsiam_provider_options *opts,
-                                rdsiam_error *err)
-{
-    return chain_provider(out, profile_chain, NELEM(profile_chain), opts, true,
-                          err);
-}
-
-int rdsiam_provider_new_environment(rdsiam_provider **out, rdsiam_error *err)
-{
-    return chain_provider(out, environment_only, NELEM(environment_only), NULL,
-                          false, err);
-}
-
-int rdsiam_provider_new_container(rdsiam_provider **out,
-                                  const rdsiam_provider_options *opts,
-                                  rdsiam_error *err)
-{
-    return chain_provider(out, container_only, NELEM(container_only), opts,
-                          false, err);
-}
-
-int rdsiam_provider_new_static(rdsiam_provider **out,
-                               const rdsiam_credentials *creds,
-                               rdsiam_error *err)
-{
-    rdsiam__source src;
-    int rc = RDSIAM_OK;
-
-    RDSIAM_ENSURE(err, out, RDSIAM_ERR_NULL_ARGUMENT,
-                  "provider out pointer is NULL");
-    *out = NULL;
-    RDSIAM_GUARD(rdsiam__source_static(&src, creds, err));
-    rc = rdsiam__provider_new(out, src, NULL, err);
+    RDSIAM_GUARD(
+        rdsiam__chain_new(out, kinds[kind].links, kinds[kind].n, opts, err));
+    if (kinds[kind].profile_only)
+        ((chain *)out->self)->profile_only = true;
 done:
     return rc;
 }

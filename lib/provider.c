@@ -2,7 +2,9 @@
  * provider.c - the rdsiam_provider object: one credential source (often a
  * chain, chain.c) with caching, refresh ahead of expiry, single-flight
  * refresh, a non-blocking read for event loops and an optional background
- * refresh thread. It knows nothing of where credentials come from.
+ * refresh thread. It knows nothing of where credentials come from. The
+ * public constructors are here too: each wraps one of chain.c's chains
+ * (or fixed credentials) in a provider.
  *
  * Concurrency model. One mutex guards the cache; it is held only to look
  * at or swap pointers and counters, never while a source fetches. Cached
@@ -890,5 +892,70 @@ int rdsiam__provider_sign(rdsiam_provider *p, rdsiam__sign_fn sign, void *ctx,
     rc = sign(ctx, &s->view, err);
 done:
     snapshot_release(s);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Public constructors                                                      */
+/* ------------------------------------------------------------------------ */
+
+static int chain_provider(rdsiam_provider **out, rdsiam__chain_kind kind,
+                          const rdsiam_provider_options *opts,
+                          rdsiam_error *err)
+{
+    rdsiam_provider_options o = {0};
+    rdsiam__source src;
+    int rc = RDSIAM_OK;
+
+    RDSIAM_ENSURE(err, out, RDSIAM_ERR_NULL_ARGUMENT,
+                  "provider out pointer is NULL");
+    *out = NULL;
+    if (opts)
+        o = *opts;
+    RDSIAM_GUARD(rdsiam__chain_of(&src, kind, &o, err));
+    rc = rdsiam__provider_new(out, src, opts, err);
+done:
+    return rc;
+}
+
+int rdsiam_provider_new_default(rdsiam_provider **out,
+                                const rdsiam_provider_options *opts,
+                                rdsiam_error *err)
+{
+    return chain_provider(out, RDSIAM__CHAIN_DEFAULT, opts, err);
+}
+
+int rdsiam_provider_new_profile(rdsiam_provider **out,
+                                const rdsiam_provider_options *opts,
+                                rdsiam_error *err)
+{
+    return chain_provider(out, RDSIAM__CHAIN_PROFILE, opts, err);
+}
+
+int rdsiam_provider_new_environment(rdsiam_provider **out, rdsiam_error *err)
+{
+    return chain_provider(out, RDSIAM__CHAIN_ENVIRONMENT, NULL, err);
+}
+
+int rdsiam_provider_new_container(rdsiam_provider **out,
+                                  const rdsiam_provider_options *opts,
+                                  rdsiam_error *err)
+{
+    return chain_provider(out, RDSIAM__CHAIN_CONTAINER, opts, err);
+}
+
+int rdsiam_provider_new_static(rdsiam_provider **out,
+                               const rdsiam_credentials *creds,
+                               rdsiam_error *err)
+{
+    rdsiam__source src;
+    int rc = RDSIAM_OK;
+
+    RDSIAM_ENSURE(err, out, RDSIAM_ERR_NULL_ARGUMENT,
+                  "provider out pointer is NULL");
+    *out = NULL;
+    RDSIAM_GUARD(rdsiam__source_static(&src, creds, err));
+    rc = rdsiam__provider_new(out, src, NULL, err);
+done:
     return rc;
 }

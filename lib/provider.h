@@ -1,13 +1,14 @@
 /*
  * provider.h - the internal side of the caching provider object
- * (provider.c) and of the chains (chain.c). Sources themselves are
- * declared in source.h.
+ * (provider.c), which wraps one source: a chain (chain.h) or any other.
+ * Sources themselves are declared in source.h.
  *
  * SPDX-License-Identifier: MIT
  */
 #ifndef RDSIAM_PROVIDER_H
 #define RDSIAM_PROVIDER_H
 
+#include "chain.h"
 #include "source.h"
 
 /*
@@ -30,36 +31,6 @@ void rdsiam__provider_set_tick_ms(long ms);
  * the provider. Not thread-safe; call before starting threads. */
 typedef uint64_t (*rdsiam__random_fn)(void *ctx);
 void rdsiam__provider_set_random(rdsiam__random_fn fn, void *ctx);
-
-/* One entry of a chain: a source constructor, and whether the source is
- * kept when the caller names a profile (every source but the environment,
- * as in botocore). */
-typedef struct rdsiam__chain_link {
-    rdsiam__source_new_fn make;
-    bool with_profile;
-} rdsiam__chain_link;
-
-/*
- * A source made of a list: each fetch opens a resolution (opts: profile,
- * timeout_ms), builds the links' sources in order and returns the first
- * credentials found. RDSIAM_ERR_NO_CREDENTIALS moves on to the next link;
- * any other error stops. When none has credentials, the message names
- * every source tried and why each had nothing. links is borrowed for the
- * source's lifetime (a static array); opts is copied.
- */
-int rdsiam__chain_new(rdsiam__source *out, const rdsiam__chain_link *links,
-                      size_t n, const rdsiam_provider_options *opts,
-                      rdsiam_error *err);
-
-/*
- * What a chain's last fetch found, for the provider to keep: *chosen, the
- * name of the source that answered ("" when none did), and *account, one
- * "NAME: REASON\n" line for each source before it that had nothing.
- * Both borrowed until the chain's next fetch. false when src is not a
- * chain (nothing is set then).
- */
-bool rdsiam__chain_report(const rdsiam__source *src, const char **chosen,
-                          const char **account);
 
 /* The provider's region (options.region, or resolved on first need and
  * kept), for the token calls whose params leave it NULL. */
