@@ -50,8 +50,4 @@ typedef int (*rdsiam__sign_fn)(void *ctx, const rdsiam_credentials *creds,
 int rdsiam__provider_sign(rdsiam_provider *p, rdsiam__sign_fn sign, void *ctx,
                           rdsiam_error *err);
 
-/* source_static.c: fixed credentials, copied. */
-int rdsiam__source_static(rdsiam__source *out, const rdsiam_credentials *c,
-                          rdsiam_error *err);
-
 #endif /* RDSIAM_PROVIDER_H */

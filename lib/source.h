@@ -290,5 +290,9 @@ int rdsiam__source_sso(rdsiam__source *out, rdsiam__resolution *res,
  * from the environment and the selected profile. */
 int rdsiam__source_imds(rdsiam__source *out, rdsiam__resolution *res,
                         const char *profile, rdsiam_error *err);
+/* source_static.c: fixed credentials, copied (no chain link: the static
+ * provider's and the tests' source). */
+int rdsiam__source_static(rdsiam__source *out, const rdsiam_credentials *c,
+                          rdsiam_error *err);
 
 #endif /* RDSIAM_SOURCE_H */

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "provider.h"
+#include "source.h"
 
 static int static_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
 {

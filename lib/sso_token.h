@@ -9,7 +9,36 @@
 #ifndef RDSIAM_SSO_TOKEN_H
 #define RDSIAM_SSO_TOKEN_H
 
-#include "source_sso.h"
+#include "internal.h"
+
+/* A token cache file larger than this is refused. */
+#define RDSIAM__SSO_CACHE_MAX ((size_t)64 * 1024)
+#define RDSIAM__SSO_URL_MAX 4096
+
+/*
+ * A profile's SSO settings, as the chain finds them (strings borrowed for
+ * the call; the constructor copies them):
+ *   profile       the profile's name, for messages ("aws sso login
+ *                 --profile NAME"); NULL means "default";
+ *   session_name  its sso_session; NULL for the legacy form;
+ *   start_url     sso_start_url (from the [sso-session NAME] section, or
+ *                 from the profile in the legacy form);
+ *   region        sso_region (same);
+ *   account_id    sso_account_id; role_name: sso_role_name.
+ *   timeout_ms    per request; 0: the HTTP client's default.
+ * Required as botocore's SSOProvider requires them: start_url, region,
+ * account_id and role_name.
+ */
+typedef struct rdsiam__sso_config {
+    const char *profile;
+    const char *session_name;
+    const char *start_url;
+    const char *region;
+    const char *account_id;
+    const char *role_name;
+    long timeout_ms;
+    const char *ca_file; /* CA bundle for https; NULL: the system's */
+} rdsiam__sso_config;
 
 /* botocore SSOTokenProvider._REFRESH_WINDOW: a token with less than this
  * left is refreshed. */
