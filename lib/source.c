@@ -295,19 +295,6 @@ done:
     return rc;
 }
 
-int rdsiam__not_built_in(rdsiam__source *out, const char *name,
-                         const char *what, rdsiam_error *err)
-{
-    if (out) {
-        memset(out, 0, sizeof *out);
-        out->name = name;
-    }
-    return rdsiam__fail(err, RDSIAM_ERR_NOT_BUILT_IN,
-                        "%s credentials: this library was built with HTTP=no "
-                        "(no libcurl)",
-                        what);
-}
-
 const char *rdsiam__bound_profile(const rdsiam__bound *b)
 {
     return b->profile ? b->profile : b->res->profile;

@@ -463,26 +463,4 @@ int rdsiam__source_assume_role(rdsiam__source *out, rdsiam__resolution *res,
     return rdsiam__bound_new(out, "assume role", link_fetch, res, profile, err);
 }
 
-#else /* !RDSIAM_HTTP */
-
-int rdsiam__assume_role_new(rdsiam__source *out, rdsiam__source *inner,
-                            const rdsiam__assume_role_config *cfg,
-                            rdsiam_error *err)
-{
-    (void)cfg;
-    if (inner && inner->destroy) {
-        inner->destroy(inner->self);
-        memset(inner, 0, sizeof *inner);
-    }
-    return rdsiam__not_built_in(out, "assume role", "assume role", err);
-}
-
-int rdsiam__source_assume_role(rdsiam__source *out, rdsiam__resolution *res,
-                               const char *profile, rdsiam_error *err)
-{
-    (void)res;
-    (void)profile;
-    return rdsiam__not_built_in(out, "assume role", "assume role", err);
-}
-
 #endif /* RDSIAM_HTTP */

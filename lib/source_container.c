@@ -524,14 +524,4 @@ int rdsiam__source_container(rdsiam__source *out, rdsiam__resolution *res,
     return RDSIAM_OK;
 }
 
-#else /* !RDSIAM_HTTP */
-
-int rdsiam__source_container(rdsiam__source *out, rdsiam__resolution *res,
-                             const char *profile, rdsiam_error *err)
-{
-    (void)res;
-    (void)profile;
-    return rdsiam__not_built_in(out, "container", "container", err);
-}
-
 #endif /* RDSIAM_HTTP */

@@ -521,14 +521,4 @@ int rdsiam__source_login(rdsiam__source *out, rdsiam__resolution *res,
     return rdsiam__bound_new(out, "login", login_fetch, res, profile, err);
 }
 
-#else /* !RDSIAM_HTTP */
-
-int rdsiam__source_login(rdsiam__source *out, rdsiam__resolution *res,
-                         const char *profile, rdsiam_error *err)
-{
-    (void)res;
-    (void)profile;
-    return rdsiam__not_built_in(out, "login", "login session", err);
-}
-
 #endif /* RDSIAM_HTTP */

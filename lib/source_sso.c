@@ -27,12 +27,6 @@
 #include "source_sso.h"
 #include "sso_token.h"
 
-/* The profile's name for messages (the source keeps a printable copy). */
-static const char *profile_name(const rdsiam__sso_config *cfg)
-{
-    return cfg->profile ? cfg->profile : "default";
-}
-
 /* ------------------------------------------------------------------------ */
 /* The portal's answer                                                       */
 /* ------------------------------------------------------------------------ */
@@ -134,6 +128,14 @@ done:
 /* The source                                                                */
 /* ------------------------------------------------------------------------ */
 
+#if RDSIAM_HTTP
+
+/* The profile's name for messages (the source keeps a printable copy). */
+static const char *profile_name(const rdsiam__sso_config *cfg)
+{
+    return cfg->profile ? cfg->profile : "default";
+}
+
 typedef struct sso_source {
     rdsiam__sso_config cfg; /* every string owned */
 } sso_source;
@@ -193,7 +195,6 @@ static int check_config(const rdsiam__sso_config *cfg, rdsiam_error *err)
                         shown, missing);
 }
 
-#if RDSIAM_HTTP
 
 /* A portal error answer as a message. */
 static int portal_error(const sso_source *src, long status, const char *where,
@@ -394,25 +395,6 @@ int rdsiam__source_sso(rdsiam__source *out, rdsiam__resolution *res,
                        const char *profile, rdsiam_error *err)
 {
     return rdsiam__bound_new(out, "sso", link_fetch, res, profile, err);
-}
-
-#else /* !RDSIAM_HTTP */
-
-int rdsiam__sso_new(rdsiam__source *out, const rdsiam__sso_config *cfg,
-                    rdsiam_error *err)
-{
-    (void)cfg;
-    (void)check_config;
-    (void)sso_destroy;
-    return rdsiam__not_built_in(out, "sso", "IAM Identity Center", err);
-}
-
-int rdsiam__source_sso(rdsiam__source *out, rdsiam__resolution *res,
-                       const char *profile, rdsiam_error *err)
-{
-    (void)res;
-    (void)profile;
-    return rdsiam__not_built_in(out, "sso", "IAM Identity Center", err);
 }
 
 #endif /* RDSIAM_HTTP */

@@ -251,22 +251,4 @@ int rdsiam__source_web_identity(rdsiam__source *out, rdsiam__resolution *res,
                              err);
 }
 
-#else /* !RDSIAM_HTTP */
-
-int rdsiam__web_identity_new(rdsiam__source *out,
-                             const rdsiam__web_identity_config *cfg,
-                             rdsiam_error *err)
-{
-    (void)cfg;
-    return rdsiam__not_built_in(out, "web identity", "web identity", err);
-}
-
-int rdsiam__source_web_identity(rdsiam__source *out, rdsiam__resolution *res,
-                                const char *profile, rdsiam_error *err)
-{
-    (void)res;
-    (void)profile;
-    return rdsiam__not_built_in(out, "web identity", "web identity", err);
-}
-
 #endif /* RDSIAM_HTTP */
