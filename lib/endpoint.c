@@ -5,6 +5,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -13,17 +14,83 @@
 
 #include "endpoint.h"
 
-static bool loopback_v4(const char *h, size_t n)
+/* ------------------------------------------------------------------------ */
+/* The hosts plain http may reach                                            */
+/* ------------------------------------------------------------------------ */
+
+static bool v4_allowed(uint32_t ip, unsigned allow) /* host byte order */
 {
-    char buf[16];
-    struct in_addr a;
+    if ((allow & RDSIAM__ALLOW_LOOPBACK) && (ip >> 24) == 127u)
+        return true; /* 127.0.0.0/8 */
+    return (allow & RDSIAM__ALLOW_CONTAINER) &&
+           (ip == 0xA9FEAA02u ||  /* 169.254.170.2, ECS agent */
+            ip == 0xA9FEAA17u);   /* 169.254.170.23, EKS Pod Identity */
+}
+
+static bool v6_allowed(const unsigned char a[16], unsigned allow)
+{
+    static const unsigned char loopback[16] = {[15] = 1};
+    /* fd00:ec2::23, EKS Pod Identity on IPv6 */
+    static const unsigned char eks[16] = {0xfd, 0x00, 0x0e, 0xc2, [15] = 0x23};
+
+    if ((allow & RDSIAM__ALLOW_LOOPBACK) && memcmp(a, loopback, 16) == 0)
+        return true;
+    return (allow & RDSIAM__ALLOW_CONTAINER) && memcmp(a, eks, 16) == 0;
+}
+
+/* Strict dotted quad: four decimal parts 0..255 without leading zeros
+ * (Python's ipaddress, which botocore uses, also refuses "127.1" and
+ * "127.000.0.1"; libcurl would read such forms differently). */
+static bool parse_v4(const char *s, size_t n, uint32_t *ip)
+{
+    uint32_t v = 0;
+    size_t i = 0;
+    int part;
+
+    for (part = 0; part < 4; part++) {
+        unsigned x = 0, digits = 0;
+
+        if (part > 0) {
+            if (i >= n || s[i] != '.')
+                return false;
+            i++;
+        }
+        while (i < n && s[i] >= '0' && s[i] <= '9' && digits < 4) {
+            x = x * 10 + (unsigned)(s[i] - '0');
+            digits++;
+            i++;
+        }
+        if (digits == 0 || digits > 3 || x > 255 ||
+            (digits > 1 && s[i - digits] == '0'))
+            return false;
+        v = (v << 8) | x;
+    }
+    *ip = v;
+    return i == n;
+}
+
+bool rdsiam__endpoint_host_allowed(const char *host, size_t n, bool bracketed,
+                                   unsigned allow)
+{
+    char buf[64];
+    unsigned char a6[16];
+    uint32_t ip;
 
     if (n >= sizeof buf)
         return false;
-    memcpy(buf, h, n);
+    memcpy(buf, host, n);
     buf[n] = '\0';
-    return inet_pton(AF_INET, buf, &a) == 1 && (ntohl(a.s_addr) >> 24) == 127u;
+    if (bracketed)
+        return inet_pton(AF_INET6, buf, a6) == 1 && v6_allowed(a6, allow);
+    if (parse_v4(buf, n, &ip))
+        return v4_allowed(ip, allow);
+    /* Host names compare case-insensitively. */
+    return (allow & RDSIAM__ALLOW_LOOPBACK) && strcasecmp(buf, "localhost") == 0;
 }
+
+/* ------------------------------------------------------------------------ */
+/* Configured endpoints                                                      */
+/* ------------------------------------------------------------------------ */
 
 int rdsiam__endpoint_check(const char *what, const char *src, const char *url,
                            rdsiam_error *err)
@@ -64,11 +131,12 @@ int rdsiam__endpoint_check(const char *what, const char *src, const char *url,
         hend = memchr(host, ':', (size_t)(end - host));
     if (!hend)
         hend = end;
-    if ((*host == '[' && (size_t)(hend - host) == 4 &&
-         memcmp(host, "[::1", 4) == 0) ||
-        ((size_t)(hend - host) == 9 &&
-         strncasecmp(host, "localhost", 9) == 0) ||
-        (*host != '[' && loopback_v4(host, (size_t)(hend - host))))
+    if (*host == '[' ? rdsiam__endpoint_host_allowed(
+                           host + 1, (size_t)(hend - host - 1), true,
+                           RDSIAM__ALLOW_LOOPBACK)
+                     : rdsiam__endpoint_host_allowed(
+                           host, (size_t)(hend - host), false,
+                           RDSIAM__ALLOW_LOOPBACK))
         return RDSIAM_OK;
     return rdsiam__fail(err, RDSIAM_ERR_URI_NOT_ALLOWED,
                         "%s: %s: plain http is allowed only for a loopback "
@@ -123,31 +191,42 @@ int rdsiam__endpoint_append(const char *what, const char *var, rdsiam__buf *b,
 
 #if RDSIAM_HTTP
 
-/* Socket-level check for plain http: loopback addresses only. */
-static bool loopback_addr(const struct sockaddr *sa, socklen_t len)
+/* The socket-level check: the same allow lists, on the address libcurl is
+ * about to connect to. */
+static bool addr_allowed(const struct sockaddr *sa, socklen_t len,
+                         unsigned allow)
 {
-    static const unsigned char v6_loopback[16] = {[15] = 1};
-
     if (sa->sa_family == AF_INET &&
         len >= (socklen_t)sizeof(struct sockaddr_in)) {
         const struct sockaddr_in *a =
             (const struct sockaddr_in *)(const void *)sa;
-        return (ntohl(a->sin_addr.s_addr) >> 24) == 127u;
+        return v4_allowed(ntohl(a->sin_addr.s_addr), allow);
     }
     if (sa->sa_family == AF_INET6 &&
         len >= (socklen_t)sizeof(struct sockaddr_in6)) {
         const struct sockaddr_in6 *a =
             (const struct sockaddr_in6 *)(const void *)sa;
-        return memcmp(a->sin6_addr.s6_addr, v6_loopback, 16) == 0;
+        return v6_allowed(a->sin6_addr.s6_addr, allow);
     }
     return false;
+}
+
+bool rdsiam__endpoint_addr_loopback(const struct sockaddr *sa, socklen_t len)
+{
+    return addr_allowed(sa, len, RDSIAM__ALLOW_LOOPBACK);
+}
+
+bool rdsiam__endpoint_addr_container(const struct sockaddr *sa, socklen_t len)
+{
+    return addr_allowed(sa, len,
+                        RDSIAM__ALLOW_LOOPBACK | RDSIAM__ALLOW_CONTAINER);
 }
 
 void rdsiam__endpoint_restrict(rdsiam__http_request *req)
 {
     if (strncasecmp(req->url, "http://", 7) == 0) {
         req->no_proxy = true;
-        req->allow_addr = loopback_addr;
+        req->allow_addr = rdsiam__endpoint_addr_loopback;
     }
 }
 

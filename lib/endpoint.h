@@ -1,8 +1,11 @@
 /*
- * endpoint.h - the endpoint a caller configured for an AWS service the
- * credential sources call over JSON (the IAM Identity Center portal,
- * SSO-OIDC, the sign-in service), and the rule that plain http goes only
- * to loopback. Internal.
+ * endpoint.h - where the credential sources may connect: the one
+ * definition of the hosts plain http may reach (loopback; the container
+ * endpoints) for a host as written and for an address about to be
+ * connected to, the endpoint a caller configured for an AWS service the
+ * sources call over JSON (the IAM Identity Center portal, SSO-OIDC, the
+ * sign-in service), and the rule that plain http goes only to loopback.
+ * Internal.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -10,6 +13,29 @@
 #define RDSIAM_ENDPOINT_H
 
 #include "internal.h"
+
+/*
+ * The hosts plain http may reach. Loopback is 127.0.0.0/8 and ::1, as
+ * Python's ipaddress is_loopback reads them (botocore's container rule):
+ * an IPv4-mapped address (::ffff:127.0.0.1) is not loopback, neither as
+ * written nor at connect time, so the two checks always agree.
+ */
+#define RDSIAM__ALLOW_LOOPBACK 1u
+/* The container endpoints: 169.254.170.2 (ECS), 169.254.170.23 and
+ * fd00:ec2::23 (EKS Pod Identity). */
+#define RDSIAM__ALLOW_CONTAINER 2u
+
+/*
+ * A host as written in a URL (brackets removed from an IPv6 literal,
+ * bracketed true then; n bytes, need not be NUL-terminated) among those
+ * allow lets in? IPv4 only as a strict dotted quad (no "127.1", no leading
+ * zeros, no single number: Python's ipaddress refuses them and libcurl
+ * would read them otherwise); the name "localhost" in any case counts as
+ * loopback (libcurl resolves it to loopback itself, and the address check
+ * holds it to that).
+ */
+bool rdsiam__endpoint_host_allowed(const char *host, size_t n, bool bracketed,
+                                   unsigned allow);
 
 /* A configured endpoint longer than this is refused. */
 #define RDSIAM__ENDPOINT_MAX 2048
@@ -48,6 +74,13 @@ int rdsiam__endpoint_check(const char *what, const char *src, const char *url,
 
 #if RDSIAM_HTTP
 #include "http.h"
+
+/* The socket-level checks for http.c's open-socket hook: an address about
+ * to be connected to is loopback (by the definition above), or loopback or
+ * a container endpoint. */
+bool rdsiam__endpoint_addr_loopback(const struct sockaddr *sa, socklen_t len);
+bool rdsiam__endpoint_addr_container(const struct sockaddr *sa,
+                                     socklen_t len);
 
 /*
  * For a request to url: a plain-http endpoint (checked to be loopback

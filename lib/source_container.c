@@ -32,82 +32,15 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include "endpoint.h"
 #include "file.h"
 #include "http.h"
 #include "json_creds.h"
 #include "source_container.h"
 
-/* ------------------------------------------------------------------------ */
-/* The allow-list                                                            */
-/* ------------------------------------------------------------------------ */
-
-static bool v4_allowed(uint32_t ip) /* host byte order */
-{
-    return (ip >> 24) == 127u || /* 127.0.0.0/8, loopback */
-           ip == 0xA9FEAA02u ||  /* 169.254.170.2, ECS agent */
-           ip == 0xA9FEAA17u;    /* 169.254.170.23, EKS Pod Identity */
-}
-
-static bool v6_allowed(const unsigned char a[16])
-{
-    static const unsigned char loopback[16] = {[15] = 1};
-    /* fd00:ec2::23, EKS Pod Identity on IPv6 */
-    static const unsigned char eks[16] = {0xfd, 0x00, 0x0e, 0xc2, [15] = 0x23};
-
-    return memcmp(a, loopback, 16) == 0 || memcmp(a, eks, 16) == 0;
-}
-
-/* Strict dotted quad: four decimal parts 0..255 without leading zeros
- * (Python's ipaddress, which botocore uses, also refuses "127.1" and
- * "127.000.0.1"; libcurl would read such forms differently). */
-static bool parse_v4(const char *s, size_t n, uint32_t *ip)
-{
-    uint32_t v = 0;
-    size_t i = 0;
-    int part;
-
-    for (part = 0; part < 4; part++) {
-        unsigned x = 0, digits = 0;
-
-        if (part > 0) {
-            if (i >= n || s[i] != '.')
-                return false;
-            i++;
-        }
-        while (i < n && s[i] >= '0' && s[i] <= '9' && digits < 4) {
-            x = x * 10 + (unsigned)(s[i] - '0');
-            digits++;
-            i++;
-        }
-        if (digits == 0 || digits > 3 || x > 255 ||
-            (digits > 1 && s[i - digits] == '0'))
-            return false;
-        v = (v << 8) | x;
-    }
-    *ip = v;
-    return i == n;
-}
-
-/* The host part of a URL (brackets removed for IPv6) on the list? */
-static bool host_allowed(const char *host, size_t n, bool bracketed)
-{
-    char buf[64];
-    unsigned char a6[16];
-    uint32_t ip;
-
-    if (n >= sizeof buf)
-        return false;
-    memcpy(buf, host, n);
-    buf[n] = '\0';
-    if (bracketed)
-        return inet_pton(AF_INET6, buf, a6) == 1 && v6_allowed(a6);
-    if (parse_v4(buf, n, &ip))
-        return v4_allowed(ip);
-    /* botocore allows the name "localhost" (host names compare
-     * case-insensitively); libcurl resolves it to loopback itself, and the
-     * socket-level check below holds it to that. */
-    return strcasecmp(buf, "localhost") == 0;
-}
+/* What plain http may reach (endpoint.h): loopback and the container
+ * endpoints. */
+#define CONTAINER (RDSIAM__ALLOW_LOOPBACK | RDSIAM__ALLOW_CONTAINER)
 
 /* ------------------------------------------------------------------------ */
 /* URI checks and resolution                                                 */
@@ -246,7 +179,8 @@ int rdsiam__container_check_uri(const char *url, const char *var,
     rc = parse_uri(url, var, &u, err);
     if (rc != RDSIAM_OK)
         return rc;
-    if (!u.https && !host_allowed(u.host, u.host_len, u.bracketed))
+    if (!u.https && !rdsiam__endpoint_host_allowed(u.host, u.host_len,
+                                                   u.bracketed, CONTAINER))
         return rdsiam__fail(
             err, RDSIAM_ERR_URI_NOT_ALLOWED,
             "container: %s: host '%.*s' is not allowed over plain http "
@@ -420,24 +354,6 @@ typedef struct container_source {
     rdsiam__resolution *res; /* NULL: settings from the environment only */
 } container_source;
 
-/* Socket-level allow-list for plain http (see http.c's open-socket hook). */
-static bool addr_allowed(const struct sockaddr *sa, socklen_t len)
-{
-    if (sa->sa_family == AF_INET &&
-        len >= (socklen_t)sizeof(struct sockaddr_in)) {
-        const struct sockaddr_in *a =
-            (const struct sockaddr_in *)(const void *)sa;
-        return v4_allowed(ntohl(a->sin_addr.s_addr));
-    }
-    if (sa->sa_family == AF_INET6 &&
-        len >= (socklen_t)sizeof(struct sockaddr_in6)) {
-        const struct sockaddr_in6 *a =
-            (const struct sockaddr_in6 *)(const void *)sa;
-        return v6_allowed(a->sin6_addr.s6_addr);
-    }
-    return false;
-}
-
 static int container_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
 {
     int rc = RDSIAM_OK;
@@ -473,11 +389,12 @@ static int container_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
     /* Loopback and link-local hosts are reached directly, never through a
      * proxy (which could not reach them and would see the token). Over
      * plain http every address is checked again at connect time. */
-    if (host_allowed(parts.host, parts.host_len, parts.bracketed))
+    if (rdsiam__endpoint_host_allowed(parts.host, parts.host_len,
+                                      parts.bracketed, CONTAINER))
         req.no_proxy = true;
     if (!parts.https) {
         req.no_proxy = true;
-        req.allow_addr = addr_allowed;
+        req.allow_addr = rdsiam__endpoint_addr_container;
     }
     rc = rdsiam__http_get(&req, &body, &status, err);
     if (rc != RDSIAM_OK) {

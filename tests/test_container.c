@@ -51,6 +51,7 @@
 
 #include <json.h>
 
+#include "endpoint.h"
 #include "http.h"
 #include "helpers/creds_ref.h"
 #include "helpers/standin.h"
@@ -277,6 +278,65 @@ static void test_not_allowed_message(void **state)
     assert_true(contains_ci(e.message, "host '10.0.0.1' is not allowed"));
     clear_env();
 }
+
+#if RDSIAM_HTTP
+/* One definition of what plain http may reach, for a host as written and
+ * for an address about to be connected to (endpoint.c): the two agree on
+ * every form of loopback. Expected values: Python 3.11's ipaddress
+ * is_loopback (127.0.0.0/8 and ::1 True, ::ffff:127.0.0.1 False), which
+ * botocore's container rule uses, and the container list of
+ * ContainerMetadataFetcher (169.254.170.2, 169.254.170.23, fd00:ec2::23). */
+static void test_host_and_address_agree(void **state)
+{
+    static const struct {
+        const char *text;
+        bool loopback, container;
+    } cases[] = {
+        {"127.0.0.1", true, true},       {"127.255.255.254", true, true},
+        {"::1", true, true},             {"::ffff:127.0.0.1", false, false},
+        {"::ffff:7f00:1", false, false}, {"169.254.170.2", false, true},
+        {"169.254.170.23", false, true}, {"fd00:ec2::23", false, true},
+        {"169.254.169.254", false, false}, {"fd00:ec2::254", false, false},
+        {"10.0.0.1", false, false},      {"::", false, false},
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const char *t = cases[i].text;
+        bool v6 = strchr(t, ':') != NULL;
+        struct sockaddr_in a4 = {.sin_family = AF_INET};
+        struct sockaddr_in6 a6 = {.sin6_family = AF_INET6};
+        const struct sockaddr *sa = v6 ? (const struct sockaddr *)&a6
+                                       : (const struct sockaddr *)&a4;
+        socklen_t len = v6 ? (socklen_t)sizeof a6 : (socklen_t)sizeof a4;
+
+        if (v6)
+            assert_int_equal(inet_pton(AF_INET6, t, &a6.sin6_addr), 1);
+        else
+            assert_int_equal(inet_pton(AF_INET, t, &a4.sin_addr), 1);
+        assert_int_equal(rdsiam__endpoint_host_allowed(
+                             t, strlen(t), v6, RDSIAM__ALLOW_LOOPBACK),
+                         cases[i].loopback);
+        assert_int_equal(rdsiam__endpoint_addr_loopback(sa, len),
+                         cases[i].loopback);
+        assert_int_equal(rdsiam__endpoint_host_allowed(
+                             t, strlen(t), v6,
+                             RDSIAM__ALLOW_LOOPBACK | RDSIAM__ALLOW_CONTAINER),
+                         cases[i].container);
+        assert_int_equal(rdsiam__endpoint_addr_container(sa, len),
+                         cases[i].container);
+    }
+    /* A name: only localhost, in any case, and only as written (libcurl
+     * resolves it; the address check then holds it to loopback). */
+    assert_true(rdsiam__endpoint_host_allowed("LocalHost", 9, false,
+                                              RDSIAM__ALLOW_LOOPBACK));
+    assert_false(rdsiam__endpoint_host_allowed("localhost", 9, false,
+                                               RDSIAM__ALLOW_CONTAINER));
+    assert_false(rdsiam__endpoint_host_allowed("localhost.", 10, false,
+                                               RDSIAM__ALLOW_LOOPBACK));
+}
+#endif
 
 /* ------------------------------------------------------------------------ */
 /* 2. JSON answers, no network                                               */
@@ -1680,6 +1740,9 @@ int main(void)
         cmocka_unit_test(test_resolve_error_codes),
         cmocka_unit_test(test_allow_list),
         cmocka_unit_test(test_not_allowed_message),
+#if RDSIAM_HTTP
+        cmocka_unit_test(test_host_and_address_agree),
+#endif
         cmocka_unit_test(test_parse_good),
         cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_parse_expiry_boundary),
