@@ -2,6 +2,8 @@
 # tests/check-layout.sh - rules of the source layout that a reader relies
 # on and a compiler does not check:
 #   - no include cycle among lib/ files, and no .c file includes another;
+#   - every lib/ file has its layer in docs/DESIGN.md's map, and includes
+#     only files of its own layer or below;
 #   - every credential source is a lib/source_*.c file, and chain.c names
 #     sources only through their constructors (it includes no source's
 #     private header);
@@ -50,6 +52,47 @@ for f in sorted(edges):
 EOF
 then ok "lib/: no include cycle, no .c file included"
 else notok "lib/: no include cycle, no .c file included"
+fi
+
+# --- layers ----------------------------------------------------------------
+# docs/DESIGN.md section 0 gives every file of lib/ a layer ("| N | `lib/x.c`,
+# `lib/x.h` | ..."); a file includes only files of its layer or below.
+if python3 - <<'EOF'
+import os, re, sys
+layer = {}
+for line in open("docs/DESIGN.md"):
+    m = re.match(r"^\| (\d+) \| (`lib/[^|]*)\|", line)
+    if m:
+        for f in re.findall(r"`(lib/[^`]+)`", m.group(2)):
+            layer[f] = int(m.group(1))
+bad = 0
+files = [os.path.join(d, f) for d in ("lib", "lib/cli") for f in os.listdir(d)
+         if f.endswith((".c", ".h", ".map"))]
+for f in sorted(files):
+    if f not in layer:
+        print("# %s has no line in docs/DESIGN.md section 0" % f)
+        bad = 1
+for f in sorted(files):
+    if f.endswith(".map"):
+        continue
+    text = open(f).read()
+    for inc in re.findall(r'^#include "([^"]+)"', text, re.M):
+        here = os.path.join(os.path.dirname(f), inc)
+        target = here if os.path.exists(here) else os.path.join("lib", inc)
+        if target not in layer:
+            continue  # include/rdsiam.h, the public header
+        if layer[target] > layer.get(f, 0):
+            print("# %s (layer %d) includes %s (layer %d)"
+                  % (f, layer.get(f, 0), target, layer[target]))
+            bad = 1
+for f in sorted(layer):
+    if not os.path.exists(f):
+        print("# docs/DESIGN.md section 0 names %s, which does not exist" % f)
+        bad = 1
+sys.exit(bad)
+EOF
+then ok "lib/: every file has a layer in docs/DESIGN.md, and no include runs up a layer"
+else notok "lib/: every file has a layer in docs/DESIGN.md, and no include runs up a layer"
 fi
 
 # --- sources ---------------------------------------------------------------
