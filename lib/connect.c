@@ -31,8 +31,7 @@ static int sign_job(void *ctx, const rdsiam_credentials *creds,
         return rdsiam__fail(err, RDSIAM_ERR_NO_MEMORY,
                             "out of memory for the token");
     j->size = need;
-    return rdsiam_generate_token_ex(&j->params, creds, j->buf, need, NULL,
-                                    err);
+    return rdsiam_generate_token_ex(&j->params, creds, j->buf, need, NULL, err);
 }
 
 int rdsiam_connect_token(const rdsiam_token_params *params,
@@ -57,11 +56,9 @@ int rdsiam_connect_token(const rdsiam_token_params *params,
         o.region = params->region;
     RDSIAM_GUARD(rdsiam_provider_new_default(&p, &o, err));
     j.params = *params;
-    if (!j.params.region)
-        RDSIAM_GUARD(rdsiam__provider_region(p, &j.params.region, err));
     /* One pass through the provider: one credential look-up, one token
      * signed (the size depends on the session token). */
-    RDSIAM_GUARD(rdsiam__provider_sign(p, sign_job, &j, err));
+    RDSIAM_GUARD(rdsiam__provider_sign(p, &j.params.region, sign_job, &j, err));
     *out = j.buf;
     j.buf = NULL;
 done:

@@ -23,8 +23,8 @@ static bool v4_allowed(uint32_t ip, unsigned allow) /* host byte order */
     if ((allow & RDSIAM__ALLOW_LOOPBACK) && (ip >> 24) == 127u)
         return true; /* 127.0.0.0/8 */
     return (allow & RDSIAM__ALLOW_CONTAINER) &&
-           (ip == 0xA9FEAA02u ||  /* 169.254.170.2, ECS agent */
-            ip == 0xA9FEAA17u);   /* 169.254.170.23, EKS Pod Identity */
+           (ip == 0xA9FEAA02u || /* 169.254.170.2, ECS agent */
+            ip == 0xA9FEAA17u);  /* 169.254.170.23, EKS Pod Identity */
 }
 
 static bool v6_allowed(const unsigned char a[16], unsigned allow)
@@ -85,7 +85,8 @@ bool rdsiam__endpoint_host_allowed(const char *host, size_t n, bool bracketed,
     if (parse_v4(buf, n, &ip))
         return v4_allowed(ip, allow);
     /* Host names compare case-insensitively. */
-    return (allow & RDSIAM__ALLOW_LOOPBACK) && strcasecmp(buf, "localhost") == 0;
+    return (allow & RDSIAM__ALLOW_LOOPBACK) &&
+           strcasecmp(buf, "localhost") == 0;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -97,7 +98,7 @@ int rdsiam__endpoint_check(const char *what, const char *src, const char *url,
 {
     size_t i, n = strlen(url), skip;
     const char *host, *end, *hend;
-    bool https;
+    bool https, bracketed;
 
     if (n > RDSIAM__ENDPOINT_MAX)
         return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
@@ -131,12 +132,10 @@ int rdsiam__endpoint_check(const char *what, const char *src, const char *url,
         hend = memchr(host, ':', (size_t)(end - host));
     if (!hend)
         hend = end;
-    if (*host == '[' ? rdsiam__endpoint_host_allowed(
-                           host + 1, (size_t)(hend - host - 1), true,
-                           RDSIAM__ALLOW_LOOPBACK)
-                     : rdsiam__endpoint_host_allowed(
-                           host, (size_t)(hend - host), false,
-                           RDSIAM__ALLOW_LOOPBACK))
+    bracketed = *host == '[';
+    if (rdsiam__endpoint_host_allowed(host + bracketed,
+                                      (size_t)(hend - host - bracketed),
+                                      bracketed, RDSIAM__ALLOW_LOOPBACK))
         return RDSIAM_OK;
     return rdsiam__fail(err, RDSIAM_ERR_URI_NOT_ALLOWED,
                         "%s: %s: plain http is allowed only for a loopback "

@@ -79,8 +79,7 @@ int rdsiam__endpoint_check(const char *what, const char *src, const char *url,
  * to be connected to is loopback (by the definition above), or loopback or
  * a container endpoint. */
 bool rdsiam__endpoint_addr_loopback(const struct sockaddr *sa, socklen_t len);
-bool rdsiam__endpoint_addr_container(const struct sockaddr *sa,
-                                     socklen_t len);
+bool rdsiam__endpoint_addr_container(const struct sockaddr *sa, socklen_t len);
 
 /*
  * For a request to url: a plain-http endpoint (checked to be loopback

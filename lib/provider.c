@@ -868,20 +868,17 @@ done:
 /* The other tokens (token_cache.c, token_msk.c)                            */
 /* ------------------------------------------------------------------------ */
 
-int rdsiam__provider_region(rdsiam_provider *p, const char **region,
-                            rdsiam_error *err)
-{
-    return provider_region(p, region, err);
-}
-
 /* sign_fast's path, then acquire()'s, for any token: sign runs once, with
  * the cached credentials in place. */
-int rdsiam__provider_sign(rdsiam_provider *p, rdsiam__sign_fn sign, void *ctx,
-                          rdsiam_error *err)
+int rdsiam__provider_sign(rdsiam_provider *p, const char **region,
+                          rdsiam__sign_fn sign, void *ctx, rdsiam_error *err)
 {
-    snapshot *s = rdsiam__hazard_protect(&p->fast);
+    snapshot *s = NULL;
     int rc = RDSIAM_OK;
 
+    if (!*region)
+        RDSIAM_GUARD(provider_region(p, region, err));
+    s = rdsiam__hazard_protect(&p->fast);
     if (s && rdsiam__now() < s->until) {
         rc = sign(ctx, &s->view, err);
         rdsiam__hazard_clear();

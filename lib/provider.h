@@ -32,22 +32,20 @@ void rdsiam__provider_set_tick_ms(long ms);
 typedef uint64_t (*rdsiam__random_fn)(void *ctx);
 void rdsiam__provider_set_random(rdsiam__random_fn fn, void *ctx);
 
-/* The provider's region (options.region, or resolved on first need and
- * kept), for the token calls whose params leave it NULL. */
-int rdsiam__provider_region(rdsiam_provider *p, const char **region,
-                            rdsiam_error *err);
-
 /*
  * Sign a token with the provider's credentials: sign(ctx, creds, err) runs
  * once, with the cached credentials (refreshed if due, fetched if none are
  * usable: rdsiam_provider_generate_token()'s rules) borrowed for the call,
  * and its result is returned; when no credentials can be had, the fetch's
  * error is returned and sign does not run. sign must not block: it may run
- * on the lock-free path.
+ * on the lock-free path. *region is the token's region: when NULL it is
+ * set to the provider's first (options.region, or resolved on first need
+ * and kept), so sign finds it in place; the caller checks its other inputs
+ * first (a typo must not cost a region look-up or a fetch).
  */
 typedef int (*rdsiam__sign_fn)(void *ctx, const rdsiam_credentials *creds,
                                rdsiam_error *err);
-int rdsiam__provider_sign(rdsiam_provider *p, rdsiam__sign_fn sign, void *ctx,
-                          rdsiam_error *err);
+int rdsiam__provider_sign(rdsiam_provider *p, const char **region,
+                          rdsiam__sign_fn sign, void *ctx, rdsiam_error *err);
 
 #endif /* RDSIAM_PROVIDER_H */

@@ -137,9 +137,8 @@ int rdsiam__assume_role_new(rdsiam__source *out, rdsiam__source *inner,
     r->role_arn = rdsiam__strdup_opt(cfg->role_arn, &ok);
     r->session_name = rdsiam__strdup_opt(cfg->session_name, &ok);
     r->external_id = rdsiam__strdup_opt(cfg->external_id, &ok);
-    r->region = rdsiam__strdup_opt(cfg->region && *cfg->region ? cfg->region
-                                                                : NULL,
-                                   &ok);
+    r->region = rdsiam__strdup_opt(
+        cfg->region && *cfg->region ? cfg->region : NULL, &ok);
     r->endpoint_url = rdsiam__strdup_opt(cfg->endpoint_url, &ok);
     r->ca_file = rdsiam__strdup_opt(cfg->ca_file, &ok);
     RDSIAM_ENSURE(err, ok, RDSIAM_ERR_NO_MEMORY, "assume role: out of memory");

@@ -195,7 +195,6 @@ static int check_config(const rdsiam__sso_config *cfg, rdsiam_error *err)
                         shown, missing);
 }
 
-
 /* A portal error answer as a message. */
 static int portal_error(const sso_source *src, long status, const char *where,
                         rdsiam_error *err)
@@ -302,7 +301,7 @@ int rdsiam__sso_new(rdsiam__source *out, const rdsiam__sso_config *cfg,
     /* The name only ever appears in messages: keep it printable. */
     if (src->cfg.profile)
         rdsiam__printable((char *)(uintptr_t)src->cfg.profile,
-                  strlen(src->cfg.profile) + 1, src->cfg.profile);
+                          strlen(src->cfg.profile) + 1, src->cfg.profile);
     if (!ok) {
         sso_destroy(src);
         return rdsiam__fail(err, RDSIAM_ERR_NO_MEMORY,

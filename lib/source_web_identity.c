@@ -172,9 +172,8 @@ int rdsiam__web_identity_new(rdsiam__source *out,
     w->token_file = rdsiam__strdup_opt(cfg->token_file, &ok);
     w->role_arn = rdsiam__strdup_opt(cfg->role_arn, &ok);
     w->session_name = rdsiam__strdup_opt(cfg->session_name, &ok);
-    w->region = rdsiam__strdup_opt(cfg->region && *cfg->region ? cfg->region
-                                                                : NULL,
-                                   &ok);
+    w->region = rdsiam__strdup_opt(
+        cfg->region && *cfg->region ? cfg->region : NULL, &ok);
     w->endpoint_url = rdsiam__strdup_opt(cfg->endpoint_url, &ok);
     w->ca_file = rdsiam__strdup_opt(cfg->ca_file, &ok);
     if (!ok) {

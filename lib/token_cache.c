@@ -195,9 +195,7 @@ static int provider_generate(const cache_service *svc, rdsiam_provider *p,
     /* A typo must not cost a region lookup or a credential fetch. */
     RDSIAM_GUARD(check_params(svc, params, true, name, &s, err));
     j.params = *params;
-    if (!j.params.region)
-        RDSIAM_GUARD(rdsiam__provider_region(p, &j.params.region, err));
-    rc = rdsiam__provider_sign(p, sign_job, &j, err);
+    rc = rdsiam__provider_sign(p, &j.params.region, sign_job, &j, err);
 done:
     return rc;
 }
