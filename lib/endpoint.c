@@ -143,29 +143,32 @@ int rdsiam__endpoint_check(const char *what, const char *src, const char *url,
                         what, src);
 }
 
+const char *rdsiam__endpoint_lookup(const char *var, const char **source)
+{
+    const char *ignore = rdsiam__getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+    const char *url = NULL;
+
+    *source = NULL;
+    /* Service-specific endpoint first, then the global one, unless
+     * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true (botocore
+     * ConfiguredEndpointProvider: environment_service, then
+     * environment_global; ensure_boolean: "true" in any case). */
+    if (ignore && strcasecmp(ignore, "true") == 0)
+        return NULL;
+    if ((url = rdsiam__getenv_nonempty(var)))
+        *source = var;
+    else if ((url = rdsiam__getenv_nonempty("AWS_ENDPOINT_URL")))
+        *source = "AWS_ENDPOINT_URL";
+    return url;
+}
+
 int rdsiam__endpoint_configured(const char *what, const char *var,
                                 const char **url, const char **source,
                                 rdsiam_error *err)
 {
-    const char *ignore = rdsiam__getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
-
-    *url = NULL;
-    *source = NULL;
-    /* Service-specific endpoint first, then the global one, unless
-     * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true (botocore
-     * EndpointResolverBuiltins / configprovider). */
-    if (ignore && strcasecmp(ignore, "true") == 0)
+    *url = rdsiam__endpoint_lookup(var, source);
+    if (!*url)
         return RDSIAM_OK;
-    *source = var;
-    *url = rdsiam__getenv_nonempty(var);
-    if (!*url) {
-        *source = "AWS_ENDPOINT_URL";
-        *url = rdsiam__getenv_nonempty(*source);
-    }
-    if (!*url) {
-        *source = NULL;
-        return RDSIAM_OK;
-    }
     return rdsiam__endpoint_check(what, *source, *url, err);
 }
 

@@ -41,7 +41,17 @@ bool rdsiam__endpoint_host_allowed(const char *host, size_t n, bool bracketed,
 #define RDSIAM__ENDPOINT_MAX 2048
 
 /*
- * The endpoint configured for a service: the variable var (e.g.
+ * The one override look-up: the variable var (e.g. "AWS_ENDPOINT_URL_STS")
+ * when set and not empty, else AWS_ENDPOINT_URL, neither when
+ * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true. Returns the URL (borrowed from
+ * the environment: copy it at once) or NULL; *source names the variable
+ * (NULL with none). Nothing is checked: see below.
+ */
+const char *rdsiam__endpoint_lookup(const char *var, const char **source);
+
+/*
+ * The endpoint configured for a service (rdsiam__endpoint_lookup) and
+ * checked: the variable var (e.g.
  * "AWS_ENDPOINT_URL_SSO_OIDC"), else AWS_ENDPOINT_URL, neither when
  * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true (botocore's configured
  * endpoint rules). *url (borrowed from the environment: copy it at once)
