@@ -281,15 +281,6 @@ int rdsiam__source_sso(rdsiam__source *out, rdsiam__resolution *res,
  * from the environment and the selected profile. */
 int rdsiam__source_imds(rdsiam__source *out, rdsiam__resolution *res,
                         const char *profile, rdsiam_error *err);
-/*
- * source_no_http.c, with HTTP=no: what a network source's constructors do
- * then: *out (may be NULL) is zeroed with out->name = name, and the result
- * is RDSIAM_ERR_NOT_BUILT_IN with one message for every source:
- * "<what> credentials: this library was built with HTTP=no (no libcurl)".
- */
-int rdsiam__not_built_in(rdsiam__source *out, const char *name,
-                         const char *what, rdsiam_error *err);
-
 /* source_static.c: fixed credentials, copied (no chain link: the static
  * provider's and the tests' source). */
 int rdsiam__source_static(rdsiam__source *out, const rdsiam_credentials *c,

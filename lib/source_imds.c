@@ -69,17 +69,6 @@
 /* Settings                                                                  */
 /* ------------------------------------------------------------------------ */
 
-/* A value for a message: printable ASCII, truncated. Used only for
- * settings that are not secret (modes, numbers). */
-static void printable(char *out, size_t size, const char *s)
-{
-    size_t o = 0;
-
-    for (; s && *s && o + 1 < size; s++)
-        out[o++] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
-    out[o] = '\0';
-}
-
 /* botocore ensure_boolean: true exactly when the text is "true" in any
  * case; every other value is false. */
 static bool is_true(const char *v)
@@ -109,7 +98,7 @@ static int parse_count(const char *v, const char *from, long max, long *out,
     const char *p = v;
     char shown[24];
 
-    printable(shown, sizeof shown, v);
+    rdsiam__printable(shown, sizeof shown, v);
     if (!*p)
         return rdsiam__fail(err, RDSIAM_ERR_ENV_INVALID,
                             "instance metadata: %s is empty", from);
@@ -144,7 +133,7 @@ static int parse_mode(const char *v, const char *from, bool *ipv6,
         *ipv6 = true;
         return RDSIAM_OK;
     }
-    printable(shown, sizeof shown, v);
+    rdsiam__printable(shown, sizeof shown, v);
     return rdsiam__fail(err, RDSIAM_ERR_INVALID_ARGUMENT,
                         "instance metadata: %s: `%s` is not a valid endpoint "
                         "mode (valid, in any case: IPv4, IPv6)",
@@ -392,7 +381,7 @@ int rdsiam__imds_parse(const char *body, size_t len, rdsiam__creds *out,
      * reports in a 200 answer (e.g. the role does not trust EC2). */
     RDSIAM_GUARD(rdsiam__json_string(j, "Code", false, &code, err));
     if (code) {
-        printable(shown, sizeof shown, code);
+        rdsiam__printable(shown, sizeof shown, code);
         RDSIAM_ENSURE(err, strcmp(code, "Success") == 0, RDSIAM_ERR_JSON,
                       "instance metadata: the service answered Code \"%s\" "
                       "instead of \"Success\"",
@@ -954,25 +943,6 @@ int rdsiam__source_imds(rdsiam__source *out, rdsiam__resolution *res,
 {
     return rdsiam__bound_new(out, "instance metadata", link_fetch, res, profile,
                              err);
-}
-
-#else /* !RDSIAM_HTTP */
-
-int rdsiam__imds_new(rdsiam__source *out, const rdsiam__imds_config *cfg,
-                     rdsiam_error *err)
-{
-    (void)cfg;
-    return rdsiam__not_built_in(out, "instance metadata", "instance metadata",
-                                err);
-}
-
-int rdsiam__source_imds(rdsiam__source *out, rdsiam__resolution *res,
-                        const char *profile, rdsiam_error *err)
-{
-    (void)res;
-    (void)profile;
-    return rdsiam__not_built_in(out, "instance metadata", "instance metadata",
-                                err);
 }
 
 #endif /* RDSIAM_HTTP */
