@@ -12,6 +12,10 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#if RDSIAM_HTTP
+#include <curl/curl.h>
+#endif
+
 #include "endpoint.h"
 
 /* ------------------------------------------------------------------------ */
@@ -133,14 +137,24 @@ int rdsiam__endpoint_check(const char *what, const char *src, const char *url,
     if (!hend)
         hend = end;
     bracketed = *host == '[';
-    if (rdsiam__endpoint_host_allowed(host + bracketed,
+    if (!rdsiam__endpoint_host_allowed(host + bracketed,
+                                       (size_t)(hend - host - bracketed),
+                                       bracketed, RDSIAM__ALLOW_LOOPBACK))
+        return rdsiam__fail(err, RDSIAM_ERR_URI_NOT_ALLOWED,
+                            "%s: %s: plain http is allowed only for a "
+                            "loopback host (127.0.0.1, [::1], localhost); "
+                            "use https",
+                            what, src);
+#if RDSIAM_HTTP
+    if (!rdsiam__endpoint_curl_agrees(url, host + bracketed,
                                       (size_t)(hend - host - bracketed),
-                                      bracketed, RDSIAM__ALLOW_LOOPBACK))
-        return RDSIAM_OK;
-    return rdsiam__fail(err, RDSIAM_ERR_URI_NOT_ALLOWED,
-                        "%s: %s: plain http is allowed only for a loopback "
-                        "host (127.0.0.1, [::1], localhost); use https",
-                        what, src);
+                                      bracketed))
+        return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
+                            "%s: %s: the HTTP client reads its host "
+                            "differently",
+                            what, src);
+#endif
+    return RDSIAM_OK;
 }
 
 const char *rdsiam__endpoint_lookup(const char *var, const char **source)
@@ -222,6 +236,39 @@ bool rdsiam__endpoint_addr_container(const struct sockaddr *sa, socklen_t len)
 {
     return addr_allowed(sa, len,
                         RDSIAM__ALLOW_LOOPBACK | RDSIAM__ALLOW_CONTAINER);
+}
+
+bool rdsiam__endpoint_curl_agrees(const char *url, const char *host, size_t n,
+                                  bool bracketed)
+{
+    CURLU *u = curl_url();
+    char *h = NULL, want[64];
+    unsigned char a[16], b[16];
+    size_t hn;
+    bool same = false;
+
+    if (!u)
+        return false;
+    if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_HOST, &h, 0) != CURLUE_OK || !h)
+        goto done;
+    hn = strlen(h);
+    if (bracketed) {
+        /* libcurl writes an IPv6 host bracketed, in its canonical form. */
+        if (n >= sizeof want || hn < 2 || h[0] != '[' || h[hn - 1] != ']')
+            goto done;
+        memcpy(want, host, n);
+        want[n] = '\0';
+        h[hn - 1] = '\0';
+        same = inet_pton(AF_INET6, want, a) == 1 &&
+               inet_pton(AF_INET6, h + 1, b) == 1 && memcmp(a, b, 16) == 0;
+    } else {
+        same = hn == n && strncasecmp(h, host, n) == 0;
+    }
+done:
+    curl_free(h);
+    curl_url_cleanup(u);
+    return same;
 }
 
 void rdsiam__endpoint_restrict(rdsiam__http_request *req)

@@ -92,6 +92,17 @@ bool rdsiam__endpoint_addr_loopback(const struct sockaddr *sa, socklen_t len);
 bool rdsiam__endpoint_addr_container(const struct sockaddr *sa, socklen_t len);
 
 /*
+ * Does libcurl read url's host as the host that was checked (host, n
+ * bytes, brackets removed when bracketed)? url is parsed with curl_url(),
+ * as the transfer will parse it; IPv6 literals compare as addresses, names
+ * without regard to case. A plain-http URL whose host libcurl reads
+ * otherwise (a form our parse and libcurl's disagree on) is refused by its
+ * checker, so the allow list always judges the host libcurl connects to.
+ */
+bool rdsiam__endpoint_curl_agrees(const char *url, const char *host, size_t n,
+                                  bool bracketed);
+
+/*
  * For a request to url: a plain-http endpoint (checked to be loopback
  * above) is reached directly, never through a proxy (which would see the
  * bearer token or refresh token), and every address it resolves to must be

@@ -187,6 +187,11 @@ int rdsiam__container_check_uri(const char *url, const char *var,
             "(only loopback, 169.254.170.2, 169.254.170.23 and fd00:ec2::23; "
             "use https for other hosts)",
             var, (int)(u.host_len > 64 ? 64 : u.host_len), u.host);
+#if RDSIAM_HTTP
+    if (!u.https &&
+        !rdsiam__endpoint_curl_agrees(url, u.host, u.host_len, u.bracketed))
+        return bad_uri(err, var, "the HTTP client reads its host differently");
+#endif
     return RDSIAM_OK;
 }
 

@@ -207,6 +207,12 @@ int rdsiam__sts_resolve_endpoint(const rdsiam__sts_config *cfg,
                   "%s: plain http is allowed only to a loopback host "
                   "(127.0.0.0/8, ::1, localhost)",
                   source);
+    RDSIAM_ENSURE(
+        err,
+        u.https || rdsiam__endpoint_curl_agrees(b.data, u.host, strlen(u.host),
+                                                u.authority[0] == '['),
+        RDSIAM_ERR_URI_INVALID,
+        "%s: the HTTP client reads its host differently", source);
     out->plain_http = !u.https;
     out->source = source;
     out->url = rdsiam__buf_take(&b);

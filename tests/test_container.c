@@ -335,6 +335,26 @@ static void test_host_and_address_agree(void **state)
                                                RDSIAM__ALLOW_CONTAINER));
     assert_false(rdsiam__endpoint_host_allowed("localhost.", 10, false,
                                                RDSIAM__ALLOW_LOOPBACK));
+    /* And the host checked is the host libcurl connects to: curl_url()
+     * reads the same host (names in any case, IPv6 as an address), and a
+     * host it reads otherwise is caught (libcurl reads "127.1" and
+     * "2130706433" as 127.0.0.1; the checked host after '#' or '@' is not
+     * the one it connects to). */
+    assert_true(rdsiam__endpoint_curl_agrees("http://LOCALHOST/x", "LOCALHOST",
+                                             9, false));
+    assert_true(rdsiam__endpoint_curl_agrees("http://127.0.0.1:8080/c",
+                                             "127.0.0.1", 9, false));
+    assert_true(rdsiam__endpoint_curl_agrees("http://[0:0:0:0:0:0:0:1]/",
+                                             "0:0:0:0:0:0:0:1", 15, true));
+    assert_false(rdsiam__endpoint_curl_agrees("http://127.1/", "127.1", 5,
+                                              false));
+    assert_false(rdsiam__endpoint_curl_agrees("http://2130706433/",
+                                              "2130706433", 10, false));
+    assert_false(rdsiam__endpoint_curl_agrees("http://example.com#@127.0.0.1/",
+                                              "127.0.0.1", 9, false));
+    assert_false(rdsiam__endpoint_curl_agrees("http://[::2]/", "::1", 3,
+                                              true));
+    assert_false(rdsiam__endpoint_curl_agrees("not a url", "x", 1, false));
 }
 #endif
 
