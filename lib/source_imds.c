@@ -44,6 +44,7 @@
 #include "http.h"
 #include "json_reader.h"
 #include "source_imds.h"
+#include "withhold.h"
 
 #define ENV_DISABLED "AWS_EC2_METADATA_DISABLED"
 #define ENV_V1_DISABLED "AWS_EC2_METADATA_V1_DISABLED"
@@ -818,6 +819,12 @@ static int imds_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
         renewed = true;
     }
 done:
+    if (rc != RDSIAM_OK && src && src->token) {
+        /* The answer's Code or member names may be shown: never an echo
+         * of the session token it was asked with. */
+        rdsiam__sent sent = {src->token, strlen(src->token)};
+        rdsiam__withhold_sent(err, "instance metadata", &sent, 1);
+    }
     rdsiam__imds_settings_free(&s);
     if (rc == RDSIAM_OK)
         rdsiam__ok(err);
