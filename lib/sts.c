@@ -1063,10 +1063,13 @@ int rdsiam__sts_assume_role_with_web_identity(
     }
     RDSIAM_GUARD(form_add(&form, "Action", "AssumeRoleWithWebIdentity", 25));
     RDSIAM_GUARD(form_add(&form, "Version", RDSIAM__STS_API_VERSION, 10));
+    /* The token before the fields that are not secret: the body's last
+     * bytes are the ones libcurl's upload buffer keeps (http.c). The
+     * Query protocol does not care about order. */
+    RDSIAM_GUARD(form_add(&form, "WebIdentityToken", token, token_len));
     RDSIAM_GUARD(form_add(&form, "RoleArn", role_arn, strlen(role_arn)));
     RDSIAM_GUARD(
         form_add(&form, "RoleSessionName", session_name, strlen(session_name)));
-    RDSIAM_GUARD(form_add(&form, "WebIdentityToken", token, token_len));
     memset(&call, 0, sizeof call);
     call.action = "AssumeRoleWithWebIdentity";
     call.body = &form;

@@ -492,6 +492,7 @@ def sts(handler, req, step):
 #              a bad credentials answer: not JSON; cut in half; a NUL in
 #              AccessKeyId; Code "AssumeRoleUnauthorizedAccess"; expired in
 #              2009; a lower-case key id; an empty 200 answer
+#   big        the credentials answer padded to over 80 KiB
 #   Nmalformed the first credentials answer malformed, then good
 #   anything else: a tag that gives the test its own state
 # GET /imds/OPTS/_expire makes every token issued for OPTS expired.
@@ -582,6 +583,8 @@ def imds_creds_body(o, n):
         return "<html>not json</html>"
     if "empty" in o:
         return ""
+    if "big" in o:
+        return json.dumps(dict(doc, Padding="p" * (80 * 1024)))
     if "codefail" in o:
         doc = {"Code": "AssumeRoleUnauthorizedAccess",
                "Message": "EC2 cannot assume the role", "LastUpdated":
@@ -826,6 +829,25 @@ def echo(handler, req, step):
 
 for _method in ("GET", "PUT", "POST"):
     route(_method, "/echo/")(echo)
+
+
+# --------------------------------------------------------------------------
+# Oversized heads: GET /head/line/LEN answers 200 with one header line of
+# LEN bytes; /head/many/N with N header lines of 100 bytes each.
+
+@route("GET", "/head/")
+def big_head(handler, req, step):
+    parts = req.raw_path.split("/")
+    kind, n = parts[2], int(parts[3])
+    handler.send_response(200)
+    if kind == "line":
+        handler.send_header("X-Big", "a" * n)
+    else:
+        for i in range(n):
+            handler.send_header("X-Many-%d" % i, "b" * 88)
+    handler.send_header("Content-Length", "2")
+    handler.end_headers()
+    handler.wfile.write(b"{}")
 
 
 # --------------------------------------------------------------------------
