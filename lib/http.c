@@ -2,12 +2,32 @@
  * http.c - a small, bounded HTTP client for credential endpoints (GET,
  * PUT, POST), on libcurl.
  *
- * Every request has a connect timeout, a total timeout, a body size cap and
- * a small retry budget; redirects are never followed; only http and https
- * are spoken; TLS peers and host names are always verified. Bodies (which
- * carry secret keys) are wiped whenever they are released, and so are the
- * copies of the request headers this file makes. Request bodies are sent
- * from the caller's memory (CURLOPT_POSTFIELDS does not copy).
+ * Every request has a connect timeout, a total timeout, a body size cap,
+ * a cap on the answer's headers and a small retry budget; every retry of
+ * every source is made here; redirects are never followed; only http and
+ * https are spoken; TLS peers and host names are always verified. A
+ * timeout is reported as one (CURLE_OPERATION_TIMEDOUT), saying whether a
+ * connection was made, and rdsiam__http_outcome tells the caller how the
+ * request ended.
+ *
+ * Secrets and libcurl's copies (libcurl 7.88, as Debian 12 ships it;
+ * tests/test_http_residue.c checks each point, docs/SECURITY.md says what
+ * a caller may rely on):
+ *   - answers are read into our buffer, wiped when released; the copies of
+ *     the request headers this file makes (the header list) are wiped;
+ *   - request bodies go through a read callback, 15 bytes at a time:
+ *     libcurl reads each piece over the last at the start of its upload
+ *     buffer, so what it frees unwiped holds the last piece only (callers
+ *     put secret fields first). CURLOPT_POSTFIELDS would have copied the
+ *     body into libcurl's request buffer, grown by realloc;
+ *   - OpenSSL wipes the plaintext it received (SSL_OP_CLEANSE_PLAINTEXT,
+ *     set on libcurl's SSL_CTX) and keeps only ciphertext of what it sent;
+ *   - what cannot be helped: libcurl copies the request headers (the
+ *     Authorization value, tokens in headers) into its request buffer and,
+ *     over https, its upload buffer, and the answer into its receive
+ *     buffer, and frees all three without wiping; its API offers no way
+ *     to wipe them, nor an allocator of our own but the process-wide
+ *     curl_global_init_mem, which is not ours to take.
  *
  * Proxies: libcurl honours http_proxy / HTTPS_PROXY / ALL_PROXY / NO_PROXY
  * from the environment by default. Requests with no_proxy set never use a
@@ -16,9 +36,6 @@
  * would both fail to reach them and see the Authorization token in clear.
  * https endpoints may go through the configured proxy (a CONNECT tunnel:
  * the proxy sees the host name, not the request).
- *
- * Limitation: libcurl's own receive and send buffers are freed without
- * being wiped; only what passes through this file is wiped.
  *
  * The whole file is compiled only when RDSIAM_HTTP is 1 (make HTTP=yes).
  *

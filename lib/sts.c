@@ -9,7 +9,9 @@
  * token (in the response body and the parser's buffers). Every buffer that
  * holds one is wiped before it is freed; expat allocates through a memory
  * suite that wipes each block it frees, so its copies of the answer are
- * wiped too. libcurl's own send and receive buffers are not (see http.c).
+ * wiped too. The web identity token leads the form, so libcurl's upload
+ * buffer keeps none of it; libcurl's copies of the request headers (the
+ * session token) and of the answer are freed unwiped (see http.c).
  *
  * References: STS API reference (AssumeRole, AssumeRoleWithWebIdentity,
  * Common Errors); botocore 1.43 (endpoint rules: regional by default since
