@@ -14,7 +14,10 @@
  *     out (botocore returns at once on ReadTimeoutError), or when every
  *     attempt failed otherwise; 400 is an error;
  *   - each GET is tried up to num_attempts times while the answer is not
- *     200, is empty, or (credentials) is not JSON;
+ *     200, is empty, or (credentials) is not JSON; the attempts, their
+ *     backoff (after any failure: 100, 200, 400, 800 ms; botocore does not
+ *     wait) and the timeouts are lib/http.c's, which reports a timeout as
+ *     one (CURLE_OPERATION_TIMEDOUT) and whether the request went out;
  *   - timeout and attempts from AWS_METADATA_SERVICE_TIMEOUT (seconds,
  *     default 1) and AWS_METADATA_SERVICE_NUM_ATTEMPTS (default 1);
  *   - AWS_EC2_METADATA_DISABLED=true turns the source off;
@@ -25,7 +28,9 @@
  * metadata endpoint is never reached through a proxy; botocore logs and
  * returns "no credentials" for every failure, while this source returns
  * RDSIAM_ERR_NO_CREDENTIALS only where there is no instance role to be had
- * (no answer at all, or no role attached) and a precise error otherwise.
+ * (nothing took the request: not on EC2; or no role attached) and a
+ * precise error otherwise (an answer too large or broken, a timeout after
+ * the request went out).
  *
  * SPDX-License-Identifier: MIT
  */
