@@ -34,24 +34,13 @@ bool rdsiam__quotes_secret(const char *text, size_t n, const char *secret,
     return false;
 }
 
-static int hex(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* The value of `digits` hex digits at s (all present), or -1. */
 static long hex_at(const char *s, size_t digits)
 {
     long v = 0;
 
     for (size_t i = 0; i < digits; i++) {
-        int h = hex(s[i]);
+        int h = rdsiam__hex_digit(s[i]);
 
         if (h < 0)
             return -1;
@@ -69,7 +58,7 @@ static long char_ref(const char *s, size_t *used)
     long v = 0;
 
     for (; s[i] && s[i] != ';' && i < 9; i++) {
-        int d = is_hex ? hex(s[i]) : (s[i] >= '0' && s[i] <= '9' ? s[i] - '0'
+        int d = is_hex ? rdsiam__hex_digit(s[i]) : (s[i] >= '0' && s[i] <= '9' ? s[i] - '0'
                                                                   : -1);
         if (d < 0)
             return -1;

@@ -47,10 +47,9 @@ static int teardown(void **state)
     return 0;
 }
 
-static void request_for(rdsiam__http_request *req, const char *path,
-                        rdsiam__http_outcome *how)
+/* A request to url (already written), its outcome into *how. */
+static void request_to(rdsiam__http_request *req, rdsiam__http_outcome *how)
 {
-    standin_url(&server, path, url, sizeof url);
     memset(req, 0, sizeof *req);
     memset(how, 0xAA, sizeof *how); /* every field must be written */
     req->url = url;
@@ -58,6 +57,14 @@ static void request_for(rdsiam__http_request *req, const char *path,
     req->any_status = true;
     req->backoff_ms = 1;
     req->outcome = how;
+}
+
+/* A request to path on the stand-in. */
+static void request_for(rdsiam__http_request *req, const char *path,
+                        rdsiam__http_outcome *how)
+{
+    standin_url(&server, path, url, sizeof url);
+    request_to(req, how);
 }
 
 /* "GET http://127.0.0.1:PORT" + path + rest */
@@ -196,11 +203,8 @@ static void test_connect_timeout(void **state)
         (void)connect(cfd[i], (struct sockaddr *)&a, sizeof a);
     }
     snprintf(url, sizeof url, "http://127.0.0.1:%d/full", ntohs(a.sin_port));
-    memset(&req, 0, sizeof req);
-    req.url = url;
-    req.no_proxy = true;
+    request_to(&req, &how);
     req.connect_timeout_ms = 300;
-    req.outcome = &how;
     assert_int_equal(rdsiam__http_perform(&req, &body, NULL, &e),
                      RDSIAM_ERR_HTTP);
     snprintf(want, sizeof want,
@@ -228,12 +232,8 @@ static void test_refused(void **state)
 
     (void)state;
     snprintf(url, sizeof url, "http://127.0.0.1:%d/none", port);
-    memset(&req, 0, sizeof req);
-    req.url = url;
-    req.no_proxy = true;
+    request_to(&req, &how);
     req.retries = 1;
-    req.backoff_ms = 1;
-    req.outcome = &how;
     assert_int_equal(rdsiam__http_perform(&req, &body, NULL, &e),
                      RDSIAM_ERR_HTTP);
     /* curl_easy_strerror(CURLE_COULDNT_CONNECT) */

@@ -30,7 +30,6 @@
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
-#include <errno.h>
 #include <malloc.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -55,7 +54,6 @@
 /* ------------------------------------------------------------------------ */
 
 extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_memalign(size_t, size_t);
 extern void __libc_free(void *);
 
 #define BODY_SECRET "eyJBODYq7Xk2Lm9Pz4Rt.Wv8Ns3Hd6Jf1Gc5Yb0Qe.Ua7Io2Kx9Mn4"
@@ -106,74 +104,40 @@ static void scan(const void *p, size_t n, const void *caller)
 
 /* Every block starts zeroed: what a block holds when it is freed was
  * written by whoever allocated it, not left over from an earlier owner
- * of the same memory (which would be blamed on the wrong library). */
+ * of the same memory (which would be blamed on the wrong library). The
+ * libraries here use malloc, calloc and realloc (not the aligned ones,
+ * nor reallocarray). */
 void *malloc(size_t n)
 {
     return __libc_calloc(1, n);
 }
 
-void *memalign(size_t align, size_t n)
+/* Search the block for the secrets, as freed by caller, and free it. */
+static void release(void *p, const void *caller)
 {
-    void *p = __libc_memalign(align, n);
-
-    if (p)
-        memset(p, 0, n);
-    return p;
-}
-
-void *aligned_alloc(size_t align, size_t n)
-{
-    return memalign(align, n);
-}
-
-int posix_memalign(void **out, size_t align, size_t n)
-{
-    void *p = memalign(align, n);
-
     if (!p)
-        return ENOMEM;
-    *out = p;
-    return 0;
+        return;
+    scan(p, malloc_usable_size(p), caller);
+    __libc_free(p);
 }
 
 void free(void *p)
 {
-    if (!p)
-        return;
-    scan(p, malloc_usable_size(p), __builtin_return_address(0));
-    __libc_free(p);
+    release(p, __builtin_return_address(0));
 }
 
 /* Always moves the block, as a real realloc may: the old block is freed
- * with what it held. */
+ * (and searched) with what it held. */
 void *realloc(void *old, size_t n)
 {
-    void *p;
-    size_t have;
+    void *p = n ? malloc(n) : NULL;
+    size_t have = old ? malloc_usable_size(old) : 0;
 
-    if (!old)
-        return malloc(n);
-    if (n == 0) {
-        free(old);
-        return NULL;
-    }
-    p = malloc(n);
-    if (!p)
-        return NULL;
-    have = malloc_usable_size(old);
-    memcpy(p, old, have < n ? have : n);
-    scan(old, have, __builtin_return_address(0));
-    __libc_free(old);
+    if (p && old)
+        memcpy(p, old, have < n ? have : n);
+    if (p || n == 0)
+        release(old, __builtin_return_address(0));
     return p;
-}
-
-void *reallocarray(void *old, size_t a, size_t b)
-{
-    if (b && a > SIZE_MAX / b) {
-        errno = ENOMEM;
-        return NULL;
-    }
-    return realloc(old, a * b);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -193,8 +157,6 @@ static bool have_tls;
 
 static int setup(void **state)
 {
-    char cmd[512];
-
     (void)state;
     markers[M_ANSWER] = ROLE_SECRET;
     snprintf(dir, sizeof dir, "/tmp/rdsiam-residue.XXXXXX");
@@ -202,13 +164,7 @@ static int setup(void **state)
         return -1;
     snprintf(cert, sizeof cert, "%s/cert.pem", dir);
     snprintf(key, sizeof key, "%s/key.pem", dir);
-    snprintf(cmd, sizeof cmd,
-             "openssl req -x509 -newkey ec -pkeyopt "
-             "ec_paramgen_curve:prime256v1 -nodes -subj /CN=127.0.0.1 "
-             "-addext subjectAltName=IP:127.0.0.1 -days 1 -keyout %s "
-             "-out %s >/dev/null 2>&1",
-             key, cert);
-    have_tls = system(cmd) == 0 &&
+    have_tls = standin_make_cert(cert, key) == 0 &&
                standin_start_tls(&tls, CONFIG, cert, key) == 0;
     return 0;
 }

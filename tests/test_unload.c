@@ -65,7 +65,11 @@ static int find_library(void **state)
     if (!slash)
         return -1;
     *slash = '\0';
-    snprintf(so_path, sizeof so_path, "%s/lib/librdsiam.so.0", exe);
+    if (strlen(exe) + sizeof "/lib/librdsiam.so.0" > sizeof so_path)
+        return -1;
+    memcpy(so_path, exe, strlen(exe));
+    memcpy(so_path + strlen(exe), "/lib/librdsiam.so.0",
+           sizeof "/lib/librdsiam.so.0");
     return access(so_path, R_OK) == 0 ? 0 : -1;
 }
 

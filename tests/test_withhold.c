@@ -140,7 +140,7 @@ static void test_escaped_messages(void **state)
 
 static standin server;
 static fake_home home;
-static char url[256];
+static char echo_buf[256];
 
 static int setup(void **state)
 {
@@ -161,9 +161,9 @@ static int teardown(void **state)
 
 static const char *echo_url(const char *form)
 {
-    standin_url(&server, "/echo/", url, sizeof url);
-    strncat(url, form, sizeof url - strlen(url) - 1);
-    return url;
+    standin_url(&server, "/echo/", echo_buf, sizeof echo_buf);
+    strncat(echo_buf, form, sizeof echo_buf - strlen(echo_buf) - 1);
+    return echo_buf;
 }
 
 static const char *const XML_FORMS[] = {
@@ -173,31 +173,43 @@ static const char *const XML_FORMS[] = {
 static const char *const JSON_FORMS[] = {
     "json-code", "json-code-u", "json-code-partial", "json-dup", "json-dup-u",
 };
-/* What the JSON forms fail with: a Code other than Success, or a member
- * given twice; both RDSIAM_ERR_JSON. */
+/* The portal's answer shows no Code: the duplicated member names are what
+ * could carry its token. */
+static const char *const NAME_FORMS[] = {"json-dup", "json-dup-u"};
 
-static void test_sts_web_identity(void **state)
+/* One request to the leaky server at url: its result, and *e. */
+typedef int (*ask_fn)(const char *url, rdsiam_error *e);
+
+/* Every form: the message is withheld, the code is the one the answer
+ * gives without the echo (an STS error; a Code other than Success or a
+ * member given twice: RDSIAM_ERR_JSON). */
+static void each_form(const char *const *forms, size_t n, ask_fn ask,
+                      int want_rc, const char *who)
 {
-    rdsiam__sts_config cfg;
-    rdsiam__creds c;
     rdsiam_error e;
-    int rc;
 
-    (void)state;
-    for (size_t i = 0; i < sizeof XML_FORMS / sizeof *XML_FORMS; i++) {
-        memset(&cfg, 0, sizeof cfg);
-        cfg.endpoint_url = echo_url(XML_FORMS[i]);
-        cfg.max_attempts = 1;
-        rc = rdsiam__sts_assume_role_with_web_identity(
-            &cfg, "arn:aws:iam::123456789012:role/withhold", "web-session",
-            WEB_TOKEN, strlen(WEB_TOKEN), &c, &e);
-        print_message("%s\n", XML_FORMS[i]);
-        assert_withheld(&e, rc, RDSIAM_ERR_STS,
-                        "STS AssumeRoleWithWebIdentity");
+    for (size_t i = 0; i < n; i++) {
+        int rc = ask(echo_url(forms[i]), &e);
+
+        print_message("%s\n", forms[i]);
+        assert_withheld(&e, rc, want_rc, who);
     }
 }
 
-static void test_sts_assume_role(void **state)
+static int ask_web_identity(const char *url, rdsiam_error *e)
+{
+    rdsiam__sts_config cfg;
+    rdsiam__creds c;
+
+    memset(&cfg, 0, sizeof cfg);
+    cfg.endpoint_url = url;
+    cfg.max_attempts = 1;
+    return rdsiam__sts_assume_role_with_web_identity(
+        &cfg, "arn:aws:iam::123456789012:role/withhold", "web-session",
+        WEB_TOKEN, strlen(WEB_TOKEN), &c, e);
+}
+
+static int ask_assume_role(const char *url, rdsiam_error *e)
 {
     static const rdsiam_credentials source = {
         .access_key_id = "ASIAWITHHOLDSOURCE01",
@@ -206,105 +218,115 @@ static void test_sts_assume_role(void **state)
     };
     rdsiam__sts_config cfg;
     rdsiam__creds c;
-    rdsiam_error e;
+
+    memset(&cfg, 0, sizeof cfg);
+    cfg.endpoint_url = url;
+    cfg.max_attempts = 1;
+    return rdsiam__sts_assume_role(&cfg, &source,
+                                   "arn:aws:iam::123456789012:role/withhold",
+                                   "session", NULL, 0, &c, e);
+}
+
+/* One fetch of source s, which is then destroyed. */
+static int fetch_once(rdsiam__source *s, rdsiam_error *e)
+{
+    rdsiam__creds c;
     int rc;
 
+    memset(&c, 0, sizeof c);
+    rc = s->fetch(s->self, &c, e);
+    s->destroy(s->self);
+    return rc;
+}
+
+static int ask_container(const char *url, rdsiam_error *e)
+{
+    rdsiam__source s;
+
+    fake_env_set("AWS_CONTAINER_CREDENTIALS_FULL_URI", url);
+    assert_int_equal(rdsiam__source_container(&s, NULL, NULL, e), RDSIAM_OK);
+    return fetch_once(&s, e);
+}
+
+static int ask_imds(const char *url, rdsiam_error *e)
+{
+    rdsiam__imds_config cfg;
+    rdsiam__source s;
+
+    memset(&cfg, 0, sizeof cfg);
+    cfg.endpoint = url;
+    assert_int_equal(rdsiam__imds_new(&s, &cfg, e), RDSIAM_OK);
+    return fetch_once(&s, e);
+}
+
+static rdsiam__sso_config sso_cfg;
+
+static int ask_sso(const char *url, rdsiam_error *e)
+{
+    rdsiam__source s;
+
+    fake_env_set("AWS_ENDPOINT_URL_SSO", url);
+    assert_int_equal(rdsiam__sso_new(&s, &sso_cfg, e), RDSIAM_OK);
+    return fetch_once(&s, e);
+}
+
+#define FORMS(a) a, sizeof a / sizeof *a
+
+static void test_sts_web_identity(void **state)
+{
     (void)state;
-    for (size_t i = 0; i < sizeof XML_FORMS / sizeof *XML_FORMS; i++) {
-        memset(&cfg, 0, sizeof cfg);
-        cfg.endpoint_url = echo_url(XML_FORMS[i]);
-        cfg.max_attempts = 1;
-        rc = rdsiam__sts_assume_role(&cfg, &source,
-                                     "arn:aws:iam::123456789012:role/withhold",
-                                     "session", NULL, 0, &c, &e);
-        print_message("%s\n", XML_FORMS[i]);
-        assert_withheld(&e, rc, RDSIAM_ERR_STS, "STS AssumeRole");
-    }
+    each_form(FORMS(XML_FORMS), ask_web_identity, RDSIAM_ERR_STS,
+              "STS AssumeRoleWithWebIdentity");
+}
+
+static void test_sts_assume_role(void **state)
+{
+    (void)state;
+    each_form(FORMS(XML_FORMS), ask_assume_role, RDSIAM_ERR_STS,
+              "STS AssumeRole");
 }
 
 static void test_container(void **state)
 {
-    rdsiam__source s;
-    rdsiam__creds c;
-    rdsiam_error e;
-    int rc;
-
     (void)state;
     fake_env_set("AWS_CONTAINER_AUTHORIZATION_TOKEN", AUTH_TOKEN);
-    for (size_t i = 0; i < sizeof JSON_FORMS / sizeof *JSON_FORMS; i++) {
-        fake_env_set("AWS_CONTAINER_CREDENTIALS_FULL_URI",
-                     echo_url(JSON_FORMS[i]));
-        assert_int_equal(rdsiam__source_container(&s, NULL, NULL, &e),
-                         RDSIAM_OK);
-        memset(&c, 0, sizeof c);
-        rc = s.fetch(s.self, &c, &e);
-        s.destroy(s.self);
-        print_message("%s\n", JSON_FORMS[i]);
-        assert_withheld(&e, rc, RDSIAM_ERR_JSON, "container");
-    }
+    each_form(FORMS(JSON_FORMS), ask_container, RDSIAM_ERR_JSON, "container");
     fake_env_set("AWS_CONTAINER_CREDENTIALS_FULL_URI", NULL);
     fake_env_set("AWS_CONTAINER_AUTHORIZATION_TOKEN", NULL);
 }
 
 static void test_imds(void **state)
 {
-    rdsiam__imds_config cfg;
-    rdsiam__source s;
-    rdsiam__creds c;
-    rdsiam_error e;
-    int rc;
-
     (void)state;
-    for (size_t i = 0; i < sizeof JSON_FORMS / sizeof *JSON_FORMS; i++) {
-        memset(&cfg, 0, sizeof cfg);
-        cfg.endpoint = echo_url(JSON_FORMS[i]);
-        assert_int_equal(rdsiam__imds_new(&s, &cfg, &e), RDSIAM_OK);
-        memset(&c, 0, sizeof c);
-        rc = s.fetch(s.self, &c, &e);
-        s.destroy(s.self);
-        print_message("%s\n", JSON_FORMS[i]);
-        assert_withheld(&e, rc, RDSIAM_ERR_JSON, "instance metadata");
-    }
+    each_form(FORMS(JSON_FORMS), ask_imds, RDSIAM_ERR_JSON,
+              "instance metadata");
 }
 
-/* The portal's answer shows no Code: the duplicated member names are what
- * could carry the token. */
+/* The access token comes from the token cache file `aws sso login`
+ * writes, under the temporary HOME. */
 static void test_sso(void **state)
 {
-    static const char *const forms[] = {"json-dup", "json-dup-u"};
-    rdsiam__sso_config cfg;
-    rdsiam__source s;
-    rdsiam__creds c;
-    rdsiam_error e;
     char dir[256], *path = NULL;
-    int rc;
 
     (void)state;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.profile = "dev";
-    cfg.session_name = "withhold";
-    cfg.start_url = "https://withhold.awsapps.com/start";
-    cfg.region = "us-east-1";
-    cfg.account_id = "111122223333";
-    cfg.role_name = "ReadOnly";
+    memset(&sso_cfg, 0, sizeof sso_cfg);
+    sso_cfg.profile = "dev";
+    sso_cfg.session_name = "withhold";
+    sso_cfg.start_url = "https://withhold.awsapps.com/start";
+    sso_cfg.region = "us-east-1";
+    sso_cfg.account_id = "111122223333";
+    sso_cfg.role_name = "ReadOnly";
     snprintf(dir, sizeof dir, "%s/.aws", home.dir);
     assert_int_equal(mkdir(dir, 0700), 0);
     strncat(dir, "/sso", sizeof dir - strlen(dir) - 1);
     assert_int_equal(mkdir(dir, 0700), 0);
     strncat(dir, "/cache", sizeof dir - strlen(dir) - 1);
     assert_int_equal(mkdir(dir, 0700), 0);
-    assert_int_equal(rdsiam__sso_cache_path(&cfg, &path, NULL), RDSIAM_OK);
+    assert_int_equal(rdsiam__sso_cache_path(&sso_cfg, &path, NULL), RDSIAM_OK);
     fake_write_file(path, "{\"accessToken\": \"" SSO_TOKEN "\", "
                           "\"expiresAt\": \"2100-01-01T00:00:00Z\"}");
-    for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
-        fake_env_set("AWS_ENDPOINT_URL_SSO", echo_url(forms[i]));
-        assert_int_equal(rdsiam__sso_new(&s, &cfg, &e), RDSIAM_OK);
-        memset(&c, 0, sizeof c);
-        rc = s.fetch(s.self, &c, &e);
-        s.destroy(s.self);
-        print_message("%s\n", forms[i]);
-        assert_withheld(&e, rc, RDSIAM_ERR_JSON, "IAM Identity Center");
-    }
+    each_form(FORMS(NAME_FORMS), ask_sso, RDSIAM_ERR_JSON,
+              "IAM Identity Center");
     fake_env_set("AWS_ENDPOINT_URL_SSO", NULL);
     unlink(path);
     free(path);
