@@ -53,18 +53,18 @@ static long hex_at(const char *s, size_t digits)
  * to and including ';', or -1. */
 static long char_ref(const char *s, size_t *used)
 {
-    bool is_hex = *s == 'x' || *s == 'X';
-    size_t i = is_hex ? 1 : 0;
+    bool in_hex = *s == 'x' || *s == 'X';
+    size_t i = in_hex ? 1 : 0;
     long v = 0;
 
     for (; s[i] && s[i] != ';' && i < 9; i++) {
-        int d = is_hex ? rdsiam__hex_digit(s[i]) : (s[i] >= '0' && s[i] <= '9' ? s[i] - '0'
+        int d = in_hex ? rdsiam__hex_digit(s[i]) : (s[i] >= '0' && s[i] <= '9' ? s[i] - '0'
                                                                   : -1);
         if (d < 0)
             return -1;
-        v = v * (is_hex ? 16 : 10) + d;
+        v = v * (in_hex ? 16 : 10) + d;
     }
-    if (s[i] != ';' || i == (is_hex ? 1u : 0u))
+    if (s[i] != ';' || i == (in_hex ? 1u : 0u))
         return -1;
     *used = i + 1;
     return v;
