@@ -70,8 +70,8 @@ static void global_init(void)
 
     global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
     v = curl_version_info(CURLVERSION_NOW);
-    openssl_backend = v && v->ssl_version &&
-                      strncmp(v->ssl_version, "OpenSSL/", 8) == 0;
+    openssl_backend =
+        v && v->ssl_version && strncmp(v->ssl_version, "OpenSSL/", 8) == 0;
 }
 
 /* OpenSSL decrypts what it receives in its read buffer and leaves the
@@ -140,7 +140,7 @@ static size_t on_header(char *line, size_t size, size_t nitems, void *ud)
         return 0;
     }
     t->head_bytes += n;
-    t->in_head = !(n <= 2 && (line[0] == '\r' || line[0] == '\n'));
+    t->in_head = !(n <= 2 && (n == 0 || line[0] == '\r' || line[0] == '\n'));
     return n;
 }
 
@@ -557,8 +557,7 @@ static bool request_sent(CURL *h)
 {
     long n = 0;
 
-    return curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &n) == CURLE_OK &&
-           n > 0;
+    return curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &n) == CURLE_OK && n > 0;
 }
 
 /* libcurl's own limit on one header line, and its way of saying so. */

@@ -198,9 +198,9 @@ static void after_fork_child(void)
  * takes them. */
 static void register_fork(void)
 {
-    fork_ok = rdsiam__hazard_init() &&
-              pthread_atfork(before_fork, after_fork_parent,
-                             after_fork_child) == 0;
+    fork_ok =
+        rdsiam__hazard_init() &&
+        pthread_atfork(before_fork, after_fork_parent, after_fork_child) == 0;
 }
 
 static void list_add(rdsiam_provider *p)
@@ -691,8 +691,7 @@ int rdsiam__provider_new(rdsiam_provider **out, rdsiam__source src,
                   "cannot register the provider's fork handlers");
     /* On the list before the thread starts: a fork from now on finds it. */
     list_add(p);
-    p->background =
-        opts && (opts->flags & RDSIAM_PROVIDER_BACKGROUND_REFRESH);
+    p->background = opts && (opts->flags & RDSIAM_PROVIDER_BACKGROUND_REFRESH);
     pthread_mutex_lock(&p->mu);
     revive_thread(p);
     pthread_mutex_unlock(&p->mu);

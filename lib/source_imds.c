@@ -536,8 +536,8 @@ static bool token_again(void *ctx, long status, const char *body, size_t len)
 
 /* One request, with up to s->attempts attempts, every status returned. */
 static void request(const rdsiam__imds_settings *s, const char *method,
-                    const char *url, const rdsiam__http_header *hdr,
-                    policy *p, answer *a)
+                    const char *url, const rdsiam__http_header *hdr, policy *p,
+                    answer *a)
 {
     rdsiam__http_request req;
     rdsiam_error e;

@@ -1021,8 +1021,8 @@ int rdsiam__sts_assume_role(const rdsiam__sts_config *cfg,
     call.secrets[0].text = source->secret_access_key;
     call.secrets[0].len = strlen(source->secret_access_key);
     call.secrets[1].text = rdsiam__session_token(source);
-    call.secrets[1].len = call.secrets[1].text ? strlen(call.secrets[1].text)
-                                               : 0;
+    call.secrets[1].len =
+        call.secrets[1].text ? strlen(call.secrets[1].text) : 0;
     rc = send_call(cfg ? cfg : &none, &call, out, err);
 done:
     rdsiam__buf_free(&form);

@@ -58,8 +58,8 @@ static long char_ref(const char *s, size_t *used)
     long v = 0;
 
     for (; s[i] && s[i] != ';' && i < 9; i++) {
-        int d = in_hex ? rdsiam__hex_digit(s[i]) : (s[i] >= '0' && s[i] <= '9' ? s[i] - '0'
-                                                                  : -1);
+        int d = in_hex ? rdsiam__hex_digit(s[i])
+                       : (s[i] >= '0' && s[i] <= '9' ? s[i] - '0' : -1);
         if (d < 0)
             return -1;
         v = v * (in_hex ? 16 : 10) + d;

@@ -497,8 +497,7 @@ static void write_script(void)
              home.dir, fifo);
     fake_write_file(script, text);
     assert_int_equal(chmod(script, 0700), 0);
-    snprintf(text, sizeof text, "[default]\ncredential_process = %s\n",
-             script);
+    snprintf(text, sizeof text, "[default]\ncredential_process = %s\n", script);
     fake_write_file(home.config, text);
 }
 

@@ -107,8 +107,7 @@ static void test_header_line_too_long(void **state)
     assert_null(body.data);
     /* A long line within libcurl's limit is fine. */
     request_for(&req, "/head/line/20000", &how);
-    assert_int_equal(rdsiam__http_perform(&req, &body, &status, &e),
-                     RDSIAM_OK);
+    assert_int_equal(rdsiam__http_perform(&req, &body, &status, &e), RDSIAM_OK);
     assert_int_equal(status, 200);
     assert_string_equal(body.data, "{}");
     rdsiam__buf_free(&body);
@@ -140,8 +139,9 @@ static void test_head_too_big(void **state)
 /* Timeouts and how a request ended                                         */
 /* ------------------------------------------------------------------------ */
 
-#define SLOW "/imds/slowhttp.cslow3000/latest/meta-data/iam/" \
-             "security-credentials/rdsiam-test-role"
+#define SLOW                                                                   \
+    "/imds/slowhttp.cslow3000/latest/meta-data/iam/"                           \
+    "security-credentials/rdsiam-test-role"
 
 /* The server takes the request and answers too late: a timeout while
  * waiting for the answer (CURLE_OPERATION_TIMEDOUT), retried unless the
@@ -260,8 +260,8 @@ static bool not_json(void *ctx, long status, const char *body, size_t len)
     return len == 0 || body[0] != '{';
 }
 
-#define MALFORMED(tag)                                                        \
-    "/imds/1malformed." tag "/latest/meta-data/iam/security-credentials/"    \
+#define MALFORMED(tag)                                                         \
+    "/imds/1malformed." tag "/latest/meta-data/iam/security-credentials/"      \
     "rdsiam-test-role"
 
 /* The stand-in's first answer on a path is "<html>not json</html>" with
@@ -280,11 +280,11 @@ static void test_retry_2xx(void **state)
     req.retries = 1;
     req.retry_2xx = not_json;
     req.retry_ctx = &judged;
-    assert_int_equal(rdsiam__http_perform(&req, &body, &status, &e),
-                     RDSIAM_OK);
+    assert_int_equal(rdsiam__http_perform(&req, &body, &status, &e), RDSIAM_OK);
     assert_int_equal(status, 200);
     assert_int_equal(body.data[0], '{');
-    assert_non_null(strstr(body.data, "\"AccessKeyId\": \"ASIAIMDSEXAMPLE12345\""));
+    assert_non_null(
+        strstr(body.data, "\"AccessKeyId\": \"ASIAIMDSEXAMPLE12345\""));
     rdsiam__buf_free(&body);
     assert_int_equal(how.attempts, 2);
     assert_int_equal(judged, 1); /* the last attempt's answer is not judged */
@@ -293,8 +293,7 @@ static void test_retry_2xx(void **state)
     request_for(&req, MALFORMED("b"), &how);
     req.retry_2xx = not_json;
     req.retry_ctx = &judged;
-    assert_int_equal(rdsiam__http_perform(&req, &body, &status, &e),
-                     RDSIAM_OK);
+    assert_int_equal(rdsiam__http_perform(&req, &body, &status, &e), RDSIAM_OK);
     assert_string_equal(body.data, "<html>not json</html>");
     rdsiam__buf_free(&body);
     assert_int_equal(how.attempts, 1);

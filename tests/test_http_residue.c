@@ -97,9 +97,8 @@ static void scan(const void *p, size_t n, const void *caller)
         return;
     for (int i = 0; i < N_MARKERS; i++)
         if (holds(p, n, markers[i]))
-            atomic_fetch_add(from_curl(caller) ? &found_curl[i]
-                                               : &found_other[i],
-                             1);
+            atomic_fetch_add(
+                from_curl(caller) ? &found_curl[i] : &found_other[i], 1);
 }
 
 /* Every block starts zeroed: what a block holds when it is freed was
@@ -150,9 +149,9 @@ static bool have_tls;
 
 #define ROLE "arn:aws:iam::123456789012:role/residue"
 #define CONFIG                                                                 \
-    "{\"roles\": {\"" ROLE "\": {\"AccessKeyId\": \"ASIARESIDUEEXAMPLE01\", " \
-    "\"SecretAccessKey\": \"" ROLE_SECRET "\", \"SessionToken\": "            \
-    "\"residueRoleSessionToken/abc==\", \"WebIdentityToken\": \"" BODY_SECRET \
+    "{\"roles\": {\"" ROLE "\": {\"AccessKeyId\": \"ASIARESIDUEEXAMPLE01\", "  \
+    "\"SecretAccessKey\": \"" ROLE_SECRET "\", \"SessionToken\": "             \
+    "\"residueRoleSessionToken/abc==\", \"WebIdentityToken\": \"" BODY_SECRET  \
     "\"}}}"
 
 static int setup(void **state)
@@ -255,10 +254,10 @@ static void web_identity(const standin *s, const char *scheme)
     cfg.ca_file = cert;
     reset_counts();
     atomic_store(&scanning, true);
-    assert_int_equal(rdsiam__sts_assume_role_with_web_identity(
-                         &cfg, ROLE, "residue", BODY_SECRET,
-                         strlen(BODY_SECRET), &c, &e),
-                     RDSIAM_OK);
+    assert_int_equal(
+        rdsiam__sts_assume_role_with_web_identity(
+            &cfg, ROLE, "residue", BODY_SECRET, strlen(BODY_SECRET), &c, &e),
+        RDSIAM_OK);
     assert_string_equal(c.secret_access_key, ROLE_SECRET);
     rdsiam__creds_clear(&c);
     atomic_store(&scanning, false);

@@ -926,9 +926,10 @@ static void test_slow(void **state)
     (void)state;
     use("v2.cslow2500");
     assert_int_equal(fetch(&c, &e), RDSIAM_ERR_HTTP);
-    assert_true(contains(e.message, "instance metadata: GET http://127.0.0.1:"));
+    assert_true(
+        contains(e.message, "instance metadata: GET http://127.0.0.1:"));
     assert_true(contains(e.message, "/imds/v2.cslow2500/latest/meta-data/iam/"
-                                    "security-credentials/" ));
+                                    "security-credentials/"));
     assert_true(contains(e.message, ": timeout: no complete answer within "
                                     "1000 ms"));
     assert_null(c.access_key_id);
@@ -950,7 +951,8 @@ static void test_too_large(void **state)
     (void)state;
     use("v2.big");
     assert_int_equal(fetch(&c, &e), RDSIAM_ERR_HTTP);
-    assert_true(contains(e.message, "instance metadata: GET http://127.0.0.1:"));
+    assert_true(
+        contains(e.message, "instance metadata: GET http://127.0.0.1:"));
     /* RDSIAM__HTTP_MAX_BODY, 64 KiB */
     assert_true(contains(e.message, "/imds/v2.big/latest/meta-data/iam/"
                                     "security-credentials/rdsiam-test-role: "

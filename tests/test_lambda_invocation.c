@@ -43,12 +43,10 @@ static void test_request_ids(void **state)
 
     (void)state;
     assert_int_equal(runtime_request_id_valid(GOOD_ID), 1);
-    assert_int_equal(runtime_request_id_valid(
-                         "8476A536-E9F4-11E8-9739-2DFE598C3FCD"),
-                     1);
-    assert_int_equal(runtime_request_id_valid(
-                         "00000000-0000-0000-0000-000000000000"),
-                     1);
+    assert_int_equal(
+        runtime_request_id_valid("8476A536-E9F4-11E8-9739-2DFE598C3FCD"), 1);
+    assert_int_equal(
+        runtime_request_id_valid("00000000-0000-0000-0000-000000000000"), 1);
     for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
         print_message("%s\n", refused[i]);
         assert_int_equal(runtime_request_id_valid(refused[i]), 0);
@@ -73,13 +71,15 @@ static void test_headers(void **state)
         NULL};
     static const char *const two_ids[] = {
         "Lambda-Runtime-Aws-Request-Id: " GOOD_ID "\r\n",
-        "Lambda-Runtime-Aws-Request-Id: 00000000-0000-0000-0000-000000000000\r\n",
+        "Lambda-Runtime-Aws-Request-Id: "
+        "00000000-0000-0000-0000-000000000000\r\n",
         "Lambda-Runtime-Deadline-Ms: 1700000000123\r\n", NULL};
     static const char *const bad_deadline[] = {
         "Lambda-Runtime-Aws-Request-Id: " GOOD_ID "\r\n",
         "Lambda-Runtime-Deadline-Ms: -5\r\n", NULL};
     static const char *const long_id[] = {
-        "Lambda-Runtime-Aws-Request-Id: " GOOD_ID GOOD_ID GOOD_ID GOOD_ID "\r\n",
+        "Lambda-Runtime-Aws-Request-Id: " GOOD_ID GOOD_ID GOOD_ID GOOD_ID
+        "\r\n",
         "Lambda-Runtime-Deadline-Ms: 1700000000123\r\n", NULL};
     static const char *const dots[] = {
         "Lambda-Runtime-Aws-Request-Id: ..\r\n",

@@ -36,19 +36,20 @@
 
 /* A web identity token shaped like a JWT (three base64url parts). */
 #define WEB_TOKEN                                                              \
-    "eyJhbGciOiJSUzI1NiIsImtpZCI6IndpdGhob2xkIn0.eyJzdWIiOiJzeXN0ZW06c2Vydm" \
-    "ljZWFjY291bnQ6ZGVmYXVsdDphcHAiLCJhdWQiOiJzdHMuYW1hem9uYXdzLmNvbSJ9.c2l" \
+    "eyJhbGciOiJSUzI1NiIsImtpZCI6IndpdGhob2xkIn0.eyJzdWIiOiJzeXN0ZW06c2Vydm"   \
+    "ljZWFjY291bnQ6ZGVmYXVsdDphcHAiLCJhdWQiOiJzdHMuYW1hem9uYXdzLmNvbSJ9.c2l"   \
     "nbmF0dXJlLW9mLXRoZS13ZWItaWRlbnRpdHktdG9rZW4tZm9yLXdpdGhob2xk"
 #define SESSION_TOKEN                                                          \
-    "FwoGZXIvYXdzEWithholdSessionToken/abcdefghijklmnopqrstuvwxyz+0123456789=="
+    "FwoGZXIvYXdzEWithholdSessionToken/"                                       \
+    "abcdefghijklmnopqrstuvwxyz+0123456789=="
 #define SOURCE_SECRET "withholdSourceSecret/abcdefghijklmnopqrstu+1"
 #define AUTH_TOKEN "withholdContainerAuthorizationToken-0123456789abcdef"
 #define SSO_TOKEN "withholdSsoAccessToken/aoaAAAAAGZ0eXBlX3Rva2VuX2Zvcl90ZXN0"
 /* aws_standin.py's ECHO_IMDS_TOKEN */
 #define IMDS_TOKEN "echoImdsSessionToken/0123456789abcdefghijklmnopqrstuvwxyzAB"
 
-static const char *const SECRETS[] = {WEB_TOKEN, SESSION_TOKEN, SOURCE_SECRET,
-                                      AUTH_TOKEN, SSO_TOKEN, IMDS_TOKEN};
+static const char *const SECRETS[] = {WEB_TOKEN,  SESSION_TOKEN, SOURCE_SECRET,
+                                      AUTH_TOKEN, SSO_TOKEN,     IMDS_TOKEN};
 
 /* The test's own oracle, written apart from the library's: no window of
  * 16 characters of any secret occurs in the message. */
@@ -167,8 +168,8 @@ static const char *echo_url(const char *form)
 }
 
 static const char *const XML_FORMS[] = {
-    "xml-plain",   "xml-charref", "xml-cdata", "xml-partial",
-    "xml-shown",   "xml-percent", "xml-code",
+    "xml-plain", "xml-charref", "xml-cdata", "xml-partial",
+    "xml-shown", "xml-percent", "xml-code",
 };
 static const char *const JSON_FORMS[] = {
     "json-code", "json-code-u", "json-code-partial", "json-dup", "json-dup-u",
