@@ -261,15 +261,26 @@ typedef struct parent_ctx {
     rdsiam_provider *p;
     fsrc *src;
     int rc;
+    atomic_bool started;
     char token[2048];
 } parent_ctx;
 
+/* Signs, after saying it has started. A fork waits for that: a thread
+ * still starting allocates (ASan's allocator, whose locks a child of
+ * fork() may inherit held), and what this test is about begins after. */
 static void *sign_thread(void *arg)
 {
     parent_ctx *c = arg;
 
+    atomic_store(&c->started, true);
     c->rc = sign(c->p, c->token, sizeof c->token);
     return NULL;
+}
+
+static void wait_started(parent_ctx *c)
+{
+    while (!atomic_load(&c->started))
+        sched_yield();
 }
 
 /* The child: nothing is cached, the parent's fetch is not the child's: a
@@ -308,6 +319,8 @@ static void fork_during_fetch(unsigned flags)
     assert_int_equal(pthread_create(&th[0], NULL, sign_thread, &c[0]), 0);
     fsrc_wait_in_fetch(&t, 1);
     assert_int_equal(pthread_create(&th[1], NULL, sign_thread, &c[1]), 0);
+    wait_started(&c[0]);
+    wait_started(&c[1]);
     for (int i = 0; i < 4; i++)
         assert_int_equal(run_child(child_fetches_itself, &c[0]), 0);
     /* The parent is unharmed: its fetch ends, both threads sign with its
@@ -401,7 +414,7 @@ static void test_cached_and_background(void **state)
 typedef struct signer {
     rdsiam_provider *p;
     atomic_bool *stop;
-    long tokens;
+    atomic_long tokens;
     int bad;
 } signer;
 
@@ -414,7 +427,7 @@ static void *sign_loop(void *arg)
         if (sign(s->p, token, sizeof token) != RDSIAM_OK ||
             !signed_by(token, 1))
             s->bad++;
-        s->tokens++;
+        atomic_fetch_add(&s->tokens, 1);
     }
     return NULL;
 }
@@ -449,6 +462,11 @@ static void prefork(unsigned flags)
     for (int i = 0; i < 3; i++)
         s[i] = (signer){c.p, &stop, 0, 0};
     threads_start(&g, 3, sign_loop, s, sizeof s[0]);
+    /* Forks while the threads sign; after each has signed once, which is
+     * the last time a thread allocates (see sign_thread). */
+    for (int i = 0; i < 3; i++)
+        while (atomic_load(&s[i].tokens) == 0)
+            sched_yield();
     for (int i = 0; i < 8; i++)
         assert_int_equal(run_child(child_signs, &c), 0);
     atomic_store(&stop, true);
