@@ -37,7 +37,16 @@ VERSION     := $(VERSION_MAJOR).$(VERSION_MINOR).$(VERSION_PATCH)
 # Pointer size of the target, for the CMake package's compatibility check.
 PTR_SIZE    := $(shell printf '__SIZEOF_POINTER__' | $(CC) -E -P - 2>/dev/null | tr -d ' \n')
 
+# The SONAME changes with every release that breaks the ABI. While the
+# version is 0.x any minor release may break it, so the SONAME carries
+# major.minor (librdsiam.so.0.3), as libgit2's does; from 1.0 on, the
+# major version alone (librdsiam.so.1). tests/check-abi.sh holds releases
+# that keep the SONAME to the previous one's ABI (tests/abi/).
+ifeq ($(VERSION_MAJOR),0)
+SONAME      := librdsiam.so.$(VERSION_MAJOR).$(VERSION_MINOR)
+else
 SONAME      := librdsiam.so.$(VERSION_MAJOR)
+endif
 SO_REAL     := librdsiam.so.$(VERSION)
 
 WARN        := -Wall -Wextra -Wpedantic -Wshadow -Wconversion \
@@ -57,8 +66,14 @@ else
 HTTP_DEF    := -DRDSIAM_HTTP=0
 endif
 
+# Each library's flags come from pkg-config. A module it cannot find
+# leaves the flags empty here; the first compile that needs them stops
+# before it starts, naming the module and the packages that hold its .pc
+# file (PC_CHECK: tests/deps.sh pc), rather than failing on a header.
+# `make clean`, `make deps` and the like need none of them.
 DEP_CFLAGS  := $(shell $(PKG_CONFIG) --cflags $(PC_REQUIRES) 2>/dev/null)
 DEP_LIBS    := $(shell $(PKG_CONFIG) --libs $(PC_REQUIRES) 2>/dev/null) -pthread
+PC_CHECK     = @PKG_CONFIG='$(PKG_CONFIG)' sh tests/deps.sh pc
 
 ALL_CFLAGS  = $(STD) $(WARN) $(CFLAGS) -Iinclude -Ilib $(HTTP_DEF) $(DEP_CFLAGS)
 # The compiler writes each object's header dependencies next to it (X.d);
@@ -84,6 +99,7 @@ all: $(STATIC_LIB) $(SHARED_LIB) $(TOOL) $(PC_FILE) $(PC_STATIC_FILE) $(CMAKE_CO
 CFLAGS_STAMP := $(B)/cflags.stamp
 PC_STAMP    := $(B)/pc.stamp
 $(CFLAGS_STAMP): FORCE
+	$(PC_CHECK) $(PC_REQUIRES)
 	@mkdir -p $(@D)
 	@echo '$(CC) $(LIB_CFLAGS) $(DEPFLAGS) $(LDFLAGS) $(DEP_LIBS)' | cmp -s - $@ || \
 	    echo '$(CC) $(LIB_CFLAGS) $(DEPFLAGS) $(LDFLAGS) $(DEP_LIBS)' > $@
@@ -105,12 +121,30 @@ $(STATIC_LIB): $(LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(SHARED_LIB): $(LIB_OBJS) lib/rdsiam.map
+# The version script lists the header's RDSIAM_API functions by name;
+# a function in one and not the other stops the build here, naming the
+# line to add or remove.
+MAP_STAMP   := $(B)/map.stamp
+$(MAP_STAMP): include/rdsiam.h lib/rdsiam.map tests/abi/check-map.sh
+	@mkdir -p $(@D)
+	@sh tests/abi/check-map.sh include/rdsiam.h lib/rdsiam.map
+	@touch $@
+
+$(SHARED_LIB): $(LIB_OBJS) lib/rdsiam.map $(MAP_STAMP)
 	@mkdir -p $(@D)
 	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=lib/rdsiam.map \
 	    -Wl,--no-undefined $(LDFLAGS) -o $@ $(LIB_OBJS) $(DEP_LIBS)
 	ln -sf $(SO_REAL) $(B)/lib/$(SONAME)
 	ln -sf $(SONAME) $(B)/lib/librdsiam.so
+
+# The ABI of this build, as tests/check-abi.sh compares it
+# (tests/abi/README.md): on a release, the next baseline.
+abi-dump: $(SHARED_LIB)
+	@mkdir -p $(B)/abi
+	sh tests/abi/abi.sh dump $(SHARED_LIB) include $(B)/abi/librdsiam-$(VERSION).abi
+	@echo "$(B)/abi/librdsiam-$(VERSION).abi"
+
+.PHONY: abi-dump
 
 # The tool's objects are compiled like the library's (the pattern rule
 # above, each with its own .d file); it uses the public API only.
@@ -228,10 +262,22 @@ $(CMAKE_VERSION_FILE): Makefile include/rdsiam.h
 # ---------------------------------------------------------------------------
 # install / uninstall
 
-MAN3 := $(wildcard docs/man/*.3)
-MAN1 := $(wildcard docs/man/*.1)
+# The man pages as installed: docs/man/ with the version of rdsiam.h in
+# each page's footer (.TH NAME SECTION DATE "librdsiam VERSION"), so a
+# page never names another release than the library beside it. A page
+# that only points at another (.so) is copied as it is.
+MAN3 := $(patsubst docs/man/%,$(B)/man/%,$(wildcard docs/man/*.3))
+MAN1 := $(patsubst docs/man/%,$(B)/man/%,$(wildcard docs/man/*.1))
 
-install: all
+$(B)/man/%: docs/man/% include/rdsiam.h
+	@mkdir -p $(@D)
+	@sed '1s/^\(\.TH [^ ]* [^ ]* [^ ]*\) "librdsiam[^"]*"/\1 "librdsiam $(VERSION)"/' $< >$@
+	@sed -n '1{/^\.so /q;/^\.TH [^ ]* [^ ]* [^ ]* "librdsiam $(VERSION)"/q;q1}' $@ || \
+	    { echo "$<: the first line must be .TH NAME SECTION DATE \"librdsiam\" \"librdsiam Manual\" (or .so)" >&2; rm -f $@; exit 1; }
+
+man: $(MAN3) $(MAN1)
+
+install: all man
 	install -d $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR) \
 	    $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(CMAKEDIR) $(DESTDIR)$(BINDIR)
 	install -m 644 include/rdsiam.h $(DESTDIR)$(INCLUDEDIR)/rdsiam.h
@@ -280,7 +326,7 @@ clean:
 
 FORCE:
 
-.PHONY: all install uninstall clean FORCE
+.PHONY: all man install uninstall clean FORCE
 
 # Tests, examples, the emulator and benchmarks add their own rules.
 include $(sort $(wildcard tests/*.mk examples/*.mk examples/*/*.mk))

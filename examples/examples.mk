@@ -12,7 +12,10 @@ MARIADB_CLIENT_LIBS   := $(shell $(PKG_CONFIG) --libs libmariadb 2>/dev/null)
 EX_JSON_LIBS          := $(shell $(PKG_CONFIG) --libs json-c 2>/dev/null)
 EX_MYSQL_USERS        := $(B)/bin/rdsiam-mysql-users
 
-$(EX_MYSQL_USERS): examples/rdsiam-mysql-users.c $(STATIC_LIB)
+pc-check-mariadb:
+	$(PC_CHECK) libmariadb json-c
+
+$(EX_MYSQL_USERS): examples/rdsiam-mysql-users.c $(STATIC_LIB) | pc-check-mariadb
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(MARIADB_CLIENT_CFLAGS) $(LDFLAGS) -o $@ $< \
 	    $(STATIC_LIB) $(MARIADB_CLIENT_LIBS) $(EX_JSON_LIBS) $(DEP_LIBS)
@@ -29,4 +32,4 @@ demo:
 	@$(MAKE) --no-print-directory -s all $(EX_MYSQL_USERS) $(EMU_MARIADB_PLUGIN) >/dev/null
 	@B=$(B) sh examples/rds-emulator/demo.sh
 
-.PHONY: examples demo
+.PHONY: examples demo pc-check-mariadb

@@ -2,8 +2,10 @@
 #
 #   make lambda [RDS_CA_BUNDLE_FILE=global-bundle.pem]
 #       build/lambda/bootstrap and build/lambda/function.zip, ready for the
-#       provided.al2023 runtime (build it on Amazon Linux 2023 to deploy;
-#       docs/DEPLOYMENT.md)
+#       provided.al2023 runtime (docs/DEPLOYMENT.md). The package is checked
+#       before it is written (examples/lambda/check-package.sh): every
+#       library each object needs is shipped or the runtime's, and none
+#       needs a glibc newer than the runtime's 2.34.
 #
 # Against the installed library it builds with:
 #   cc -o bootstrap examples/lambda/*.c \
@@ -15,10 +17,28 @@ LAMBDA_SRCS      := $(wildcard examples/lambda/*.c)
 LAMBDA_LIBS      := $(shell $(PKG_CONFIG) --libs libmariadb libcurl json-c 2>/dev/null)
 RDS_CA_BUNDLE_FILE ?=
 
-$(LAMBDA_BOOTSTRAP): $(LAMBDA_SRCS) $(wildcard examples/lambda/*.h) include/rdsiam.h $(STATIC_LIB)
+# The function links a library of its own, built with HTTP=no. Lambda
+# hands the role's credentials over in the environment (AWS_ACCESS_KEY_ID,
+# AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), so the sources that fetch
+# credentials over the network (STS, SSO, container and instance
+# metadata endpoints) would never run; left out, they take the library's
+# own need for libcurl and expat with them (and Debian 12's libexpat needs
+# glibc 2.36, newer than the runtime's). The Runtime API client
+# (runtime.c) still speaks HTTP through libcurl.
+LAMBDA_LIB_B     := $(B)/lambda/librdsiam
+LAMBDA_LIB       := $(LAMBDA_LIB_B)/lib/librdsiam.a
+LAMBDA_LIB_LIBS  := $(shell $(PKG_CONFIG) --libs libcrypto libcjson 2>/dev/null) -pthread
+
+$(LAMBDA_LIB): FORCE
+	@$(MAKE) --no-print-directory HTTP=no B=$(LAMBDA_LIB_B) $@
+
+pc-check-lambda:
+	$(PC_CHECK) libmariadb libcurl json-c libcrypto libcjson
+
+$(LAMBDA_BOOTSTRAP): $(LAMBDA_SRCS) $(wildcard examples/lambda/*.h) include/rdsiam.h $(LAMBDA_LIB) | pc-check-lambda
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(MARIADB_CLIENT_CFLAGS) $(LDFLAGS) -o $@ \
-	    $(LAMBDA_SRCS) $(STATIC_LIB) $(LAMBDA_LIBS) $(DEP_LIBS)
+	    $(LAMBDA_SRCS) $(LAMBDA_LIB) $(LAMBDA_LIBS) $(LAMBDA_LIB_LIBS)
 
 # Always repackaged: the zip depends on RDS_CA_BUNDLE_FILE too.
 lambda: $(LAMBDA_BOOTSTRAP)
@@ -27,7 +47,7 @@ lambda: $(LAMBDA_BOOTSTRAP)
 examples: $(LAMBDA_BOOTSTRAP)
 tests: examples
 
-.PHONY: lambda examples
+.PHONY: lambda examples pc-check-lambda
 
 # Cold start and warm invocation latency, C against the same handler in
 # Python (boto3 + PyMySQL), both against the Runtime API stand-in and the

@@ -8,7 +8,10 @@ PG_USERS    := $(B)/bin/rdsiam-pg-users
 PQ_CFLAGS   := $(shell $(PKG_CONFIG) --cflags libpq 2>/dev/null)
 PQ_LIBS     := $(shell $(PKG_CONFIG) --libs libpq 2>/dev/null)
 
-$(PG_USERS): examples/rdsiam-pg-users.c include/rdsiam.h $(STATIC_LIB)
+pc-check-pg:
+	$(PC_CHECK) libpq json-c
+
+$(PG_USERS): examples/rdsiam-pg-users.c include/rdsiam.h $(STATIC_LIB) | pc-check-pg
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(PQ_CFLAGS) $(LDFLAGS) -o $@ $< $(STATIC_LIB) \
 	    $(PQ_LIBS) $(EX_JSON_LIBS) $(DEP_LIBS)
@@ -16,4 +19,4 @@ $(PG_USERS): examples/rdsiam-pg-users.c include/rdsiam.h $(STATIC_LIB)
 examples: $(PG_USERS)
 tests: examples
 
-.PHONY: examples
+.PHONY: examples pc-check-pg

@@ -19,8 +19,11 @@
  *
  *   - the token API:      rdsiam_generate_token(), rdsiam_generate_dsql_token()
  *   - a general SigV4 signer (Authorization header and presigned query)
- *   - credential providers (environment, profile files, credential_process,
- *     container endpoints) and the default chain, with caching and refresh
+ *   - credential providers with caching and refresh, one per source, and
+ *     the AWS CLI's default chain of them: environment, assumed roles, web
+ *     identity, IAM Identity Center (SSO), profile files with static keys,
+ *     login_session (`aws login`) and credential_process, container
+ *     endpoints (ECS, EKS Pod Identity) and EC2 instance metadata
  *   - token verification, for emulators, tests and proxies that hold the keys
  *
  * Conventions (see rdsiam(3)):
@@ -57,9 +60,9 @@ extern "C" {
 /* ------------------------------------------------------------------------ */
 
 #define RDSIAM_VERSION_MAJOR 0
-#define RDSIAM_VERSION_MINOR 2
+#define RDSIAM_VERSION_MINOR 3
 #define RDSIAM_VERSION_PATCH 0
-#define RDSIAM_VERSION_STRING "0.2.0"
+#define RDSIAM_VERSION_STRING "0.3.0"
 /** 0xMMmmpp: major, minor, patch; comparable with < and >. */
 #define RDSIAM_VERSION_NUMBER                                                  \
     ((RDSIAM_VERSION_MAJOR << 16) | (RDSIAM_VERSION_MINOR << 8) |              \
@@ -145,7 +148,7 @@ enum rdsiam_status {
     RDSIAM_ERR_CREDENTIALS_EXPIRED = -115,
     RDSIAM_ERR_NO_REGION = -116,   /* no region anywhere */
     RDSIAM_ERR_ENV_INVALID = -117, /* an environment variable is malformed */
-    RDSIAM_ERR_PROVIDER_DISABLED = -118,
+    RDSIAM_ERR_PROVIDER_DISABLED = -118, /* reserved: never returned */
     RDSIAM_ERR_STS = -119, /* STS refused: its error Code and Message */
     RDSIAM_ERR_XML = -120, /* malformed or incomplete XML answer */
     RDSIAM_ERR_PROFILE_INVALID = -121, /* contradictory profile settings, a
@@ -489,10 +492,15 @@ typedef struct rdsiam_provider rdsiam_provider;
  *
  * profile: profile name; NULL means AWS_PROFILE, AWS_DEFAULT_PROFILE,
  *          "default". An explicit profile means that profile only.
- * region:  the region tokens are signed for when the token parameters
- *          leave it NULL; NULL here means AWS_REGION, AWS_DEFAULT_REGION,
- *          then the profile's `region`, resolved once, on first need, and
- *          kept for the provider's life.
+ * region:  the provider's region (copied). Tokens whose params.region is
+ *          NULL are signed for it, and the sources that call STS (assumed
+ *          roles, web identity) call it there, as botocore calls STS in
+ *          the region of the client needing the credentials. NULL means
+ *          AWS_REGION, AWS_DEFAULT_REGION, then the profile's `region`:
+ *          for tokens resolved once, on first need, and kept for the
+ *          provider's life (none: RDSIAM_ERR_NO_REGION unless
+ *          params.region is set); for STS at each fetch (none: STS's
+ *          global endpoint).
  * flags:   RDSIAM_PROVIDER_*.
  * refresh_before: seconds before expiry at which cached credentials are
  *          refreshed (default 900 + 60: a token signed at any moment stays
@@ -501,10 +509,6 @@ typedef struct rdsiam_provider rdsiam_provider;
  *          their remaining life) between fetches.
  * timeout_ms: per-request limit for HTTP and credential_process (default
  *          HTTP 2000, process 60000).
- * region:  the region whose STS assumed roles and web identity call (as
- *          botocore: the region of the client needing the credentials);
- *          NULL: AWS_REGION, AWS_DEFAULT_REGION, the profile's region,
- *          else STS's global endpoint. Copied.
  */
 typedef struct rdsiam_provider_options {
     const char *profile;
@@ -542,14 +546,16 @@ typedef struct rdsiam_provider_options {
  *     environment; the profile's assumed role (role_arn with source_profile
  *     or credential_source, through STS); web identity (environment or
  *     profile); the profile's IAM Identity Center (SSO) settings; the
- *     profile's static keys in the credentials file; its credential_process;
+ *     profile's static keys in the credentials file; its login_session (`aws
+ *     login`); its credential_process;
  *     its static keys in the config file; container endpoints; EC2 instance
  *     metadata. An explicit opts->profile drops the environment source (not
  *     AWS_PROFILE). Cached. See rdsiam_provider(3) for each source.
  * rdsiam_provider_new_static: fixed credentials (copied).
  * rdsiam_provider_new_environment: AWS_ACCESS_KEY_ID etc.
  * rdsiam_provider_new_profile: what one profile configures (assumed role,
- *     web identity, SSO, static keys, credential_process), in that order.
+ *     web identity, SSO, static keys, login_session, credential_process),
+ *     in that order.
  * rdsiam_provider_new_container: ECS / EKS Pod Identity endpoints.
  */
 RDSIAM_API int rdsiam_provider_new_default(rdsiam_provider **out,

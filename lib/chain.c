@@ -4,10 +4,10 @@
  *
  * The default chain is botocore's (create_credential_resolver, botocore
  * 1.43): environment, assume role (profile), web identity, SSO, shared
- * credentials file, credential_process, config file keys, container,
- * instance metadata. Each line of default_chain below is one source; a
- * source not written yet is a comment at its place. A source that is not
- * configured moves the chain on (RDSIAM_ERR_NO_CREDENTIALS); any other
+ * credentials file, login (`aws login`), credential_process, config file
+ * keys, container, instance metadata. Each line of default_chain below is one
+ * source; a source not written yet is a comment at its place. A source that is
+ * not configured moves the chain on (RDSIAM_ERR_NO_CREDENTIALS); any other
  * error stops it, as in botocore: a half-configured source is reported,
  * not skipped.
  *
@@ -43,6 +43,7 @@ static const rdsiam__chain_link default_chain[] = {
     {rdsiam__source_web_identity, true},
     {rdsiam__source_sso, true},
     {rdsiam__source_shared_credentials, true},
+    {rdsiam__source_login, true},
     {rdsiam__source_process, true},
     {rdsiam__source_config_keys, true},
     /* botocore keeps these two when a profile is named ("post_profile"
@@ -57,6 +58,7 @@ static const rdsiam__chain_link profile_chain[] = {
     {rdsiam__source_web_identity, true},
     {rdsiam__source_sso, true},
     {rdsiam__source_shared_credentials, true},
+    {rdsiam__source_login, true},
     {rdsiam__source_process, true},
     {rdsiam__source_config_keys, true},
 };

@@ -122,8 +122,8 @@ const char *rdsiam_strerror(int code)
         return "no region configured";
     case RDSIAM_ERR_ENV_INVALID:
         return "malformed environment variable";
-    case RDSIAM_ERR_PROVIDER_DISABLED:
-        return "credential provider disabled";
+    case RDSIAM_ERR_PROVIDER_DISABLED: /* reserved: the number stays taken */
+        return "reserved error code (never returned)";
     case RDSIAM_ERR_STS:
         return "AWS STS refused the request";
     case RDSIAM_ERR_XML:

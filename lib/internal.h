@@ -196,6 +196,9 @@ bool rdsiam__utf8_valid(const char *s, size_t n);
 
 /* Format t as "YYYYMMDDTHHMMSSZ" (16 chars + NUL). t in 0..TIME_MAX. */
 void rdsiam__amz_date(char out[17], int64_t t);
+/* Format t as "YYYY-MM-DDTHH:MM:SSZ" (20 chars + NUL), the form the AWS
+ * CLI writes into its token caches. t in 0..TIME_MAX. */
+void rdsiam__iso8601(char out[21], int64_t t);
 /* Parse "YYYYMMDDTHHMMSSZ" or ISO-8601 "YYYY-MM-DDTHH:MM:SS[.fff](Z|+hh:mm)".
  * Returns 0 and *t, or -1. */
 int rdsiam__parse_time(const char *s, int64_t *t);

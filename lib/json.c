@@ -665,3 +665,126 @@ int rdsiam__json_creds(const rdsiam__json *j,
 done:
     return rc;
 }
+
+/* ------------------------------------------------------------------------ */
+/* Writing                                                                  */
+/* ------------------------------------------------------------------------ */
+
+static cJSON *object_of(const rdsiam__json_member *m, size_t n);
+
+/* The value of one member as a cJSON item that references its string. */
+static cJSON *value_of(const rdsiam__json_member *m)
+{
+    if (m->string)
+        return cJSON_CreateStringReference(m->string);
+    if (m->is_int)
+        return cJSON_CreateNumber((double)m->integer);
+    return object_of(m->members, m->n);
+}
+
+/* Add item under name (a constant key: cJSON neither copies nor frees
+ * it); on failure the item is freed. */
+static bool add(cJSON *o, const char *name, cJSON *item)
+{
+    if (item && cJSON_AddItemToObjectCS(o, name, item))
+        return true;
+    cJSON_Delete(item);
+    return false;
+}
+
+static cJSON *object_of(const rdsiam__json_member *m, size_t n)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    for (size_t i = 0; o && i < n; i++)
+        if (!add(o, m[i].name, value_of(&m[i]))) {
+            cJSON_Delete(o);
+            o = NULL;
+        }
+    return o;
+}
+
+static const rdsiam__json_member *named(const rdsiam__json_member *m, size_t n,
+                                        const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(m[i].name, name) == 0)
+            return &m[i];
+    return NULL;
+}
+
+/* A member of a parsed document as an item referencing its strings and
+ * children (numbers, booleans and null are copied: nothing secret). */
+static cJSON *reference_of(const cJSON *c)
+{
+    if (cJSON_IsString(c))
+        return cJSON_CreateStringReference(c->valuestring);
+    if (cJSON_IsObject(c))
+        return cJSON_CreateObjectReference(c->child);
+    if (cJSON_IsArray(c))
+        return cJSON_CreateArrayReference(c->child);
+    return cJSON_Duplicate(c, 0);
+}
+
+/* base's members updated by m, then m's others (dict.update). */
+static cJSON *updated(const cJSON *base, const rdsiam__json_member *m, size_t n)
+{
+    cJSON *o = cJSON_CreateObject();
+    const rdsiam__json_member *u;
+    const cJSON *c;
+    bool ok = o != NULL;
+
+    for (c = base->child; ok && c; c = c->next) {
+        u = named(m, n, c->string);
+        ok = add(o, c->string, u ? value_of(u) : reference_of(c));
+    }
+    for (size_t i = 0; ok && i < n; i++)
+        if (!cJSON_GetObjectItemCaseSensitive(base, m[i].name))
+            ok = add(o, m[i].name, value_of(&m[i]));
+    if (!ok) {
+        cJSON_Delete(o);
+        o = NULL;
+    }
+    return o;
+}
+
+int rdsiam__json_write(const rdsiam__json *base, const rdsiam__json_member *m,
+                       size_t n, const char *what, rdsiam__buf *out,
+                       rdsiam_error *err)
+{
+    cJSON *o = base ? updated(base->obj, m, n) : object_of(m, n);
+    size_t size = 1024, limit = out->max - out->len;
+    char *block = NULL;
+    bool printed = false;
+    int rc = RDSIAM_OK;
+
+    RDSIAM_ENSURE(err, o, RDSIAM_ERR_NO_MEMORY, "%s: out of memory", what);
+    if (limit > INT_MAX - 5)
+        limit = INT_MAX - 5;
+    /* cJSON asks for 5 bytes more than the text it prints; a block too
+     * small makes it fail (it never allocates when preallocated), and the
+     * next try doubles it, up to what out may still hold. */
+    for (;;) {
+        if (size > limit + 5)
+            size = limit + 5;
+        block = malloc(size);
+        RDSIAM_ENSURE(err, block, RDSIAM_ERR_NO_MEMORY, "%s: out of memory",
+                      what);
+        printed = cJSON_PrintPreallocated(o, block, (int)size, 0);
+        if (printed || size >= limit + 5)
+            break;
+        rdsiam__free_secret(block, size);
+        block = NULL;
+        size *= 2;
+    }
+    RDSIAM_ENSURE(err, printed && strlen(block) <= limit, RDSIAM_ERR_JSON,
+                  "%s: the document is larger than %zu bytes", what, limit);
+    rc = rdsiam__buf_append(out, block, strlen(block));
+    RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc, "%s: out of memory", what);
+    rdsiam__ok(err);
+done:
+    if (block)
+        rdsiam__free_secret(block, size);
+    cJSON_Delete(o);
+    return rc;
+}

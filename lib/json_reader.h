@@ -83,4 +83,35 @@ int rdsiam__json_creds(const rdsiam__json *j,
                        const rdsiam__json_creds_fields *f, rdsiam__creds *out,
                        rdsiam_error *err);
 
+/* ------------------------------------------------------------------------ */
+/* Writing (cache files written back, small request bodies)                 */
+/* ------------------------------------------------------------------------ */
+
+/* One member of an object to write: a string (string non-NULL, borrowed),
+ * an integer (is_int; exact up to 2^53), or else an object of the n
+ * members at members. */
+typedef struct rdsiam__json_member {
+    const char *name;
+    const char *string;
+    bool is_int;
+    int64_t integer;
+    const struct rdsiam__json_member *members;
+    size_t n;
+} rdsiam__json_member;
+
+/*
+ * Append an object as compact JSON text to out (a buffer the caller
+ * initialised; its max bounds the text; rdsiam__buf_free wipes it). No
+ * value is copied anywhere else: cJSON is handed references and prints
+ * into a block that is wiped before it is freed. With base (NULL: none):
+ * base's members first, in base's order, each one that m also names taking
+ * m's value (Python's dict.update, as botocore rewrites a cache file),
+ * then m's other members in order; without it, m's members in order.
+ * RDSIAM_ERR_NO_MEMORY; a text larger than out allows is RDSIAM_ERR_JSON
+ * ("WHAT: the document is larger than N bytes").
+ */
+int rdsiam__json_write(const rdsiam__json *base, const rdsiam__json_member *m,
+                       size_t n, const char *what, rdsiam__buf *out,
+                       rdsiam_error *err);
+
 #endif /* RDSIAM_JSON_READER_H */

@@ -260,6 +260,11 @@ int rdsiam__source_shared_credentials(rdsiam__source *out,
                                       const char *profile, rdsiam_error *err);
 int rdsiam__source_config_keys(rdsiam__source *out, rdsiam__resolution *res,
                                const char *profile, rdsiam_error *err);
+/* source_login.c: the profile's login_session (`aws login`): the AWS
+ * CLI's login cache, refreshed through the sign-in service. With HTTP=no
+ * this returns RDSIAM_ERR_NOT_BUILT_IN. */
+int rdsiam__source_login(rdsiam__source *out, rdsiam__resolution *res,
+                         const char *profile, rdsiam_error *err);
 /* source_process.c: the profile's credential_process. */
 int rdsiam__source_process(rdsiam__source *out, rdsiam__resolution *res,
                            const char *profile, rdsiam_error *err);

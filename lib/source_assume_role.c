@@ -202,8 +202,9 @@ done:
  *    (CanonicalNameCredentialSourcer);
  *  - a source profile with static keys, or that is not itself a role
  *    profile, is resolved by the profile sources (web identity without
- *    environment variables, SSO, shared credentials, credential_process,
- *    config keys: _resolve_credentials_from_profile); otherwise its role is
+ *    environment variables, SSO, shared credentials, login,
+ *    credential_process, config keys: _resolve_credentials_from_profile);
+ *    otherwise its role is
  *    assumed first, and so on down the chain;
  *  - a source profile already visited is a loop (InfiniteLoopConfigError),
  *    except a profile naming itself that has static keys;
@@ -218,8 +219,11 @@ done:
 /* ------------------------------------------------------------------------ */
 
 static const rdsiam__source_new_fn source_profile_links[] = {
-    rdsiam__source_web_identity,       rdsiam__source_sso,
-    rdsiam__source_shared_credentials, rdsiam__source_process,
+    rdsiam__source_web_identity,
+    rdsiam__source_sso,
+    rdsiam__source_shared_credentials,
+    rdsiam__source_login,
+    rdsiam__source_process,
     rdsiam__source_config_keys,
 };
 
@@ -255,8 +259,8 @@ static int profile_chain_fetch(void *self, rdsiam__creds *out,
     if (rc == RDSIAM_ERR_NO_CREDENTIALS)
         rdsiam__fail(err, rc,
                      "source profile %s has no credentials (no static keys, "
-                     "credential_process, web_identity_token_file or SSO "
-                     "settings)",
+                     "credential_process, web_identity_token_file, "
+                     "login_session or SSO settings)",
                      pc->profile);
     return rc;
 }

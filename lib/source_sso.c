@@ -1,48 +1,32 @@
 /*
  * source_sso.c - credentials for an IAM Identity Center (SSO) profile, from
- * the token `aws sso login` leaves in ~/.aws/sso/cache/ and the portal's
- * GetRoleCredentials.
+ * the portal's GetRoleCredentials with the access token `aws sso login`
+ * leaves in ~/.aws/sso/cache/ (sso_token.c reads it, and refreshes it in
+ * the sso_session form).
  *
  * Behaviour follows botocore 1.43 (credentials.py SSOProvider and
- * SSOCredentialFetcher, utils.py SSOTokenLoader, tokens.py
- * SSOTokenProvider):
- *   - both profile forms: sso_session naming an [sso-session NAME] section
- *     (the cache file is named for SHA-1 of NAME), and the legacy
- *     sso_start_url / sso_region in the profile (SHA-1 of the start URL);
- *   - the cache file must hold accessToken and expiresAt; an expired token
- *     is refused before the portal is asked (UnauthorizedSSOTokenError);
+ * SSOCredentialFetcher):
+ *   - both profile forms: sso_session naming an [sso-session NAME] section,
+ *     and the legacy sso_start_url / sso_region in the profile;
+ *   - an expired token is refused before the portal is asked
+ *     (UnauthorizedSSOTokenError);
  *   - GET /federation/credentials?role_name=R&account_id=A with the token
  *     in x-amz-sso_bearer_token, unsigned; 401 (UnauthorizedException)
  *     means the session is over;
  *   - roleCredentials.expiration is in milliseconds since the epoch.
- * Not done here: the session form's token refresh through SSO-OIDC
- * CreateToken (botocore refreshes a token within 15 minutes of expiry when
- * the cache file holds a refresh token and client registration); until it
- * is, an expired token asks the user to log in again.
  *
  * SPDX-License-Identifier: MIT
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-
-#include <openssl/evp.h>
-
+#include "endpoint.h"
 #include "http.h"
-#include "file.h"
 #include "json_reader.h"
 #include "source_sso.h"
+#include "sso_token.h"
 #include "withhold.h"
-
-#define SSO_TOKEN_MAX 8192
 
 /* A value for a message: printable ASCII, truncated to fit. */
 static void printable(char *out, size_t size, const char *s)
@@ -61,155 +45,8 @@ static const char *profile_name(const rdsiam__sso_config *cfg)
 }
 
 /* ------------------------------------------------------------------------ */
-/* The token cache file                                                      */
+/* The portal's answer                                                       */
 /* ------------------------------------------------------------------------ */
-
-int rdsiam__sso_cache_path(const rdsiam__sso_config *cfg, char **path,
-                           rdsiam_error *err)
-{
-    int rc = RDSIAM_OK;
-    const char *home, *key;
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int md_len = 0;
-    char hex[2 * 20 + 1];
-    rdsiam__buf b;
-
-    if (!cfg || !path)
-        return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT,
-                            "IAM Identity Center: config or path is NULL");
-    *path = NULL;
-    rdsiam__buf_init(&b, 8192);
-    /* SSOTokenLoader._generate_cache_key: the session name when there is
-     * one, else the start URL; sha1(...).hexdigest(). */
-    key = cfg->session_name ? cfg->session_name : cfg->start_url;
-    RDSIAM_ENSURE(err, key != NULL, RDSIAM_ERR_PROFILE_INCOMPLETE,
-                  "IAM Identity Center: profile \"%.100s\" has neither "
-                  "sso_session nor sso_start_url",
-                  profile_name(cfg));
-    RDSIAM_ENSURE(err,
-                  EVP_Digest(key, strlen(key), md, &md_len, EVP_sha1(), NULL) ==
-                          1 &&
-                      md_len == 20,
-                  RDSIAM_ERR_CRYPTO, "IAM Identity Center: SHA-1 failed");
-    rdsiam__hex(hex, md, 20);
-    hex[40] = '\0';
-    /* botocore: os.path.expanduser("~/.aws/sso/cache") */
-    home = rdsiam__getenv_nonempty("HOME");
-    RDSIAM_ENSURE(
-        err, home != NULL, RDSIAM_ERR_FILE_IO,
-        "IAM Identity Center: HOME is not set, so the SSO token cache "
-        "(~/.aws/sso/cache) cannot be found");
-    rc = rdsiam__buf_printf(&b, "%s/.aws/sso/cache/%s.json", home, hex);
-    RDSIAM_ENSURE(err, rc == RDSIAM_OK, RDSIAM_ERR_FILE_IO,
-                  "IAM Identity Center: HOME is too long");
-    *path = rdsiam__buf_take(&b);
-    RDSIAM_ENSURE(err, *path != NULL, RDSIAM_ERR_NO_MEMORY,
-                  "IAM Identity Center: out of memory");
-done:
-    rdsiam__buf_free(&b);
-    return rc;
-}
-
-/* Read the whole file into b (a secret) with the one secret-file reader:
- * a regular file of at most RDSIAM__SSO_CACHE_MAX bytes (non-blocking, so
- * a FIFO put in its place cannot make the read wait). */
-static int read_cache_file(const char *path, const rdsiam__sso_config *cfg,
-                           rdsiam__buf *b, rdsiam_error *err)
-{
-    int rc = RDSIAM_OK;
-    char key[101], what[220];
-    bool found = false;
-
-    printable(key, sizeof key,
-              cfg->session_name ? cfg->session_name : cfg->start_url);
-    snprintf(what, sizeof what, "%.200s", path);
-    rc = rdsiam__file_read(path, what, b->max, RDSIAM_ERR_FILE_IO,
-                           RDSIAM__FILE_MISSING_OK, b, &found, err);
-    if (rc != RDSIAM_OK) {
-        rdsiam__error_prefix(err, "IAM Identity Center");
-        goto done;
-    }
-    RDSIAM_ENSURE(err, found, RDSIAM_ERR_FILE_IO,
-                  "IAM Identity Center: no cached SSO token for %s \"%s\" "
-                  "(%.200s does not exist); run `aws sso login --profile "
-                  "%.100s`",
-                  cfg->session_name ? "session" : "start URL", key, path,
-                  profile_name(cfg));
-    if (!b->data)
-        RDSIAM_GUARD(rdsiam__buf_append(b, "", 0));
-done:
-    if (rc != RDSIAM_OK)
-        rdsiam__buf_free(b);
-    return rc;
-}
-
-/* ------------------------------------------------------------------------ */
-/* JSON (one function per document, to swap for a shared reader)           */
-/* ------------------------------------------------------------------------ */
-
-/* Older CLIs wrote expiresAt as "2019-11-14T04:05:45UTC"; dateutil reads
- * both that and "...Z". */
-static int parse_expires(const char *s, int64_t *t)
-{
-    char buf[64];
-    size_t n = strlen(s);
-
-    if (n >= 3 && n < sizeof buf && strcmp(s + n - 3, "UTC") == 0) {
-        memcpy(buf, s, n - 3);
-        buf[n - 3] = 'Z';
-        buf[n - 2] = '\0';
-        return rdsiam__parse_time(buf, t);
-    }
-    return rdsiam__parse_time(s, t);
-}
-
-/* Something an HTTP header can carry: printable ASCII, no CR or LF. */
-static bool header_safe(const char *s)
-{
-    size_t n = strlen(s), i;
-
-    if (n == 0 || n > SSO_TOKEN_MAX)
-        return false;
-    for (i = 0; i < n; i++)
-        if (s[i] < 0x20 || s[i] >= 0x7f)
-            return false;
-    return true;
-}
-
-int rdsiam__sso_parse_token(const char *body, size_t len, char **token,
-                            int64_t *expires_at, rdsiam_error *err)
-{
-    static const char what[] = "the SSO token cache file";
-    int rc = RDSIAM_OK;
-    rdsiam__json *j = NULL;
-    const char *v = NULL;
-    char shown[48];
-
-    RDSIAM_ENSURE(err, body && token && expires_at, RDSIAM_ERR_NULL_ARGUMENT,
-                  "IAM Identity Center: body, token or expiry is NULL");
-    *token = NULL;
-    *expires_at = 0;
-    RDSIAM_GUARD(rdsiam__json_parse(body, len, "IAM Identity Center", what,
-                                    RDSIAM_ERR_JSON, &j, err));
-    RDSIAM_GUARD(rdsiam__json_string(j, "expiresAt", true, &v, err));
-    printable(shown, sizeof shown, v);
-    RDSIAM_ENSURE(err, parse_expires(v, expires_at) == 0, RDSIAM_ERR_JSON,
-                  "IAM Identity Center: expiresAt \"%s\" in %s is not an "
-                  "ISO-8601 time",
-                  shown, what);
-    RDSIAM_GUARD(rdsiam__json_string(j, "accessToken", true, &v, err));
-    RDSIAM_ENSURE(err, header_safe(v), RDSIAM_ERR_JSON,
-                  "IAM Identity Center: accessToken in %s is empty, longer "
-                  "than %d bytes, or has characters an HTTP header cannot "
-                  "carry",
-                  what, SSO_TOKEN_MAX);
-    *token = rdsiam__strdup(v);
-    RDSIAM_ENSURE(err, *token != NULL, RDSIAM_ERR_NO_MEMORY,
-                  "IAM Identity Center: out of memory");
-done:
-    rdsiam__json_free(j);
-    return rc;
-}
 
 int rdsiam__sso_parse_credentials(const char *body, size_t len,
                                   rdsiam__creds *out, rdsiam_error *err)
@@ -255,75 +92,6 @@ done:
 /* The portal endpoint                                                       */
 /* ------------------------------------------------------------------------ */
 
-static bool loopback_v4(const char *h, size_t n)
-{
-    char buf[16];
-    struct in_addr a;
-
-    if (n >= sizeof buf)
-        return false;
-    memcpy(buf, h, n);
-    buf[n] = '\0';
-    return inet_pton(AF_INET, buf, &a) == 1 && (ntohl(a.s_addr) >> 24) == 127u;
-}
-
-/* The host of an http(s) URL with nothing odd in it; plain http only to a
- * loopback host (as for container endpoints). */
-static int check_endpoint(const char *url, const char *var, rdsiam_error *err)
-{
-    size_t i, n = strlen(url), skip;
-    const char *host, *end, *hend;
-    bool https;
-
-    if (n > 2048)
-        return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
-                            "IAM Identity Center: %s is longer than 2048 "
-                            "bytes",
-                            var);
-    for (i = 0; i < n; i++)
-        if (url[i] <= 0x20 || url[i] >= 0x7f || url[i] == '\\')
-            return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
-                                "IAM Identity Center: %s has a space, a "
-                                "control, a backslash or a non-ASCII "
-                                "character",
-                                var);
-    https = strncasecmp(url, "https://", 8) == 0;
-    skip = https ? 8 : strncasecmp(url, "http://", 7) == 0 ? 7 : 0;
-    if (!skip)
-        return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
-                            "IAM Identity Center: %s must be an http:// or "
-                            "https:// URL",
-                            var);
-    host = url + skip;
-    end = host + strcspn(host, "/?#");
-    if (end[strcspn(end, "?#")] || memchr(host, '@', (size_t)(end - host)) ||
-        host == end)
-        return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
-                            "IAM Identity Center: %s must be scheme://host"
-                            "[:port][/path], without user information, "
-                            "query or fragment",
-                            var);
-    if (https)
-        return RDSIAM_OK;
-    if (*host == '[')
-        hend = memchr(host, ']', (size_t)(end - host));
-    else
-        hend = memchr(host, ':', (size_t)(end - host));
-    if (!hend)
-        hend = end;
-    if ((*host == '[' && (size_t)(hend - host) == 4 &&
-         memcmp(host, "[::1", 4) == 0) ||
-        ((size_t)(hend - host) == 9 &&
-         strncasecmp(host, "localhost", 9) == 0) ||
-        (*host != '[' && loopback_v4(host, (size_t)(hend - host))))
-        return RDSIAM_OK;
-    return rdsiam__fail(err, RDSIAM_ERR_URI_NOT_ALLOWED,
-                        "IAM Identity Center: %s: plain http is allowed only "
-                        "for a loopback host (127.0.0.1, [::1], localhost); "
-                        "use https",
-                        var);
-}
-
 /* Percent-encode s (RFC 3986 unreserved kept) onto b. */
 static int append_encoded(rdsiam__buf *b, const char *s)
 {
@@ -344,8 +112,6 @@ int rdsiam__sso_portal_url(const rdsiam__sso_config *cfg, char **url,
                            rdsiam_error *err)
 {
     int rc = RDSIAM_OK;
-    const char *ep = NULL, *var = NULL;
-    size_t n;
     rdsiam__buf b;
 
     if (!cfg || !url)
@@ -353,36 +119,9 @@ int rdsiam__sso_portal_url(const rdsiam__sso_config *cfg, char **url,
                             "IAM Identity Center: config or url is NULL");
     *url = NULL;
     rdsiam__buf_init(&b, RDSIAM__SSO_URL_MAX);
-    /* Service-specific endpoint first, then the global one, unless
-     * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true (botocore
-     * EndpointResolverBuiltins / configprovider). */
-    if (!(rdsiam__getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") &&
-          strcasecmp(rdsiam__getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"),
-                     "true") == 0)) {
-        var = "AWS_ENDPOINT_URL_SSO";
-        ep = rdsiam__getenv_nonempty(var);
-        if (!ep) {
-            var = "AWS_ENDPOINT_URL";
-            ep = rdsiam__getenv_nonempty(var);
-        }
-    }
-    if (ep) {
-        RDSIAM_GUARD(check_endpoint(ep, var, err));
-        n = strlen(ep);
-        while (n > 0 && ep[n - 1] == '/')
-            n--;
-        rc = rdsiam__buf_append(&b, ep, n);
-    } else {
-        rc = rdsiam__check_region(cfg->region, NULL, err);
-        if (rc != RDSIAM_OK) {
-            rdsiam__error_prefix(err, "IAM Identity Center: sso_region");
-            goto done;
-        }
-        rc = rdsiam__buf_printf(&b, "https://portal.sso.%s.%s", cfg->region,
-                                rdsiam__partition_dns_suffix(cfg->region));
-    }
-    RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc,
-                  "IAM Identity Center: URL too long");
+    /* botocore's sso endpoint: https://portal.sso.{Region}.{dnsSuffix} */
+    RDSIAM_GUARD(rdsiam__sso_service_url(cfg, "AWS_ENDPOINT_URL_SSO",
+                                         "portal.sso", &b, err));
     /* GetRoleCredentials: roleName -> role_name, accountId -> account_id
      * (query string, in the order of the API model). */
     rc = rdsiam__buf_append_str(&b, "/federation/credentials?role_name=");
@@ -467,60 +206,6 @@ static int check_config(const rdsiam__sso_config *cfg, rdsiam_error *err)
 
 #if RDSIAM_HTTP
 
-/* The cached token, checked for expiry (botocore: "remaining <= 0"). */
-static int load_token(const sso_source *src, char **token, rdsiam_error *err)
-{
-    int rc = RDSIAM_OK;
-    char *path = NULL;
-    int64_t expires = 0;
-    char when[17];
-    rdsiam__buf b;
-
-    *token = NULL;
-    rdsiam__buf_init(&b, RDSIAM__SSO_CACHE_MAX);
-    RDSIAM_GUARD(rdsiam__sso_cache_path(&src->cfg, &path, err));
-    RDSIAM_GUARD(read_cache_file(path, &src->cfg, &b, err));
-    rc = rdsiam__sso_parse_token(b.data, b.len, token, &expires, err);
-    if (rc != RDSIAM_OK) {
-        rdsiam__error_prefix(err, "%.200s", path);
-        goto done;
-    }
-    rdsiam__amz_date(when,
-                     expires >= 0 && expires <= RDSIAM__TIME_MAX ? expires : 0);
-    RDSIAM_ENSURE(err, expires > rdsiam__now(), RDSIAM_ERR_CREDENTIALS_EXPIRED,
-                  "IAM Identity Center: the SSO session for profile \"%.100s\" "
-                  "expired at %s; run `aws sso login --profile %.100s`",
-                  profile_name(&src->cfg), when, profile_name(&src->cfg));
-done:
-    if (rc != RDSIAM_OK) {
-        rdsiam__free_secret_str(*token);
-        *token = NULL;
-    }
-    rdsiam__buf_free(&b);
-    free(path);
-    return rc;
-}
-
-/* Socket-level check for plain http: loopback addresses only. */
-static bool loopback_addr(const struct sockaddr *sa, socklen_t len)
-{
-    static const unsigned char v6_loopback[16] = {[15] = 1};
-
-    if (sa->sa_family == AF_INET &&
-        len >= (socklen_t)sizeof(struct sockaddr_in)) {
-        const struct sockaddr_in *a =
-            (const struct sockaddr_in *)(const void *)sa;
-        return (ntohl(a->sin_addr.s_addr) >> 24) == 127u;
-    }
-    if (sa->sa_family == AF_INET6 &&
-        len >= (socklen_t)sizeof(struct sockaddr_in6)) {
-        const struct sockaddr_in6 *a =
-            (const struct sockaddr_in6 *)(const void *)sa;
-        return memcmp(a->sin6_addr.s6_addr, v6_loopback, 16) == 0;
-    }
-    return false;
-}
-
 /* A portal error answer as a message. */
 static int portal_error(const sso_source *src, long status, const char *where,
                         rdsiam_error *err)
@@ -566,7 +251,7 @@ static int sso_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
                   "IAM Identity Center: credentials pointer is NULL");
     memset(out, 0, sizeof *out);
     RDSIAM_GUARD(rdsiam__sso_portal_url(&src->cfg, &url, err));
-    RDSIAM_GUARD(load_token(src, &token, err));
+    RDSIAM_GUARD(rdsiam__sso_token_get(&src->cfg, &token, err));
     rdsiam__http_url_for_message(url, where, sizeof where);
     hdr.name = "x-amz-sso_bearer_token";
     hdr.value = token;
@@ -580,13 +265,7 @@ static int sso_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
     req.ca_file = src->cfg.ca_file;
     req.retries = RDSIAM__HTTP_RETRIES; /* 5xx and 429 */
     req.any_status = true;
-    /* A plain-http endpoint was checked to be loopback: reach it directly
-     * (never through a proxy, which would see the bearer token) and hold
-     * every address it resolves to, to loopback. */
-    if (strncasecmp(url, "http://", 7) == 0) {
-        req.no_proxy = true;
-        req.allow_addr = loopback_addr;
-    }
+    rdsiam__endpoint_restrict(&req);
     rc = rdsiam__http_perform(&req, &body, &status, err);
     if (rc != RDSIAM_OK) {
         rdsiam__error_prefix(err, "IAM Identity Center");
@@ -742,7 +421,6 @@ int rdsiam__sso_new(rdsiam__source *out, const rdsiam__sso_config *cfg,
     (void)cfg;
     (void)check_config;
     (void)sso_destroy;
-    (void)read_cache_file;
     return rdsiam__not_built_in(out, "sso", "IAM Identity Center", err);
 }
 

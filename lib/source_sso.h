@@ -40,26 +40,6 @@ typedef struct rdsiam__sso_config {
 } rdsiam__sso_config;
 
 /*
- * The token cache file that `aws sso login` writes:
- * $HOME/.aws/sso/cache/<SHA-1 hex of session_name, or of start_url for the
- * legacy form>.json (botocore SSOTokenLoader._generate_cache_key). *path
- * allocated (free()). RDSIAM_ERR_FILE_IO when HOME is not set.
- */
-int rdsiam__sso_cache_path(const rdsiam__sso_config *cfg, char **path,
-                           rdsiam_error *err);
-
-/*
- * Parse a token cache file (len bytes): accessToken (a string an HTTP
- * header can carry) and expiresAt (ISO-8601; the "UTC" suffix older CLIs
- * wrote is accepted) are required, as in SSOTokenLoader. *token is an
- * allocated secret (rdsiam__free_secret_str), *expires_at seconds since
- * the epoch. Every copy the JSON reader made is wiped. RDSIAM_ERR_JSON names
- * the problem (never the token).
- */
-int rdsiam__sso_parse_token(const char *body, size_t len, char **token,
-                            int64_t *expires_at, rdsiam_error *err);
-
-/*
  * Parse the portal's GetRoleCredentials answer:
  * {"roleCredentials":{"accessKeyId","secretAccessKey","sessionToken",
  * "expiration" (epoch milliseconds)}}. Strings in *out are allocated
@@ -84,8 +64,9 @@ int rdsiam__sso_portal_url(const rdsiam__sso_config *cfg, char **url,
                            rdsiam_error *err);
 
 /*
- * The source: reads the token cache file on every fetch (so a new `aws sso
- * login` is picked up), refuses an expired token, and asks the portal.
+ * The source: gets the access token on every fetch (sso_token.h: the cache
+ * file, so a new `aws sso login` is picked up, refreshed in the
+ * sso_session form), refuses an expired token, and asks the portal.
  * RDSIAM_ERR_PROFILE_INCOMPLETE when a required setting is missing (the
  * message lists them as botocore does). With HTTP=no:
  * RDSIAM_ERR_NOT_BUILT_IN.

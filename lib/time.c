@@ -62,6 +62,24 @@ void rdsiam__amz_date(char out[17], int64_t t)
     out[16] = '\0';
 }
 
+void rdsiam__iso8601(char out[21], int64_t t)
+{
+    char a[17];
+
+    rdsiam__amz_date(a, t);
+    /* YYYYMMDDTHHMMSSZ -> YYYY-MM-DDTHH:MM:SSZ */
+    memcpy(out, a, 4);
+    out[4] = '-';
+    memcpy(out + 5, a + 4, 2);
+    out[7] = '-';
+    memcpy(out + 8, a + 6, 5);
+    out[13] = ':';
+    memcpy(out + 14, a + 11, 2);
+    out[16] = ':';
+    memcpy(out + 17, a + 13, 3);
+    out[20] = '\0';
+}
+
 static int digits(const char *s, size_t n, unsigned *v)
 {
     unsigned r = 0;

@@ -20,7 +20,6 @@ ANALYZE_CHECKS := -enable-checker security.insecureAPI.strcpy \
                   -enable-checker valist.CopyToSelf
 
 check-analyze:
-	@sh tests/deps.sh test
 	rm -rf $(ANALYZE_B)
 	$(SCAN_BUILD) -plist-html -o $(ANALYZE_B)/reports $(ANALYZE_CHECKS) \
 	    --use-cc=clang $(MAKE) B=$(ANALYZE_B) CC=clang \

@@ -35,7 +35,6 @@ asan-build:
 	for f in $(ASAN_PLUGINS); do cp -p $(ASAN_PLAIN_B)/$$f $(ASAN_B)/$$f || exit 1; done
 
 check-asan:
-	@sh tests/deps.sh test
 	@$(MAKE) --no-print-directory asan-build
 	@names="$(ASAN_TESTS)"; \
 	if [ -z "$$names" ]; then \
@@ -81,10 +80,9 @@ FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_ALL      := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_TARGETS  ?= $(FUZZ_ALL)
 
-# The link flags are asked of pkg-config when the recipe runs, after
-# tests/deps.sh has installed what was missing.
+# The link flags are asked of pkg-config when the recipe runs (`make deps`
+# installs clang's fuzzer runtime on Debian).
 fuzz-build:
-	@sh tests/deps.sh fuzz
 	$(MAKE) B=$(FUZZ_B) CC=$(FUZZ_CC) \
 	    CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
 	    $(FUZZ_B)/lib/librdsiam.a

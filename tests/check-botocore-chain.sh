@@ -11,18 +11,17 @@
 # does not read; AWS_PROFILE over AWS_DEFAULT_PROFILE; a lone secret in the
 # environment), the scenario asserts the documented outcome for both sides.
 #
-# Needs python3 with botocore; skipped otherwise. Nothing leaves loopback:
+# Needs a python3 with botocore (tests/crosscheck/botocore.sh picks the
+# newest; none: skipped, or failed under RDSIAM_REQUIRE_CROSSCHECK=1).
+# Nothing leaves loopback:
 # no scenario configures a network source and AWS_EC2_METADATA_DISABLED is
 # set for both sides.
 set -u
 B=${B:-build}
 TOOL=$B/bin/rdsiam-token
 
-if ! command -v python3 >/dev/null 2>&1 ||
-    ! python3 -c 'import botocore.session' >/dev/null 2>&1; then
-    echo "ok - botocore cross-check # SKIP botocore is not importable"
-    exit 0
-fi
+. tests/crosscheck/botocore.sh
+xcheck_python "botocore chain cross-check"
 if [ ! -x "$TOOL" ]; then
     echo "not ok - rdsiam-token is built ($TOOL)"
     exit 1
@@ -31,4 +30,4 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-python3 tests/crosscheck/botocore_chain.py "$TOOL" "$tmp"
+"$PY" tests/crosscheck/botocore_chain.py "$TOOL" "$tmp"

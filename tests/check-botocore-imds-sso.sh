@@ -13,17 +13,23 @@
 # their own, through tests/crosscheck/imds-sso-probe.c (built with the
 # unit tests), given the profile's settings as the chain gives them.
 #
-# Needs python3 with botocore; skipped otherwise. Nothing leaves loopback.
+# Then the refresh of an SSO token inside its 15-minute window
+# (tests/crosscheck/botocore_sso_refresh.py): rdsiam-token and botocore
+# take turns on one cache file through SSO-OIDC at the same stand-in
+# (AWS_ENDPOINT_URL_SSO_OIDC); each reads what the other wrote, and both
+# sign the same RDS token, byte for byte.
+#
+# Needs a python3 with botocore (tests/crosscheck/botocore.sh picks the
+# newest; none: skipped, or failed under RDSIAM_REQUIRE_CROSSCHECK=1).
+# Nothing leaves loopback.
 # SPDX-License-Identifier: MIT
 set -u
 B=${B:-build}
+TOOL=$B/bin/rdsiam-token
 
 
-if ! command -v python3 >/dev/null 2>&1 ||
-    ! python3 -c 'import botocore.session' >/dev/null 2>&1; then
-    echo "ok - botocore IMDS/SSO cross-check # SKIP botocore is not importable"
-    exit 0
-fi
+. tests/crosscheck/botocore.sh
+xcheck_python "botocore IMDS/SSO cross-check"
 if [ ! -f "$B/lib/librdsiam.a" ]; then
     echo "not ok - librdsiam.a is built ($B/lib/librdsiam.a)"
     exit 1
@@ -32,8 +38,8 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-if [ ! -x "$B/tests/imds-sso-probe" ]; then
-    echo "not ok - $B/tests/imds-sso-probe is built (make tests)"
+if [ ! -x "$B/tests/imds-sso-probe" ] || [ ! -x "$TOOL" ]; then
+    echo "not ok - $B/tests/imds-sso-probe and $TOOL are built (make tests)"
     exit 1
 fi
 ln -s "$(cd "$B/tests" && pwd)/imds-sso-probe" "$tmp/driver"
@@ -51,7 +57,9 @@ port=$(head -n 1 "$tmp/port")
 # botocore fixes its SSO token cache directory (~/.aws/sso/cache) when it
 # is imported: HOME must point at the temporary one from the start.
 mkdir -p "$tmp/home/.aws/sso/cache"
-HOME="$tmp/home" python3 tests/crosscheck/botocore_imds_sso.py "$tmp" "$port"
+HOME="$tmp/home" "$PY" tests/crosscheck/botocore_imds_sso.py "$tmp" "$port"
+HOME="$tmp/home" \
+    "$PY" tests/crosscheck/botocore_sso_refresh.py "$TOOL" "$tmp" "$port"
 exec 3>&-
 wait "$standin" 2>/dev/null
 exit 0

@@ -4,23 +4,22 @@
 # through rdsiam-token against botocore's credential resolver, both pointed
 # at the same loopback stand-in; they must choose the same access key id and
 # print the same token byte for byte (tests/crosscheck/botocore_sources.py).
-# Skipped, saying so, when botocore cannot be imported or HTTP=no.
+# Skipped, saying so, when no python3 has botocore (or an old one:
+# tests/crosscheck/xcheck.py) or HTTP=no; under RDSIAM_REQUIRE_CROSSCHECK=1
+# a skip fails.
 set -u
 B=${B:-build}
 TOOL=$B/bin/rdsiam-token
-if ! python3 -c 'import botocore' >/dev/null 2>&1; then
-    echo "ok - botocore sources cross-check # SKIP botocore not importable"
-    exit 0
-fi
+. tests/crosscheck/botocore.sh
+xcheck_python "botocore sources cross-check"
 if [ ! -x "$TOOL" ]; then
     echo "not ok - botocore sources cross-check: $TOOL is not built"
     exit 1
 fi
 if grep -q 'RDSIAM_HTTP=0' "$B/cflags.stamp" 2>/dev/null; then
-    echo "ok - botocore sources cross-check # SKIP built with HTTP=no"
-    exit 0
+    xcheck_skip "botocore sources cross-check" "built with HTTP=no"
 fi
-timeout 300 python3 tests/crosscheck/botocore_sources.py "$TOOL"
+timeout 300 "$PY" tests/crosscheck/botocore_sources.py "$TOOL"
 rc=$?
 if [ "$rc" -eq 124 ]; then
     echo "not ok - botocore sources cross-check: timed out"

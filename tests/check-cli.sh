@@ -97,7 +97,7 @@ usage "--profile without a value" "missing value" $H --profile
 # --- missing credentials or region: exit 1, one line naming what ----------
 if run 1 "$TOOL" $H --region us-east-1 && out_empty && err_lines 1 &&
     err_has "rdsiam-token: no credentials found; looked in: environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set); assume role (profile default not found in " &&
-    err_has "; sso, shared credentials file, credential_process, config file (profile default not found in " &&
+    err_has "; sso, shared credentials file, login, credential_process, config file (profile default not found in " &&
     err_has "; container (" &&
     err_has "; instance metadata (disabled by AWS_EC2_METADATA_DISABLED=true)"; then
     ok "no credentials: exit 1, the message lists where it looked"

@@ -5,7 +5,8 @@
 #     lib/cmake/rdsiam/rdsiamConfig.cmake and rdsiamConfigVersion.cmake;
 #   - a CMake project with find_package(rdsiam 0.1 REQUIRED) and
 #     target_link_libraries(app PRIVATE rdsiam::rdsiam) configures, builds
-#     and runs against it, linked with librdsiam.so.MAJOR; the same with
+#     and runs against it, linked with the SONAME (librdsiam.so.0.MINOR
+#     while 0.x, librdsiam.so.MAJOR from 1.0); the same with
 #     rdsiam::static, linked with librdsiam.a;
 #   - find_package(rdsiam 1.0), (rdsiam 0.<minor+1>) and a later patch
 #     are refused as incompatible (a 0.x library is compatible only within
@@ -39,6 +40,7 @@ major=$(sed -n 's/^#define RDSIAM_VERSION_MAJOR \([0-9]*\).*/\1/p' include/rdsia
 minor=$(sed -n 's/^#define RDSIAM_VERSION_MINOR \([0-9]*\).*/\1/p' include/rdsiam.h)
 patch=$(sed -n 's/^#define RDSIAM_VERSION_PATCH \([0-9]*\).*/\1/p' include/rdsiam.h)
 version=$major.$minor.$patch
+if [ "$major" = 0 ]; then soname=librdsiam.so.0.$minor; else soname=librdsiam.so.$major; fi
 
 stage=$tmp/stage
 if make -s -j2 B="$tmp/build" >"$tmp/build.log" 2>&1 &&
@@ -105,8 +107,8 @@ consumer() { # consumer NAME TARGET: configure, build, run, check
 }
 
 if consumer shared rdsiam::rdsiam; then
-    check "shared: linked against librdsiam.so.$major" \
-        grep -q "NEEDED.*\\[librdsiam.so.$major\\]" "$tmp/shared.dyn"
+    check "shared: linked against $soname" \
+        grep -q "NEEDED.*\\[$soname\\]" "$tmp/shared.dyn"
 fi
 if consumer static rdsiam::static; then
     check "static: librdsiam.a linked in (no librdsiam.so needed)" \

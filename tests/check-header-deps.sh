@@ -39,9 +39,10 @@ if ! make -s -j2 $objs >"$tmp/build.log" 2>&1; then
     exit 1
 fi
 
-# includes FILE NAME: FILE has an #include of NAME ("..." or <...>).
+# includes FILE NAME: FILE has an #include of NAME ("..." or <...>); a
+# system header of the same name in a directory (<sys/file.h>) is not it.
 includes() {
-    grep -Eq "^[[:space:]]*#[[:space:]]*include[[:space:]]*[\"<]([^\">]*/)?$2[\">]" "$1"
+    grep -Eq "^[[:space:]]*#[[:space:]]*include[[:space:]]*(\"([^\">]*/)?$2\"|<$2>)" "$1"
 }
 
 # Sources and headers "old", objects and stamps newer. The times lie in

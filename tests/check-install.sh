@@ -5,10 +5,11 @@
 #   - a staged `make install PREFIX=/usr DESTDIR=...` installs exactly the
 #     expected files (header, static and shared library, SONAME symlinks,
 #     rdsiam.pc, rdsiam-static.pc, the CMake package, rdsiam-token, man
-#     pages), and does not run ldconfig; an install into the live system
-#     as root does;
-#   - the shared library's SONAME is librdsiam.so.MAJOR and it exports only
-#     rdsiam_* symbols, each declared in rdsiam.h;
+#     pages stamped with the header's version), and does not run ldconfig;
+#     an install into the live system as root does;
+#   - the shared library's SONAME is librdsiam.so.0.MINOR while the version
+#     is 0.x (librdsiam.so.MAJOR from 1.0) and it exports only rdsiam_*
+#     symbols, each declared in rdsiam.h;
 #   - rdsiam.pc names libcrypto under Requires.private and the prefix the
 #     install was made for;
 #   - a program that includes <rdsiam.h> and uses nothing but
@@ -43,6 +44,8 @@ major=$(sed -n 's/^#define RDSIAM_VERSION_MAJOR \([0-9]*\).*/\1/p' include/rdsia
 minor=$(sed -n 's/^#define RDSIAM_VERSION_MINOR \([0-9]*\).*/\1/p' include/rdsiam.h)
 patch=$(sed -n 's/^#define RDSIAM_VERSION_PATCH \([0-9]*\).*/\1/p' include/rdsiam.h)
 version=$major.$minor.$patch
+# The SONAME policy (Makefile): major.minor while 0.x, then major alone.
+if [ "$major" = 0 ]; then soname_want=librdsiam.so.0.$minor; else soname_want=librdsiam.so.$major; fi
 
 # ---------------------------------------------------------------------------
 # Staged install. The build directory is built first with the default
@@ -64,7 +67,7 @@ fi
     echo "usr/include/rdsiam.h"
     echo "usr/lib/librdsiam.a"
     echo "usr/lib/librdsiam.so"
-    echo "usr/lib/librdsiam.so.$major"
+    echo "usr/lib/$soname_want"
     echo "usr/lib/librdsiam.so.$version"
     echo "usr/lib/pkgconfig/rdsiam.pc"
     echo "usr/lib/pkgconfig/rdsiam-static.pc"
@@ -82,18 +85,37 @@ else
     diff "$tmp/expected" "$tmp/installed" | sed 's/^/#   /'
 fi
 
+# The installed man pages carry the header's version in their footer
+# (the Makefile stamps it; docs/man/ itself names no version).
+stamped=0 unstamped=""
+for m in "$stage"/usr/share/man/man*/*; do
+    case $(head -n 1 "$m") in
+    ".so "*) ;;
+    ".TH "*" \"librdsiam $version\" "*) stamped=$((stamped + 1)) ;;
+    *) unstamped="$unstamped ${m##*/}" ;;
+    esac
+done
+if [ -z "$unstamped" ] && [ "$stamped" -gt 0 ]; then
+    ok "installed man pages say librdsiam $version ($stamped pages, the rest .so links)"
+else
+    notok "installed man pages say librdsiam $version (not:$unstamped)"
+fi
+
 L=$stage/usr/lib
-check "librdsiam.so -> librdsiam.so.$major -> librdsiam.so.$version" \
-    test "$(readlink "$L/librdsiam.so")" = "librdsiam.so.$major" -a \
-    "$(readlink "$L/librdsiam.so.$major")" = "librdsiam.so.$version" -a \
+check "librdsiam.so -> $soname_want -> librdsiam.so.$version" \
+    test "$(readlink "$L/librdsiam.so")" = "$soname_want" -a \
+    "$(readlink "$L/$soname_want")" = "librdsiam.so.$version" -a \
     -f "$L/librdsiam.so.$version" -a ! -h "$L/librdsiam.so.$version"
 
 soname=$(readelf -d "$L/librdsiam.so.$version" | sed -n 's/.*(SONAME).*\[\(.*\)\].*/\1/p')
-check "SONAME is librdsiam.so.$major (got '$soname')" test "$soname" = "librdsiam.so.$major"
+check "SONAME is $soname_want (got '$soname')" test "$soname" = "$soname_want"
 
 # Exported symbols: rdsiam_* only, never the internal rdsiam__*, and each
-# one declared in the public header.
-nm -D --defined-only "$L/librdsiam.so.$version" | awk '{print $NF}' | LC_ALL=C sort -u >"$tmp/exported"
+# one declared in the public header. (nm prints NAME@@VERSION, and the
+# version node itself as an absolute symbol: the version is checked by
+# tests/check-abi.sh.)
+nm -D --defined-only "$L/librdsiam.so.$version" | awk '$2 != "A" { sub(/@.*/, "", $NF); print $NF }' |
+    LC_ALL=C sort -u >"$tmp/exported"
 bad=$(grep -v '^rdsiam_[a-z0-9]' "$tmp/exported" | tr '\n' ' ')
 n=$(wc -l <"$tmp/exported")
 if [ -z "$bad" ] && [ "$n" -gt 0 ]; then
@@ -164,8 +186,8 @@ if $CC -std=c11 -Wall -Wextra -Wpedantic -Werror -o "$tmp/consumer" "$tmp/consum
     got=$(LD_LIBRARY_PATH=$L run_consumer "$tmp/consumer" 2>&1)
     check "consumer (shared) prints version and botocore's token for R1" \
         test "$got" = "$expected"
-    check "consumer is linked against librdsiam.so.$major" \
-        sh -c "readelf -d '$tmp/consumer' | grep -q 'NEEDED.*\\[librdsiam.so.$major\\]'"
+    check "consumer is linked against $soname_want" \
+        sh -c "readelf -d '$tmp/consumer' | grep -q 'NEEDED.*\\[$soname_want\\]'"
 else
     notok "consumer builds with pkg-config --cflags --libs rdsiam"
     sed 's/^/#   /' "$tmp/out"

@@ -119,13 +119,15 @@ fi
 
 # Every function the library implements (exported by the shared library)
 # is named in the NAME section of some section 3 page.
-so=$(ls "$B"/lib/librdsiam.so.*.*.* 2>/dev/null | head -n 1)
-if [ -n "$so" ]; then
+# (librdsiam.so: the link to this build's library, never an older one the
+# build directory may still hold.)
+so=$B/lib/librdsiam.so
+if [ -f "$so" ]; then
     for p in docs/man/*.3; do
         [ -f "$p" ] || continue
         awk '/^\.SH NAME/ { on = 1; next } /^\.SH/ { on = 0 } on' "$p"
     done | sed 's/\\-.*//' | tr ', ' '\n\n' | grep '^rdsiam_' | sort -u >"$tmp/named"
-    undocumented=$(nm -D --defined-only "$so" | awk '{print $NF}' | grep '^rdsiam_' |
+    undocumented=$(nm -D --defined-only "$so" | awk '{ sub(/@.*/, "", $NF); print $NF }' | grep '^rdsiam_' |
         sort -u | comm -23 - "$tmp/named" | tr '\n' ' ')
     if [ -z "$undocumented" ]; then
         echo "ok - every exported function has a man page"

@@ -42,7 +42,7 @@ esac
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rdsiam-cfn.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
-if out=$(node "$CHECK" "$TPL" 2>&1) && [ "$out" = "template.yaml: ok (18 resources, specification $spec)" ]; then
+if out=$(node "$CHECK" "$TPL" 2>&1) && [ "$out" = "template.yaml: ok (24 resources, specification $spec)" ]; then
     ok_line="$out"
     echo "ok - $ok_line"
 else
@@ -96,5 +96,12 @@ refused "unknown resource type" 's/Type: AWS::ApiGateway::UsagePlanKey/Type: AWS
     "Resources.UsagePlanKey.Type: unknown resource type AWS::ApiGateway::UsagePlanKeys"
 refused "a list where a structure goes" 's/^      DefaultAction:$/      DefaultAction: []/; /^        Block: {}$/d' \
     "Resources.WebAcl.Properties.DefaultAction: AWS::WAFv2::WebACL.DefaultAction must be a mapping"
+refused "a conditional resource used where its condition may not hold" \
+    's/DBSubnetGroupName: !If \[InGivenVpc, !Ref DbSubnetGroup, !Ref "AWS::NoValue"\]/DBSubnetGroupName: !If [InDefaultVpc, !Ref "AWS::NoValue", !Ref DbSubnetGroup]/' \
+    "Resources.Database.Properties.DBSubnetGroupName.Fn::If[2].Ref: DbSubnetGroup exists only when InGivenVpc holds: refer to it under Fn::If [InGivenVpc, ...] or from a resource with Condition InGivenVpc"
+refused "Fn::If on no condition" 's/VpcId: !If \[InDefaultVpc,/VpcId: !If [InDefaultVPC,/' \
+    "Resources.DbSecurityGroup.Properties.VpcId.Fn::If: no condition named InDefaultVPC"
+refused "misspelt log retention" '/^  FunctionLogs:$/,/^$/s/^      RetentionInDays:/      RetentionDays:/' \
+    "Resources.FunctionLogs.Properties.RetentionDays: unknown property RetentionDays of AWS::Logs::LogGroup (did you mean RetentionInDays?)"
 refused "a transform" 's/^AWSTemplateFormatVersion: "2010-09-09"$/&\nTransform: AWS::Serverless-2016-10-31/' \
     "Transform: a transform (macro) is not allowed: the template must be plain CloudFormation"

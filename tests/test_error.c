@@ -108,12 +108,24 @@ static void profile_name_is_escaped(void **state)
     rmdir(dir);
 }
 
+/* RDSIAM_ERR_PROVIDER_DISABLED is reserved (include/rdsiam.h): no function
+ * returns it, its number is never reused, and rdsiam_strerror() says so
+ * (the string of lib/error.c). */
+static void reserved_code_is_named(void **state)
+{
+    (void)state;
+    assert_int_equal(RDSIAM_ERR_PROVIDER_DISABLED, -118);
+    assert_string_equal(rdsiam_strerror(RDSIAM_ERR_PROVIDER_DISABLED),
+                        "reserved error code (never returned)");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(controls_are_escaped),
         cmocka_unit_test(truncation_keeps_whole_units),
         cmocka_unit_test(profile_name_is_escaped),
+        cmocka_unit_test(reserved_code_is_named),
     };
     setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -156,8 +156,8 @@ static void test_nothing_lists_places(void **state)
              "assume role (profile default not found in %s, %s); "
              "web identity (no token file (AWS_WEB_IDENTITY_TOKEN_FILE, "
              "web_identity_token_file)); "
-             "sso, shared credentials file, credential_process, config file "
-             "(profile default not found in %s, %s); container (no "
+             "sso, shared credentials file, login, credential_process, "
+             "config file (profile default not found in %s, %s); container (no "
              "environment variables were set to configure ECS provider "
              "(AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, "
              "AWS_CONTAINER_CREDENTIALS_FULL_URI)); instance metadata "
@@ -168,10 +168,11 @@ static void test_nothing_lists_places(void **state)
              "no credentials found; looked in: environment "
              "(AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set); "
              "assume role, web identity, sso (not built in); "
-             "shared credentials file, credential_process, config file "
+             "shared credentials file (profile default not found in %s, %s); "
+             "login (not built in); credential_process, config file "
              "(profile default not found in %s, %s); container, instance "
              "metadata (not built in)",
-             home.config, home.credentials);
+             home.config, home.credentials, home.config, home.credentials);
 #endif
     assert_string_equal(err.message, want);
 }

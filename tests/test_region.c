@@ -306,8 +306,13 @@ static void test_connect_token_errors(void **state)
                                         "environment (AWS_ACCESS_KEY_ID and "
                                         "AWS_SECRET_ACCESS_KEY are not set); "
                                         "assume role"));
-    assert_non_null(strstr(err.message, "shared credentials file, "
+#if RDSIAM_HTTP
+    assert_non_null(strstr(err.message, "shared credentials file, login, "
                                         "credential_process, config file"));
+#else
+    assert_non_null(strstr(err.message, "login (not built in); "
+                                        "credential_process, config file"));
+#endif
     assert_int_equal(rdsiam_connect_token(&p, NULL, NULL, &err),
                      RDSIAM_ERR_NULL_ARGUMENT);
     assert_int_equal(rdsiam_connect_token(NULL, NULL, &tok, &err),

@@ -31,10 +31,13 @@
 
 #include "helpers/fake_env.h"
 #include "helpers/standin.h"
+#include "helpers/threads.h"
+#include "helpers/wipes.h"
 #include "http.h"
 #include "internal.h"
 #include "provider.h"
 #include "source_sso.h"
+#include "sso_token.h"
 
 /* What aws_standin.py's SSO portal serves and accepts (SSO_DEFAULT). */
 #define GOOD_AKID "ASIASSOEXAMPLE123456"
@@ -182,38 +185,58 @@ static void test_parse_token(void **state)
         {"", "not valid JSON"},
         {"[]", "not a JSON object"},
     };
-    char *token = NULL;
-    int64_t t = 0;
+    rdsiam__sso_token t;
     rdsiam_error e;
     size_t i;
+    const char *full = "{\"startUrl\": \"" START_URL "\", \"region\": "
+                       "\"us-east-1\", \"accessToken\": \"tok\", "
+                       "\"expiresAt\": \"2026-12-01T12:00:00Z\", "
+                       "\"clientId\": \"cid\", \"clientSecret\": \"cs\", "
+                       "\"registrationExpiresAt\": \"2027-01-01T00:00:00Z\", "
+                       "\"refreshToken\": \"rt\"}";
 
     (void)state;
+    assert_int_equal(rdsiam__sso_parse_token(
+                         CACHE("tok", "2026-12-01T12:00:00Z"),
+                         strlen(CACHE("tok", "2026-12-01T12:00:00Z")), &t, &e),
+                     RDSIAM_OK);
+    assert_string_equal(t.access_token, "tok");
     assert_int_equal(
-        rdsiam__sso_parse_token(CACHE("tok", "2026-12-01T12:00:00Z"),
-                                strlen(CACHE("tok", "2026-12-01T12:00:00Z")),
-                                &token, &t, &e),
-        RDSIAM_OK);
-    assert_string_equal(token, "tok");
-    assert_int_equal(
-        t, INT64_C(1796126400)); /* date -u -d 2026-12-01T12:00:00Z +%s */
-    rdsiam__free_secret_str(token);
+        t.expires_at,
+        INT64_C(1796126400)); /* date -u -d 2026-12-01T12:00:00Z +%s */
+    /* no refresh fields: nothing to refresh with */
+    assert_null(t.client_id);
+    assert_null(t.client_secret);
+    assert_null(t.refresh_token);
+    assert_null(t.registration_expires_at);
+    rdsiam__sso_token_clear(&t);
     /* the suffix older AWS CLI v2 releases wrote */
     assert_int_equal(
         rdsiam__sso_parse_token(CACHE("tok", "2026-12-01T12:00:00UTC"),
                                 strlen(CACHE("tok", "2026-12-01T12:00:00UTC")),
-                                &token, &t, &e),
+                                &t, &e),
         RDSIAM_OK);
-    assert_int_equal(t, INT64_C(1796126400));
-    rdsiam__free_secret_str(token);
+    assert_int_equal(t.expires_at, INT64_C(1796126400));
+    rdsiam__sso_token_clear(&t);
+    /* what `aws sso login` writes for an sso-session (botocore reads the
+     * same fields in SSOTokenProvider._refresh_access_token) */
+    assert_int_equal(rdsiam__sso_parse_token(full, strlen(full), &t, &e),
+                     RDSIAM_OK);
+    assert_string_equal(t.client_id, "cid");
+    assert_string_equal(t.client_secret, "cs");
+    assert_string_equal(t.refresh_token, "rt");
+    assert_string_equal(t.registration_expires_at, "2027-01-01T00:00:00Z");
+    rdsiam__sso_token_clear(&t);
+    assert_null(t.access_token);
     for (i = 0; i < sizeof bad / sizeof *bad; i++) {
         memset(&e, 0, sizeof e);
-        assert_int_equal(rdsiam__sso_parse_token(bad[i].doc, strlen(bad[i].doc),
-                                                 &token, &t, &e),
-                         RDSIAM_ERR_JSON);
+        assert_int_equal(
+            rdsiam__sso_parse_token(bad[i].doc, strlen(bad[i].doc), &t, &e),
+            RDSIAM_ERR_JSON);
         if (!contains(e.message, bad[i].message))
             print_message("case %zu: %s\n", i, e.message);
         assert_true(contains(e.message, bad[i].message));
-        assert_null(token);
+        assert_null(t.access_token);
     }
 }
 
@@ -517,8 +540,10 @@ static void test_expired_token(void **state)
     assert_int_equal(fetch(&s, &c, &e), RDSIAM_ERR_CREDENTIALS_EXPIRED);
     assert_string_equal(e.message,
                         "IAM Identity Center: the SSO session for profile "
-                        "\"dev\" expired at 20200101T000000Z; run `aws sso "
-                        "login --profile dev`");
+                        "\"dev\" expired at 2020-01-01T00:00:00Z and was not "
+                        "refreshed: the cache file has no refreshToken, "
+                        "clientId, clientSecret and registrationExpiresAt to "
+                        "refresh it with; run `aws sso login --profile dev`");
     assert_int_equal(portal_hits("/sso/expired"), 0);
     assert_null(c.access_key_id);
 }
@@ -665,6 +690,416 @@ static void test_portal_slow(void **state)
     assert_good(&c);
 }
 
+/* ------------------------------------------------------------------------ */
+/* The refresh through SSO-OIDC (sso_token.c)                                */
+/* ------------------------------------------------------------------------ */
+
+/* What aws_standin.py's SSO-OIDC lets in (OIDC_DEFAULT) and answers:
+ * access token "ssoAccess-" + sha256(R)[:16] for refresh token R, next
+ * refresh token "ssoRefresh-" + sha256("next:" + R)[:16], and the portal's
+ * session token for that access token GOOD_TOKEN-<sha256(access)[:8]>
+ * (python3 -c "import hashlib; print(hashlib.sha256(b'...').hexdigest())").
+ */
+#define CLIENT_ID "ssoClientIdEXAMPLE"
+#define CLIENT_SECRET "ssoClientSecretEXAMPLE"
+#define REFRESH "ssoRefreshTokenEXAMPLE"
+#define NEW_ACCESS "ssoAccess-61e7c2a1ea8ab080"
+#define NEW_REFRESH "ssoRefresh-a497e933458934ca"
+#define NEW_SESSION_TOKEN GOOD_TOKEN "-1d2ca057"
+/* The pinned clock: 2026-01-01T00:00:00Z (date -u -d ... +%s) */
+#define NOW INT64_C(1767225600)
+
+static int64_t pinned = NOW;
+
+static int64_t pinned_clock(void *ctx)
+{
+    (void)ctx;
+    return pinned;
+}
+
+/* A cache file as `aws sso login` writes it for an sso-session, the
+ * access token expiring at exp and the registration at reg. */
+#define REFRESHABLE(exp, reg)                                                  \
+    "{\"startUrl\": \"" START_URL "\", \"region\": \"us-east-1\", "            \
+    "\"accessToken\": \"" ACCESS_TOKEN "\", \"expiresAt\": \"" exp "\", "      \
+    "\"clientId\": \"" CLIENT_ID "\", \"clientSecret\": \"" CLIENT_SECRET      \
+    "\", \"registrationExpiresAt\": \"" reg "\", \"refreshToken\": \"" REFRESH \
+    "\"}"
+
+/* The whole cache file of cfg into out; its mode into *mode. */
+static void read_cache(const rdsiam__sso_config *cfg, char *out, size_t size,
+                       unsigned *mode)
+{
+    char *path = NULL;
+    struct stat st;
+    FILE *f;
+    size_t n;
+
+    assert_int_equal(rdsiam__sso_cache_path(cfg, &path, NULL), RDSIAM_OK);
+    assert_int_equal(stat(path, &st), 0);
+    *mode = (unsigned)st.st_mode & 07777u;
+    f = fopen(path, "r");
+    assert_non_null(f);
+    n = fread(out, 1, size - 1, f);
+    out[n] = '\0';
+    fclose(f);
+    free(path);
+}
+
+/* Point the portal and SSO-OIDC at the stand-in, each under its own tag. */
+static void use_both(const char *sso, const char *oidc)
+{
+    static char oidc_ep[256];
+
+    use(sso);
+    snprintf(oidc_ep, sizeof oidc_ep, "http://127.0.0.1:%d%s", server.port,
+             oidc);
+    fake_env_set("AWS_ENDPOINT_URL_SSO_OIDC", oidc_ep);
+}
+
+static long oidc_hits(const char *prefix)
+{
+    char path[256];
+
+    snprintf(path, sizeof path, "%s/token", prefix);
+    return standin_hits(&server, path);
+}
+
+/* The default endpoint, as botocore resolves it (create_client("sso-oidc",
+ * region_name=R), the URL of a CreateToken request), and the overrides. */
+static void test_oidc_url(void **state)
+{
+    rdsiam__sso_config c = session_form();
+    char *url = NULL;
+    rdsiam_error e;
+
+    (void)state;
+    assert_int_equal(rdsiam__sso_oidc_url(&c, &url, &e), RDSIAM_OK);
+    assert_string_equal(url, "https://oidc.us-east-1.amazonaws.com/token");
+    free(url);
+    c.region = "cn-north-1";
+    assert_int_equal(rdsiam__sso_oidc_url(&c, &url, &e), RDSIAM_OK);
+    assert_string_equal(url, "https://oidc.cn-north-1.amazonaws.com.cn/token");
+    free(url);
+    c.region = "us-iso-east-1";
+    assert_int_equal(rdsiam__sso_oidc_url(&c, &url, &e), RDSIAM_OK);
+    assert_string_equal(url, "https://oidc.us-iso-east-1.c2s.ic.gov/token");
+    free(url);
+    fake_env_set("AWS_ENDPOINT_URL", "http://127.0.0.1:9/all/");
+    assert_int_equal(rdsiam__sso_oidc_url(&c, &url, &e), RDSIAM_OK);
+    assert_string_equal(url, "http://127.0.0.1:9/all/token");
+    free(url);
+    fake_env_set("AWS_ENDPOINT_URL_SSO_OIDC", "http://oidc.example");
+    assert_int_equal(rdsiam__sso_oidc_url(&c, &url, &e),
+                     RDSIAM_ERR_URI_NOT_ALLOWED);
+    assert_string_equal(e.message,
+                        "IAM Identity Center: AWS_ENDPOINT_URL_SSO_OIDC: "
+                        "plain http is allowed only for a loopback host "
+                        "(127.0.0.1, [::1], localhost); use https");
+    assert_null(url);
+    fake_env_set("AWS_ENDPOINT_URL_SSO_OIDC", NULL);
+    fake_env_set("AWS_ENDPOINT_URL", NULL);
+}
+
+/* Inside the 15-minute window: one CreateToken with the cached
+ * registration and refresh token, the new token used at once, and the
+ * file written back as botocore writes it (_attempt_create_token's fields
+ * in its order, expiresAt = now + expiresIn (3600), mode 0600). */
+static void test_refresh_in_window(void **state)
+{
+    rdsiam__sso_config s = session_form();
+    rdsiam__creds c;
+    rdsiam_error e;
+    char log[8192], file[4096];
+    unsigned mode = 0;
+    int copies;
+
+    (void)state;
+    rdsiam__sys_set_clock(pinned_clock, NULL);
+    use_both("/sso/r1", "/oidc/r1");
+    /* 10 minutes left: inside the window */
+    write_cache(&s,
+                REFRESHABLE("2026-01-01T00:10:00Z", "2026-04-01T00:00:00Z"));
+    wipes_watch(NEW_REFRESH);
+    assert_int_equal(fetch(&s, &c, &e), RDSIAM_OK);
+    copies = wipes_stop();
+    assert_string_equal(c.session_token, NEW_SESSION_TOKEN);
+    assert_string_equal(c.access_key_id, GOOD_AKID);
+    rdsiam__creds_clear(&c);
+    assert_int_equal(oidc_hits("/oidc/r1"), 1);
+    /* The request as botocore sends it (restJson1, members in the
+     * model's order). */
+    get_text("/_log?p=/oidc/r1/token", log, sizeof log);
+    assert_true(contains(log, "\"method\": \"POST\""));
+    assert_true(contains(log, "[\"Content-Type\", \"application/json\"]"));
+    assert_true(contains(log, "\"body\": \"{\\\"clientId\\\":\\\"" CLIENT_ID
+                              "\\\",\\\"clientSecret\\\":\\\"" CLIENT_SECRET
+                              "\\\",\\\"grantType\\\":\\\"refresh_token\\\","
+                              "\\\"refreshToken\\\":\\\"" REFRESH "\\\"}\""));
+    read_cache(&s, file, sizeof file, &mode);
+    assert_string_equal(file, "{\"startUrl\":\"" START_URL "\","
+                              "\"region\":\"us-east-1\","
+                              "\"accessToken\":\"" NEW_ACCESS "\","
+                              "\"expiresAt\":\"2026-01-01T01:00:00Z\","
+                              "\"clientId\":\"" CLIENT_ID "\","
+                              "\"clientSecret\":\"" CLIENT_SECRET "\","
+                              "\"registrationExpiresAt\":"
+                              "\"2026-04-01T00:00:00Z\","
+                              "\"refreshToken\":\"" NEW_REFRESH "\"}");
+    assert_int_equal(mode, 0600);
+    /* Every copy of the new refresh token was wiped: the answer as
+     * received, the JSON reader's decoded value, cJSON's print block and
+     * the text of the write-back, the token's own string. */
+    assert_int_equal(copies, 5);
+    /* 16 minutes later the new token still has 44: no call. */
+    pinned = NOW + 16 * 60;
+    assert_int_equal(fetch(&s, &c, &e), RDSIAM_OK);
+    assert_string_equal(c.session_token, NEW_SESSION_TOKEN);
+    rdsiam__creds_clear(&c);
+    assert_int_equal(oidc_hits("/oidc/r1"), 1);
+    pinned = NOW;
+}
+
+/* With the cache file of cfg expiring at exp (registration good), the
+ * portal's credentials carry want; SSO-OIDC has then been asked hits
+ * times under /oidc/r2. */
+static void expect_token(const rdsiam__sso_config *cfg, const char *exp,
+                         const char *want, long hits)
+{
+    char text[1024];
+    rdsiam__creds c;
+    rdsiam_error e;
+
+    snprintf(text, sizeof text, REFRESHABLE("%s", "2026-04-01T00:00:00Z"), exp);
+    write_cache(cfg, text);
+    assert_int_equal(fetch(cfg, &c, &e), RDSIAM_OK);
+    assert_string_equal(c.session_token, want);
+    rdsiam__creds_clear(&c);
+    assert_int_equal(oidc_hits("/oidc/r2"), hits);
+}
+
+/* Outside the window (15 minutes and more left), the legacy form,
+ * and a token that expired an hour ago but can still be refreshed. */
+static void test_refresh_when(void **state)
+{
+    rdsiam__sso_config s = session_form(), l = legacy_form();
+
+    (void)state;
+    rdsiam__sys_set_clock(pinned_clock, NULL);
+    use_both("/sso/r2", "/oidc/r2");
+    expect_token(&s, "2026-01-01T00:15:01Z", GOOD_TOKEN, 0);
+    /* "remaining < _REFRESH_WINDOW": 15 minutes exactly is outside */
+    expect_token(&s, "2026-01-01T00:15:00Z", GOOD_TOKEN, 0);
+    expect_token(&s, "2026-01-01T00:14:59Z", NEW_SESSION_TOKEN, 1);
+    /* botocore refreshes only the sso_session form */
+    expect_token(&l, "2026-01-01T00:05:00Z", GOOD_TOKEN, 1);
+    /* expired, but the refresh token and registration are good */
+    expect_token(&s, "2025-12-31T23:00:00Z", NEW_SESSION_TOKEN, 2);
+}
+
+/* A refresh that fails: the cached token is used while it is valid (and
+ * the file left alone); an expired one gives the error botocore's
+ * "Token has expired and refresh failed" becomes here, naming the command
+ * and why. */
+static void test_refresh_fails(void **state)
+{
+    static const char valid[] =
+        REFRESHABLE("2026-01-01T00:10:00Z", "2026-04-01T00:00:00Z");
+    rdsiam__sso_config s = session_form();
+    rdsiam__creds c;
+    rdsiam_error e;
+    char file[4096];
+    unsigned mode;
+
+    (void)state;
+    rdsiam__sys_set_clock(pinned_clock, NULL);
+    use_both("/sso/r3", "/oidc/grant");
+    write_cache(&s, valid);
+    assert_int_equal(fetch(&s, &c, &e), RDSIAM_OK);
+    assert_string_equal(c.session_token, GOOD_TOKEN);
+    rdsiam__creds_clear(&c);
+    assert_int_equal(oidc_hits("/oidc/grant"), 1);
+    read_cache(&s, file, sizeof file, &mode);
+    assert_string_equal(file, valid);
+    write_cache(&s,
+                REFRESHABLE("2025-12-31T23:59:59Z", "2026-04-01T00:00:00Z"));
+    assert_int_equal(fetch(&s, &c, &e), RDSIAM_ERR_CREDENTIALS_EXPIRED);
+    assert_string_equal(e.message,
+                        "IAM Identity Center: the SSO session for profile "
+                        "\"dev\" expired at 2025-12-31T23:59:59Z and was not "
+                        "refreshed: SSO-OIDC CreateToken: HTTP 400 "
+                        "invalid_grant; run `aws sso login --profile dev`");
+    assert_null(c.access_key_id);
+    /* 5xx: retried twice, then the same */
+    use_both("/sso/r3", "/oidc/500x3");
+    assert_int_equal(fetch(&s, &c, &e), RDSIAM_ERR_CREDENTIALS_EXPIRED);
+    assert_true(contains(e.message, "and was not refreshed: SSO-OIDC "
+                                    "CreateToken: HTTP 500 server_error;"));
+    assert_int_equal(oidc_hits("/oidc/500x3"), 3);
+    /* nothing listening */
+    {
+        static char closed[64];
+        snprintf(closed, sizeof closed, "http://127.0.0.1:%d",
+                 standin_closed_port());
+        fake_env_set("AWS_ENDPOINT_URL_SSO_OIDC", closed);
+    }
+    assert_int_equal(fetch(&s, &c, &e), RDSIAM_ERR_CREDENTIALS_EXPIRED);
+    assert_true(contains(e.message, "and was not refreshed: SSO-OIDC "
+                                    "CreateToken: POST http://127.0.0.1:"));
+    /* answers that are no good: not JSON, a token a header cannot carry */
+    use_both("/sso/r3", "/oidc/malformed");
+    assert_int_equal(fetch(&s, &c, &e), RDSIAM_ERR_CREDENTIALS_EXPIRED);
+    assert_true(contains(e.message, "was not refreshed: SSO-OIDC CreateToken: "
+                                    "the answer is not valid JSON;"));
+    use_both("/sso/r3", "/oidc/badtoken");
+    assert_int_equal(fetch(&s, &c, &e), RDSIAM_ERR_CREDENTIALS_EXPIRED);
+    assert_true(contains(e.message, "accessToken in the answer is empty, "
+                                    "longer than 8192 bytes, or has "
+                                    "characters an HTTP header cannot "
+                                    "carry;"));
+    /* the settings are wrong: an error at once, as botocore's */
+    fake_env_set("AWS_ENDPOINT_URL_SSO_OIDC", "http://oidc.example");
+    assert_int_equal(fetch(&s, &c, &e), RDSIAM_ERR_URI_NOT_ALLOWED);
+}
+
+/* No refresh without what it needs: an expired registration, or no
+ * refresh token (a file from an `aws sso login` without sso_session). */
+static void test_refresh_impossible(void **state)
+{
+    rdsiam__sso_config s = session_form();
+    rdsiam__creds c;
+    rdsiam_error e;
+
+    (void)state;
+    rdsiam__sys_set_clock(pinned_clock, NULL);
+    use_both("/sso/r4", "/oidc/r4");
+    write_cache(&s,
+                REFRESHABLE("2025-12-31T23:00:00Z", "2025-12-01T00:00:00Z"));
+    assert_int_equal(fetch(&s, &c, &e), RDSIAM_ERR_CREDENTIALS_EXPIRED);
+    assert_string_equal(e.message,
+                        "IAM Identity Center: the SSO session for profile "
+                        "\"dev\" expired at 2025-12-31T23:00:00Z and was not "
+                        "refreshed: its client registration expired at "
+                        "2025-12-01T00:00:00Z; run `aws sso login --profile "
+                        "dev`");
+    /* still valid: used, no call */
+    write_cache(&s,
+                REFRESHABLE("2026-01-01T00:01:00Z", "2025-12-01T00:00:00Z"));
+    assert_int_equal(fetch(&s, &c, &e), RDSIAM_OK);
+    assert_string_equal(c.session_token, GOOD_TOKEN);
+    rdsiam__creds_clear(&c);
+    write_cache(&s, REFRESHABLE("2025-12-31T23:00:00Z", "next spring"));
+    assert_int_equal(fetch(&s, &c, &e), RDSIAM_ERR_CREDENTIALS_EXPIRED);
+    assert_true(contains(e.message, "was not refreshed: registrationExpiresAt "
+                                    "in the cache file is not an ISO-8601 "
+                                    "time;"));
+    assert_int_equal(oidc_hits("/oidc/r4"), 0);
+}
+
+/* botocore writes no refreshToken when the answer has none. */
+static void test_refresh_without_new_refresh_token(void **state)
+{
+    rdsiam__sso_config s = session_form();
+    rdsiam__creds c;
+    rdsiam_error e;
+    char file[4096];
+    unsigned mode;
+
+    (void)state;
+    rdsiam__sys_set_clock(pinned_clock, NULL);
+    use_both("/sso/r5", "/oidc/norefresh");
+    write_cache(&s,
+                REFRESHABLE("2026-01-01T00:10:00Z", "2026-04-01T00:00:00Z"));
+    assert_int_equal(fetch(&s, &c, &e), RDSIAM_OK);
+    assert_string_equal(c.session_token, NEW_SESSION_TOKEN);
+    rdsiam__creds_clear(&c);
+    read_cache(&s, file, sizeof file, &mode);
+    assert_string_equal(file, "{\"startUrl\":\"" START_URL "\","
+                              "\"region\":\"us-east-1\","
+                              "\"accessToken\":\"" NEW_ACCESS "\","
+                              "\"expiresAt\":\"2026-01-01T01:00:00Z\","
+                              "\"clientId\":\"" CLIENT_ID "\","
+                              "\"clientSecret\":\"" CLIENT_SECRET "\","
+                              "\"registrationExpiresAt\":"
+                              "\"2026-04-01T00:00:00Z\"}");
+}
+
+/* ------------------------------------------------------------------------ */
+/* One refresh however many ask                                              */
+/* ------------------------------------------------------------------------ */
+
+#define SSO_PROFILE                                                            \
+    "[profile dev]\nsso_session = my-sso\nsso_account_id = " ACCOUNT           \
+    "\nsso_role_name = " ROLE                                                  \
+    "\n[sso-session my-sso]\nsso_start_url = " START_URL                       \
+    "\nsso_region = us-east-1\n"
+
+typedef struct asker {
+    rdsiam_provider *shared; /* NULL: make a provider of its own */
+    int rc;
+    char session_token[128];
+} asker;
+
+static void *ask(void *arg)
+{
+    asker *a = arg;
+    rdsiam_provider_options o = {.profile = "dev"};
+    rdsiam_provider *p = a->shared;
+    rdsiam_credentials_ref *ref = NULL;
+    rdsiam_error e;
+
+    a->rc = p ? RDSIAM_OK : rdsiam_provider_new_profile(&p, &o, &e);
+    if (a->rc == RDSIAM_OK)
+        a->rc = rdsiam_provider_get_credentials(p, &ref, &e);
+    if (a->rc == RDSIAM_OK)
+        snprintf(a->session_token, sizeof a->session_token, "%s",
+                 rdsiam_credentials_ref_get(ref)->session_token);
+    rdsiam_credentials_ref_free(ref);
+    if (!a->shared)
+        rdsiam_provider_free(p);
+    return NULL;
+}
+
+/* Eight threads through one provider (its single flight), then eight
+ * providers at once (the cache file's lock: the first refreshes, the
+ * others read what it wrote): one CreateToken each time. */
+static void test_refresh_once(void **state)
+{
+    rdsiam__sso_config s = session_form();
+    rdsiam_provider_options o = {.profile = "dev"};
+    rdsiam_provider *p = NULL;
+    asker a[8];
+    int i;
+
+    (void)state;
+    fake_write_file(home.config, SSO_PROFILE);
+    use_both("/sso/once", "/oidc/once1");
+    write_cache(&s,
+                REFRESHABLE("2000-01-01T00:00:00Z", "2100-01-01T00:00:00Z"));
+    assert_int_equal(rdsiam_provider_new_profile(&p, &o, NULL), RDSIAM_OK);
+    memset(a, 0, sizeof a);
+    for (i = 0; i < 8; i++)
+        a[i].shared = p;
+    threads_run(8, ask, a, sizeof a[0]);
+    for (i = 0; i < 8; i++) {
+        assert_int_equal(a[i].rc, RDSIAM_OK);
+        assert_string_equal(a[i].session_token, NEW_SESSION_TOKEN);
+    }
+    rdsiam_provider_free(p);
+    assert_int_equal(oidc_hits("/oidc/once1"), 1);
+
+    use_both("/sso/once", "/oidc/once2");
+    write_cache(&s,
+                REFRESHABLE("2000-01-01T00:00:00Z", "2100-01-01T00:00:00Z"));
+    memset(a, 0, sizeof a);
+    threads_run(8, ask, a, sizeof a[0]);
+    for (i = 0; i < 8; i++) {
+        assert_int_equal(a[i].rc, RDSIAM_OK);
+        assert_string_equal(a[i].session_token, NEW_SESSION_TOKEN);
+    }
+    assert_int_equal(oidc_hits("/oidc/once2"), 1);
+}
+
 #define SERVER_TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 #endif /* RDSIAM_HTTP */
@@ -689,6 +1124,13 @@ int main(void)
         SERVER_TEST(test_portal_retries),
         SERVER_TEST(test_portal_bad_answers),
         SERVER_TEST(test_portal_slow),
+        SERVER_TEST(test_oidc_url),
+        SERVER_TEST(test_refresh_in_window),
+        SERVER_TEST(test_refresh_when),
+        SERVER_TEST(test_refresh_fails),
+        SERVER_TEST(test_refresh_impossible),
+        SERVER_TEST(test_refresh_without_new_refresh_token),
+        SERVER_TEST(test_refresh_once),
     };
     int failed;
 #endif

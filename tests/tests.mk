@@ -4,8 +4,11 @@
 #
 #   make check     the unit tests alone: compiler, OpenSSL, cJSON, json-c
 #                  (the tests' own reader of vector files), libcurl,
-#                  cmocka and python3; no database servers; seconds
-#   make test      the whole suite (unit tests and every check script)
+#                  cmocka and python3, as pkg-config finds them; no
+#                  database servers, no package installed; seconds
+#   make test      the whole suite (unit tests and every check script);
+#                  first, on Debian, tests/deps.sh installs (as root) or
+#                  names what is missing
 #   make tests     build everything the suite runs, run nothing
 #   TESTS="test_token check-cli" runs a subset of either.
 
@@ -21,7 +24,12 @@ TEST_CFLAGS   = $(ALL_CFLAGS) -pthread -Itests $(shell $(PKG_CONFIG) --cflags cm
 TEST_HELPER_OBJS := $(TEST_HELPERS:tests/%.c=$(B)/tests/%.o)
 TEST_HELPER_LIB  := $(B)/tests/libhelpers.a
 
-$(B)/tests/helpers/%.o: tests/helpers/%.c
+# The test programs need cmocka and json-c: named, if missing, before the
+# first compile (tests/deps.sh pc).
+pc-check-tests:
+	$(PC_CHECK) cmocka json-c
+
+$(B)/tests/helpers/%.o: tests/helpers/%.c | pc-check-tests
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -MMD -MP -MF $@.d -MT $@ -c -o $@ $<
 
@@ -31,7 +39,7 @@ $(TEST_HELPER_LIB): $(TEST_HELPER_OBJS)
 
 # The headers a test includes, as the compiler lists them (X.d beside the
 # program).
-$(B)/tests/%: tests/%.c $(TEST_HELPER_LIB) $(STATIC_LIB)
+$(B)/tests/%: tests/%.c $(TEST_HELPER_LIB) $(STATIC_LIB) | pc-check-tests
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -MMD -MP -MF $@.d -MT $@ $(LDFLAGS) -o $@ $< $(TEST_HELPER_LIB) $(STATIC_LIB) $(TEST_LIBS) $(DEP_LIBS)
 
@@ -45,22 +53,23 @@ $(B)/tests/test_unload: TEST_LIBS += -Wl,--no-as-needed
 
 tests: all $(TEST_BINS)
 
-# `make test`, `make check` and `make demo` first install what is missing
-# (tests/deps.sh: as root it installs, otherwise it names the packages),
-# then build in a sub-make: its makefiles are read after the install, so
-# every flag from pkg-config (cmocka, libmariadb, ...) is computed with the
-# packages present.
+# `make test` (and `make demo`) first install what is missing on Debian
+# (tests/deps.sh: as root it installs, otherwise it names the packages;
+# elsewhere it does nothing), then build in a sub-make: its makefiles are
+# read after the install, so every flag from pkg-config (cmocka,
+# libmariadb, ...) is computed with the packages present. `make check`
+# installs nothing: it builds with what pkg-config finds, and names what
+# it does not. `make deps` installs everything the suite needs.
 test:
 	@sh tests/deps.sh test
 	@$(MAKE) --no-print-directory tests
 	B=$(B) sh tests/run-tests.sh $(TESTS)
 
 check:
-	@sh tests/deps.sh check
-	@$(MAKE) --no-print-directory $(TEST_BINS)
+	@$(MAKE) --no-print-directory $(or $(filter $(addprefix $(B)/tests/,$(TESTS)),$(TEST_BINS)),$(TEST_BINS))
 	B=$(B) sh tests/run-tests.sh $(or $(TESTS),$(TEST_NAMES))
 
 deps:
 	@sh tests/deps.sh
 
-.PHONY: tests test check deps
+.PHONY: tests test check deps pc-check-tests

@@ -17,10 +17,9 @@ TSAN_FLAGS  := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
 # caches.
 TSAN_TESTS  ?= test_provider test_container test_provider_chain test_token \
                test_hazard test_fork test_unload \
-               test_process test_imds
+               test_process test_imds test_sso test_login
 
 check-tsan:
-	@sh tests/deps.sh test
 	$(MAKE) B=$(TSAN_B) CFLAGS="$(TSAN_FLAGS)" LDFLAGS="-fsanitize=thread" \
 	    $(TSAN_B)/lib/librdsiam.a $(TSAN_TESTS:%=$(TSAN_B)/tests/%)
 	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 exitcode=66" \

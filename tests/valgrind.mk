@@ -26,7 +26,6 @@ VALGRIND_FLAGS   := --tool=memcheck --error-exitcode=99 --leak-check=full \
                     --suppressions=tests/valgrind.supp --quiet
 
 check-valgrind:
-	@sh tests/deps.sh test
 	@$(MAKE) --no-print-directory tests
 	@names="$(VALGRIND_TESTS)"; \
 	if [ -z "$$names" ]; then \

@@ -12,7 +12,10 @@
 // level and the shape of each value (list, map, structure, primitive);
 // required properties; Ref targets (parameters, resources, pseudo
 // parameters); Fn::GetAtt targets and attribute names; the names in Fn::Sub
-// strings; DependsOn and Condition names. Values built by an intrinsic
+// strings; DependsOn and Condition names; a reference to a resource that
+// exists only under a condition is made where that condition holds (in a
+// resource or output with the same Condition, or in the first branch of
+// an Fn::If on it). Values built by an intrinsic
 // function are not type-checked (their result is known only at deploy
 // time), but the references inside them are.
 //
@@ -88,8 +91,11 @@ class Checker {
             if (!isObj(p) || typeof p.Type !== 'string') this.fail(`Parameters.${name}`, 'parameter has no Type');
         }
         for (const [name, r] of Object.entries(this.resources)) this.resource(name, r);
-        for (const sec of ['Rules', 'Conditions', 'Outputs']) {
-            if (isObj(t[sec])) this.refs(t[sec], sec, null);
+        for (const sec of ['Rules', 'Conditions']) {
+            if (isObj(t[sec])) this.refs(t[sec], sec, null, new Set());
+        }
+        for (const [name, o] of Object.entries(isObj(t.Outputs) ? t.Outputs : {})) {
+            this.refs(o, `Outputs.${name}`, null, new Set(isObj(o) && o.Condition ? [o.Condition] : []));
         }
         return this.problems;
     }
@@ -111,7 +117,7 @@ class Checker {
         }
         const props = r.Properties === undefined ? {} : r.Properties;
         this.structure(props, spec, r.Type, r.Type, `${where}.Properties`);
-        this.refs(props, `${where}.Properties`, name);
+        this.refs(props, `${where}.Properties`, name, new Set(r.Condition ? [r.Condition] : []));
     }
 
     // A property value of structure type: names known, required ones set.
@@ -172,34 +178,46 @@ class Checker {
         if (ok && !ok()) this.fail(where, `must be a ${type}, not ${JSON.stringify(v)}`);
     }
 
-    // Every Ref, Fn::GetAtt and Fn::Sub name below v must resolve.
-    refs(v, where, self) {
-        if (Array.isArray(v)) return v.forEach((x, i) => this.refs(x, `${where}[${i}]`, self));
+    // Every Ref, Fn::GetAtt and Fn::Sub name below v must resolve. guards:
+    // the conditions known to hold at v.
+    refs(v, where, self, guards) {
+        if (Array.isArray(v)) return v.forEach((x, i) => this.refs(x, `${where}[${i}]`, self, guards));
         if (!isObj(v)) return;
         for (const [k, x] of Object.entries(v)) {
             const w = `${where}.${k}`;
-            if (k === 'Ref' && isIntrinsic(v)) this.ref(x, w, self);
-            else if (k === 'Fn::GetAtt' && isIntrinsic(v)) this.getAtt(x, w, self);
-            else if (k === 'Fn::Sub' && isIntrinsic(v)) this.sub(x, w, self);
+            if (k === 'Ref' && isIntrinsic(v)) this.ref(x, w, self, guards);
+            else if (k === 'Fn::GetAtt' && isIntrinsic(v)) this.getAtt(x, w, self, guards);
+            else if (k === 'Fn::Sub' && isIntrinsic(v)) this.sub(x, w, self, guards);
             else if (k === 'Fn::If' && isIntrinsic(v) && Array.isArray(x)) {
                 if (!this.conditions.has(x[0])) this.fail(w, `no condition named ${x[0]}`);
-                this.refs(x.slice(1), w, self);
+                this.refs(x[1], `${w}[1]`, self, new Set([...guards, x[0]]));
+                this.refs(x[2], `${w}[2]`, self, guards);
             }
             else if (k === 'Condition' && typeof x === 'string' && where.startsWith('Conditions')) {
                 if (!this.conditions.has(x)) this.fail(w, `no condition named ${x}`);
-            } else this.refs(x, w, self);
+            } else this.refs(x, w, self, guards);
         }
     }
 
-    ref(name, where, self) {
+    // A resource with a Condition exists only when it holds.
+    guarded(name, where, guards) {
+        const c = this.resources[name] && this.resources[name].Condition;
+        if (c !== undefined && !guards.has(c)) {
+            this.fail(where, `${name} exists only when ${c} holds: refer to it under Fn::If [${c}, ...] ` +
+                `or from a resource with Condition ${c}`);
+        }
+    }
+
+    ref(name, where, self, guards) {
         if (typeof name !== 'string') return this.fail(where, 'Ref takes a name');
         if (name === self) return this.fail(where, `resource ${name} refers to itself`);
         if (!PSEUDO.has(name) && !this.params.has(name) && !(name in this.resources)) {
             this.fail(where, `Ref to ${name}, which is neither a parameter, a resource nor a pseudo parameter`);
         }
+        this.guarded(name, where, guards);
     }
 
-    getAtt(x, where, self) {
+    getAtt(x, where, self, guards) {
         if (typeof x === 'string') x = x.split(/\.(.*)/s).slice(0, 2);
         if (!Array.isArray(x) || x.length !== 2 || typeof x[0] !== 'string') {
             return this.fail(where, 'Fn::GetAtt takes [resource, attribute]');
@@ -208,7 +226,8 @@ class Checker {
         if (res === self) return this.fail(where, `resource ${res} refers to itself`);
         const r = this.resources[res];
         if (!r) return this.fail(where, `Fn::GetAtt on ${res}, which is not a resource`);
-        if (typeof attr !== 'string') return this.refs(attr, where, self);
+        this.guarded(res, where, guards);
+        if (typeof attr !== 'string') return this.refs(attr, where, self, guards);
         const spec = SPEC.ResourceTypes[r.Type];
         if (!spec) return; // reported with the resource
         const attrs = Object.keys(spec.Attributes || {});
@@ -217,20 +236,20 @@ class Checker {
         }
     }
 
-    sub(x, where, self) {
+    sub(x, where, self, guards) {
         let str = x;
         let vars = {};
         if (Array.isArray(x)) {
             [str, vars] = x;
             if (!isObj(vars)) return this.fail(where, 'Fn::Sub variables must be a mapping');
-            this.refs(vars, where, self);
+            this.refs(vars, where, self, guards);
         }
         if (typeof str !== 'string') return this.fail(where, 'Fn::Sub takes a string');
         for (const m of str.matchAll(/\$\{([^}]*)\}/g)) {
             const name = m[1];
             if (name.startsWith('!') || name in vars) continue; // ${!Literal}, own variables
-            if (!name.includes('.') || PSEUDO.has(name)) this.ref(name, where, self);
-            else this.getAtt(name, where, self);
+            if (!name.includes('.') || PSEUDO.has(name)) this.ref(name, where, self, guards);
+            else this.getAtt(name, where, self, guards);
         }
     }
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""A loopback stand-in for AWS endpoints, for tests: STS today; routes are
-easy to add (IMDS, the SSO portal).
+"""A loopback stand-in for AWS endpoints, for tests: STS, IMDS, the IAM
+Identity Center portal and SSO-OIDC, the sign-in service; routes are easy
+to add.
 
 Usage: aws_standin.py [--config FILE] [--tls CERT KEY]
 
@@ -22,8 +23,11 @@ Configuration (JSON file, all keys optional):
                               absent: any)
     "max_skew": 900,          (seconds between X-Amz-Date and the clock;
                               0: not checked)
-    "now": 4102444800         (the clock for issued expirations; absent:
-                              real time)
+    "now": 4102444800,        (the clock for issued expirations and DPoP
+                              iat checks; absent: real time)
+    "sso": {...}, "sso_oidc": {...}, "login": {...}
+                              (the IAM Identity Center portal, SSO-OIDC and
+                              sign-in: see their sections below)
   }
 
 STS (the Query protocol, as sts.amazonaws.com speaks it): POST to any path
@@ -66,7 +70,8 @@ Reports (GET; not logged):
   /_log          the same for every path
 
 To add a route, decorate a handler with @route(METHOD, PREFIX); it gets
-(handler, request) and answers with handler.send_body(...). The longest
+(handler, request, step) and answers with handler.send_body(...); a
+service with scripted options, with @tagged_route(METHOD, TAG, PATH). The longest
 matching prefix wins; STS is the fallback for POST.
 """
 import hashlib
@@ -94,6 +99,24 @@ ROUTES = []
 def route(method, prefix):
     def register(fn):
         ROUTES.append((method, prefix, fn))
+        return fn
+
+    return register
+
+
+def tagged_route(method, tag, path):
+    """A service at PATH and at /TAG/OPTS/PATH: fn(handler, request, opts)
+    gets OPTS ("" at the plain path), whose words script what it answers
+    and give each test its own counters."""
+    def register(fn):
+        def with_opts(handler, req, step):
+            parts = req.raw_path.split("/")
+            if "/" + "/".join(parts[3:]) != path:
+                return handler.send_body(404, '{"message":"no route"}')
+            fn(handler, req, parts[2])
+
+        ROUTES.append((method, path, lambda h, r, step: fn(h, r, "")))
+        ROUTES.append((method, "/%s/" % tag, with_opts))
         return fn
 
     return register
@@ -675,10 +698,10 @@ SSO_ERRORS = {
 }
 
 
-def sso_error(handler, code, message):
-    kind = SSO_ERRORS.get(code, "InternalServerException")
-    data = json.dumps({"message": message}).encode()
-    handler.send_response(code)
+def json_error(handler, status, kind, doc):
+    """A restJson1 error: the type in x-amzn-ErrorType, doc as the body."""
+    data = json.dumps(doc).encode()
+    handler.send_response(status)
     handler.send_header("Content-Type", "application/json")
     handler.send_header("Content-Length", str(len(data)))
     handler.send_header("x-amzn-ErrorType", kind)
@@ -686,34 +709,24 @@ def sso_error(handler, code, message):
     handler.wfile.write(data)
 
 
-@route("GET", "/federation/credentials")
-def sso_plain(handler, req, step):
-    sso_portal(handler, req, "")
+def sso_error(handler, code, message):
+    json_error(handler, code, SSO_ERRORS.get(code, "InternalServerException"),
+               {"message": message})
 
 
-@route("GET", "/sso/")
-def sso_tagged(handler, req, step):
-    parts = req.raw_path.split("/")
-    if parts[3:] != ["federation", "credentials"]:
-        return handler.send_body(404, '{"message":"no route"}')
-    sso_portal(handler, req, parts[2])
-
-
+@tagged_route("GET", "sso", "/federation/credentials")
 def sso_portal(handler, req, opts):
     cfg = dict(SSO_DEFAULT)
     cfg.update(config.get("sso", {}))
     words = opts.split(".") if opts else []
-    n = imds_count("sso/" + opts, "creds")
-    for w in words:
-        if "x" in w and w.split("x", 1)[0].isdigit():
-            code, times = w.split("x", 1)
-            if n <= int(times):
-                return sso_error(handler, int(code), "try again later")
-        if w.startswith("slow") and w[4:].isdigit():
-            time.sleep(int(w[4:]) / 1000.0)
+    code = scripted(words, "sso/" + opts)
+    if code:
+        return sso_error(handler, code, "try again later")
     q = urllib.parse.parse_qs(req.query, keep_blank_values=True)
     token = req.headers.get("x-amz-sso_bearer_token")
-    if token != cfg["access_token"]:
+    with lock:
+        issued = token in oidc_issued
+    if token != cfg["access_token"] and not issued:
         return sso_error(handler, 401, "Session token not found or invalid")
     if "role_name" not in q or "account_id" not in q:
         return sso_error(handler, 400, "role_name and account_id are required")
@@ -721,6 +734,10 @@ def sso_portal(handler, req, opts):
             or q["account_id"][0] != cfg["account_id"]):
         return sso_error(handler, 403, "No access")
     creds = dict(cfg["credentials"])
+    if issued:
+        # Which refreshed access token was used shows in the credentials
+        # (and so in every token signed with them).
+        creds["sessionToken"] += "-" + digest(token, 8)
     if "badakid" in words:
         creds["accessKeyId"] = "asiassoexample123456"
     creds["expiration"] = cfg["expiration_ms"]
@@ -733,6 +750,269 @@ def sso_portal(handler, req, opts):
         body = "<html>not json</html>"
     if "truncated" in words:
         body = body[: len(body) // 2]
+    handler.send_body(200, body)
+
+
+def digest(text, n):
+    """The first n hex digits of SHA-256 of text: deterministic issued
+    values, so two clients refreshing the same token get the same answer."""
+    return hashlib.sha256(text.encode()).hexdigest()[:n]
+
+
+def json_request(req):
+    """The JSON object a restJson1 request carried, or None."""
+    if not req.headers.get("Content-Type", "").startswith("application/json"):
+        return None
+    try:
+        doc = json.loads(req.body.decode("utf-8"))
+    except ValueError:
+        return None
+    return doc if isinstance(doc, dict) else None
+
+
+def scripted(words, what):
+    """The status of the first CODExN word still in force for this request
+    to `what` (a counter of its own), or None; slowMS words sleep."""
+    n = imds_count(what, "n")
+    for w in words:
+        if "x" in w and w.split("x", 1)[0].isdigit():
+            code, times = w.split("x", 1)
+            if n <= int(times):
+                return int(code)
+        if w.startswith("slow") and w[4:].isdigit():
+            time.sleep(int(w[4:]) / 1000.0)
+    return None
+
+
+# --------------------------------------------------------------------------
+# SSO-OIDC CreateToken (the refresh of an IAM Identity Center token)
+#
+# POST [/oidc/OPTS]/token, restJson1 body {clientId, clientSecret,
+# grantType, refreshToken}. The configuration's "sso_oidc" object names
+# what is let in (defaults below); refresh tokens it issues are let in too.
+# Answers are deterministic: the access token issued for refresh token R is
+# "ssoAccess-" + sha256(R)[:16], the next refresh token "ssoRefresh-" +
+# sha256("next:" + R)[:16], and the portal above accepts every access token
+# issued here (its credentials then carry the token's digest). Errors as
+# the service sends them: 400 {"error": "invalid_grant", ...} with
+# x-amzn-ErrorType InvalidGrantException; 401 invalid_client. OPTS words:
+# CODExN (the first N requests answered CODE), slowMS, grant (every
+# request invalid_grant), norefresh (no refreshToken in the answer),
+# badtoken (an access token with a CR LF), malformed, any other word: a tag.
+
+OIDC_DEFAULT = {
+    "client_id": "ssoClientIdEXAMPLE",
+    "client_secret": "ssoClientSecretEXAMPLE",
+    "refresh_tokens": ["ssoRefreshTokenEXAMPLE"],
+    "expires_in": 3600,
+}
+OIDC_ERRORS = {
+    "invalid_grant": (400, "InvalidGrantException"),
+    "invalid_client": (401, "InvalidClientException"),
+    "invalid_request": (400, "InvalidRequestException"),
+    "unsupported_grant_type": (400, "UnsupportedGrantTypeException"),
+    "server_error": (500, "InternalServerException"),
+}
+oidc_refresh = set()  # refresh tokens issued
+oidc_issued = set()   # access tokens issued
+
+
+def oidc_error(handler, error, description):
+    status, kind = OIDC_ERRORS[error]
+    json_error(handler, status, kind,
+               {"error": error, "error_description": description})
+
+
+@tagged_route("POST", "oidc", "/token")
+def oidc_token(handler, req, opts):
+    cfg = dict(OIDC_DEFAULT)
+    cfg.update(config.get("sso_oidc", {}))
+    words = opts.split(".") if opts else []
+    code = scripted(words, "oidc/" + opts)
+    if code:
+        return oidc_error(handler, "server_error" if code >= 500
+                          else "invalid_request", "try again later")
+    doc = json_request(req)
+    if doc is None:
+        return oidc_error(handler, "invalid_request", "not a JSON body")
+    if doc.get("grantType") != "refresh_token":
+        return oidc_error(handler, "unsupported_grant_type", "refresh only")
+    if (doc.get("clientId") != cfg["client_id"]
+            or doc.get("clientSecret") != cfg["client_secret"]):
+        return oidc_error(handler, "invalid_client", "unknown client")
+    refresh = doc.get("refreshToken")
+    with lock:
+        known = refresh in cfg["refresh_tokens"] or refresh in oidc_refresh
+    if "grant" in words or not known:
+        return oidc_error(handler, "invalid_grant", "Invalid refresh token")
+    access = "ssoAccess-" + digest(refresh, 16)
+    nxt = "ssoRefresh-" + digest("next:" + refresh, 16)
+    with lock:
+        oidc_issued.add(access)
+        oidc_refresh.add(nxt)
+    answer = {"accessToken": access, "tokenType": "Bearer",
+              "expiresIn": cfg["expires_in"], "refreshToken": nxt}
+    if "norefresh" in words:
+        del answer["refreshToken"]
+    if "badtoken" in words:
+        answer["accessToken"] = "bad\r\nInjected: 1"
+    body = json.dumps(answer)
+    if "malformed" in words:
+        body = "<html>not json</html>"
+    handler.send_body(200, body)
+
+
+# --------------------------------------------------------------------------
+# Sign-in CreateOAuth2Token (the refresh of an `aws login` session)
+#
+# POST [/signin/OPTS]/v1/token, restJson1 body {clientId, grantType,
+# refreshToken} and a DPoP header, which is verified as RFC 9449 asks:
+# a JWT of typ dpop+jwt, alg ES256, with the public key in its jwk; the
+# ES256 signature (r || s) over "header.payload" checked with that key,
+# which must be the session's (the configuration's "login" dpop_key, a PEM
+# private key); htm the request's method, htu its URL
+# (http://HOST/PATH, no query); iat within max_skew seconds of the clock;
+# jti never seen before. A proof that fails any check is 400
+# ValidationException naming the check ({"error": "INVALID_REQUEST",
+# "message": "DPoP: ..."}). Answers are deterministic in the refresh
+# token R: accessKeyId "ASIALOGIN" + SHA-256(R)[:11] in upper case, the
+# secret and session token likewise, the next refresh token "loginRefresh-"
+# + sha256("next:" + R)[:16] (let in from then on). OPTS words: CODExN,
+# slowMS, expired / changed / perm (AccessDeniedException TOKEN_EXPIRED,
+# USER_CREDENTIALS_CHANGED, INSUFFICIENT_PERMISSIONS), otherkey (the
+# session's key is another: every proof is refused), malformed, any other
+# word: a tag. Needs python3's cryptography.
+
+LOGIN_DEFAULT = {
+    "client_id": "arn:aws:signin:::devtools/same-device",
+    "refresh_tokens": ["loginRefreshTokenEXAMPLE"],
+    "expires_in": 900,
+    "max_skew": 60,
+}
+login_refresh = set()
+dpop_seen = set()
+
+
+def login_error(handler, status, kind, error, message):
+    json_error(handler, status, kind, {"error": error, "message": message})
+
+
+def b64url(text):
+    import base64
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def dpop_problem(req, cfg, other_key):
+    """None when the request's DPoP proof passes every check; else what is
+    wrong with it."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.asymmetric.utils import (
+        encode_dss_signature)
+
+    proof = req.headers.get("DPoP")
+    if not proof:
+        return "no DPoP header"
+    parts = proof.split(".")
+    if len(parts) != 3:
+        return "not a JWT"
+    try:
+        header = json.loads(b64url(parts[0]))
+        claims = json.loads(b64url(parts[1]))
+        sig = b64url(parts[2])
+    except ValueError:
+        return "not base64url JSON"
+    if header.get("typ") != "dpop+jwt" or header.get("alg") != "ES256":
+        return "typ or alg"
+    jwk = header.get("jwk") or {}
+    if jwk.get("kty") != "EC" or jwk.get("crv") != "P-256":
+        return "jwk is not a P-256 key"
+    x = int.from_bytes(b64url(jwk["x"]), "big")
+    y = int.from_bytes(b64url(jwk["y"]), "big")
+    try:
+        pub = ec.EllipticCurvePublicNumbers(x, y, ec.SECP256R1()).public_key()
+    except ValueError:
+        return "jwk is not a point on P-256"
+    session = serialization.load_pem_private_key(
+        cfg["dpop_key"].encode(), password=None).public_key()
+    if other_key or session.public_numbers() != pub.public_numbers():
+        return "jwk is not the session's key"
+    if len(sig) != 64:
+        return "signature is not r || s"
+    der = encode_dss_signature(int.from_bytes(sig[:32], "big"),
+                               int.from_bytes(sig[32:], "big"))
+    try:
+        pub.verify(der, (parts[0] + "." + parts[1]).encode(),
+                   ec.ECDSA(hashes.SHA256()))
+    except InvalidSignature:
+        return "signature"
+    if claims.get("htm") != req.method:
+        return "htm"
+    if claims.get("htu") != "http://%s%s" % (req.headers.get("Host"),
+                                             req.raw_path):
+        return "htu"
+    iat = claims.get("iat")
+    now = config.get("now") or time.time()
+    if not isinstance(iat, int) or abs(now - iat) > cfg["max_skew"]:
+        return "iat"
+    jti = claims.get("jti")
+    with lock:
+        fresh = isinstance(jti, str) and jti and jti not in dpop_seen
+        if fresh:
+            dpop_seen.add(jti)
+    if not fresh:
+        return "jti already used"
+    return None
+
+
+@tagged_route("POST", "signin", "/v1/token")
+def signin_token(handler, req, opts):
+    cfg = dict(LOGIN_DEFAULT)
+    cfg.update(config.get("login", {}))
+    words = opts.split(".") if opts else []
+    code = scripted(words, "signin/" + opts)
+    if code:
+        return login_error(handler, code, "InternalServerException"
+                           if code >= 500 else "TooManyRequestsError",
+                           "server_error", "try again later")
+    doc = json_request(req)
+    if doc is None:
+        return login_error(handler, 400, "ValidationException",
+                           "INVALID_REQUEST", "not a JSON body")
+    problem = dpop_problem(req, cfg, "otherkey" in words)
+    if problem:
+        return login_error(handler, 400, "ValidationException",
+                           "INVALID_REQUEST", "DPoP: " + problem)
+    refresh = doc.get("refreshToken")
+    with lock:
+        known = refresh in cfg["refresh_tokens"] or refresh in login_refresh
+    denied = {"expired": "TOKEN_EXPIRED", "changed":
+              "USER_CREDENTIALS_CHANGED", "perm": "INSUFFICIENT_PERMISSIONS"}
+    for w, error in denied.items():
+        if w in words:
+            return login_error(handler, 400, "AccessDeniedException", error,
+                               "denied")
+    if (doc.get("grantType") != "refresh_token"
+            or doc.get("clientId") != cfg["client_id"] or not known):
+        return login_error(handler, 400, "AccessDeniedException",
+                           "TOKEN_EXPIRED", "unknown refresh token")
+    nxt = "loginRefresh-" + digest("next:" + refresh, 16)
+    with lock:
+        login_refresh.add(nxt)
+    answer = {
+        "accessToken": {
+            "accessKeyId": "ASIALOGIN" + digest(refresh, 11).upper(),
+            "secretAccessKey": "loginSecret/" + digest("s" + refresh, 24),
+            "sessionToken": "loginSession/" + digest("t" + refresh, 24),
+        },
+        "tokenType": "aws_sigv4",
+        "expiresIn": cfg["expires_in"],
+        "refreshToken": nxt,
+    }
+    body = json.dumps(answer)
+    if "malformed" in words:
+        body = "<html>not json</html>"
     handler.send_body(200, body)
 
 
