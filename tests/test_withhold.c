@@ -31,6 +31,7 @@
 #include "source_container.h"
 #include "source_imds.h"
 #include "source_sso.h"
+#include "sso_token.h"
 #include "sts.h"
 #endif
 
@@ -45,11 +46,14 @@
 #define SOURCE_SECRET "withholdSourceSecret/abcdefghijklmnopqrstu+1"
 #define AUTH_TOKEN "withholdContainerAuthorizationToken-0123456789abcdef"
 #define SSO_TOKEN "withholdSsoAccessToken/aoaAAAAAGZ0eXBlX3Rva2VuX2Zvcl90ZXN0"
+#define OIDC_SECRET "withholdOidcClientSecret/0a1b2c3d4e5f6g7h8i9j"
+#define OIDC_REFRESH "withholdOidcRefreshToken-aorAAAAAGZ0eXBlX3JlZnJlc2g"
 /* aws_standin.py's ECHO_IMDS_TOKEN */
 #define IMDS_TOKEN "echoImdsSessionToken/0123456789abcdefghijklmnopqrstuvwxyzAB"
 
-static const char *const SECRETS[] = {WEB_TOKEN,  SESSION_TOKEN, SOURCE_SECRET,
-                                      AUTH_TOKEN, SSO_TOKEN,     IMDS_TOKEN};
+static const char *const SECRETS[] = {WEB_TOKEN,   SESSION_TOKEN, SOURCE_SECRET,
+                                      AUTH_TOKEN,  SSO_TOKEN,     IMDS_TOKEN,
+                                      OIDC_SECRET, OIDC_REFRESH};
 
 /* The test's own oracle, written apart from the library's: no window of
  * 16 characters of any secret occurs in the message. */
@@ -303,13 +307,12 @@ static void test_imds(void **state)
               "instance metadata");
 }
 
-/* The access token comes from the token cache file `aws sso login`
- * writes, under the temporary HOME. */
-static void test_sso(void **state)
+/* The token cache file `aws sso login` writes, under the temporary HOME,
+ * holding text; its path into *path (free()). */
+static void sso_cache(const char *text, char **path)
 {
-    char dir[256], *path = NULL;
+    char cmd[320];
 
-    (void)state;
     memset(&sso_cfg, 0, sizeof sso_cfg);
     sso_cfg.profile = "dev";
     sso_cfg.session_name = "withhold";
@@ -317,25 +320,72 @@ static void test_sso(void **state)
     sso_cfg.region = "us-east-1";
     sso_cfg.account_id = "111122223333";
     sso_cfg.role_name = "ReadOnly";
-    snprintf(dir, sizeof dir, "%s/.aws", home.dir);
-    assert_int_equal(mkdir(dir, 0700), 0);
-    strncat(dir, "/sso", sizeof dir - strlen(dir) - 1);
-    assert_int_equal(mkdir(dir, 0700), 0);
-    strncat(dir, "/cache", sizeof dir - strlen(dir) - 1);
-    assert_int_equal(mkdir(dir, 0700), 0);
-    assert_int_equal(rdsiam__sso_cache_path(&sso_cfg, &path, NULL), RDSIAM_OK);
-    fake_write_file(path, "{\"accessToken\": \"" SSO_TOKEN "\", "
-                          "\"expiresAt\": \"2100-01-01T00:00:00Z\"}");
+    snprintf(cmd, sizeof cmd, "mkdir -p %s/.aws/sso/cache", home.dir);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(rdsiam__sso_cache_path(&sso_cfg, path, NULL), RDSIAM_OK);
+    fake_write_file(*path, text);
+}
+
+static void sso_cache_remove(char *path)
+{
+    char cmd[320];
+
+    free(path);
+    snprintf(cmd, sizeof cmd, "rm -rf %s/.aws", home.dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* The portal's answer, asked with the cached access token. */
+static void test_sso(void **state)
+{
+    char *path = NULL;
+
+    (void)state;
+    sso_cache("{\"accessToken\": \"" SSO_TOKEN "\", "
+              "\"expiresAt\": \"2100-01-01T00:00:00Z\"}",
+              &path);
     each_form(FORMS(NAME_FORMS), ask_sso, RDSIAM_ERR_JSON,
               "IAM Identity Center");
     fake_env_set("AWS_ENDPOINT_URL_SSO", NULL);
-    unlink(path);
-    free(path);
-    rmdir(dir);
-    *strrchr(dir, '/') = '\0';
-    rmdir(dir);
-    *strrchr(dir, '/') = '\0';
-    rmdir(dir);
+    sso_cache_remove(path);
+}
+
+/* SSO-OIDC CreateToken, asked with the cached client secret and refresh
+ * token for an expired access token: its OAuth error code and member
+ * names may be shown. The refresh fails, and the session's expiry is
+ * what the caller hears, with why it was not refreshed. */
+static void test_sso_oidc(void **state)
+{
+    static const char *const forms[] = {"json-error", "json-error-u",
+                                        "json-dup", "json-dup-u"};
+    rdsiam__source s;
+    rdsiam_error e;
+    char *path = NULL;
+    int rc;
+
+    (void)state;
+    sso_cache("{\"accessToken\": \"" SSO_TOKEN "\", "
+              "\"expiresAt\": \"2020-01-01T00:00:00Z\", "
+              "\"clientId\": \"withholdClientId\", "
+              "\"clientSecret\": \"" OIDC_SECRET "\", "
+              "\"registrationExpiresAt\": \"2100-01-01T00:00:00Z\", "
+              "\"refreshToken\": \"" OIDC_REFRESH "\"}",
+              &path);
+    for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+        fake_env_set("AWS_ENDPOINT_URL_SSO_OIDC", echo_url(forms[i]));
+        assert_int_equal(rdsiam__sso_new(&s, &sso_cfg, &e), RDSIAM_OK);
+        rc = fetch_once(&s, &e);
+        print_message("%s\n", forms[i]);
+        assert_int_equal(rc, RDSIAM_ERR_CREDENTIALS_EXPIRED);
+        assert_non_null(strstr(e.message,
+                               " and was not refreshed: SSO-OIDC CreateToken: "
+                               "the error message is withheld: it quotes a "
+                               "credential that was sent; run `aws sso login "
+                               "--profile dev`"));
+        assert_no_run(e.message);
+    }
+    fake_env_set("AWS_ENDPOINT_URL_SSO_OIDC", NULL);
+    sso_cache_remove(path);
 }
 
 #endif /* RDSIAM_HTTP */
@@ -354,6 +404,7 @@ int main(void)
         cmocka_unit_test(test_container),
         cmocka_unit_test(test_imds),
         cmocka_unit_test(test_sso),
+        cmocka_unit_test(test_sso_oidc),
     };
 
     failed += cmocka_run_group_tests(servers, setup, teardown);

@@ -1018,7 +1018,8 @@ def signin_token(handler, req, opts):
 
 # --------------------------------------------------------------------------
 # A leaky server: /echo/FORM/... quotes back, in an error answer, the secret
-# the request carried: the form's WebIdentityToken, else the header
+# the request carried: a JSON body's refreshToken, the form's
+# WebIdentityToken, else the header
 # X-Amz-Security-Token, x-amz-sso_bearer_token, x-aws-ec2-metadata-token
 # or Authorization. FORM says how (every encoding XML and JSON allow):
 #   xml-plain      in an STS Message as is
@@ -1034,6 +1035,9 @@ def signin_token(handler, req, opts):
 #   json-code-partial  the Code without its first and last 5 characters
 #   json-dup       a member named by the secret, twice
 #   json-dup-u     the same with \u escapes in the names
+#   json-error     400, {"error": secret} (an OAuth error, as SSO-OIDC
+#                  answers)
+#   json-error-u   the same with \u escapes
 # So the instance-metadata source gets that far, a PUT .../latest/api/token
 # answers a session token and a GET of .../security-credentials/ the role
 # name "echo-role".
@@ -1042,7 +1046,14 @@ ECHO_IMDS_TOKEN = "echoImdsSessionToken/0123456789abcdefghijklmnopqrstuvwxyzAB"
 
 
 def echo_secret(req):
-    for v in (req.form.get("WebIdentityToken"),
+    try:
+        doc = json.loads(req.body.decode("utf-8")) if req.body else {}
+    except ValueError:
+        doc = {}
+    if not isinstance(doc, dict):
+        doc = {}
+    for v in (doc.get("refreshToken"),
+              req.form.get("WebIdentityToken"),
               req.headers.get("X-Amz-Security-Token"),
               req.headers.get("x-amz-sso_bearer_token"),
               req.headers.get("x-aws-ec2-metadata-token"),
@@ -1091,6 +1102,10 @@ def echo_json(form, secret):
         return '{%s: 1, %s: 2}' % (q, q)
     if form == "json-dup-u":
         return '{"%s": 1, "%s": 2}' % (u_escape(secret), u_escape(secret))
+    if form == "json-error":
+        return '{"error": %s}' % q
+    if form == "json-error-u":
+        return '{"error": "%s"}' % u_escape(secret)
     return '{"Code": "unknown echo form"}'
 
 
@@ -1104,7 +1119,8 @@ def echo(handler, req, step):
     secret = echo_secret(req)
     if form.startswith("xml-"):
         return handler.send_body(403, echo_xml(form, secret), "text/xml")
-    handler.send_body(200, echo_json(form, secret))
+    handler.send_body(400 if form.startswith("json-error") else 200,
+                      echo_json(form, secret))
 
 
 for _method in ("GET", "PUT", "POST"):
