@@ -57,7 +57,7 @@ ifeq ($(WERROR),1)
 WARN        += -Werror
 endif
 
-PC_REQUIRES := libcrypto libcjson
+PC_REQUIRES := libcrypto
 ifeq ($(HTTP),yes)
 # libssl: lib/http.c sets an option on libcurl's OpenSSL context.
 PC_REQUIRES += libcurl libssl expat

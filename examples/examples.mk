@@ -7,8 +7,8 @@
 
 MARIADB_CLIENT_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmariadb 2>/dev/null)
 MARIADB_CLIENT_LIBS   := $(shell $(PKG_CONFIG) --libs libmariadb 2>/dev/null)
-# json-c writes the examples' JSON output (the library itself reads JSON
-# with cJSON).
+# json-c writes the examples' JSON output (the library reads JSON with a
+# reader of its own).
 EX_JSON_LIBS          := $(shell $(PKG_CONFIG) --libs json-c 2>/dev/null)
 EX_MYSQL_USERS        := $(B)/bin/rdsiam-mysql-users
 

@@ -27,13 +27,13 @@ RDS_CA_BUNDLE_FILE ?=
 # (runtime.c) still speaks HTTP through libcurl.
 LAMBDA_LIB_B     := $(B)/lambda/librdsiam
 LAMBDA_LIB       := $(LAMBDA_LIB_B)/lib/librdsiam.a
-LAMBDA_LIB_LIBS  := $(shell $(PKG_CONFIG) --libs libcrypto libcjson 2>/dev/null) -pthread
+LAMBDA_LIB_LIBS  := $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null) -pthread
 
 $(LAMBDA_LIB): FORCE
 	@$(MAKE) --no-print-directory HTTP=no B=$(LAMBDA_LIB_B) $@
 
 pc-check-lambda:
-	$(PC_CHECK) libmariadb libcurl json-c libcrypto libcjson
+	$(PC_CHECK) libmariadb libcurl json-c libcrypto
 
 $(LAMBDA_BOOTSTRAP): $(LAMBDA_SRCS) $(wildcard examples/lambda/*.h) include/rdsiam.h $(LAMBDA_LIB) | pc-check-lambda
 	@mkdir -p $(@D)

@@ -18,6 +18,9 @@
  * It declares:
  *
  *   - the token API:      rdsiam_generate_token(), rdsiam_generate_dsql_token()
+ *     and, for ElastiCache, MemoryDB (Valkey, Redis OSS) and Amazon MSK
+ *     (Kafka SASL/OAUTHBEARER), rdsiam_generate_elasticache_token(),
+ *     rdsiam_generate_memorydb_token(), rdsiam_generate_msk_token()
  *   - a general SigV4 signer (Authorization header and presigned query)
  *   - credential providers with caching and refresh, one per source, and
  *     the AWS CLI's default chain of them: environment, assumed roles, web
@@ -118,6 +121,8 @@ enum rdsiam_status {
     RDSIAM_ERR_EXPIRES_RANGE = -37,    /* expires_in not in 1..604800 */
     RDSIAM_ERR_DSQL_ACTION = -38,      /* unknown DSQL action */
     RDSIAM_ERR_CREDENTIALS_NULL = -39, /* creds pointer is NULL */
+    RDSIAM_ERR_RESOURCE_NAME = -40,    /* cache or cluster name invalid */
+    RDSIAM_ERR_USER_AGENT = -41,       /* MSK user agent invalid */
 
     /* SigV4 */
     RDSIAM_ERR_SIGV4_METHOD = -60,    /* empty or invalid method */
@@ -351,6 +356,114 @@ RDSIAM_API int rdsiam_generate_dsql_token(const rdsiam_dsql_params *params,
                                           const rdsiam_credentials *creds,
                                           char *buf, size_t bufsize,
                                           size_t *needed, rdsiam_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* ElastiCache and MemoryDB (Valkey, Redis OSS) tokens                       */
+/* ------------------------------------------------------------------------ */
+
+/** Longest cache or cluster name accepted: a host-name label. */
+#define RDSIAM_CACHE_NAME_MAX 63
+
+/**
+ * ElastiCache and MemoryDB close an IAM-authenticated connection 12 hours
+ * after its last AUTH or HELLO; sending either again with a fresh token
+ * before then keeps it open for another 12 hours.
+ */
+#define RDSIAM_CACHE_SESSION_MAX 43200
+
+/**
+ * rdsiam_cache_params - the cache (ElastiCache) or cluster (MemoryDB) to
+ * log in to, and as whom.
+ *
+ * name:     ElastiCache: the serverless cache's name or the replication
+ *           group's id; MemoryDB: the cluster's name. Letters, digits and
+ *           '-', 1..RDSIAM_CACHE_NAME_MAX; lowercased in the token (the
+ *           services store names lowercased). Not the endpoint.
+ * username: the IAM-enabled user (ElastiCache: its user id, which must
+ *           equal its name); the AUTH command's user. Valid UTF-8,
+ *           1..RDSIAM_USERNAME_MAX bytes.
+ * region:   e.g. "us-east-1"; NULL only for the provider calls (the
+ *           provider's region).
+ * serverless: ElastiCache only: non-zero for a serverless cache (the
+ *           token then carries ResourceType=ServerlessCache); MUST be 0
+ *           for MemoryDB.
+ * signing_time: seconds since the Unix epoch, 0 meaning "now".
+ */
+typedef struct rdsiam_cache_params {
+    const char *name;
+    const char *username;
+    const char *region;
+    int serverless;
+    int64_t signing_time;
+} rdsiam_cache_params;
+
+/**
+ * rdsiam_generate_elasticache_token, rdsiam_generate_memorydb_token - the
+ * password for AUTH username TOKEN (or HELLO 3 AUTH username TOKEN) to an
+ * IAM-enabled ElastiCache or MemoryDB user:
+ *   name/?Action=connect&User=...&X-Amz-Algorithm=...&X-Amz-Signature=...
+ * a SigV4 presigned GET signed for the service "elasticache" or
+ * "memorydb", valid for 15 minutes, byte-identical to what botocore's
+ * RequestSigner.generate_presigned_url() gives for the request AWS's
+ * documentation builds. Same buffer, size and error rules as
+ * rdsiam_generate_token_ex(); bad params give RDSIAM_ERR_RESOURCE_NAME,
+ * the username and region codes, or RDSIAM_ERR_INVALID_ARGUMENT
+ * (serverless for MemoryDB). Reentrant.
+ */
+RDSIAM_API int rdsiam_generate_elasticache_token(
+    const rdsiam_cache_params *params, const rdsiam_credentials *creds,
+    char *buf, size_t bufsize, size_t *needed, rdsiam_error *err);
+RDSIAM_API int rdsiam_generate_memorydb_token(const rdsiam_cache_params *params,
+                                              const rdsiam_credentials *creds,
+                                              char *buf, size_t bufsize,
+                                              size_t *needed,
+                                              rdsiam_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* Amazon MSK (Kafka SASL/OAUTHBEARER) tokens                                */
+/* ------------------------------------------------------------------------ */
+
+/** Longest MSK user agent accepted (bytes). */
+#define RDSIAM_MSK_USER_AGENT_MAX 256
+
+/**
+ * rdsiam_msk_params - an MSK token's region and signer details.
+ *
+ * region:     the cluster's region; NULL only for the provider call.
+ * serverless: non-zero for MSK Serverless (signed for the host
+ *             kafka-serverless.REGION.amazonaws.com instead of
+ *             kafka.REGION.amazonaws.com).
+ * user_agent: NULL for "librdsiam/VERSION"; else printable ASCII,
+ *             1..RDSIAM_MSK_USER_AGENT_MAX bytes. Sent unsigned.
+ * signing_time: seconds since the Unix epoch, 0 meaning "now".
+ */
+typedef struct rdsiam_msk_params {
+    const char *region;
+    int serverless;
+    const char *user_agent;
+    int64_t signing_time;
+} rdsiam_msk_params;
+
+/**
+ * rdsiam_generate_msk_token - the OAUTHBEARER token for Amazon MSK IAM
+ * access control: the presigned URL
+ *   https://kafka.REGION.amazonaws.com/?Action=kafka-cluster%3AConnect&...
+ *   &X-Amz-Signature=...&User-Agent=...
+ * (service "kafka-cluster", valid for 15 minutes) encoded as base64url
+ * without padding, as AWS's aws-msk-iam-sasl-signer libraries make it.
+ *
+ * @expires_ms optional; receives when the token expires, in milliseconds
+ *          since the Unix epoch (X-Amz-Date + 900 s): the md_lifetime_ms
+ *          that librdkafka's rd_kafka_oauthbearer_set_token() takes. 0 on
+ *          failure.
+ * Same buffer, size and error rules as rdsiam_generate_token_ex(); a bad
+ * user agent gives RDSIAM_ERR_USER_AGENT. Reentrant.
+ */
+RDSIAM_API int rdsiam_generate_msk_token(const rdsiam_msk_params *params,
+                                         const rdsiam_credentials *creds,
+                                         char *buf, size_t bufsize,
+                                         size_t *needed, int64_t *expires_ms,
+                                         rdsiam_error *err);
 
 /* ------------------------------------------------------------------------ */
 /* General SigV4 signing                                                     */
@@ -699,6 +812,26 @@ RDSIAM_API int rdsiam_connect_token(const rdsiam_token_params *params,
                                     const rdsiam_provider_options *opts,
                                     char **out, rdsiam_error *err);
 
+/**
+ * rdsiam_provider_generate_elasticache_token,
+ * rdsiam_provider_generate_memorydb_token, rdsiam_provider_generate_msk_token
+ * - rdsiam_generate_elasticache_token(), rdsiam_generate_memorydb_token()
+ * and rdsiam_generate_msk_token() signed with the provider's credentials,
+ * with the blocking, caching and region rules of
+ * rdsiam_provider_generate_token() (params->region NULL: the provider's
+ * region). params are checked before any region lookup or credential
+ * fetch. Thread-safe.
+ */
+RDSIAM_API int rdsiam_provider_generate_elasticache_token(
+    rdsiam_provider *p, const rdsiam_cache_params *params, char *buf,
+    size_t bufsize, size_t *needed, rdsiam_error *err);
+RDSIAM_API int rdsiam_provider_generate_memorydb_token(
+    rdsiam_provider *p, const rdsiam_cache_params *params, char *buf,
+    size_t bufsize, size_t *needed, rdsiam_error *err);
+RDSIAM_API int rdsiam_provider_generate_msk_token(
+    rdsiam_provider *p, const rdsiam_msk_params *params, char *buf,
+    size_t bufsize, size_t *needed, int64_t *expires_ms, rdsiam_error *err);
+
 /* ------------------------------------------------------------------------ */
 /* Token verification (for emulators, tests and proxies that hold the keys)  */
 /* ------------------------------------------------------------------------ */
@@ -767,6 +900,58 @@ RDSIAM_API int rdsiam_verify_token(const char *token, size_t token_len,
                                    const rdsiam_verify_params *params,
                                    const rdsiam_keystore *ks,
                                    rdsiam_error *err);
+
+/** The services rdsiam_verify_service_token() checks tokens for. */
+typedef enum rdsiam_service {
+    RDSIAM_SERVICE_ELASTICACHE = 1,
+    RDSIAM_SERVICE_MEMORYDB = 2,
+    RDSIAM_SERVICE_MSK = 3
+} rdsiam_service;
+
+/**
+ * rdsiam_verify_service_params - what an ElastiCache, MemoryDB or MSK
+ * server expects of a token.
+ *
+ * service:  which of them.
+ * name:     ElastiCache: the cache's name (replication group id or
+ *           serverless cache name); MemoryDB: the cluster's name;
+ *           compared case-insensitively. NULL for MSK.
+ * username: ElastiCache, MemoryDB: the AUTH user; must equal User. NULL
+ *           for MSK.
+ * region:   the server's region.
+ * serverless: ElastiCache: the cache is serverless (the token must carry
+ *           ResourceType=ServerlessCache, and must not otherwise); MSK:
+ *           MSK Serverless (the signed host is kafka-serverless.REGION...).
+ * now, max_future: as in rdsiam_verify_params.
+ */
+typedef struct rdsiam_verify_service_params {
+    rdsiam_service service;
+    const char *name;
+    const char *username;
+    const char *region;
+    int serverless;
+    int64_t now;
+    int64_t max_future;
+} rdsiam_verify_service_params;
+
+/**
+ * rdsiam_verify_service_token - check an ElastiCache, MemoryDB or MSK
+ * token as the service does.
+ *
+ * The rules of rdsiam_verify_token(), for these tokens: ElastiCache and
+ * MemoryDB tokens are "name/?Action=connect&User=...[&ResourceType=
+ * ServerlessCache]&X-Amz-..." signed for "elasticache" or "memorydb";
+ * MSK tokens are base64url (no padding) of "https://kafka[-serverless]
+ * .REGION.amazonaws.com/?Action=kafka-cluster%3AConnect&X-Amz-..." signed
+ * for "kafka-cluster", with an unsigned User-Agent parameter allowed
+ * anywhere in the query. Returns RDSIAM_OK or the code of the first
+ * failed check, in rdsiam_verify_token()'s order (a name or resource type
+ * that is not the server's gives RDSIAM_ERR_TOKEN_HOST). Thread-safe.
+ */
+RDSIAM_API int
+rdsiam_verify_service_token(const char *token, size_t token_len,
+                            const rdsiam_verify_service_params *params,
+                            const rdsiam_keystore *ks, rdsiam_error *err);
 
 #ifdef __cplusplus
 }

@@ -109,6 +109,11 @@ static int buf_reserve(rdsiam__buf *b, size_t extra)
     return RDSIAM_OK;
 }
 
+int rdsiam__buf_reserve(rdsiam__buf *b, size_t extra)
+{
+    return buf_reserve(b, extra);
+}
+
 int rdsiam__buf_append(rdsiam__buf *b, const void *data, size_t len)
 {
     int rc = buf_reserve(b, len);

@@ -1,5 +1,6 @@
 /*
- * encoding.c - RFC 3986 percent-encoding, hex and UTF-8 validation.
+ * encoding.c - RFC 3986 percent-encoding, hex, UTF-8 validation and
+ * base64url.
  *
  * SigV4: "URI-encode each parameter name and value ... Do not URI-encode
  * any of the unreserved characters that RFC 3986 defines: A-Z, a-z, 0-9,
@@ -11,6 +12,8 @@
  */
 #include <limits.h>
 #include <string.h>
+
+#include <openssl/evp.h>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -217,4 +220,37 @@ bool rdsiam__utf8_valid(const char *str, size_t n)
         i += len;
     }
     return true;
+}
+
+/* RFC 4648 section 5: four characters per three bytes; without padding, a
+ * last group of one or two bytes takes two or three characters. */
+size_t rdsiam__base64url_len(size_t n)
+{
+    return n / 3 * 4 + (n % 3 ? n % 3 + 1 : 0);
+}
+
+/*
+ * libcrypto's base64 (EVP_EncodeBlock), 48 bytes at a time through a copy,
+ * with the two characters base64url replaces ('+' '/' become '-' '_') and
+ * no '=' padding. Each chunk is copied out before its 64 characters are
+ * written, and while a chunk follows, the output written so far ends
+ * before it (4/3 of the input read, and src starts a third of n past dst),
+ * so src may be the tail of dst's own output.
+ */
+void rdsiam__base64url_encode(char *dst, const char *src, size_t n)
+{
+    unsigned char in[48], out[4 * sizeof in / 3 + 1];
+    size_t o = 0;
+
+    for (size_t i = 0; i < n; i += sizeof in) {
+        size_t k = n - i < sizeof in ? n - i : sizeof in;
+        int w;
+
+        memcpy(in, src + i, k);
+        w = EVP_EncodeBlock(out, in, (int)k);
+        for (int j = 0; j < w && out[j] != '='; j++)
+            dst[o++] = out[j] == '+' ? '-' : out[j] == '/' ? '_' : (char)out[j];
+    }
+    rdsiam__wipe(in, sizeof in);
+    rdsiam__wipe(out, sizeof out);
 }

@@ -74,6 +74,10 @@ const char *rdsiam_strerror(int code)
         return "unknown DSQL action";
     case RDSIAM_ERR_CREDENTIALS_NULL:
         return "credentials are NULL";
+    case RDSIAM_ERR_RESOURCE_NAME:
+        return "cache or cluster name is empty or invalid";
+    case RDSIAM_ERR_USER_AGENT:
+        return "user agent is empty or invalid";
     case RDSIAM_ERR_SIGV4_METHOD:
         return "HTTP method is empty or invalid";
     case RDSIAM_ERR_SIGV4_PATH:
@@ -137,13 +141,13 @@ const char *rdsiam_strerror(int code)
     case RDSIAM_ERR_TOKEN_SIGNATURE:
         return "token signature does not match";
     case RDSIAM_ERR_TOKEN_SERVICE:
-        return "token is not for the rds-db service";
+        return "token is for another service";
     case RDSIAM_ERR_TOKEN_ACTION:
-        return "token action is not connect";
+        return "token is for another action";
     case RDSIAM_ERR_TOKEN_REGION:
         return "token is for another region";
     case RDSIAM_ERR_TOKEN_HOST:
-        return "token is for another host or port";
+        return "token is for another host, port or resource";
     case RDSIAM_ERR_TOKEN_USER:
         return "token is for another user";
     case RDSIAM_ERR_TOKEN_EXPIRED:
@@ -216,6 +220,13 @@ void rdsiam__escape_controls(char *dst, size_t size, const char *src)
         i += len;
     }
     dst[o] = '\0';
+}
+
+void rdsiam__errno_text(int e, char *buf, size_t size)
+{
+    /* The XSI strerror_r (this file is built without _GNU_SOURCE). */
+    if (strerror_r(e, buf, size) != 0)
+        snprintf(buf, size, "error %d", e);
 }
 
 void rdsiam__ok(rdsiam_error *err)

@@ -19,8 +19,7 @@ static int io_error(rdsiam_error *err, const char *verb, const char *what,
 {
     char why[128];
 
-    if (strerror_r(e, why, sizeof why) != 0)
-        snprintf(why, sizeof why, "error %d", e);
+    rdsiam__errno_text(e, why, sizeof why);
     return rdsiam__fail(err, RDSIAM_ERR_FILE_IO, "cannot %s %s: %s", verb, what,
                         why);
 }

@@ -84,6 +84,9 @@ void rdsiam__escape_controls(char *dst, size_t size, const char *src);
 #endif
 /* Set err to success. */
 void rdsiam__ok(rdsiam_error *err);
+/* The C library's text for the errno value e ("No such file or
+ * directory"), or "error N", into buf (size bytes). Thread-safe. */
+void rdsiam__errno_text(int e, char *buf, size_t size);
 
 /* ------------------------------------------------------------------------ */
 /* Secrets                                                                   */
@@ -143,6 +146,9 @@ typedef struct rdsiam__buf {
 } rdsiam__buf;
 
 void rdsiam__buf_init(rdsiam__buf *b, size_t max);
+/* Room for extra more bytes (and a NUL) at once: the contents move (and
+ * the old block is wiped) at most this once. */
+int rdsiam__buf_reserve(rdsiam__buf *b, size_t extra);
 int rdsiam__buf_append(rdsiam__buf *b, const void *data, size_t len);
 int rdsiam__buf_append_str(rdsiam__buf *b, const char *s);
 int rdsiam__buf_append_char(rdsiam__buf *b, char c);
@@ -317,19 +323,28 @@ int rdsiam__check_time(int64_t signing_time, int64_t *resolved,
 const char *rdsiam__session_token(const rdsiam_credentials *creds);
 
 /* ------------------------------------------------------------------------ */
-/* Presigned RDS / DSQL queries (token.c), shared with the verifier         */
+/* Presigned queries (token.c), shared with the token files and the verifier */
 /* ------------------------------------------------------------------------ */
 
-/* What differs between an RDS token and a DSQL token. Lengths exclude the
- * NUL; none of the strings needs one. */
+/* What differs between the tokens (RDS, DSQL, ElastiCache, MemoryDB, MSK).
+ * Lengths exclude the NUL; none of the strings needs one. The query is
+ *   Action=ACTION[&USER_KEY=USER][&EXTRA]&X-Amz-Algorithm=...
+ * with ACTION and USER percent-encoded here. */
 typedef struct rdsiam__presign_spec {
     const char *host; /* printed as given, signed lowercased */
     size_t host_len;
-    unsigned int port; /* 0: no port (DSQL) */
+    unsigned int port; /* 0: no port (DSQL, ElastiCache, MemoryDB, MSK) */
     const char *action;
     size_t action_len;
-    const char *dbuser; /* NULL: no DBUser (DSQL) */
-    size_t dbuser_len;
+    const char *user; /* NULL: no user parameter (DSQL, MSK) */
+    size_t user_len;
+    const char *user_key; /* its name: "DBUser" (RDS), "User" */
+    size_t user_key_len;
+    /* NULL, or one more parameter after the user, "NAME=VALUE" already
+     * encoded (ElastiCache: "ResourceType=ServerlessCache"); NAME sorts
+     * after "Action" and before "X-Amz-" */
+    const char *extra;
+    size_t extra_len;
     const char *service;
     size_t service_len;
     const char *region;
@@ -352,6 +367,33 @@ typedef struct rdsiam__presign_spec {
 int rdsiam__presign(const rdsiam__presign_spec *s,
                     const rdsiam_credentials *creds, char *buf, size_t bufsize,
                     size_t *needed);
+
+/*
+ * The checks of the public token calls (token.c), for the token files: each
+ * records the input in s (and its length) after checking it, or skips the
+ * check when the input equals the calling thread's cached token's (already
+ * checked). Messages name the field: hostname, username, region, the
+ * credentials' fields. Region NULL is refused.
+ */
+int rdsiam__token_check_host(const char *host, rdsiam__presign_spec *s,
+                             rdsiam_error *err);
+int rdsiam__token_check_user(const char *user, rdsiam__presign_spec *s,
+                             rdsiam_error *err);
+int rdsiam__token_check_region(const char *region, rdsiam__presign_spec *s,
+                               rdsiam_error *err);
+int rdsiam__token_check_creds(const rdsiam_credentials *creds,
+                              rdsiam__presign_spec *s, rdsiam_error *err);
+/* The end of every public token call: rc as is, buf emptied on failure, and
+ * a too-small buffer's message naming the size needed. */
+int rdsiam__token_finish(int rc, char *buf, size_t bufsize, size_t need,
+                         rdsiam_error *err);
+
+/* encoding.c: unpadded base64url (RFC 4648 section 5, no '='). The output
+ * of n bytes is rdsiam__base64url_len(n) characters (no NUL). src may lie
+ * in dst's output only if it ends where the output ends (a buffer encoded
+ * from its tail to its front). */
+size_t rdsiam__base64url_len(size_t n);
+void rdsiam__base64url_encode(char *dst, const char *src, size_t n);
 
 /* ------------------------------------------------------------------------ */
 /* Verifier key store (keystore.c)                                          */

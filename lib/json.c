@@ -1,415 +1,124 @@
 /*
- * json.c - the one JSON credentials reader (see json_reader.h), on cJSON.
+ * json.c - the one JSON credentials reader (see json_reader.h).
  *
- * cJSON frees what it has built without wiping it when an allocation
- * fails halfway through a document, and its allocator hooks are global
- * state shared with the host program, which the library must not change.
- * So cJSON never sees a secret: the text is first checked here in full
- * (json_lex.c's tokens, then the structure below), then cJSON parses a
- * skeleton of it in which every string value is empty, and each value is
- * then decoded from the original text into a buffer of its own that the
- * reader wipes before it is freed. A cJSON failure after the checks can
- * only be an allocation failure.
+ * json_lex.c checks the caller's text against RFC 8259 and records where
+ * each value and member name is; nothing is copied. A string is decoded
+ * when it is asked for (member names when the document is read, to find
+ * names given twice; values on demand), into one buffer the document
+ * allocated when it was read, sized for every string it holds and wiped
+ * when it is freed. Reading allocates the handle, one block for the
+ * tokens and that buffer, and for an object of more than PAIRWISE_MAX
+ * members a list of its names; no secret is ever in memory the reader
+ * does not wipe.
  *
  * SPDX-License-Identifier: MIT
  */
+#include <inttypes.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cJSON.h>
-
 #include "json_lex.h"
 #include "json_reader.h"
 
-/* Nesting allowed: the depth the reader had on json-c (its default); a
- * credentials document nests two levels at most. */
-#define DEPTH_MAX 32
-/* cJSON reads a number through a 64-byte buffer: a longer one would be
- * cut and the rest refused. No credentials document has one. */
-#define NUMBER_MAX 63
 #define WHAT_MAX 160
 #define NOUN_MAX 32
 
+/* The text and what was found in it: shared by a document and its views. */
+typedef struct doc {
+    const char *s; /* the caller's text, borrowed */
+    rdsiam__json_tok *toks;
+    size_t ntoks;
+    char *strings; /* decoded strings, each NUL-terminated */
+    size_t strings_size, strings_used; /* in the tokens' block */
+} doc;
+
 struct rdsiam__json {
-    const cJSON *obj;
-    cJSON *root; /* owned by the top document only */
+    doc *d;       /* &own for a document; its document's for a view */
+    doc own;      /* a view's is unused */
+    uint32_t obj; /* the token of the object this handle reads */
     char what[WHAT_MAX];
     char noun[NOUN_MAX];
     int code;
 };
 
 /* ------------------------------------------------------------------------ */
-/* The structure check                                                      */
+/* Strings                                                                  */
 /* ------------------------------------------------------------------------ */
 
-typedef struct scan {
-    const char *s;
-    size_t n, i;
-    const char *key; /* the top-level member being read (raw text) */
-    size_t key_len;
-    const char *nul_key; /* the top-level member holding a \u0000 */
-    size_t nul_key_len;
-    bool nul;
-} scan;
-
-static void skip_space(scan *sc)
+/* The decoded text of the string token t, decoded on first use. Each
+ * string token decodes to at most its length less its two quotes, plus a
+ * NUL, so a buffer as long as the text holds them all; the check guards
+ * the buffer anyway (were that reasoning wrong, the string would read as
+ * empty). */
+static const char *text_of(doc *d, uint32_t t)
 {
-    while (sc->i < sc->n && (sc->s[sc->i] == ' ' || sc->s[sc->i] == '\t' ||
-                             sc->s[sc->i] == '\r' || sc->s[sc->i] == '\n'))
-        sc->i++;
-}
+    rdsiam__json_tok *k = &d->toks[t];
+    size_t raw, len;
 
-static unsigned hex4(const char *p)
-{
-    unsigned v = 0;
-
-    for (int k = 0; k < 4; k++) {
-        char c = p[k];
-        v <<= 4;
-        if (c >= '0' && c <= '9')
-            v |= (unsigned)(c - '0');
-        else if (c >= 'a' && c <= 'f')
-            v |= (unsigned)(c - 'a' + 10);
-        else
-            v |= (unsigned)(c - 'A' + 10);
+    if (!k->text) {
+        raw = k->end - k->start - 2;
+        if (raw >= d->strings_size - d->strings_used)
+            return "";
+        len = rdsiam__json_decode(d->s + k->start + 1, raw,
+                                  d->strings + d->strings_used);
+        d->strings[d->strings_used + len] = '\0';
+        k->text = (uint32_t)(d->strings_used + 1);
+        d->strings_used += len + 1;
     }
-    return v;
-}
-
-/* A string token at s[i] == '"' (its escapes already checked by
- * json_lex.c); i ends after the closing quote. A lone UTF-16 surrogate is
- * refused (RFC 8259 8.2: such a string is not valid Unicode; cJSON
- * refuses it too). A \u0000 is noted, with the member it is under. */
-static bool scan_string(scan *sc)
-{
-    const char *s = sc->s;
-    size_t i = sc->i + 1;
-    unsigned u;
-
-    while (i < sc->n && s[i] != '"') {
-        if (s[i] != '\\') {
-            i++;
-            continue;
-        }
-        if (s[i + 1] != 'u') {
-            i += 2;
-            continue;
-        }
-        u = hex4(s + i + 2);
-        i += 6;
-        if (u == 0 && !sc->nul) {
-            sc->nul = true;
-            sc->nul_key = sc->key;
-            sc->nul_key_len = sc->key_len;
-        }
-        if (u >= 0xDC00 && u <= 0xDFFF)
-            return false;
-        if (u >= 0xD800 && u <= 0xDBFF) {
-            if (i + 6 > sc->n || s[i] != '\\' || s[i + 1] != 'u')
-                return false;
-            u = hex4(s + i + 2);
-            if (u < 0xDC00 || u > 0xDFFF)
-                return false;
-            i += 6;
-        }
-    }
-    if (i >= sc->n)
-        return false;
-    sc->i = i + 1;
-    return true;
-}
-
-static bool scan_value(scan *sc, int depth);
-
-/* An object or an array at s[i]; members of the top-level object set
- * sc->key while they are read. */
-static bool scan_container(scan *sc, int depth)
-{
-    char close = sc->s[sc->i] == '{' ? '}' : ']';
-    size_t start;
-
-    if (depth >= DEPTH_MAX)
-        return false;
-    sc->i++;
-    skip_space(sc);
-    if (sc->i < sc->n && sc->s[sc->i] == close) {
-        sc->i++;
-        return true;
-    }
-    for (;;) {
-        skip_space(sc);
-        if (close == '}') {
-            if (sc->i >= sc->n || sc->s[sc->i] != '"')
-                return false;
-            start = sc->i;
-            if (depth == 0) {
-                sc->key = sc->s + start + 1;
-                sc->key_len = 0;
-            }
-            if (!scan_string(sc))
-                return false;
-            if (depth == 0)
-                sc->key_len = sc->i - start - 2;
-            if (depth == 0 && sc->nul && sc->nul_key == sc->key)
-                sc->nul_key_len = sc->key_len; /* the NUL is in the name */
-            skip_space(sc);
-            if (sc->i >= sc->n || sc->s[sc->i] != ':')
-                return false;
-            sc->i++;
-        }
-        if (!scan_value(sc, depth + 1))
-            return false;
-        skip_space(sc);
-        if (sc->i >= sc->n)
-            return false;
-        if (sc->s[sc->i] == close) {
-            sc->i++;
-            return true;
-        }
-        if (sc->s[sc->i] != ',')
-            return false;
-        sc->i++;
-    }
-}
-
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-/* A number at s[i] (its form already checked by json_lex.c, which reads
- * "1-2" as two numbers: so the sign is taken only first and after the
- * exponent's e). */
-static bool scan_number(scan *sc)
-{
-    const char *s = sc->s;
-    size_t start = sc->i, i = sc->i;
-
-    if (s[i] == '-')
-        i++;
-    while (i < sc->n && (is_digit(s[i]) || s[i] == '.'))
-        i++;
-    if (i < sc->n && (s[i] == 'e' || s[i] == 'E')) {
-        i++;
-        if (i < sc->n && (s[i] == '+' || s[i] == '-'))
-            i++;
-        while (i < sc->n && is_digit(s[i]))
-            i++;
-    }
-    sc->i = i;
-    return i - start <= NUMBER_MAX;
-}
-
-static bool scan_value(scan *sc, int depth)
-{
-    static const char *const words[] = {"true", "false", "null"};
-    size_t len;
-    char c;
-
-    skip_space(sc);
-    if (sc->i >= sc->n)
-        return false;
-    c = sc->s[sc->i];
-    if (c == '{' || c == '[')
-        return scan_container(sc, depth);
-    if (c == '"')
-        return scan_string(sc);
-    if (c == '-' || (c >= '0' && c <= '9'))
-        return scan_number(sc);
-    for (int w = 0; w < 3; w++) {
-        len = strlen(words[w]);
-        if (sc->n - sc->i >= len && memcmp(sc->s + sc->i, words[w], len) == 0) {
-            sc->i += len;
-            return true;
-        }
-    }
-    return false;
+    return d->strings + k->text - 1;
 }
 
 /* ------------------------------------------------------------------------ */
-/* The skeleton and the string values                                       */
+/* Reading the document                                                     */
 /* ------------------------------------------------------------------------ */
 
-/* The end of the string token starting at s[i] == '"' (after its quote);
- * the text has passed scan_string. */
-static size_t string_end(const char *s, size_t i)
+/* Lex again, recording the tokens, into one block with the strings'
+ * buffer; false when out of memory (the text passed a moment ago, and
+ * lexes the same way again). */
+static bool record(doc *d, const char *text, size_t len, size_t ntoks)
 {
-    i++;
-    while (s[i] != '"')
-        i += s[i] == '\\' ? 2 : 1;
-    return i + 1;
+    rdsiam__json_lexed lx;
+
+    if (ntoks > (SIZE_MAX - len - 1) / sizeof *d->toks)
+        return false;
+    d->toks = calloc(1, ntoks * sizeof *d->toks + len + 1);
+    if (!d->toks)
+        return false;
+    d->s = text;
+    d->ntoks = ntoks;
+    d->strings = (char *)(d->toks + ntoks);
+    d->strings_size = len + 1;
+    return rdsiam__json_lex(text, len, d->toks, ntoks, &lx);
 }
 
-/* Whether the string token ending before s[i] is a member name. */
-static bool is_key(const char *s, size_t n, size_t i)
+static void doc_free(doc *d)
 {
-    while (i < n &&
-           (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
-        i++;
-    return i < n && s[i] == ':';
+    if (!d->toks)
+        return;
+    rdsiam__wipe(d->strings, d->strings_used);
+    free(d->toks);
+    memset(d, 0, sizeof *d);
 }
 
-/* The text with every string value written as "" (member names kept),
- * NUL-terminated, into out (n + 1 bytes). */
-static void skeleton(const char *s, size_t n, char *out)
+/* The top-level member whose name or value holds the offset at: its name
+ * as written (escapes and all), for a message. */
+static void member_at(const doc *d, size_t at, const char **name, int *len)
 {
-    size_t i = 0, o = 0, end;
+    uint32_t k = 1;
 
-    while (i < n) {
-        if (s[i] != '"') {
-            out[o++] = s[i++];
-            continue;
+    *name = "";
+    *len = 0;
+    while (k + 1 < d->toks[0].next) {
+        const rdsiam__json_tok *key = &d->toks[k], *val = &d->toks[k + 1];
+        if (at >= key->start && at < val->end) {
+            *name = d->s + key->start + 1;
+            *len = (int)(key->end - key->start - 2);
+            return;
         }
-        end = string_end(s, i);
-        if (is_key(s, n, end)) {
-            memcpy(out + o, s + i, end - i);
-            o += end - i;
-        } else {
-            out[o++] = '"';
-            out[o++] = '"';
-        }
-        i = end;
-    }
-    out[o] = '\0';
-}
-
-static size_t put_utf8(char *out, unsigned cp)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
-/* The character a two-character escape stands for (\" \\ \/ as
- * themselves). */
-static char unescape(char c)
-{
-    switch (c) {
-    case 'b':
-        return '\b';
-    case 'f':
-        return '\f';
-    case 'n':
-        return '\n';
-    case 'r':
-        return '\r';
-    case 't':
-        return '\t';
-    default:
-        return c;
-    }
-}
-
-/* Decode the string token s[i..end) (checked: no \u0000, no lone
- * surrogate) into a new cJSON-allocated buffer; NULL when out of memory.
- * The decoded text is never longer than the token. */
-static char *decode(const char *s, size_t i, size_t end)
-{
-    char *out = cJSON_malloc(end - i);
-    size_t o = 0;
-    unsigned u, lo;
-
-    if (!out)
-        return NULL;
-    for (i++; i < end - 1;) {
-        if (s[i] != '\\') {
-            out[o++] = s[i++];
-            continue;
-        }
-        if (s[i + 1] != 'u') {
-            out[o++] = unescape(s[i + 1]);
-            i += 2;
-            continue;
-        }
-        u = hex4(s + i + 2);
-        i += 6;
-        if (u >= 0xD800 && u <= 0xDBFF) {
-            lo = hex4(s + i + 2);
-            u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
-            i += 6;
-        }
-        o += put_utf8(out + o, u);
-    }
-    out[o] = '\0';
-    return out;
-}
-
-/* The next string value in s from *pos on (member names skipped). */
-static bool next_value(const char *s, size_t n, size_t *pos, size_t *start,
-                       size_t *end)
-{
-    size_t i = *pos, e;
-
-    while (i < n) {
-        if (s[i] != '"') {
-            i++;
-            continue;
-        }
-        e = string_end(s, i);
-        if (!is_key(s, n, e)) {
-            *start = i;
-            *end = e;
-            *pos = e;
-            return true;
-        }
-        i = e;
-    }
-    return false;
-}
-
-/* Give each (empty) string value of the tree, in document order, its
- * value decoded from the text; false when out of memory (the values set
- * so far stay in the tree, wiped when it is freed). */
-static bool fill(cJSON *o, const char *s, size_t n, size_t *pos)
-{
-    size_t start, end;
-    char *v;
-
-    for (; o; o = o->next) {
-        if (cJSON_IsString(o)) {
-            if (!next_value(s, n, pos, &start, &end))
-                return false; /* not reached: the skeleton has as many */
-            v = decode(s, start, end);
-            if (!v)
-                return false;
-            cJSON_free(o->valuestring);
-            o->valuestring = v;
-        } else if (o->child && !fill(o->child, s, n, pos)) {
-            return false;
-        }
-    }
-    return true;
-}
-
-/* Wipe every string (values and member names) in the tree. cJSON_Delete
- * recurses as deep as the tree; fill's depth is bounded the same way. */
-static void wipe_tree(cJSON *o)
-{
-    for (; o; o = o->next) {
-        if (o->valuestring)
-            rdsiam__wipe(o->valuestring, strlen(o->valuestring));
-        if (o->string)
-            rdsiam__wipe(o->string, strlen(o->string));
-        wipe_tree(o->child);
+        k = val->next;
     }
 }
 
@@ -425,46 +134,47 @@ static int by_name(const void *a, const void *b)
 
 /* A member name that appears twice in the object o, into *dup (left NULL
  * when none); false when out of memory. */
-static bool object_duplicate(const cJSON *o, const char **dup)
+static bool object_duplicate(doc *d, uint32_t o, const char **dup)
 {
+    uint32_t end = d->toks[o].next, a, b;
     const char **names;
-    size_t n = 0, k = 0;
+    size_t n = 0;
 
-    for (const cJSON *a = o->child; a; a = a->next)
+    for (a = o + 1; a < end; a = d->toks[a + 1].next)
         n++;
     if (n <= PAIRWISE_MAX) {
-        for (const cJSON *a = o->child; a && !*dup; a = a->next)
-            for (const cJSON *b = a->next; b && !*dup; b = b->next)
-                if (strcmp(a->string, b->string) == 0)
-                    *dup = a->string;
+        for (a = o + 1; a < end && !*dup; a = d->toks[a + 1].next)
+            for (b = d->toks[a + 1].next; b < end && !*dup;
+                 b = d->toks[b + 1].next)
+                if (strcmp(text_of(d, a), text_of(d, b)) == 0)
+                    *dup = text_of(d, a);
         return true;
     }
     names = calloc(n, sizeof *names);
     if (!names)
         return false;
-    for (const cJSON *a = o->child; a; a = a->next)
-        names[k++] = a->string;
+    n = 0;
+    for (a = o + 1; a < end; a = d->toks[a + 1].next)
+        names[n++] = text_of(d, a);
     qsort(names, n, sizeof *names, by_name);
-    for (k = 1; k < n && !*dup; k++)
+    for (size_t k = 1; k < n && !*dup; k++)
         if (strcmp(names[k - 1], names[k]) == 0)
             *dup = names[k];
     free(names); /* pointers to member names only: nothing secret */
     return true;
 }
 
-/* The first object anywhere in the tree with a member name given twice:
+/* The first object in document order with a member name given twice:
  * *dup (NULL on entry) receives that name; false when out of memory.
  * Python's json.loads keeps the last one silently; a credentials document
  * never repeats a name, and which of two SecretAccessKeys is meant is not
  * guessed. */
-static bool duplicate(const cJSON *o, const char **dup)
+static bool duplicate(doc *d, const char **dup)
 {
-    for (; o && !*dup; o = o->next) {
-        if (cJSON_IsObject(o) && !object_duplicate(o, dup))
+    for (uint32_t t = 0; t < d->ntoks && !*dup; t++)
+        if (d->toks[t].type == RDSIAM__JSON_OBJECT &&
+            !object_duplicate(d, t, dup))
             return false;
-        if (!*dup && o->child && !duplicate(o->child, dup))
-            return false;
-    }
     return true;
 }
 
@@ -472,10 +182,8 @@ void rdsiam__json_free(rdsiam__json *j)
 {
     if (!j)
         return;
-    if (j->root) {
-        wipe_tree(j->root);
-        cJSON_Delete(j->root);
-    }
+    if (j->d == &j->own)
+        doc_free(&j->own);
     free(j);
 }
 
@@ -484,64 +192,43 @@ int rdsiam__json_parse(const char *text, size_t len, const char *what,
                        rdsiam_error *err)
 {
     rdsiam__json *j = NULL;
-    char *copy = NULL;
-    scan sc = {0};
-    const char *dup = NULL;
+    rdsiam__json_lexed lx;
+    const char *dup = NULL, *name;
     size_t pos = 0;
-    bool ok;
-    int rc = RDSIAM_OK;
+    int name_len, rc = RDSIAM_OK;
 
     *out = NULL;
     j = calloc(1, sizeof *j);
     RDSIAM_ENSURE(err, j, RDSIAM_ERR_NO_MEMORY, "%s: out of memory", what);
+    j->d = &j->own;
     snprintf(j->what, sizeof j->what, "%s", what);
     snprintf(j->noun, sizeof j->noun, "%s", noun);
     j->code = code;
     RDSIAM_ENSURE(err, len <= INT_MAX, code, "%s: %s is too large", what, noun);
-    /* RFC 8259's lexical rules (NaN, "1.", raw control characters in
-     * strings, single quotes, leading zeros), then its structure: one
-     * value and only whitespace after it. */
-    RDSIAM_ENSURE(err, rdsiam__json_lex_ok(text, len), code,
+    RDSIAM_ENSURE(err, rdsiam__json_lex(text, len, NULL, 0, &lx), code,
                   "%s: %s is not valid JSON", what, noun);
-    sc.s = text;
-    sc.n = len;
-    ok = scan_value(&sc, 0);
-    skip_space(&sc);
-    RDSIAM_ENSURE(err, ok && sc.i == len, code, "%s: %s is not valid JSON",
-                  what, noun);
-    pos = 0;
     while (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\r' ||
            text[pos] == '\n')
         pos++;
     RDSIAM_ENSURE(err, text[pos] == '{', code, "%s: %s is not a JSON object",
                   what, noun);
-    RDSIAM_ENSURE(err, !sc.nul, code,
-                  "%s: %.*s in %s contains a NUL character (\\u0000)", what,
-                  (int)sc.nul_key_len, sc.nul_key, noun);
-    copy = malloc(len + 1);
-    RDSIAM_ENSURE(err, copy, RDSIAM_ERR_NO_MEMORY, "%s: out of memory", what);
-    skeleton(text, len, copy);
-    /* The length counts the terminating NUL, which cJSON then requires
-     * right after the value and its trailing whitespace. */
-    j->root = cJSON_ParseWithLengthOpts(copy, strlen(copy) + 1, NULL, 1);
-    RDSIAM_ENSURE(err, j->root, RDSIAM_ERR_NO_MEMORY, "%s: out of memory",
-                  what);
-    RDSIAM_ENSURE(err, duplicate(j->root, &dup), RDSIAM_ERR_NO_MEMORY,
+    RDSIAM_ENSURE(err, record(&j->own, text, len, lx.count),
+                  RDSIAM_ERR_NO_MEMORY, "%s: out of memory", what);
+    /* C strings would silently cut a value at its NUL. */
+    if (lx.nul_at != SIZE_MAX) {
+        member_at(&j->own, lx.nul_at, &name, &name_len);
+        RDSIAM_BAIL(err, code,
+                    "%s: %.*s in %s contains a NUL character (\\u0000)", what,
+                    name_len, name, noun);
+    }
+    RDSIAM_ENSURE(err, duplicate(&j->own, &dup), RDSIAM_ERR_NO_MEMORY,
                   "%s: out of memory", what);
     RDSIAM_ENSURE(err, !dup, code, "%s: %s has the member %s twice", what, noun,
                   dup);
-    pos = 0;
-    RDSIAM_ENSURE(err, fill(j->root->child, text, len, &pos),
-                  RDSIAM_ERR_NO_MEMORY, "%s: out of memory", what);
-    j->obj = j->root;
     *out = j;
     j = NULL;
     rdsiam__ok(err);
 done:
-    if (copy) {
-        rdsiam__wipe(copy, len + 1);
-        free(copy);
-    }
     rdsiam__json_free(j);
     return rc;
 }
@@ -550,11 +237,25 @@ done:
 /* Reading members                                                          */
 /* ------------------------------------------------------------------------ */
 
-static const cJSON *member(const rdsiam__json *j, const char *name)
+/* The token of member name's value (null too), or NULL when absent.
+ * Names are unique (duplicates were refused). */
+static const rdsiam__json_tok *find(const rdsiam__json *j, const char *name)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j->obj, name);
+    doc *d = j->d;
 
-    return v && !cJSON_IsNull(v) ? v : NULL;
+    for (uint32_t k = j->obj + 1; k < d->toks[j->obj].next;
+         k = d->toks[k + 1].next)
+        if (strcmp(text_of(d, k), name) == 0)
+            return &d->toks[k + 1];
+    return NULL;
+}
+
+/* The token of member name's value, or NULL when absent or null. */
+static const rdsiam__json_tok *member(const rdsiam__json *j, const char *name)
+{
+    const rdsiam__json_tok *v = find(j, name);
+
+    return v && v->type != RDSIAM__JSON_NULL ? v : NULL;
 }
 
 bool rdsiam__json_has(const rdsiam__json *j, const char *name)
@@ -565,61 +266,111 @@ bool rdsiam__json_has(const rdsiam__json *j, const char *name)
 int rdsiam__json_string(const rdsiam__json *j, const char *name, bool required,
                         const char **out, rdsiam_error *err)
 {
-    const cJSON *v = member(j, name);
+    const rdsiam__json_tok *v = member(j, name);
     int rc = RDSIAM_OK;
 
     *out = NULL;
     RDSIAM_ENSURE(err, v || !required, j->code, "%s: %s has no %s", j->what,
                   j->noun, name);
-    RDSIAM_ENSURE(err, !v || cJSON_IsString(v), j->code,
+    RDSIAM_ENSURE(err, !v || v->type == RDSIAM__JSON_STRING, j->code,
                   "%s: %s is not a string", j->what, name);
-    *out = v ? v->valuestring : NULL;
+    *out = v ? text_of(j->d, (uint32_t)(v - j->d->toks)) : NULL;
     rdsiam__ok(err);
 done:
     return rc;
 }
 
-/* 2^53: every integer up to it is exact in cJSON's double. */
-#define EXACT_MAX 9007199254740992.0
+/* 2^53, the largest integer a JSON reader that keeps doubles (Python's
+ * float, JavaScript) holds exactly with all below it. */
+#define EXACT_MAX 9007199254740992ULL
+/* 10^16 > 2^53: an integer of more than 16 digits is beyond it. */
+#define EXACT_DIGITS 16
+
+/* The integer the number text s[0..n) writes, exactly (no rounding
+ * through a double): its digits D and power p with the value D x 10^p,
+ * integral when p >= 0 once D's trailing zeros are moved into p. false
+ * when it is not an integer or beyond +-2^53. n <= RDSIAM__JSON_NUMBER_MAX
+ * (json_lex.c), so every loop here is bounded. */
+static bool exact_int(const char *s, size_t n, int64_t *out)
+{
+    char dig[RDSIAM__JSON_NUMBER_MAX];
+    size_t nd = 0, i = 0;
+    long p = 0, e = 0, esign = 1;
+    bool neg = s[0] == '-', frac = false;
+    uint64_t v = 0;
+
+    for (i = neg ? 1 : 0; i < n && s[i] != 'e' && s[i] != 'E'; i++) {
+        if (s[i] == '.') {
+            frac = true;
+            continue;
+        }
+        p -= frac;
+        if (nd || s[i] != '0') /* leading zeros add nothing */
+            dig[nd++] = s[i];
+    }
+    if (i < n) { /* the exponent; capped: 10^100000 is beyond 2^53 anyway */
+        i++;
+        if (s[i] == '+' || s[i] == '-')
+            esign = s[i++] == '-' ? -1 : 1;
+        for (; i < n; i++)
+            if (e < 100000)
+                e = e * 10 + (s[i] - '0');
+    }
+    p += esign * e;
+    while (nd && dig[nd - 1] == '0') {
+        nd--;
+        p++;
+    }
+    if (nd && (p < 0 || (long)nd + p > EXACT_DIGITS))
+        return false;
+    for (size_t k = 0; k < nd; k++)
+        v = v * 10 + (uint64_t)(dig[k] - '0');
+    for (; nd && p > 0; p--)
+        v *= 10;
+    if (v > EXACT_MAX)
+        return false;
+    *out = neg ? -(int64_t)v : (int64_t)v;
+    return true;
+}
 
 int rdsiam__json_int(const rdsiam__json *j, const char *name, int64_t *out,
                      rdsiam_error *err)
 {
-    const cJSON *v = member(j, name);
-    bool integral;
+    const rdsiam__json_tok *v = member(j, name);
     int rc = RDSIAM_OK;
 
     *out = 0;
     RDSIAM_ENSURE(err, v, j->code, "%s: %s has no %s", j->what, j->noun, name);
-    /* cJSON keeps numbers as doubles: an integral value within 2^53 is the
-     * integer the text wrote (1.0 reads as 1, as Python's 1.0 == 1). */
-    integral = cJSON_IsNumber(v) && v->valuedouble >= -EXACT_MAX &&
-               v->valuedouble <= EXACT_MAX &&
-               v->valuedouble == (double)(int64_t)v->valuedouble;
-    RDSIAM_ENSURE(err, integral, j->code, "%s: %s is not an integer", j->what,
-                  name);
-    *out = (int64_t)v->valuedouble;
+    /* An integral value within 2^53 is the integer the text wrote (1.0 and
+     * 1e2 read as 1 and 100, as Python's 1.0 == 1). */
+    RDSIAM_ENSURE(err,
+                  v->type == RDSIAM__JSON_NUMBER &&
+                      exact_int(j->d->s + v->start, v->end - v->start, out),
+                  j->code, "%s: %s is not an integer", j->what, name);
     rdsiam__ok(err);
 done:
     return rc;
 }
+
 int rdsiam__json_object(const rdsiam__json *j, const char *name,
                         rdsiam__json **out, rdsiam_error *err)
 {
-    const cJSON *v = member(j, name);
+    const rdsiam__json_tok *v = member(j, name);
     rdsiam__json *sub = NULL;
     int rc = RDSIAM_OK;
 
     *out = NULL;
     RDSIAM_ENSURE(err, v, j->code, "%s: %s has no %s", j->what, j->noun, name);
-    RDSIAM_ENSURE(err, cJSON_IsObject(v), j->code, "%s: %s is not an object",
-                  j->what, name);
-    /* A view into the same tree: freeing it leaves the tree alone. */
+    RDSIAM_ENSURE(err, v->type == RDSIAM__JSON_OBJECT, j->code,
+                  "%s: %s is not an object", j->what, name);
+    /* A view of the same document: freeing it leaves the document alone. */
     sub = calloc(1, sizeof *sub);
     RDSIAM_ENSURE(err, sub, RDSIAM_ERR_NO_MEMORY, "%s: out of memory", j->what);
-    *sub = *j;
-    sub->obj = v;
-    sub->root = NULL;
+    memcpy(sub->what, j->what, sizeof sub->what);
+    memcpy(sub->noun, j->noun, sizeof sub->noun);
+    sub->code = j->code;
+    sub->d = j->d;
+    sub->obj = (uint32_t)(v - j->d->toks);
     *out = sub;
     rdsiam__ok(err);
 done:
@@ -670,38 +421,140 @@ done:
 /* Writing                                                                  */
 /* ------------------------------------------------------------------------ */
 
-static cJSON *object_of(const rdsiam__json_member *m, size_t n);
+/* Where the text goes. It is measured first (p NULL: only len counts),
+ * then written into room made for all of it at once, so that no part of
+ * it is ever moved or copied on the way. */
+typedef struct sink {
+    char *p;
+    size_t len;
+} sink;
 
-/* The value of one member as a cJSON item that references its string. */
-static cJSON *value_of(const rdsiam__json_member *m)
+static void put(sink *s, const char *text, size_t n)
 {
-    if (m->string)
-        return cJSON_CreateStringReference(m->string);
-    if (m->is_int)
-        return cJSON_CreateNumber((double)m->integer);
-    return object_of(m->members, m->n);
+    if (s->p)
+        memcpy(s->p + s->len, text, n);
+    s->len += n;
 }
 
-/* Add item under name (a constant key: cJSON neither copies nor frees
- * it); on failure the item is freed. */
-static bool add(cJSON *o, const char *name, cJSON *item)
+/* The two-character escape of c, or NULL. */
+static const char *short_escape(unsigned char c)
 {
-    if (item && cJSON_AddItemToObjectCS(o, name, item))
-        return true;
-    cJSON_Delete(item);
-    return false;
+    switch (c) {
+    case '"':
+        return "\\\"";
+    case '\\':
+        return "\\\\";
+    case '\b':
+        return "\\b";
+    case '\f':
+        return "\\f";
+    case '\n':
+        return "\\n";
+    case '\r':
+        return "\\r";
+    case '\t':
+        return "\\t";
+    default:
+        return NULL;
+    }
 }
 
-static cJSON *object_of(const rdsiam__json_member *m, size_t n)
+/* A string in quotes. RFC 8259 7: "the characters that MUST be escaped:
+ * quotation mark, reverse solidus, and the control characters (U+0000
+ * through U+001F)"; those with a short form in it, the others as \u00XX.
+ * Every other byte as it is. */
+static void put_string(sink *s, const char *v)
 {
-    cJSON *o = cJSON_CreateObject();
+    const char *esc;
+    char u[8];
+    size_t run;
 
-    for (size_t i = 0; o && i < n; i++)
-        if (!add(o, m[i].name, value_of(&m[i]))) {
-            cJSON_Delete(o);
-            o = NULL;
+    put(s, "\"", 1);
+    while (*v) {
+        for (run = 0;
+             (unsigned char)v[run] >= 0x20 && v[run] != '"' && v[run] != '\\';
+             run++)
+            ;
+        put(s, v, run);
+        v += run;
+        if (!*v)
+            break;
+        esc = short_escape((unsigned char)*v);
+        if (!esc) {
+            snprintf(u, sizeof u, "\\u%04x", (unsigned)(unsigned char)*v);
+            esc = u;
         }
-    return o;
+        put(s, esc, strlen(esc));
+        v++;
+    }
+    put(s, "\"", 1);
+}
+
+/* A value of a parsed document, compact: its strings decoded and escaped
+ * again, numbers and literals as written. Nesting is bounded by the
+ * recognizer's depth limit. */
+static void put_token(sink *s, doc *d, uint32_t t)
+{
+    const rdsiam__json_tok *k = &d->toks[t];
+    uint32_t c;
+
+    switch (k->type) {
+    case RDSIAM__JSON_STRING:
+        put_string(s, text_of(d, t));
+        break;
+    case RDSIAM__JSON_OBJECT:
+        put(s, "{", 1);
+        for (c = t + 1; c < k->next; c = d->toks[c + 1].next) {
+            if (c > t + 1)
+                put(s, ",", 1);
+            put_string(s, text_of(d, c));
+            put(s, ":", 1);
+            put_token(s, d, c + 1);
+        }
+        put(s, "}", 1);
+        break;
+    case RDSIAM__JSON_ARRAY:
+        put(s, "[", 1);
+        for (c = t + 1; c < k->next; c = d->toks[c].next) {
+            if (c > t + 1)
+                put(s, ",", 1);
+            put_token(s, d, c);
+        }
+        put(s, "]", 1);
+        break;
+    default:
+        put(s, d->s + k->start, k->end - k->start);
+    }
+}
+
+static void put_members(sink *s, const rdsiam__json_member *m, size_t n);
+
+static void put_value(sink *s, const rdsiam__json_member *m)
+{
+    char num[24];
+
+    if (m->string) {
+        put_string(s, m->string);
+    } else if (m->is_int) {
+        snprintf(num, sizeof num, "%" PRId64, m->integer);
+        put(s, num, strlen(num));
+    } else {
+        put(s, "{", 1);
+        put_members(s, m->members, m->n);
+        put(s, "}", 1);
+    }
+}
+
+/* "NAME":VALUE for each of the n members, comma-separated. */
+static void put_members(sink *s, const rdsiam__json_member *m, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            put(s, ",", 1);
+        put_string(s, m[i].name);
+        put(s, ":", 1);
+        put_value(s, &m[i]);
+    }
 }
 
 static const rdsiam__json_member *named(const rdsiam__json_member *m, size_t n,
@@ -713,78 +566,61 @@ static const rdsiam__json_member *named(const rdsiam__json_member *m, size_t n,
     return NULL;
 }
 
-/* A member of a parsed document as an item referencing its strings and
- * children (numbers, booleans and null are copied: nothing secret). */
-static cJSON *reference_of(const cJSON *c)
+/* The object: base's members first, each one that m names with m's value
+ * (Python's dict.update), then m's others; without base, m's members. */
+static void put_document(sink *s, const rdsiam__json *base,
+                         const rdsiam__json_member *m, size_t n)
 {
-    if (cJSON_IsString(c))
-        return cJSON_CreateStringReference(c->valuestring);
-    if (cJSON_IsObject(c))
-        return cJSON_CreateObjectReference(c->child);
-    if (cJSON_IsArray(c))
-        return cJSON_CreateArrayReference(c->child);
-    return cJSON_Duplicate(c, 0);
-}
-
-/* base's members updated by m, then m's others (dict.update). */
-static cJSON *updated(const cJSON *base, const rdsiam__json_member *m, size_t n)
-{
-    cJSON *o = cJSON_CreateObject();
     const rdsiam__json_member *u;
-    const cJSON *c;
-    bool ok = o != NULL;
+    size_t written = 0;
+    doc *d;
 
-    for (c = base->child; ok && c; c = c->next) {
-        u = named(m, n, c->string);
-        ok = add(o, c->string, u ? value_of(u) : reference_of(c));
+    put(s, "{", 1);
+    if (base) {
+        d = base->d;
+        for (uint32_t k = base->obj + 1; k < d->toks[base->obj].next;
+             k = d->toks[k + 1].next) {
+            if (written++)
+                put(s, ",", 1);
+            put_string(s, text_of(d, k));
+            put(s, ":", 1);
+            u = named(m, n, text_of(d, k));
+            if (u)
+                put_value(s, u);
+            else
+                put_token(s, d, k + 1);
+        }
     }
-    for (size_t i = 0; ok && i < n; i++)
-        if (!cJSON_GetObjectItemCaseSensitive(base, m[i].name))
-            ok = add(o, m[i].name, value_of(&m[i]));
-    if (!ok) {
-        cJSON_Delete(o);
-        o = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (base && find(base, m[i].name))
+            continue;
+        if (written++)
+            put(s, ",", 1);
+        put_members(s, &m[i], 1);
     }
-    return o;
+    put(s, "}", 1);
 }
 
 int rdsiam__json_write(const rdsiam__json *base, const rdsiam__json_member *m,
                        size_t n, const char *what, rdsiam__buf *out,
                        rdsiam_error *err)
 {
-    cJSON *o = base ? updated(base->obj, m, n) : object_of(m, n);
-    size_t size = 1024, limit = out->max - out->len;
-    char *block = NULL;
-    bool printed = false;
+    sink s = {NULL, 0};
+    size_t room = out->max - out->len;
     int rc = RDSIAM_OK;
 
-    RDSIAM_ENSURE(err, o, RDSIAM_ERR_NO_MEMORY, "%s: out of memory", what);
-    if (limit > INT_MAX - 5)
-        limit = INT_MAX - 5;
-    /* cJSON asks for 5 bytes more than the text it prints; a block too
-     * small makes it fail (it never allocates when preallocated), and the
-     * next try doubles it, up to what out may still hold. */
-    for (;;) {
-        if (size > limit + 5)
-            size = limit + 5;
-        block = malloc(size);
-        RDSIAM_ENSURE(err, block, RDSIAM_ERR_NO_MEMORY, "%s: out of memory",
-                      what);
-        printed = cJSON_PrintPreallocated(o, block, (int)size, 0);
-        if (printed || size >= limit + 5)
-            break;
-        rdsiam__free_secret(block, size);
-        block = NULL;
-        size *= 2;
-    }
-    RDSIAM_ENSURE(err, printed && strlen(block) <= limit, RDSIAM_ERR_JSON,
-                  "%s: the document is larger than %zu bytes", what, limit);
-    rc = rdsiam__buf_append(out, block, strlen(block));
-    RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc, "%s: out of memory", what);
+    put_document(&s, base, m, n);
+    RDSIAM_ENSURE(err, s.len <= room, RDSIAM_ERR_JSON,
+                  "%s: the document is larger than %zu bytes", what, room);
+    rc = rdsiam__buf_reserve(out, s.len);
+    RDSIAM_ENSURE(err, rc == RDSIAM_OK, RDSIAM_ERR_NO_MEMORY,
+                  "%s: out of memory", what);
+    s.p = out->data + out->len;
+    s.len = 0;
+    put_document(&s, base, m, n);
+    out->len += s.len;
+    out->data[out->len] = '\0';
     rdsiam__ok(err);
 done:
-    if (block)
-        rdsiam__free_secret(block, size);
-    cJSON_Delete(o);
     return rc;
 }

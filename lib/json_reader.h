@@ -1,8 +1,8 @@
 /*
- * json_reader.h - the one JSON credentials reader (json.c, on cJSON),
- * shared by every source that reads credentials as JSON (container
- * endpoints, credential_process, instance metadata, IAM Identity Center).
- * Internal.
+ * json_reader.h - the one JSON credentials reader (json.c, on the
+ * recognizer in json_lex.c), shared by every source that reads credentials
+ * as JSON (container endpoints, credential_process, instance metadata, IAM
+ * Identity Center). Internal.
  *
  * Parsing is strict, as botocore's json.loads and stricter: RFC 8259's
  * grammar only (no single quotes, comments, trailing commas, NaN, leading
@@ -11,10 +11,11 @@
  * name given twice in any object is refused naming it; so is a lone UTF-16
  * surrogate. A string holding an escaped NUL (\u0000) anywhere in the
  * document is refused with an error naming its top-level field, since C
- * strings would silently cut it short. cJSON never sees a string value:
- * the reader decodes each into a buffer of its own, and every string of
- * the tree and every copy of the text is wiped when the document is freed
- * or the parse fails. An allocation failure gives RDSIAM_ERR_NO_MEMORY.
+ * strings would silently cut it short. The reader works over the caller's
+ * text without copying it; strings are decoded when asked for, into a
+ * buffer of the document's that is wiped when the document is freed. An
+ * allocation failure gives RDSIAM_ERR_NO_MEMORY. A document is used by one
+ * thread at a time (reading a string decodes it into the document).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -23,7 +24,7 @@
 
 #include "source.h"
 
-/* A parsed JSON object (cJSON's type stays inside json.c). */
+/* A parsed JSON object. */
 typedef struct rdsiam__json rdsiam__json;
 
 /*
@@ -31,13 +32,14 @@ typedef struct rdsiam__json rdsiam__json;
  * "credential_process for profile dev"), noun names the document ("the
  * answer", "output"); code is the error code for a
  * malformed document (RDSIAM_ERR_JSON, RDSIAM_ERR_PROCESS_OUTPUT, ...).
+ * text is borrowed: it MUST stay unchanged until the document is freed.
  * *out is owned by the caller: rdsiam__json_free().
  */
 int rdsiam__json_parse(const char *text, size_t len, const char *what,
                        const char *noun, int code, rdsiam__json **out,
                        rdsiam_error *err);
 
-/* Wipe every string the document holds and free. NULL is fine. */
+/* Wipe every string decoded from the document and free. NULL is fine. */
 void rdsiam__json_free(rdsiam__json *j);
 
 /*
@@ -102,8 +104,8 @@ typedef struct rdsiam__json_member {
 /*
  * Append an object as compact JSON text to out (a buffer the caller
  * initialised; its max bounds the text; rdsiam__buf_free wipes it). No
- * value is copied anywhere else: cJSON is handed references and prints
- * into a block that is wiped before it is freed. With base (NULL: none):
+ * value is copied anywhere else: the text is measured, then written
+ * straight into out, which grows once at most. With base (NULL: none):
  * base's members first, in base's order, each one that m also names taking
  * m's value (Python's dict.update, as botocore rewrites a cache file),
  * then m's other members in order; without it, m's members in order.

@@ -10,8 +10,10 @@
  * backquotes, globbing, ...; see process.h for the list) runs as
  * /bin/sh -c VALUE, which is what its author meant by it.
  *
- * The child gets the parent's environment and stdin, our pipes as stdout
- * and stderr, no other descriptor, and its own process group so that on
+ * The C library starts it (posix_spawnp: no fork of a threaded host's
+ * whole address space, no code of ours between fork and exec). The child
+ * gets the parent's environment and stdin, our pipes as stdout and
+ * stderr, no other descriptor, and its own process group so that on
  * timeout the whole group (grandchildren too) is killed. Once the child
  * has exited we stop waiting even if a grandchild still holds the pipe.
  *
@@ -23,6 +25,8 @@
  *
  * SPDX-License-Identifier: MIT
  */
+/* posix_spawn_file_actions_addclosefrom_np() is a GNU extension. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -30,9 +34,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <spawn.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -197,47 +200,6 @@ int rdsiam__process_split(const char *command, char ***argv_out,
 /* Running                                                                   */
 /* ------------------------------------------------------------------------ */
 
-/* Resolve argv0 against PATH as execvp would; the result is allocated.
- * Done before fork(): the child only calls async-signal-safe functions. */
-static char *resolve_program(const char *prog)
-{
-    const char *path, *p, *end;
-    struct stat st;
-    size_t pl = strlen(prog);
-
-    if (strchr(prog, '/'))
-        return rdsiam__strdup(prog);
-    path = rdsiam__getenv_nonempty("PATH");
-    if (!path)
-        path = "/usr/local/bin:/usr/bin:/bin";
-    for (p = path;; p = end + 1) {
-        size_t dl;
-        char *cand;
-        end = strchr(p, ':');
-        if (!end)
-            end = p + strlen(p);
-        dl = (size_t)(end - p);
-        cand = malloc(dl + pl + 3);
-        if (!cand)
-            return NULL;
-        if (dl == 0) {
-            memcpy(cand, "./", 2);
-            dl = 2;
-        } else {
-            memcpy(cand, p, dl);
-            cand[dl++] = '/';
-        }
-        memcpy(cand + dl, prog, pl + 1);
-        if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) &&
-            access(cand, X_OK) == 0)
-            return cand;
-        free(cand);
-        if (!*end)
-            break;
-    }
-    return rdsiam__strdup(prog); /* exec reports ENOENT */
-}
-
 static int64_t mono_ms(void)
 {
     struct timespec ts;
@@ -246,38 +208,53 @@ static int64_t mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Child side of fork(): async-signal-safe calls only. */
-static void child_exec(const char *path, char **argv, int out_fd, int err_fd,
-                       int status_fd, long maxfd)
+/* How the child starts: our pipes as its stdout and stderr (they are
+ * close-on-exec, so only those copies reach it), no other descriptor
+ * where the C library can close them all (glibc 2.34's closefrom action),
+ * its own process group (so a timeout kills grandchildren too), no signal
+ * blocked and SIGPIPE at its default. The C library's posix_spawnp()
+ * searches PATH (the PATH of the environment the program gets; unset, the
+ * C library's default, /bin:/usr/bin, which is also Python's, so
+ * botocore's) and reports a program it cannot run as an error. */
+static int spawn(pid_t *pid, char **argv, int out_fd, int err_fd)
 {
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t at;
+    sigset_t none, pipe_only;
     int e;
-    long fd;
 
-    setpgid(0, 0);
-    if (dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
-        goto fail;
-        /* No other descriptor may reach the program. Linux >= 5.11 marks them
-         * all close-on-exec in one call (the status pipe already is); else
-         * close them one by one. */
-#if defined(__linux__) && defined(SYS_close_range)
-    if (syscall(SYS_close_range, 3u, ~0u, 4u /* CLOSE_RANGE_CLOEXEC */) != 0)
+    if ((e = posix_spawn_file_actions_init(&fa)) != 0)
+        return e;
+    if ((e = posix_spawnattr_init(&at)) != 0) {
+        posix_spawn_file_actions_destroy(&fa);
+        return e;
+    }
+    sigemptyset(&none);
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    e = posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
+    if (!e)
+        e = posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
+#if defined(__GLIBC__) &&                                                      \
+    (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+    if (!e)
+        e = posix_spawn_file_actions_addclosefrom_np(&fa, 3);
 #endif
-        for (fd = 3; fd < maxfd; fd++)
-            if (fd != status_fd)
-                close((int)fd);
-    {
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        signal(SIGPIPE, SIG_DFL);
-    }
-    execve(path, argv, environ);
-fail:
-    e = errno;
-    if (write(status_fd, &e, sizeof(e)) < 0) {
-        /* nothing more to do */
-    }
-    _exit(127);
+    if (!e)
+        e = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP |
+                                              POSIX_SPAWN_SETSIGMASK |
+                                              POSIX_SPAWN_SETSIGDEF);
+    if (!e)
+        e = posix_spawnattr_setpgroup(&at, 0);
+    if (!e)
+        e = posix_spawnattr_setsigmask(&at, &none);
+    if (!e)
+        e = posix_spawnattr_setsigdefault(&at, &pipe_only);
+    if (!e)
+        e = posix_spawnp(pid, argv[0], &fa, &at, argv, environ);
+    posix_spawnattr_destroy(&at);
+    posix_spawn_file_actions_destroy(&fa);
+    return e;
 }
 
 typedef struct run_result {
@@ -285,7 +262,7 @@ typedef struct run_result {
     char errline[RDSIAM__PROCESS_STDERR_KEEP + 1];
     size_t errlen;
     int status;     /* waitpid status */
-    int exec_errno; /* exec failed with this, or 0 */
+    int exec_errno; /* posix_spawnp failed with this, or 0 */
     bool timed_out;
     bool too_large;
 } run_result;
@@ -342,41 +319,17 @@ static int make_pipe(int p[2])
     return 0;
 }
 
-/* Run argv, collecting output, within timeout_ms. */
-static int run(char **argv, long timeout_ms, run_result *r, rdsiam_error *err)
+/* Read the child's stdout (*out_fd) and stderr (*err_fd), closing each at
+ * its end, until the child has exited and both are closed, the time limit
+ * passes or stdout outgrows its cap. true when the child exited (and was
+ * reaped: r->status says how). */
+static bool collect(pid_t pid, int *out_fd, int *err_fd, long timeout_ms,
+                    run_result *r)
 {
-    int outp[2] = {-1, -1}, errp[2] = {-1, -1}, stp[2] = {-1, -1};
-    char *path = NULL;
-    long maxfd = sysconf(_SC_OPEN_MAX);
-    int64_t deadline, grace = 0;
-    pid_t pid = -1;
-    bool exited = false, piped;
-    int rc = RDSIAM_OK;
+    int64_t deadline = mono_ms() + timeout_ms, grace = 0;
+    bool exited = false;
 
-    if (maxfd < 0 || maxfd > 65536)
-        maxfd = 65536;
-    path = resolve_program(argv[0]);
-    RDSIAM_ENSURE(err, path, RDSIAM_ERR_NO_MEMORY, "out of memory");
-    piped = make_pipe(outp) == 0 && make_pipe(errp) == 0 && make_pipe(stp) == 0;
-    RDSIAM_ENSURE(err, piped, RDSIAM_ERR_PROCESS_FAILED,
-                  "cannot create pipes for %s", argv[0]);
-    pid = fork();
-    RDSIAM_ENSURE(err, pid >= 0, RDSIAM_ERR_PROCESS_FAILED,
-                  "cannot fork to run %s", argv[0]);
-    if (pid == 0)
-        child_exec(path, argv, outp[1], errp[1], stp[1], maxfd);
-    /* Parent. Set the group from both sides so a kill() right after fork
-     * reaches it. */
-    setpgid(pid, pid);
-    close_fd(&outp[1]);
-    close_fd(&errp[1]);
-    close_fd(&stp[1]);
-    fcntl(outp[0], F_SETFL, O_NONBLOCK);
-    fcntl(errp[0], F_SETFL, O_NONBLOCK);
-    fcntl(stp[0], F_SETFL, O_NONBLOCK);
-
-    deadline = mono_ms() + timeout_ms;
-    while (outp[0] >= 0 || errp[0] >= 0 || !exited) {
+    while (*out_fd >= 0 || *err_fd >= 0 || !exited) {
         struct pollfd pf[2];
         nfds_t np = 0;
         int64_t now = mono_ms(), wait_ms;
@@ -395,12 +348,12 @@ static int run(char **argv, long timeout_ms, run_result *r, rdsiam_error *err)
         }
         if (now >= deadline || (exited && now >= grace) || r->too_large)
             break;
-        if (outp[0] >= 0) {
-            pf[np].fd = outp[0];
+        if (*out_fd >= 0) {
+            pf[np].fd = *out_fd;
             pf[np++].events = POLLIN;
         }
-        if (errp[0] >= 0) {
-            pf[np].fd = errp[0];
+        if (*err_fd >= 0) {
+            pf[np].fd = *err_fd;
             pf[np++].events = POLLIN;
         }
         /* Poll in short steps so the child's exit is noticed promptly
@@ -418,37 +371,85 @@ static int run(char **argv, long timeout_ms, run_result *r, rdsiam_error *err)
         for (nfds_t k = 0; k < np; k++) {
             if (!(pf[k].revents & (POLLIN | POLLHUP | POLLERR)))
                 continue;
-            if (pf[k].fd == outp[0] && !drain(outp[0], r, true))
-                close_fd(&outp[0]);
-            else if (pf[k].fd == errp[0] && !drain(errp[0], r, false))
-                close_fd(&errp[0]);
+            if (pf[k].fd == *out_fd && !drain(*out_fd, r, true))
+                close_fd(out_fd);
+            else if (pf[k].fd == *err_fd && !drain(*err_fd, r, false))
+                close_fd(err_fd);
         }
     }
-    if (!exited) {
-        /* Time limit or output cap: kill the whole group, then reap. */
+    return exited;
+}
+
+/* Why prog could not run, when its child exited with status 127 having
+ * said nothing. glibc's posix_spawnp reports a program it cannot run as
+ * its result, except where its child cannot share our memory (under
+ * valgrind it becomes a fork): there the child only exits with 127. So
+ * look for prog as execvp does, in the PATH the child had (the process's
+ * own environment, not the library's seam; unset: glibc's default), and
+ * give ENOENT or EACCES, or 0 when it is there (a program that itself
+ * exited with 127). */
+static int why_not_run(const char *prog)
+{
+    const char *path = getenv("PATH"), *p, *end;
+    char cand[PATH_MAX];
+    int why = ENOENT, n;
+
+    if (strchr(prog, '/'))
+        return access(prog, X_OK) == 0 ? 0 : errno;
+    for (p = path ? path : "/bin:/usr/bin";; p = end + 1) {
+        end = strchrnul(p, ':');
+        /* An empty entry is the current directory. */
+        n = snprintf(cand, sizeof cand, "%.*s%s%s", (int)(end - p), p,
+                     end > p ? "/" : "", prog);
+        if (n > 0 && (size_t)n < sizeof cand) {
+            if (access(cand, X_OK) == 0)
+                return 0;
+            if (errno == EACCES)
+                why = EACCES;
+        }
+        if (!*end)
+            return why;
+    }
+}
+
+/* Run argv, collecting output, within timeout_ms. */
+static int run(char **argv, long timeout_ms, run_result *r, rdsiam_error *err)
+{
+    int outp[2] = {-1, -1}, errp[2] = {-1, -1}, e;
+    pid_t pid = -1;
+    bool piped;
+    int rc = RDSIAM_OK;
+
+    piped = make_pipe(outp) == 0 && make_pipe(errp) == 0;
+    RDSIAM_ENSURE(err, piped, RDSIAM_ERR_PROCESS_FAILED,
+                  "cannot create pipes for %s", argv[0]);
+    e = spawn(&pid, argv, outp[1], errp[1]);
+    RDSIAM_ENSURE(err, e != ENOMEM, RDSIAM_ERR_NO_MEMORY, "out of memory");
+    if (e) {
+        r->exec_errno = e;
+        goto done;
+    }
+    close_fd(&outp[1]);
+    close_fd(&errp[1]);
+    fcntl(outp[0], F_SETFL, O_NONBLOCK);
+    fcntl(errp[0], F_SETFL, O_NONBLOCK);
+    if (!collect(pid, &outp[0], &errp[0], timeout_ms, r)) {
+        /* Time limit or output cap: kill the whole group (and the child,
+         * should it have left the group), then reap. */
         r->timed_out = !r->too_large;
         kill(-pid, SIGKILL);
         kill(pid, SIGKILL);
         while (waitpid(pid, &r->status, 0) < 0 && errno == EINTR)
             ;
-    }
-    {
-        int e = 0;
-        ssize_t got;
-        do
-            got = read(stp[0], &e, sizeof(e));
-        while (got < 0 && errno == EINTR);
-        if (got == (ssize_t)sizeof(e))
-            r->exec_errno = e;
+    } else if (WIFEXITED(r->status) && WEXITSTATUS(r->status) == 127 &&
+               r->out.len == 0 && r->errlen == 0) {
+        r->exec_errno = why_not_run(argv[0]);
     }
 done:
     close_fd(&outp[0]);
     close_fd(&outp[1]);
     close_fd(&errp[0]);
     close_fd(&errp[1]);
-    close_fd(&stp[0]);
-    close_fd(&stp[1]);
-    free(path);
     return rc;
 }
 
@@ -497,8 +498,7 @@ int rdsiam__process_run(const char *command, long timeout_ms, const char *what,
                   what, RDSIAM__PROCESS_OUTPUT_MAX);
     if (r->exec_errno) {
         char why[128];
-        if (strerror_r(r->exec_errno, why, sizeof(why)) != 0)
-            snprintf(why, sizeof(why), "error %d", r->exec_errno);
+        rdsiam__errno_text(r->exec_errno, why, sizeof why);
         rc = rdsiam__fail(err, RDSIAM_ERR_PROCESS_FAILED,
                           "credential_process for %s: cannot run %s: %s", what,
                           prog, why);

@@ -888,3 +888,34 @@ done:
     snapshot_release(s);
     return rc;
 }
+
+/* ------------------------------------------------------------------------ */
+/* The other tokens (token_cache.c, token_msk.c)                            */
+/* ------------------------------------------------------------------------ */
+
+int rdsiam__provider_region(rdsiam_provider *p, const char **region,
+                            rdsiam_error *err)
+{
+    return provider_region(p, region, err);
+}
+
+/* sign_fast's path, then acquire()'s, for any token: sign runs once, with
+ * the cached credentials in place. */
+int rdsiam__provider_sign(rdsiam_provider *p, rdsiam__sign_fn sign, void *ctx,
+                          rdsiam_error *err)
+{
+    snapshot *s = rdsiam__hazard_protect(&p->fast);
+    int rc = RDSIAM_OK;
+
+    if (s && rdsiam__now() < s->until) {
+        rc = sign(ctx, &s->view, err);
+        rdsiam__hazard_clear();
+        return rc;
+    }
+    rdsiam__hazard_clear();
+    RDSIAM_GUARD(acquire(p, &s, err));
+    rc = sign(ctx, &s->view, err);
+done:
+    snapshot_release(s);
+    return rc;
+}

@@ -62,6 +62,24 @@ int rdsiam__chain_new(rdsiam__source *out, const rdsiam__chain_link *links,
 int rdsiam__resolve_region(const char *explicit_region, const char *profile,
                            char *buf, size_t bufsize, rdsiam_error *err);
 
+/* The provider's region (options.region, or resolved on first need and
+ * kept), for the token calls whose params leave it NULL. */
+int rdsiam__provider_region(rdsiam_provider *p, const char **region,
+                            rdsiam_error *err);
+
+/*
+ * Sign a token with the provider's credentials: sign(ctx, creds, err) runs
+ * once, with the cached credentials (refreshed if due, fetched if none are
+ * usable: rdsiam_provider_generate_token()'s rules) borrowed for the call,
+ * and its result is returned; when no credentials can be had, the fetch's
+ * error is returned and sign does not run. sign must not block: it may run
+ * on the lock-free path.
+ */
+typedef int (*rdsiam__sign_fn)(void *ctx, const rdsiam_credentials *creds,
+                               rdsiam_error *err);
+int rdsiam__provider_sign(rdsiam_provider *p, rdsiam__sign_fn sign, void *ctx,
+                          rdsiam_error *err);
+
 /* source_static.c: fixed credentials, copied. */
 int rdsiam__source_static(rdsiam__source *out, const rdsiam_credentials *c,
                           rdsiam_error *err);

@@ -26,7 +26,6 @@
 #define LIT(s) s, (sizeof(s) - 1)
 
 static const char P_ACTION[] = "/?Action=";
-static const char P_DBUSER[] = "&DBUser=";
 static const char P_ALGO[] =
     "&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=";
 static const char P_SLASH[] = "%2F";
@@ -128,9 +127,13 @@ typedef struct last_token {
     char user[RDSIAM_USERNAME_MAX + 1];
     char region[RDSIAM_REGION_MAX + 1];
     char akid[RDSIAM_ACCESS_KEY_MAX + 1];
-    bool dbuser;
+    /* the user parameter's name (user_key_len 0: no user) and the extra
+     * parameter (extra_len 0: none) */
+    size_t user_key_len, extra_len;
+    char user_key[8];
+    char extra[32];
     size_t action_len, service_len, tok_len; /* tok_len 0: no token */
-    char action[16];
+    char action[32];
     char service[16];
     unsigned int port, expires;
     int64_t day;
@@ -311,9 +314,12 @@ static size_t presign_size(const rdsiam__presign_spec *s, const char *akid,
 
     if (s->port)
         n += 1 + udigits(s->port);
-    n += SLEN(P_ACTION) + s->action_len;
-    if (s->dbuser)
-        n += SLEN(P_DBUSER) + rdsiam__uri_encoded_len(s->dbuser, s->dbuser_len);
+    n += SLEN(P_ACTION) + rdsiam__uri_encoded_len(s->action, s->action_len);
+    if (s->user)
+        n +=
+            2 + s->user_key_len + rdsiam__uri_encoded_len(s->user, s->user_len);
+    if (s->extra)
+        n += 1 + s->extra_len;
     n += SLEN(P_ALGO) + rdsiam__uri_encoded_len(akid, s->akid_len);
     n += SLEN(P_SLASH) + 8 + SLEN(P_SLASH) + s->region_len + SLEN(P_SLASH) +
          s->service_len + SLEN(P_TERM) + 16;
@@ -373,6 +379,9 @@ static size_t cr_tail(char *out, const rdsiam__presign_spec *s)
  * takes, in its order. */
 typedef struct text_marks {
     size_t query;        /* "Action=" */
+    size_t user;         /* "&USER_KEY=..." (equal to extra: none) */
+    size_t extra;        /* "&NAME=VALUE" (equal to algo: none) */
+    size_t algo;         /* "&X-Amz-Algorithm=" */
     size_t date;         /* X-Amz-Date's value */
     size_t expires_end;  /* after "&X-Amz-Expires=N" */
     size_t tok, tok_end; /* "&X-Amz-Security-Token=..." (equal: none) */
@@ -381,7 +390,7 @@ typedef struct text_marks {
 
 /*
  * The token text up to the signature, into out (presign_size() - 65 bytes):
- *   host:port/?Action=A&DBUser=U&X-Amz-Algorithm=AWS4-HMAC-SHA256
+ *   host:port/?Action=A&USER_KEY=U&EXTRA&X-Amz-Algorithm=AWS4-HMAC-SHA256
  *   &X-Amz-Credential=AKID%2FDATE%2FREGION%2FSERVICE%2Faws4_request
  *   &X-Amz-Date=T&X-Amz-Expires=N&X-Amz-SignedHeaders=host
  *   [&X-Amz-Security-Token=S]&X-Amz-Signature=
@@ -399,11 +408,20 @@ static void put_text(char *out, const rdsiam__presign_spec *s, const char *akid,
     }
     p = put(p, LIT(P_ACTION));
     m->query = (size_t)(p - out) - SLEN("Action=");
-    p = put(p, s->action, s->action_len);
-    if (s->dbuser) {
-        p = put(p, LIT(P_DBUSER));
-        p += rdsiam__uri_encode(p, s->dbuser, s->dbuser_len);
+    p += rdsiam__uri_encode(p, s->action, s->action_len);
+    m->user = (size_t)(p - out);
+    if (s->user) {
+        *p++ = '&';
+        p = put(p, s->user_key, s->user_key_len);
+        *p++ = '=';
+        p += rdsiam__uri_encode(p, s->user, s->user_len);
     }
+    m->extra = (size_t)(p - out);
+    if (s->extra) {
+        *p++ = '&';
+        p = put(p, s->extra, s->extra_len);
+    }
+    m->algo = (size_t)(p - out);
     p = put(p, LIT(P_ALGO));
     p += rdsiam__uri_encode(p, akid, s->akid_len);
     p = put(p, LIT(P_SLASH));
@@ -450,17 +468,85 @@ static size_t put_sts_head(char *out, const rdsiam__presign_spec *s,
     return (size_t)(q - out);
 }
 
+/* A piece of the token text. */
+typedef struct slice {
+    const char *p;
+    size_t n;
+} slice;
+
+/* The extra parameter's name sorts before the user parameter's. */
+static bool extra_first(const rdsiam__presign_spec *s)
+{
+    const char *eq = memchr(s->extra, '=', s->extra_len);
+    size_t n = eq ? (size_t)(eq - s->extra) : s->extra_len;
+    int c = memcmp(s->extra, s->user_key,
+                   n < s->user_key_len ? n : s->user_key_len);
+
+    return c < 0 || (c == 0 && n < s->user_key_len);
+}
+
+/*
+ * The canonical request up to X-Amz-Date's value, as pieces of the token
+ * text: "GET\n/\n", then the query. SigV4: "Sort the parameter names by
+ * character code point in ascending order." The token keeps botocore's
+ * order: Action, the user, the extra parameter (the order in which the
+ * request carried them), then the X-Amz-* parameters, already sorted
+ * (X-Amz-Security-Token comes later: see last_build). Every name a
+ * token has sorts after "Action" and before "X-Amz-", so only the user
+ * and the extra parameter can trade places (ElastiCache:
+ * ResourceType=ServerlessCache sorts before User).
+ */
+static void canonical_head(const char *text, const text_marks *m,
+                           const rdsiam__presign_spec *s, slice v[5])
+{
+    slice user = {text + m->user, m->extra - m->user};
+    slice extra = {text + m->extra, m->algo - m->extra};
+    bool swap = s->user && s->extra && extra_first(s);
+
+    v[0] = (slice){CR_HEAD, SLEN(CR_HEAD)};
+    v[1] = (slice){text + m->query, m->user - m->query};
+    v[2] = swap ? extra : user;
+    v[3] = swap ? user : extra;
+    v[4] = (slice){text + m->algo, m->date - m->algo};
+}
+
+/* Hash the first `whole` bytes of the n pieces into h and copy the rest
+ * to rest (NULL when whole covers everything); returns the bytes copied. */
+static size_t hash_slices(rdsiam__sha256 *h, size_t whole, const slice *v,
+                          size_t n, char *rest)
+{
+    size_t done = 0, copied = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        size_t take = whole - done < v[i].n ? whole - done : v[i].n;
+
+        rdsiam__sha256_update(h, v[i].p, take);
+        done += take;
+        if (take < v[i].n) {
+            memcpy(rest + copied, v[i].p + take, v[i].n - take);
+            copied += v[i].n - take;
+        }
+    }
+    return copied;
+}
+
 /* The cached token fits s (the inputs flagged the same, and the rest). */
 static bool last_fits(const key_cache *c, const rdsiam__presign_spec *s)
 {
     const last_token *l = &c->last;
     unsigned want = SAME_HOST | SAME_REGION | SAME_AKID | SAME_SECRET |
-                    (s->dbuser ? SAME_USER : 0) | (s->tok_len ? SAME_TOKEN : 0);
+                    (s->user ? SAME_USER : 0) | (s->tok_len ? SAME_TOKEN : 0);
+    size_t key_len = s->user ? s->user_key_len : 0;
+    size_t extra_len = s->extra ? s->extra_len : 0;
 
     return (s->same & want) == want && l->host_len != 0 &&
-           l->dbuser == (s->dbuser != NULL) && l->tok_len == s->tok_len &&
-           l->port == s->port && l->expires == s->expires &&
-           l->day == s->time / 86400 && l->action_len == s->action_len &&
+           l->user_key_len == key_len &&
+           memcmp(l->user_key, s->user ? s->user_key : "", key_len) == 0 &&
+           l->extra_len == extra_len &&
+           memcmp(l->extra, s->extra ? s->extra : "", extra_len) == 0 &&
+           l->tok_len == s->tok_len && l->port == s->port &&
+           l->expires == s->expires && l->day == s->time / 86400 &&
+           l->action_len == s->action_len &&
            memcmp(l->action, s->action, s->action_len) == 0 &&
            l->service_len == s->service_len &&
            memcmp(l->service, s->service, s->service_len) == 0;
@@ -481,10 +567,13 @@ static bool last_build(key_cache *c, const rdsiam__presign_spec *s,
     size_t tok_enc_len = 0, whole, lead, n, tn;
     char amz_date[17], tail[TAIL_MAX], *w;
     text_marks m;
+    slice v[5];
 
     l->host_len = 0; /* empty until complete */
     if (s->no_cache || s->host_len > RDSIAM_HOSTNAME_MAX ||
-        s->dbuser_len > RDSIAM_USERNAME_MAX ||
+        s->user_len > RDSIAM_USERNAME_MAX ||
+        (s->user && s->user_key_len > sizeof l->user_key) ||
+        (s->extra && s->extra_len > sizeof l->extra) ||
         s->region_len > RDSIAM_REGION_MAX ||
         s->akid_len > RDSIAM_ACCESS_KEY_MAX ||
         s->secret_len > RDSIAM_SECRET_KEY_MAX ||
@@ -504,19 +593,20 @@ static bool last_build(key_cache *c, const rdsiam__presign_spec *s,
     /* Canonical request:
      *   GET \n / \n sorted-query \n host:H \n \n host \n hash("")
      * The query is the token's, except that X-Amz-Security-Token sorts
-     * before X-Amz-SignedHeaders. Its whole blocks before the date are
-     * hashed once, here. */
-    whole = (SLEN(CR_HEAD) + m.date - m.query) / 64 * 64;
-    lead = SLEN(CR_HEAD) + m.date - m.query - whole;
+     * before X-Amz-SignedHeaders (and see canonical_head). Its whole
+     * blocks before the date are hashed once, here. */
+    canonical_head(l->text, &m, s, v);
+    n = 0;
+    for (size_t i = 0; i < 5; i++)
+        n += v[i].n;
+    whole = n / 64 * 64;
+    lead = n - whole;
     tn = cr_tail(tail, s);
     n = lead + (m.expires_end - m.date) + (m.tok_end - m.tok) + tn;
-    if (whole < SLEN(CR_HEAD) || n + RDSIAM__SHA256_PAD > CR_MAX)
+    if (n + RDSIAM__SHA256_PAD > CR_MAX)
         return false;
     rdsiam__sha256_init(&l->cr_state);
-    rdsiam__sha256_update(&l->cr_state, LIT(CR_HEAD));
-    rdsiam__sha256_update(&l->cr_state, l->text + m.query,
-                          whole - SLEN(CR_HEAD));
-    w = put((char *)l->cr, l->text + m.date - lead, lead);
+    w = (char *)l->cr + hash_slices(&l->cr_state, whole, v, 5, (char *)l->cr);
     l->cr_tod = lead + 8;
     w = put(w, l->text + m.date, m.expires_end - m.date);
     w = put(w, l->text + m.tok, m.tok_end - m.tok);
@@ -535,10 +625,13 @@ static bool last_build(key_cache *c, const rdsiam__presign_spec *s,
     l->text_tod = m.date + 8;
     memcpy(l->host, s->host, s->host_len);
     l->host[s->host_len] = '\0';
-    l->dbuser = s->dbuser != NULL;
-    l->user_len = s->dbuser ? s->dbuser_len : 0;
-    memcpy(l->user, s->dbuser ? s->dbuser : "", l->user_len);
+    l->user_len = s->user ? s->user_len : 0;
+    memcpy(l->user, s->user ? s->user : "", l->user_len);
     l->user[l->user_len] = '\0';
+    l->user_key_len = s->user ? s->user_key_len : 0;
+    memcpy(l->user_key, s->user ? s->user_key : "", l->user_key_len);
+    l->extra_len = s->extra ? s->extra_len : 0;
+    memcpy(l->extra, s->extra ? s->extra : "", l->extra_len);
     memcpy(l->region, s->region, s->region_len);
     l->region[s->region_len] = '\0';
     l->region_len = s->region_len;
@@ -597,6 +690,7 @@ static int presign_stream(const rdsiam__presign_spec *s,
     char amz_date[17], tail[TAIL_MAX];
     unsigned char sts[STS_MAX], digest[32];
     text_marks m;
+    slice v[5];
     rdsiam__sha256 h;
     rdsiam__hmac_key scratch;
     const rdsiam__hmac_key *key = &scratch;
@@ -613,8 +707,9 @@ static int presign_stream(const rdsiam__presign_spec *s,
     /* The canonical request (see last_build), hashed from the token text
      * itself, then the tail. */
     rdsiam__sha256_init(&h);
-    rdsiam__sha256_update(&h, LIT(CR_HEAD));
-    rdsiam__sha256_update(&h, buf + m.query, m.expires_end - m.query);
+    canonical_head(buf, &m, s, v);
+    (void)hash_slices(&h, SIZE_MAX, v, 5, NULL);
+    rdsiam__sha256_update(&h, buf + m.date, m.expires_end - m.date);
     rdsiam__sha256_update(&h, buf + m.tok, m.tok_end - m.tok);
     rdsiam__sha256_update(&h, tail, cr_tail(tail, s));
     rdsiam__sha256_final(&h, digest);
@@ -720,13 +815,13 @@ static int check_host(const last_token *l, const char *h,
 static int check_user(const last_token *l, const char *u,
                       rdsiam__presign_spec *s, rdsiam_error *err)
 {
-    s->dbuser = u;
+    s->user = u;
     if (same_str(l->user, l->user_len, u)) {
-        s->dbuser_len = l->user_len;
+        s->user_len = l->user_len;
         s->same |= SAME_USER;
         return RDSIAM_OK;
     }
-    return check_username(u, &s->dbuser_len, err);
+    return check_username(u, &s->user_len, err);
 }
 
 static int check_region(const last_token *l, const char *r,
@@ -781,6 +876,38 @@ done:
     return rc;
 }
 
+/* The same checks for the other token files (token_cache.c, token_msk.c),
+ * against the calling thread's cached token. */
+int rdsiam__token_check_host(const char *host, rdsiam__presign_spec *s,
+                             rdsiam_error *err)
+{
+    return check_host(&tls_keys.last, host, s, err);
+}
+
+int rdsiam__token_check_user(const char *user, rdsiam__presign_spec *s,
+                             rdsiam_error *err)
+{
+    return check_user(&tls_keys.last, user, s, err);
+}
+
+int rdsiam__token_check_region(const char *region, rdsiam__presign_spec *s,
+                               rdsiam_error *err)
+{
+    return check_region(&tls_keys.last, region, s, err);
+}
+
+int rdsiam__token_check_creds(const rdsiam_credentials *creds,
+                              rdsiam__presign_spec *s, rdsiam_error *err)
+{
+    return check_creds(&tls_keys, creds, s, err);
+}
+
+int rdsiam__token_finish(int rc, char *buf, size_t bufsize, size_t need,
+                         rdsiam_error *err)
+{
+    return finish(rc, buf, bufsize, need, err);
+}
+
 /* ------------------------------------------------------------------------ */
 /* RDS                                                                       */
 /* ------------------------------------------------------------------------ */
@@ -816,6 +943,8 @@ int rdsiam_generate_token_ex(const rdsiam_token_params *params,
     key_cache *c = &tls_keys;
     rdsiam__presign_spec s = {.action = "connect",
                               .action_len = 7,
+                              .user_key = "DBUser",
+                              .user_key_len = 6,
                               .service = "rds-db",
                               .service_len = 6,
                               .expires = RDSIAM_TOKEN_LIFETIME};

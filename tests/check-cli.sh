@@ -292,3 +292,59 @@ if run 1 $F "$TOOL" $K1 --region us-east-1 --profile nosuch && out_empty && err_
 else
     notok "--profile naming a missing profile: exit 1 naming it"
 fi
+
+# --- --elasticache, --memorydb, --msk ------------------------------------
+# Known answers: tests/vectors/service-tokens/botocore-derived.json (made
+# with botocore 1.43.11; see its SOURCE.md), through the default chain.
+SV=tests/vectors/service-tokens/botocore-derived.json
+sv() { # sv INDEX FIELD: a field of a service vector
+    python3 -c 'import json, sys
+v = json.load(open(sys.argv[1]))[int(sys.argv[2])].get(sys.argv[3])
+print("" if v is None else v)' "$SV" "$1" "$2"
+}
+svtime() { # "20231114T221320Z" as --signing-time takes it
+    sv "$1" time
+}
+service_kat() { # service_kat DESCRIPTION INDEX TOOL-ARGS...
+    d=$1 i=$2; shift 2
+    tok=$(sv "$i" session_token)
+    if run 0 AWS_ACCESS_KEY_ID="$(sv "$i" access_key_id)" \
+        AWS_SECRET_ACCESS_KEY="$(sv "$i" secret_access_key)" \
+        ${tok:+AWS_SESSION_TOKEN="$tok"} AWS_REGION="$(sv "$i" region)" \
+        "$TOOL" "$@" --signing-time "$(svtime "$i")" &&
+        [ "$(cat "$tmp/out")" = "$(sv "$i" expected)" ] && [ ! -s "$tmp/err" ]; then
+        ok "$d: botocore's token"
+    else
+        notok "$d: botocore's token"
+    fi
+}
+service_kat "--elasticache (vector 0)" 0 --elasticache "$(sv 0 name)" --username "$(sv 0 username)"
+service_kat "--elasticache --serverless with a session token (vector 1)" 1 \
+    --elasticache "$(sv 1 name)" --username "$(sv 1 username)" --serverless
+service_kat "--memorydb with a session token (vector 4)" 4 \
+    --memorydb "$(sv 4 name)" --username "$(sv 4 username)"
+service_kat "--msk --user-agent (vector 5)" 5 --msk --user-agent "$(sv 5 user_agent)"
+service_kat "--msk --serverless with a session token (vector 6)" 6 \
+    --msk --serverless --user-agent "$(sv 6 user_agent)"
+usage "--elasticache with --msk" "--elasticache, --memorydb and --msk exclude each other" \
+    --elasticache c --username u --msk
+usage "--elasticache with --hostname" "--hostname and --port are for RDS tokens" \
+    --elasticache c --username u --hostname h
+usage "--memorydb without --username" "--username is required" --memorydb c
+usage "--msk with --username" "--username is not for --msk" --msk --username u
+usage "--serverless for --memorydb" "--serverless is for --elasticache and --msk" \
+    --memorydb c --username u --serverless
+usage "--user-agent for RDS" "--user-agent is for --msk" $H --user-agent x
+if run 1 AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=s AWS_REGION=us-east-1 \
+    "$TOOL" --elasticache my.cache --username u && out_empty && err_lines 1 &&
+    err_has "cache name has a character other than a letter, a digit or '-'"; then
+    ok "--elasticache with a bad name: exit 1 naming the cache name"
+else
+    notok "--elasticache with a bad name: exit 1 naming the cache name"
+fi
+if run 1 AWS_REGION=us-east-1 "$TOOL" --msk && out_empty && err_lines 1 &&
+    err_has "no credentials found"; then
+    ok "--msk without credentials: exit 1, the chain's message"
+else
+    notok "--msk without credentials: exit 1, the chain's message"
+fi

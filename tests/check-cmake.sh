@@ -54,12 +54,15 @@ fi
 cm=$stage/usr/lib/cmake/rdsiam
 check "rdsiamConfig.cmake and rdsiamConfigVersion.cmake installed in lib/cmake/rdsiam" \
     test -f "$cm/rdsiamConfig.cmake" -a -f "$cm/rdsiamConfigVersion.cmake"
-# rdsiam::static carries the libraries librdsiam.a needs: cJSON (the JSON
-# reader), no longer json-c.
-check "rdsiamConfig.cmake: rdsiam::static links -lcjson" \
-    grep -q 'INTERFACE_LINK_LIBRARIES ".*-lcjson' "$cm/rdsiamConfig.cmake"
+# rdsiam::static carries the libraries librdsiam.a needs: OpenSSL's
+# libcrypto, and no JSON library (neither json-c nor, since the reader
+# became the library's own, cJSON).
+check "rdsiamConfig.cmake: rdsiam::static links -lcrypto" \
+    grep -q 'INTERFACE_LINK_LIBRARIES ".*-lcrypto' "$cm/rdsiamConfig.cmake"
 check "rdsiamConfig.cmake: no json-c" \
     sh -c "! grep -q 'json-c' '$cm/rdsiamConfig.cmake'"
+check "rdsiamConfig.cmake: no cJSON" \
+    sh -c "! grep -q 'cjson' '$cm/rdsiamConfig.cmake'"
 
 python3 - tests/vectors/rds-token/known-answers.json >"$tmp/r1" <<'EOF2' || {
 import calendar, json, sys, time

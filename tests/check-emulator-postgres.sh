@@ -231,10 +231,13 @@ fi
 
 # Built against a staged install with pkg-config alone, as its comment
 # shows, it prints the same. (The staged rdsiam.pc is pointed at the stage;
-# PKG_CONFIG_SYSROOT_DIR would move libpq's and json-c's paths too.)
+# PKG_CONFIG_SYSROOT_DIR would move libpq's and json-c's paths too.) The
+# install comes from a build of its own: installing from $B would rebuild
+# it with other flags (under make check-asan, without the sanitizers)
+# while other tests use it.
 stage=$WORK/stage
 if (unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES &&
-    make -s B="$B" PREFIX=/usr DESTDIR="$stage" install) >"$WORK/pc.log" 2>&1 &&
+    make -s -j2 B="$WORK/ibuild" PREFIX=/usr DESTDIR="$stage" install) >"$WORK/pc.log" 2>&1 &&
     sed -i "s|=/usr|=$stage/usr|" "$stage/usr/lib/pkgconfig/rdsiam.pc" &&
     PKG_CONFIG_PATH=$stage/usr/lib/pkgconfig sh -c 'cc -o "$1" examples/rdsiam-pg-users.c \
             $(pkg-config --cflags --libs rdsiam libpq json-c)' sh \

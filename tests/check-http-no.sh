@@ -66,7 +66,7 @@ int main(void)
 }
 EOF
 if $CC -std=c11 -Iinclude -Ilib -DRDSIAM_HTTP=0 -o "$tmp/internal" "$tmp/internal.c" \
-    "$OUT/lib/librdsiam.a" $(pkg-config --libs libcrypto libcjson) -pthread >"$tmp/out" 2>&1; then
+    "$OUT/lib/librdsiam.a" $(pkg-config --libs libcrypto) -pthread >"$tmp/out" 2>&1; then
     ok "HTTP=no: a program links the static library without -lcurl"
     check "HTTP=no: the container source reports RDSIAM_ERR_NOT_BUILT_IN (-7) naming HTTP=no" \
         "$tmp/internal"

@@ -21,7 +21,7 @@ if [ ! -f "$B/lib/librdsiam.a" ]; then
     echo "not ok - $B/lib/librdsiam.a is missing (run make first)"
     exit 1
 fi
-DEPS=$(pkg-config --libs libcrypto libcjson 2>/dev/null)
+DEPS=$(pkg-config --libs libcrypto 2>/dev/null)
 if pkg-config --exists libcurl 2>/dev/null; then
     # libssl: lib/http.c sets an option on libcurl's OpenSSL context.
     DEPS="$DEPS $(pkg-config --libs libcurl libssl)"

@@ -16,12 +16,13 @@
 #   fuzz   the libFuzzer targets (`make fuzz`: clang's fuzzer runtime)
 #   demo   `make demo`: the MariaDB emulator and its client
 #   test   the whole suite (`make test`, `.ci/run`): all of the above, the
-#          PostgreSQL emulator, the install checks (cmake), valgrind, the
-#          ABI check (abigail-tools), botocore for the cross-checks (Debian's
-#          is 1.29: tests/crosscheck/botocore.sh uses a newer one when a
-#          python3 here has it), and for the Lambda function and its
-#          template: zip, unzip, Node.js with npm (tests/check-template.sh)
-#          and PyMySQL (make bench-lambda)
+#          PostgreSQL and valkey emulators (redis-server, redis-tools), the
+#          hiredis and librdkafka examples, the install checks (cmake),
+#          valgrind, the ABI check (abigail-tools), botocore for the
+#          cross-checks (Debian's is 1.29: tests/crosscheck/botocore.sh uses
+#          a newer one when a python3 here has it), and for the Lambda
+#          function and its template: zip, unzip, Node.js with npm
+#          (tests/check-template.sh) and PyMySQL (make bench-lambda)
 #   bench  `make bench-deps`: the Go SDK the benchmark compares with (the JS
 #          SDK comes from npm into build/bench/js)
 #
@@ -38,13 +39,14 @@ what=${1:-test}
 pc_packages() {
     case $1 in
     libcrypto | libssl | openssl) echo "libssl-dev|openssl-devel" ;;
-    libcjson) echo "libcjson-dev|cjson-devel" ;;
     libcurl) echo "libcurl4-openssl-dev|libcurl-devel" ;;
     expat) echo "libexpat1-dev|expat-devel" ;;
     cmocka) echo "libcmocka-dev|libcmocka-devel" ;;
     json-c) echo "libjson-c-dev|json-c-devel" ;;
     libmariadb) echo "libmariadb-dev|mariadb-connector-c-devel" ;;
     libpq) echo "libpq-dev|libpq-devel" ;;
+    hiredis) echo "libhiredis-dev|hiredis-devel" ;;
+    rdkafka) echo "librdkafka-dev|librdkafka-devel" ;;
     *) echo "|" ;;
     esac
 }
@@ -69,9 +71,9 @@ if [ "$what" = pc ]; then
     exit $status
 fi
 
-BUILD="build-essential pkg-config libssl-dev libcurl4-openssl-dev libcjson-dev libexpat1-dev"
+BUILD="build-essential pkg-config libssl-dev libcurl4-openssl-dev libexpat1-dev"
 # json-c: the tests' own reader of vector files and server logs, and the
-# examples' JSON output; the library reads JSON with cJSON.
+# examples' JSON output; the library reads JSON with a reader of its own.
 # python3-cryptography: the sign-in stand-in verifies DPoP proofs (ES256).
 CHECK="$BUILD libcmocka-dev libjson-c-dev python3 python3-cryptography openssl"
 FUZZ="$BUILD clang"
@@ -79,7 +81,7 @@ BENCH="$BUILD python3 valgrind golang-go golang-github-aws-aws-sdk-go-v2-dev"
 DEMO="$BUILD libjson-c-dev libmariadb-dev mariadb-server mariadb-client libmariadbd-dev openssl"
 TEST="$CHECK $FUZZ $DEMO libpq-dev postgresql postgresql-client libpam0g-dev \
 valgrind cmake groff-base zip unzip python3-pymysql nodejs clang-tools abigail-tools \
-python3-botocore"
+python3-botocore redis-server redis-tools libhiredis-dev librdkafka-dev"
 # Debian ships npm as its own package; NodeSource's nodejs package bundles
 # it and conflicts with Debian's, so npm is only asked for when no npm
 # command exists.

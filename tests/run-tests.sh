@@ -6,12 +6,22 @@
 #
 # Usage: run-tests.sh [NAME...]   (default: everything)
 #
+# TEST_JOBS tests run at a time (default 2; 1 runs them one after
+# another). Each test's output is printed in one piece when it has
+# finished. The slowest tests of the last run (their seconds are kept in
+# $B/tests/last-run-seconds) start first, so that a long one does not
+# start last; the summary counts in the usual order (unit tests, then
+# check scripts, each by name). Tests must not share anything they change
+# (ports, files, the build directory): each makes its own.
+#
 # Each test gets TEST_TIMEOUT seconds (default 900; check-valgrind gives
 # more): one that hangs is killed with everything it started, counted as
 # failed and named, and the run goes on.
 set -u
 B=${B:-build}
 TEST_TIMEOUT=${TEST_TIMEOUT:-900}
+TEST_JOBS=${TEST_JOBS:-2}
+case $TEST_JOBS in '' | *[!0-9]* | 0) echo "TEST_JOBS must be a number of at least 1" >&2; exit 2 ;; esac
 export AWS_EC2_METADATA_DISABLED=true
 # Nothing the developer's own AWS setup holds may leak into a test.
 unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY \
@@ -23,9 +33,12 @@ unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY \
       AWS_ENDPOINT_URL AWS_ENDPOINT_URL_STS AWS_IGNORE_CONFIGURED_ENDPOINT_URLS \
       AWS_CA_BUNDLE 2>/dev/null
 
-passed=0; failed=0; skipped=0; failed_names=""
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+work=$(mktemp -d) || exit 1
+times=$B/tests/last-run-seconds
+trap 'rm -rf "$work"' EXIT
+# Interrupted: stop the tests under way (timeout passes the signal on to
+# everything each one started), then leave.
+trap 'for f in "$work"/*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done; exit 130' INT TERM
 
 wanted() {
     [ -z "$SELECT" ] && return 0
@@ -34,62 +47,118 @@ wanted() {
 }
 SELECT="$*"
 
-# timeout(1) exits 124 (or 137 after -k's KILL) when the limit struck.
-timed_out() {
-    case $1 in 124 | 137)
-        echo "not ok - $name: killed after $TEST_TIMEOUT s (TEST_TIMEOUT)" >>"$log";;
-    esac
-}
-
-# A slow test shows in the log: each one's wall-clock seconds follow it.
-took() { echo "-- $1: $(( $(date +%s) - $2 )) s"; }
-
-run_unit() {
-    name=$(basename "$1")
-    echo "== $name"
-    t0=$(date +%s)
-    timeout -k 10 "$TEST_TIMEOUT" "$1" >"$log" 2>&1
-    rc=$?
-    timed_out "$rc"
-    cat "$log"
-    took "$name" "$t0"
-    p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
-    f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
-    s=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
-    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-    if [ "$p" -eq 0 ] && [ "$f" -eq 0 ] && [ "$s" -eq 0 ]; then f=1; fi
-    passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
-    [ "$f" -gt 0 ] && failed_names="$failed_names $name"
-}
-
-run_check() {
-    name=$(basename "$1" .sh)
-    echo "== $name"
-    t0=$(date +%s)
-    timeout -k 10 "$TEST_TIMEOUT" sh "$1" >"$log" 2>&1
-    rc=$?
-    timed_out "$rc"
-    cat "$log"
-    took "$name" "$t0"
-    s=$(grep -c '^ok .*# SKIP' "$log")
-    p=$(grep -c '^ok ' "$log"); p=$((p - s))
-    f=$(grep -c '^not ok ' "$log")
-    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-    if [ "$p" -eq 0 ] && [ "$f" -eq 0 ] && [ "$s" -eq 0 ]; then f=1; fi
-    passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
-    [ "$f" -gt 0 ] && failed_names="$failed_names $name"
-}
-
+# The tests, in printing order: "N KIND PATH NAME" lines in $work/list.
+n=0
 for t in "$B"/tests/test_*; do
     [ -x "$t" ] || continue
     wanted "$(basename "$t")" || continue
-    run_unit "$t"
-done
+    n=$((n + 1)); echo "$n unit $t $(basename "$t")"
+done >"$work/list"
 for c in tests/check-*.sh; do
     [ -f "$c" ] || continue
     wanted "$(basename "$c" .sh)" || continue
-    run_check "$c"
+    n=$((n + 1)); echo "$n check $c $(basename "$c" .sh)"
+done >>"$work/list"
+total=$n
+
+# Starting order: by the seconds each took last time, slowest first (a
+# test not timed yet counts as slow); equal times keep the printing order.
+while read -r i kind path name; do
+    s=$(awk -v n="$name" '$1 == n { print $2; exit }' "$times" 2>/dev/null)
+    echo "${s:-100000} $i $kind $path $name"
+done <"$work/list" | sort -k1,1nr -k2,2n | cut -d' ' -f2- >"$work/order"
+
+# Counting, as before: cmocka's summary lines for a unit test, TAP lines
+# for a check script; a non-zero exit without a failure counted is one
+# failure, and so is a test that reported nothing at all.
+count() { # count KIND LOG RC -> "passed failed skipped"
+    if [ "$1" = unit ]; then
+        p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$2" | awk '{s+=$1} END {print s+0}')
+        f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$2" | awk '{s+=$1} END {print s+0}')
+        s=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' "$2" | awk '{s+=$1} END {print s+0}')
+    else
+        s=$(grep -c '^ok .*# SKIP' "$2")
+        p=$(grep -c '^ok ' "$2"); p=$((p - s))
+        f=$(grep -c '^not ok ' "$2")
+    fi
+    if [ "$3" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+    if [ "$p" -eq 0 ] && [ "$f" -eq 0 ] && [ "$s" -eq 0 ]; then f=1; fi
+    echo "$p $f $s"
+}
+
+# One test, in the background: its output, its seconds and its counts go
+# to files of its own; $work/N.done appears when it is over, before its
+# slot is given back.
+run_one() { # run_one N KIND PATH NAME
+    t0=$(date +%s)
+    if [ "$2" = unit ]; then
+        timeout -k 10 "$TEST_TIMEOUT" "$3" >"$work/$1.log" 2>&1 &
+    else
+        timeout -k 10 "$TEST_TIMEOUT" sh "$3" >"$work/$1.log" 2>&1 &
+    fi
+    echo $! >"$work/$1.pid"
+    wait $!
+    rc=$?
+    rm -f "$work/$1.pid"
+    # timeout(1) exits 124 (or 137 after -k's KILL) when the limit struck.
+    case $rc in 124 | 137)
+        echo "not ok - $4: killed after $TEST_TIMEOUT s (TEST_TIMEOUT)" >>"$work/$1.log" ;;
+    esac
+    secs=$(($(date +%s) - t0))
+    echo "$(count "$2" "$work/$1.log" "$rc") $4 $secs" >"$work/$1.result"
+    : >"$work/$1.done"
+}
+
+# Print every test that has finished and is not printed yet.
+printed=0
+flush() {
+    for d in "$work"/*.done; do
+        [ -f "$d" ] || continue
+        k=${d%.done}
+        read -r _ _ _ name secs <"$k.result"
+        echo "== $name"
+        cat "$k.log"
+        echo "-- $name: $secs s"
+        mv "$d" "$k.printed"
+        printed=$((printed + 1))
+    done
+}
+
+# A slot is a line in the FIFO: a test takes one to start and puts it back
+# when it ends, so TEST_JOBS run at a time.
+mkfifo "$work/slots" && exec 3<>"$work/slots" || exit 1
+i=0
+while [ $i -lt "$TEST_JOBS" ]; do echo >&3; i=$((i + 1)); done
+while read -r i kind path name; do
+    read -r _ <&3
+    (
+        run_one "$i" "$kind" "$path" "$name"
+        echo >&3
+    ) &
+    flush
+done <"$work/order"
+# Each test that ends gives its slot back: wait for that, then print it.
+while [ "$printed" -lt "$total" ]; do
+    read -r _ <&3
+    flush
 done
+wait
+exec 3>&-
+
+passed=0; failed=0; skipped=0; failed_names=""
+: >"$work/times"
+i=0
+while [ $i -lt "$total" ]; do
+    i=$((i + 1))
+    read -r p f s name secs <"$work/$i.result"
+    passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+    [ "$f" -gt 0 ] && failed_names="$failed_names $name"
+    echo "$name $secs" >>"$work/times"
+done
+# Keep the times of tests that did not run this time.
+[ -f "$times" ] && awk 'NR == FNR { seen[$1] = 1; next } !($1 in seen)' \
+    "$work/times" "$times" >"$work/times.kept"
+[ -d "${times%/*}" ] && cat "$work/times" "$work/times.kept" 2>/dev/null >"$times"
 
 echo
 [ -n "$failed_names" ] && echo "failed:$failed_names"

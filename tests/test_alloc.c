@@ -217,6 +217,73 @@ static void provider_path_does_not_allocate(void **state)
 }
 
 /*
+ * ElastiCache (serverless), MemoryDB and MSK tokens, directly and through
+ * a provider: nothing allocated once warm, across day boundaries, and the
+ * last token the same as the first (the MSK one is encoded in place in
+ * the caller's buffer).
+ */
+static int service_token(int kind, rdsiam_provider *prov, int64_t t, char *buf,
+                         size_t size)
+{
+    rdsiam_cache_params cp = {.name = "my-cache",
+                              .username = "iam-user-01",
+                              .region = "us-east-1",
+                              .serverless = kind == 0,
+                              .signing_time = t};
+    rdsiam_msk_params mp = {.region = "us-east-1", .signing_time = t};
+    int64_t expires_ms;
+
+    switch (kind) {
+    case 0:
+        return prov ? rdsiam_provider_generate_elasticache_token(
+                          prov, &cp, buf, size, NULL, NULL)
+                    : rdsiam_generate_elasticache_token(&cp, &CREDS, buf, size,
+                                                        NULL, NULL);
+    case 1:
+        return prov ? rdsiam_provider_generate_memorydb_token(prov, &cp, buf,
+                                                              size, NULL, NULL)
+                    : rdsiam_generate_memorydb_token(&cp, &CREDS, buf, size,
+                                                     NULL, NULL);
+    default:
+        return prov ? rdsiam_provider_generate_msk_token(
+                          prov, &mp, buf, size, NULL, &expires_ms, NULL)
+                    : rdsiam_generate_msk_token(&mp, &CREDS, buf, size, NULL,
+                                                &expires_ms, NULL);
+    }
+}
+
+static void service_tokens_do_not_allocate(void **state)
+{
+    char first[4096], buf[4096];
+    rdsiam_provider *prov = NULL;
+    rdsiam_error err;
+    unsigned long before;
+
+    (void)state;
+    assert_int_equal(rdsiam_provider_new_static(&prov, &CREDS, &err),
+                     RDSIAM_OK);
+    for (int kind = 0; kind < 3; kind++) {
+        for (int via = 0; via < 2; via++) {
+            rdsiam_provider *pv = via ? prov : NULL;
+            assert_int_equal(
+                service_token(kind, pv, 1704164645, first, sizeof first),
+                RDSIAM_OK);
+            before = allocs;
+            for (int i = 0; i < 1000; i++)
+                assert_int_equal(service_token(kind, pv, 1704164645 + i * 97,
+                                               buf, sizeof buf),
+                                 RDSIAM_OK);
+            assert_int_equal(allocs - before, 0);
+            assert_int_equal(
+                service_token(kind, pv, 1704164645, buf, sizeof buf),
+                RDSIAM_OK);
+            assert_string_equal(buf, first);
+        }
+    }
+    rdsiam_provider_free(prov);
+}
+
+/*
  * The caches are keyed by every input they stand for. Each step changes
  * one input (host, port, user, key id, region, session token, including
  * one the cache is too small for, RDS or DSQL, the day) and leaves the
@@ -322,6 +389,7 @@ int main(void)
         cmocka_unit_test(errors_do_not_allocate),
         cmocka_unit_test(session_token_path_does_not_allocate),
         cmocka_unit_test(provider_path_does_not_allocate),
+        cmocka_unit_test(service_tokens_do_not_allocate),
         cmocka_unit_test(caches_follow_every_input),
         cmocka_unit_test(credential_check_accepts_exactly_printable_ascii),
     };

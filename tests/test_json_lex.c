@@ -1,6 +1,7 @@
 /*
- * test_json_lex.c - RFC 8259's lexical rules (lib/json_lex.c), and the
- * reader built on them (lib/json.c): escapes, nesting, numbers.
+ * test_json_lex.c - RFC 8259's grammar (the recognizer, lib/json_lex.c),
+ * and the reader built on it (lib/json.c): escapes, nesting, numbers; and
+ * its writer.
  *
  * Expected answers: RFC 8259 sections 3 (literals), 6 (numbers), 7
  * (strings) and 8.1 (UTF-8); each "refused" case is one that json-c 0.16
@@ -21,9 +22,16 @@
 #include "json_lex.h"
 #include "json_reader.h"
 
+static bool lex_n(const char *s, size_t n)
+{
+    rdsiam__json_lexed found;
+
+    return rdsiam__json_lex(s, n, NULL, 0, &found);
+}
+
 static bool lex(const char *s)
 {
-    return rdsiam__json_lex_ok(s, strlen(s));
+    return lex_n(s, strlen(s));
 }
 
 static void test_accepted(void **state)
@@ -85,8 +93,8 @@ static void test_refused(void **state)
         assert_false(lex(bad[i]));
     }
     /* A raw NUL byte is a control character. */
-    assert_false(rdsiam__json_lex_ok("{\"a\":\"x\0y\"}", 11));
-    assert_false(rdsiam__json_lex_ok(NULL, 0));
+    assert_false(lex_n("{\"a\":\"x\0y\"}", 11));
+    assert_false(lex_n(NULL, 0));
 }
 
 static int read_doc(const char *text, rdsiam__json **j, rdsiam_error *e)
@@ -146,7 +154,7 @@ static void test_reader_depth(void **state)
     }
 }
 
-/* Integers: exact up to 2^53 (cJSON keeps doubles); 1.0 is 1, as in
+/* Integers: exact up to 2^53 (what a reader of doubles holds); 1.0 is 1, as in
  * Python (1.0 == 1); a fraction, 2^53 + 2 and a string are refused; a
  * number over 63 characters is refused as the whole document. */
 static void test_reader_integers(void **state)
@@ -226,6 +234,61 @@ static void test_reader_duplicates(void **state)
     assert_string_equal(e.message, "t: the document has the member a twice");
 }
 
+/* The writer: compact text, strings escaped as RFC 8259 7 requires. The
+ * expected texts are Python's json.dumps(..., separators=(",", ":"),
+ * ensure_ascii=False) of the same data (after dict.update for the second),
+ * except for numbers read from a document, which are written as they were
+ * read (2.50 stays 2.50; Python prints 2.5). */
+static void test_writer(void **state)
+{
+    static const rdsiam__json_member inner[] = {
+        {"n", NULL, true, -9007199254740992, NULL, 0}};
+    static const rdsiam__json_member m[] = {
+        {"s", "q\"b\\s/\x01\x1f\n\t\xc3\xa9", false, 0, NULL, 0},
+        {"i", NULL, true, 1767225600000, NULL, 0},
+        {"o", NULL, false, 0, inner, 1},
+    };
+    static const rdsiam__json_member update[] = {
+        {"s", "new", false, 0, NULL, 0},
+        {"z", "set", false, 0, NULL, 0},
+        {"add", "x", false, 0, NULL, 0},
+    };
+    rdsiam__json *base = NULL;
+    rdsiam__buf out;
+    rdsiam_error e;
+
+    (void)state;
+    rdsiam__buf_init(&out, 4096);
+    assert_int_equal(rdsiam__json_write(NULL, m, 3, "w", &out, &e), RDSIAM_OK);
+    assert_string_equal(out.data, "{\"s\":\"q\\\"b\\\\s/\\u0001\\u001f\\n\\t"
+                                  "\xc3\xa9\",\"i\":1767225600000,"
+                                  "\"o\":{\"n\":-9007199254740992}}");
+    rdsiam__buf_free(&out);
+    /* dict.update: base's members in order, those named replaced (a null
+     * one too, not added again), the others after them. */
+    assert_int_equal(read_doc("{ \"keep\" : [1, 2.50, {\"a\" : null}], "
+                              "\"s\" : \"old\", \"z\": null, \"n\": null, "
+                              "\"e\":\"\\u00e9\\/\" }",
+                              &base, &e),
+                     RDSIAM_OK);
+    rdsiam__buf_init(&out, 4096);
+    assert_int_equal(rdsiam__json_write(base, update, 3, "w", &out, &e),
+                     RDSIAM_OK);
+    assert_string_equal(
+        out.data,
+        "{\"keep\":[1,2.50,{\"a\":null}],\"s\":\"new\","
+        "\"z\":\"set\",\"n\":null,\"e\":\"\xc3\xa9/\",\"add\":\"x\"}");
+    rdsiam__buf_free(&out);
+    /* Larger than the buffer may grow: an error, nothing written. */
+    rdsiam__buf_init(&out, 10);
+    assert_int_equal(rdsiam__json_write(base, update, 3, "w", &out, &e),
+                     RDSIAM_ERR_JSON);
+    assert_string_equal(e.message, "w: the document is larger than 10 bytes");
+    assert_int_equal(out.len, 0);
+    rdsiam__buf_free(&out);
+    rdsiam__json_free(base);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -235,6 +298,7 @@ int main(void)
         cmocka_unit_test(test_reader_depth),
         cmocka_unit_test(test_reader_integers),
         cmocka_unit_test(test_reader_duplicates),
+        cmocka_unit_test(test_writer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

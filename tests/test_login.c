@@ -621,9 +621,9 @@ static void test_refresh(void **state)
     assert_int_equal(c.expiration, NOW + 900); /* expiresIn 900 */
     rdsiam__creds_clear(&c);
     /* every copy of the new secret: the answer as received, the JSON
-     * reader's value, cJSON's print block and the text written back, the
-     * credentials handed out */
-    assert_int_equal(wipes_stop(), 5);
+     * reader's value, the text written back (written straight into its
+     * buffer), the credentials handed out */
+    assert_int_equal(wipes_stop(), 4);
     assert_int_equal(signin_hits("/signin/r1"), 1);
     logged("/signin/r1/v1/token", 0, dpop, body, sizeof body);
     assert_string_equal(body, "{\"clientId\":\"" CLIENT "\","

@@ -43,9 +43,18 @@ static const char *fake_getenv(void *ctx, const char *name)
     return NULL;
 }
 
+/* Clock reads by threads other than the one running the tests: in the
+ * background refresh tests, the refresher's (see settle()). Counted before
+ * the clock is read, so a read counted after a change of the clock sees
+ * the new time. */
+static pthread_t test_thread;
+static atomic_long other_reads;
+
 static int64_t fake_clock(void *ctx)
 {
     (void)ctx;
+    if (!pthread_equal(pthread_self(), test_thread))
+        atomic_fetch_add(&other_reads, 1);
     return atomic_load(&fake_now);
 }
 
@@ -63,6 +72,7 @@ static void env_set(const char *name, const char *value)
 static int setup(void **state)
 {
     (void)state;
+    test_thread = pthread_self();
     memset(env_names, 0, sizeof env_names);
     memset(env_values, 0, sizeof env_values);
     rdsiam__sys_set_env(fake_getenv, NULL);
@@ -1309,6 +1319,25 @@ static void wait_calls(tsrc *t, int n)
     assert_int_equal(tsrc_calls(t), n);
 }
 
+/*
+ * Wait (real time, bounded) until the refresher thread has seen the pinned
+ * clock as it is now and acted on it, so that a test may then assert that
+ * it did not fetch. The refresher reads the clock at the top of each turn
+ * of its loop, then fetches or sleeps; and after each fetch, once the
+ * source has been called. Three reads from now: at most one ends a fetch
+ * already under way, the next decides on the current time, and the one
+ * after that comes only once the decision was carried out (a fetch called
+ * the source, or a sleep ended).
+ */
+static void settle(void)
+{
+    long r0 = atomic_load(&other_reads);
+
+    for (int i = 0; i < 5000 && atomic_load(&other_reads) < r0 + 3; i++)
+        sleep_ms(1);
+    assert_true(atomic_load(&other_reads) >= r0 + 3);
+}
+
 static void test_background_refresh(void **state)
 {
     tsrc t;
@@ -1331,7 +1360,7 @@ static void test_background_refresh(void **state)
     creds_ref_put(&c);
     /* ...and again when the credentials come due, not before. */
     atomic_store(&fake_now, t0 + 3600 - 961);
-    sleep_ms(50);
+    settle();
     assert_int_equal(tsrc_calls(&t), 1);
     atomic_store(&fake_now, t0 + 3600 - 960);
     wait_calls(&t, 2);
@@ -1350,21 +1379,22 @@ static void test_background_refresh(void **state)
     atomic_store(&fake_now, due2);
     wait_calls(&t, 3);
     assert_int_equal(current_gen(p), 2);
-    sleep_ms(50);
+    settle();
     assert_int_equal(tsrc_calls(&t), 3);
     atomic_store(&fake_now, due2 + 1);
     wait_calls(&t, 4);
     atomic_store(&fake_now, due2 + 2);
-    sleep_ms(50);
+    settle();
     assert_int_equal(tsrc_calls(&t), 4);
     assert_int_equal(current_gen(p), 2);
     atomic_store(&fake_now, due2 + 3);
     wait_calls(&t, 5);
 
-    /* Stopped and joined by free. */
+    /* Stopped and joined by free: once it returns the thread is gone, so
+     * nothing can fetch any more, however late the clock (a thread left
+     * running would touch the freed provider: ASan and TSan runs). */
     rdsiam_provider_free(p);
     atomic_store(&fake_now, t0 + 100000);
-    sleep_ms(50);
     assert_int_equal(tsrc_calls(&t), 5);
 }
 
@@ -1398,7 +1428,7 @@ static void test_background_backoff_nothing_cached(void **state)
     /* Due: one more try (by the thread, or by a caller; never both). */
     atomic_store(&fake_now, t0 + 1);
     wait_calls(&t, 2);
-    sleep_ms(50);
+    settle();
     assert_int_equal(tsrc_calls(&t), 2);
     for (int i = 0; i < 5000 && rdsiam_provider_refresh_due(p) == t0 + 1; i++)
         sleep_ms(1);

@@ -869,8 +869,10 @@ static void test_uncached_presign(void **state)
     s.port = 5432;
     s.action = "connect";
     s.action_len = 7;
-    s.dbuser = "db user@corp+x/y~.-_";
-    s.dbuser_len = strlen(s.dbuser);
+    s.user = "db user@corp+x/y~.-_";
+    s.user_len = strlen(s.user);
+    s.user_key = "DBUser";
+    s.user_key_len = 6;
     s.service = "rds-db";
     s.service_len = 6;
     s.region = "us-west-2";

@@ -4,7 +4,7 @@
  * check).
  *
  * malloc, calloc, realloc, free and the aligned allocators are replaced in
- * this program. The library is linked statically, and cJSON, libcurl,
+ * this program. The library is linked statically, and libcurl, expat,
  * OpenSSL and the C library's own strdup() reach the allocator through the
  * same symbols, so every allocation a scenario causes is seen here.
  *
@@ -82,7 +82,7 @@ static atomic_long fail_at;  /* the call number that fails; 0: none */
 static atomic_long live;     /* blocks allocated and not yet freed */
 static atomic_bool armed;    /* count and inject only inside a scenario */
 static atomic_bool scanning; /* search freed blocks for the markers */
-static atomic_long residue;  /* marker found in a block freed by us/cJSON */
+static atomic_long residue;  /* marker found in a block freed by us */
 static atomic_long residue_curl; /* ... in a block freed by libcurl */
 
 /* The secrets every scenario uses (and the container test server's). */
@@ -444,6 +444,76 @@ static void sc_verify(result *r)
     rdsiam_keystore_free(ks);
 }
 
+/* The ElastiCache, MemoryDB and MSK tokens, directly and through a static
+ * provider, then the ElastiCache and MSK ones verified. */
+static void sc_service_tokens(result *r)
+{
+    static const rdsiam_credentials k = {.access_key_id = "AKIDVERIFY",
+                                         .secret_access_key = MARK_SECRET};
+    const rdsiam_cache_params cp = {.name = "torture-cache",
+                                    .username = "torture_user",
+                                    .region = "us-east-1",
+                                    .serverless = 1,
+                                    .signing_time = 1704164645};
+    const rdsiam_msk_params mp = {.region = "us-east-1",
+                                  .signing_time = 1704164645};
+    rdsiam_verify_service_params vp = {.service = RDSIAM_SERVICE_ELASTICACHE,
+                                       .name = cp.name,
+                                       .username = cp.username,
+                                       .region = cp.region,
+                                       .serverless = 1,
+                                       .now = cp.signing_time + 60};
+    rdsiam_keystore *ks = (rdsiam_keystore *)&vp;
+    rdsiam_provider *p = (rdsiam_provider *)&p;
+    char ec[OUT_MAX], msk[OUT_MAX], buf[OUT_MAX];
+    int rc;
+
+    memset(buf, 'Z', sizeof buf);
+    rc = rdsiam_generate_memorydb_token(&cp, &CREDS, buf, sizeof buf, NULL,
+                                        &r->err);
+    /* serverless is refused for MemoryDB, before anything is allocated */
+    if (rc != RDSIAM_ERR_INVALID_ARGUMENT || buf[0]) {
+        r->rc = RDSIAM_ERR_INTERNAL;
+        return;
+    }
+    if (rdsiam_generate_elasticache_token(&cp, &k, ec, sizeof ec, NULL,
+                                          &r->err) != RDSIAM_OK ||
+        rdsiam_generate_msk_token(&mp, &k, msk, sizeof msk, NULL, NULL,
+                                  &r->err) != RDSIAM_OK) {
+        r->rc = RDSIAM_ERR_INTERNAL; /* never: nothing here allocates */
+        return;
+    }
+    rc = rdsiam_provider_new_static(&p, &CREDS, &r->err);
+    if (rc != RDSIAM_OK) {
+        r->rc = rc;
+        r->partial = p != NULL;
+        return;
+    }
+    memset(buf, 'Z', sizeof buf);
+    rc = rdsiam_provider_generate_msk_token(p, &mp, buf, sizeof buf, NULL, NULL,
+                                            &r->err);
+    rdsiam_provider_free(p);
+    if (rc != RDSIAM_OK) {
+        token_into(r, buf, rc);
+        return;
+    }
+    r->rc = rdsiam_keystore_load(keyfile, &ks, &r->err);
+    if (r->rc != RDSIAM_OK) {
+        r->partial = ks != NULL;
+        return;
+    }
+    r->rc = rdsiam_verify_service_token(ec, strlen(ec), &vp, ks, &r->err);
+    if (r->rc == RDSIAM_OK) {
+        vp = (rdsiam_verify_service_params){.service = RDSIAM_SERVICE_MSK,
+                                            .region = mp.region,
+                                            .now = mp.signing_time + 60};
+        r->rc = rdsiam_verify_service_token(msk, strlen(msk), &vp, ks, &r->err);
+    }
+    if (r->rc == RDSIAM_OK)
+        snprintf(r->out, sizeof r->out, "%s", buf);
+    rdsiam_keystore_free(ks);
+}
+
 /* new, get_credentials, generate_token, free: the life of a provider. */
 static void provider_life(result *r,
                           int (*make)(rdsiam_provider **, rdsiam_error *))
@@ -696,6 +766,8 @@ static const entry SCENARIOS[] = {
      env_clear, false, NULL},
     {{"keystore_verify", sc_verify, {ERR(CRYPTO), ERR(FILE_IO)}},
      env_clear, false, NULL},
+    {{"service_tokens", sc_service_tokens, {ERR(CRYPTO), ERR(FILE_IO)}},
+     env_clear, false, NULL},
     {{"provider_static", sc_static, {ERR(CRYPTO)}}, env_clear, false, NULL},
     {{"provider_env", sc_env, {ERR(CRYPTO)}}, setup_env_static, false, NULL},
     {{"provider_profile", sc_profile, {ERR(CRYPTO), ERR(FILE_IO)}},
@@ -938,12 +1010,19 @@ static int fixtures(void)
                    0600))
         return -1;
     /* The credential process prints its JSON with printf (a shell
-     * builtin), so running it allocates nothing in this process. */
+     * builtin), so running it allocates nothing in this process. Members
+     * botocore ignores make the object large (over 16 members: the JSON
+     * reader sorts its names to find duplicates) with escapes and a nested
+     * object, so each of the reader's allocations fails in turn too. */
     if (write_file(procfile,
                    "#!/bin/sh\nprintf '%s' '{\"Version\": 1, \"AccessKeyId\": "
                    "\"AKIDPROCESSTORTURE\", \"SecretAccessKey\": \"" MARK_SECRET
                    "\", \"SessionToken\": \"" MARK_TOKEN
-                   "\", \"Expiration\": \"2100-01-01T00:00:00Z\"}'\n",
+                   "\", \"Expiration\": \"2100-01-01T00:00:00Z\", "
+                   "\"Note\": \"caf\\u00e9 \\ud83d\\ude00 \\\"q\\\"\", "
+                   "\"Extra\": {\"a\": [1, 2.5e1, true, null]}, \"x1\": 1, "
+                   "\"x2\": 2, \"x3\": 3, \"x4\": 4, \"x5\": 5, \"x6\": 6, "
+                   "\"x7\": 7, \"x8\": 8, \"x9\": 9, \"x10\": 10}'\n",
                    0700))
         return -1;
     snprintf(text, sizeof text, "[profile process]\ncredential_process = %s\n",

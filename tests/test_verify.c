@@ -1,5 +1,6 @@
 /*
- * test_verify.c - rdsiam_keystore_load() and rdsiam_verify_token().
+ * test_verify.c - rdsiam_keystore_load(), rdsiam_verify_token() and
+ * rdsiam_verify_service_token().
  *
  * Tokens are made with rdsiam_generate_token() (byte-identical to
  * botocore's generate_db_auth_token, checked by the token tests), then
@@ -13,6 +14,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <openssl/evp.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,8 +192,10 @@ static void t_short_expires(void **st)
     s.port = PORT;
     s.action = "connect";
     s.action_len = 7;
-    s.dbuser = USER;
-    s.dbuser_len = strlen(USER);
+    s.user = USER;
+    s.user_len = strlen(USER);
+    s.user_key = "DBUser";
+    s.user_key_len = 6;
     s.service = "rds-db";
     s.service_len = 6;
     s.region = REGION;
@@ -579,6 +583,424 @@ static void t_mutations(void **st)
     rdsiam_keystore_free(ks);
 }
 
+/* ------------------------------------------------------------------------ */
+/* ElastiCache, MemoryDB and MSK                                             */
+/* ------------------------------------------------------------------------ */
+
+#define CACHE "my-cache"
+#define CUSER "iam-user-01"
+
+/* Signers of the three kinds (made by the library, byte-identical to
+ * botocore's: tests/check-botocore-services.sh). */
+static void cache_token(char *buf, size_t size, rdsiam_service svc,
+                        const char *name, const char *user, int serverless,
+                        int64_t t, const char *akid, const char *secret,
+                        const char *tok)
+{
+    rdsiam_cache_params p = {.name = name,
+                             .username = user,
+                             .region = REGION,
+                             .serverless = serverless,
+                             .signing_time = t};
+    rdsiam_credentials c = {akid, secret, tok, 0};
+    assert_int_equal(
+        svc == RDSIAM_SERVICE_MEMORYDB
+            ? rdsiam_generate_memorydb_token(&p, &c, buf, size, NULL, NULL)
+            : rdsiam_generate_elasticache_token(&p, &c, buf, size, NULL, NULL),
+        RDSIAM_OK);
+}
+
+static void msk_token(char *buf, size_t size, int serverless,
+                      const char *region, int64_t t, const char *akid,
+                      const char *secret, const char *tok)
+{
+    rdsiam_msk_params p = {.region = region,
+                           .serverless = serverless,
+                           .user_agent =
+                               "aws-msk-iam-sasl-signer-go/1.0.1/go1.22",
+                           .signing_time = t};
+    rdsiam_credentials c = {akid, secret, tok, 0};
+    assert_int_equal(
+        rdsiam_generate_msk_token(&p, &c, buf, size, NULL, NULL, NULL),
+        RDSIAM_OK);
+}
+
+static int verify_service_at(const char *token, rdsiam_service svc,
+                             const char *name, const char *user, int serverless,
+                             int64_t now, rdsiam_error *err)
+{
+    rdsiam_keystore *ks = default_store();
+    rdsiam_verify_service_params vp = {.service = svc,
+                                       .name = name,
+                                       .username = user,
+                                       .region = REGION,
+                                       .serverless = serverless,
+                                       .now = now};
+    int rc = rdsiam_verify_service_token(token, strlen(token), &vp, ks, err);
+    assert_null(strstr(err->message, SECRET));
+    assert_null(strstr(err->message, SECRET2));
+    assert_null(strstr(err->message, "X-Amz-Signature="));
+    assert_int_equal(err->code, rc);
+    rdsiam_keystore_free(ks);
+    return rc;
+}
+
+static int verify_ec(const char *token, const char *name, const char *user,
+                     int serverless)
+{
+    rdsiam_error err;
+    return verify_service_at(token, RDSIAM_SERVICE_ELASTICACHE, name, user,
+                             serverless, T0 + 60, &err);
+}
+
+static int verify_msk(const char *token, int serverless)
+{
+    rdsiam_error err;
+    return verify_service_at(token, RDSIAM_SERVICE_MSK, NULL, NULL, serverless,
+                             T0 + 60, &err);
+}
+
+/* Base64url without padding, as an MSK token is (libcrypto's encoder). */
+static void b64url(const char *url, char *out, size_t size)
+{
+    size_t n = strlen(url), o = 0;
+    unsigned char *tmp = malloc(n / 3 * 4 + 8);
+    int w;
+
+    assert_non_null(tmp);
+    w = EVP_EncodeBlock(tmp, (const unsigned char *)url, (int)n);
+    for (int i = 0; i < w && tmp[i] != '='; i++) {
+        assert_true(o + 1 < size);
+        out[o++] = tmp[i] == '+' ? '-' : tmp[i] == '/' ? '_' : (char)tmp[i];
+    }
+    out[o] = '\0';
+    free(tmp);
+}
+
+static void unb64url(const char *tok, char *out, size_t size)
+{
+    size_t n = strlen(tok), pad = (4 - n % 4) % 4;
+    char *tmp = malloc(n + 4);
+    int w;
+
+    assert_non_null(tmp);
+    for (size_t i = 0; i < n; i++)
+        tmp[i] = tok[i] == '-' ? '+' : tok[i] == '_' ? '/' : tok[i];
+    memset(tmp + n, '=', pad);
+    assert_true((n + pad) / 4 * 3 < size);
+    w = EVP_DecodeBlock((unsigned char *)out, (unsigned char *)tmp,
+                        (int)(n + pad));
+    assert_true(w >= (int)pad);
+    out[(size_t)w - pad] = '\0';
+    free(tmp);
+}
+
+static void t_service_accept(void **st)
+{
+    char tok[8192];
+    rdsiam_error err;
+    (void)st;
+    cache_token(tok, sizeof tok, RDSIAM_SERVICE_ELASTICACHE, CACHE, CUSER, 0,
+                T0, AKID, SECRET, NULL);
+    assert_int_equal(verify_ec(tok, CACHE, CUSER, 0), RDSIAM_OK);
+    /* names compare case-insensitively (the services lowercase them) */
+    assert_int_equal(verify_ec(tok, "MY-Cache", CUSER, 0), RDSIAM_OK);
+    cache_token(tok, sizeof tok, RDSIAM_SERVICE_ELASTICACHE, CACHE, CUSER, 1,
+                T0, AKID2, SECRET2, session);
+    assert_int_equal(verify_ec(tok, CACHE, CUSER, 1), RDSIAM_OK);
+    cache_token(tok, sizeof tok, RDSIAM_SERVICE_MEMORYDB, "my-cluster", CUSER,
+                0, T0, AKID2, SECRET2, session);
+    assert_int_equal(verify_service_at(tok, RDSIAM_SERVICE_MEMORYDB,
+                                       "my-cluster", CUSER, 0, T0 + 60, &err),
+                     RDSIAM_OK);
+    assert_string_equal(err.message, "");
+    msk_token(tok, sizeof tok, 0, REGION, T0, AKID, SECRET, NULL);
+    assert_int_equal(verify_msk(tok, 0), RDSIAM_OK);
+    msk_token(tok, sizeof tok, 1, REGION, T0, AKID2, SECRET2, session);
+    assert_int_equal(verify_msk(tok, 1), RDSIAM_OK);
+}
+
+/* The refusals the issue names: expired, other user, other cache, signed
+ * by another key; and the other claims. */
+static void t_service_refusals(void **st)
+{
+    char tok[8192];
+    rdsiam_error err;
+    (void)st;
+    cache_token(tok, sizeof tok, RDSIAM_SERVICE_ELASTICACHE, CACHE, CUSER, 0,
+                T0, AKID, SECRET, NULL);
+    assert_int_equal(verify_service_at(tok, RDSIAM_SERVICE_ELASTICACHE, CACHE,
+                                       CUSER, 0, T0 + 900, &err),
+                     RDSIAM_OK);
+    assert_int_equal(verify_service_at(tok, RDSIAM_SERVICE_ELASTICACHE, CACHE,
+                                       CUSER, 0, T0 + 901, &err),
+                     RDSIAM_ERR_TOKEN_EXPIRED);
+    assert_int_equal(verify_service_at(tok, RDSIAM_SERVICE_ELASTICACHE, CACHE,
+                                       CUSER, 0, T0 - 301, &err),
+                     RDSIAM_ERR_TOKEN_FUTURE);
+    assert_int_equal(verify_ec(tok, CACHE, "iam-user-02", 0),
+                     RDSIAM_ERR_TOKEN_USER);
+    assert_int_equal(verify_ec(tok, "other-cache", CUSER, 0),
+                     RDSIAM_ERR_TOKEN_HOST);
+    /* a serverless cache and a replication group of the same name */
+    assert_int_equal(verify_ec(tok, CACHE, CUSER, 1), RDSIAM_ERR_TOKEN_HOST);
+    cache_token(tok, sizeof tok, RDSIAM_SERVICE_ELASTICACHE, CACHE, CUSER, 1,
+                T0, AKID, SECRET, NULL);
+    assert_int_equal(verify_ec(tok, CACHE, CUSER, 0), RDSIAM_ERR_TOKEN_HOST);
+    edit(tok, sizeof tok, "ResourceType=ServerlessCache",
+         "ResourceType=ServerlessCachf");
+    assert_int_equal(verify_ec(tok, CACHE, CUSER, 1), RDSIAM_ERR_TOKEN_HOST);
+    /* signed by another key */
+    cache_token(tok, sizeof tok, RDSIAM_SERVICE_ELASTICACHE, CACHE, CUSER, 0,
+                T0, AKID, SECRET2, NULL);
+    assert_int_equal(verify_ec(tok, CACHE, CUSER, 0),
+                     RDSIAM_ERR_TOKEN_SIGNATURE);
+    cache_token(tok, sizeof tok, RDSIAM_SERVICE_ELASTICACHE, CACHE, CUSER, 0,
+                T0, "AKIAOTHERKEYEXAMPLE1", SECRET, NULL);
+    assert_int_equal(verify_ec(tok, CACHE, CUSER, 0),
+                     RDSIAM_ERR_TOKEN_UNKNOWN_KEY);
+    cache_token(tok, sizeof tok, RDSIAM_SERVICE_ELASTICACHE, CACHE, CUSER, 0,
+                T0, AKID2, SECRET2, NULL);
+    assert_int_equal(verify_ec(tok, CACHE, CUSER, 0), RDSIAM_ERR_TOKEN_SESSION);
+    /* a changed user after signing */
+    cache_token(tok, sizeof tok, RDSIAM_SERVICE_ELASTICACHE, CACHE, CUSER, 0,
+                T0, AKID, SECRET, NULL);
+    edit(tok, sizeof tok, "User=iam-user-01", "User=iam-user-02");
+    assert_int_equal(verify_ec(tok, CACHE, "iam-user-02", 0),
+                     RDSIAM_ERR_TOKEN_SIGNATURE);
+    /* MSK: region, serverless or not, expiry */
+    msk_token(tok, sizeof tok, 0, "us-west-2", T0, AKID, SECRET, NULL);
+    assert_int_equal(verify_msk(tok, 0), RDSIAM_ERR_TOKEN_REGION);
+    msk_token(tok, sizeof tok, 0, REGION, T0, AKID, SECRET, NULL);
+    assert_int_equal(verify_msk(tok, 1), RDSIAM_ERR_TOKEN_HOST);
+    assert_int_equal(verify_service_at(tok, RDSIAM_SERVICE_MSK, NULL, NULL, 0,
+                                       T0 + 901, &err),
+                     RDSIAM_ERR_TOKEN_EXPIRED);
+    msk_token(tok, sizeof tok, 1, REGION, T0, AKID, SECRET, NULL);
+    assert_int_equal(verify_msk(tok, 0), RDSIAM_ERR_TOKEN_HOST);
+    msk_token(tok, sizeof tok, 0, REGION, T0, AKID, SECRET2, NULL);
+    assert_int_equal(verify_msk(tok, 0), RDSIAM_ERR_TOKEN_SIGNATURE);
+}
+
+/* A token of one kind offered as another is refused. */
+static void t_service_kinds(void **st)
+{
+    char tok[8192];
+    rdsiam_error err;
+    (void)st;
+    cache_token(tok, sizeof tok, RDSIAM_SERVICE_MEMORYDB, CACHE, CUSER, 0, T0,
+                AKID, SECRET, NULL);
+    assert_int_equal(verify_ec(tok, CACHE, CUSER, 0), RDSIAM_ERR_TOKEN_SERVICE);
+    cache_token(tok, sizeof tok, RDSIAM_SERVICE_ELASTICACHE, CACHE, CUSER, 0,
+                T0, AKID, SECRET, NULL);
+    assert_int_equal(verify_service_at(tok, RDSIAM_SERVICE_MEMORYDB, CACHE,
+                                       CUSER, 0, T0 + 60, &err),
+                     RDSIAM_ERR_TOKEN_SERVICE);
+    assert_int_equal(verify(tok), RDSIAM_ERR_TOKEN_MALFORMED); /* no port */
+    assert_int_equal(verify_msk(tok, 0), RDSIAM_ERR_TOKEN_MALFORMED);
+    cache_token(tok, sizeof tok, RDSIAM_SERVICE_ELASTICACHE, CACHE, CUSER, 1,
+                T0, AKID, SECRET, NULL);
+    assert_int_equal(verify_service_at(tok, RDSIAM_SERVICE_MEMORYDB, CACHE,
+                                       CUSER, 0, T0 + 60, &err),
+                     RDSIAM_ERR_TOKEN_MALFORMED); /* ResourceType */
+    good_token(tok, sizeof tok);
+    assert_int_equal(verify_ec(tok, CACHE, USER, 0),
+                     RDSIAM_ERR_TOKEN_MALFORMED);
+    msk_token(tok, sizeof tok, 0, REGION, T0, AKID, SECRET, NULL);
+    assert_int_equal(verify_ec(tok, CACHE, CUSER, 0),
+                     RDSIAM_ERR_TOKEN_MALFORMED);
+}
+
+/* An MSK token's User-Agent is unsigned: AWS's Go signer sorts it among
+ * the others, and it may be missing; other edits of the URL are caught. */
+static void t_service_msk_url(void **st)
+{
+    char tok[8192], url[8192], *ua;
+    (void)st;
+    msk_token(tok, sizeof tok, 0, REGION, T0, AKID2, SECRET2, session);
+    unb64url(tok, url, sizeof url);
+    ua = strstr(url, "&User-Agent=");
+    assert_non_null(ua);
+    *ua = '\0';
+    b64url(url, tok, sizeof tok); /* no User-Agent */
+    assert_int_equal(verify_msk(tok, 0), RDSIAM_OK);
+    edit(url, sizeof url, "Action=kafka-cluster%3AConnect",
+         "Action=kafka-cluster%3AConnect&User-Agent=aws-msk-iam-sasl-signer-"
+         "go%2F1.0.1%2Fgo1.22");
+    b64url(url, tok, sizeof tok); /* the Go signer's order */
+    assert_int_equal(verify_msk(tok, 0), RDSIAM_OK);
+    edit(url, sizeof url, "&User-Agent=", "&User-Agent=my+app&User-Agent=");
+    b64url(url, tok, sizeof tok);
+    assert_int_equal(verify_msk(tok, 0), RDSIAM_ERR_TOKEN_MALFORMED);
+    msk_token(tok, sizeof tok, 0, REGION, T0, AKID, SECRET, NULL);
+    unb64url(tok, url, sizeof url);
+    edit(url, sizeof url, "Action=kafka-cluster%3AConnect",
+         "Action=kafka-cluster%3AconnecT");
+    b64url(url, tok, sizeof tok);
+    assert_int_equal(verify_msk(tok, 0), RDSIAM_ERR_TOKEN_ACTION);
+    msk_token(tok, sizeof tok, 0, REGION, T0, AKID, SECRET, NULL);
+    unb64url(tok, url, sizeof url);
+    edit(url, sizeof url, "https://", "http://");
+    b64url(url, tok, sizeof tok);
+    assert_int_equal(verify_msk(tok, 0), RDSIAM_ERR_TOKEN_MALFORMED);
+    msk_token(tok, sizeof tok, 0, REGION, T0, AKID, SECRET, NULL);
+    memcpy(tok + strlen(tok), "=", 2);
+    assert_int_equal(verify_msk(tok, 0), RDSIAM_ERR_TOKEN_MALFORMED);
+    tok[strlen(tok) - 1] = '\0';
+    tok[10] = '+';
+    assert_int_equal(verify_msk(tok, 0), RDSIAM_ERR_TOKEN_MALFORMED);
+}
+
+/* Every prefix of an ElastiCache token is refused; an MSK token's up to
+ * the end of its signature (what follows is the unsigned User-Agent). */
+static void t_service_truncated(void **st)
+{
+    char tok[4096], url[4096];
+    rdsiam_keystore *ks = default_store();
+    rdsiam_verify_service_params vp = {.service = RDSIAM_SERVICE_ELASTICACHE,
+                                       .name = CACHE,
+                                       .username = CUSER,
+                                       .region = REGION,
+                                       .now = T0};
+    rdsiam_error err;
+    size_t n;
+    (void)st;
+    cache_token(tok, sizeof tok, RDSIAM_SERVICE_ELASTICACHE, CACHE, CUSER, 1,
+                T0, AKID, SECRET, NULL);
+    vp.serverless = 1;
+    n = strlen(tok);
+    for (size_t len = 0; len < n; len++)
+        assert_int_equal(rdsiam_verify_service_token(tok, len, &vp, ks, &err),
+                         RDSIAM_ERR_TOKEN_MALFORMED);
+    assert_int_equal(rdsiam_verify_service_token(tok, n, &vp, ks, &err),
+                     RDSIAM_OK);
+    msk_token(tok, sizeof tok, 0, REGION, T0, AKID, SECRET, NULL);
+    unb64url(tok, url, sizeof url);
+    n = (size_t)(strstr(url, "&User-Agent=") - url) * 4 / 3;
+    vp = (rdsiam_verify_service_params){
+        .service = RDSIAM_SERVICE_MSK, .region = REGION, .now = T0};
+    for (size_t len = 0; len < n; len++)
+        assert_int_equal(rdsiam_verify_service_token(tok, len, &vp, ks, &err),
+                         RDSIAM_ERR_TOKEN_MALFORMED);
+    assert_int_equal(
+        rdsiam_verify_service_token(tok, strlen(tok), &vp, ks, &err),
+        RDSIAM_OK);
+    rdsiam_keystore_free(ks);
+}
+
+static void t_service_bad_args(void **st)
+{
+    char tok[4096];
+    rdsiam_keystore *ks = default_store();
+    rdsiam_verify_service_params vp = {.service = RDSIAM_SERVICE_ELASTICACHE,
+                                       .name = CACHE,
+                                       .username = CUSER,
+                                       .region = REGION,
+                                       .now = T0};
+    rdsiam_verify_service_params bad;
+    rdsiam_error err;
+    size_t n;
+    (void)st;
+    cache_token(tok, sizeof tok, RDSIAM_SERVICE_ELASTICACHE, CACHE, CUSER, 0,
+                T0, AKID, SECRET, NULL);
+    n = strlen(tok);
+    assert_int_equal(rdsiam_verify_service_token(NULL, n, &vp, ks, &err),
+                     RDSIAM_ERR_NULL_ARGUMENT);
+    assert_int_equal(rdsiam_verify_service_token(tok, n, NULL, ks, &err),
+                     RDSIAM_ERR_NULL_ARGUMENT);
+    assert_int_equal(rdsiam_verify_service_token(tok, n, &vp, NULL, &err),
+                     RDSIAM_ERR_NULL_ARGUMENT);
+    bad = vp;
+    bad.service = (rdsiam_service)0;
+    assert_int_equal(rdsiam_verify_service_token(tok, n, &bad, ks, &err),
+                     RDSIAM_ERR_INVALID_ARGUMENT);
+    assert_non_null(strstr(err.message, "service"));
+    bad = vp;
+    bad.region = "Us-East-1";
+    assert_int_equal(rdsiam_verify_service_token(tok, n, &bad, ks, &err),
+                     RDSIAM_ERR_REGION_INVALID);
+    bad = vp;
+    bad.name = NULL;
+    assert_int_equal(rdsiam_verify_service_token(tok, n, &bad, ks, &err),
+                     RDSIAM_ERR_RESOURCE_NAME);
+    bad.name = "my.cache";
+    assert_int_equal(rdsiam_verify_service_token(tok, n, &bad, ks, &err),
+                     RDSIAM_ERR_RESOURCE_NAME);
+    bad = vp;
+    bad.username = "";
+    assert_int_equal(rdsiam_verify_service_token(tok, n, &bad, ks, &err),
+                     RDSIAM_ERR_USERNAME_EMPTY);
+    bad = vp;
+    bad.service = RDSIAM_SERVICE_MEMORYDB;
+    bad.serverless = 1;
+    assert_int_equal(rdsiam_verify_service_token(tok, n, &bad, ks, &err),
+                     RDSIAM_ERR_INVALID_ARGUMENT);
+    bad = vp;
+    bad.service = RDSIAM_SERVICE_MSK;
+    assert_int_equal(rdsiam_verify_service_token(tok, n, &bad, ks, &err),
+                     RDSIAM_ERR_INVALID_ARGUMENT);
+    bad = vp;
+    bad.max_future = 86401;
+    assert_int_equal(rdsiam_verify_service_token(tok, n, &bad, ks, &err),
+                     RDSIAM_ERR_INVALID_ARGUMENT);
+    bad = vp;
+    bad.now = -1;
+    assert_int_equal(rdsiam_verify_service_token(tok, n, &bad, ks, &err),
+                     RDSIAM_ERR_TIME_RANGE);
+    rdsiam_keystore_free(ks);
+}
+
+/* Random one-character changes: refused, except those that change
+ * nothing signed (a letter's case in an ElastiCache name; in an MSK
+ * token, the User-Agent or a host letter's case). */
+static void t_service_mutations(void **st)
+{
+    char orig[2][4096], tok[4096], a[4096], b[4096];
+    rdsiam_keystore *ks = default_store();
+    rdsiam_verify_service_params vp[2] = {
+        {.service = RDSIAM_SERVICE_ELASTICACHE,
+         .name = CACHE,
+         .username = CUSER,
+         .region = REGION,
+         .now = T0},
+        {.service = RDSIAM_SERVICE_MSK, .region = REGION, .now = T0}};
+    rdsiam_error err;
+    uint64_t x = 0x9e3779b97f4a7c15u;
+    size_t accepted = 0;
+    (void)st;
+    cache_token(orig[0], sizeof orig[0], RDSIAM_SERVICE_ELASTICACHE, CACHE,
+                CUSER, 0, T0, AKID, SECRET, NULL);
+    msk_token(orig[1], sizeof orig[1], 0, REGION, T0, AKID, SECRET, NULL);
+    for (int i = 0; i < 20000; i++) {
+        int k = i % 2, rc;
+        size_t n = strlen(orig[k]), pos;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        memcpy(tok, orig[k], n + 1);
+        pos = (size_t)(x % n);
+        tok[pos] = (char)(0x20 + (x >> 32) % 0x5f);
+        rc = rdsiam_verify_service_token(tok, n, &vp[k], ks, &err);
+        assert_int_equal(err.code, rc);
+        if (rc != RDSIAM_OK) {
+            assert_true(rc <= RDSIAM_ERR_TOKEN_MALFORMED &&
+                        rc >= RDSIAM_ERR_TOKEN_SESSION);
+            continue;
+        }
+        accepted++;
+        if (k == 0) {
+            assert_int_equal(strcasecmp(tok, orig[k]), 0);
+            continue;
+        }
+        unb64url(tok, a, sizeof a);
+        unb64url(orig[k], b, sizeof b);
+        *strstr(b, "&User-Agent=") = '\0';
+        assert_int_equal(strncasecmp(a, b, strlen(b)), 0);
+    }
+    assert_true(accepted < 2000);
+    rdsiam_keystore_free(ks);
+}
+
 int main(void)
 {
     static const char b64[] =
@@ -601,6 +1023,13 @@ int main(void)
         cmocka_unit_test(t_bad_args),
         cmocka_unit_test(t_keystore),
         cmocka_unit_test(t_mutations),
+        cmocka_unit_test(t_service_accept),
+        cmocka_unit_test(t_service_refusals),
+        cmocka_unit_test(t_service_kinds),
+        cmocka_unit_test(t_service_msk_url),
+        cmocka_unit_test(t_service_truncated),
+        cmocka_unit_test(t_service_bad_args),
+        cmocka_unit_test(t_service_mutations),
     };
     for (size_t i = 0; i + 2 < sizeof session; i++)
         session[i] = b64[(i * 7 + 3) % 64];

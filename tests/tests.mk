@@ -2,7 +2,7 @@
 # check scripts (tests/check-*.sh), all run by tests/run-tests.sh, which
 # prints one summary line at the end. Test data lives in tests/vectors/.
 #
-#   make check     the unit tests alone: compiler, OpenSSL, cJSON, json-c
+#   make check     the unit tests alone: compiler, OpenSSL, json-c
 #                  (the tests' own reader of vector files), libcurl,
 #                  cmocka and python3, as pkg-config finds them; no
 #                  database servers, no package installed; seconds
@@ -10,7 +10,8 @@
 #                  first, on Debian, tests/deps.sh installs (as root) or
 #                  names what is missing
 #   make tests     build everything the suite runs, run nothing
-#   TESTS="test_token check-cli" runs a subset of either.
+#   TESTS="test_token check-cli" runs a subset of either; TEST_JOBS=N runs
+#   N tests at a time (default 2: tests/run-tests.sh).
 
 TEST_SRCS    := $(wildcard tests/test_*.c)
 TEST_BINS    := $(TEST_SRCS:tests/%.c=$(B)/tests/%)

@@ -7,7 +7,7 @@
 #   make check-tsan TSAN_TESTS=test_provider
 #
 # TSan needs its own build of everything that runs threads: the library and
-# the test programs. cJSON, libcurl and OpenSSL are not instrumented; the
+# the test programs. libcurl, expat and OpenSSL are not instrumented; the
 # library never shares one of their objects between threads.
 
 TSAN_B      := build/tsan
@@ -16,7 +16,7 @@ TSAN_FLAGS  := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
 # tests/*.c), plus the token tests: token generation keeps per-thread
 # caches.
 TSAN_TESTS  ?= test_provider test_container test_provider_chain test_token \
-               test_hazard test_fork test_unload \
+               test_hazard test_token_cache test_fork test_unload \
                test_process test_imds test_sso test_login
 
 check-tsan:

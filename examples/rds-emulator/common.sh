@@ -10,7 +10,9 @@
 #
 # Variables in emulator.conf (all EMU_*): ENGINE, DIR, HOST, PORT, USER,
 # REGION, CA, CERT, KEY, KEYFILE, BUILD (the build directory holding the
-# plugin or module), SESSION (1 when the key requires a session token).
+# plugin or module), SESSION (1 when the key requires a session token);
+# for the valkey engine CACHE_NAME, CACHE_SERVICE (elasticache, memorydb),
+# SERVERLESS (1 or 0), SESSION_SECONDS, CLOCK_SKEW.
 #
 # SPDX-License-Identifier: MIT
 
@@ -133,7 +135,8 @@ emu_write_conf() {
     {
         echo "# written by rds-emulator start; read by the engine scripts"
         for _v in ENGINE DIR HOST PORT USER REGION CA CERT KEY KEYFILE BUILD \
-            SESSION CREATED_DIR; do
+            SESSION CREATED_DIR CACHE_NAME CACHE_SERVICE SERVERLESS \
+            SESSION_SECONDS CLOCK_SKEW; do
             eval "_val=\${EMU_$_v-}"
             echo "EMU_$_v=$(emu_quote "$_val")"
         done
@@ -152,6 +155,11 @@ emu_write_env() {
             echo "export RDS_USER=$(emu_quote "$EMU_USER")"
             [ -n "${EMU_DATABASE-}" ] &&
                 echo "export RDS_DATABASE=$(emu_quote "$EMU_DATABASE")"
+            if [ "$EMU_ENGINE" = valkey ]; then
+                echo "export RDS_CACHE_NAME=$(emu_quote "$EMU_CACHE_NAME")"
+                echo "export RDS_CACHE_SERVICE=$(emu_quote "$EMU_CACHE_SERVICE")"
+                echo "export RDS_CACHE_SERVERLESS=$(emu_quote "$EMU_SERVERLESS")"
+            fi
             echo "export RDS_CA_BUNDLE=$(emu_quote "$EMU_CA")"
             echo "export RDS_KEY_FILE=$(emu_quote "$EMU_KEYFILE")"
             echo "export AWS_REGION=$(emu_quote "$EMU_REGION")"

@@ -88,6 +88,8 @@ static int bad(cli_args *a, const char *why, const char *arg)
     return CLI_USAGE;
 }
 
+static int check_common(cli_args *a, const char *time_arg);
+
 int cli_parse(int argc, char **argv, cli_args *a)
 {
     static const struct option opts[] = {
@@ -97,11 +99,16 @@ int cli_parse(int argc, char **argv, cli_args *a)
         {"region", required_argument, NULL, 'r'},
         {"signing-time", required_argument, NULL, 't'},
         {"profile", required_argument, NULL, 'P'},
+        {"elasticache", required_argument, NULL, 'E'},
+        {"memorydb", required_argument, NULL, 'M'},
+        {"msk", no_argument, NULL, 'K'},
+        {"serverless", no_argument, NULL, 'S'},
+        {"user-agent", required_argument, NULL, 'A'},
         {"help", no_argument, NULL, 'H'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     const char *port_arg = NULL, *time_arg = NULL;
-    int c;
+    int c, kinds = 0;
 
     memset(a, 0, sizeof *a);
     opterr = 0;
@@ -129,6 +136,21 @@ int cli_parse(int argc, char **argv, cli_args *a)
         case 't':
             time_arg = optarg;
             break;
+        case 'E':
+        case 'M':
+        case 'K':
+            kinds++;
+            a->kind = c == 'E'   ? CLI_ELASTICACHE
+                      : c == 'M' ? CLI_MEMORYDB
+                                 : CLI_MSK;
+            a->name = c == 'K' ? NULL : optarg;
+            break;
+        case 'S':
+            a->serverless = 1;
+            break;
+        case 'A':
+            a->user_agent = optarg;
+            break;
         case 'H':
             return CLI_HELP;
         case 'V':
@@ -139,6 +161,22 @@ int cli_parse(int argc, char **argv, cli_args *a)
     }
     if (optind < argc)
         return bad(a, "unexpected argument", argv[optind]);
+    if (kinds > 1)
+        return bad(a, "--elasticache, --memorydb and --msk exclude each other",
+                   NULL);
+    if (a->serverless && a->kind != CLI_ELASTICACHE && a->kind != CLI_MSK)
+        return bad(a, "--serverless is for --elasticache and --msk", NULL);
+    if (a->user_agent && a->kind != CLI_MSK)
+        return bad(a, "--user-agent is for --msk", NULL);
+    if (a->kind != CLI_RDS && (a->params.hostname || port_arg))
+        return bad(a, "--hostname and --port are for RDS tokens", NULL);
+    if (a->kind == CLI_MSK && a->params.username)
+        return bad(a, "--username is not for --msk", NULL);
+    if ((a->kind == CLI_ELASTICACHE || a->kind == CLI_MEMORYDB) &&
+        !a->params.username)
+        return bad(a, "--username is required", NULL);
+    if (a->kind != CLI_RDS)
+        return check_common(a, time_arg);
     if (!a->params.hostname)
         return bad(a, "--hostname is required", NULL);
     if (!port_arg)
@@ -147,6 +185,12 @@ int cli_parse(int argc, char **argv, cli_args *a)
         return bad(a, "--username is required", NULL);
     if (parse_port(port_arg, &a->params.port) != 0)
         return bad(a, "--port must be a number from 1 to 65535", NULL);
+    return check_common(a, time_arg);
+}
+
+/* --signing-time and --profile, for every kind of token. */
+static int check_common(cli_args *a, const char *time_arg)
+{
     if (time_arg && parse_time(time_arg, &a->params.signing_time) != 0)
         return bad(a,
                    "--signing-time must look like "

@@ -10,9 +10,16 @@
 
 enum { CLI_RUN = 0, CLI_HELP = 1, CLI_VERSION = 2, CLI_USAGE = 3 };
 
+/* Which token: RDS (--hostname ...), or --elasticache, --memorydb, --msk. */
+enum { CLI_RDS = 0, CLI_ELASTICACHE, CLI_MEMORYDB, CLI_MSK };
+
 typedef struct cli_args {
     rdsiam_token_params params; /* strings borrowed from argv */
     rdsiam_provider_options popts;
+    int kind;               /* CLI_RDS, ... */
+    const char *name;       /* --elasticache / --memorydb NAME */
+    int serverless;         /* --serverless (ElastiCache, MSK) */
+    const char *user_agent; /* --user-agent (MSK) */
     const char *why; /* CLI_USAGE: what is wrong */
     const char *arg; /* CLI_USAGE: the argument at fault, or NULL */
 } cli_args;

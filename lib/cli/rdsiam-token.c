@@ -1,6 +1,7 @@
 /*
  * rdsiam-token - print an RDS IAM authentication token, like
- * `aws rds generate-db-auth-token`.
+ * `aws rds generate-db-auth-token`; or an ElastiCache, MemoryDB or MSK one
+ * (--elasticache NAME, --memorydb NAME, --msk).
  *
  * Exit status: 0 token printed; 1 error; 2 usage error.
  * Errors are one line on stderr; stdout carries nothing but the token.
@@ -20,6 +21,11 @@ static const char USAGE[] =
     "usage: rdsiam-token --hostname HOST --port PORT --username USER\n"
     "                    [--region REGION] [--profile NAME]\n"
     "                    [--signing-time TIME]\n"
+    "       rdsiam-token --elasticache NAME [--serverless] --username USER\n"
+    "       rdsiam-token --memorydb NAME --username USER\n"
+    "       rdsiam-token --msk [--serverless] [--user-agent UA]\n"
+    "                    (each also [--region REGION] [--profile NAME]\n"
+    "                    [--signing-time TIME])\n"
     "       rdsiam-token --help | --version\n"
     "\n"
     "Print an IAM authentication token for Amazon RDS / Aurora, the same as\n"
@@ -35,6 +41,14 @@ static const char USAGE[] =
     "                        then ignored, as by the AWS CLI)\n"
     "  --signing-time TIME   sign as of TIME, 2016-11-18T22:00:00Z or\n"
     "                        20161118T220000Z (default: now)\n"
+    "  --elasticache NAME    an ElastiCache token (the AUTH password) for\n"
+    "                        the cache NAME (replication group id or\n"
+    "                        serverless cache name) and --username\n"
+    "  --memorydb NAME       a MemoryDB token for the cluster NAME\n"
+    "  --msk                 an MSK token (Kafka SASL/OAUTHBEARER)\n"
+    "  --serverless          a serverless ElastiCache cache, MSK Serverless\n"
+    "  --user-agent UA       MSK: the User-Agent parameter (default\n"
+    "                        librdsiam/VERSION)\n"
     "\n"
     "Credentials come from the default chain, first match wins (the AWS\n"
     "CLI's order):\n"
@@ -67,6 +81,50 @@ static void put_escaped(FILE *f, const char *s)
         else
             fputc(c, f);
     }
+}
+
+/* The --elasticache, --memorydb or --msk token, signed with credentials
+ * from the default chain, into *out (malloc'd, owned by the caller). */
+static int service_token(const cli_args *a, char **out, rdsiam_error *err)
+{
+    rdsiam_provider *p = NULL;
+    rdsiam_cache_params cp = {.name = a->name,
+                              .username = a->params.username,
+                              .region = a->params.region,
+                              .serverless = a->serverless,
+                              .signing_time = a->params.signing_time};
+    rdsiam_msk_params mp = {.region = a->params.region,
+                            .serverless = a->serverless,
+                            .user_agent = a->user_agent,
+                            .signing_time = a->params.signing_time};
+    size_t need = 0;
+    int rc = rdsiam_provider_new_default(&p, &a->popts, err);
+
+    *out = NULL;
+    /* Asked for the size first (the credentials are fetched once, and
+     * kept by the provider), then into a buffer of that size. */
+    for (int pass = 0; rc == RDSIAM_OK && pass < 2; pass++) {
+        char *buf = pass ? malloc(need) : NULL;
+        size_t size = pass ? need : 0;
+
+        if (pass && !buf)
+            rc = RDSIAM_ERR_NO_MEMORY;
+        else if (a->kind == CLI_MSK)
+            rc = rdsiam_provider_generate_msk_token(p, &mp, buf, size, &need,
+                                                    NULL, err);
+        else if (a->kind == CLI_MEMORYDB)
+            rc = rdsiam_provider_generate_memorydb_token(p, &cp, buf, size,
+                                                         &need, err);
+        else
+            rc = rdsiam_provider_generate_elasticache_token(p, &cp, buf, size,
+                                                            &need, err);
+        if (!pass && rc == RDSIAM_ERR_BUFFER_TOO_SMALL)
+            rc = RDSIAM_OK;
+        else if (pass)
+            *out = buf;
+    }
+    rdsiam_provider_free(p);
+    return rc;
 }
 
 /* "rdsiam-token: MSG['ARG']" and a hint; exit status 2. */
@@ -105,7 +163,10 @@ int main(int argc, char **argv)
     /* The region, if not given, is resolved as the AWS CLI does
      * (AWS_REGION, AWS_DEFAULT_REGION, the profile's region); inputs are
      * checked before any credential source runs. */
-    rc = rdsiam_connect_token(&a.params, &a.popts, &token, &err);
+    if (a.kind == CLI_RDS)
+        rc = rdsiam_connect_token(&a.params, &a.popts, &token, &err);
+    else
+        rc = service_token(&a, &token, &err);
     /* The signing key cache of this (main) thread: wiped now, not left to
      * the library's exit handler. */
     rdsiam_cache_wipe();

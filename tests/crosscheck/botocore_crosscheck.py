@@ -235,8 +235,10 @@ def gen_dsql(r, n):
 # ---------------------------------------------------------------------------
 # Running
 
-def ours(tokengen, cases):
-    data = "".join(line_for(k, i) + "\n" for k, i in cases).encode()
+def ours(tokengen, cases, line=None):
+    """TOKENGEN's answers to cases, written as line(kind, input) says."""
+    line = line or line_for
+    data = "".join(line(k, i) + "\n" for k, i in cases).encode()
     res = subprocess.run([tokengen], input=data, stdout=subprocess.PIPE,
                          timeout=120, check=False)
     if res.returncode != 0:
@@ -244,10 +246,13 @@ def ours(tokengen, cases):
     return res.stdout.decode("utf-8").split("\n")[:len(cases)]
 
 
-def check_group(name, tokengen, cases):
-    want = [botocore_rds(i) if k == "rds" else botocore_dsql(i)
-            for k, i in cases]
-    got = ours(tokengen, cases)
+def check_group(name, tokengen, cases, expected=None, line=None):
+    """One TAP line: TOKENGEN's tokens for cases against expected(kind,
+    input) (botocore's RDS or DSQL token by default)."""
+    expected = expected or (lambda k, i: botocore_rds(i) if k == "rds"
+                            else botocore_dsql(i))
+    want = [expected(k, i) for k, i in cases]
+    got = ours(tokengen, cases, line)
     bad = [j for j in range(len(cases)) if j >= len(got) or got[j] != want[j]]
     if not bad:
         print("ok - botocore cross-check: %s (%d inputs, all byte-identical)"

@@ -89,14 +89,17 @@ except E.ClientError as e:
     print("error %s %s" % (err["Code"], err["Message"]))
 '''
 
-BOTOCORE_ENDPOINT = r'''
+# One line per region argument ("-": none), each from a client of its own
+# of one session: one Python start, and one load of the STS model and
+# endpoint rules, for all the regions of an environment.
+BOTOCORE_ENDPOINTS = r'''
 import sys
 import botocore.session
 s = botocore.session.Session()
-region = sys.argv[1] if len(sys.argv) > 1 else None
-c = s.create_client("sts", region_name=region, aws_access_key_id="a",
-                    aws_secret_access_key="b")
-print("endpoint %s" % c.meta.endpoint_url)
+for region in sys.argv[1:]:
+    c = s.create_client("sts", region_name=None if region == "-" else region,
+                        aws_access_key_id="a", aws_secret_access_key="b")
+    print("endpoint %s" % c.meta.endpoint_url)
 '''
 
 failures = 0
@@ -288,12 +291,14 @@ def endpoints(probe, tmp):
     ]
     for label, extra in envs:
         bad = []
-        for region in regions:
-            env = base_env(tmp)
-            env.update(extra)
+        env = base_env(tmp)
+        env.update(extra)
+        boto_all = run([sys.executable, "-c", BOTOCORE_ENDPOINTS] +
+                       [region or "-" for region in regions], env).splitlines()
+        for i, region in enumerate(regions):
             args = [region] if region else []
             ours = run([probe, "endpoint"] + args, env)
-            boto = run([sys.executable, "-c", BOTOCORE_ENDPOINT] + args, env)
+            boto = boto_all[i] if i < len(boto_all) else "\n".join(boto_all)
             if ours.split()[:2] != boto.split()[:2]:
                 bad.append("%s: ours %r, botocore %r" % (region, ours, boto))
         report(not bad, "STS endpoint, %s, %d regions%s" %

@@ -8,8 +8,13 @@
  * NULL:
  *   rds  AKID SECRET TOKEN HOST PORT USER REGION TIME
  *   dsql AKID SECRET TOKEN HOST ACTION EXPIRES REGION TIME
- * PORT, ACTION (0 connect, 1 admin), EXPIRES and TIME (seconds since the
- * epoch) are plain decimal. Output: the token, or "ERROR <code> <message>".
+ *   elasticache AKID SECRET TOKEN NAME USER SERVERLESS REGION TIME
+ *   memorydb    AKID SECRET TOKEN NAME USER SERVERLESS REGION TIME
+ *   msk  AKID SECRET TOKEN USER_AGENT SERVERLESS REGION TIME
+ * PORT, ACTION (0 connect, 1 admin), EXPIRES, SERVERLESS (0 or 1) and
+ * TIME (seconds since the epoch) are plain decimal. Output: the token (for
+ * msk, the token, a space and its expiry in milliseconds), or
+ * "ERROR <code> <message>".
  *
  * SPDX-License-Identifier: MIT
  */
@@ -98,7 +103,7 @@ int main(void)
             f[nf++] = p;
             p = sp ? sp + 1 : NULL;
         }
-        if (nf != 9) {
+        if (nf != (strcmp(f[0], "msk") == 0 ? 8u : 9u)) {
             printf("ERROR input line has %zu fields\n", nf);
             continue;
         }
@@ -130,6 +135,40 @@ int main(void)
             }
             rc = rdsiam_generate_dsql_token(&p, &c, buf, sizeof buf, NULL,
                                             &err);
+        } else if (strcmp(f[0], "elasticache") == 0 ||
+                   strcmp(f[0], "memorydb") == 0) {
+            rdsiam_cache_params p = {0};
+            p.name = unhex(f[4], &bad);
+            p.username = unhex(f[5], &bad);
+            p.serverless = (int)num(f[6], &bad);
+            p.region = unhex(f[7], &bad);
+            p.signing_time = num(f[8], &bad);
+            if (bad) {
+                printf("ERROR malformed input line\n");
+                continue;
+            }
+            rc = f[0][0] == 'e'
+                     ? rdsiam_generate_elasticache_token(&p, &c, buf,
+                                                         sizeof buf, NULL, &err)
+                     : rdsiam_generate_memorydb_token(&p, &c, buf, sizeof buf,
+                                                      NULL, &err);
+        } else if (strcmp(f[0], "msk") == 0) {
+            rdsiam_msk_params p = {0};
+            int64_t expires_ms = 0;
+            p.user_agent = unhex(f[4], &bad);
+            p.serverless = (int)num(f[5], &bad);
+            p.region = unhex(f[6], &bad);
+            p.signing_time = num(f[7], &bad);
+            if (bad) {
+                printf("ERROR malformed input line\n");
+                continue;
+            }
+            rc = rdsiam_generate_msk_token(&p, &c, buf, sizeof buf, NULL,
+                                           &expires_ms, &err);
+            if (rc == RDSIAM_OK) {
+                printf("%s %lld\n", buf, (long long)expires_ms);
+                continue;
+            }
         } else {
             printf("ERROR unknown kind\n");
             continue;

@@ -20,6 +20,21 @@
             __builtin_trap();                                                  \
     } while (0)
 
+/* The whole input as a NUL-terminated copy, for a parser that takes a
+ * text and its length (the NUL stops any reader that looks for one);
+ * NULL when out of memory, and the caller returns. Free with free(). */
+static inline char *fuzz_text(const uint8_t *data, size_t size)
+{
+    char *s = malloc(size + 1);
+
+    if (!s)
+        return NULL;
+    if (size)
+        memcpy(s, data, size);
+    s[size] = '\0';
+    return s;
+}
+
 /* Splits fuzz input into NUL-separated C strings: every string a C caller
  * can pass (anything without a NUL) is reachable. */
 typedef struct fuzz_reader {

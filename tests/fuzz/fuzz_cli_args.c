@@ -2,11 +2,13 @@
  * fuzz_cli_args - rdsiam-token's command-line parser (lib/cli/args.c) on
  * arbitrary argument vectors: the input is split at NUL bytes into argv.
  *
- * Properties: no crash; a run that is accepted has a hostname and a
- * username that are whole argv elements (nothing shortened), a port of
- * 1..65535 whose argument is decimal digits only, and a profile, when
- * given, that is not empty; a usage error always says why, and the
- * argument it names is one of argv's.
+ * Properties: no crash; a run that is accepted has, for an RDS token, a
+ * hostname and a username that are whole argv elements (nothing
+ * shortened) and a port of 1..65535 whose argument is decimal digits
+ * only; for --elasticache and --memorydb a name and a username that are
+ * whole argv elements and no host or port; for --msk none of them; and a
+ * profile, when given, that is not empty; a usage error always says why,
+ * and the argument it names is one of argv's.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -41,12 +43,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     argv[argc] = NULL;
 
     rc = cli_parse(argc, argv, &a);
-    if (rc == CLI_RUN) {
+    if (rc == CLI_RUN && a.kind == CLI_RDS) {
         FUZZ_CHECK(a.params.hostname &&
                    from_argv(a.params.hostname, argc, argv));
         FUZZ_CHECK(a.params.username &&
                    from_argv(a.params.username, argc, argv));
         FUZZ_CHECK(a.params.port >= 1 && a.params.port <= 65535);
+        FUZZ_CHECK(!a.serverless && !a.user_agent && !a.name);
+    }
+    if (rc == CLI_RUN && a.kind != CLI_RDS) {
+        /* --elasticache NAME / --memorydb NAME with --username; --msk
+         * with neither; never a host or port */
+        FUZZ_CHECK(!a.params.hostname && a.params.port == 0);
+        FUZZ_CHECK(a.kind == CLI_MSK
+                       ? !a.name && !a.params.username
+                       : a.name && from_argv(a.name, argc, argv) &&
+                             a.params.username &&
+                             from_argv(a.params.username, argc, argv));
+        FUZZ_CHECK(!a.serverless || a.kind != CLI_MEMORYDB);
+        FUZZ_CHECK(!a.user_agent || a.kind == CLI_MSK);
+    }
+    if (rc == CLI_RUN) {
         FUZZ_CHECK(!a.popts.profile || *a.popts.profile);
         FUZZ_CHECK(a.params.region == a.popts.region);
     } else if (rc == CLI_USAGE) {

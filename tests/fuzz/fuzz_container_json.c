@@ -12,41 +12,36 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "internal.h"
 #include "source_container.h"
-
-#define CHECK(cond)                                                            \
-    do {                                                                       \
-        if (!(cond))                                                           \
-            __builtin_trap();                                                  \
-    } while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *s = malloc(size + 1);
+    char *s = fuzz_text(data, size);
     rdsiam__creds c;
     rdsiam_credentials view;
     int rc;
 
     if (!s)
         return 0;
-    memcpy(s, data, size);
-    s[size] = '\0';
     rc = rdsiam__container_parse(s, size, &c, NULL);
     if (rc == RDSIAM_OK) {
-        CHECK(c.access_key_id && c.secret_access_key && c.session_token);
+        FUZZ_CHECK(c.access_key_id && c.secret_access_key && c.session_token);
         view = rdsiam__creds_view(&c);
-        CHECK(rdsiam__check_credentials(&view, NULL) == RDSIAM_OK);
-        CHECK(rdsiam__akid_form_ok(c.access_key_id, strlen(c.access_key_id)));
-        CHECK(c.expires && c.expiration > rdsiam__now());
+        FUZZ_CHECK(rdsiam__check_credentials(&view, NULL) == RDSIAM_OK);
+        FUZZ_CHECK(
+            rdsiam__akid_form_ok(c.access_key_id, strlen(c.access_key_id)));
+        FUZZ_CHECK(c.expires && c.expiration > rdsiam__now());
         rdsiam__creds_clear(&c);
     } else {
         /* No allocation fails under the fuzzer: NO_MEMORY would mean
-         * cJSON refused a text the reader's own checks passed. */
-        CHECK(rc < 0 && rc != RDSIAM_ERR_NO_MEMORY);
-        CHECK(!c.access_key_id && !c.secret_access_key && !c.session_token);
+         * the JSON reader ran out of room it had sized for the text. */
+        FUZZ_CHECK(rc < 0 && rc != RDSIAM_ERR_NO_MEMORY);
+        FUZZ_CHECK(!c.access_key_id && !c.secret_access_key &&
+                   !c.session_token);
     }
     free(s);
     return 0;

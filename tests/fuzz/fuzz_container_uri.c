@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "fuzz.h"
 #include "internal.h"
 #include "source_container.h"
 
@@ -22,26 +23,18 @@
 #include <curl/curl.h>
 #endif
 
-#define CHECK(cond)                                                            \
-    do {                                                                       \
-        if (!(cond))                                                           \
-            __builtin_trap();                                                  \
-    } while (0)
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *s = malloc(size + 1);
+    char *s = fuzz_text(data, size);
     int rc;
 
     if (!s)
         return 0;
-    memcpy(s, data, size);
-    s[size] = '\0';
     rc = rdsiam__container_check_uri(s, "X", NULL);
-    CHECK(rc == RDSIAM_OK || rc == RDSIAM_ERR_URI_INVALID ||
-          rc == RDSIAM_ERR_URI_NOT_ALLOWED);
+    FUZZ_CHECK(rc == RDSIAM_OK || rc == RDSIAM_ERR_URI_INVALID ||
+               rc == RDSIAM_ERR_URI_NOT_ALLOWED);
 #if RDSIAM_HTTP
     if (rc == RDSIAM_OK && strncasecmp(s, "http:", 5) == 0) {
         CURLU *u = curl_url();
@@ -52,7 +45,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             char again[512];
 
             snprintf(again, sizeof again, "http://%s/", host);
-            CHECK(rdsiam__container_check_uri(again, "X", NULL) == RDSIAM_OK);
+            FUZZ_CHECK(rdsiam__container_check_uri(again, "X", NULL) ==
+                       RDSIAM_OK);
         }
         curl_free(host);
         curl_url_cleanup(u);

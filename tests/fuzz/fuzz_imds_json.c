@@ -13,20 +13,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "internal.h"
 #include "source_imds.h"
-
-#define CHECK(cond)                                                            \
-    do {                                                                       \
-        if (!(cond))                                                           \
-            __builtin_trap();                                                  \
-    } while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *s = malloc(size + 1);
+    char *s = fuzz_text(data, size);
     rdsiam__creds c;
     rdsiam_credentials v;
     size_t i, n;
@@ -34,23 +29,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (!s)
         return 0;
-    memcpy(s, data, size);
-    s[size] = '\0';
     rc = rdsiam__imds_parse(s, size, &c, NULL);
     if (rc == RDSIAM_OK) {
-        CHECK(c.access_key_id && c.secret_access_key && c.session_token);
+        FUZZ_CHECK(c.access_key_id && c.secret_access_key && c.session_token);
         v = rdsiam__creds_view(&c);
-        CHECK(rdsiam__check_credentials(&v, NULL) == RDSIAM_OK);
+        FUZZ_CHECK(rdsiam__check_credentials(&v, NULL) == RDSIAM_OK);
         n = strlen(c.access_key_id);
-        CHECK(n >= 16 && n <= 128);
+        FUZZ_CHECK(n >= 16 && n <= 128);
         for (i = 0; i < n; i++)
-            CHECK((c.access_key_id[i] >= 'A' && c.access_key_id[i] <= 'Z') ||
-                  (c.access_key_id[i] >= '0' && c.access_key_id[i] <= '9'));
-        CHECK(c.expiration > rdsiam__now());
+            FUZZ_CHECK(
+                (c.access_key_id[i] >= 'A' && c.access_key_id[i] <= 'Z') ||
+                (c.access_key_id[i] >= '0' && c.access_key_id[i] <= '9'));
+        FUZZ_CHECK(c.expiration > rdsiam__now());
         rdsiam__creds_clear(&c);
     } else {
-        CHECK(rc < 0);
-        CHECK(!c.access_key_id && !c.secret_access_key && !c.session_token);
+        FUZZ_CHECK(rc < 0);
+        FUZZ_CHECK(!c.access_key_id && !c.secret_access_key &&
+                   !c.session_token);
     }
     free(s);
     return 0;

@@ -14,14 +14,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *s = malloc(size + 1);
+    char *s = fuzz_text(data, size);
     char again[17];
     int64_t t = -1, t2 = -1;
 
     if (!s)
         return 0;
-    memcpy(s, data, size);
-    s[size] = '\0';
     if (rdsiam__parse_time(s, &t) == 0) {
         FUZZ_CHECK(t >= 0 && t <= RDSIAM__TIME_MAX);
         rdsiam__amz_date(again, t);

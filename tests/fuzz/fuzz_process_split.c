@@ -23,19 +23,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bool shell = false;
     int rc;
 
-    cmd = malloc(size + 1);
+    cmd = fuzz_text(data, size);
     if (!cmd)
         return 0;
-    memcpy(cmd, data, size);
-    cmd[size] = '\0';
     n = strlen(cmd);
     rc = rdsiam__process_split(cmd, &argv, &argc, &shell, &err);
     if (rc == RDSIAM_OK) {
         FUZZ_CHECK(argc >= 1 && argv[argc] == NULL);
         if (shell) {
             FUZZ_CHECK(argc == 3 && strcmp(argv[0], "/bin/sh") == 0 &&
-                       strcmp(argv[1], "-c") == 0 &&
-                       strcmp(argv[2], cmd) == 0);
+                       strcmp(argv[1], "-c") == 0 && strcmp(argv[2], cmd) == 0);
         } else {
             for (size_t i = 0; i < argc; i++)
                 FUZZ_CHECK(strlen(argv[i]) <= n);

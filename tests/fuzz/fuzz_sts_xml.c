@@ -20,14 +20,9 @@
 #define RDSIAM_HTTP 1
 #endif
 
+#include "fuzz.h"
 #include "internal.h"
 #include "sts.h"
-
-#define CHECK(cond)                                                            \
-    do {                                                                       \
-        if (!(cond))                                                           \
-            __builtin_trap();                                                  \
-    } while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -51,23 +46,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     action = actions[(data[0] >> 2) & 1];
     data++;
     size--;
-    s = malloc(size + 1);
+    s = fuzz_text(data, size);
     if (!s)
         return 0;
-    memcpy(s, data, size);
-    s[size] = '\0';
     rc = rdsiam__sts_parse(action, status, s, size, &c, &e);
     if (rc == RDSIAM_OK) {
-        CHECK(status == 200);
-        CHECK(c.access_key_id && c.secret_access_key && c.session_token);
+        FUZZ_CHECK(status == 200);
+        FUZZ_CHECK(c.access_key_id && c.secret_access_key && c.session_token);
         v = rdsiam__creds_view(&c);
-        CHECK(rdsiam__check_credentials(&v, NULL) == RDSIAM_OK);
-        CHECK(c.expiration > rdsiam__now());
+        FUZZ_CHECK(rdsiam__check_credentials(&v, NULL) == RDSIAM_OK);
+        FUZZ_CHECK(c.expiration > rdsiam__now());
         rdsiam__creds_clear(&c);
     } else {
-        CHECK(rc < 0 && e.code == rc);
-        CHECK(memchr(e.message, '\0', sizeof e.message) != NULL);
-        CHECK(!c.access_key_id && !c.secret_access_key && !c.session_token);
+        FUZZ_CHECK(rc < 0 && e.code == rc);
+        FUZZ_CHECK(memchr(e.message, '\0', sizeof e.message) != NULL);
+        FUZZ_CHECK(!c.access_key_id && !c.secret_access_key &&
+                   !c.session_token);
     }
     (void)rdsiam__sts_retryable_code(s, size);
     free(s);

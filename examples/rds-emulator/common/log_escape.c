@@ -3,6 +3,8 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#include <stdio.h>
+
 #include "log_escape.h"
 
 void emu_escape_line(char *dst, size_t size, const char *src)
@@ -26,4 +28,13 @@ void emu_escape_line(char *dst, size_t size, const char *src)
         }
     }
     dst[o] = '\0';
+}
+
+void emu_format_line(char *dst, size_t size, const char *fmt, va_list ap)
+{
+    char raw[1024];
+
+    if (vsnprintf(raw, sizeof raw, fmt, ap) < 0)
+        raw[0] = '\0';
+    emu_escape_line(dst, size, raw);
 }

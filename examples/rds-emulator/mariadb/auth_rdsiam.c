@@ -53,14 +53,12 @@ static void log_line(unsigned long flags, const char *fmt, ...)
 
 static void log_line(unsigned long flags, const char *fmt, ...)
 {
-    char raw[512], msg[1024];
+    char msg[1024];
     va_list ap;
 
     va_start(ap, fmt);
-    if (vsnprintf(raw, sizeof raw, fmt, ap) < 0)
-        raw[0] = '\0';
+    emu_format_line(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    emu_escape_line(msg, sizeof msg, raw);
     my_printf_error(0, PLUGIN_NAME ": %s", ME_ERROR_LOG_ONLY | flags, msg);
 }
 

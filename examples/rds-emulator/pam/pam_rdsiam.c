@@ -73,14 +73,12 @@ static void logf_(pam_handle_t *pamh, const struct config *cfg, int prio,
 static void logf_(pam_handle_t *pamh, const struct config *cfg, int prio,
                   const char *fmt, ...)
 {
-    char raw[512], line[1024];
+    char line[1024];
     va_list ap;
 
     va_start(ap, fmt);
-    if (vsnprintf(raw, sizeof raw, fmt, ap) < 0)
-        raw[0] = '\0';
+    emu_format_line(line, sizeof line, fmt, ap);
     va_end(ap);
-    emu_escape_line(line, sizeof line, raw);
     pam_syslog(pamh, prio, "%s", line);
     if (cfg && cfg->to_stderr) {
         fprintf(stderr, "pam_rdsiam: %s\n", line);
