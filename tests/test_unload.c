@@ -6,9 +6,10 @@
  * times does not use up the process's thread keys (PTHREAD_KEYS_MAX: 1024
  * on glibc; each load that is used makes two).
  *
- * The shared library is the one this build made: build/lib/librdsiam.so.0
- * beside build/tests/ (found from /proc/self/exe). Every function comes
- * through dlsym, from that copy.
+ * The shared library is the one this build made: build/lib/ followed by
+ * its SONAME (TEST_SONAME, from the Makefile: librdsiam.so.0.MINOR while
+ * the version is 0.x), beside build/tests/ (found from /proc/self/exe).
+ * Every function comes through dlsym, from that copy.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -65,12 +66,16 @@ static int find_library(void **state)
     if (!slash)
         return -1;
     *slash = '\0';
-    if (strlen(exe) + sizeof "/lib/librdsiam.so.0" > sizeof so_path)
+    if (strlen(exe) + sizeof "/lib/" TEST_SONAME > sizeof so_path)
         return -1;
     memcpy(so_path, exe, strlen(exe));
-    memcpy(so_path + strlen(exe), "/lib/librdsiam.so.0",
-           sizeof "/lib/librdsiam.so.0");
-    return access(so_path, R_OK) == 0 ? 0 : -1;
+    memcpy(so_path + strlen(exe), "/lib/" TEST_SONAME,
+           sizeof "/lib/" TEST_SONAME);
+    if (access(so_path, R_OK) != 0) {
+        print_error("no shared library to load at %s\n", so_path);
+        return -1;
+    }
+    return 0;
 }
 
 static void lib_open(lib *l)
