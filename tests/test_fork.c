@@ -49,24 +49,27 @@
  * malloc, under the plain build and valgrind, takes its locks across
  * fork()). The cases whose child starts the background refresher again
  * run everywhere else. */
-#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
-#define UNDER_SANITIZER 1
+#if defined(__SANITIZE_THREAD__)
+#define UNDER_SANITIZER "ThreadSanitizer (its thread registry)"
+#elif defined(__SANITIZE_ADDRESS__)
+#define UNDER_SANITIZER "AddressSanitizer (its allocator's locks)"
 #elif defined(__has_feature)
-#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
-#define UNDER_SANITIZER 1
+#if __has_feature(thread_sanitizer)
+#define UNDER_SANITIZER "ThreadSanitizer (its thread registry)"
+#elif __has_feature(address_sanitizer)
+#define UNDER_SANITIZER "AddressSanitizer (its allocator's locks)"
 #endif
-#endif
-#ifndef UNDER_SANITIZER
-#define UNDER_SANITIZER 0
 #endif
 
 static void skip_under_sanitizer(void)
 {
-    if (UNDER_SANITIZER) {
-        print_message("skipped under TSan and ASan: the child starts a "
-                      "thread\n");
-        skip();
-    }
+#ifdef UNDER_SANITIZER
+    print_message("skipped: the child starts a thread after a fork() of a "
+                  "multi-threaded process, which " UNDER_SANITIZER
+                  " does not survive; this case runs in make check and "
+                  "make check-valgrind\n");
+    skip();
+#endif
 }
 
 /* How long a child may take before it counts as hung, in ms. */
