@@ -148,7 +148,7 @@ abi-dump: $(SHARED_LIB)
 
 # The tool's objects are compiled like the library's (the pattern rule
 # above, each with its own .d file); it uses the public API only.
-TOOL_SRCS   := lib/cli/rdsiam-token.c lib/cli/args.c
+TOOL_SRCS   := $(wildcard lib/cli/*.c)
 TOOL_OBJS   := $(TOOL_SRCS:lib/%.c=$(B)/obj/lib/%.o)
 
 $(TOOL): $(TOOL_OBJS) $(STATIC_LIB)

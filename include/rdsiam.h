@@ -792,6 +792,76 @@ RDSIAM_API int rdsiam_provider_generate_token(rdsiam_provider *p,
                                               size_t *needed,
                                               rdsiam_error *err);
 
+/** Size of rdsiam_token_info.source, including the terminating NUL. */
+#define RDSIAM_SOURCE_NAME_SIZE 32
+
+/**
+ * rdsiam_token_info - what rdsiam_provider_generate_token_info() says
+ * about the token it signed. Owned by the caller; filled by the call
+ * (zeroed on failure).
+ *
+ * signing_time: the token's X-Amz-Date, seconds since the epoch.
+ * expires:  when the token stops working: the earlier of signing_time +
+ *           RDSIAM_TOKEN_LIFETIME and the signing credentials' expiration.
+ * credentials_expiration: when the signing credentials expire; 0 when
+ *           they do not.
+ * source:   the name of the credential source that gave them:
+ *           "environment", "assume role", "web identity", "sso", "shared
+ *           credentials file", "credential_process", "config file",
+ *           "container", "instance metadata"; "static credentials" for
+ *           rdsiam_provider_new_static(). NUL-terminated.
+ */
+typedef struct rdsiam_token_info {
+    int64_t signing_time;
+    int64_t expires;
+    int64_t credentials_expiration;
+    char source[RDSIAM_SOURCE_NAME_SIZE];
+} rdsiam_token_info;
+
+/**
+ * rdsiam_provider_generate_token_info - rdsiam_provider_generate_token(),
+ * also saying when the token stops working and which credential source
+ * signed it.
+ *
+ * A token is valid for 15 minutes or until the credentials that signed it
+ * expire, whichever comes first. The provider refreshes credentials
+ * refresh_before seconds ahead of their expiry, so expires is normally
+ * signing_time + 900; it is earlier when the only credentials to be had
+ * expire sooner (a caller's short-lived keys, a metadata service serving
+ * stale credentials).
+ *
+ * @info    caller-owned, required; see rdsiam_token_info.
+ * Everything else, and the buffer, blocking and error rules, as
+ * rdsiam_provider_generate_token(). Thread-safe.
+ */
+RDSIAM_API int rdsiam_provider_generate_token_info(
+    rdsiam_provider *p, const rdsiam_token_params *params, char *buf,
+    size_t bufsize, size_t *needed, rdsiam_token_info *info, rdsiam_error *err);
+
+/**
+ * rdsiam_credentials_ref_source - the name of the credential source that
+ * gave the credentials ref holds (see rdsiam_token_info.source); valid as
+ * long as ref. "" for NULL. Thread-safe (read-only).
+ */
+RDSIAM_API const char *
+rdsiam_credentials_ref_source(const rdsiam_credentials_ref *ref);
+
+/**
+ * rdsiam_provider_explain - why the provider's last fetch passed over the
+ * sources it tried before the one that answered (or before it failed):
+ * one line per source, in the chain's order, "NAME: REASON\n", the reason
+ * being what the no-credentials error says of it. "" before the first
+ * fetch, when the first source answered, and for providers of one source.
+ *
+ * @buf, @bufsize, @needed as rdsiam_generate_token_ex() (the text is
+ *          never cut: RDSIAM_ERR_BUFFER_TOO_SMALL reports the size needed).
+ * The text names variables, files and profiles, never a secret.
+ * Thread-safe; never blocks on a fetch.
+ */
+RDSIAM_API int rdsiam_provider_explain(rdsiam_provider *p, char *buf,
+                                       size_t bufsize, size_t *needed,
+                                       rdsiam_error *err);
+
 /**
  * rdsiam_connect_token - the one call for short programs: a token for
  * params, signed with credentials from the default chain.

@@ -29,6 +29,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,6 +80,10 @@ typedef struct chain {
     rdsiam_provider_options opts;
     char *profile; /* opts.profile's copy */
     char *region;  /* opts.region's copy */
+    /* The last fetch, for rdsiam__chain_report: the source that answered
+     * ("" when none did) and why each one before it had nothing. */
+    char chosen[64]; /* as looked.name_copy */
+    char *account;
 } chain;
 
 /* Why one source had nothing, for the message. */
@@ -158,9 +163,9 @@ static int try_link(const rdsiam__chain_link *link, rdsiam__source_state *st,
         return rc;
     }
     rc = src.fetch(src.self, out, &e);
-    if (rc == RDSIAM_ERR_NO_CREDENTIALS)
-        note(l, src.name, e.message);
-    else if (rc != RDSIAM_OK && err)
+    if (rc == RDSIAM_ERR_NO_CREDENTIALS || rc == RDSIAM_OK)
+        note(l, src.name, rc == RDSIAM_OK ? "" : e.message);
+    else if (err)
         *err = e;
     if (rc != RDSIAM_OK && rc != RDSIAM_ERR_NO_CREDENTIALS && err &&
         !err->message[0])
@@ -168,6 +173,20 @@ static int try_link(const rdsiam__chain_link *link, rdsiam__source_state *st,
     src.destroy(src.self);
     res->state = NULL;
     return rc;
+}
+
+/* "NAME: REASON\n" for each source that had nothing, in order, kept for
+ * rdsiam__chain_report. Out of memory leaves no account (it is advice). */
+static void keep_account(chain *c, const looked *l, size_t n)
+{
+    rdsiam__buf b;
+
+    rdsiam__buf_init(&b, LOOKED_MAX * 4);
+    for (size_t i = 0; i < n; i++)
+        (void)rdsiam__buf_printf(&b, "%s: %s\n", l[i].name_copy,
+                                 l[i].reason[0] ? l[i].reason : "nothing");
+    free(c->account);
+    c->account = b.data ? b.data : rdsiam__strdup("");
 }
 
 static int chain_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
@@ -179,6 +198,7 @@ static int chain_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
     int rc = RDSIAM_OK;
 
     memset(out, 0, sizeof *out);
+    c->chosen[0] = '\0';
     RDSIAM_GUARD(rdsiam__resolution_open(&res, &c->opts, err));
     /* A named profile (or a profile-only provider): no environment source,
      * and web identity ignores its variables (botocore disable_env_vars). */
@@ -194,10 +214,13 @@ static int chain_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
         if (rc == RDSIAM_ERR_NO_CREDENTIALS)
             nl++;
     }
+    keep_account(c, l, nl);
     if (rc == RDSIAM_ERR_NO_CREDENTIALS)
         rc = nothing_found(l, nl, err);
-    else if (rc == RDSIAM_OK)
+    else if (rc == RDSIAM_OK) {
+        (void)snprintf(c->chosen, sizeof c->chosen, "%s", l[nl].name_copy);
         rdsiam__ok(err);
+    }
 done:
     rdsiam__resolution_close(&res);
     if (l)
@@ -218,9 +241,23 @@ static void chain_destroy(void *self)
         if (c->states[i].free)
             c->states[i].free(c->states[i].data);
     free(c->states);
+    free(c->account);
     free(c->region);
     free(c->profile);
     free(c);
+}
+
+bool rdsiam__chain_report(const rdsiam__source *src, const char **chosen,
+                          const char **account)
+{
+    const chain *c;
+
+    if (!src || src->destroy != chain_destroy || !src->self)
+        return false;
+    c = src->self;
+    *chosen = c->chosen;
+    *account = c->account ? c->account : "";
+    return true;
 }
 
 int rdsiam__chain_new(rdsiam__source *out, const rdsiam__chain_link *links,

@@ -1,5 +1,5 @@
 /*
- * json.c - the one JSON credentials reader (see json_reader.h).
+ * json.c - the one JSON reader and writer (see json_reader.h).
  *
  * json_lex.c checks the caller's text against RFC 8259 and records where
  * each value and member name is; nothing is copied. A string is decoded
@@ -377,44 +377,14 @@ done:
     return rc;
 }
 
-/* Required strings must not be empty. */
-static int nonempty(const rdsiam__json *j, const char *name, const char *v,
-                    rdsiam_error *err)
+const char *rdsiam__json_what(const rdsiam__json *j)
 {
-    if (v && !*v)
-        return rdsiam__fail(err, j->code, "%s: %s is empty", j->what, name);
-    return RDSIAM_OK;
+    return j->what;
 }
 
-int rdsiam__json_creds(const rdsiam__json *j,
-                       const rdsiam__json_creds_fields *f, rdsiam__creds *out,
-                       rdsiam_error *err)
+int rdsiam__json_code(const rdsiam__json *j)
 {
-    const char *ak = NULL, *sk = NULL, *st = NULL, *exp = NULL;
-    int64_t t = 0;
-    bool time_ok;
-    int rc = RDSIAM_OK;
-
-    memset(out, 0, sizeof *out);
-    RDSIAM_GUARD(rdsiam__json_string(j, f->access_key_id, true, &ak, err));
-    RDSIAM_GUARD(rdsiam__json_string(j, f->secret_access_key, true, &sk, err));
-    if (f->session_token)
-        RDSIAM_GUARD(rdsiam__json_string(j, f->session_token,
-                                         f->session_token_required, &st, err));
-    if (f->expiration)
-        RDSIAM_GUARD(rdsiam__json_string(j, f->expiration,
-                                         f->expiration_required, &exp, err));
-    RDSIAM_GUARD(nonempty(j, f->access_key_id, ak, err));
-    RDSIAM_GUARD(nonempty(j, f->secret_access_key, sk, err));
-    time_ok = !exp || rdsiam__parse_time(exp, &t) == 0;
-    RDSIAM_ENSURE(err, time_ok, j->code, "%s: %s is not an ISO-8601 time",
-                  j->what, f->expiration);
-    RDSIAM_GUARD(rdsiam__creds_set(out, ak, sk, st, j->what, err));
-    out->expires = exp != NULL;
-    out->expiration = t;
-    rdsiam__ok(err);
-done:
-    return rc;
+    return j->code;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -1,8 +1,9 @@
 /*
- * json_reader.h - the one JSON credentials reader (json.c, on the
- * recognizer in json_lex.c), shared by every source that reads credentials
- * as JSON (container endpoints, credential_process, instance metadata, IAM
- * Identity Center). Internal.
+ * json_reader.h - the one JSON reader and writer (json.c, on the
+ * recognizer in json_lex.c), shared by every source that reads JSON
+ * (container endpoints, credential_process, instance metadata, IAM
+ * Identity Center, the sign-in service) and by the command-line tool's
+ * json format. Credentials in a document: json_creds.h. Internal.
  *
  * Parsing is strict, as botocore's json.loads and stricter: RFC 8259's
  * grammar only (no single quotes, comments, trailing commas, NaN, leading
@@ -22,7 +23,7 @@
 #ifndef RDSIAM_JSON_READER_H
 #define RDSIAM_JSON_READER_H
 
-#include "source.h"
+#include "internal.h"
 
 /* A parsed JSON object. */
 typedef struct rdsiam__json rdsiam__json;
@@ -65,25 +66,10 @@ int rdsiam__json_int(const rdsiam__json *j, const char *name, int64_t *out,
 int rdsiam__json_object(const rdsiam__json *j, const char *name,
                         rdsiam__json **out, rdsiam_error *err);
 
-/* Where the credentials are in a document; NULL names are not read. */
-typedef struct rdsiam__json_creds_fields {
-    const char *access_key_id;
-    const char *secret_access_key;
-    const char *session_token;
-    bool session_token_required;
-    const char *expiration; /* an ISO-8601 time */
-    bool expiration_required;
-} rdsiam__json_creds_fields;
-
-/*
- * Read credentials from the object into *out (released with
- * rdsiam__creds_clear; empty on failure). The key id is checked against
- * its documented form, empty required strings are refused, and an absent
- * optional Expiration means "does not expire" (out->expires false).
- */
-int rdsiam__json_creds(const rdsiam__json *j,
-                       const rdsiam__json_creds_fields *f, rdsiam__creds *out,
-                       rdsiam_error *err);
+/* What the document's messages start with, and its error code, as given
+ * to rdsiam__json_parse: for readers built on this one (json_creds.c). */
+const char *rdsiam__json_what(const rdsiam__json *j);
+int rdsiam__json_code(const rdsiam__json *j);
 
 /* ------------------------------------------------------------------------ */
 /* Writing (cache files written back, small request bodies)                 */

@@ -104,7 +104,8 @@ struct rdsiam_credentials_ref {
     atomic_ulong refs;
     int64_t until; /* read lock-free before this time (see sign_fast) */
     rdsiam__creds creds;
-    rdsiam_credentials view; /* borrows creds' strings */
+    rdsiam_credentials view;              /* borrows creds' strings */
+    char source[RDSIAM_SOURCE_NAME_SIZE]; /* the source that gave creds */
 };
 typedef struct rdsiam_credentials_ref snapshot;
 
@@ -130,7 +131,8 @@ struct rdsiam_provider {
     unsigned long done; /* fetches finished (waiters watch it change) */
     int last_rc;        /* result of the last fetch */
     rdsiam_error last_err;
-    uint64_t rng; /* jitter state (splitmix64) */
+    char *account; /* why the last fetch's sources had nothing (explain) */
+    uint64_t rng;  /* jitter state (splitmix64) */
     bool stop;
     bool thread_started; /* false in a child of fork() until revived */
     pthread_t thread;
@@ -247,6 +249,31 @@ static void snapshot_release(snapshot *s)
 }
 
 /*
+ * Sign with s and, when info is wanted, say when the token stops working:
+ * "valid until the earlier of its 15 minutes and the expiry of the
+ * credentials that signed it". params->signing_time is set (not 0) when
+ * info is wanted, so the time reported is the token's own.
+ */
+static inline int sign_with(const snapshot *s,
+                            const rdsiam_token_params *params, char *buf,
+                            size_t bufsize, size_t *needed,
+                            rdsiam_token_info *info, rdsiam_error *err)
+{
+    int rc =
+        rdsiam_generate_token_ex(params, &s->view, buf, bufsize, needed, err);
+
+    if (info && rc == RDSIAM_OK) {
+        info->signing_time = params->signing_time;
+        info->expires = params->signing_time + RDSIAM_TOKEN_LIFETIME;
+        info->credentials_expiration = s->view.expiration;
+        if (s->creds.expires && s->creds.expiration < info->expires)
+            info->expires = s->creds.expiration;
+        memcpy(info->source, s->source, sizeof info->source);
+    }
+    return rc;
+}
+
+/*
  * The lock-free read path. Threads that only read cached credentials must
  * not queue on mu, nor write to a shared reference count, for every token:
  * while the credentials are neither due for refresh nor expired
@@ -258,15 +285,14 @@ static void snapshot_release(snapshot *s)
  */
 static bool sign_fast(rdsiam_provider *p, const rdsiam_token_params *params,
                       char *buf, size_t bufsize, size_t *needed,
-                      rdsiam_error *err, int *rc)
+                      rdsiam_token_info *info, rdsiam_error *err, int *rc)
 {
     int64_t now = rdsiam__now();
     snapshot *s = rdsiam__hazard_protect(&p->fast);
     bool signed_here = s && now < s->until;
 
     if (signed_here)
-        *rc = rdsiam_generate_token_ex(params, &s->view, buf, bufsize, needed,
-                                       err);
+        *rc = sign_with(s, params, buf, bufsize, needed, info, err);
     rdsiam__hazard_clear();
     return signed_here;
 }
@@ -395,6 +421,8 @@ static int run_refresh(rdsiam_provider *p, rdsiam_error *err)
     rdsiam__creds fresh = {0};
     rdsiam_error e;
     snapshot *s = NULL, *old = NULL;
+    const char *chosen = "", *account = "";
+    char *kept;
     int64_t now;
     int rc;
 
@@ -405,6 +433,10 @@ static int run_refresh(rdsiam_provider *p, rdsiam_error *err)
     rc = p->src.fetch(p->src.self, &fresh, &e);
     if (rc != RDSIAM_OK && !e.message[0])
         rdsiam__fail(&e, rc, "%s: %s", p->src.name, rdsiam_strerror(rc));
+    /* Which source answered, and why the ones before it had nothing: a
+     * chain says; any other source is its own answer. */
+    (void)rdsiam__chain_report(&p->src, &chosen, &account);
+    kept = rdsiam__strdup(account);
     now = rdsiam__now();
     if (rc == RDSIAM_OK)
         rc = check_fresh(&fresh, now, &e);
@@ -418,11 +450,15 @@ static int run_refresh(rdsiam_provider *p, rdsiam_error *err)
         atomic_init(&s->refs, 1); /* the cache's own reference */
         s->creds = fresh;
         s->view = rdsiam__creds_view(&s->creds);
+        (void)snprintf(s->source, sizeof s->source, "%s",
+                       chosen[0] ? chosen : p->src.name);
         memset(&fresh, 0, sizeof fresh);
     }
     rdsiam__creds_clear(&fresh);
 
     pthread_mutex_lock(&p->mu);
+    free(p->account);
+    p->account = kept;
     if (rc == RDSIAM_OK) {
         old = p->cur;
         p->cur = s;
@@ -540,6 +576,11 @@ const rdsiam_credentials *
 rdsiam_credentials_ref_get(const rdsiam_credentials_ref *ref)
 {
     return ref ? &ref->view : NULL;
+}
+
+const char *rdsiam_credentials_ref_source(const rdsiam_credentials_ref *ref)
+{
+    return ref ? ref->source : "";
 }
 
 void rdsiam_credentials_ref_free(rdsiam_credentials_ref *ref)
@@ -732,6 +773,7 @@ void rdsiam_provider_free(rdsiam_provider *p)
         pthread_join(p->thread, NULL);
     snapshot_release(p->cur);
     destroy_source(&p->src);
+    free(p->account);
     free(p->profile);
     pthread_mutex_destroy(&p->region_mu);
     rdsiam__wipe(&p->last_err, sizeof p->last_err);
@@ -851,10 +893,10 @@ static int provider_region(rdsiam_provider *p, const char **region,
     return rc;
 }
 
-int rdsiam_provider_generate_token(rdsiam_provider *p,
-                                   const rdsiam_token_params *params, char *buf,
-                                   size_t bufsize, size_t *needed,
-                                   rdsiam_error *err)
+/* rdsiam_provider_generate_token(), and with info its _info form. */
+static int generate(rdsiam_provider *p, const rdsiam_token_params *params,
+                    char *buf, size_t bufsize, size_t *needed,
+                    rdsiam_token_info *info, rdsiam_error *err)
 {
     snapshot *s = NULL;
     rdsiam_token_params with_region;
@@ -864,6 +906,8 @@ int rdsiam_provider_generate_token(rdsiam_provider *p,
         buf[0] = '\0';
     if (needed)
         *needed = 0;
+    if (info)
+        memset(info, 0, sizeof *info);
     RDSIAM_ENSURE(err, p, RDSIAM_ERR_NULL_ARGUMENT, "provider is NULL");
     RDSIAM_ENSURE(err, params, RDSIAM_ERR_NULL_ARGUMENT,
                   "token parameters are NULL");
@@ -876,16 +920,71 @@ int rdsiam_provider_generate_token(rdsiam_provider *p,
         RDSIAM_GUARD(rdsiam_token_params_check(params, err));
         RDSIAM_GUARD(provider_region(p, &with_region.region, err));
     }
-    if (sign_fast(p, &with_region, buf, bufsize, needed, err, &rc))
+    /* The time is read here, not by the signer, so the info reports the
+     * token's own X-Amz-Date. */
+    if (info && !with_region.signing_time)
+        with_region.signing_time = rdsiam__now();
+    if (sign_fast(p, &with_region, buf, bufsize, needed, info, err, &rc))
         return rc;
     if (params->region)
         RDSIAM_GUARD(rdsiam_token_params_check(params, err));
     RDSIAM_GUARD(acquire(p, &s, err));
-    rc = rdsiam_generate_token_ex(&with_region, &s->view, buf, bufsize, needed,
-                                  err);
+    rc = sign_with(s, &with_region, buf, bufsize, needed, info, err);
 done:
     /* The reference count is atomic: no lock needed to drop it. */
     snapshot_release(s);
+    return rc;
+}
+
+int rdsiam_provider_generate_token(rdsiam_provider *p,
+                                   const rdsiam_token_params *params, char *buf,
+                                   size_t bufsize, size_t *needed,
+                                   rdsiam_error *err)
+{
+    return generate(p, params, buf, bufsize, needed, NULL, err);
+}
+
+int rdsiam_provider_generate_token_info(rdsiam_provider *p,
+                                        const rdsiam_token_params *params,
+                                        char *buf, size_t bufsize,
+                                        size_t *needed, rdsiam_token_info *info,
+                                        rdsiam_error *err)
+{
+    int rc = RDSIAM_OK;
+
+    if (buf && bufsize)
+        buf[0] = '\0';
+    RDSIAM_ENSURE(err, info, RDSIAM_ERR_NULL_ARGUMENT, "token info is NULL");
+    rc = generate(p, params, buf, bufsize, needed, info, err);
+done:
+    return rc;
+}
+
+int rdsiam_provider_explain(rdsiam_provider *p, char *buf, size_t bufsize,
+                            size_t *needed, rdsiam_error *err)
+{
+    size_t n;
+    int rc = RDSIAM_OK;
+
+    if (buf && bufsize)
+        buf[0] = '\0';
+    if (needed)
+        *needed = 0;
+    RDSIAM_ENSURE(err, p, RDSIAM_ERR_NULL_ARGUMENT, "provider is NULL");
+    RDSIAM_ENSURE(err, buf || bufsize == 0, RDSIAM_ERR_NULL_ARGUMENT,
+                  "buffer is NULL");
+    pthread_mutex_lock(&p->mu);
+    n = p->account ? strlen(p->account) : 0;
+    if (needed)
+        *needed = n + 1;
+    if (n < bufsize && n > 0)
+        memcpy(buf, p->account, n + 1);
+    pthread_mutex_unlock(&p->mu);
+    RDSIAM_ENSURE(err, n < bufsize, RDSIAM_ERR_BUFFER_TOO_SMALL,
+                  "the buffer holds %zu bytes; the account needs %zu", bufsize,
+                  n + 1);
+    rdsiam__ok(err);
+done:
     return rc;
 }
 

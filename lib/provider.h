@@ -52,6 +52,16 @@ int rdsiam__chain_new(rdsiam__source *out, const rdsiam__chain_link *links,
                       rdsiam_error *err);
 
 /*
+ * What a chain's last fetch found, for the provider to keep: *chosen, the
+ * name of the source that answered ("" when none did), and *account, one
+ * "NAME: REASON\n" line for each source before it that had nothing.
+ * Both borrowed until the chain's next fetch. false when src is not a
+ * chain (nothing is set then).
+ */
+bool rdsiam__chain_report(const rdsiam__source *src, const char **chosen,
+                          const char **account);
+
+/*
  * region.c: the region to sign for: explicit (if not NULL, checked), else
  * AWS_REGION, else AWS_DEFAULT_REGION, else the `region` of profile (NULL:
  * the profile the environment selects). buf receives it (RDSIAM_REGION_MAX

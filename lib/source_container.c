@@ -34,7 +34,7 @@
 
 #include "file.h"
 #include "http.h"
-#include "json_reader.h"
+#include "json_creds.h"
 #include "source_container.h"
 #include "withhold.h"
 

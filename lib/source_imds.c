@@ -45,7 +45,7 @@
 #include <openssl/rand.h>
 
 #include "http.h"
-#include "json_reader.h"
+#include "json_creds.h"
 #include "source_imds.h"
 #include "withhold.h"
 

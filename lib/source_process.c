@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_reader.h"
+#include "json_creds.h"
 #include "process.h"
 #include "source.h"
 

@@ -95,14 +95,28 @@ usage "empty profile" "--profile must not be empty" $H --profile ""
 usage "--profile without a value" "missing value" $H --profile
 
 # --- missing credentials or region: exit 1, one line naming what ----------
-if run 1 "$TOOL" $H --region us-east-1 && out_empty && err_lines 1 &&
-    err_has "rdsiam-token: no credentials found; looked in: environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set); assume role (profile default not found in " &&
-    err_has "; sso, shared credentials file, login, credential_process, config file (profile default not found in " &&
-    err_has "; container (" &&
-    err_has "; instance metadata (disabled by AWS_EC2_METADATA_DISABLED=true)"; then
-    ok "no credentials: exit 1, the message lists where it looked"
+# One source per line, in the chain's order (rdsiam_provider_explain), each
+# with the reason the library's no-credentials error gives for it.
+nf="profile default not found in $tmp/home/.aws/config, $tmp/home/.aws/credentials"
+cat >"$tmp/want" <<EOF
+rdsiam-token: no credentials found; looked in:
+rdsiam-token:   environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set
+rdsiam-token:   assume role: $nf
+rdsiam-token:   web identity: no token file (AWS_WEB_IDENTITY_TOKEN_FILE, web_identity_token_file)
+rdsiam-token:   sso: $nf
+rdsiam-token:   shared credentials file: $nf
+rdsiam-token:   login: $nf
+rdsiam-token:   credential_process: $nf
+rdsiam-token:   config file: $nf
+rdsiam-token:   container: no environment variables were set to configure ECS provider (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, AWS_CONTAINER_CREDENTIALS_FULL_URI)
+rdsiam-token:   instance metadata: disabled by AWS_EC2_METADATA_DISABLED=true
+EOF
+if run 1 "$TOOL" $H --region us-east-1 && out_empty &&
+    cmp -s "$tmp/want" "$tmp/err"; then
+    ok "no credentials: exit 1, one line per source it looked in"
 else
-    notok "no credentials: exit 1, the message lists where it looked"
+    diff "$tmp/want" "$tmp/err" | sed 's/^/# /'
+    notok "no credentials: exit 1, one line per source it looked in"
 fi
 if run 1 AWS_ACCESS_KEY_ID=AKIDEXAMPLE "$TOOL" $H --region us-east-1 &&
     out_empty && err_lines 1 &&
@@ -168,7 +182,7 @@ elif [ ! -f "$KAT" ]; then
     notok "known answers: $KAT exists"
 else
     python3 - "$KAT" "$TOOL" "$tmp/home" <<'EOF'
-import json, os, subprocess, sys
+import json, os, re, subprocess, sys
 from urllib.parse import parse_qsl, urlsplit
 kat, tool, home = sys.argv[1:4]
 def params(tok):
@@ -213,7 +227,16 @@ for i, v in enumerate(json.load(open(kat))):
         good, how = got == v["botocore_output"], "botocore_output"
     else:
         good, how = params(got) == params(v["expected"]), "parameters"
-    good = good and r.returncode == 0 and r.stderr == ""
+    # A vector signed for another region than its RDS host name's: signed
+    # all the same, with the tool's warning.
+    m = re.match(r".*\.([a-z0-9-]+)\.rds\.amazonaws\.com$", v["hostname"])
+    warn = ""
+    if m and m.group(1) != v["region"]:
+        warn = ("rdsiam-token: warning: the host name %s is in %s, but the "
+                "token is signed for %s: the database will refuse it\n"
+                % (v["hostname"], m.group(1), v["region"]))
+        how += ", region warning"
+    good = good and r.returncode == 0 and r.stderr == warn
     print("%s - known answer %d (%s, %s)" % ("ok" if good else "not ok", i,
                                               v["source"].split(":")[0], how))
 EOF
@@ -296,12 +319,7 @@ fi
 # --- --elasticache, --memorydb, --msk ------------------------------------
 # Known answers: tests/vectors/service-tokens/botocore-derived.json (made
 # with botocore 1.43.11; see its SOURCE.md), through the default chain.
-SV=tests/vectors/service-tokens/botocore-derived.json
-sv() { # sv INDEX FIELD: a field of a service vector
-    python3 -c 'import json, sys
-v = json.load(open(sys.argv[1]))[int(sys.argv[2])].get(sys.argv[3])
-print("" if v is None else v)' "$SV" "$1" "$2"
-}
+. tests/helpers/service_vectors.sh # sv INDEX FIELD
 svtime() { # "20231114T221320Z" as --signing-time takes it
     sv "$1" time
 }
@@ -335,6 +353,24 @@ usage "--msk with --username" "--username is not for --msk" --msk --username u
 usage "--serverless for --memorydb" "--serverless is for --elasticache and --msk" \
     --memorydb c --username u --serverless
 usage "--user-agent for RDS" "--user-agent is for --msk" $H --user-agent x
+# With the file-writing modes: a service token is one token, raw or json.
+for f in pgpass pgbouncer mycnf; do
+    usage "--msk --format $f" \
+        "--format must be raw or json for an ElastiCache, MemoryDB or MSK token (pgpass, pgbouncer and mycnf are database files): '$f'" \
+        --msk --format $f --output "$tmp/never"
+done
+usage "--elasticache --format mycnf" "--format must be raw or json" \
+    --elasticache c --username u --format mycnf
+usage "--memorydb --dbname" "--dbname is for RDS and Aurora DSQL tokens" \
+    --memorydb c --username u --dbname d
+usage "--msk --dsql" "--dsql is for Aurora DSQL tokens: leave out --elasticache, --memorydb and --msk" \
+    --msk --dsql
+usage "--elasticache --config" \
+    "--config lists databases: --elasticache, --memorydb and --msk are given on the command line alone" \
+    --elasticache c --username u --config "$tmp/never"
+usage "--msk --every without --output" "--every and --then need --output FILE" \
+    --msk --every 10
+check "nothing was written for a usage error" test ! -e "$tmp/never"
 if run 1 AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=s AWS_REGION=us-east-1 \
     "$TOOL" --elasticache my.cache --username u && out_empty && err_lines 1 &&
     err_has "cache name has a character other than a letter, a digit or '-'"; then
@@ -342,9 +378,32 @@ if run 1 AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=s AWS_REGION=us-eas
 else
     notok "--elasticache with a bad name: exit 1 naming the cache name"
 fi
-if run 1 AWS_REGION=us-east-1 "$TOOL" --msk && out_empty && err_lines 1 &&
-    err_has "no credentials found"; then
+# The chain's message as for an RDS token: one source per line ($tmp/want,
+# written above for the same empty environment).
+if run 1 AWS_REGION=us-east-1 "$TOOL" --msk && out_empty &&
+    cmp -s "$tmp/want" "$tmp/err"; then
     ok "--msk without credentials: exit 1, the chain's message"
 else
+    diff "$tmp/want" "$tmp/err" | sed 's/^/# /'
     notok "--msk without credentials: exit 1, the chain's message"
 fi
+# Inputs are checked before any credential source runs: without
+# credentials too, the message names the input.
+input_first() { # input_first DESCRIPTION MESSAGE ARGS...
+    d=$1 m=$2; shift 2
+    if run 1 AWS_REGION=us-east-1 "$TOOL" "$@" && out_empty && err_lines 1 &&
+        err_has "$m" && ! err_has "no credentials"; then
+        ok "$d with no credentials: the input named"
+    else
+        notok "$d with no credentials: the input named"
+    fi
+}
+input_first "--elasticache with a bad name" \
+    "cache name has a character other than a letter, a digit or '-'" \
+    --elasticache my.cache --username u
+input_first "--memorydb with a bad region" \
+    "region has a character outside [a-z0-9-]" \
+    --memorydb c --username u --region US-EAST-1
+input_first "--msk with a tab in --user-agent" \
+    "user_agent has a byte that is not printable ASCII" \
+    --msk --user-agent "$(printf 'a\tb')"

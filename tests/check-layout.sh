@@ -9,7 +9,10 @@
 #   - one is_hex;
 #   - no signing with placeholder "probe" keys anywhere (lib, CLI,
 #     examples): inputs are checked with rdsiam_token_params_check();
-#   - the command-line tool and the examples use only the public header.
+#   - the examples use only the public header; the command-line tool too,
+#     but for the profile parser its config.c reads --config files with
+#     and the JSON writer of format.c, compiled into the tool when it links
+#     the shared library.
 # Prints TAP-style lines.
 set -u
 n=0
@@ -84,24 +87,62 @@ if grep -rn 'AKIDPROBE\|probe = {' lib examples | grep -q .; then
 else
     ok "no placeholder probe credentials in lib/ or examples/"
 fi
-if grep -n '#include "internal.h"\|rdsiam__' lib/cli/*.c examples/*.c \
+if grep -n '#include "internal.h"\|rdsiam__' examples/*.c \
     examples/rds-emulator/mariadb/*.c examples/rds-emulator/pam/*.c | grep -q .; then
-    grep -n '#include "internal.h"\|rdsiam__' lib/cli/*.c examples/*.c \
+    grep -n '#include "internal.h"\|rdsiam__' examples/*.c \
         examples/rds-emulator/mariadb/*.c examples/rds-emulator/pam/*.c | sed 's/^/# /'
-    notok "the tool and the examples use only the public API"
+    notok "the examples use only the public API"
 else
-    ok "the tool and the examples use only the public API"
+    ok "the examples use only the public API"
+fi
+# The tool uses the public API, and two parts of the library in one file
+# each: lib/cli/config.c the parser of the AWS shared files for its
+# --config file (profile.h, its file reader file.h and buffer), and
+# lib/cli/format.c the JSON writer for its json format (json_reader.h and
+# buffer). TOOL_INTERNALS below are the library files those need; the
+# shared-library link further down compiles exactly them into the tool.
+TOOL_INTERNALS="lib/profile.c lib/file.c lib/buf.c lib/error.c lib/sys.c lib/encoding.c lib/json.c lib/json_lex.c"
+# internals FILE ALLOWED-INCLUDES ALLOWED-NAMES: what FILE uses of the
+# library beyond the public API and the tool's own headers.
+internals() {
+    grep -o '#include "[a-z_]*\.h"\|rdsiam__[a-z_]*\|RDSIAM__[A-Z_]*' "$1" | sort -u |
+        grep -v "^#include \"\($2\)\.h\"\$" | grep -v "^\($3\)\$"
+}
+cli_internal=$(grep -n '#include "[a-z_]*\.h"\|rdsiam__[a-z_]*\|RDSIAM__[A-Z_]*' lib/cli/*.c lib/cli/*.h |
+    grep -v '^lib/cli/\(config\|format\)\.c:')
+cfg_internal=$(internals lib/cli/config.c 'file\|profile' \
+    'rdsiam__\(profile_[a-z_]*\|file_read\|buf_init\|buf_free\|buf\|profile\|profile_set\|profile_list\)\|RDSIAM__PROFILE_\(FILE_MAX\|CREDENTIALS\)')
+fmt_internal=$(internals lib/cli/format.c 'json_reader' \
+    'rdsiam__\(json_write\|json_member\|buf_init\|buf_free\|buf\)')
+# The tool's own headers (lib/cli/*.h) are its own.
+for h in lib/cli/*.h; do
+    cli_internal=$(printf '%s\n' "$cli_internal" | grep -vF "#include \"${h##*/}\"")
+    cfg_internal=$(printf '%s\n' "$cfg_internal" | grep -vxF "#include \"${h##*/}\"")
+    fmt_internal=$(printf '%s\n' "$fmt_internal" | grep -vxF "#include \"${h##*/}\"")
+done
+all=$(printf '%s\n' "$cli_internal" "$cfg_internal" "$fmt_internal" | grep .)
+if [ -n "$all" ]; then
+    printf '%s\n' "$all" | sed 's/^/# /'
+    notok "the tool uses the public API, the profile parser in config.c and the JSON writer in format.c only"
+else
+    ok "the tool uses the public API, the profile parser in config.c and the JSON writer in format.c only"
 fi
 # --- the tool links against the shared library too -------------------------
 B=${B:-build}
 CC=${CC:-cc}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# A library built with the sanitizers (make check-asan) needs a program
+# built with them too: their runtime must come first.
+SAN=""
+if readelf -d "$B/lib/librdsiam.so" 2>/dev/null | grep -q 'NEEDED.*libasan'; then
+    SAN="-fsanitize=address,undefined"
+fi
 if [ ! -e "$B/lib/librdsiam.so" ]; then
     notok "the tool links against the shared library: $B/lib/librdsiam.so is not built"
-elif ! $CC -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -o "$tmp/rdsiam-token" \
-    lib/cli/rdsiam-token.c lib/cli/args.c -L"$B/lib" -lrdsiam \
-    -Wl,-rpath,"$(cd "$B/lib" && pwd)" >"$tmp/out" 2>&1; then
+elif ! $CC -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Ilib \
+    $SAN -o "$tmp/rdsiam-token" lib/cli/*.c $TOOL_INTERNALS -L"$B/lib" -lrdsiam \
+    -lcrypto -Wl,-rpath,"$(cd "$B/lib" && pwd)" >"$tmp/out" 2>&1; then
     sed 's/^/# /' "$tmp/out"
     notok "the tool links against the shared library"
 elif ! readelf -d "$tmp/rdsiam-token" | grep -q 'NEEDED.*librdsiam\.so'; then

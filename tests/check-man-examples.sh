@@ -30,6 +30,13 @@ fi
 if pkg-config --exists expat 2>/dev/null; then
     DEPS="$DEPS $(pkg-config --libs expat)"
 fi
+# An archive built with the sanitizers (make check-asan, check-tsan) needs
+# a program linked with them: their runtime calls are in its objects.
+if nm "$B/lib/librdsiam.a" 2>/dev/null | grep -q ' U __asan_'; then
+    DEPS="$DEPS -fsanitize=address,undefined"
+elif nm "$B/lib/librdsiam.a" 2>/dev/null | grep -q ' U __tsan_'; then
+    DEPS="$DEPS -fsanitize=thread"
+fi
 
 # The text of the EXAMPLE section's .EX/.EE blocks, with the roff escapes
 # this project's pages use turned back into plain characters.

@@ -16,11 +16,12 @@
 #   fuzz   the libFuzzer targets (`make fuzz`: clang's fuzzer runtime)
 #   demo   `make demo`: the MariaDB emulator and its client
 #   test   the whole suite (`make test`, `.ci/run`): all of the above, the
-#          PostgreSQL and valkey emulators (redis-server, redis-tools), the
-#          hiredis and librdkafka examples, the install checks (cmake),
-#          valgrind, the ABI check (abigail-tools), botocore for the
-#          cross-checks (Debian's is 1.29: tests/crosscheck/botocore.sh uses
-#          a newer one when a python3 here has it), and for the Lambda
+#          PostgreSQL emulator, PgBouncer in front of it
+#          (tests/check-poolers.sh), the valkey emulator (redis-server,
+#          redis-tools), the hiredis and librdkafka examples, the install
+#          checks (cmake), valgrind, the ABI check (abigail-tools), botocore
+#          for the cross-checks (Debian's is 1.29: tests/crosscheck/botocore.sh
+#          uses a newer one when a python3 here has it), and for the Lambda
 #          function and its template: zip, unzip, Node.js with npm
 #          (tests/check-template.sh) and PyMySQL (make bench-lambda)
 #   bench  `make bench-deps`: the Go SDK the benchmark compares with (the JS
@@ -81,7 +82,8 @@ BENCH="$BUILD python3 valgrind golang-go golang-github-aws-aws-sdk-go-v2-dev"
 DEMO="$BUILD libjson-c-dev libmariadb-dev mariadb-server mariadb-client libmariadbd-dev openssl"
 TEST="$CHECK $FUZZ $DEMO libpq-dev postgresql postgresql-client libpam0g-dev \
 valgrind cmake groff-base zip unzip python3-pymysql nodejs clang-tools abigail-tools \
-python3-botocore redis-server redis-tools libhiredis-dev librdkafka-dev"
+python3-botocore pgbouncer redis-server redis-tools libhiredis-dev \
+librdkafka-dev"
 # Debian ships npm as its own package; NodeSource's nodejs package bundles
 # it and conflicts with Debian's, so npm is only asked for when no npm
 # command exists.

@@ -216,6 +216,37 @@ static void provider_path_does_not_allocate(void **state)
     rdsiam_provider_free(prov);
 }
 
+/* The token call that also reports the expiry and the source costs no
+ * allocation either, with the signing time left to the provider (0). */
+static void provider_info_path_does_not_allocate(void **state)
+{
+    char buf[4096];
+    rdsiam_credentials c = CREDS;
+    rdsiam_token_params p = LONG_PARAMS;
+    rdsiam_token_info info;
+    rdsiam_provider *prov = NULL;
+    rdsiam_error err;
+    unsigned long before;
+
+    (void)state;
+    c.expiration = INT64_C(4102444800); /* 2100-01-01T00:00:00Z */
+    p.signing_time = 0;
+    assert_int_equal(rdsiam_provider_new_static(&prov, &c, &err), RDSIAM_OK);
+    assert_int_equal(rdsiam_provider_generate_token_info(
+                         prov, &p, buf, sizeof buf, NULL, &info, &err),
+                     RDSIAM_OK);
+    before = allocs;
+    for (int i = 0; i < 1000; i++)
+        assert_int_equal(rdsiam_provider_generate_token_info(
+                             prov, &p, buf, sizeof buf, NULL, &info, &err),
+                         RDSIAM_OK);
+    assert_int_equal(allocs - before, 0);
+    assert_int_equal(info.expires, info.signing_time + 900);
+    assert_int_equal(info.credentials_expiration, INT64_C(4102444800));
+    assert_string_equal(info.source, "static credentials");
+    rdsiam_provider_free(prov);
+}
+
 /*
  * ElastiCache (serverless), MemoryDB and MSK tokens, directly and through
  * a provider: nothing allocated once warm, across day boundaries, and the
@@ -389,6 +420,7 @@ int main(void)
         cmocka_unit_test(errors_do_not_allocate),
         cmocka_unit_test(session_token_path_does_not_allocate),
         cmocka_unit_test(provider_path_does_not_allocate),
+        cmocka_unit_test(provider_info_path_does_not_allocate),
         cmocka_unit_test(service_tokens_do_not_allocate),
         cmocka_unit_test(caches_follow_every_input),
         cmocka_unit_test(credential_check_accepts_exactly_printable_ascii),

@@ -1,35 +1,47 @@
 /*
  * rdsiam-token - print an RDS IAM authentication token, like
- * `aws rds generate-db-auth-token`; or an ElastiCache, MemoryDB or MSK one
- * (--elasticache NAME, --memorydb NAME, --msk).
+ * `aws rds generate-db-auth-token`; or an Aurora DSQL, ElastiCache,
+ * MemoryDB or MSK one; or keep a file of tokens fresh for programs that
+ * cannot sign one (PgBouncer, psql, mysql, Valkey and Kafka clients, cron
+ * jobs).
  *
- * Exit status: 0 token printed; 1 error; 2 usage error.
- * Errors are one line on stderr; stdout carries nothing but the token.
+ * Exit status: 0 token written; 1 error; 2 usage error.
+ * Errors go to stderr; stdout carries nothing but the token.
  *
  * SPDX-License-Identifier: MIT
  */
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <rdsiam.h>
 
 #include "args.h"
+#include "config.h"
+#include "log.h"
+#include "run.h"
 
 static const char USAGE[] =
     "usage: rdsiam-token --hostname HOST --port PORT --username USER\n"
     "                    [--region REGION] [--profile NAME]\n"
-    "                    [--signing-time TIME]\n"
-    "       rdsiam-token --elasticache NAME [--serverless] --username USER\n"
-    "       rdsiam-token --memorydb NAME --username USER\n"
-    "       rdsiam-token --msk [--serverless] [--user-agent UA]\n"
-    "                    (each also [--region REGION] [--profile NAME]\n"
-    "                    [--signing-time TIME])\n"
-    "       rdsiam-token --help | --version\n"
+    "                    [--signing-time TIME] [--json] [--explain]\n"
+    "       rdsiam-token ... --output FILE [--format "
+    "raw|pgpass|pgbouncer|mycnf]\n"
+    "                    [--dbname NAME] [--every SECONDS] [--then COMMAND]\n"
+    "       rdsiam-token --config FILE [--output FILE] [--format F] [--every "
+    "S]\n"
+    "       rdsiam-token --dsql --hostname HOST [--action "
+    "DbConnect|DbConnectAdmin]\n"
+    "                    [--expires-in SECONDS] [--username ROLE] ...\n"
+    "       rdsiam-token --elasticache NAME [--serverless] --username USER "
+    "...\n"
+    "       rdsiam-token --memorydb NAME --username USER ...\n"
+    "       rdsiam-token --msk [--serverless] [--user-agent UA] ...\n"
+    "       rdsiam-token -h | --help | --version\n"
     "\n"
     "Print an IAM authentication token for Amazon RDS / Aurora, the same as\n"
-    "`aws rds generate-db-auth-token` prints for the same inputs.\n"
+    "`aws rds generate-db-auth-token` prints for the same inputs (or one for\n"
+    "Aurora DSQL, ElastiCache, MemoryDB or MSK); or write it to a file that\n"
+    "a pooler or client reads, and keep it fresh.\n"
     "\n"
     "  --hostname HOST       database endpoint, without scheme or port\n"
     "  --port PORT           database port (1-65535)\n"
@@ -41,6 +53,36 @@ static const char USAGE[] =
     "                        then ignored, as by the AWS CLI)\n"
     "  --signing-time TIME   sign as of TIME, 2016-11-18T22:00:00Z or\n"
     "                        20161118T220000Z (default: now)\n"
+    "  --json                print {\"token\", \"expires\", \"source\"}: when "
+    "the\n"
+    "                        token stops working and which credential source\n"
+    "                        signed it (the same as --format json)\n"
+    "  --explain             say on stderr which credential source was used\n"
+    "                        and why each one before it had nothing\n"
+    "\n"
+    "  --output FILE         write FILE instead of stdout: a new file, mode\n"
+    "                        0600, renamed over FILE (never half written)\n"
+    "  --format FORMAT       raw: the token; pgpass: a libpq password-file\n"
+    "                        line; pgbouncer: a [databases] line (needs\n"
+    "                        --dbname); mycnf: a MySQL option file [client];\n"
+    "                        json: as --json (default raw)\n"
+    "  --dbname NAME         the database: pgpass's field (default *),\n"
+    "                        pgbouncer's name for it\n"
+    "  --every SECONDS       keep running, writing FILE again every SECONDS\n"
+    "                        (or 10m, 1h), sooner when the token would expire\n"
+    "                        first, at least every 14 minutes; SIGHUP writes\n"
+    "                        now, SIGTERM and SIGINT stop\n"
+    "  --then COMMAND        run /bin/sh -c COMMAND after each write (e.g. to\n"
+    "                        make the pooler reload FILE)\n"
+    "  --config FILE         several databases in one FILE of sections\n"
+    "                        [NAME] (hostname, port, username, dbname, "
+    "region)\n"
+    "                        and settings in [rdsiam-token]\n"
+    "\n"
+    "  --dsql                an Aurora DSQL token (no port needed)\n"
+    "  --action ACTION       DbConnect (default) or DbConnectAdmin\n"
+    "  --expires-in SECONDS  DSQL token lifetime, 1-604800 (default 900)\n"
+    "\n"
     "  --elasticache NAME    an ElastiCache token (the AUTH password) for\n"
     "                        the cache NAME (replication group id or\n"
     "                        serverless cache name) and --username\n"
@@ -49,7 +91,12 @@ static const char USAGE[] =
     "  --serverless          a serverless ElastiCache cache, MSK Serverless\n"
     "  --user-agent UA       MSK: the User-Agent parameter (default\n"
     "                        librdsiam/VERSION)\n"
-    "\n"
+    "  These three take --region, --profile, --signing-time, --json,\n"
+    "  --explain, and --output (format raw or json), --every, --then.\n"
+    "\n";
+
+/* The rest of the usage (C11 promises string literals of 4095 bytes). */
+static const char USAGE_CREDENTIALS[] =
     "Credentials come from the default chain, first match wins (the AWS\n"
     "CLI's order):\n"
     "  1. AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN\n"
@@ -67,65 +114,8 @@ static const char USAGE[] =
     "The profile is --profile, else AWS_PROFILE, else \"default\", in the\n"
     "shared files (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE).\n"
     "\n"
-    "Exit status: 0 token printed, 1 error, 2 usage error.\n";
-
-/* Write s to f with control characters (C0, DEL and bytes 0x80-0x9F,
- * which 8-bit terminals read as C1 controls) as \xNN, so an argument
- * echoed in an error cannot drive the terminal or add a line. */
-static void put_escaped(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f))
-            fprintf(f, "\\x%02X", c);
-        else
-            fputc(c, f);
-    }
-}
-
-/* The --elasticache, --memorydb or --msk token, signed with credentials
- * from the default chain, into *out (malloc'd, owned by the caller). */
-static int service_token(const cli_args *a, char **out, rdsiam_error *err)
-{
-    rdsiam_provider *p = NULL;
-    rdsiam_cache_params cp = {.name = a->name,
-                              .username = a->params.username,
-                              .region = a->params.region,
-                              .serverless = a->serverless,
-                              .signing_time = a->params.signing_time};
-    rdsiam_msk_params mp = {.region = a->params.region,
-                            .serverless = a->serverless,
-                            .user_agent = a->user_agent,
-                            .signing_time = a->params.signing_time};
-    size_t need = 0;
-    int rc = rdsiam_provider_new_default(&p, &a->popts, err);
-
-    *out = NULL;
-    /* Asked for the size first (the credentials are fetched once, and
-     * kept by the provider), then into a buffer of that size. */
-    for (int pass = 0; rc == RDSIAM_OK && pass < 2; pass++) {
-        char *buf = pass ? malloc(need) : NULL;
-        size_t size = pass ? need : 0;
-
-        if (pass && !buf)
-            rc = RDSIAM_ERR_NO_MEMORY;
-        else if (a->kind == CLI_MSK)
-            rc = rdsiam_provider_generate_msk_token(p, &mp, buf, size, &need,
-                                                    NULL, err);
-        else if (a->kind == CLI_MEMORYDB)
-            rc = rdsiam_provider_generate_memorydb_token(p, &cp, buf, size,
-                                                         &need, err);
-        else
-            rc = rdsiam_provider_generate_elasticache_token(p, &cp, buf, size,
-                                                            &need, err);
-        if (!pass && rc == RDSIAM_ERR_BUFFER_TOO_SMALL)
-            rc = RDSIAM_OK;
-        else if (pass)
-            *out = buf;
-    }
-    rdsiam_provider_free(p);
-    return rc;
-}
+    "Exit status: 0 token written, 1 error, 2 usage error. See\n"
+    "rdsiam-token(1).\n";
 
 /* "rdsiam-token: MSG['ARG']" and a hint; exit status 2. */
 static int usage_error(const char *msg, const char *arg)
@@ -133,23 +123,37 @@ static int usage_error(const char *msg, const char *arg)
     fprintf(stderr, "rdsiam-token: %s", msg);
     if (arg) {
         fputs(" '", stderr);
-        put_escaped(stderr, arg);
+        cli_put_escaped(arg);
         fputc('\'', stderr);
     }
     fputs("\nTry 'rdsiam-token --help'.\n", stderr);
     return 2;
 }
 
+/* What the merged settings of a job must satisfy (the command line's own
+ * combinations are args.c's). */
+static const char *job_problem(const cli_args *a, const cli_job *job)
+{
+    if ((job->every || job->then) && !job->output)
+        return "--every and --then need --output FILE (or output in the "
+               "config file)";
+    if (job->every && a->params.signing_time)
+        return "--every signs as of each write: leave out --signing-time";
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
     cli_args a;
-    rdsiam_error err;
-    char *token = NULL;
-    int rc;
+    cli_job job;
+    char msg[RDSIAM_ERROR_MESSAGE_SIZE];
+    const char *problem;
+    int status;
 
     switch (cli_parse(argc, argv, &a)) {
     case CLI_HELP:
         fputs(USAGE, stdout);
+        fputs(USAGE_CREDENTIALS, stdout);
         return 0;
     case CLI_VERSION:
         printf("rdsiam-token %s\n", rdsiam_version());
@@ -159,34 +163,17 @@ int main(int argc, char **argv)
     default:
         break;
     }
-
-    /* The region, if not given, is resolved as the AWS CLI does
-     * (AWS_REGION, AWS_DEFAULT_REGION, the profile's region); inputs are
-     * checked before any credential source runs. */
-    if (a.kind == CLI_RDS)
-        rc = rdsiam_connect_token(&a.params, &a.popts, &token, &err);
-    else
-        rc = service_token(&a, &token, &err);
-    /* The signing key cache of this (main) thread: wiped now, not left to
-     * the library's exit handler. */
-    rdsiam_cache_wipe();
-    if (rc == RDSIAM_ERR_NO_REGION) {
-        fprintf(stderr, "rdsiam-token: no region: use --region or set "
-                        "AWS_REGION, AWS_DEFAULT_REGION or the profile's "
-                        "region\n");
+    if (a.config ? cli_job_from_config(&a, &job, msg, sizeof msg) != 0
+                 : cli_job_from_args(&a, &job) != 0) {
+        cli_say("%s", a.config ? msg : "out of memory");
+        cli_job_free(&job);
         return 1;
     }
-    if (rc != RDSIAM_OK) {
-        fprintf(stderr, "rdsiam-token: %s\n",
-                err.message[0] ? err.message : rdsiam_strerror(rc));
-        return 1;
+    if ((problem = job_problem(&a, &job)) != NULL) {
+        cli_job_free(&job);
+        return usage_error(problem, NULL);
     }
-    if (puts(token) == EOF || fflush(stdout) != 0) {
-        rdsiam_token_free(token);
-        fprintf(stderr, "rdsiam-token: cannot write the token: %s\n",
-                strerror(errno));
-        return 1;
-    }
-    rdsiam_token_free(token);
-    return 0;
+    status = cli_run(&a, &job);
+    cli_job_free(&job);
+    return status;
 }
