@@ -1,8 +1,8 @@
 /*
  * sts.h - calls to AWS STS (AssumeRole, AssumeRoleWithWebIdentity) for the
  * credential sources that need them: the endpoint, the signed or unsigned
- * Query-protocol request, and the XML answer. Internal; compiled only when
- * RDSIAM_HTTP is 1.
+ * Query-protocol request; the XML answer is sts_answer.h's. Internal;
+ * compiled only when RDSIAM_HTTP is 1.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -10,6 +10,7 @@
 #define RDSIAM_STS_H
 
 #include "source.h"
+#include "sts_answer.h"
 
 #if RDSIAM_HTTP
 
@@ -104,22 +105,6 @@ int rdsiam__sts_assume_role_with_web_identity(
     const rdsiam__sts_config *cfg, const char *role_arn,
     const char *session_name, const char *token, size_t token_len,
     rdsiam__creds *out, rdsiam_error *err);
-
-/*
- * Parse an STS answer: status is the HTTP status, action the STS action
- * ("AssumeRole") whose <ActionResponse><ActionResult><Credentials> holds
- * AccessKeyId, SecretAccessKey, SessionToken and Expiration (each exactly
- * once). A 2xx answer gives the credentials; any answer that is an error
- * document (<ErrorResponse><Error> or <Error>) gives RDSIAM_ERR_STS; a
- * non-2xx answer that is not one gives RDSIAM_ERR_HTTP_STATUS. Exposed for
- * the tests and the fuzz target.
- */
-int rdsiam__sts_parse(const char *action, long status, const char *body,
-                      size_t len, rdsiam__creds *out, rdsiam_error *err);
-
-/* true when body is an STS error document whose Code is one the SDKs
- * retry (Throttling, ThrottlingException, IDPCommunicationError, ...). */
-bool rdsiam__sts_retryable_code(const char *body, size_t len);
 
 #endif /* RDSIAM_HTTP */
 

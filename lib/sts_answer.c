@@ -15,7 +15,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
-#include "sts.h"
+#include "sts_answer.h"
 
 #if RDSIAM_HTTP
 

@@ -70,33 +70,15 @@ static long char_ref(const char *s, size_t *used)
     return v;
 }
 
-/* Append code point v as UTF-8 (what it was before it was escaped). */
+/* Append code point v (0..0x10FFFF) as UTF-8 (what it was before it was
+ * escaped), as far as it fits. */
 static size_t put_utf8(char *out, size_t o, size_t size, long v)
 {
-    unsigned char b[4];
-    size_t n;
+    char b[4];
+    size_t n = rdsiam__utf8_put(b, (unsigned)v);
 
-    if (v < 0x80) {
-        b[0] = (unsigned char)v;
-        n = 1;
-    } else if (v < 0x800) {
-        b[0] = (unsigned char)(0xC0 | (v >> 6));
-        b[1] = (unsigned char)(0x80 | (v & 0x3F));
-        n = 2;
-    } else if (v < 0x10000) {
-        b[0] = (unsigned char)(0xE0 | (v >> 12));
-        b[1] = (unsigned char)(0x80 | ((v >> 6) & 0x3F));
-        b[2] = (unsigned char)(0x80 | (v & 0x3F));
-        n = 3;
-    } else {
-        b[0] = (unsigned char)(0xF0 | ((v >> 18) & 0x07));
-        b[1] = (unsigned char)(0x80 | ((v >> 12) & 0x3F));
-        b[2] = (unsigned char)(0x80 | ((v >> 6) & 0x3F));
-        b[3] = (unsigned char)(0x80 | (v & 0x3F));
-        n = 4;
-    }
     for (size_t i = 0; i < n && o + 1 < size; i++)
-        out[o++] = (char)b[i];
+        out[o++] = b[i];
     return o;
 }
 
