@@ -103,6 +103,9 @@ int rdsiam__endpoint_check(const char *what, const char *src, const char *url,
     size_t i, n = strlen(url), skip;
     const char *host, *end, *hend;
     bool https, bracketed;
+#if RDSIAM_HTTP
+    int same;
+#endif
 
     if (n > RDSIAM__ENDPOINT_MAX)
         return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
@@ -146,9 +149,11 @@ int rdsiam__endpoint_check(const char *what, const char *src, const char *url,
                             "use https",
                             what, src);
 #if RDSIAM_HTTP
-    if (!rdsiam__endpoint_curl_agrees(url, host + bracketed,
-                                      (size_t)(hend - host - bracketed),
-                                      bracketed))
+    same = rdsiam__endpoint_curl_agrees(
+        url, host + bracketed, (size_t)(hend - host - bracketed), bracketed);
+    if (same < 0)
+        return rdsiam__fail(err, same, "%s: out of memory", what);
+    if (!same)
         return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
                             "%s: %s: the HTTP client reads its host "
                             "differently",
@@ -238,19 +243,24 @@ bool rdsiam__endpoint_addr_container(const struct sockaddr *sa, socklen_t len)
                         RDSIAM__ALLOW_LOOPBACK | RDSIAM__ALLOW_CONTAINER);
 }
 
-bool rdsiam__endpoint_curl_agrees(const char *url, const char *host, size_t n,
-                                  bool bracketed)
+int rdsiam__endpoint_curl_agrees(const char *url, const char *host, size_t n,
+                                 bool bracketed)
 {
     CURLU *u = curl_url();
+    CURLUcode uc;
     char *h = NULL, want[64];
     unsigned char a[16], b[16];
     size_t hn;
-    bool same = false;
+    int same = 0;
 
     if (!u)
-        return false;
-    if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
-        curl_url_get(u, CURLUPART_HOST, &h, 0) != CURLUE_OK || !h)
+        return RDSIAM_ERR_NO_MEMORY;
+    uc = curl_url_set(u, CURLUPART_URL, url, 0);
+    if (uc == CURLUE_OK)
+        uc = curl_url_get(u, CURLUPART_HOST, &h, 0);
+    if (uc == CURLUE_OUT_OF_MEMORY)
+        same = RDSIAM_ERR_NO_MEMORY;
+    if (uc != CURLUE_OK || !h)
         goto done;
     hn = strlen(h);
     if (bracketed) {

@@ -98,9 +98,11 @@ bool rdsiam__endpoint_addr_container(const struct sockaddr *sa, socklen_t len);
  * without regard to case. A plain-http URL whose host libcurl reads
  * otherwise (a form our parse and libcurl's disagree on) is refused by its
  * checker, so the allow list always judges the host libcurl connects to.
+ * Returns 1 (the same host), 0 (another, or no URL libcurl takes) or
+ * RDSIAM_ERR_NO_MEMORY.
  */
-bool rdsiam__endpoint_curl_agrees(const char *url, const char *host, size_t n,
-                                  bool bracketed);
+int rdsiam__endpoint_curl_agrees(const char *url, const char *host, size_t n,
+                                 bool bracketed);
 
 /*
  * For a request to url: a plain-http endpoint (checked to be loopback

@@ -189,9 +189,14 @@ int rdsiam__container_check_uri(const char *url, const char *var,
             "use https for other hosts)",
             var, (int)(u.host_len > 64 ? 64 : u.host_len), u.host);
 #if RDSIAM_HTTP
-    if (!u.https &&
-        !rdsiam__endpoint_curl_agrees(url, u.host, u.host_len, u.bracketed))
-        return bad_uri(err, var, "the HTTP client reads its host differently");
+    if (!u.https) {
+        rc = rdsiam__endpoint_curl_agrees(url, u.host, u.host_len, u.bracketed);
+        if (rc < 0)
+            return rdsiam__fail(err, rc, "container: out of memory");
+        if (!rc)
+            return bad_uri(err, var,
+                           "the HTTP client reads its host differently");
+    }
 #endif
     return RDSIAM_OK;
 }

@@ -9,16 +9,15 @@
  *
  * SPDX-License-Identifier: MIT
  */
-#include "source.h"
-
-#if !RDSIAM_HTTP
-
 #include <string.h>
 
+#include "source.h"
 #include "source_assume_role.h"
 #include "source_imds.h"
 #include "source_sso.h"
 #include "source_web_identity.h"
+
+#if !RDSIAM_HTTP
 
 /* *out (may be NULL) zeroed with out->name = name, and one message for
  * every source. */

@@ -168,7 +168,7 @@ int rdsiam__sts_resolve_endpoint(const rdsiam__sts_config *cfg,
                                  rdsiam__sts_endpoint *out, rdsiam_error *err)
 {
     static const rdsiam__sts_config none;
-    int rc = RDSIAM_OK;
+    int rc = RDSIAM_OK, same;
     const char *url, *source = "default STS endpoint";
     rdsiam__buf b;
     url_parts u;
@@ -210,12 +210,13 @@ int rdsiam__sts_resolve_endpoint(const rdsiam__sts_config *cfg,
                   "%s: plain http is allowed only to a loopback host "
                   "(127.0.0.0/8, ::1, localhost)",
                   source);
-    RDSIAM_ENSURE(
-        err,
-        u.https || rdsiam__endpoint_curl_agrees(b.data, u.host, strlen(u.host),
-                                                u.authority[0] == '['),
-        RDSIAM_ERR_URI_INVALID,
-        "%s: the HTTP client reads its host differently", source);
+    same = u.https ? 1
+                   : rdsiam__endpoint_curl_agrees(
+                         b.data, u.host, strlen(u.host), u.authority[0] == '[');
+    if (same < 0)
+        RDSIAM_BAIL(err, same, "%s: out of memory", source);
+    RDSIAM_ENSURE(err, same, RDSIAM_ERR_URI_INVALID,
+                  "%s: the HTTP client reads its host differently", source);
     out->plain_http = !u.https;
     out->source = source;
     out->url = rdsiam__buf_take(&b);
