@@ -17,7 +17,9 @@
 # would refuse an instrumented module; they are built without sanitizers
 # (in build/asan/plain) and copied into build/asan. The code they call,
 # rdsiam_verify_token() and the key store, runs under ASan in test_verify
-# and in the fuzz targets.
+# and in the fuzz targets. The Valkey emulator's front is a program of its
+# own and runs under ASan. The check scripts start the emulator on this
+# build (RDSIAM_BUILD=$B).
 
 ASAN_B       := build/asan
 ASAN_FLAGS   := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -30,9 +32,12 @@ ASAN_PLUGINS := rds-emulator/mariadb/auth_rdsiam.so \
 
 asan-build:
 	$(MAKE) B=$(ASAN_B) CFLAGS="$(ASAN_FLAGS)" \
-	    LDFLAGS="-fsanitize=address,undefined" tests
+	    LDFLAGS="-fsanitize=address,undefined" tests \
+	    $(ASAN_B)/rds-emulator/valkey/rdsiam-valkey-front
 	$(MAKE) B=$(ASAN_PLAIN_B) emulator
-	for f in $(ASAN_PLUGINS); do cp -p $(ASAN_PLAIN_B)/$$f $(ASAN_B)/$$f || exit 1; done
+	for f in $(ASAN_PLUGINS); do \
+	    mkdir -p $(ASAN_B)/$${f%/*} && cp -p $(ASAN_PLAIN_B)/$$f $(ASAN_B)/$$f || exit 1; \
+	done
 
 check-asan:
 	@$(MAKE) --no-print-directory asan-build

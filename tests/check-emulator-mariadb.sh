@@ -13,6 +13,9 @@
 set -u
 
 B=${B:-build}
+# The emulator runs this build's plugin (make check-asan: build/asan's).
+RDSIAM_BUILD=${RDSIAM_BUILD:-$(pwd)/$B}
+export RDSIAM_BUILD
 EMU=examples/rds-emulator/rds-emulator
 TOKEN_TOOL=$B/bin/rdsiam-token
 USERS=$B/bin/rdsiam-mysql-users
