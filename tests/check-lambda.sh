@@ -45,7 +45,9 @@ cleanup() {
     exec 3>&- 4>&- 2>/dev/null
     [ -f "$E/emulator.conf" ] && sh "$EMU" stop "$E" >/dev/null 2>&1
     rm -rf "$tmp"
+    stage_cleanup
 }
+. tests/helpers/stage.sh # stage_install NAME [MAKE-ARGUMENT...], stage_pc DIR
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -258,19 +260,21 @@ init_case "bad region" "token: region has a character outside [a-z0-9-] at offse
 # --- built as a user builds it --------------------------------------------------
 # Against the installed library, with nothing but pkg-config (the command
 # in bootstrap.c's header comment); it must run and link the shared
-# librdsiam (checked on the init path: RDS_HOST unset).
+# librdsiam (checked on the init path: RDS_HOST unset). The install is
+# the run's staged one (tests/helpers/stage.sh).
+stage_install werror WERROR=1
+L=$STAGE/usr/lib
 (
-    unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
-    make -s -j2 B="$tmp/ibuild" PREFIX="$tmp/inst" install &&
-        PKG_CONFIG_PATH=$tmp/inst/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH} &&
+    cat "$STAGE_LOG" && stage_pc "$tmp/pc" &&
+        PKG_CONFIG_PATH=$tmp/pc${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH} &&
         export PKG_CONFIG_PATH &&
         ${CC:-cc} -o "$tmp/bootstrap-installed" examples/lambda/*.c \
             $(pkg-config --cflags --libs rdsiam libmariadb libcurl json-c)
 ) >"$tmp/inst.log" 2>&1
 if [ -x "$tmp/bootstrap-installed" ] &&
-    LD_LIBRARY_PATH=$tmp/inst/lib ldd "$tmp/bootstrap-installed" | grep -q "$tmp/inst/lib/librdsiam.so"; then
+    LD_LIBRARY_PATH=$L ldd "$tmp/bootstrap-installed" | grep -q "$L/librdsiam.so"; then
     BOOT=$tmp/bootstrap-installed
-    export LD_LIBRARY_PATH="$tmp/inst/lib"
+    export LD_LIBRARY_PATH="$L"
     init_case "built with pkg-config against the installed library, RDS_HOST unset" \
         "RDS_HOST is not set" RDS_HOST=
     unset LD_LIBRARY_PATH

@@ -34,6 +34,10 @@ unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY \
       AWS_CA_BUNDLE 2>/dev/null
 
 work=$(mktemp -d) || exit 1
+# The check scripts that install the library share one staged install per
+# build configuration within the run (tests/helpers/stage.sh).
+RDSIAM_STAGE_DIR=$work/stage
+export RDSIAM_STAGE_DIR
 times=$B/tests/last-run-seconds
 trap 'rm -rf "$work"' EXIT
 # Interrupted: stop the tests under way (timeout passes the signal on to
