@@ -46,7 +46,12 @@ $(B)/tests/%: tests/%.c $(TEST_HELPER_LIB) $(STATIC_LIB) | pc-check-tests
 
 -include $(TEST_BINS:=.d) $(TEST_HELPER_OBJS:=.d)
 
+# A test program whose source is gone (renamed or removed) goes too:
+# tests/run-tests.sh runs every program in $(B)/tests.
+STALE_TEST_BINS = $(filter-out $(TEST_BINS) %.d %.o,$(wildcard $(B)/tests/test_*))
+
 tests: all $(TEST_BINS)
+	$(if $(strip $(STALE_TEST_BINS)),rm -f $(STALE_TEST_BINS) $(STALE_TEST_BINS:=.d))
 
 # `make test` (and `make demo`) first install what is missing on Debian
 # (tests/deps.sh: as root it installs, otherwise it names the packages;

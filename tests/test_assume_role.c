@@ -1,7 +1,8 @@
 /*
- * test_chain.c - the default chain in botocore's order with every source
- * wired in: assumed roles (source_profile chains, credential_source), web
- * identity, SSO, instance metadata, and the rules that pick between them.
+ * test_assume_role.c - the assume-role source (lib/source_assume_role.c)
+ * in the default chain, in botocore's order with every source wired in:
+ * assumed roles (source_profile chains, credential_source), web identity,
+ * SSO, instance metadata, and the rules that pick between them.
  *
  * Everything goes through the public provider API against the loopback
  * stand-in (tests/helpers/aws_standin.py) for STS, the SSO portal, IMDS
