@@ -36,10 +36,13 @@ unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY \
       AWS_CA_BUNDLE 2>/dev/null
 
 work=$(mktemp -d) || exit 1
-# The check scripts that install the library share one staged install per
-# build configuration within the run (tests/helpers/stage.sh).
-RDSIAM_STAGE_DIR=$work/stage
-export RDSIAM_STAGE_DIR
+# What the check scripts share within the run, made by the first that
+# needs it: one staged install per build configuration
+# (tests/helpers/stage.sh), the python3 the botocore cross-checks use
+# (tests/crosscheck/botocore.sh).
+RDSIAM_RUN_DIR=$work/shared
+mkdir "$RDSIAM_RUN_DIR" || exit 1
+export RDSIAM_RUN_DIR
 times=$B/tests/last-run-seconds
 trap 'rm -rf "$work"' EXIT
 # Interrupted: stop the tests under way (timeout passes the signal on to

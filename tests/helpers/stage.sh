@@ -18,25 +18,27 @@
 # names the stage's header and library and the system's for the others
 # (PKG_CONFIG_SYSROOT_DIR would move those too).
 #
-# tests/run-tests.sh gives each run its directory of stages
-# (RDSIAM_STAGE_DIR, removed with the run); a script run alone makes its
-# own, removed when it exits (stage_cleanup, from its EXIT trap).
+# The stages are kept in $RDSIAM_RUN_DIR/stage (tests/run-tests.sh gives
+# each run that directory, removed with the run); a script run alone makes
+# its own, removed when it exits (stage_cleanup, from its EXIT trap).
 #
 # SPDX-License-Identifier: MIT
 stage_install() {
     _st_name=$1
     shift
-    if [ -z "${RDSIAM_STAGE_DIR:-}" ]; then
-        RDSIAM_STAGE_DIR=$(mktemp -d "${TMPDIR:-/tmp}/rdsiam-stage.XXXXXX") || return 1
-        _st_own=$RDSIAM_STAGE_DIR
+    if [ -n "${RDSIAM_RUN_DIR:-}" ]; then
+        _st_dir=$RDSIAM_RUN_DIR/stage
+    elif [ -z "${_st_own:-}" ]; then
+        _st_own=$(mktemp -d "${TMPDIR:-/tmp}/rdsiam-stage.XXXXXX") || return 1
+        _st_dir=$_st_own
     fi
-    mkdir -p "$RDSIAM_STAGE_DIR" || return 1
-    STAGE_B=$RDSIAM_STAGE_DIR/$_st_name
+    mkdir -p "$_st_dir" || return 1
+    STAGE_B=$_st_dir/$_st_name
     STAGE=$STAGE_B/stage
     STAGE_LOG=$STAGE_B.log
     # Under the lock: the first caller builds; a later one finds the
     # outcome ("ok" or "failed") the first one wrote.
-    flock "$RDSIAM_STAGE_DIR/$_st_name.lock" sh -c '
+    flock "$_st_dir/$_st_name.lock" sh -c '
         b=$1; shift
         [ -f "$b.outcome" ] && exit 0
         unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
