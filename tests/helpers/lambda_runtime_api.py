@@ -35,7 +35,9 @@ import time
 import urllib.parse
 import urllib.request
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import standin_server  # noqa: E402
 
 PREFIX = "/2018-06-01/runtime"
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:rdsiam-users"
@@ -43,13 +45,6 @@ ARN = "arn:aws:lambda:us-east-1:123456789012:function:rdsiam-users"
 EVENT = json.dumps({"resource": "/users", "path": "/users", "httpMethod": "GET",
                     "headers": {"Host": "example.execute-api.us-east-1.amazonaws.com"},
                     "requestContext": {"stage": "prod"}, "body": None})
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        pass    # a runtime killed mid-request is not the stand-in's fault
 
 
 class RuntimeAPI:
@@ -60,8 +55,7 @@ class RuntimeAPI:
         self.pending = {}        # id -> time handed out, not answered
         self.init_error = None
         self.faults = []
-        self.server = _Server(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
+        self.server = standin_server.bind(self._handler())
         self.port = self.server.server_address[1]
 
     def start(self):
@@ -94,14 +88,11 @@ class RuntimeAPI:
     def _handler(self):
         api = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(standin_server.Handler):
             protocol_version = "HTTP/1.1"
             # Headers and body go out in separate writes: without this,
             # Nagle's algorithm and delayed ACKs add ~40 ms per request.
             disable_nagle_algorithm = True
-
-            def log_message(self, *args):
-                pass
 
             def reply(self, code, body, headers=()):
                 data = body.encode() if isinstance(body, str) else body
@@ -141,8 +132,7 @@ class RuntimeAPI:
                     self.reply(404, "")
 
             def do_POST(self):
-                n = int(self.headers.get("Content-Length", "0"))
-                body = self.rfile.read(n).decode("utf-8", "replace")
+                body = self.read_body().decode("utf-8", "replace")
                 path = urllib.parse.urlparse(self.path).path
                 etype = self.headers.get("Lambda-Runtime-Function-Error-Type")
                 with api.cond:
