@@ -59,7 +59,8 @@ endif
 
 PC_REQUIRES := libcrypto
 ifeq ($(HTTP),yes)
-PC_REQUIRES += libcurl expat
+# libssl: lib/http.c sets an option on libcurl's OpenSSL context.
+PC_REQUIRES += libcurl libssl expat
 HTTP_DEF    := -DRDSIAM_HTTP=1
 else
 HTTP_DEF    := -DRDSIAM_HTTP=0

@@ -314,9 +314,10 @@ RDSIAM_API void rdsiam_token_free(char *token);
  * the secret, day, region or service changes; it also keeps the last
  * session token it signed with and the last token it wrote, up to its
  * signature (so with that session token). All of it is wiped when the
- * thread exits. Call this to wipe it sooner, e.g. after the last token of
- * a batch or when credentials are retired. Optional: never needed for
- * correctness.
+ * thread exits (not after the library was unloaded with dlclose: call
+ * this in the thread before). Call this to wipe it sooner, e.g. after the
+ * last token of a batch or when credentials are retired. Optional: never
+ * needed for correctness.
  *
  * Thread safety: affects the calling thread only.
  */
@@ -585,7 +586,13 @@ RDSIAM_API void rdsiam_sigv4_result_free(rdsiam_sigv4_result *res);
 /* Credential providers                                                      */
 /* ------------------------------------------------------------------------ */
 
-/** An opaque credential provider. Safe to share between threads. */
+/**
+ * An opaque credential provider. Safe to share between threads, and to use
+ * in a child of fork() (cached credentials stay in use; a fetch in flight
+ * in the parent is not the child's; the background refresh thread comes
+ * back at the child's first call that takes the provider's lock; see
+ * rdsiam_provider(3), FORK).
+ */
 typedef struct rdsiam_provider rdsiam_provider;
 
 /** Flags for rdsiam_provider_options.flags. */
@@ -684,6 +691,8 @@ rdsiam_provider_new_container(rdsiam_provider **out,
  * rdsiam_provider_free - stop and join any refresh thread (a fetch in
  * flight is waited for; it is bounded by timeout_ms), wipe the cached
  * credentials and free. NULL is fine. No other thread may be using p.
+ * In a child of fork() it returns as well (a parent's thread is not
+ * joined). Free every provider before the library is unloaded.
  */
 RDSIAM_API void rdsiam_provider_free(rdsiam_provider *p);
 

@@ -85,7 +85,7 @@ size_t rdsiam__uri_encode_path(char *dst, const char *src, size_t n)
     return encode(dst, src, n, true);
 }
 
-static int hexval(char c)
+int rdsiam__hex_digit(char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -107,8 +107,8 @@ long rdsiam__uri_decode(char *dst, const char *src, size_t n)
             int hi, lo;
             if (n - i < 3)
                 return -1;
-            hi = hexval(src[i + 1]);
-            lo = hexval(src[i + 2]);
+            hi = rdsiam__hex_digit(src[i + 1]);
+            lo = rdsiam__hex_digit(src[i + 2]);
             if (hi < 0 || lo < 0)
                 return -1;
             dst[o++] = (char)((hi << 4) | lo);

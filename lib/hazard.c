@@ -14,6 +14,18 @@
  * list is never copied halfway through a change: the mutex is held across
  * the fork.
  *
+ * Unloading (dlclose): the thread key's destructor is code of this
+ * library, and glibc would call it at the exit of every thread that
+ * protected a pointer, also after the library is gone (a crash). A library
+ * destructor, run by dlclose() (and at exit()), deletes the key, so
+ * nothing here runs later; from then on no thread gets a slot. The list is
+ * left as it is: after dlclose() nothing reads it any more, and during
+ * exit() other threads may still sign while a refresh waits on their
+ * slots. The fork handlers need nothing: glibc drops those of an unloaded
+ * object itself. Why not `-z nodelete` instead: that keeps only
+ * librdsiam.so loaded; a plugin that links librdsiam.a (the PAM module of
+ * examples/rds-emulator) is unloaded all the same.
+ *
  * Why a reader never uses an object a writer has released: the reader
  * stores the pointer in its slot, then loads the shared pointer again and
  * retries unless it is unchanged; the writer stores the new shared
@@ -44,7 +56,7 @@ static slot *list;
 static pthread_mutex_t list_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_key_t exit_key;
 static pthread_once_t exit_once = PTHREAD_ONCE_INIT;
-static bool exit_key_ok;
+static bool exit_key_ok; /* false again once the destructor ran */
 
 static void unlink_slot(void *arg)
 {
@@ -83,9 +95,32 @@ static void after_fork_child(void)
 
 static void make_exit_key(void)
 {
+    if (pthread_key_create(&exit_key, unlink_slot) != 0)
+        return;
     exit_key_ok =
-        pthread_key_create(&exit_key, unlink_slot) == 0 &&
         pthread_atfork(before_fork, after_fork_parent, after_fork_child) == 0;
+    if (!exit_key_ok)
+        pthread_key_delete(exit_key);
+}
+
+bool rdsiam__hazard_init(void)
+{
+    pthread_once(&exit_once, make_exit_key);
+    return exit_key_ok;
+}
+
+/* dlclose() or exit(): no thread-exit hook of ours may run after this
+ * (see the top of the file). A thread that protects a pointer for the
+ * first time from now on (during exit()) gets no slot and takes the
+ * caller's slow path. */
+__attribute__((destructor)) static void hazard_unload(void)
+{
+    pthread_mutex_lock(&list_mu);
+    if (exit_key_ok) {
+        pthread_key_delete(exit_key);
+        exit_key_ok = false;
+    }
+    pthread_mutex_unlock(&list_mu);
 }
 
 /* The calling thread's slot, linked into the list; NULL when it cannot be
@@ -98,12 +133,13 @@ static slot *my_slot(void)
         return s;
     if (s->failed)
         return NULL;
+    pthread_mutex_lock(&list_mu);
     pthread_once(&exit_once, make_exit_key);
     if (!exit_key_ok || pthread_setspecific(exit_key, s) != 0) {
+        pthread_mutex_unlock(&list_mu);
         s->failed = true;
         return NULL;
     }
-    pthread_mutex_lock(&list_mu);
     s->next = list;
     s->prev_next = &list;
     if (list)

@@ -20,6 +20,7 @@
 #define RDSIAM_HAZARD_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 
 /*
  * The value of *src, protected for the calling thread until
@@ -30,6 +31,13 @@
  * first use and unregistered when the thread exits; nothing is allocated.
  */
 void *rdsiam__hazard_protect(_Atomic(void *) *src);
+
+/* Set up the thread-exit hook and the fork handlers now, if not done yet
+ * (the first protect does it otherwise); false when they cannot be. A
+ * module whose own fork handlers take a lock a writer holds while it
+ * waits (the provider's) calls this before registering them, so that its
+ * prepare handler runs first. */
+bool rdsiam__hazard_init(void);
 
 /* Release what the calling thread protects (nothing: a no-op). */
 void rdsiam__hazard_clear(void);

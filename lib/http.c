@@ -2,12 +2,32 @@
  * http.c - a small, bounded HTTP client for credential endpoints (GET,
  * PUT, POST), on libcurl.
  *
- * Every request has a connect timeout, a total timeout, a body size cap and
- * a small retry budget; redirects are never followed; only http and https
- * are spoken; TLS peers and host names are always verified. Bodies (which
- * carry secret keys) are wiped whenever they are released, and so are the
- * copies of the request headers this file makes. Request bodies are sent
- * from the caller's memory (CURLOPT_POSTFIELDS does not copy).
+ * Every request has a connect timeout, a total timeout, a body size cap,
+ * a cap on the answer's headers and a small retry budget; every retry of
+ * every source is made here; redirects are never followed; only http and
+ * https are spoken; TLS peers and host names are always verified. A
+ * timeout is reported as one (CURLE_OPERATION_TIMEDOUT), saying whether a
+ * connection was made, and rdsiam__http_outcome tells the caller how the
+ * request ended.
+ *
+ * Secrets and libcurl's copies (libcurl 7.88, as Debian 12 ships it;
+ * tests/test_http_residue.c checks each point, docs/SECURITY.md says what
+ * a caller may rely on):
+ *   - answers are read into our buffer, wiped when released; the copies of
+ *     the request headers this file makes (the header list) are wiped;
+ *   - request bodies go through a read callback, 15 bytes at a time:
+ *     libcurl reads each piece over the last at the start of its upload
+ *     buffer, so what it frees unwiped holds the last piece only (callers
+ *     put secret fields first). CURLOPT_POSTFIELDS would have copied the
+ *     body into libcurl's request buffer, grown by realloc;
+ *   - OpenSSL wipes the plaintext it received (SSL_OP_CLEANSE_PLAINTEXT,
+ *     set on libcurl's SSL_CTX) and keeps only ciphertext of what it sent;
+ *   - what cannot be helped: libcurl copies the request headers (the
+ *     Authorization value, tokens in headers) into its request buffer and,
+ *     over https, its upload buffer, and the answer into its receive
+ *     buffer, and frees all three without wiping; its API offers no way
+ *     to wipe them, nor an allocator of our own but the process-wide
+ *     curl_global_init_mem, which is not ours to take.
  *
  * Proxies: libcurl honours http_proxy / HTTPS_PROXY / ALL_PROXY / NO_PROXY
  * from the environment by default. Requests with no_proxy set never use a
@@ -17,14 +37,12 @@
  * https endpoints may go through the configured proxy (a CONNECT tunnel:
  * the proxy sees the host name, not the request).
  *
- * Limitation: libcurl's own receive and send buffers are freed without
- * being wiped; only what passes through this file is wiped.
- *
  * The whole file is compiled only when RDSIAM_HTTP is 1 (make HTTP=yes).
  *
  * SPDX-License-Identifier: MIT
  */
 #include "http.h"
+#include "withhold.h"
 
 #if RDSIAM_HTTP
 
@@ -36,6 +54,7 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
+#include <openssl/ssl.h>
 
 /* curl_global_init is not thread-safe in every libcurl release: run it
  * exactly once. curl_global_cleanup is never called (the library has no
@@ -43,14 +62,43 @@
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
 static CURLcode global_rc = CURLE_FAILED_INIT;
 
+static bool openssl_backend; /* libcurl speaks TLS through OpenSSL */
+
 static void global_init(void)
 {
+    const curl_version_info_data *v;
+
     global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+    v = curl_version_info(CURLVERSION_NOW);
+    openssl_backend =
+        v && v->ssl_version && strncmp(v->ssl_version, "OpenSSL/", 8) == 0;
+}
+
+/* OpenSSL decrypts what it receives in its read buffer and leaves the
+ * plaintext there (an answer's secret key, session token) until it is
+ * overwritten or freed, unwiped. SSL_OP_CLEANSE_PLAINTEXT (OpenSSL 3.0)
+ * has it wiped once libcurl has read it, and when the connection goes.
+ * Only when libcurl's TLS is OpenSSL's: then ctx is its SSL_CTX. */
+static CURLcode on_ssl_ctx(CURL *h, void *ctx, void *ud)
+{
+    (void)h;
+    (void)ud;
+#ifdef SSL_OP_CLEANSE_PLAINTEXT
+    SSL_CTX_set_options(ctx, SSL_OP_CLEANSE_PLAINTEXT);
+#else
+    (void)ctx;
+#endif
+    return CURLE_OK;
 }
 
 typedef struct transfer {
     rdsiam__buf *body;
+    const char *send; /* the request body, read by on_read */
+    size_t send_len, sent;
     rdsiam__http_addr_fn allow_addr;
+    size_t head_bytes; /* response header bytes of this attempt */
+    bool in_head;      /* a status line came, the blank line not yet */
+    bool head_too_big;
     bool too_big;
     bool no_memory;
     bool refused;
@@ -76,6 +124,58 @@ static size_t on_write(char *data, size_t size, size_t nmemb, void *ud)
         return 0;
     }
     return n;
+}
+
+/* Each response header line as libcurl delivers it: their total is
+ * bounded, and whether an answer's head is under way tells a header line
+ * too long for libcurl from running out of memory (libcurl 7.88 reports
+ * both as CURLE_OUT_OF_MEMORY). */
+static size_t on_header(char *line, size_t size, size_t nitems, void *ud)
+{
+    transfer *t = ud;
+    size_t n = size * nitems;
+
+    if (n > RDSIAM__HTTP_MAX_HEAD - t->head_bytes) {
+        t->head_too_big = true;
+        return 0;
+    }
+    t->head_bytes += n;
+    t->in_head = !(n <= 2 && (n == 0 || line[0] == '\r' || line[0] == '\n'));
+    return n;
+}
+
+/* The request body, handed to libcurl in pieces of at most PIECE bytes.
+ * libcurl (7.88) reads each piece into the start of its upload buffer,
+ * sends it, and reads the next piece over it; it frees that buffer without
+ * wiping it. So at most the body's last PIECE bytes stay behind, fewer
+ * than the RDSIAM__SECRET_RUN characters that count as quoting a secret
+ * (withhold.h), and a caller that ends its body with a field that is not
+ * secret leaves none (sts.c does). */
+#define PIECE ((size_t)RDSIAM__SECRET_RUN - 1)
+
+static size_t on_read(char *out, size_t size, size_t nitems, void *ud)
+{
+    transfer *t = ud;
+    size_t n = t->send_len - t->sent, room = size * nitems;
+
+    if (n > room)
+        n = room;
+    if (n > PIECE)
+        n = PIECE;
+    memcpy(out, t->send + t->sent, n);
+    t->sent += n;
+    return n;
+}
+
+/* libcurl rewinds the body to send it again on a new connection. */
+static int on_seek(void *ud, curl_off_t offset, int origin)
+{
+    transfer *t = ud;
+
+    if (origin != SEEK_SET || offset < 0 || (uint64_t)offset > t->send_len)
+        return CURL_SEEKFUNC_CANTSEEK;
+    t->sent = (size_t)offset;
+    return CURL_SEEKFUNC_OK;
 }
 
 /* Called for every address libcurl is about to connect to, after name
@@ -299,33 +399,43 @@ done:
             return RDSIAM_ERR_HTTP;                                            \
     } while (0)
 
-static int configure_method(CURL *h, const rdsiam__http_request *req)
+static int configure_method(CURL *h, const rdsiam__http_request *req,
+                            transfer *t)
 {
     if (!has_body_method(req)) {
         SETOPT(h, CURLOPT_HTTPGET, 1L);
         return RDSIAM_OK;
     }
-    /* POSTFIELDS does not copy: the body is read from the caller's memory
-     * (it may hold a secret that must not be duplicated). An empty body
-     * still needs a non-NULL pointer, or libcurl reads a callback. */
+    t->send = req->body ? req->body : "";
+    t->send_len = req->body_len;
+    SETOPT(h, CURLOPT_POST, 1L);
     SETOPT(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
-    SETOPT(h, CURLOPT_POSTFIELDS, req->body ? req->body : (const void *)"");
+    SETOPT(h, CURLOPT_READFUNCTION, on_read);
+    SETOPT(h, CURLOPT_READDATA, t);
+    SETOPT(h, CURLOPT_SEEKFUNCTION, on_seek);
+    SETOPT(h, CURLOPT_SEEKDATA, t);
     if (strcmp(req->method, "PUT") == 0)
         SETOPT(h, CURLOPT_CUSTOMREQUEST, "PUT");
     return RDSIAM_OK;
 }
 
+/* An attempt's time limits: to connect, and in all. */
+static void time_limits(const rdsiam__http_request *req, long *connect_ms,
+                        long *total_ms)
+{
+    *connect_ms = req->connect_timeout_ms > 0 ? req->connect_timeout_ms
+                                              : RDSIAM__HTTP_CONNECT_TIMEOUT_MS;
+    *total_ms = req->timeout_ms > 0 ? req->timeout_ms : RDSIAM__HTTP_TIMEOUT_MS;
+    if (*connect_ms > *total_ms)
+        *connect_ms = *total_ms;
+}
+
 static int configure(CURL *h, const rdsiam__http_request *req, transfer *t,
                      struct curl_slist *headers)
 {
-    long connect_ms = req->connect_timeout_ms > 0
-                          ? req->connect_timeout_ms
-                          : RDSIAM__HTTP_CONNECT_TIMEOUT_MS;
-    long total_ms =
-        req->timeout_ms > 0 ? req->timeout_ms : RDSIAM__HTTP_TIMEOUT_MS;
+    long connect_ms, total_ms;
 
-    if (connect_ms > total_ms)
-        connect_ms = total_ms;
+    time_limits(req, &connect_ms, &total_ms);
     SETOPT(h, CURLOPT_URL, req->url);
 #if LIBCURL_VERSION_NUM >= 0x075500 /* 7.85.0 */
     SETOPT(h, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -335,7 +445,7 @@ static int configure(CURL *h, const rdsiam__http_request *req, transfer *t,
     SETOPT(h, CURLOPT_REDIR_PROTOCOLS,
            (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
-    if (configure_method(h, req) != RDSIAM_OK)
+    if (configure_method(h, req, t) != RDSIAM_OK)
         return RDSIAM_ERR_HTTP;
     SETOPT(h, CURLOPT_FOLLOWLOCATION, 0L);
     SETOPT(h, CURLOPT_MAXREDIRS, 0L);
@@ -347,11 +457,15 @@ static int configure(CURL *h, const rdsiam__http_request *req, transfer *t,
     SETOPT(h, CURLOPT_SSL_VERIFYHOST, 2L);
     if (req->ca_file)
         SETOPT(h, CURLOPT_CAINFO, req->ca_file);
+    if (openssl_backend)
+        SETOPT(h, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
     SETOPT(h, CURLOPT_NETRC, (long)CURL_NETRC_IGNORED);
     SETOPT(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)t->body->max);
     SETOPT(h, CURLOPT_HTTPHEADER, headers);
     SETOPT(h, CURLOPT_WRITEFUNCTION, on_write);
     SETOPT(h, CURLOPT_WRITEDATA, t);
+    SETOPT(h, CURLOPT_HEADERFUNCTION, on_header);
+    SETOPT(h, CURLOPT_HEADERDATA, t);
     if (req->no_proxy) {
         SETOPT(h, CURLOPT_PROXY, "");
         SETOPT(h, CURLOPT_NOPROXY, "*");
@@ -403,7 +517,8 @@ typedef struct attempt_ctx {
     const rdsiam__http_request *req;
     const char *method;
     const char *where;
-    bool last; /* no retry budget left */
+    long connect_ms, total_ms; /* the time limits of an attempt */
+    bool last;                 /* no retry budget left */
 } attempt_ctx;
 
 static enum outcome classify_status(const attempt_ctx *a, const transfer *t,
@@ -413,8 +528,17 @@ static enum outcome classify_status(const attempt_ctx *a, const transfer *t,
     rdsiam__http_retry_fn again =
         req->retry_status ? req->retry_status : rdsiam__http_retry_default;
 
-    if (code >= 200 && code <= 299)
+    if (code >= 200 && code <= 299) {
+        if (!a->last && req->retry_2xx &&
+            req->retry_2xx(req->retry_ctx, code,
+                           t->body->data ? t->body->data : "", t->body->len)) {
+            *rc = rdsiam__fail(err, RDSIAM_ERR_HTTP_STATUS,
+                               "%s %s: HTTP status %ld, not the answer wanted",
+                               a->method, a->where, code);
+            return RETRY;
+        }
         return DONE;
+    }
     if (!a->last && again(req->retry_ctx, code,
                           t->body->data ? t->body->data : "", t->body->len)) {
         *rc = rdsiam__fail(err, RDSIAM_ERR_HTTP_STATUS,
@@ -428,11 +552,30 @@ static enum outcome classify_status(const attempt_ctx *a, const transfer *t,
     return FAIL;
 }
 
+/* The last attempt's request went out: something listened there. */
+static bool request_sent(CURL *h)
+{
+    long n = 0;
+
+    return curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &n) == CURLE_OK && n > 0;
+}
+
+/* libcurl's own limit on one header line, and its way of saying so. */
+static bool header_line_too_long(CURLcode c, const transfer *t)
+{
+#if LIBCURL_VERSION_NUM >= 0x080600 /* 8.6.0: CURLE_TOO_LARGE */
+    if (c == CURLE_TOO_LARGE)
+        return true;
+#endif
+    return c == CURLE_OUT_OF_MEMORY && t->in_head;
+}
+
 static enum outcome classify(CURL *h, CURLcode c, const transfer *t,
                              const attempt_ctx *a, long *status, int *rc,
                              rdsiam_error *err)
 {
     const char *method = a->method, *where = a->where;
+    const rdsiam__http_request *req = a->req;
     long code = 0;
 
     if (c == CURLE_OK) {
@@ -451,6 +594,28 @@ static enum outcome classify(CURL *h, CURLcode c, const transfer *t,
                            "%s %s: answer larger than %zu bytes", method, where,
                            t->body->max);
         return FAIL;
+    }
+    if (t->head_too_big) {
+        *rc = rdsiam__fail(err, RDSIAM_ERR_HTTP,
+                           "%s %s: answer's headers larger than %zu bytes",
+                           method, where, RDSIAM__HTTP_MAX_HEAD);
+        return FAIL;
+    }
+    if (header_line_too_long(c, t)) {
+        *rc = rdsiam__fail(err, RDSIAM_ERR_HTTP,
+                           "%s %s: a header line of the answer is longer "
+                           "than libcurl accepts (%d bytes)",
+                           method, where, CURL_MAX_HTTP_HEADER);
+        return FAIL;
+    }
+    if (c == CURLE_OPERATION_TIMEDOUT) {
+        bool sent = request_sent(h);
+
+        *rc = rdsiam__fail(err, RDSIAM_ERR_HTTP,
+                           "%s %s: timeout: %s within %ld ms", method, where,
+                           sent ? "no complete answer" : "no connection",
+                           sent ? a->total_ms : a->connect_ms);
+        return req->timeout_is_final ? FAIL : RETRY;
     }
     if (t->refused && c == CURLE_COULDNT_CONNECT) {
         *rc = rdsiam__fail(err, RDSIAM_ERR_URI_NOT_ALLOWED,
@@ -478,16 +643,26 @@ static int perform(CURL *h, const rdsiam__http_request *req, transfer *t,
         CURLcode c;
 
         t->too_big = t->no_memory = t->refused = false;
+        t->head_too_big = t->in_head = false;
+        t->head_bytes = 0;
+        t->sent = 0;
         a->last = attempt >= req->retries;
         c = curl_easy_perform(h);
         o = classify(h, c, t, a, status, &rc, err);
+        if (req->outcome) {
+            req->outcome->attempts = attempt + 1;
+            req->outcome->sent = request_sent(h);
+            req->outcome->timed_out = c == CURLE_OPERATION_TIMEDOUT;
+        }
         if (o == DONE)
             return RDSIAM_OK;
         rdsiam__buf_free(t->body);
         rdsiam__buf_init(t->body, max);
         if (o == FAIL || attempt >= req->retries)
             break;
-        sleep_ms(backoff << (attempt < 8 ? attempt : 8));
+        sleep_ms(backoff << (attempt < RDSIAM__HTTP_BACKOFF_MAX_SHIFT
+                                 ? attempt
+                                 : RDSIAM__HTTP_BACKOFF_MAX_SHIFT));
     }
     if (attempt > 0 && err) {
         char msg[RDSIAM_ERROR_MESSAGE_SIZE];
@@ -540,6 +715,7 @@ int rdsiam__http_perform(const rdsiam__http_request *req, rdsiam__buf *body,
     a.req = req;
     a.method = method;
     a.where = where;
+    time_limits(req, &a.connect_ms, &a.total_ms);
     a.last = false;
     rc = perform(h, req, &t, &a, &st, err);
 done:

@@ -20,8 +20,13 @@
 #define RDSIAM__HTTP_TIMEOUT_MS 2000L
 #define RDSIAM__HTTP_RETRIES 2u
 #define RDSIAM__HTTP_MAX_BODY ((size_t)64 * 1024)
-/* Backoff before retry n (n = 1, 2, ...) is BACKOFF_MS << (n - 1). */
+/* Backoff before retry n (n = 1, 2, ...) is BACKOFF_MS << (n - 1), from
+ * the fourth retry on BACKOFF_MS << 3 (100, 200, 400, 800, 800 ... ms). */
 #define RDSIAM__HTTP_BACKOFF_MS 100L
+#define RDSIAM__HTTP_BACKOFF_MAX_SHIFT 3
+/* Response headers in all, at most (libcurl itself refuses one header
+ * line over 100 KiB). */
+#define RDSIAM__HTTP_MAX_HEAD ((size_t)32 * 1024)
 /* Limits on the extra headers of one request. */
 #define RDSIAM__HTTP_MAX_HEADERS 16u
 #define RDSIAM__HTTP_MAX_HEADER_LINE ((size_t)RDSIAM_SESSION_TOKEN_MAX + 256)
@@ -39,6 +44,19 @@ typedef bool (*rdsiam__http_addr_fn)(const struct sockaddr *sa, socklen_t len);
  */
 typedef bool (*rdsiam__http_retry_fn)(void *ctx, long status, const char *body,
                                       size_t len);
+
+/* How a request ended, whatever its result (rdsiam__http_request.outcome).
+ * A source tells "nothing is there" (no credentials) from "something is
+ * there and failed" by it. */
+typedef struct rdsiam__http_outcome {
+    unsigned int attempts; /* made: 1 + the retries used */
+    /* The last attempt's request was sent: something listened there.
+     * false: the connection was refused, unreachable or timed out. */
+    bool sent;
+    /* The last attempt ran out of time (CURLE_OPERATION_TIMEDOUT), while
+     * connecting (sent false) or waiting for the answer. */
+    bool timed_out;
+} rdsiam__http_outcome;
 
 /* One extra request header: "name: value". */
 typedef struct rdsiam__http_header {
@@ -72,9 +90,10 @@ typedef struct rdsiam__http_request {
     const rdsiam__http_header *headers;
     size_t n_headers;
     /* Request body of PUT and POST: body_len bytes at body (NULL with 0:
-     * empty). Sent from the caller's memory, never copied by this client
-     * (libcurl's own send buffer is not wiped: see http.c). MUST stay
-     * valid for the call. Refused with GET. Borrowed. */
+     * empty). Handed to libcurl in pieces of 15 bytes, so its upload
+     * buffer, freed unwiped, keeps only the last piece (http.c); put
+     * secret fields first. MUST stay valid for the call. Refused with
+     * GET. Borrowed. */
     const void *body;
     size_t body_len;
     /* CA bundle file for https peers (CURLOPT_CAINFO: AWS_CA_BUNDLE or a
@@ -83,14 +102,24 @@ typedef struct rdsiam__http_request {
     long connect_timeout_ms; /* 0: RDSIAM__HTTP_CONNECT_TIMEOUT_MS */
     long timeout_ms;         /* whole transfer, per attempt; 0: default */
     /* Extra attempts after a connection error, a timeout or a retryable
-     * status: 0 means none; RDSIAM__HTTP_RETRIES is typical. */
+     * status: 0 means none; RDSIAM__HTTP_RETRIES is typical. Every retry
+     * of every source happens here, after the backoff below. */
     unsigned int retries;
+    /* true: an attempt that timed out is not retried (the metadata
+     * service's token request: botocore gives up at once on a timeout and
+     * uses IMDSv1). */
+    bool timeout_is_final;
     /* Backoff before the first retry, doubled for each next one; 0:
      * RDSIAM__HTTP_BACKOFF_MS. */
     long backoff_ms;
     /* Which non-2xx answers are retried; NULL: 5xx and 429. */
     rdsiam__http_retry_fn retry_status;
-    void *retry_ctx;
+    /* Which 2xx answers are retried, as not the one wanted (the metadata
+     * service: an empty or non-JSON 200, as botocore asks again); NULL:
+     * none. Once the retries are spent the last answer is returned as it
+     * is, for the caller to judge. */
+    rdsiam__http_retry_fn retry_2xx;
+    void *retry_ctx; /* for both */
     /* false: a non-2xx answer (after retries) is RDSIAM_ERR_HTTP_STATUS
      * and its body is dropped. true: any complete answer is RDSIAM_OK with
      * its status and body (an STS error document, an IMDS 401/404); the
@@ -104,6 +133,8 @@ typedef struct rdsiam__http_request {
     /* Optional; NULL accepts any address. Only consulted with no_proxy
      * (through a proxy the socket goes to the proxy, not the endpoint). */
     rdsiam__http_addr_fn allow_addr;
+    /* Optional: filled with how the request ended, also on failure. */
+    rdsiam__http_outcome *outcome;
 } rdsiam__http_request;
 
 /*
@@ -113,7 +144,9 @@ typedef struct rdsiam__http_request {
  * failure *body is empty and every byte received has been wiped:
  *   RDSIAM_ERR_INVALID_ARGUMENT  a bad method, header, or a body with GET;
  *   RDSIAM_ERR_HTTP         connection, timeout, TLS, protocol, or an answer
- *                           larger than max_body;
+ *                           larger than max_body or RDSIAM__HTTP_MAX_HEAD
+ *                           (the message names which; a timeout says
+ *                           "timeout" and whether a connection was made);
  *   RDSIAM_ERR_HTTP_STATUS  a non-2xx status without any_status (named in
  *                           the message; *status holds it);
  *   RDSIAM_ERR_URI_NOT_ALLOWED  allow_addr refused every address;

@@ -177,6 +177,8 @@ size_t rdsiam__uri_encode_path(char *dst, const char *src, size_t n);
 /* Decode %XX escapes; '+' is kept as '+'. Returns -1 on a bad escape,
  * else the decoded length. dst may equal src. */
 long rdsiam__uri_decode(char *dst, const char *src, size_t n);
+/* The value of one hexadecimal digit (either case), or -1. */
+int rdsiam__hex_digit(char c);
 
 /* A hexadecimal digit, either case. */
 static inline bool rdsiam__is_hex(char c)

@@ -38,6 +38,19 @@
  * before the time is up. Errors in a caller's own arguments are found
  * before any fetch and are never remembered.
  *
+ * fork(). Pre-fork servers build a provider, then fork workers. Every
+ * provider is on one list, and pthread_atfork handlers hold every
+ * provider's locks across fork(), so the child never inherits a lock held
+ * by a thread it does not have, nor a cache caught halfway through a
+ * change. In the child, a fetch that was in flight in the parent is not
+ * one (nobody would ever finish it), the condition variable is made anew
+ * (the parent's waiters are not in the child), the jitter's generator
+ * takes the child's pid (children of one server must not retry in step),
+ * and the background thread, which fork() does not copy, is started again
+ * by the first call that takes the lock. Credentials cached before the
+ * fork stay in use. The token path pays nothing for any of this: no
+ * check, no system call.
+ *
  * SPDX-License-Identifier: MIT
  */
 #include <errno.h>
@@ -121,13 +134,111 @@ struct rdsiam_provider {
     char *account; /* why the last fetch's sources had nothing (explain) */
     uint64_t rng;  /* jitter state (splitmix64) */
     bool stop;
-    bool thread_started;
+    bool thread_started; /* false in a child of fork() until revived */
     pthread_t thread;
+
+    /* The list of every provider (all_mu), for the fork handlers. */
+    struct rdsiam_provider *all_next, **all_prev_next;
 
     /* Lock-free read path (sign_fast): the snapshot token generation may
      * use without mu, protected by a hazard pointer. Written under mu. */
     _Atomic(void *) fast;
 };
+
+/* ------------------------------------------------------------------------ */
+/* fork()                                                                   */
+/* ------------------------------------------------------------------------ */
+
+static pthread_mutex_t all_mu = PTHREAD_MUTEX_INITIALIZER;
+static rdsiam_provider *all;
+static pthread_once_t fork_once = PTHREAD_ONCE_INIT;
+static bool fork_ok;
+
+/* The lock order everywhere: all_mu, then a provider's region_mu, then its
+ * mu, then the hazard list's (hazard.c, taken under mu by publish_fast). */
+static void before_fork(void)
+{
+    pthread_mutex_lock(&all_mu);
+    for (rdsiam_provider *p = all; p; p = p->all_next) {
+        pthread_mutex_lock(&p->region_mu);
+        pthread_mutex_lock(&p->mu);
+    }
+}
+
+static void after_fork_parent(void)
+{
+    for (rdsiam_provider *p = all; p; p = p->all_next) {
+        pthread_mutex_unlock(&p->mu);
+        pthread_mutex_unlock(&p->region_mu);
+    }
+    pthread_mutex_unlock(&all_mu);
+}
+
+static int init_cond(pthread_cond_t *cv);
+
+/* The child has one thread, the one that called fork(), and it holds
+ * every lock (before_fork). */
+static void after_fork_child(void)
+{
+    for (rdsiam_provider *p = all; p; p = p->all_next) {
+        if (p->refreshing) { /* its thread is not in this process */
+            p->refreshing = false;
+            p->done++;
+        }
+        p->thread_started = false; /* revive_thread starts it again */
+        p->rng ^= (uint64_t)getpid() << 20;
+        (void)init_cond(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+        pthread_mutex_unlock(&p->region_mu);
+    }
+    pthread_mutex_unlock(&all_mu);
+}
+
+/* Registered after hazard.c's handlers, so that ours run first before a
+ * fork (prepare handlers run in the reverse order of registration): the
+ * provider's mu is taken before the hazard list's lock, as publish_fast
+ * takes them. */
+static void register_fork(void)
+{
+    fork_ok =
+        rdsiam__hazard_init() &&
+        pthread_atfork(before_fork, after_fork_parent, after_fork_child) == 0;
+}
+
+static void list_add(rdsiam_provider *p)
+{
+    pthread_mutex_lock(&all_mu);
+    p->all_next = all;
+    p->all_prev_next = &all;
+    if (all)
+        all->all_prev_next = &p->all_next;
+    all = p;
+    pthread_mutex_unlock(&all_mu);
+}
+
+static void list_remove(rdsiam_provider *p)
+{
+    pthread_mutex_lock(&all_mu);
+    if (p->all_prev_next) {
+        *p->all_prev_next = p->all_next;
+        if (p->all_next)
+            p->all_next->all_prev_next = p->all_prev_next;
+        p->all_prev_next = NULL;
+    }
+    pthread_mutex_unlock(&all_mu);
+}
+
+static void *refresher(void *arg);
+
+/* The background thread, started when the provider is made and again in a
+ * child of fork() by the first call that takes mu (held). A failure to
+ * start it in a child leaves the refreshing to callers, as without the
+ * flag. */
+static void revive_thread(rdsiam_provider *p)
+{
+    if (p->background && !p->thread_started && !p->stop)
+        p->thread_started = pthread_create(&p->thread, NULL, refresher, p) == 0;
+}
 
 static void snapshot_release(snapshot *s)
 {
@@ -432,6 +543,7 @@ static int acquire(rdsiam_provider *p, snapshot **out, rdsiam_error *err)
 
     *out = NULL;
     pthread_mutex_lock(&p->mu);
+    revive_thread(p);
     now = rdsiam__now();
     check_retry(p, now);
     if (usable(p, now)) {
@@ -542,7 +654,8 @@ static void destroy_source(rdsiam__source *src)
     memset(src, 0, sizeof *src);
 }
 
-static int init_sync(rdsiam_provider *p)
+/* A condition variable whose timed waits count on the monotonic clock. */
+static int init_cond(pthread_cond_t *cv)
 {
     pthread_condattr_t ca;
     int ok;
@@ -550,9 +663,14 @@ static int init_sync(rdsiam_provider *p)
     if (pthread_condattr_init(&ca) != 0)
         return -1;
     ok = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 &&
-         pthread_cond_init(&p->cv, &ca) == 0;
+         pthread_cond_init(cv, &ca) == 0;
     pthread_condattr_destroy(&ca);
-    if (!ok)
+    return ok ? 0 : -1;
+}
+
+static int init_sync(rdsiam_provider *p)
+{
+    if (init_cond(&p->cv) != 0)
         return -1;
     if (pthread_mutex_init(&p->mu, NULL) != 0) {
         pthread_cond_destroy(&p->cv);
@@ -609,17 +727,24 @@ int rdsiam__provider_new(rdsiam_provider **out, rdsiam__source src,
     }
     RDSIAM_ENSURE(err, synced, RDSIAM_ERR_INTERNAL,
                   "cannot initialise provider locks");
-    if (opts && (opts->flags & RDSIAM_PROVIDER_BACKGROUND_REFRESH)) {
-        p->thread_started = pthread_create(&p->thread, NULL, refresher, p) == 0;
-        RDSIAM_ENSURE(err, p->thread_started, RDSIAM_ERR_INTERNAL,
-                      "cannot start the refresh thread");
-    }
+    pthread_once(&fork_once, register_fork);
+    RDSIAM_ENSURE(err, fork_ok, RDSIAM_ERR_INTERNAL,
+                  "cannot register the provider's fork handlers");
+    /* On the list before the thread starts: a fork from now on finds it. */
+    list_add(p);
+    p->background = opts && (opts->flags & RDSIAM_PROVIDER_BACKGROUND_REFRESH);
+    pthread_mutex_lock(&p->mu);
+    revive_thread(p);
+    pthread_mutex_unlock(&p->mu);
+    RDSIAM_ENSURE(err, p->thread_started || !p->background, RDSIAM_ERR_INTERNAL,
+                  "cannot start the refresh thread");
     *out = p;
     p = NULL;
     rdsiam__ok(err);
 done:
     destroy_source(&src);
     if (p) {
+        list_remove(p);
         if (synced) {
             pthread_mutex_destroy(&p->mu);
             pthread_cond_destroy(&p->cv);
@@ -634,15 +759,18 @@ done:
 
 void rdsiam_provider_free(rdsiam_provider *p)
 {
+    bool joining;
+
     if (!p)
         return;
-    if (p->thread_started) {
-        pthread_mutex_lock(&p->mu);
-        p->stop = true;
-        pthread_cond_broadcast(&p->cv);
-        pthread_mutex_unlock(&p->mu);
+    list_remove(p);
+    pthread_mutex_lock(&p->mu);
+    p->stop = true; /* and no revive_thread from here on */
+    joining = p->thread_started;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    if (joining)
         pthread_join(p->thread, NULL);
-    }
     snapshot_release(p->cur);
     destroy_source(&p->src);
     free(p->account);
@@ -690,6 +818,7 @@ int rdsiam_provider_get_cached(rdsiam_provider *p, rdsiam_credentials_ref **out,
     /* The mutex is only ever held for pointer swaps and counters, never
      * across a fetch, so taking it here does not wait on I/O. */
     pthread_mutex_lock(&p->mu);
+    revive_thread(p);
     if (usable(p, rdsiam__now())) {
         s = p->cur;
         atomic_fetch_add(&s->refs, 1);
@@ -712,6 +841,7 @@ int rdsiam_provider_refresh(rdsiam_provider *p, rdsiam_error *err)
     if (!p)
         return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT, "provider is NULL");
     pthread_mutex_lock(&p->mu);
+    revive_thread(p);
     /* A fetch already in flight started after the call that asked for
      * fresh credentials: its result is as fresh as a second one. Else
      * fetch now, whatever the backoff: the caller asked for it. */
@@ -730,6 +860,7 @@ int64_t rdsiam_provider_refresh_due(rdsiam_provider *p)
     if (!p)
         return 0;
     pthread_mutex_lock(&p->mu);
+    revive_thread(p);
     check_retry(p, rdsiam__now());
     if (!p->cur)
         due = p->retry_at; /* 0, or the next try after a failure */

@@ -36,6 +36,7 @@
 #include "http.h"
 #include "json_creds.h"
 #include "source_container.h"
+#include "withhold.h"
 
 /* ------------------------------------------------------------------------ */
 /* The allow-list                                                            */
@@ -497,6 +498,12 @@ static int container_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
     }
     RDSIAM_GUARD(rdsiam__container_parse(body.data, body.len, out, err));
 done:
+    if (rc != RDSIAM_OK && token) {
+        /* The answer's Code or member names are shown: never an echo
+         * of the authorization token. */
+        rdsiam__sent sent = {token, strlen(token)};
+        rdsiam__withhold_sent(err, "container", &sent, 1);
+    }
     rdsiam__buf_free(&body);
     rdsiam__free_secret_str(token);
     rdsiam__free_secret_str(url); /* a query string may carry a secret */

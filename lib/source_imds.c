@@ -14,7 +14,10 @@
  *     out (botocore returns at once on ReadTimeoutError), or when every
  *     attempt failed otherwise; 400 is an error;
  *   - each GET is tried up to num_attempts times while the answer is not
- *     200, is empty, or (credentials) is not JSON;
+ *     200, is empty, or (credentials) is not JSON; the attempts, their
+ *     backoff (after any failure: 100, 200, 400, 800 ms; botocore does not
+ *     wait) and the timeouts are lib/http.c's, which reports a timeout as
+ *     one (CURLE_OPERATION_TIMEDOUT) and whether the request went out;
  *   - timeout and attempts from AWS_METADATA_SERVICE_TIMEOUT (seconds,
  *     default 1) and AWS_METADATA_SERVICE_NUM_ATTEMPTS (default 1);
  *   - AWS_EC2_METADATA_DISABLED=true turns the source off;
@@ -25,16 +28,16 @@
  * metadata endpoint is never reached through a proxy; botocore logs and
  * returns "no credentials" for every failure, while this source returns
  * RDSIAM_ERR_NO_CREDENTIALS only where there is no instance role to be had
- * (no answer at all, or no role attached) and a precise error otherwise.
+ * (nothing took the request: not on EC2; or no role attached) and a
+ * precise error otherwise (an answer too large or broken, a timeout after
+ * the request went out).
  *
  * SPDX-License-Identifier: MIT
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -44,6 +47,7 @@
 #include "http.h"
 #include "json_creds.h"
 #include "source_imds.h"
+#include "withhold.h"
 
 #define ENV_DISABLED "AWS_EC2_METADATA_DISABLED"
 #define ENV_V1_DISABLED "AWS_EC2_METADATA_V1_DISABLED"
@@ -491,33 +495,51 @@ static void imds_destroy(void *self)
     free(src);
 }
 
-/* How one request ended, after all its attempts. */
+/* How one request ended, after all its attempts (made by lib/http.c,
+ * which does every retry and its backoff). */
 typedef struct answer {
     int rc;           /* RDSIAM_OK: a complete answer arrived */
     long status;      /* its status */
     rdsiam__buf body; /* its body (wiped when freed) */
-    unsigned int tries;
-    bool timed_out;                      /* the last attempt used up its time */
+    rdsiam__http_outcome how;
     char why[RDSIAM_ERROR_MESSAGE_SIZE]; /* the client's message when rc is not
                                             RDSIAM_OK */
 } answer;
 
-static long elapsed_ms(const struct timespec *t0)
-{
-    struct timespec t1;
+/* Retry policies (rdsiam__http_request.retry_status and retry_2xx): GETs
+ * are asked again while the answer is not a non-empty 200 (credentials:
+ * JSON), except a 401 to a request that carried a token, which ends at
+ * once (the caller renews the token); the token request while the answer
+ * is none of 200, 400, 403, 404 and 405 (botocore's IMDSFetcher). */
+typedef struct policy {
+    bool want_json;
+    bool with_token;
+} policy;
 
-    if (clock_gettime(CLOCK_MONOTONIC, &t1) != 0)
-        return 0;
-    return (long)(t1.tv_sec - t0->tv_sec) * 1000L +
-           (t1.tv_nsec - t0->tv_nsec) / 1000000L;
+static bool get_again(void *ctx, long status, const char *body, size_t len)
+{
+    const policy *p = ctx;
+
+    if (status == 401 && p->with_token)
+        return false;
+    return status != 200 || len == 0 || (p->want_json && !is_json(body, len));
 }
 
-/* One attempt: no retries inside the client, every status returned. */
-static void attempt(const rdsiam__imds_settings *s, const char *method,
-                    const char *url, const rdsiam__http_header *hdr, answer *a)
+static bool token_again(void *ctx, long status, const char *body, size_t len)
+{
+    (void)ctx;
+    (void)body;
+    (void)len;
+    return status != 200 && status != 400 && status != 403 && status != 404 &&
+           status != 405;
+}
+
+/* One request, with up to s->attempts attempts, every status returned. */
+static void request(const rdsiam__imds_settings *s, const char *method,
+                    const char *url, const rdsiam__http_header *hdr, policy *p,
+                    answer *a)
 {
     rdsiam__http_request req;
-    struct timespec t0;
     rdsiam_error e;
 
     memset(&req, 0, sizeof req);
@@ -527,13 +549,17 @@ static void attempt(const rdsiam__imds_settings *s, const char *method,
     req.n_headers = hdr ? 1 : 0;
     req.connect_timeout_ms = s->timeout_ms;
     req.timeout_ms = s->timeout_ms;
-    req.retries = 0;
+    req.retries = s->attempts - 1;
+    req.retry_status = p ? get_again : token_again;
+    req.retry_2xx = p ? get_again : NULL;
+    req.retry_ctx = p;
+    /* botocore: a timed-out token request means no token (IMDSv1). */
+    req.timeout_is_final = p == NULL;
     req.any_status = true;
     /* The metadata service is on the instance itself: never a proxy. */
     req.no_proxy = true;
+    req.outcome = &a->how;
     rdsiam__buf_free(&a->body);
-    if (clock_gettime(CLOCK_MONOTONIC, &t0) != 0)
-        memset(&t0, 0, sizeof t0);
     a->status = 0;
     memset(&e, 0, sizeof e);
     a->rc = rdsiam__http_perform(&req, &a->body, &a->status, &e);
@@ -541,21 +567,6 @@ static void attempt(const rdsiam__imds_settings *s, const char *method,
         snprintf(a->why, sizeof a->why, "HTTP status %ld", a->status);
     else
         snprintf(a->why, sizeof a->why, "%s", e.message);
-    a->timed_out =
-        a->rc == RDSIAM_ERR_HTTP && elapsed_ms(&t0) >= s->timeout_ms - 50;
-    a->tries++;
-}
-
-/* A short pause before another attempt after throttling or a 5xx answer
- * (botocore does not wait; a throttled service asks for it). */
-static void backoff(unsigned int tries)
-{
-    /* 100, 200, 400, then 800 ms; tries is at least 1 here, 0 is taken as 1 */
-    long ms = 100L << (tries < 1 ? 0 : tries < 4 ? tries - 1 : 3);
-    struct timespec ts = {0, ms * 1000000L};
-
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
 }
 
 /* Outcome of the token request: a token, none (use IMDSv1), or an error. */
@@ -567,24 +578,18 @@ static enum token_outcome request_token(const rdsiam__imds_settings *s,
     static const rdsiam__http_header ttl = {
         "x-aws-ec2-metadata-token-ttl-seconds", "21600", false};
 
-    while (a->tries < s->attempts) {
-        attempt(s, "PUT", url, &ttl, a);
-        if (a->rc == RDSIAM_OK && a->status == 200)
-            return TOKEN_GOT;
-        if (a->rc == RDSIAM_OK &&
-            (a->status == 403 || a->status == 404 || a->status == 405))
-            return TOKEN_NONE;
-        if (a->rc == RDSIAM_OK && a->status == 400)
-            return TOKEN_ERROR;
-        if (a->rc != RDSIAM_OK && a->rc != RDSIAM_ERR_HTTP)
-            return TOKEN_ERROR; /* out of memory, bad URL: not transient */
-        if (a->timed_out)
-            return TOKEN_NONE; /* botocore: ReadTimeoutError -> None */
-        if (a->rc == RDSIAM_OK && (a->status == 429 || a->status >= 500) &&
-            a->tries < s->attempts)
-            backoff(a->tries);
-    }
-    return TOKEN_NONE;
+    request(s, "PUT", url, &ttl, NULL, a);
+    if (a->rc == RDSIAM_OK)
+        return a->status == 200   ? TOKEN_GOT
+               : a->status == 400 ? TOKEN_ERROR
+                                  : TOKEN_NONE; /* 403, 404, 405, or tries
+                                                   spent on other answers */
+    if (a->rc != RDSIAM_ERR_HTTP)
+        return TOKEN_ERROR; /* out of memory, bad URL: not transient */
+    /* botocore: ReadTimeoutError -> None, and no answer after every
+     * attempt -> None. An answer that came but could not be taken (too
+     * large, broken) is an error. */
+    return a->how.timed_out || !a->how.sent ? TOKEN_NONE : TOKEN_ERROR;
 }
 
 static bool token_valid(const char *t, size_t len)
@@ -626,17 +631,18 @@ static int get_token(imds_source *src, const rdsiam__imds_settings *s, bool *v1,
                   "instance metadata: PUT %s: HTTP status 400: the service "
                   "refused the token request as malformed",
                   where);
-    RDSIAM_ENSURE(err, o != TOKEN_ERROR, a.rc, "instance metadata: PUT %s: %s",
-                  where, a.why);
+    RDSIAM_ENSURE(err, o != TOKEN_ERROR, a.rc, "instance metadata: %s", a.why);
     if (o == TOKEN_NONE) {
         /* botocore _assert_v1_enabled: "Unable to retrieve token for use
          * in IMDSv2 call and IMDSv1 has been disabled". */
         RDSIAM_ENSURE(err, !s->v1_disabled,
                       a.rc == RDSIAM_OK ? RDSIAM_ERR_HTTP_STATUS : a.rc,
-                      "instance metadata: no IMDSv2 session token (PUT %s: %s) "
+                      "instance metadata: no IMDSv2 session token (%s%s%s%s) "
                       "and IMDSv1 is disabled (AWS_EC2_METADATA_V1_DISABLED or "
                       "the profile's ec2_metadata_v1_disabled)",
-                      where, a.why);
+                      a.rc == RDSIAM_OK ? "PUT " : "",
+                      a.rc == RDSIAM_OK ? where : "",
+                      a.rc == RDSIAM_OK ? ": " : "", a.why);
         *v1 = true;
         goto done;
     }
@@ -658,27 +664,14 @@ done:
     return rc;
 }
 
-/* GET base/path up to s->attempts times while the answer is not a
- * non-empty 200 (and, with want_json, JSON); a 401 to a request that
- * carried a token ends the loop at once (the caller renews the token). */
+/* GET base/path (see get_again for when it is asked again). */
 static void get_metadata(const imds_source *src, const rdsiam__imds_settings *s,
                          const char *url, bool want_json, answer *a)
 {
     rdsiam__http_header hdr = {"x-aws-ec2-metadata-token", src->token, true};
+    policy p = {want_json, src->token != NULL};
 
-    while (a->tries < s->attempts) {
-        attempt(s, "GET", url, src->token ? &hdr : NULL, a);
-        if (a->rc != RDSIAM_OK && a->rc != RDSIAM_ERR_HTTP)
-            return;
-        if (a->rc == RDSIAM_OK && a->status == 200 && a->body.len > 0 &&
-            (!want_json || is_json(a->body.data, a->body.len)))
-            return;
-        if (a->rc == RDSIAM_OK && a->status == 401 && src->token)
-            return;
-        if (a->rc == RDSIAM_OK && (a->status == 429 || a->status >= 500) &&
-            a->tries < s->attempts)
-            backoff(a->tries);
-    }
+    request(s, "GET", url, src->token ? &hdr : NULL, &p, a);
 }
 
 /* The last answer of a GET as a result. listing: the role-name request,
@@ -689,15 +682,15 @@ static int judge(const answer *a, const char *url, bool listing,
     char where[160];
 
     rdsiam__http_url_for_message(url, where, sizeof where);
-    if (a->rc == RDSIAM_ERR_HTTP)
+    /* "No credentials" (the chain moves on) only when nothing answered:
+     * not on EC2, or the service is not there. */
+    if (a->rc == RDSIAM_ERR_HTTP && !a->how.sent)
         return rdsiam__fail(err, RDSIAM_ERR_NO_CREDENTIALS,
-                            "instance metadata: no answer from GET %s after "
-                            "%u attempt%s (not on EC2, or the service is "
-                            "unreachable): %s",
-                            where, a->tries, a->tries == 1 ? "" : "s", a->why);
+                            "instance metadata: nothing answered GET %s "
+                            "(not on EC2, or the service is unreachable): %s",
+                            where, a->why);
     if (a->rc != RDSIAM_OK)
-        return rdsiam__fail(err, a->rc, "instance metadata: GET %s: %s", where,
-                            a->why);
+        return rdsiam__fail(err, a->rc, "instance metadata: %s", a->why);
     if (listing && (a->status == 404 || (a->status == 200 && !a->body.len)))
         return rdsiam__fail(
             err, RDSIAM_ERR_NO_CREDENTIALS,
@@ -720,8 +713,8 @@ static int judge(const answer *a, const char *url, bool listing,
         return rdsiam__fail(err, RDSIAM_ERR_HTTP_STATUS,
                             "instance metadata: GET %s: HTTP status %ld (%u "
                             "attempt%s)",
-                            where, a->status, a->tries,
-                            a->tries == 1 ? "" : "s");
+                            where, a->status, a->how.attempts,
+                            a->how.attempts == 1 ? "" : "s");
     if (!a->body.len)
         return rdsiam__fail(err, RDSIAM_ERR_JSON,
                             "instance metadata: GET %s: empty answer", where);
@@ -818,6 +811,12 @@ static int imds_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
         renewed = true;
     }
 done:
+    if (rc != RDSIAM_OK && src && src->token) {
+        /* The answer's Code or member names may be shown: never an echo
+         * of the session token it was asked with. */
+        rdsiam__sent sent = {src->token, strlen(src->token)};
+        rdsiam__withhold_sent(err, "instance metadata", &sent, 1);
+    }
     rdsiam__imds_settings_free(&s);
     if (rc == RDSIAM_OK)
         rdsiam__ok(err);

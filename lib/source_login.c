@@ -46,6 +46,7 @@
 #include "file.h"
 #include "json_reader.h"
 #include "source_login.h"
+#include "withhold.h"
 
 #define WHAT "login"
 #define CALL "login: sign-in CreateOAuth2Token"
@@ -438,6 +439,13 @@ static int refresh(const char *path, const char *url, long timeout_ms,
         RDSIAM_GUARD(refused(status, &answer, profile, err));
     RDSIAM_GUARD(take_answer(path, t, &answer, now, out, err));
 done:
+    if (rc != RDSIAM_OK) {
+        /* The answer's error code or member names may be shown: never an
+         * echo of the refresh token. */
+        const rdsiam__sent sent = {
+            t->refresh_token, t->refresh_token ? strlen(t->refresh_token) : 0};
+        rdsiam__withhold_sent(err, CALL, &sent, 1);
+    }
     free(proof);
     rdsiam__buf_free(&body);
     rdsiam__buf_free(&answer);

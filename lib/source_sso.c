@@ -26,6 +26,7 @@
 #include "json_reader.h"
 #include "source_sso.h"
 #include "sso_token.h"
+#include "withhold.h"
 
 /* A value for a message: printable ASCII, truncated to fit. */
 static void printable(char *out, size_t size, const char *s)
@@ -274,6 +275,12 @@ static int sso_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
         RDSIAM_GUARD(portal_error(src, status, where, err));
     RDSIAM_GUARD(rdsiam__sso_parse_credentials(body.data, body.len, out, err));
 done:
+    if (rc != RDSIAM_OK && token) {
+        /* The answer's member names may be shown: never an echo of the
+         * access token. */
+        rdsiam__sent sent = {token, strlen(token)};
+        rdsiam__withhold_sent(err, "IAM Identity Center", &sent, 1);
+    }
     rdsiam__buf_free(&body);
     rdsiam__free_secret_str(token);
     free(url);

@@ -36,6 +36,7 @@
 #include "file.h"
 #include "json_reader.h"
 #include "sso_token.h"
+#include "withhold.h"
 
 #define SSO_TOKEN_MAX 8192
 #define SSO_WHAT "IAM Identity Center"
@@ -391,6 +392,15 @@ static int create_token(const rdsiam__sso_config *cfg, const char *url,
         RDSIAM_GUARD(refused(status, &answer, err));
     RDSIAM_GUARD(take_answer(&answer, t, err));
 done:
+    if (rc != RDSIAM_OK) {
+        /* The answer's error code or member names may be shown: never an
+         * echo of what was sent. */
+        const rdsiam__sent sent[] = {
+            {t->client_secret, t->client_secret ? strlen(t->client_secret) : 0},
+            {t->refresh_token, t->refresh_token ? strlen(t->refresh_token) : 0},
+        };
+        rdsiam__withhold_sent(err, OIDC_WHAT, sent, 2);
+    }
     rdsiam__buf_free(&body);
     rdsiam__buf_free(&answer);
     return rc;

@@ -9,7 +9,9 @@
  * token (in the response body and the parser's buffers). Every buffer that
  * holds one is wiped before it is freed; expat allocates through a memory
  * suite that wipes each block it frees, so its copies of the answer are
- * wiped too. libcurl's own send and receive buffers are not (see http.c).
+ * wiped too. The web identity token leads the form, so libcurl's upload
+ * buffer keeps none of it; libcurl's copies of the request headers (the
+ * session token) and of the answer are freed unwiped (see http.c).
  *
  * References: STS API reference (AssumeRole, AssumeRoleWithWebIdentity,
  * Common Errors); botocore 1.43 (endpoint rules: regional by default since
@@ -34,6 +36,7 @@
 #include <expat.h>
 
 #include "http.h"
+#include "withhold.h"
 
 /* ------------------------------------------------------------------------ */
 /* expat allocations, wiped when freed                                       */
@@ -839,8 +842,7 @@ typedef struct sts_call {
     const rdsiam__buf *body;          /* the form */
     const rdsiam_credentials *signer; /* NULL: unsigned */
     /* Strings that must never appear in a message (what was sent). */
-    const char *secrets[3];
-    size_t secret_len[3];
+    rdsiam__sent secrets[2];
 } sts_call;
 
 #define CONTENT_TYPE "application/x-www-form-urlencoded; charset=utf-8"
@@ -891,37 +893,6 @@ static int sign(const sts_call *call, const rdsiam__sts_endpoint *ep,
     if (rc != RDSIAM_OK)
         rdsiam__error_prefix(err, "signing STS %s", call->action);
     return rc;
-}
-
-static bool mem_contains(const char *hay, size_t len, const char *needle,
-                         size_t n)
-{
-    size_t i;
-
-    for (i = 0; n <= len && i <= len - n; i++)
-        if (hay[i] == needle[0] && memcmp(hay + i, needle, n) == 0)
-            return true;
-    return false;
-}
-
-/* An STS Message is shown only when it quotes nothing that was sent as a
- * secret (a misbehaving endpoint could echo the request). */
-static void withhold_echoed_secret(const sts_call *call, const char *body,
-                                   size_t len, rdsiam_error *err)
-{
-    size_t i;
-
-    if (!err || err->code != RDSIAM_ERR_STS)
-        return;
-    for (i = 0; i < 3; i++)
-        if (call->secrets[i] && call->secret_len[i] >= 4 &&
-            mem_contains(body, len, call->secrets[i], call->secret_len[i])) {
-            rdsiam__fail(err, RDSIAM_ERR_STS,
-                         "STS %s: the error message is withheld: it quotes "
-                         "a credential that was sent",
-                         call->action);
-            return;
-        }
 }
 
 static int send_call(const rdsiam__sts_config *cfg, const sts_call *call,
@@ -985,8 +956,16 @@ static int send_call(const rdsiam__sts_config *cfg, const sts_call *call,
     /* STS's own errors name the action already, in full. */
     if (rc != RDSIAM_OK && rc != RDSIAM_ERR_STS)
         rdsiam__error_prefix(err, "STS %s", call->action);
-    withhold_echoed_secret(call, answer.data, answer.len, err);
 done:
+    /* What the answer said is shown (an STS Message, an Expiration)
+     * only when it quotes nothing that was sent as a secret: a
+     * misbehaving endpoint could echo the request. */
+    if (rc != RDSIAM_OK) {
+        char who[64];
+
+        snprintf(who, sizeof who, "STS %s", call->action);
+        rdsiam__withhold_sent(err, who, call->secrets, 2);
+    }
     rdsiam__buf_free(&answer);
     rdsiam_sigv4_result_free(&res);
     rdsiam__sts_endpoint_free(&ep);
@@ -1039,10 +1018,11 @@ int rdsiam__sts_assume_role(const rdsiam__sts_config *cfg,
     call.action = "AssumeRole";
     call.body = &form;
     call.signer = source;
-    call.secrets[0] = source->secret_access_key;
-    call.secret_len[0] = strlen(source->secret_access_key);
-    call.secrets[1] = rdsiam__session_token(source);
-    call.secret_len[1] = call.secrets[1] ? strlen(call.secrets[1]) : 0;
+    call.secrets[0].text = source->secret_access_key;
+    call.secrets[0].len = strlen(source->secret_access_key);
+    call.secrets[1].text = rdsiam__session_token(source);
+    call.secrets[1].len =
+        call.secrets[1].text ? strlen(call.secrets[1].text) : 0;
     rc = send_call(cfg ? cfg : &none, &call, out, err);
 done:
     rdsiam__buf_free(&form);
@@ -1085,15 +1065,18 @@ int rdsiam__sts_assume_role_with_web_identity(
     }
     RDSIAM_GUARD(form_add(&form, "Action", "AssumeRoleWithWebIdentity", 25));
     RDSIAM_GUARD(form_add(&form, "Version", RDSIAM__STS_API_VERSION, 10));
+    /* The token before the fields that are not secret: the body's last
+     * bytes are the ones libcurl's upload buffer keeps (http.c). The
+     * Query protocol does not care about order. */
+    RDSIAM_GUARD(form_add(&form, "WebIdentityToken", token, token_len));
     RDSIAM_GUARD(form_add(&form, "RoleArn", role_arn, strlen(role_arn)));
     RDSIAM_GUARD(
         form_add(&form, "RoleSessionName", session_name, strlen(session_name)));
-    RDSIAM_GUARD(form_add(&form, "WebIdentityToken", token, token_len));
     memset(&call, 0, sizeof call);
     call.action = "AssumeRoleWithWebIdentity";
     call.body = &form;
-    call.secrets[0] = token;
-    call.secret_len[0] = token_len;
+    call.secrets[0].text = token;
+    call.secrets[0].len = token_len;
     rc = send_call(cfg ? cfg : &none, &call, out, err);
 done:
     rdsiam__buf_free(&form); /* wipes the token's copy */

@@ -192,11 +192,19 @@ static void make_wipe_key(void)
  * exit() runs no thread-key destructor for the thread that calls it (the
  * main thread, usually), so its cache would outlive the program's last
  * token unwiped: a library destructor wipes the exiting thread's cache at
- * exit, and when the library is unloaded (dlclose).
+ * exit, and when the library is unloaded (dlclose). Unloading also deletes
+ * the key: its destructor is code of this library, which glibc would
+ * otherwise call at the exit of every thread that signed, after the
+ * library is gone. Such a thread's cache is then not wiped when it exits:
+ * rdsiam_cache_wipe(3) says to call it in each signing thread first.
  */
 __attribute__((destructor)) static void wipe_at_exit(void)
 {
     rdsiam_cache_wipe();
+    if (tls_wipe_ok) {
+        pthread_key_delete(tls_wipe_key);
+        tls_wipe_ok = false;
+    }
 }
 
 void rdsiam_cache_wipe(void)

@@ -22,7 +22,7 @@
 ASAN_B       := build/asan
 ASAN_FLAGS   := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
                 -fno-sanitize-recover=undefined
-ASAN_EXCLUDE ?= test_alloc test_torture
+ASAN_EXCLUDE ?= test_alloc test_torture test_http_residue
 ASAN_TESTS   ?=
 ASAN_PLAIN_B := $(ASAN_B)/plain
 ASAN_PLUGINS := rds-emulator/mariadb/auth_rdsiam.so \

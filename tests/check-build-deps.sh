@@ -39,7 +39,7 @@ pcdir() { # pcdir DIR MODULE...
 }
 
 # --- a missing module is named ----------------------------------------------------
-pcdir "$tmp/pc1" libcrypto libcurl || { notok "copy .pc files"; exit 1; }
+pcdir "$tmp/pc1" libcrypto libcurl libssl || { notok "copy .pc files"; exit 1; }
 PKG_CONFIG_LIBDIR=$tmp/pc1 PKG_CONFIG_PATH= make -s B="$tmp/b1" >"$tmp/out1" 2>&1
 rc=$?
 check "expat.pc missing: make stops, naming expat and its packages" \
@@ -60,13 +60,14 @@ fi
 # Two missing: each named on its own line.
 pcdir "$tmp/pc2" libcrypto || { notok "copy .pc files"; exit 1; }
 PKG_CONFIG_LIBDIR=$tmp/pc2 PKG_CONFIG_PATH= make -s B="$tmp/b2" >"$tmp/out2" 2>&1
-check "libcurl.pc and expat.pc missing: both named" \
+check "libcurl.pc, libssl.pc and expat.pc missing: each named" \
     "$(grep '^make: pkg-config' "$tmp/out2" | sed 's/ (.*//')" \
     "make: pkg-config cannot find libcurl
+make: pkg-config cannot find libssl
 make: pkg-config cannot find expat"
 
 # The test programs: cmocka named before any test is compiled.
-pcdir "$tmp/pc3" libcrypto libcurl expat json-c || { notok "copy .pc files"; exit 1; }
+pcdir "$tmp/pc3" libcrypto libcurl libssl expat json-c || { notok "copy .pc files"; exit 1; }
 PKG_CONFIG_LIBDIR=$tmp/pc3 PKG_CONFIG_PATH= make -s -j2 B="$tmp/b3" check TESTS=test_error >"$tmp/out3" 2>&1
 rc=$?
 check "cmocka.pc missing: make check stops, naming cmocka" \

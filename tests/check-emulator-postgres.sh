@@ -34,7 +34,7 @@ skip_all() {
 pam_args_checks() {
     pdir=$(mktemp -d /tmp/rdsiam-check-pam.XXXXXX) || return
     if ! ${CC:-cc} -std=c11 -Wall -Wextra -Werror -o "$pdir/driver" \
-        tests/emulator/pam_driver.c -lpam >"$pdir/cc.log" 2>&1; then
+        tests/emulator/pam_driver.c -lpam -pthread >"$pdir/cc.log" 2>&1; then
         sed 's/^/# /' "$pdir/cc.log"
         echo "not ok - pam module: build the PAM driver (libpam0g-dev)"
         rm -rf "$pdir"
@@ -77,6 +77,16 @@ pam_args_checks() {
         "pam_rdsiam: accepted 'jane'" "$tok" $common port=05432
     pam_case "port=5433 refuses a token for port 5432" \
         "error 7: Authentication failure" "(error -206)" "$tok" $common port=5433
+    # libpam loads the module at pam_start and unloads it at pam_end: 300
+    # logins in one process, each on a thread that exits after the unload.
+    echo "auth required $MODULE $common port=5432" >"$pdir/svc"
+    got=$(RDSIAM_PAM_PASSWORD=$tok RDSIAM_PAM_REPEAT=300 RDSIAM_PAM_MODULE=$MODULE \
+        "$pdir/driver" "$pdir" svc jane 2>"$pdir/err")
+    if [ "$got" = "PAM_SUCCESS" ] && [ "$(grep -c "pam_rdsiam: accepted 'jane'" "$pdir/err")" = 300 ]; then
+        echo "ok - pam module: loaded and unloaded by libpam 300 times in one process"
+    else
+        echo "not ok - pam module: loaded and unloaded 300 times (got '$got', stderr: $(tail -c 300 "$pdir/err"))"
+    fi
     rm -rf "$pdir"
 }
 

@@ -42,7 +42,7 @@ pids=""
 cleanup() {
     [ -f "$E/mariadb/run/mariadb.pid" ] && kill -CONT "$(cat "$E/mariadb/run/mariadb.pid")" 2>/dev/null
     for p in $pids; do kill "$p" 2>/dev/null; done
-    exec 3>&- 4>&- 2>/dev/null
+    exec 3>&- 4>&- 6>&- 2>/dev/null
     [ -f "$E/emulator.conf" ] && sh "$EMU" stop "$E" >/dev/null 2>&1
     rm -rf "$tmp"
     stage_cleanup
@@ -212,6 +212,38 @@ pids="$pids $!"
 REFUSED="error	Handler.Connect	{\"errorMessage\":\"Can't connect to server on '127.0.0.1' (115)\",\"errorType\":\"Handler.Connect\"}"
 check "unreachable database: an invocation error" "$(invoke b)" "$REFUSED"
 check "unreachable database: the next invocation is still served" "$(invoke b)" "$REFUSED"
+
+# --- request ids the bootstrap refuses ------------------------------------------
+# The id goes into the answer's URL (/invocation/ID/response): only a UUID
+# is one (runtime.h). ".." once made the bootstrap POST to
+# /2018-06-01/runtime/error (libcurl folds the dot segments). A refused id
+# cannot be answered: the bootstrap says so and exits 1, having sent
+# nothing (the stand-in records any POST it did not expect as a fault;
+# the invocation is queued without waiting for an answer, and the check
+# waits for the bootstrap's exit instead).
+REFUSED_LOG="bootstrap: invocation/next without a deadline or exactly one request id that is a UUID (1 given); it cannot be answered, so the bootstrap exits"
+n=0
+for bad_id in ".." "../../init" "8476a536-e9f4-11e8-9739-2dfe598c3fcd/.." \
+    "8476a536-e9f4-11e8-9739-2dfe598c3fc" "8476a536%2de9f4-11e8-9739-2dfe598c3fcd"; do
+    n=$((n + 1))
+    start_api 6 "d$n" || { notok "request id '$bad_id': start the stand-in"; continue; }
+    HOME=$tmp/home AWS_LAMBDA_RUNTIME_API="127.0.0.1:$(cat "$tmp/d$n.port")" \
+        timeout 30 "$BOOT" 2>"$tmp/d$n.log" &
+    boot_d=$!
+    got=$(python3 "$API" invoke "$(cat "$tmp/d$n.port")" 20000 "$bad_id" 0 |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)["kind"])')
+    wait "$boot_d"
+    rc=$?
+    faults=$(python3 -c 'import sys, urllib.request
+print(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode(), end="")' \
+        "http://127.0.0.1:$(cat "$tmp/d$n.port")/_faults")
+    exec 6>&-
+    if [ "$got:$rc:$faults" = "timeout:1:" ] && [ "$(cat "$tmp/d$n.log")" = "$REFUSED_LOG" ]; then
+        ok "request id '$bad_id' refused: logged, exit status 1, nothing posted"
+    else
+        notok "request id '$bad_id' refused (answer $got, exit $rc, faults '$faults')"; diag "$tmp/d$n.log"
+    fi
+done
 
 # --- configuration errors: /runtime/init/error and exit 1 ------------------------
 # init_case NAME EXPECTED-MESSAGE VAR=VALUE... (VAR= unsets VAR). A message

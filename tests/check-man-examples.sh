@@ -23,7 +23,8 @@ if [ ! -f "$B/lib/librdsiam.a" ]; then
 fi
 DEPS=$(pkg-config --libs libcrypto 2>/dev/null)
 if pkg-config --exists libcurl 2>/dev/null; then
-    DEPS="$DEPS $(pkg-config --libs libcurl)"
+    # libssl: lib/http.c sets an option on libcurl's OpenSSL context.
+    DEPS="$DEPS $(pkg-config --libs libcurl libssl)"
 fi
 # The STS calls parse XML with expat (HTTP=yes builds).
 if pkg-config --exists expat 2>/dev/null; then

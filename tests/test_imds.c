@@ -915,7 +915,9 @@ static void test_stale_extended(void **state)
     rdsiam__creds_clear(&c);
 }
 
-/* A server slower than the timeout: no answer, so no instance role. */
+/* A server slower than the timeout: something is there, and it timed out
+ * (lib/http.c reports the timeout, from CURLE_OPERATION_TIMEDOUT); that is
+ * not "no instance role". */
 static void test_slow(void **state)
 {
     rdsiam__creds c;
@@ -923,10 +925,13 @@ static void test_slow(void **state)
 
     (void)state;
     use("v2.cslow2500");
-    assert_int_equal(fetch(&c, &e), RDSIAM_ERR_NO_CREDENTIALS);
-    assert_true(contains(e.message, "instance metadata: no answer from GET "));
-    assert_true(contains(e.message, "after 1 attempt (not on EC2, or the "
-                                    "service is unreachable)"));
+    assert_int_equal(fetch(&c, &e), RDSIAM_ERR_HTTP);
+    assert_true(
+        contains(e.message, "instance metadata: GET http://127.0.0.1:"));
+    assert_true(contains(e.message, "/imds/v2.cslow2500/latest/meta-data/iam/"
+                                    "security-credentials/"));
+    assert_true(contains(e.message, ": timeout: no complete answer within "
+                                    "1000 ms"));
     assert_null(c.access_key_id);
     /* With a 3 s timeout the same answer arrives. */
     fake_env_set("AWS_METADATA_SERVICE_TIMEOUT", "3");
@@ -934,6 +939,26 @@ static void test_slow(void **state)
     assert_int_equal(fetch(&c, &e), RDSIAM_OK);
     assert_good(&c);
     fake_env_set("AWS_METADATA_SERVICE_TIMEOUT", NULL);
+}
+
+/* An answer larger than the client takes: something answered, so that is
+ * what the message says (not "not on EC2"). */
+static void test_too_large(void **state)
+{
+    rdsiam__creds c;
+    rdsiam_error e;
+
+    (void)state;
+    use("v2.big");
+    assert_int_equal(fetch(&c, &e), RDSIAM_ERR_HTTP);
+    assert_true(
+        contains(e.message, "instance metadata: GET http://127.0.0.1:"));
+    /* RDSIAM__HTTP_MAX_BODY, 64 KiB */
+    assert_true(contains(e.message, "/imds/v2.big/latest/meta-data/iam/"
+                                    "security-credentials/rdsiam-test-role: "
+                                    "answer larger than 65536 bytes"));
+    assert_false(contains(e.message, "EC2"));
+    assert_null(c.access_key_id);
 }
 
 /* Nothing listening: no credentials, so a chain moves on. */
@@ -948,7 +973,10 @@ static void test_unreachable(void **state)
     fake_env_set("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint);
     fake_env_set("AWS_EC2_METADATA_DISABLED", "false");
     assert_int_equal(fetch(&c, &e), RDSIAM_ERR_NO_CREDENTIALS);
-    assert_true(contains(e.message, "no answer from GET"));
+    assert_true(contains(e.message, "instance metadata: nothing answered GET "
+                                    "http://127.0.0.1:"));
+    assert_true(contains(e.message, "(not on EC2, or the service is "
+                                    "unreachable): "));
 }
 
 /* AWS_EC2_METADATA_DISABLED=true: nothing is asked. */
@@ -1079,6 +1107,7 @@ int main(void)
         SERVER_TEST(test_bad_answers),
         SERVER_TEST(test_stale_extended),
         SERVER_TEST(test_slow),
+        SERVER_TEST(test_too_large),
         SERVER_TEST(test_unreachable),
         SERVER_TEST(test_disabled),
         SERVER_TEST(test_provider),

@@ -46,6 +46,13 @@ $(B)/tests/%: tests/%.c $(TEST_HELPER_LIB) $(STATIC_LIB) | pc-check-tests
 
 -include $(TEST_BINS:=.d) $(TEST_HELPER_OBJS:=.d)
 
+# test_unload loads the shared library this build made, by its SONAME; its
+# dependencies stay loaded (needed by the program itself), so each of its
+# hundreds of loads maps librdsiam alone.
+$(B)/tests/test_unload: $(SHARED_LIB)
+$(B)/tests/test_unload: TEST_LIBS += -Wl,--no-as-needed
+$(B)/tests/test_unload: TEST_CFLAGS += -DTEST_SONAME='"$(SONAME)"'
+
 # A test program whose source is gone (renamed or removed) goes too:
 # tests/run-tests.sh runs every program in $(B)/tests.
 STALE_TEST_BINS = $(filter-out $(TEST_BINS) %.d %.o,$(wildcard $(B)/tests/test_*))

@@ -16,7 +16,7 @@
 # starve the others. Each test has TEST_TIMEOUT seconds (1800 here).
 
 VALGRIND         ?= valgrind
-VALGRIND_EXCLUDE ?= test_alloc test_torture
+VALGRIND_EXCLUDE ?= test_alloc test_torture test_http_residue
 VALGRIND_TESTS   ?=
 VALGRIND_FLAGS   := --tool=memcheck --error-exitcode=99 --leak-check=full \
                     --show-leak-kinds=definite,indirect,possible \

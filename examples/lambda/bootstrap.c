@@ -7,9 +7,12 @@
  *   loop:  GET /runtime/invocation/next
  *          -> POST /runtime/invocation/ID/response  (the proxy response)
  *          -> or POST /runtime/invocation/ID/error  (and go on)
+ *          an answer without a deadline, or whose request id is not a
+ *          UUID (runtime.h), cannot be answered: log it, exit 1 (Lambda
+ *          reports Runtime.ExitError and starts a new environment)
  *
  * Build against the installed library (`make lambda` also packages it):
- *   cc -o bootstrap bootstrap.c runtime.c handler.c \
+ *   cc -o bootstrap bootstrap.c runtime.c invocation.c handler.c \
  *      $(pkg-config --cflags --libs rdsiam libmariadb libcurl json-c)
  *
  * Log lines (stderr, so CloudWatch) name the stage and the server's error,

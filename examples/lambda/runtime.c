@@ -12,18 +12,14 @@
  */
 #include "runtime.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <curl/curl.h>
 #include <json-c/json.h>
 
 #define API_VERSION "2018-06-01"
-#define ID_CHARS                                                               \
-    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_."
 
 static CURL *h;
 static struct curl_slist *json_hdrs; /* Content-Type, no Expect */
@@ -84,50 +80,12 @@ static size_t drop_body(char *data, size_t size, size_t n, void *unused)
     return size * n;
 }
 
-/* Copy VALUE of "NAME: VALUE\r\n" into dst when the line is that header
- * (names are case-insensitive). 1 when it matched and fitted. */
-static int header_value(const char *line, size_t len, const char *name,
-                        char *dst, size_t dstsize)
-{
-    size_t nlen = strlen(name);
-
-    if (len <= nlen || line[nlen] != ':' || strncasecmp(line, name, nlen) != 0)
-        return 0;
-    line += nlen + 1;
-    len -= nlen + 1;
-    while (len > 0 && (*line == ' ' || *line == '\t')) {
-        line++;
-        len--;
-    }
-    while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == '\n' ||
-                       line[len - 1] == ' '))
-        len--;
-    if (len == 0 || len >= dstsize)
-        return 0;
-    memcpy(dst, line, len);
-    dst[len] = '\0';
-    return 1;
-}
-
 static size_t on_header(char *line, size_t size, size_t n, void *arg)
 {
     struct invocation *inv = arg;
-    char deadline[32];
-    char *end;
-    long long ms;
 
-    if (!inv) /* the answer to a POST: nothing to read from it */
-        return size * n;
-
-    header_value(line, size * n, "Lambda-Runtime-Aws-Request-Id", inv->id,
-                 sizeof inv->id);
-    if (header_value(line, size * n, "Lambda-Runtime-Deadline-Ms", deadline,
-                     sizeof deadline)) {
-        errno = 0;
-        ms = strtoll(deadline, &end, 10);
-        if (errno == 0 && *end == '\0' && ms > 0)
-            inv->deadline_ms = ms;
-    }
+    if (inv) /* not the answer to a POST: nothing to read from that */
+        runtime_header(inv, line, size * n);
     return size * n;
 }
 
@@ -152,12 +110,14 @@ int runtime_next(struct invocation *inv)
                 curl_easy_strerror(rc), status);
         return -1;
     }
-    /* The id goes into the next URL: a UUID's characters only. */
-    if (!inv->id[0] || inv->id[strspn(inv->id, ID_CHARS)] != '\0' ||
-        inv->deadline_ms == 0) {
-        fputs("bootstrap: invocation/next without a valid request id or "
-              "deadline\n",
-              stderr);
+    /* The id goes into the answer's URL: a request id (a UUID) or
+     * nothing. A bad one is not printed: it came from outside. */
+    if (!runtime_invocation_ok(inv)) {
+        fprintf(stderr,
+                "bootstrap: invocation/next without a deadline or exactly "
+                "one request id that is a UUID (%d given); it cannot be "
+                "answered, so the bootstrap exits\n",
+                inv->id_headers);
         return -1;
     }
     return 0;

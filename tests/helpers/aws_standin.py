@@ -516,6 +516,7 @@ def sts(handler, req, step):
 #              a bad credentials answer: not JSON; cut in half; a NUL in
 #              AccessKeyId; Code "AssumeRoleUnauthorizedAccess"; expired in
 #              2009; a lower-case key id; an empty 200 answer
+#   big        the credentials answer padded to over 80 KiB
 #   Nmalformed the first credentials answer malformed, then good
 #   anything else: a tag that gives the test its own state
 # GET /imds/OPTS/_expire makes every token issued for OPTS expired.
@@ -606,6 +607,8 @@ def imds_creds_body(o, n):
         return "<html>not json</html>"
     if "empty" in o:
         return ""
+    if "big" in o:
+        return json.dumps(dict(doc, Padding="p" * (80 * 1024)))
     if "codefail" in o:
         doc = {"Code": "AssumeRoleUnauthorizedAccess",
                "Message": "EC2 cannot assume the role", "LastUpdated":
@@ -1012,6 +1015,136 @@ def signin_token(handler, req, opts):
     if "malformed" in words:
         body = "<html>not json</html>"
     handler.send_body(200, body)
+
+
+# --------------------------------------------------------------------------
+# A leaky server: /echo/FORM/... quotes back, in an error answer, the secret
+# the request carried: a JSON body's refreshToken, the form's
+# WebIdentityToken, else the header
+# X-Amz-Security-Token, x-amz-sso_bearer_token, x-aws-ec2-metadata-token
+# or Authorization. FORM says how (every encoding XML and JSON allow):
+#   xml-plain      in an STS Message as is
+#   xml-charref    every third character a character reference (&#x65;)
+#   xml-cdata      split across CDATA sections of 7 characters
+#   xml-partial    without its first and last 5 characters
+#   xml-shown      every character as a reference escaped once more, so the
+#                  decoded Message shows "&#x65;&#x79;..."
+#   xml-percent    percent-encoded, every byte
+#   xml-code       in the Code, not the Message
+#   json-code      {"Code": secret, ...}
+#   json-code-u    the Code with every character a \u escape
+#   json-code-partial  the Code without its first and last 5 characters
+#   json-dup       a member named by the secret, twice
+#   json-dup-u     the same with \u escapes in the names
+#   json-error     400, {"error": secret} (an OAuth error, as SSO-OIDC
+#                  answers)
+#   json-error-u   the same with \u escapes
+# So the instance-metadata source gets that far, a PUT .../latest/api/token
+# answers a session token and a GET of .../security-credentials/ the role
+# name "echo-role".
+
+ECHO_IMDS_TOKEN = "echoImdsSessionToken/0123456789abcdefghijklmnopqrstuvwxyzAB"
+
+
+def echo_secret(req):
+    try:
+        doc = json.loads(req.body.decode("utf-8")) if req.body else {}
+    except ValueError:
+        doc = {}
+    if not isinstance(doc, dict):
+        doc = {}
+    for v in (doc.get("refreshToken"),
+              req.form.get("WebIdentityToken"),
+              req.headers.get("X-Amz-Security-Token"),
+              req.headers.get("x-amz-sso_bearer_token"),
+              req.headers.get("x-aws-ec2-metadata-token"),
+              req.headers.get("Authorization")):
+        if v:
+            return v
+    return ""
+
+
+def echo_xml(form, secret):
+    code, message = "AccessDenied", "you sent " + xml_escape(secret)
+    if form == "xml-charref":
+        message = "you sent " + "".join(
+            "&#x%x;" % ord(c) if i % 3 == 0 else xml_escape(c)
+            for i, c in enumerate(secret))
+    elif form == "xml-cdata":
+        message = "you sent " + "".join(
+            "<![CDATA[%s]]>" % secret[i:i + 7] for i in range(0, len(secret), 7))
+    elif form == "xml-partial":
+        message = "you sent " + xml_escape(secret[5:-5])
+    elif form == "xml-shown":
+        message = "you sent " + "".join("&amp;#x%x;" % ord(c) for c in secret)
+    elif form == "xml-percent":
+        message = "you sent " + "".join("%%%02X" % b for b in secret.encode())
+    elif form == "xml-code":
+        code, message = xml_escape(secret), "denied"
+    return (f'<ErrorResponse xmlns="{STS_NS}">\n  <Error>\n'
+            f"    <Type>Sender</Type>\n    <Code>{code}</Code>\n"
+            f"    <Message>{message}</Message>\n  </Error>\n"
+            f"  <RequestId>{REQUEST_ID}</RequestId>\n</ErrorResponse>\n")
+
+
+def u_escape(s):
+    return "".join("\\u%04x" % ord(c) for c in s)
+
+
+def echo_json(form, secret):
+    q = json.dumps(secret)
+    if form == "json-code":
+        return '{"Code": %s, "Message": "denied"}' % q
+    if form == "json-code-u":
+        return '{"Code": "%s", "Message": "denied"}' % u_escape(secret)
+    if form == "json-code-partial":
+        return '{"Code": %s, "Message": "denied"}' % json.dumps(secret[5:-5])
+    if form == "json-dup":
+        return '{%s: 1, %s: 2}' % (q, q)
+    if form == "json-dup-u":
+        return '{"%s": 1, "%s": 2}' % (u_escape(secret), u_escape(secret))
+    if form == "json-error":
+        return '{"error": %s}' % q
+    if form == "json-error-u":
+        return '{"error": "%s"}' % u_escape(secret)
+    return '{"Code": "unknown echo form"}'
+
+
+def echo(handler, req, step):
+    parts = req.raw_path.split("/")
+    form = parts[2] if len(parts) > 2 else ""
+    if req.method == "PUT" and req.raw_path.endswith("/latest/api/token"):
+        return handler.send_body(200, ECHO_IMDS_TOKEN, "text/plain")
+    if req.raw_path.endswith("/security-credentials/"):
+        return handler.send_body(200, "echo-role", "text/plain")
+    secret = echo_secret(req)
+    if form.startswith("xml-"):
+        return handler.send_body(403, echo_xml(form, secret), "text/xml")
+    handler.send_body(400 if form.startswith("json-error") else 200,
+                      echo_json(form, secret))
+
+
+for _method in ("GET", "PUT", "POST"):
+    route(_method, "/echo/")(echo)
+
+
+# --------------------------------------------------------------------------
+# Oversized heads: GET /head/line/LEN answers 200 with one header line of
+# LEN bytes; /head/many/N with N header lines of 100 bytes each.
+
+@route("GET", "/head/")
+def big_head(handler, req, step):
+    parts = req.raw_path.split("/")
+    kind, n = parts[2], int(parts[3])
+    handler.send_response(200)
+    if kind == "line":
+        handler.send_header("X-Big", "a" * n)
+    else:
+        for i in range(n):
+            handler.send_header("X-Many-%d" % i, "b" * 88)
+    handler.send_header("Content-Length", "2")
+    handler.end_headers()
+    handler.wfile.write(b"{}")
 
 
 # --------------------------------------------------------------------------

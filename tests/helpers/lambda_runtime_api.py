@@ -21,12 +21,17 @@ and, for the test, control paths:
                               {"kind": "response"|"error", "body": ...,
                                "error_type": header or null, "handler_ms":
                                ms from handing it out to the answer}
+      &id=ID                  with ID as its request id (default: a new
+                              UUID, as Lambda's), sent as it is
+      &wait=S                 waiting S seconds at most (default 60), then
+                              {"kind": "timeout", ...}
   GET /_init_error            the init error body, or 404
   GET /_faults                protocol faults seen, one per line
 
 Usage as a program: lambda_runtime_api.py serve  -> prints the port, serves
 until stdin closes; lambda_runtime_api.py invoke PORT [TIMEOUT_MS] -> prints
-the /_invoke answer.
+the /_invoke answer; lambda_runtime_api.py invoke PORT TIMEOUT_MS ID WAIT_S
+-> the same with a request id of the test's and a shorter wait.
 """
 import json
 import sys
@@ -65,8 +70,8 @@ class RuntimeAPI:
     def stop(self):
         self.server.shutdown()
 
-    def enqueue(self, timeout_ms=20000):
-        rid = str(uuid.uuid4())
+    def enqueue(self, timeout_ms=20000, rid=None):
+        rid = rid if rid is not None else str(uuid.uuid4())
         with self.cond:
             self.queue.append((rid, int(time.time() * 1000) + timeout_ms))
             self.cond.notify_all()
@@ -82,8 +87,8 @@ class RuntimeAPI:
                 self.cond.wait(left)
             return self.results[rid]
 
-    def invoke(self, timeout_ms=20000, wait=60):
-        return self.wait(self.enqueue(timeout_ms), wait)
+    def invoke(self, timeout_ms=20000, wait=60, rid=None):
+        return self.wait(self.enqueue(timeout_ms, rid), wait)
 
     def _handler(self):
         api = self
@@ -120,7 +125,9 @@ class RuntimeAPI:
                         ("Lambda-Runtime-Trace-Id", "Root=1-00000000-000000000000000000000000")])
                 elif url.path == "/_invoke":
                     ms = int(q.get("timeout_ms", ["20000"])[0])
-                    self.reply(200, json.dumps(api.invoke(ms)))
+                    wait = float(q.get("wait", ["60"])[0])
+                    rid = q.get("id", [None])[0]
+                    self.reply(200, json.dumps(api.invoke(ms, wait, rid)))
                 elif url.path == "/_init_error":
                     with api.cond:
                         e = api.init_error
@@ -166,8 +173,13 @@ def main():
     if sys.argv[1:2] == ["invoke"]:
         port = int(sys.argv[2])
         ms = sys.argv[3] if len(sys.argv) > 3 else "20000"
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_invoke?timeout_ms={ms}",
-                                    timeout=90) as r:
+        extra = ""
+        if len(sys.argv) > 5:
+            extra = "&" + urllib.parse.urlencode({"id": sys.argv[4],
+                                                  "wait": sys.argv[5]})
+        with urllib.request.urlopen(
+                f"http://127.0.0.1:{port}/_invoke?timeout_ms={ms}{extra}",
+                timeout=90) as r:
             print(r.read().decode())
         return 0
     print(__doc__, file=sys.stderr)

@@ -38,6 +38,11 @@ long standin_hits(const standin *s, const char *path);
 int standin_get_text(const standin *s, const char *path, char *out,
                      size_t size);
 
+/* A self-signed certificate for 127.0.0.1 (an EC P-256 key, valid one
+ * day), made with the openssl tool: cert and key are the PEM files to
+ * write. 0, or -1 when the tool is missing or failed (the test skips). */
+int standin_make_cert(const char *cert, const char *key);
+
 /* A loopback port nothing listens on (an ephemeral one, bound and closed
  * again), for "nothing answers there" cases; 9 (discard) if none could be
  * bound. */
