@@ -1,5 +1,5 @@
 /*
- * test_provider_chain.c - the default chain over the real sources:
+ * test_chain.c - the default chain (lib/chain.c) over the real sources:
  * environment, then the shared-file profile, then container endpoints;
  * an explicit profile means that profile alone.
  *
