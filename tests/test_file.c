@@ -93,10 +93,9 @@ static void test_reads_whole_file(void **state)
     for (size_t i = 0; i < sizeof(big); i++)
         big[i] = (char)('a' + i % 26);
     rdsiam__buf_init(&b, sizeof(big));
-    assert_int_equal(rdsiam__file_read(put(t, "big", big, sizeof(big)),
-                                       "big", sizeof(big),
-                                       RDSIAM_ERR_SIGV4_TOO_LARGE, 0, &b, NULL,
-                                       &err),
+    assert_int_equal(rdsiam__file_read(put(t, "big", big, sizeof(big)), "big",
+                                       sizeof(big), RDSIAM_ERR_SIGV4_TOO_LARGE,
+                                       0, &b, NULL, &err),
                      RDSIAM_OK);
     assert_int_equal(b.len, sizeof(big));
     assert_memory_equal(b.data, big, sizeof(big));
@@ -123,19 +122,18 @@ static void test_size_limit(void **state)
 
     /* max bytes exactly: read. */
     rdsiam__buf_init(&b, 100);
-    assert_int_equal(rdsiam__file_read(put(t, "ten", "0123456789", 10),
-                                       "the ten", 10, RDSIAM_ERR_PROFILE_INVALID,
-                                       0, &b, NULL, &err),
-                     RDSIAM_OK);
+    assert_int_equal(
+        rdsiam__file_read(put(t, "ten", "0123456789", 10), "the ten", 10,
+                          RDSIAM_ERR_PROFILE_INVALID, 0, &b, NULL, &err),
+        RDSIAM_OK);
     assert_string_equal(b.data, "0123456789");
     rdsiam__buf_free(&b);
     /* One more: the caller's code, and nothing read. */
     rdsiam__buf_init(&b, 100);
-    assert_int_equal(rdsiam__file_read(put(t, "eleven", "0123456789a", 11),
-                                       "the eleven", 10,
-                                       RDSIAM_ERR_PROFILE_INVALID, 0, &b, &found,
-                                       &err),
-                     RDSIAM_ERR_PROFILE_INVALID);
+    assert_int_equal(
+        rdsiam__file_read(put(t, "eleven", "0123456789a", 11), "the eleven", 10,
+                          RDSIAM_ERR_PROFILE_INVALID, 0, &b, &found, &err),
+        RDSIAM_ERR_PROFILE_INVALID);
     assert_false(found);
     assert_int_equal(err.code, RDSIAM_ERR_PROFILE_INVALID);
     assert_string_equal(err.message, "the eleven is larger than 10 bytes");
@@ -158,26 +156,23 @@ static void test_missing(void **state)
                                        &found, &err),
                      RDSIAM_ERR_FILE_IO);
     assert_false(found);
-    assert_string_equal(err.message,
-                        "cannot open the token file: No such file or directory");
+    assert_string_equal(
+        err.message, "cannot open the token file: No such file or directory");
     /* Missing is no error with RDSIAM__FILE_MISSING_OK, a file below a
      * file (ENOTDIR) included. */
     found = true;
-    assert_int_equal(rdsiam__file_read(path, "x", 100,
-                                       RDSIAM_ERR_SIGV4_TOO_LARGE,
-                                       RDSIAM__FILE_MISSING_OK, &b, &found,
-                                       &err),
-                     RDSIAM_OK);
+    assert_int_equal(
+        rdsiam__file_read(path, "x", 100, RDSIAM_ERR_SIGV4_TOO_LARGE,
+                          RDSIAM__FILE_MISSING_OK, &b, &found, &err),
+        RDSIAM_OK);
     assert_false(found);
     assert_string_equal(err.message, "");
-    snprintf(notdir, sizeof(notdir), "%s/x",
-             put(t, "plain", "data", 4));
+    snprintf(notdir, sizeof(notdir), "%s/x", put(t, "plain", "data", 4));
     found = true;
-    assert_int_equal(rdsiam__file_read(notdir, "x", 100,
-                                       RDSIAM_ERR_SIGV4_TOO_LARGE,
-                                       RDSIAM__FILE_MISSING_OK, &b, &found,
-                                       &err),
-                     RDSIAM_OK);
+    assert_int_equal(
+        rdsiam__file_read(notdir, "x", 100, RDSIAM_ERR_SIGV4_TOO_LARGE,
+                          RDSIAM__FILE_MISSING_OK, &b, &found, &err),
+        RDSIAM_OK);
     assert_false(found);
     assert_null(b.data);
 }
