@@ -72,10 +72,7 @@ start_api() {
 # invoke NAME [TIMEOUT_MS]: queue one invocation and print
 # "KIND<TAB>ERROR_TYPE<TAB>BODY" for its answer.
 invoke() {
-    python3 "$API" invoke "$(cat "$tmp/$1.port")" "${2:-20000}" |
-        python3 -c 'import json, sys
-r = json.load(sys.stdin)
-print("%s\t%s\t%s" % (r["kind"], r["error_type"], r["body"]))' | tee -a "$tmp/answers"
+    python3 "$API" invoke "$(cat "$tmp/$1.port")" "${2:-20000}" | tee -a "$tmp/answers"
 }
 
 # check NAME GOT EXPECTED
@@ -231,7 +228,7 @@ for bad_id in ".." "../../init" "8476a536-e9f4-11e8-9739-2dfe598c3fcd/.." \
         timeout 30 "$BOOT" 2>"$tmp/d$n.log" &
     boot_d=$!
     got=$(python3 "$API" invoke "$(cat "$tmp/d$n.port")" 20000 "$bad_id" 0 |
-        python3 -c 'import json, sys; print(json.load(sys.stdin)["kind"])')
+        head -n 1 | cut -f 1)
     wait "$boot_d"
     rc=$?
     faults=$(python3 -c 'import sys, urllib.request

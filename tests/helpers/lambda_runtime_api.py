@@ -30,8 +30,9 @@ and, for the test, control paths:
 
 Usage as a program: lambda_runtime_api.py serve  -> prints the port, serves
 until stdin closes; lambda_runtime_api.py invoke PORT [TIMEOUT_MS] -> prints
-the /_invoke answer; lambda_runtime_api.py invoke PORT TIMEOUT_MS ID WAIT_S
--> the same with a request id of the test's and a shorter wait.
+the /_invoke answer as KIND<TAB>ERROR_TYPE<TAB>BODY; lambda_runtime_api.py
+invoke PORT TIMEOUT_MS ID WAIT_S -> the same with a request id of the
+test's and a shorter wait.
 """
 import json
 import sys
@@ -180,7 +181,8 @@ def main():
         with urllib.request.urlopen(
                 f"http://127.0.0.1:{port}/_invoke?timeout_ms={ms}{extra}",
                 timeout=90) as r:
-            print(r.read().decode())
+            a = json.load(r)
+        print("%s\t%s\t%s" % (a["kind"], a["error_type"], a["body"]))
         return 0
     print(__doc__, file=sys.stderr)
     return 2
