@@ -430,7 +430,8 @@ check "a host name in the token's region: no warning" test ! -s "$tmp/err"
 # with botocore 1.43.11; see its SOURCE.md): each vector's token, and for
 # MSK its expires_ms (X-Amz-Date + 900 s, in ms). --json's expires is
 # X-Amz-Date + 900 s: the environment's keys do not expire.
-. tests/helpers/service_vectors.sh # sv INDEX FIELD
+. tests/helpers/service_vectors.sh # sv_load DIR, sv INDEX FIELD
+sv_load "$tmp/sv"
 svrun() { # svrun INDEX ARGS...: the tool with the vector's keys, region, time
     i=$1; shift
     st=$(sv "$i" session_token)
