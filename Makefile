@@ -329,4 +329,4 @@ FORCE:
 .PHONY: all man install uninstall clean FORCE
 
 # Tests, examples, the emulator and benchmarks add their own rules.
-include $(sort $(wildcard tests/*.mk examples/*.mk examples/*/*.mk))
+include $(sort $(wildcard tests/*.mk tests/*/*.mk examples/*.mk examples/*/*.mk))

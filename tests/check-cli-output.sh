@@ -208,10 +208,15 @@ check "no temporary file is left beside it" \
 refused "a folder that does not exist: exit 1 naming it" \
     "cannot write $tmp/no/such/f: cannot create a file in $tmp/no/such: No such file or directory" \
     1 $A1 --output "$tmp/no/such/f"
+# The checkout may sit where nobody cannot read (a private home, a mode-700
+# temporary folder): the cases run as nobody use a world-readable copy of
+# the tool, as they would an installed one.
+NTOOL=$tmp/pub/rdsiam-token
+mkdir -p "$tmp/pub" && cp "$TOOL" "$NTOOL" && chmod -R a+rX "$tmp/pub"
 if [ "$(id -u)" -eq 0 ] && command -v runuser >/dev/null; then
     mkdir -p "$tmp/locked" && chmod 755 "$tmp/locked"
     printf 'good\n' >"$tmp/locked/f" && chmod 644 "$tmp/locked/f"
-    if runuser -u nobody -- $E $KEYS "$TOOL" $A1 --output "$tmp/locked/f" \
+    if runuser -u nobody -- $E $KEYS "$NTOOL" $A1 --output "$tmp/locked/f" \
         >"$tmp/out" 2>"$tmp/err"; [ $? -eq 1 ] &&
         grep -qF "cannot create a file in $tmp/locked: Permission denied" "$tmp/err" &&
         [ "$(cat "$tmp/locked/f")" = good ]; then
@@ -425,7 +430,8 @@ check "a host name in the token's region: no warning" test ! -s "$tmp/err"
 # with botocore 1.43.11; see its SOURCE.md): each vector's token, and for
 # MSK its expires_ms (X-Amz-Date + 900 s, in ms). --json's expires is
 # X-Amz-Date + 900 s: the environment's keys do not expire.
-. tests/helpers/service_vectors.sh # sv INDEX FIELD
+. tests/helpers/service_vectors.sh # sv_load DIR, sv INDEX FIELD
+sv_load "$tmp/sv"
 svrun() { # svrun INDEX ARGS...: the tool with the vector's keys, region, time
     i=$1; shift
     st=$(sv "$i" session_token)
@@ -667,7 +673,7 @@ kill -TERM "$lp"; wait "$lp"
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
     mkdir -p "$tmp/ro" && chown nobody "$tmp/ro"
     # setpriv execs the tool itself: $! is the tool, not a parent.
-    setpriv --reuid=nobody --regid=nogroup --clear-groups $E $KEYS "$TOOL" \
+    setpriv --reuid=nobody --regid=nogroup --clear-groups $E $KEYS "$NTOOL" \
         $A2 --output "$tmp/ro/f" --every 1 2>"$tmp/ro.log" &
     lp=$!
     pids="$pids $lp"

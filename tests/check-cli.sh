@@ -319,7 +319,8 @@ fi
 # --- --elasticache, --memorydb, --msk ------------------------------------
 # Known answers: tests/vectors/service-tokens/botocore-derived.json (made
 # with botocore 1.43.11; see its SOURCE.md), through the default chain.
-. tests/helpers/service_vectors.sh # sv INDEX FIELD
+. tests/helpers/service_vectors.sh # sv_load DIR, sv INDEX FIELD
+sv_load "$tmp/sv"
 svtime() { # "20231114T221320Z" as --signing-time takes it
     sv "$1" time
 }

@@ -26,7 +26,8 @@ command -v cmake >/dev/null 2>&1 || {
     echo "not ok - cmake is not installed (tests/deps.sh test installs it)"; exit 1; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rdsiam-cmake.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
+. tests/helpers/stage.sh # stage_install NAME [MAKE-ARGUMENT...]
+trap 'rm -rf "$tmp"; stage_cleanup' EXIT
 trap 'exit 130' INT TERM
 
 ok() { echo "ok - $*"; }
@@ -42,15 +43,15 @@ patch=$(sed -n 's/^#define RDSIAM_VERSION_PATCH \([0-9]*\).*/\1/p' include/rdsia
 version=$major.$minor.$patch
 if [ "$major" = 0 ]; then soname=librdsiam.so.0.$minor; else soname=librdsiam.so.$major; fi
 
-stage=$tmp/stage
-if make -s -j2 B="$tmp/build" >"$tmp/build.log" 2>&1 &&
-    make -s B="$tmp/build" PREFIX=/usr DESTDIR="$stage" install >>"$tmp/build.log" 2>&1; then
+# The run's staged install (tests/helpers/stage.sh), read only.
+if stage_install werror WERROR=1; then
     ok "make install PREFIX=/usr DESTDIR=<stage>"
 else
     notok "make install PREFIX=/usr DESTDIR=<stage>"
-    sed 's/^/#   /' "$tmp/build.log" | tail -n 30
+    sed 's/^/#   /' "$STAGE_LOG" | tail -n 30
     exit 1
 fi
+stage=$STAGE
 cm=$stage/usr/lib/cmake/rdsiam
 check "rdsiamConfig.cmake and rdsiamConfigVersion.cmake installed in lib/cmake/rdsiam" \
     test -f "$cm/rdsiamConfig.cmake" -a -f "$cm/rdsiamConfigVersion.cmake"

@@ -13,6 +13,9 @@
 set -u
 
 B=${B:-build}
+# The emulator runs this build's plugin (make check-asan: build/asan's).
+RDSIAM_BUILD=${RDSIAM_BUILD:-$(pwd)/$B}
+export RDSIAM_BUILD
 EMU=examples/rds-emulator/rds-emulator
 TOKEN_TOOL=$B/bin/rdsiam-token
 USERS=$B/bin/rdsiam-mysql-users
@@ -38,7 +41,9 @@ cleanup() {
         [ -f "$d/emulator.conf" ] && sh "$EMU" stop "$d" >/dev/null 2>&1
     done
     rm -rf "$tmp"
+    stage_cleanup
 }
+. tests/helpers/stage.sh # stage_install NAME [MAKE-ARGUMENT...], stage_pc DIR
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -209,19 +214,21 @@ case $rc:$out in
 *) notok "rdsiam-mysql-users without credentials: status $rc, output $out" ;;
 esac
 
-# The example as a user builds it: against the installed library, with
-# nothing but pkg-config (the command in its header comment).
+# The example as a user builds it: against the installed library (the
+# run's staged install, tests/helpers/stage.sh), with nothing but
+# pkg-config (the command in its header comment).
+stage_install werror WERROR=1
+L=$STAGE/usr/lib
 (
-    unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
-    make -s -j"$(nproc 2>/dev/null || echo 2)" B="$tmp/ibuild" PREFIX="$tmp/inst" install &&
-        PKG_CONFIG_PATH=$tmp/inst/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH} &&
+    cat "$STAGE_LOG" && stage_pc "$tmp/pc" &&
+        PKG_CONFIG_PATH=$tmp/pc${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH} &&
         export PKG_CONFIG_PATH &&
         ${CC:-cc} -o "$tmp/users-installed" examples/rdsiam-mysql-users.c \
             $(pkg-config --cflags --libs rdsiam libmariadb json-c)
 ) >"$tmp/inst.log" 2>&1
 if [ -x "$tmp/users-installed" ] &&
-    out=$(. "$A/env" && LD_LIBRARY_PATH=$tmp/inst/lib timeout 30 "$tmp/users-installed" 2>&1) &&
-    [ "$out" = "$expect" ] && LD_LIBRARY_PATH=$tmp/inst/lib ldd "$tmp/users-installed" | grep -q "$tmp/inst/lib/librdsiam.so"; then
+    out=$(. "$A/env" && LD_LIBRARY_PATH=$L timeout 30 "$tmp/users-installed" 2>&1) &&
+    [ "$out" = "$expect" ] && LD_LIBRARY_PATH=$L ldd "$tmp/users-installed" | grep -q "$L/librdsiam.so"; then
     ok "rdsiam-mysql-users built with pkg-config against the installed library logs in"
 else
     notok "rdsiam-mysql-users built with pkg-config against the installed library logs in"

@@ -130,7 +130,9 @@ cleanup() {
         [ -f "$d/emulator.conf" ] && sh "$EMU" stop "$d" >/dev/null 2>&1
     done
     rm -rf "$WORK"
+    stage_cleanup
 }
+. tests/helpers/stage.sh # stage_install NAME [MAKE-ARGUMENT...], stage_pc DIR
 trap cleanup EXIT
 # A closed output pipe (| head) must not skip the cleanup either.
 trap 'exit 1' INT TERM HUP PIPE
@@ -230,16 +232,14 @@ else
 fi
 
 # Built against a staged install with pkg-config alone, as its comment
-# shows, it prints the same. (The staged rdsiam.pc is pointed at the stage;
-# PKG_CONFIG_SYSROOT_DIR would move libpq's and json-c's paths too.) The
-# install comes from a build of its own: installing from $B would rebuild
-# it with other flags (under make check-asan, without the sanitizers)
-# while other tests use it.
-stage=$WORK/stage
-if (unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES &&
-    make -s -j2 B="$WORK/ibuild" PREFIX=/usr DESTDIR="$stage" install) >"$WORK/pc.log" 2>&1 &&
-    sed -i "s|=/usr|=$stage/usr|" "$stage/usr/lib/pkgconfig/rdsiam.pc" &&
-    PKG_CONFIG_PATH=$stage/usr/lib/pkgconfig sh -c 'cc -o "$1" examples/rdsiam-pg-users.c \
+# shows, it prints the same. The install is the run's staged one
+# (tests/helpers/stage.sh), from a build of its own: installing from $B
+# would rebuild it with other flags (under make check-asan, without the
+# sanitizers) while other tests use it. Its rdsiam.pc, pointed at the
+# stage, is read from $WORK/pc (stage_pc).
+if stage_install werror WERROR=1 && stage=$STAGE && cp "$STAGE_LOG" "$WORK/pc.log" &&
+    stage_pc "$WORK/pc" &&
+    PKG_CONFIG_PATH=$WORK/pc sh -c 'cc -o "$1" examples/rdsiam-pg-users.c \
             $(pkg-config --cflags --libs rdsiam libpq json-c)' sh \
         "$WORK/pg-users" >>"$WORK/pc.log" 2>&1; then
     out=$(LD_LIBRARY_PATH=$stage/usr/lib timeout 20 "$WORK/pg-users" 2>&1)

@@ -19,6 +19,9 @@
 set -u
 
 B=${B:-build}
+# The emulator runs this build's plugin (make check-asan: build/asan's).
+RDSIAM_BUILD=${RDSIAM_BUILD:-$(pwd)/$B}
+export RDSIAM_BUILD
 EMU=examples/rds-emulator/rds-emulator
 EX=$B/bin/rdsiam-valkey
 GEN=$B/tests/crosscheck-tokengen

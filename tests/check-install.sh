@@ -33,7 +33,9 @@ unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rdsiam-install.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
+. tests/helpers/stage.sh # stage_install NAME [MAKE-ARGUMENT...]
+trap 'rm -rf "$tmp"; stage_cleanup' EXIT
+trap 'exit 130' INT TERM
 
 ok() { echo "ok - $*"; }
 notok() { echo "not ok - $*"; }
@@ -50,19 +52,20 @@ version=$major.$minor.$patch
 if [ "$major" = 0 ]; then soname_want=librdsiam.so.0.$minor; else soname_want=librdsiam.so.$major; fi
 
 # ---------------------------------------------------------------------------
-# Staged install. The build directory is built first with the default
-# prefix, then installed for PREFIX=/usr: rdsiam.pc must follow the prefix
-# given at install time, not the one of an earlier build.
-bld=$tmp/build
-stage=$tmp/stage
-if make -s -j"$JOBS" B="$bld" >"$tmp/build.log" 2>&1 &&
-    make -s B="$bld" PREFIX=/usr DESTDIR="$stage" LDCONFIG=false install >>"$tmp/build.log" 2>&1; then
-    ok "make install PREFIX=/usr DESTDIR=<stage> (and no ldconfig: LDCONFIG=false did not fail it)"
+# Staged install (tests/helpers/stage.sh: the run's one for this build,
+# with -Werror). The build directory is built first with the default
+# prefix, then installed for PREFIX=/usr LDCONFIG=false: rdsiam.pc must
+# follow the prefix given at install time, not the one of an earlier
+# build.
+if stage_install werror WERROR=1; then
+    ok "make WERROR=1; make install PREFIX=/usr DESTDIR=<stage> (and no ldconfig: LDCONFIG=false did not fail it)"
 else
-    notok "make install PREFIX=/usr DESTDIR=<stage>"
-    sed 's/^/#   /' "$tmp/build.log" | tail -n 30
+    notok "make WERROR=1; make install PREFIX=/usr DESTDIR=<stage>"
+    sed 's/^/#   /' "$STAGE_LOG" | tail -n 30
     exit 1
 fi
+bld=$STAGE_B
+stage=$STAGE
 
 # Exactly these files (regular files and symlinks), nothing else.
 {
@@ -244,18 +247,30 @@ static_check() { # static_check NAME STAGE
 }
 unset PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR
 static_check "static (default build)" "$stage"
-stage2=$tmp/stage-nohttp
-if make -s -j"$JOBS" B="$tmp/nohttp-install" HTTP=no PREFIX=/usr DESTDIR="$stage2" install \
-    >"$tmp/out" 2>&1; then
+# HTTP=no, built with -Werror: the same build the -Werror checks below
+# count.
+if stage_install nohttp-werror HTTP=no WERROR=1; then
+    ok "make WERROR=1 HTTP=no; make install HTTP=no PREFIX=/usr DESTDIR=<stage>"
+    stage2=$STAGE
     static_check "static (HTTP=no)" "$stage2"
     check "static (HTTP=no): rdsiam-static.pc does not require libcurl" \
         sh -c "! grep -q libcurl '$stage2/usr/lib/pkgconfig/rdsiam-static.pc'"
+    check "HTTP=no: rdsiam.pc does not require libcurl" \
+        sh -c "! grep -q libcurl '$STAGE_B/rdsiam.pc'"
+    check "HTTP=no: librdsiam.so does not need libcurl" \
+        sh -c "! readelf -d '$STAGE_B/lib/librdsiam.so.$version' | grep -q 'NEEDED.*libcurl'"
 else
-    notok "make install HTTP=no PREFIX=/usr DESTDIR=<stage>"
-    sed 's/^/#   /' "$tmp/out" | tail -n 30
+    notok "make WERROR=1 HTTP=no; make install HTTP=no PREFIX=/usr DESTDIR=<stage>"
+    sed 's/^/#   /' "$STAGE_LOG" | tail -n 30
 fi
 
 # ---------------------------------------------------------------------------
+# A copy of the staged build (times kept: nothing is compiled again),
+# which this install and `make uninstall` below change.
+cp -a "$bld" "$tmp/build" && cp -a "$stage" "$tmp/stage" || { notok "copy the staged build"; exit 1; }
+bld=$tmp/build
+stage=$tmp/stage
+
 # An install into the live system (no DESTDIR) as root runs ldconfig, so
 # programs find librdsiam.so.N at once. LDCONFIG names a stand-in that
 # records its calls, and PREFIX a temporary folder: the system itself is
@@ -263,7 +278,7 @@ fi
 if [ "$(id -u)" = 0 ]; then
     printf '#!/bin/sh\necho "$*" >>"%s"\n' "$tmp/ldconfig.calls" >"$tmp/ldconfig"
     chmod 755 "$tmp/ldconfig"
-    if make -s B="$bld" PREFIX="$tmp/live" LDCONFIG="$tmp/ldconfig" install \
+    if make -s B="$bld" WERROR=1 PREFIX="$tmp/live" LDCONFIG="$tmp/ldconfig" install \
         >"$tmp/live.log" 2>&1; then
         check "make install as root (no DESTDIR) runs ldconfig" \
             test -f "$tmp/ldconfig.calls" -a -z "$(head -n 1 "$tmp/ldconfig.calls")"
@@ -279,7 +294,7 @@ fi
 
 # ---------------------------------------------------------------------------
 unset PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR
-if make -s B="$bld" PREFIX=/usr DESTDIR="$stage" uninstall >"$tmp/out" 2>&1; then
+if make -s B="$bld" WERROR=1 PREFIX=/usr DESTDIR="$stage" uninstall >"$tmp/out" 2>&1; then
     left=$(cd "$stage" && find . \( -type f -o -type l \) | sed 's|^\./||' | tr '\n' ' ')
     check "make uninstall removes every installed file${left:+ (left: $left)}" test -z "$left"
 else
@@ -288,7 +303,8 @@ else
 fi
 
 # ---------------------------------------------------------------------------
-# -Werror builds: gcc and clang, and without libcurl (HTTP=no).
+# -Werror builds: gcc and clang (and HTTP=no, above). The staged build
+# is cc's: when cc is gcc, it is the gcc build.
 build_check() { # build_check NAME MAKE-ARGS...
     name=$1; shift
     if make -s -j"$JOBS" B="$tmp/$name" WERROR=1 "$@" >"$tmp/$name.log" 2>&1; then
@@ -299,16 +315,14 @@ build_check() { # build_check NAME MAKE-ARGS...
     sed 's/^/#   /' "$tmp/$name.log" | tail -n 30
     return 1
 }
-build_check gcc CC=gcc
+if [ "$(readlink -f "$(command -v "$CC")")" = "$(readlink -f "$(command -v gcc)")" ]; then
+    ok "make WERROR=1 CC=gcc (the staged build: $CC is gcc)"
+else
+    build_check gcc CC=gcc
+fi
 if command -v clang >/dev/null 2>&1; then
     build_check clang CC=clang
 else
     ok "make WERROR=1 CC=clang # SKIP clang not installed"
-fi
-if build_check nohttp HTTP=no; then
-    check "HTTP=no: rdsiam.pc does not require libcurl" \
-        sh -c "! grep -q libcurl '$tmp/nohttp/rdsiam.pc'"
-    check "HTTP=no: librdsiam.so does not need libcurl" \
-        sh -c "! readelf -d '$tmp/nohttp/lib/librdsiam.so.$version' | grep -q 'NEEDED.*libcurl'"
 fi
 exit 0

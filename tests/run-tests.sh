@@ -8,7 +8,9 @@
 #
 # TEST_JOBS tests run at a time (default 2; 1 runs them one after
 # another). Each test's output is printed in one piece when it has
-# finished. The slowest tests of the last run (their seconds are kept in
+# finished, then its seconds and CPU seconds ("-- NAME: 3 s (CPU 1.2 s)":
+# what it and the processes it waited for used); the summary adds the CPU
+# seconds of all. The slowest tests of the last run (their seconds are kept in
 # $B/tests/last-run-seconds) start first, so that a long one does not
 # start last; the summary counts in the usual order (unit tests, then
 # check scripts, each by name). Tests must not share anything they change
@@ -34,6 +36,13 @@ unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY \
       AWS_CA_BUNDLE 2>/dev/null
 
 work=$(mktemp -d) || exit 1
+# What the check scripts share within the run, made by the first that
+# needs it: one staged install per build configuration
+# (tests/helpers/stage.sh), the python3 the botocore cross-checks use
+# (tests/crosscheck/botocore.sh).
+RDSIAM_RUN_DIR=$work/shared
+mkdir "$RDSIAM_RUN_DIR" || exit 1
+export RDSIAM_RUN_DIR
 times=$B/tests/last-run-seconds
 trap 'rm -rf "$work"' EXIT
 # Interrupted: stop the tests under way (timeout passes the signal on to
@@ -105,7 +114,15 @@ run_one() { # run_one N KIND PATH NAME
         echo "not ok - $4: killed after $TEST_TIMEOUT s (TEST_TIMEOUT)" >>"$work/$1.log" ;;
     esac
     secs=$(($(date +%s) - t0))
-    echo "$(count "$2" "$work/$1.log" "$rc") $4 $secs" >"$work/$1.result"
+    # The CPU seconds of the test and everything it waited for: the
+    # second line of `times` (this subshell's children), as 0m1.230000s
+    # 0m0.450000s (a builtin: no subshell of its own, which would count
+    # nothing).
+    times >"$work/$1.times"
+    cpu=$(awk 'NR == 2 { n = split($0, f, /[ms ]+/); c = 0
+        for (i = 1; i + 1 <= n; i += 2) c += f[i] * 60 + f[i + 1]
+        printf "%.1f", c }' "$work/$1.times")
+    echo "$(count "$2" "$work/$1.log" "$rc") $4 $secs ${cpu:-0}" >"$work/$1.result"
     : >"$work/$1.done"
 }
 
@@ -115,10 +132,10 @@ flush() {
     for d in "$work"/*.done; do
         [ -f "$d" ] || continue
         k=${d%.done}
-        read -r _ _ _ name secs <"$k.result"
+        read -r _ _ _ name secs cpu <"$k.result"
         echo "== $name"
         cat "$k.log"
-        echo "-- $name: $secs s"
+        echo "-- $name: $secs s (CPU $cpu s)"
         mv "$d" "$k.printed"
         printed=$((printed + 1))
     done
@@ -145,13 +162,14 @@ done
 wait
 exec 3>&-
 
-passed=0; failed=0; skipped=0; failed_names=""
+passed=0; failed=0; skipped=0; failed_names=""; cpu_all=0
 : >"$work/times"
 i=0
 while [ $i -lt "$total" ]; do
     i=$((i + 1))
-    read -r p f s name secs <"$work/$i.result"
+    read -r p f s name secs cpu <"$work/$i.result"
     passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+    cpu_all=$(awk -v a="$cpu_all" -v b="$cpu" 'BEGIN { printf "%.1f", a + b }')
     [ "$f" -gt 0 ] && failed_names="$failed_names $name"
     echo "$name $secs" >>"$work/times"
 done
@@ -162,7 +180,7 @@ done
 
 echo
 [ -n "$failed_names" ] && echo "failed:$failed_names"
-echo "$passed passed, $failed failed, $skipped skipped"
+echo "$passed passed, $failed failed, $skipped skipped (CPU $cpu_all s)"
 if [ $((passed + failed + skipped)) -eq 0 ]; then
     echo "no tests ran${SELECT:+ (selected: $SELECT)}" >&2
     exit 1

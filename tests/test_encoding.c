@@ -1,7 +1,7 @@
 /*
  * test_encoding.c - percent-encoding, hex and UTF-8 validation
- * (lib/encoding.c), and the small text helpers beside them: URL ports
- * (lib/validate.c) and optional copies (lib/buf.c).
+ * (lib/encoding.c), and URL ports beside them (lib/validate.c). Copies
+ * and buffers (lib/buf.c) are tested in test_buf.c.
  *
  * Expected encodings follow the SigV4 rule quoted in lib/encoding.c
  * (RFC 3986 unreserved characters kept, everything else %XX in uppercase
@@ -224,25 +224,6 @@ static void test_port_valid(void **state)
     assert_false(rdsiam__port_valid("8080/path", 5));
 }
 
-static void test_strdup_opt(void **state)
-{
-    bool ok = true;
-    char *d;
-
-    (void)state;
-    assert_null(rdsiam__strdup_opt(NULL, &ok));
-    assert_true(ok);
-    d = rdsiam__strdup_opt("abc", &ok);
-    assert_string_equal(d, "abc");
-    assert_true(ok);
-    free(d);
-    /* it never sets ok back to true */
-    ok = false;
-    d = rdsiam__strdup_opt("abc", &ok);
-    assert_false(ok);
-    free(d);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -253,7 +234,6 @@ int main(void)
         cmocka_unit_test(test_hex),
         cmocka_unit_test(test_utf8_valid),
         cmocka_unit_test(test_port_valid),
-        cmocka_unit_test(test_strdup_opt),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

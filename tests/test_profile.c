@@ -615,7 +615,7 @@ static void test_indented_properties(void **state)
  * before the shared credentials file). Expected messages are ours. */
 /* The profile sources read static keys whatever else a profile sets:
  * which of a role, web identity or SSO setting wins over them is the
- * chain's order (tests/test_chain.c), not theirs. */
+ * chain's order (tests/test_assume_role.c), not theirs. */
 static void test_other_kinds_keep_their_keys(void **state)
 {
     static const char *const props[] = {

@@ -11,7 +11,7 @@
 #                  names what is missing
 #   make tests     build everything the suite runs, run nothing
 #   TESTS="test_token check-cli" runs a subset of either; TEST_JOBS=N runs
-#   N tests at a time (default 2: tests/run-tests.sh).
+#   N tests at a time (default 2: tests/run-tests.sh; 4 for make check).
 
 TEST_SRCS    := $(wildcard tests/test_*.c)
 TEST_BINS    := $(TEST_SRCS:tests/%.c=$(B)/tests/%)
@@ -53,7 +53,12 @@ $(B)/tests/test_unload: $(SHARED_LIB)
 $(B)/tests/test_unload: TEST_LIBS += -Wl,--no-as-needed
 $(B)/tests/test_unload: TEST_CFLAGS += -DTEST_SONAME='"$(SONAME)"'
 
+# A test program whose source is gone (renamed or removed) goes too:
+# tests/run-tests.sh runs every program in $(B)/tests.
+STALE_TEST_BINS = $(filter-out $(TEST_BINS) %.d %.o,$(wildcard $(B)/tests/test_*))
+
 tests: all $(TEST_BINS)
+	$(if $(strip $(STALE_TEST_BINS)),rm -f $(STALE_TEST_BINS) $(STALE_TEST_BINS:=.d))
 
 # `make test` (and `make demo`) first install what is missing on Debian
 # (tests/deps.sh: as root it installs, otherwise it names the packages;
@@ -67,9 +72,13 @@ test:
 	@$(MAKE) --no-print-directory tests
 	B=$(B) sh tests/run-tests.sh $(TESTS)
 
+# The unit tests spend most of their time waiting (on stand-in servers,
+# child processes, timeouts) rather than computing: `make check` runs 4 at
+# a time unless TEST_JOBS says otherwise. `make test` keeps the runner's 2
+# (its check scripts compile).
 check:
 	@$(MAKE) --no-print-directory $(or $(filter $(addprefix $(B)/tests/,$(TESTS)),$(TEST_BINS)),$(TEST_BINS))
-	B=$(B) sh tests/run-tests.sh $(or $(TESTS),$(TEST_NAMES))
+	B=$(B) TEST_JOBS=$(or $(TEST_JOBS),4) sh tests/run-tests.sh $(or $(TESTS),$(TEST_NAMES))
 
 deps:
 	@sh tests/deps.sh

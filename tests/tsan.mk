@@ -15,7 +15,7 @@ TSAN_FLAGS  := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
 # Every test that starts threads (grep -l 'pthread_create\|threads_'
 # tests/*.c), plus the token tests: token generation keeps per-thread
 # caches.
-TSAN_TESTS  ?= test_provider test_container test_provider_chain test_token \
+TSAN_TESTS  ?= test_provider test_container test_chain test_token \
                test_hazard test_token_cache test_fork test_unload \
                test_process test_imds test_sso test_login
 

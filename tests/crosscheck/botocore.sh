@@ -17,6 +17,10 @@
 # it). A python3 of one's own (pyenv, a virtual environment) often has a
 # newer botocore: the newest wins, since 1.29 cannot cross-check DSQL
 # tokens, STS, SSO or IMDSv1 settings (tests/crosscheck/xcheck.py).
+# Each interpreter is asked once (the same file twice on PATH is one), and
+# once per test run: the first script's choice is kept in
+# $RDSIAM_RUN_DIR/botocore-python (tests/run-tests.sh) for the same
+# candidates.
 #
 # SPDX-License-Identifier: MIT
 
@@ -41,14 +45,30 @@ xcheck_python() {
     fi
     PY=
     _best=
-    for _p in $_cands; do
-        _v=$("$_p" -c 'import botocore; print(botocore.__version__)' 2>/dev/null) || continue
-        case $_v in [0-9]*) ;; *) continue ;; esac
-        if [ -z "$_best" ] || [ "$(printf '%s\n%s\n' "$_best" "$_v" | sort -V | tail -n 1)" != "$_best" ]; then
-            _best=$_v
-            PY=$_p
+    _cache=${RDSIAM_RUN_DIR:+$RDSIAM_RUN_DIR/botocore-python}
+    if [ -n "$_cache" ] && [ -f "$_cache" ] && [ "$(sed -n 1p "$_cache")" = "$(echo $_cands)" ]; then
+        PY=$(sed -n 2p "$_cache")
+        _best=$(sed -n 3p "$_cache")
+    else
+        _seen=" "
+        for _p in $_cands; do
+            _r=$(readlink -f "$_p" 2>/dev/null) || _r=$_p
+            case $_seen in *" $_r "*) continue ;; esac
+            _seen="$_seen$_r "
+            _v=$("$_p" -c 'import botocore; print(botocore.__version__)' 2>/dev/null) || continue
+            case $_v in [0-9]*) ;; *) continue ;; esac
+            if [ -z "$_best" ] || [ "$(printf '%s\n%s\n' "$_best" "$_v" | sort -V | tail -n 1)" != "$_best" ]; then
+                _best=$_v
+                PY=$_p
+            fi
+        done
+        # Written whole, then renamed: a script reading it at the same
+        # time sees the old state (no file) or this one.
+        if [ -n "$_cache" ]; then
+            printf '%s\n%s\n%s\n' "$(echo $_cands)" "$PY" "$_best" >"$_cache.$$" &&
+                mv "$_cache.$$" "$_cache"
         fi
-    done
+    fi
     if [ -z "$PY" ]; then
         xcheck_skip "$1" "no python3 here can import botocore (tried: $(echo $_cands)); install python3-botocore (make deps) or set BOTOCORE_PYTHON"
     fi

@@ -25,7 +25,8 @@
 
 #include "fuzz.h"
 
-/* Keep in step with the seed tokens `make fuzz` writes (tests/asan.mk). */
+/* Keep in step with the committed seed tokens
+ * (tests/fuzz/corpus/fuzz_verify_token/). */
 #define KEY1 "AKIDFUZZLONGTERM"
 #define SECRET1 "fuzzSecretKeyNumberOne/+=0123456789abcdef"
 #define KEY2 "ASIAFUZZSESSION"

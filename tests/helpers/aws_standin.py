@@ -6,7 +6,8 @@ to add.
 Usage: aws_standin.py [--config FILE] [--tls CERT KEY]
 
 Binds a free port on 127.0.0.1, prints it on one line, and serves until its
-stdin closes (the test closes it, or dies) or LIFETIME seconds pass.
+stdin closes (the test closes it, or dies) or standin_server.LIFETIME
+seconds pass.
 
 Configuration (JSON file, all keys optional):
 
@@ -78,14 +79,14 @@ import hashlib
 import hmac
 import json
 import os
-import ssl
 import sys
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-LIFETIME = 120
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import standin_server  # noqa: E402
+
 STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 REQUEST_ID = "c6104cbe-af31-11e0-8154-cbc7ccf896c7"
 
@@ -1149,11 +1150,8 @@ def big_head(handler, req, step):
 # --------------------------------------------------------------------------
 # The server
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(standin_server.Handler):
     protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
 
     def send_body(self, code, body, ctype="application/json"):
         data = body.encode("utf-8") if isinstance(body, str) else body
@@ -1163,10 +1161,6 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("x-amzn-RequestId", REQUEST_ID)
         self.end_headers()
         self.wfile.write(data)
-
-    def read_body(self):
-        n = int(self.headers.get("Content-Length", "0") or "0")
-        return self.rfile.read(n) if n > 0 else b""
 
     def do_PUT(self):
         self.dispatch()
@@ -1215,21 +1209,6 @@ class Handler(BaseHTTPRequestHandler):
         self.send_body(200, text)
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        # A client that gave up (the timeout tests) is expected.
-        pass
-
-
-def watch_stdin():
-    # The parent holds our stdin open; EOF means it is done (or gone).
-    while sys.stdin.buffer.read(4096):
-        pass
-    os._exit(0)
-
-
 def main():
     args = sys.argv[1:]
     tls = None
@@ -1245,15 +1224,7 @@ def main():
             args = args[3:]
         else:
             sys.exit("usage: aws_standin.py [--config FILE] [--tls CERT KEY]")
-    server = Server(("127.0.0.1", 0), Handler)
-    if tls:
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        ctx.load_cert_chain(*tls)
-        server.socket = ctx.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=watch_stdin, daemon=True).start()
-    threading.Timer(LIFETIME, lambda: os._exit(0)).start()
-    print(server.server_address[1], flush=True)
-    server.serve_forever()
+    standin_server.serve(Handler, tls)
 
 
 if __name__ == "__main__":

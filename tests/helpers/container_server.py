@@ -3,9 +3,10 @@
 
 Usage: container_server.py [--tls CERT KEY]
 
-Binds a free port (serving https with --tls), prints it on one line, and serves until its stdin
-closes (the test closes it, or dies) or LIFETIME seconds pass, whichever
-comes first. Modes, chosen by path:
+Binds a free port (serving https with --tls), prints it on one line, and
+serves until its stdin closes (the test closes it, or dies) or
+standin_server.LIFETIME seconds pass, whichever comes first. Modes, chosen
+by path:
 
   /good               200, good credentials
   /status/CODE        that status with an error body
@@ -35,15 +36,13 @@ Requests are counted by their full path, query included, so each test
 uses its own query string to get its own counters.
 """
 import json
-import os
-import ssl
 import sys
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-LIFETIME = 120
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import standin_server  # noqa: E402
 
 GOOD = {
     "Code": "Success",
@@ -60,10 +59,7 @@ hits = {}
 auths = {}
 
 
-class Handler(BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
+class Handler(standin_server.Handler):
     def send_body(self, code, body, length=True):
         data = body.encode() if isinstance(body, str) else body
         self.send_response(code)
@@ -84,10 +80,6 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         self.do_GET()
-
-    def read_body(self):
-        n = int(self.headers.get("Content-Length", "0") or "0")
-        return self.rfile.read(n) if n > 0 else b""
 
     def echo(self, data):
         doc = {
@@ -169,31 +161,11 @@ class Handler(BaseHTTPRequestHandler):
         self.send_body(200, text)
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        # A client that gave up (the timeout tests) is expected.
-        pass
-
-
-def watch_stdin():
-    # The parent holds our stdin open; EOF means it is done (or gone).
-    while sys.stdin.buffer.read(4096):
-        pass
-    os._exit(0)
-
-
 def main():
-    server = Server(("127.0.0.1", 0), Handler)
+    tls = None
     if len(sys.argv) == 4 and sys.argv[1] == "--tls":
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        ctx.load_cert_chain(sys.argv[2], sys.argv[3])
-        server.socket = ctx.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=watch_stdin, daemon=True).start()
-    threading.Timer(LIFETIME, lambda: os._exit(0)).start()
-    print(server.server_address[1], flush=True)
-    server.serve_forever()
+        tls = (sys.argv[2], sys.argv[3])
+    standin_server.serve(Handler, tls)
 
 
 if __name__ == "__main__":

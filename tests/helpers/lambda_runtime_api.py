@@ -30,8 +30,9 @@ and, for the test, control paths:
 
 Usage as a program: lambda_runtime_api.py serve  -> prints the port, serves
 until stdin closes; lambda_runtime_api.py invoke PORT [TIMEOUT_MS] -> prints
-the /_invoke answer; lambda_runtime_api.py invoke PORT TIMEOUT_MS ID WAIT_S
--> the same with a request id of the test's and a shorter wait.
+the /_invoke answer as KIND<TAB>ERROR_TYPE<TAB>BODY; lambda_runtime_api.py
+invoke PORT TIMEOUT_MS ID WAIT_S -> the same with a request id of the
+test's and a shorter wait.
 """
 import json
 import sys
@@ -40,7 +41,9 @@ import time
 import urllib.parse
 import urllib.request
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import standin_server  # noqa: E402
 
 PREFIX = "/2018-06-01/runtime"
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:rdsiam-users"
@@ -48,13 +51,6 @@ ARN = "arn:aws:lambda:us-east-1:123456789012:function:rdsiam-users"
 EVENT = json.dumps({"resource": "/users", "path": "/users", "httpMethod": "GET",
                     "headers": {"Host": "example.execute-api.us-east-1.amazonaws.com"},
                     "requestContext": {"stage": "prod"}, "body": None})
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        pass    # a runtime killed mid-request is not the stand-in's fault
 
 
 class RuntimeAPI:
@@ -65,8 +61,7 @@ class RuntimeAPI:
         self.pending = {}        # id -> time handed out, not answered
         self.init_error = None
         self.faults = []
-        self.server = _Server(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
+        self.server = standin_server.bind(self._handler())
         self.port = self.server.server_address[1]
 
     def start(self):
@@ -99,14 +94,11 @@ class RuntimeAPI:
     def _handler(self):
         api = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(standin_server.Handler):
             protocol_version = "HTTP/1.1"
             # Headers and body go out in separate writes: without this,
             # Nagle's algorithm and delayed ACKs add ~40 ms per request.
             disable_nagle_algorithm = True
-
-            def log_message(self, *args):
-                pass
 
             def reply(self, code, body, headers=()):
                 data = body.encode() if isinstance(body, str) else body
@@ -148,8 +140,7 @@ class RuntimeAPI:
                     self.reply(404, "")
 
             def do_POST(self):
-                n = int(self.headers.get("Content-Length", "0"))
-                body = self.rfile.read(n).decode("utf-8", "replace")
+                body = self.read_body().decode("utf-8", "replace")
                 path = urllib.parse.urlparse(self.path).path
                 etype = self.headers.get("Lambda-Runtime-Function-Error-Type")
                 with api.cond:
@@ -190,7 +181,8 @@ def main():
         with urllib.request.urlopen(
                 f"http://127.0.0.1:{port}/_invoke?timeout_ms={ms}{extra}",
                 timeout=90) as r:
-            print(r.read().decode())
+            a = json.load(r)
+        print("%s\t%s\t%s" % (a["kind"], a["error_type"], a["body"]))
         return 0
     print(__doc__, file=sys.stderr)
     return 2

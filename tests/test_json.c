@@ -1,5 +1,5 @@
 /*
- * test_json_lex.c - RFC 8259's grammar (the recognizer, lib/json_lex.c),
+ * test_json.c - RFC 8259's grammar (the recognizer, lib/json_lex.c),
  * and the reader built on it (lib/json.c): escapes, nesting, numbers; and
  * its writer.
  *

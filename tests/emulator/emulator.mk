@@ -1,4 +1,4 @@
-# tests/services.mk - helpers of the ElastiCache, MemoryDB and MSK example
+# tests/emulator/emulator.mk - helpers of the ElastiCache, MemoryDB and MSK example
 # checks (tests/check-emulator-valkey.sh, tests/check-example-msk.sh),
 # built with the unit tests:
 #   verify-token          a token from stdin through
