@@ -1,22 +1,137 @@
 /*
- * endpoint.c - configured endpoints of the JSON services the credential
- * sources call (the IAM Identity Center portal, SSO-OIDC, sign-in), and
- * the one POST they share. See endpoint.h.
+ * endpoint.c - where the credential sources may connect: the one URL
+ * parser (libcurl's URL API plus the rules it does not apply), the allow
+ * lists of plain http for a host as written and for an address about to be
+ * connected to, the configured endpoints of the JSON services the sources
+ * call (the IAM Identity Center portal, SSO-OIDC, sign-in), and the one
+ * POST they share. See endpoint.h.
  *
  * SPDX-License-Identifier: MIT
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-
 #if RDSIAM_HTTP
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
 #endif
 
 #include "endpoint.h"
+
+/* ------------------------------------------------------------------------ */
+/* Configured endpoints                                                      */
+/* ------------------------------------------------------------------------ */
+
+_Static_assert(RDSIAM__ENDPOINT_MAX == 2048, "check_text_of says 2048");
+
+/* How a configured endpoint's faults read, after "what: source". */
+static const char *const check_text_of[RDSIAM__URL_FAULTS] = {
+    [RDSIAM__URL_TOO_LONG] = " is longer than 2048 bytes",
+    [RDSIAM__URL_CHAR_HOST] = " has a space, a control, a backslash or a "
+                              "non-ASCII character",
+    [RDSIAM__URL_CHAR_PATH] = " has a space, a control, a backslash or a "
+                              "non-ASCII character",
+    [RDSIAM__URL_NO_SCHEME] = " must be an http:// or https:// URL",
+    [RDSIAM__URL_SCHEME] = " must be an http:// or https:// URL",
+    [RDSIAM__URL_USER] = " must be scheme://host[:port][/path], without user "
+                         "information, query or fragment",
+    [RDSIAM__URL_QUERY] = " must be scheme://host[:port][/path], without "
+                          "user information, query or fragment",
+    [RDSIAM__URL_NO_HOST] = " must be scheme://host[:port][/path], without "
+                            "user information, query or fragment",
+    [RDSIAM__URL_HOST] = ": the host is not a valid DNS name",
+    [RDSIAM__URL_BRACKET] = ": invalid IPv6 address",
+    [RDSIAM__URL_IPV6] = ": invalid IPv6 address",
+    [RDSIAM__URL_PORT] = ": the port is not a number in 1..65535",
+    [RDSIAM__URL_NOT_ALLOWED] = ": plain http is allowed only for a loopback "
+                                "host (127.0.0.1, [::1], localhost); use "
+                                "https",
+    [RDSIAM__URL_NO_MEMORY] = ": out of memory",
+    [RDSIAM__URL_NOT_BUILT_IN] = ": this library was built with HTTP=no (no "
+                                 "libcurl)",
+};
+
+int rdsiam__endpoint_check(const char *what, const char *src, const char *url,
+                           rdsiam_error *err)
+{
+    rdsiam__url u;
+    rdsiam__url_fault f = rdsiam__url_parse(
+        url, RDSIAM__ENDPOINT_MAX, RDSIAM__ALLOW_LOOPBACK | RDSIAM__URL_DNS, &u);
+
+    if (f == RDSIAM__URL_OK)
+        return RDSIAM_OK;
+    return rdsiam__fail(err, rdsiam__url_code(f), "%s: %s%s", what, src,
+                        check_text_of[f]);
+}
+
+const char *rdsiam__endpoint_lookup(const char *var, const char **source)
+{
+    const char *ignore = rdsiam__getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+    const char *url = NULL;
+
+    *source = NULL;
+    /* Service-specific endpoint first, then the global one, unless
+     * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true (botocore
+     * ConfiguredEndpointProvider: environment_service, then
+     * environment_global; ensure_boolean: "true" in any case). */
+    if (ignore && strcasecmp(ignore, "true") == 0)
+        return NULL;
+    if ((url = rdsiam__getenv_nonempty(var)))
+        *source = var;
+    else if ((url = rdsiam__getenv_nonempty("AWS_ENDPOINT_URL")))
+        *source = "AWS_ENDPOINT_URL";
+    return url;
+}
+
+int rdsiam__endpoint_configured(const char *what, const char *var,
+                                const char **url, const char **source,
+                                rdsiam_error *err)
+{
+    *url = rdsiam__endpoint_lookup(var, source);
+    if (!*url)
+        return RDSIAM_OK;
+    return rdsiam__endpoint_check(what, *source, *url, err);
+}
+
+int rdsiam__endpoint_append(const char *what, const char *var, rdsiam__buf *b,
+                            bool *found, rdsiam_error *err)
+{
+    const char *url = NULL, *source = NULL;
+    size_t n;
+    int rc = rdsiam__endpoint_configured(what, var, &url, &source, err);
+
+    *found = url != NULL;
+    if (rc != RDSIAM_OK || !url)
+        return rc;
+    n = strlen(url);
+    while (n > 0 && url[n - 1] == '/')
+        n--;
+    if (rdsiam__buf_append(b, url, n) != RDSIAM_OK)
+        return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID, "%s: %s is too long",
+                            what, source);
+    return RDSIAM_OK;
+}
+
+int rdsiam__url_code(rdsiam__url_fault f)
+{
+    switch (f) {
+    case RDSIAM__URL_OK:
+        return RDSIAM_OK;
+    case RDSIAM__URL_NOT_ALLOWED:
+        return RDSIAM_ERR_URI_NOT_ALLOWED;
+    case RDSIAM__URL_NO_MEMORY:
+        return RDSIAM_ERR_NO_MEMORY;
+    case RDSIAM__URL_NOT_BUILT_IN:
+        return RDSIAM_ERR_NOT_BUILT_IN;
+    default:
+        return RDSIAM_ERR_URI_INVALID;
+    }
+}
+
+#if RDSIAM_HTTP
 
 /* ------------------------------------------------------------------------ */
 /* The hosts plain http may reach                                            */
@@ -73,144 +188,127 @@ static bool parse_v4(const char *s, size_t n, uint32_t *ip)
     return i == n;
 }
 
-bool rdsiam__endpoint_host_allowed(const char *host, size_t n, bool bracketed,
-                                   unsigned allow)
-{
-    char buf[64];
-    unsigned char a6[16];
-    uint32_t ip;
+/* ------------------------------------------------------------------------ */
+/* The URL parser                                                            */
+/* ------------------------------------------------------------------------ */
 
-    if (n >= sizeof buf)
+/* A name botocore's is_valid_endpoint_url takes: labels of 1..63
+ * letters, digits and '-', neither first nor last '-', 255 bytes in all,
+ * one trailing dot. */
+static bool dns_name(const char *h, size_t n)
+{
+    size_t start = 0, i;
+
+    if (n == 0 || n > 255)
         return false;
-    memcpy(buf, host, n);
-    buf[n] = '\0';
-    if (bracketed)
-        return inet_pton(AF_INET6, buf, a6) == 1 && v6_allowed(a6, allow);
-    if (parse_v4(buf, n, &ip))
-        return v4_allowed(ip, allow);
-    /* Host names compare case-insensitively. */
-    return (allow & RDSIAM__ALLOW_LOOPBACK) &&
-           strcasecmp(buf, "localhost") == 0;
+    if (h[n - 1] == '.')
+        n--;
+    for (i = 0; i <= n; i++) {
+        if (i < n && h[i] != '.') {
+            if (!((h[i] >= 'a' && h[i] <= 'z') ||
+                  (h[i] >= 'A' && h[i] <= 'Z') ||
+                  (h[i] >= '0' && h[i] <= '9') || h[i] == '-'))
+                return false;
+            continue;
+        }
+        if (i == start || i - start > 63 || h[start] == '-' || h[i - 1] == '-')
+            return false;
+        start = i + 1;
+    }
+    return true;
 }
 
-/* ------------------------------------------------------------------------ */
-/* Configured endpoints                                                      */
-/* ------------------------------------------------------------------------ */
-
-int rdsiam__endpoint_check(const char *what, const char *src, const char *url,
-                           rdsiam_error *err)
+/* Without RDSIAM__URL_DNS: letters, digits, '.', '-', '_' (no '%': libcurl
+ * would percent-decode the host). */
+static bool name_chars(const char *h, size_t n)
 {
-    size_t i, n = strlen(url), skip;
-    const char *host, *end, *hend;
-    bool https, bracketed;
-#if RDSIAM_HTTP
-    int same;
-#endif
+    size_t i;
 
-    if (n > RDSIAM__ENDPOINT_MAX)
-        return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
-                            "%s: %s is longer than %d bytes", what, src,
-                            RDSIAM__ENDPOINT_MAX);
+    for (i = 0; i < n; i++)
+        if (!((h[i] >= 'a' && h[i] <= 'z') || (h[i] >= 'A' && h[i] <= 'Z') ||
+              (h[i] >= '0' && h[i] <= '9') || h[i] == '.' || h[i] == '-' ||
+              h[i] == '_'))
+            return false;
+    return true;
+}
+
+/* "scheme://" at the start, some scheme (RFC 3986: ALPHA *( ALPHA / DIGIT
+ * / "+" / "-" / "." ))? */
+static bool has_scheme(const char *url)
+{
+    size_t k = strspn(url, "abcdefghijklmnopqrstuvwxyz"
+                           "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+
+    return k > 0 && !(url[0] >= '0' && url[0] <= '9') && url[0] != '+' &&
+           url[0] != '-' && url[0] != '.' && strncmp(url + k, "://", 3) == 0;
+}
+
+/* The authority as written: the host (brackets removed), the port. */
+static rdsiam__url_fault split_authority(const char *end, rdsiam__url *u)
+{
+    const char *auth = u->authority, *p;
+
+    if (memchr(auth, '@', u->authority_len))
+        return RDSIAM__URL_USER;
+    if (auth == end)
+        return RDSIAM__URL_NO_HOST;
+    if (*auth == '[') {
+        const char *close = memchr(auth, ']', u->authority_len);
+
+        if (!close)
+            return RDSIAM__URL_BRACKET;
+        p = close + 1;
+        if (p < end && *p != ':')
+            return RDSIAM__URL_BRACKET;
+        u->ipv6 = true;
+        u->name = auth + 1;
+        u->name_len = (size_t)(close - u->name);
+    } else {
+        p = memchr(auth, ':', u->authority_len);
+        if (!p)
+            p = end;
+        u->name = auth;
+        u->name_len = (size_t)(p - auth);
+    }
+    if (u->name_len == 0)
+        return RDSIAM__URL_NO_HOST;
+    /* libcurl takes "host:" with an empty port and port 0; we do not */
+    if (p < end && !rdsiam__port_valid(p + 1, (size_t)(end - p - 1)))
+        return RDSIAM__URL_PORT;
+    if (p < end)
+        u->port = (unsigned)strtoul(p + 1, NULL, 10); /* 1..65535: checked */
+    return RDSIAM__URL_OK;
+}
+
+/* Everything rdsiam__url_parse checks before libcurl reads the URL. */
+static rdsiam__url_fault check_text(const char *url, size_t max,
+                                    unsigned policy, rdsiam__url *u)
+{
+    size_t i, n = strnlen(url, max + 1), skip = 0;
+    const char *end;
+
+    if (n > max)
+        return RDSIAM__URL_TOO_LONG;
+    if (strncasecmp(url, "https://", 8) == 0)
+        skip = 8;
+    else if (strncasecmp(url, "http://", 7) == 0)
+        skip = 7;
+    u->https = skip == 8;
+    u->authority = url + skip;
+    end = u->authority + strcspn(u->authority, "/?#");
+    u->authority_len = (size_t)(end - u->authority);
     for (i = 0; i < n; i++)
         if (url[i] <= 0x20 || url[i] >= 0x7f || url[i] == '\\')
-            return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
-                                "%s: %s has a space, a control, a backslash "
-                                "or a non-ASCII character",
-                                what, src);
-    https = strncasecmp(url, "https://", 8) == 0;
-    skip = https ? 8 : strncasecmp(url, "http://", 7) == 0 ? 7 : 0;
+            return skip && url + i < end ? RDSIAM__URL_CHAR_HOST
+                                         : RDSIAM__URL_CHAR_PATH;
     if (!skip)
-        return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
-                            "%s: %s must be an http:// or https:// URL", what,
-                            src);
-    host = url + skip;
-    end = host + strcspn(host, "/?#");
-    if (end[strcspn(end, "?#")] || memchr(host, '@', (size_t)(end - host)) ||
-        host == end)
-        return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
-                            "%s: %s must be scheme://host[:port][/path], "
-                            "without user information, query or fragment",
-                            what, src);
-    if (https)
-        return RDSIAM_OK;
-    if (*host == '[')
-        hend = memchr(host, ']', (size_t)(end - host));
-    else
-        hend = memchr(host, ':', (size_t)(end - host));
-    if (!hend)
-        hend = end;
-    bracketed = *host == '[';
-    if (!rdsiam__endpoint_host_allowed(host + bracketed,
-                                       (size_t)(hend - host - bracketed),
-                                       bracketed, RDSIAM__ALLOW_LOOPBACK))
-        return rdsiam__fail(err, RDSIAM_ERR_URI_NOT_ALLOWED,
-                            "%s: %s: plain http is allowed only for a "
-                            "loopback host (127.0.0.1, [::1], localhost); "
-                            "use https",
-                            what, src);
-#if RDSIAM_HTTP
-    same = rdsiam__endpoint_curl_agrees(
-        url, host + bracketed, (size_t)(hend - host - bracketed), bracketed);
-    if (same < 0)
-        return rdsiam__fail(err, same, "%s: out of memory", what);
-    if (!same)
-        return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
-                            "%s: %s: the HTTP client reads its host "
-                            "differently",
-                            what, src);
-#endif
-    return RDSIAM_OK;
+        return has_scheme(url) ? RDSIAM__URL_SCHEME : RDSIAM__URL_NO_SCHEME;
+    u->path = end;
+    u->path_len = strcspn(end, "?#");
+    if (!(policy & RDSIAM__URL_WITH_QUERY) && end[u->path_len])
+        return RDSIAM__URL_QUERY;
+    return split_authority(end, u);
 }
-
-const char *rdsiam__endpoint_lookup(const char *var, const char **source)
-{
-    const char *ignore = rdsiam__getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
-    const char *url = NULL;
-
-    *source = NULL;
-    /* Service-specific endpoint first, then the global one, unless
-     * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true (botocore
-     * ConfiguredEndpointProvider: environment_service, then
-     * environment_global; ensure_boolean: "true" in any case). */
-    if (ignore && strcasecmp(ignore, "true") == 0)
-        return NULL;
-    if ((url = rdsiam__getenv_nonempty(var)))
-        *source = var;
-    else if ((url = rdsiam__getenv_nonempty("AWS_ENDPOINT_URL")))
-        *source = "AWS_ENDPOINT_URL";
-    return url;
-}
-
-int rdsiam__endpoint_configured(const char *what, const char *var,
-                                const char **url, const char **source,
-                                rdsiam_error *err)
-{
-    *url = rdsiam__endpoint_lookup(var, source);
-    if (!*url)
-        return RDSIAM_OK;
-    return rdsiam__endpoint_check(what, *source, *url, err);
-}
-
-int rdsiam__endpoint_append(const char *what, const char *var, rdsiam__buf *b,
-                            bool *found, rdsiam_error *err)
-{
-    const char *url = NULL, *source = NULL;
-    size_t n;
-    int rc = rdsiam__endpoint_configured(what, var, &url, &source, err);
-
-    *found = url != NULL;
-    if (rc != RDSIAM_OK || !url)
-        return rc;
-    n = strlen(url);
-    while (n > 0 && url[n - 1] == '/')
-        n--;
-    if (rdsiam__buf_append(b, url, n) != RDSIAM_OK)
-        return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID, "%s: %s is too long",
-                            what, source);
-    return RDSIAM_OK;
-}
-
-#if RDSIAM_HTTP
 
 /* The socket-level check: the same allow lists, on the address libcurl is
  * about to connect to. */
@@ -243,42 +341,92 @@ bool rdsiam__endpoint_addr_container(const struct sockaddr *sa, socklen_t len)
                         RDSIAM__ALLOW_LOOPBACK | RDSIAM__ALLOW_CONTAINER);
 }
 
-int rdsiam__endpoint_curl_agrees(const char *url, const char *host, size_t n,
-                                 bool bracketed)
+/* The host libcurl reads (u->host) and whether the policy allows it. */
+static rdsiam__url_fault read_host(const char *url, unsigned policy,
+                                   rdsiam__url *u)
 {
-    CURLU *u = curl_url();
+    CURLU *h = curl_url();
     CURLUcode uc;
-    char *h = NULL, want[64];
-    unsigned char a[16], b[16];
-    size_t hn;
-    int same = 0;
+    char *host = NULL, *zone = NULL;
+    size_t n;
+    uint32_t ip;
+    unsigned char a6[16];
+    rdsiam__url_fault f = RDSIAM__URL_OK;
 
-    if (!u)
-        return RDSIAM_ERR_NO_MEMORY;
-    uc = curl_url_set(u, CURLUPART_URL, url, 0);
+    if (!h)
+        return RDSIAM__URL_NO_MEMORY;
+    uc = curl_url_set(h, CURLUPART_URL, url, 0);
     if (uc == CURLUE_OK)
-        uc = curl_url_get(u, CURLUPART_HOST, &h, 0);
-    if (uc == CURLUE_OUT_OF_MEMORY)
-        same = RDSIAM_ERR_NO_MEMORY;
-    if (uc != CURLUE_OK || !h)
+        uc = curl_url_get(h, CURLUPART_HOST, &host, 0);
+    if (uc != CURLUE_OK) {
+        f = uc == CURLUE_OUT_OF_MEMORY   ? RDSIAM__URL_NO_MEMORY
+            : uc == CURLUE_BAD_PORT_NUMBER ? RDSIAM__URL_PORT
+            : u->ipv6                      ? RDSIAM__URL_IPV6
+                                           : RDSIAM__URL_HOST;
         goto done;
-    hn = strlen(h);
-    if (bracketed) {
-        /* libcurl writes an IPv6 host bracketed, in its canonical form. */
-        if (n >= sizeof want || hn < 2 || h[0] != '[' || h[hn - 1] != ']')
+    }
+    /* libcurl takes "[fe80::1%25eth0]"; a zone names an interface of this
+     * machine, never an endpoint. */
+    uc = curl_url_get(h, CURLUPART_ZONEID, &zone, 0);
+    if (uc == CURLUE_OUT_OF_MEMORY)
+        f = RDSIAM__URL_NO_MEMORY;
+    else if (uc != CURLUE_NO_ZONEID)
+        f = RDSIAM__URL_IPV6;
+    if (f != RDSIAM__URL_OK)
+        goto done;
+    n = strlen(host);
+    if (u->ipv6) { /* libcurl writes it bracketed, canonical */
+        if (n < 2 || n - 2 > RDSIAM__URL_HOST_MAX) {
+            f = RDSIAM__URL_IPV6;
             goto done;
-        memcpy(want, host, n);
-        want[n] = '\0';
-        h[hn - 1] = '\0';
-        same = inet_pton(AF_INET6, want, a) == 1 &&
-               inet_pton(AF_INET6, h + 1, b) == 1 && memcmp(a, b, 16) == 0;
-    } else {
-        same = hn == n && strncasecmp(h, host, n) == 0;
+        }
+        memcpy(u->host, host + 1, n - 2);
+        u->host[n - 2] = '\0';
+        if (inet_pton(AF_INET6, u->host, a6) != 1)
+            f = RDSIAM__URL_IPV6;
+        else
+            u->allowed = v6_allowed(a6, policy);
+        goto done;
+    }
+    if (n > RDSIAM__URL_HOST_MAX) {
+        f = RDSIAM__URL_HOST;
+        goto done;
+    }
+    memcpy(u->host, host, n + 1);
+    /* Judged as written, and only where libcurl reads the same host:
+     * a strict dotted quad, or "localhost". */
+    if (n == u->name_len && strncasecmp(host, u->name, n) == 0) {
+        if (parse_v4(u->name, u->name_len, &ip))
+            u->allowed = v4_allowed(ip, policy);
+        else
+            u->allowed = (policy & RDSIAM__ALLOW_LOOPBACK) &&
+                         strcasecmp(host, "localhost") == 0;
     }
 done:
-    curl_free(h);
-    curl_url_cleanup(u);
-    return same;
+    curl_free(zone);
+    curl_free(host);
+    curl_url_cleanup(h);
+    return f;
+}
+
+rdsiam__url_fault rdsiam__url_parse(const char *url, size_t max,
+                                    unsigned policy, rdsiam__url *u)
+{
+    rdsiam__url_fault f;
+
+    memset(u, 0, sizeof *u);
+    f = check_text(url, max, policy, u);
+    if (f == RDSIAM__URL_OK && !u->ipv6 &&
+        !((policy & RDSIAM__URL_DNS) ? dns_name(u->name, u->name_len)
+                                     : name_chars(u->name, u->name_len)))
+        f = RDSIAM__URL_HOST;
+    if (f == RDSIAM__URL_OK) {
+        f = read_host(url, policy, u);
+        if (f == RDSIAM__URL_OK && !u->https && !u->allowed &&
+            !(policy & RDSIAM__ALLOW_ANY))
+            f = RDSIAM__URL_NOT_ALLOWED;
+    }
+    return f;
 }
 
 void rdsiam__endpoint_restrict(rdsiam__http_request *req)
@@ -325,6 +473,18 @@ int rdsiam__endpoint_post_json(const char *what, const char *url,
     if (rc != RDSIAM_OK)
         rdsiam__error_prefix(err, "%s", what);
     return rc;
+}
+
+#else /* !RDSIAM_HTTP */
+
+rdsiam__url_fault rdsiam__url_parse(const char *url, size_t max,
+                                    unsigned policy, rdsiam__url *u)
+{
+    (void)url;
+    (void)max;
+    (void)policy;
+    memset(u, 0, sizeof *u);
+    return RDSIAM__URL_NOT_BUILT_IN;
 }
 
 #endif /* RDSIAM_HTTP */

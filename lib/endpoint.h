@@ -25,17 +25,90 @@
  * fd00:ec2::23 (EKS Pod Identity). */
 #define RDSIAM__ALLOW_CONTAINER 2u
 
+/* Plain http to any host: the instance metadata service, which botocore
+ * reaches over http wherever it is configured. */
+#define RDSIAM__ALLOW_ANY 4u
+/* A query and a fragment may follow the path (the container's full URI);
+ * without it either is refused. */
+#define RDSIAM__URL_WITH_QUERY 8u
+/* A host name must be a DNS name: dot-separated labels of 1..63 letters,
+ * digits and '-', not starting or ending with '-', 255 bytes in all, one
+ * trailing dot allowed (botocore's is_valid_endpoint_url, which every
+ * client endpoint_url and the IMDS endpoint must pass). Without it a name
+ * is any run of letters, digits, '.', '-' and '_'. */
+#define RDSIAM__URL_DNS 16u
+
+/* The longest host name kept (DNS: 255 bytes). */
+#define RDSIAM__URL_HOST_MAX 255
+
+/* Why rdsiam__url_parse refused a URL. Each caller words these its own
+ * way (rdsiam__url_code gives the error code). */
+typedef enum rdsiam__url_fault {
+    RDSIAM__URL_OK = 0,
+    RDSIAM__URL_TOO_LONG,    /* longer than max */
+    RDSIAM__URL_CHAR_HOST,   /* space, control, backslash or non-ASCII byte
+                                before the path */
+    RDSIAM__URL_CHAR_PATH,   /* the same in the path, query or fragment */
+    RDSIAM__URL_NO_SCHEME,   /* not scheme://... at all */
+    RDSIAM__URL_SCHEME,      /* a scheme other than http and https */
+    RDSIAM__URL_USER,        /* user information (user@, user:pw@) */
+    RDSIAM__URL_QUERY,       /* a query or fragment, not allowed here */
+    RDSIAM__URL_NO_HOST,     /* an empty host */
+    RDSIAM__URL_HOST,        /* a host name outside the grammar above */
+    RDSIAM__URL_BRACKET,     /* '[' without ']', or junk after ']' */
+    RDSIAM__URL_IPV6,        /* not an IPv6 address, or with a zone id */
+    RDSIAM__URL_PORT,        /* a port not a number in 1..65535 */
+    RDSIAM__URL_NOT_ALLOWED, /* plain http to a host allow refuses */
+    RDSIAM__URL_NO_MEMORY,
+    RDSIAM__URL_NOT_BUILT_IN, /* built with HTTP=no: no URL parser */
+    RDSIAM__URL_FAULTS
+} rdsiam__url_fault;
+
+/* A URL as rdsiam__url_parse read it. The pointers are into the URL. */
+typedef struct rdsiam__url {
+    bool https;
+    bool allowed; /* the host is on the allow list, whatever the scheme */
+    bool ipv6;    /* the host is an IPv6 literal */
+    const char *authority; /* host[:port] as written (a Host header) */
+    size_t authority_len;
+    const char *name; /* the host as written, brackets removed */
+    size_t name_len;
+    /* The host as libcurl reads it, which the transfer connects to: IPv6
+     * in libcurl's canonical form without brackets, IPv4 as libcurl reads
+     * it ("127.1" is 127.0.0.1), a name as written. */
+    char host[RDSIAM__URL_HOST_MAX + 1];
+    unsigned port;    /* as written; 0 when none is */
+    const char *path; /* as written, up to '?' or '#'; may be empty */
+    size_t path_len;
+} rdsiam__url;
+
 /*
- * A host as written in a URL (brackets removed from an IPv6 literal,
- * bracketed true then; n bytes, need not be NUL-terminated) among those
- * allow lets in? IPv4 only as a strict dotted quad (no "127.1", no leading
- * zeros, no single number: Python's ipaddress refuses them and libcurl
- * would read them otherwise); the name "localhost" in any case counts as
- * loopback (libcurl resolves it to loopback itself, and the address check
- * holds it to that).
+ * The one URL parser: url (NUL-terminated, borrowed; u points into it) is
+ * read by libcurl's URL API (curl_url()), exactly as the transfer will
+ * read it, and held to the rules libcurl does not apply:
+ *   - at most max bytes; no space, control, backslash or non-ASCII byte;
+ *   - "http://" or "https://" (any case), then a non-empty host, an
+ *     optional ":port" of 1..65535, and a path; no user information; no
+ *     query or fragment unless policy has RDSIAM__URL_WITH_QUERY;
+ *   - a name of the grammar above; an IPv6 literal that libcurl takes and
+ *     that names no zone;
+ *   - over plain http, a host on the allow list of policy
+ *     (RDSIAM__ALLOW_*): loopback is 127.0.0.0/8 written as a strict
+ *     dotted quad (no "127.1", no leading zeros, no single number: Python's
+ *     ipaddress refuses them, and libcurl would read them as loopback),
+ *     ::1, or the name "localhost" in any case (no trailing dot); the
+ *     container hosts are 169.254.170.2, 169.254.170.23 and fd00:ec2::23.
+ *     IPv6 literals compare as addresses (libcurl's canonical form).
+ * Returns RDSIAM__URL_OK with *u filled, or the first fault found.
+ * With HTTP=no (no libcurl): RDSIAM__URL_NOT_BUILT_IN. Thread-safe.
  */
-bool rdsiam__endpoint_host_allowed(const char *host, size_t n, bool bracketed,
-                                   unsigned allow);
+rdsiam__url_fault rdsiam__url_parse(const char *url, size_t max,
+                                    unsigned policy, rdsiam__url *u);
+
+/* The error code for a fault: RDSIAM_ERR_URI_NOT_ALLOWED,
+ * RDSIAM_ERR_NO_MEMORY, RDSIAM_ERR_NOT_BUILT_IN or RDSIAM_ERR_URI_INVALID
+ * (RDSIAM_OK for RDSIAM__URL_OK). */
+int rdsiam__url_code(rdsiam__url_fault f);
 
 /* A configured endpoint longer than this is refused. */
 #define RDSIAM__ENDPOINT_MAX 2048
@@ -77,7 +150,8 @@ int rdsiam__endpoint_append(const char *what, const char *var, rdsiam__buf *b,
 
 /*
  * The same checks for a URL from elsewhere (a caller's option), named src
- * in messages.
+ * in messages; a host name must be a DNS name (RDSIAM__URL_DNS). With
+ * HTTP=no: RDSIAM_ERR_NOT_BUILT_IN.
  */
 int rdsiam__endpoint_check(const char *what, const char *src, const char *url,
                            rdsiam_error *err);
@@ -90,19 +164,6 @@ int rdsiam__endpoint_check(const char *what, const char *src, const char *url,
  * a container endpoint. */
 bool rdsiam__endpoint_addr_loopback(const struct sockaddr *sa, socklen_t len);
 bool rdsiam__endpoint_addr_container(const struct sockaddr *sa, socklen_t len);
-
-/*
- * Does libcurl read url's host as the host that was checked (host, n
- * bytes, brackets removed when bracketed)? url is parsed with curl_url(),
- * as the transfer will parse it; IPv6 literals compare as addresses, names
- * without regard to case. A plain-http URL whose host libcurl reads
- * otherwise (a form our parse and libcurl's disagree on) is refused by its
- * checker, so the allow list always judges the host libcurl connects to.
- * Returns 1 (the same host), 0 (another, or no URL libcurl takes) or
- * RDSIAM_ERR_NO_MEMORY.
- */
-int rdsiam__endpoint_curl_agrees(const char *url, const char *host, size_t n,
-                                 bool bracketed);
 
 /*
  * For a request to url: a plain-http endpoint (checked to be loopback

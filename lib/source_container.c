@@ -26,11 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
 
 #include "endpoint.h"
 #include "file.h"
@@ -47,158 +43,63 @@
 /* URI checks and resolution                                                 */
 /* ------------------------------------------------------------------------ */
 
-static bool host_char(char c)
+/* What policy the container URIs are read with (endpoint.h): plain http
+ * to loopback and the container endpoints; a query may follow. */
+#define POLICY (CONTAINER | RDSIAM__URL_WITH_QUERY)
+
+/* How each fault of the URL parser reads here. */
+static const char *const fault_text[RDSIAM__URL_FAULTS] = {
+    [RDSIAM__URL_CHAR_HOST] = "contains a space, a control, a backslash or a "
+                              "non-ASCII character",
+    [RDSIAM__URL_CHAR_PATH] = "contains a space, a control, a backslash or a "
+                              "non-ASCII character",
+    /* botocore's wording, which the conformance data checks */
+    [RDSIAM__URL_NO_SCHEME] = "URI did not specify a host",
+    [RDSIAM__URL_SCHEME] = "the scheme must be http or https",
+    /* "http://127.0.0.1@host/" means host: refused rather than risk reading
+     * the authority differently from libcurl */
+    [RDSIAM__URL_USER] = "user information (user@) is not allowed",
+    [RDSIAM__URL_QUERY] = "a query or fragment is not allowed",
+    [RDSIAM__URL_NO_HOST] = "URI did not specify a host",
+    [RDSIAM__URL_HOST] = "the host has a character not allowed in a host "
+                         "name or IP address",
+    [RDSIAM__URL_BRACKET] = "unterminated IPv6 address",
+    [RDSIAM__URL_IPV6] = "invalid IPv6 address",
+    [RDSIAM__URL_PORT] = "the port is not a number in 1..65535",
+    [RDSIAM__URL_NO_MEMORY] = "out of memory",
+    [RDSIAM__URL_NOT_BUILT_IN] = "this library was built with HTTP=no (no "
+                                 "libcurl)",
+};
+
+static int uri_fail(rdsiam_error *err, rdsiam__url_fault f, const char *var,
+                    const rdsiam__url *u)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
-}
+    int code = rdsiam__url_code(f);
 
-/* Scheme "://" at the start of url? Returns the scheme length or 0. */
-static size_t scheme_len(const char *url)
-{
-    size_t i = 0;
-
-    if (!((url[0] >= 'a' && url[0] <= 'z') || (url[0] >= 'A' && url[0] <= 'Z')))
-        return 0;
-    while (url[i] && url[i] != ':' && url[i] != '/' && url[i] != '?' &&
-           url[i] != '#')
-        i++;
-    return strncmp(url + i, "://", 3) == 0 ? i : 0;
-}
-
-/* The parts of a URL the rules look at. */
-typedef struct uri_parts {
-    bool https;
-    bool bracketed; /* IPv6 literal; host excludes the brackets */
-    const char *host;
-    size_t host_len;
-} uri_parts;
-
-static int bad_uri(rdsiam_error *err, const char *var, const char *what)
-{
-    return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID, "container: %s: %s", var,
-                        what);
-}
-
-/* Host characters: a name or IPv4 address, or inside [] an IPv6 address
- * (no zone identifier). */
-static bool host_chars_valid(const char *p, const char *end, bool bracketed)
-{
-    for (; p < end; p++) {
-        bool ok = bracketed
-                      ? ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') ||
-                         (*p >= 'A' && *p <= 'F') || *p == ':' || *p == '.')
-                      : host_char(*p);
-        if (!ok)
-            return false;
-    }
-    return true;
-}
-
-static bool v6_literal_valid(const char *host, size_t n)
-{
-    char buf[64];
-    unsigned char a6[16];
-
-    if (n >= sizeof buf)
-        return false;
-    memcpy(buf, host, n);
-    buf[n] = '\0';
-    return inet_pton(AF_INET6, buf, a6) == 1;
-}
-
-/* scheme://host[:port][/path][?query][#fragment], strictly. */
-static int parse_uri(const char *url, const char *var, uri_parts *u,
-                     rdsiam_error *err)
-{
-    const char *auth, *end, *host_end, *p;
-    size_t slen, i, n = strlen(url);
-
-    memset(u, 0, sizeof *u);
-    if (n > RDSIAM__CONTAINER_URI_MAX)
-        return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
-                            "container: %s is longer than %d bytes", var,
-                            RDSIAM__CONTAINER_URI_MAX);
-    for (i = 0; i < n; i++)
-        if (url[i] <= 0x20 || url[i] >= 0x7f || url[i] == '\\')
-            return bad_uri(err, var,
-                           "contains a space, a control, a backslash or a "
-                           "non-ASCII character");
-    slen = scheme_len(url);
-    if (slen == 0)
-        return bad_uri(err, var, "URI did not specify a host");
-    if (slen == 4 && strncasecmp(url, "http", 4) == 0)
-        u->https = false;
-    else if (slen == 5 && strncasecmp(url, "https", 5) == 0)
-        u->https = true;
-    else
-        return bad_uri(err, var, "the scheme must be http or https");
-    auth = url + slen + 3;
-    end = auth + strcspn(auth, "/?#");
-    /* "http://127.0.0.1@host/" means host: refuse user information rather
-     * than risk reading the authority differently from libcurl. */
-    if (memchr(auth, '@', (size_t)(end - auth)))
-        return bad_uri(err, var, "user information (user@) is not allowed");
-    if (auth < end && *auth == '[') {
-        u->host = auth + 1;
-        host_end = memchr(u->host, ']', (size_t)(end - u->host));
-        if (!host_end)
-            return bad_uri(err, var, "unterminated IPv6 address");
-        p = host_end + 1;
-        u->bracketed = true;
-    } else {
-        u->host = auth;
-        host_end = memchr(auth, ':', (size_t)(end - auth));
-        if (!host_end)
-            host_end = end;
-        p = host_end;
-    }
-    u->host_len = (size_t)(host_end - u->host);
-    if (u->host_len == 0)
-        return bad_uri(err, var, "URI did not specify a host");
-    if (p < end &&
-        (*p != ':' || !rdsiam__port_valid(p + 1, (size_t)(end - p - 1))))
-        return bad_uri(err, var, "the port is not a number in 1..65535");
-    if (!host_chars_valid(u->host, host_end, u->bracketed))
-        return bad_uri(err, var,
-                       "the host has a character not allowed in a host name "
-                       "or IP address");
-    if (u->bracketed && !v6_literal_valid(u->host, u->host_len))
-        return bad_uri(err, var, "invalid IPv6 address");
-    return RDSIAM_OK;
+    if (f == RDSIAM__URL_TOO_LONG)
+        return rdsiam__fail(err, code, "container: %s is longer than %d bytes",
+                            var, RDSIAM__CONTAINER_URI_MAX);
+    if (f == RDSIAM__URL_NOT_ALLOWED) /* the host as written */
+        return rdsiam__fail(
+            err, code,
+            "container: %s: host '%.*s' is not allowed over plain http "
+            "(only loopback, 169.254.170.2, 169.254.170.23 and fd00:ec2::23; "
+            "use https for other hosts)",
+            var, (int)(u->name_len > 64 ? 64 : u->name_len), u->name);
+    return rdsiam__fail(err, code, "container: %s: %s", var, fault_text[f]);
 }
 
 int rdsiam__container_check_uri(const char *url, const char *var,
                                 rdsiam_error *err)
 {
-    uri_parts u;
-    int rc;
+    rdsiam__url u;
+    rdsiam__url_fault f;
 
     if (!url || !var)
         return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT,
                             "container: URI or variable name is NULL");
-    rc = parse_uri(url, var, &u, err);
-    if (rc != RDSIAM_OK)
-        return rc;
-    if (!u.https && !rdsiam__endpoint_host_allowed(u.host, u.host_len,
-                                                   u.bracketed, CONTAINER))
-        return rdsiam__fail(
-            err, RDSIAM_ERR_URI_NOT_ALLOWED,
-            "container: %s: host '%.*s' is not allowed over plain http "
-            "(only loopback, 169.254.170.2, 169.254.170.23 and fd00:ec2::23; "
-            "use https for other hosts)",
-            var, (int)(u.host_len > 64 ? 64 : u.host_len), u.host);
-#if RDSIAM_HTTP
-    if (!u.https) {
-        rc = rdsiam__endpoint_curl_agrees(url, u.host, u.host_len, u.bracketed);
-        if (rc < 0)
-            return rdsiam__fail(err, rc, "container: out of memory");
-        if (!rc)
-            return bad_uri(err, var,
-                           "the HTTP client reads its host differently");
-    }
-#endif
-    return RDSIAM_OK;
+    f = rdsiam__url_parse(url, RDSIAM__CONTAINER_URI_MAX, POLICY, &u);
+    return f == RDSIAM__URL_OK ? RDSIAM_OK : uri_fail(err, f, var, &u);
 }
 
 int rdsiam__container_resolve_uri(char **url, rdsiam_error *err)
@@ -373,7 +274,8 @@ static int container_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
     char *url = NULL, *token = NULL;
     rdsiam__http_request req;
     rdsiam__buf body;
-    uri_parts parts;
+    rdsiam__url parts;
+    rdsiam__url_fault f;
     long status = 0;
 
     rdsiam__buf_init(&body, RDSIAM__HTTP_MAX_BODY);
@@ -395,13 +297,15 @@ static int container_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
     req.authorization = token;
     req.timeout_ms = src->timeout_ms;
     req.retries = RDSIAM__HTTP_RETRIES;
-    /* The URL was checked by resolve_uri; parsing again cannot fail. */
-    RDSIAM_GUARD(parse_uri(url, "URI", &parts, err));
+    /* The URL was checked by resolve_uri; parsing again fails only for
+     * memory. */
+    f = rdsiam__url_parse(url, RDSIAM__CONTAINER_URI_MAX, POLICY, &parts);
+    if (f != RDSIAM__URL_OK)
+        RDSIAM_GUARD(uri_fail(err, f, "URI", &parts));
     /* Loopback and link-local hosts are reached directly, never through a
      * proxy (which could not reach them and would see the token). Over
      * plain http every address is checked again at connect time. */
-    if (rdsiam__endpoint_host_allowed(parts.host, parts.host_len,
-                                      parts.bracketed, CONTAINER))
+    if (parts.allowed)
         req.no_proxy = true;
     if (!parts.https) {
         req.no_proxy = true;

@@ -39,11 +39,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-
 #include <openssl/rand.h>
 
+#include "endpoint.h"
 #include "http.h"
 #include "json_creds.h"
 #include "source_imds.h"
@@ -144,95 +142,46 @@ static int parse_mode(const char *v, const char *from, bool *ipv6,
                         from, shown);
 }
 
-/* One DNS label: 1..63 of [A-Za-z0-9-], no hyphen at either end
- * (botocore is_valid_endpoint_url). */
-static bool label_valid(const char *p, size_t n)
-{
-    size_t i;
+/* What an endpoint may be (endpoint.h): http or https to any host, a
+ * host name a DNS name (botocore's is_valid_uri: is_valid_endpoint_url or
+ * is_valid_ipv6_endpoint_url); no user information, query or fragment. */
+#define POLICY (RDSIAM__ALLOW_ANY | RDSIAM__URL_DNS)
 
-    if (n == 0 || n > 63 || p[0] == '-' || p[n - 1] == '-')
-        return false;
-    for (i = 0; i < n; i++)
-        if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') ||
-              (p[i] >= '0' && p[i] <= '9') || p[i] == '-'))
-            return false;
-    return true;
-}
+_Static_assert(RDSIAM__IMDS_URI_MAX == 2048, "fault_text says 2048");
 
-static bool hostname_valid(const char *h, size_t n)
-{
-    size_t start = 0, i;
+/* How each fault of the URL parser reads here. */
+static const char *const fault_text[RDSIAM__URL_FAULTS] = {
+    [RDSIAM__URL_TOO_LONG] = "longer than 2048 bytes",
+    [RDSIAM__URL_CHAR_HOST] = "invalid uri character (a space, a control, a "
+                              "backslash or a non-ASCII character)",
+    [RDSIAM__URL_CHAR_PATH] = "invalid uri character (a space, a control, a "
+                              "backslash or a non-ASCII character)",
+    [RDSIAM__URL_NO_SCHEME] = "the scheme must be http or https",
+    [RDSIAM__URL_SCHEME] = "the scheme must be http or https",
+    [RDSIAM__URL_USER] = "user information is not allowed",
+    [RDSIAM__URL_QUERY] = "a query or fragment is not allowed",
+    [RDSIAM__URL_NO_HOST] = "invalid host name",
+    [RDSIAM__URL_HOST] = "invalid host name",
+    [RDSIAM__URL_BRACKET] = "invalid IPv6 address",
+    [RDSIAM__URL_IPV6] = "invalid IPv6 address",
+    [RDSIAM__URL_PORT] = "the port is not a number in 1..65535",
+    [RDSIAM__URL_NOT_ALLOWED] = "the host is not allowed",
+    [RDSIAM__URL_NO_MEMORY] = "out of memory",
+    [RDSIAM__URL_NOT_BUILT_IN] = "this library was built with HTTP=no (no "
+                                 "libcurl)",
+};
 
-    if (n == 0 || n > 255)
-        return false;
-    if (h[n - 1] == '.') /* a trailing dot is allowed */
-        n--;
-    for (i = 0; i <= n; i++) {
-        if (i == n || h[i] == '.') {
-            if (!label_valid(h + start, i - start))
-                return false;
-            start = i + 1;
-        }
-    }
-    return true;
-}
-
-static int bad_endpoint(rdsiam_error *err, const char *from, const char *what)
-{
-    return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
-                        "instance metadata: %s is not a valid endpoint: %s",
-                        from, what);
-}
-
-/* http(s)://host[:port][/path], host a DNS name, an IPv4 address or a
- * bracketed IPv6 address; no user information, query or fragment. */
 static int check_endpoint(const char *url, const char *from, rdsiam_error *err)
 {
-    size_t i, n = strlen(url), skip;
-    const char *host, *end, *hend, *p;
-    char v6[64];
-    unsigned char a6[16];
+    rdsiam__url u;
+    rdsiam__url_fault f = rdsiam__url_parse(url, RDSIAM__IMDS_URI_MAX, POLICY,
+                                            &u);
 
-    if (n > RDSIAM__IMDS_URI_MAX)
-        return bad_endpoint(err, from, "longer than 2048 bytes");
-    for (i = 0; i < n; i++)
-        if (url[i] <= 0x20 || url[i] >= 0x7f || url[i] == '\\')
-            return bad_endpoint(err, from,
-                                "invalid uri character (a space, a control, "
-                                "a backslash or a non-ASCII character)");
-    if (strncasecmp(url, "http://", 7) == 0)
-        skip = 7;
-    else if (strncasecmp(url, "https://", 8) == 0)
-        skip = 8;
-    else
-        return bad_endpoint(err, from, "the scheme must be http or https");
-    host = url + skip;
-    end = host + strcspn(host, "/?#");
-    if (end[strcspn(end, "?#")])
-        return bad_endpoint(err, from, "a query or fragment is not allowed");
-    if (memchr(host, '@', (size_t)(end - host)))
-        return bad_endpoint(err, from, "user information is not allowed");
-    if (host < end && *host == '[') {
-        hend = memchr(host, ']', (size_t)(end - host));
-        if (!hend || (size_t)(hend - host - 1) >= sizeof v6)
-            return bad_endpoint(err, from, "invalid IPv6 address");
-        memcpy(v6, host + 1, (size_t)(hend - host - 1));
-        v6[hend - host - 1] = '\0';
-        if (inet_pton(AF_INET6, v6, a6) != 1)
-            return bad_endpoint(err, from, "invalid IPv6 address");
-        p = hend + 1;
-    } else {
-        hend = memchr(host, ':', (size_t)(end - host));
-        if (!hend)
-            hend = end;
-        if (!hostname_valid(host, (size_t)(hend - host)))
-            return bad_endpoint(err, from, "invalid host name");
-        p = hend;
-    }
-    if (p < end &&
-        (*p != ':' || !rdsiam__port_valid(p + 1, (size_t)(end - p - 1))))
-        return bad_endpoint(err, from, "the port is not a number in 1..65535");
-    return RDSIAM_OK;
+    if (f == RDSIAM__URL_OK)
+        return RDSIAM_OK;
+    return rdsiam__fail(err, rdsiam__url_code(f),
+                        "instance metadata: %s is not a valid endpoint: %s",
+                        from, fault_text[f]);
 }
 
 /* The endpoint mode in force: code, environment, profile, then the older

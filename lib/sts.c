@@ -46,96 +46,45 @@ static bool sts_retry(void *ctx, long status, const char *body, size_t len)
 /* The endpoint                                                              */
 /* ------------------------------------------------------------------------ */
 
-typedef struct url_parts {
-    bool https;
-    const char *authority; /* host[:port] as written */
-    size_t authority_len;
-    char host[256];   /* without brackets, NUL-terminated */
-    const char *path; /* "" when the URL has none */
-} url_parts;
+/* What an STS endpoint may be (endpoint.h): plain http only to loopback;
+ * a host name a DNS name, as botocore's is_valid_endpoint_url wants. */
+#define POLICY (RDSIAM__ALLOW_LOOPBACK | RDSIAM__URL_DNS)
 
-static bool host_char(char c, bool bracketed)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-           (bracketed && c == ':');
-}
+_Static_assert(RDSIAM__STS_URL_MAX == 2048, "fault_text says 2048");
 
-static int parse_url(const char *url, const char *what, url_parts *u,
+/* How each fault of the URL parser reads here, after the source. */
+static const char *const fault_text[RDSIAM__URL_FAULTS] = {
+    [RDSIAM__URL_TOO_LONG] = "query, fragment or over 2048 bytes",
+    [RDSIAM__URL_CHAR_HOST] = "user information or a space or control "
+                              "character in the host",
+    [RDSIAM__URL_CHAR_PATH] = "a space or control character in the path",
+    [RDSIAM__URL_NO_SCHEME] = "not an http or https URL",
+    [RDSIAM__URL_SCHEME] = "not an http or https URL",
+    [RDSIAM__URL_USER] = "user information or a space or control character "
+                         "in the host",
+    [RDSIAM__URL_QUERY] = "query, fragment or over 2048 bytes",
+    [RDSIAM__URL_NO_HOST] = "empty or over-long host",
+    [RDSIAM__URL_HOST] = "invalid character in the host",
+    [RDSIAM__URL_BRACKET] = "unclosed '[' in the host",
+    [RDSIAM__URL_IPV6] = "invalid IPv6 address in the host",
+    [RDSIAM__URL_PORT] = "port is not 1..65535",
+    [RDSIAM__URL_NOT_ALLOWED] = "plain http is allowed only to a loopback "
+                                "host (127.0.0.0/8, ::1, localhost)",
+    [RDSIAM__URL_NO_MEMORY] = "out of memory",
+    [RDSIAM__URL_NOT_BUILT_IN] = "this library was built with HTTP=no",
+};
+
+/* url read by the URL parser, its faults worded for source. */
+static int parse_url(const char *url, const char *source, rdsiam__url *u,
                      rdsiam_error *err)
 {
-    const char *p, *h, *end, *colon = NULL;
-    size_t n;
-    long port;
+    rdsiam__url_fault f = rdsiam__url_parse(url, RDSIAM__STS_URL_MAX, POLICY,
+                                            u);
 
-    memset(u, 0, sizeof *u);
-    if (strncasecmp(url, "https://", 8) == 0) {
-        u->https = true;
-        p = url + 8;
-    } else if (strncasecmp(url, "http://", 7) == 0) {
-        p = url + 7;
-    } else {
-        return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
-                            "%s: not an http or https URL", what);
-    }
-    if (url[strcspn(url, "?#")] || strlen(url) > RDSIAM__STS_URL_MAX)
-        return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
-                            "%s: query, fragment or over %d bytes", what,
-                            RDSIAM__STS_URL_MAX);
-    end = p + strcspn(p, "/");
-    u->authority = p;
-    u->authority_len = (size_t)(end - p);
-    u->path = end;
-    for (h = p; h < end; h++)
-        if (*h == '@' || (unsigned char)*h <= 0x20 || *h == 0x7f)
-            return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
-                                "%s: user information or a space or control "
-                                "character in the host",
-                                what);
-    for (h = end; *h; h++)
-        if ((unsigned char)*h <= 0x20 || *h == 0x7f)
-            return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
-                                "%s: a space or control character in the "
-                                "path",
-                                what);
-    if (*p == '[') {
-        const char *close = memchr(p, ']', (size_t)(end - p));
-
-        if (!close)
-            return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
-                                "%s: unclosed '[' in the host", what);
-        h = p + 1;
-        n = (size_t)(close - h);
-        if (close + 1 < end) {
-            if (close[1] != ':')
-                return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
-                                    "%s: junk after ']'", what);
-            colon = close + 1;
-        }
-    } else {
-        h = p;
-        colon = memchr(p, ':', (size_t)(end - p));
-        n = (size_t)((colon ? colon : end) - p);
-    }
-    if (n == 0 || n >= sizeof u->host)
-        return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
-                            "%s: empty or over-long host", what);
-    for (size_t i = 0; i < n; i++)
-        if (!host_char(h[i], *p == '['))
-            return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
-                                "%s: invalid character in the host", what);
-    memcpy(u->host, h, n);
-    u->host[n] = '\0';
-    if (colon) {
-        char *stop_at;
-
-        port = colon + 1 < end ? strtol(colon + 1, &stop_at, 10) : 0;
-        if (colon + 1 >= end || stop_at != end || port < 1 || port > 65535 ||
-            colon[1] < '0' || colon[1] > '9')
-            return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
-                                "%s: port is not 1..65535", what);
-    }
-    return RDSIAM_OK;
+    if (f == RDSIAM__URL_OK)
+        return RDSIAM_OK;
+    return rdsiam__fail(err, rdsiam__url_code(f), "%s: %s", source,
+                        fault_text[f]);
 }
 
 void rdsiam__sts_endpoint_free(rdsiam__sts_endpoint *ep)
@@ -168,10 +117,10 @@ int rdsiam__sts_resolve_endpoint(const rdsiam__sts_config *cfg,
                                  rdsiam__sts_endpoint *out, rdsiam_error *err)
 {
     static const rdsiam__sts_config none;
-    int rc = RDSIAM_OK, same;
+    int rc = RDSIAM_OK;
     const char *url, *source = "default STS endpoint";
     rdsiam__buf b;
-    url_parts u;
+    rdsiam__url u;
 
     rdsiam__buf_init(&b, RDSIAM__STS_URL_MAX + 1);
     if (!out)
@@ -202,21 +151,6 @@ int rdsiam__sts_resolve_endpoint(const rdsiam__sts_config *cfg,
         RDSIAM_GUARD(rdsiam__buf_append_str(&b, "https://sts.amazonaws.com"));
     }
     RDSIAM_GUARD(parse_url(b.data, source, &u, err));
-    RDSIAM_ENSURE(err,
-                  u.https || rdsiam__endpoint_host_allowed(
-                                 u.host, strlen(u.host), u.authority[0] == '[',
-                                 RDSIAM__ALLOW_LOOPBACK),
-                  RDSIAM_ERR_URI_NOT_ALLOWED,
-                  "%s: plain http is allowed only to a loopback host "
-                  "(127.0.0.0/8, ::1, localhost)",
-                  source);
-    same = u.https ? 1
-                   : rdsiam__endpoint_curl_agrees(
-                         b.data, u.host, strlen(u.host), u.authority[0] == '[');
-    if (same < 0)
-        RDSIAM_BAIL(err, same, "%s: out of memory", source);
-    RDSIAM_ENSURE(err, same, RDSIAM_ERR_URI_INVALID,
-                  "%s: the HTTP client reads its host differently", source);
     out->plain_http = !u.https;
     out->source = source;
     out->url = rdsiam__buf_take(&b);
@@ -323,31 +257,10 @@ typedef struct sts_call {
 
 #define CONTENT_TYPE "application/x-www-form-urlencoded; charset=utf-8"
 
-/* Host header value: the URL's authority, as written. */
-static int host_header(const char *url, char *out, size_t size)
-{
-    url_parts u;
-
-    if (parse_url(url, "STS endpoint", &u, NULL) != RDSIAM_OK ||
-        u.authority_len >= size)
-        return RDSIAM_ERR_URI_INVALID;
-    memcpy(out, u.authority, u.authority_len);
-    out[u.authority_len] = '\0';
-    return RDSIAM_OK;
-}
-
-static const char *url_path(const char *url)
-{
-    url_parts u;
-
-    if (parse_url(url, "STS endpoint", &u, NULL) != RDSIAM_OK || !*u.path)
-        return "/";
-    return u.path;
-}
-
 /* Sign the form with call->signer: fills res and the extra headers. */
 static int sign(const sts_call *call, const rdsiam__sts_endpoint *ep,
-                const char *host, rdsiam_sigv4_result *res, rdsiam_error *err)
+                const char *host, const char *path, rdsiam_sigv4_result *res,
+                rdsiam_error *err)
 {
     rdsiam_header hs[2] = {{"Content-Type", CONTENT_TYPE}, {"Host", host}};
     rdsiam_sigv4_request r;
@@ -356,7 +269,7 @@ static int sign(const sts_call *call, const rdsiam__sts_endpoint *ep,
 
     memset(&r, 0, sizeof r);
     r.method = "POST";
-    r.path = url_path(ep->url);
+    r.path = path;
     r.query = "";
     r.headers = hs;
     r.header_count = 2;
@@ -380,6 +293,7 @@ static int send_call(const rdsiam__sts_config *cfg, const sts_call *call,
     rdsiam__http_header hs[5];
     rdsiam__http_request req;
     rdsiam__buf answer;
+    rdsiam__url u;
     char host[300];
     size_t n = 0;
     long status = 0;
@@ -388,14 +302,20 @@ static int send_call(const rdsiam__sts_config *cfg, const sts_call *call,
     memset(&res, 0, sizeof res);
     rdsiam__buf_init(&answer, RDSIAM__STS_MAX_BODY);
     RDSIAM_GUARD(rdsiam__sts_resolve_endpoint(cfg, &ep, err));
-    RDSIAM_ENSURE(err, host_header(ep.url, host, sizeof host) == RDSIAM_OK,
-                  RDSIAM_ERR_URI_INVALID, "%s: host too long", ep.source);
+    /* The Host header is the authority as written; the path is signed as
+     * written (no query or fragment: it runs to the end). */
+    RDSIAM_GUARD(parse_url(ep.url, ep.source, &u, err));
+    RDSIAM_ENSURE(err, u.authority_len < sizeof host, RDSIAM_ERR_URI_INVALID,
+                  "%s: host too long", ep.source);
+    memcpy(host, u.authority, u.authority_len);
+    host[u.authority_len] = '\0';
     hs[n++] = (rdsiam__http_header){"Content-Type", CONTENT_TYPE, false};
     hs[n++] = (rdsiam__http_header){"Host", host, false};
     hs[n++] = (rdsiam__http_header){"Accept", "text/xml", false};
     memset(&req, 0, sizeof req);
     if (call->signer) {
-        RDSIAM_GUARD(sign(call, &ep, host, &res, err));
+        RDSIAM_GUARD(sign(call, &ep, host, u.path_len ? u.path : "/", &res,
+                          err));
         hs[n++] = (rdsiam__http_header){"X-Amz-Date", res.amz_date, false};
         if (rdsiam__session_token(call->signer))
             hs[n++] = (rdsiam__http_header){"X-Amz-Security-Token",
