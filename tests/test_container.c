@@ -286,6 +286,9 @@ static void test_not_allowed_message(void **state)
  * is_loopback (127.0.0.0/8 and ::1 True, ::ffff:127.0.0.1 False), which
  * botocore's container rule uses, and the container list of
  * ContainerMetadataFetcher (169.254.170.2, 169.254.170.23, fd00:ec2::23). */
+#define CONTAINER_POLICY                                                       \
+    (RDSIAM__ALLOW_LOOPBACK | RDSIAM__ALLOW_CONTAINER | RDSIAM__URL_WITH_QUERY)
+
 static void test_host_and_address_agree(void **state)
 {
     static const struct {
@@ -299,6 +302,8 @@ static void test_host_and_address_agree(void **state)
         {"169.254.169.254", false, false}, {"fd00:ec2::254", false, false},
         {"10.0.0.1", false, false},      {"::", false, false},
     };
+    rdsiam__url u;
+    char url[80];
     size_t i;
 
     (void)state;
@@ -315,46 +320,70 @@ static void test_host_and_address_agree(void **state)
             assert_int_equal(inet_pton(AF_INET6, t, &a6.sin6_addr), 1);
         else
             assert_int_equal(inet_pton(AF_INET, t, &a4.sin_addr), 1);
-        assert_int_equal(rdsiam__endpoint_host_allowed(
-                             t, strlen(t), v6, RDSIAM__ALLOW_LOOPBACK),
-                         cases[i].loopback);
+        if (v6)
+            snprintf(url, sizeof url, "http://[%s]/", t);
+        else
+            snprintf(url, sizeof url, "http://%s/", t);
+        assert_int_equal(
+            rdsiam__url_parse(url, 2048, RDSIAM__ALLOW_LOOPBACK, &u),
+            cases[i].loopback ? RDSIAM__URL_OK : RDSIAM__URL_NOT_ALLOWED);
+        assert_int_equal(u.allowed, cases[i].loopback);
         assert_int_equal(rdsiam__endpoint_addr_loopback(sa, len),
                          cases[i].loopback);
-        assert_int_equal(rdsiam__endpoint_host_allowed(
-                             t, strlen(t), v6,
-                             RDSIAM__ALLOW_LOOPBACK | RDSIAM__ALLOW_CONTAINER),
-                         cases[i].container);
+        assert_int_equal(rdsiam__url_parse(url, 2048, CONTAINER_POLICY, &u),
+                         cases[i].container ? RDSIAM__URL_OK
+                                            : RDSIAM__URL_NOT_ALLOWED);
+        assert_int_equal(u.allowed, cases[i].container);
         assert_int_equal(rdsiam__endpoint_addr_container(sa, len),
                          cases[i].container);
     }
     /* A name: only localhost, in any case, and only as written (libcurl
      * resolves it; the address check then holds it to loopback). */
-    assert_true(rdsiam__endpoint_host_allowed("LocalHost", 9, false,
-                                              RDSIAM__ALLOW_LOOPBACK));
-    assert_false(rdsiam__endpoint_host_allowed("localhost", 9, false,
-                                               RDSIAM__ALLOW_CONTAINER));
-    assert_false(rdsiam__endpoint_host_allowed("localhost.", 10, false,
-                                               RDSIAM__ALLOW_LOOPBACK));
-    /* And the host checked is the host libcurl connects to: curl_url()
-     * reads the same host (names in any case, IPv6 as an address), and a
-     * host it reads otherwise is caught (libcurl reads "127.1" and
-     * "2130706433" as 127.0.0.1; the checked host after '#' or '@' is not
-     * the one it connects to). */
-    assert_true(rdsiam__endpoint_curl_agrees("http://LOCALHOST/x", "LOCALHOST",
-                                             9, false));
-    assert_true(rdsiam__endpoint_curl_agrees("http://127.0.0.1:8080/c",
-                                             "127.0.0.1", 9, false));
-    assert_true(rdsiam__endpoint_curl_agrees("http://[0:0:0:0:0:0:0:1]/",
-                                             "0:0:0:0:0:0:0:1", 15, true));
-    assert_false(rdsiam__endpoint_curl_agrees("http://127.1/", "127.1", 5,
-                                              false));
-    assert_false(rdsiam__endpoint_curl_agrees("http://2130706433/",
-                                              "2130706433", 10, false));
-    assert_false(rdsiam__endpoint_curl_agrees("http://example.com#@127.0.0.1/",
-                                              "127.0.0.1", 9, false));
-    assert_false(rdsiam__endpoint_curl_agrees("http://[::2]/", "::1", 3,
-                                              true));
-    assert_false(rdsiam__endpoint_curl_agrees("not a url", "x", 1, false));
+    assert_int_equal(rdsiam__url_parse("http://LocalHost/", 2048,
+                                       RDSIAM__ALLOW_LOOPBACK, &u),
+                     RDSIAM__URL_OK);
+    assert_int_equal(rdsiam__url_parse("http://localhost/", 2048,
+                                       RDSIAM__ALLOW_CONTAINER, &u),
+                     RDSIAM__URL_NOT_ALLOWED);
+    assert_int_equal(rdsiam__url_parse("http://localhost./", 2048,
+                                       RDSIAM__ALLOW_LOOPBACK, &u),
+                     RDSIAM__URL_NOT_ALLOWED);
+    /* And the host checked is the host libcurl connects to: the parse is
+     * curl_url()'s (names in any case, IPv6 as an address), and a host it
+     * reads otherwise is refused (libcurl reads "127.1" and "2130706433"
+     * as 127.0.0.1; the host after '#' or '@' is not the one it connects
+     * to). */
+    assert_int_equal(rdsiam__url_parse("http://LOCALHOST/x", 2048,
+                                       RDSIAM__ALLOW_LOOPBACK, &u),
+                     RDSIAM__URL_OK);
+    assert_string_equal(u.host, "LOCALHOST");
+    assert_int_equal(rdsiam__url_parse("http://127.0.0.1:8080/c", 2048,
+                                       RDSIAM__ALLOW_LOOPBACK, &u),
+                     RDSIAM__URL_OK);
+    assert_string_equal(u.host, "127.0.0.1");
+    assert_int_equal(rdsiam__url_parse("http://[0:0:0:0:0:0:0:1]/", 2048,
+                                       RDSIAM__ALLOW_LOOPBACK, &u),
+                     RDSIAM__URL_OK);
+    assert_string_equal(u.host, "::1");
+    assert_int_equal(rdsiam__url_parse("http://127.1/", 2048,
+                                       RDSIAM__ALLOW_LOOPBACK, &u),
+                     RDSIAM__URL_NOT_ALLOWED);
+    assert_string_equal(u.host, "127.0.0.1");
+    assert_int_equal(rdsiam__url_parse("http://2130706433/", 2048,
+                                       RDSIAM__ALLOW_LOOPBACK, &u),
+                     RDSIAM__URL_NOT_ALLOWED);
+    assert_string_equal(u.host, "127.0.0.1");
+    assert_int_equal(rdsiam__url_parse("http://example.com#@127.0.0.1/", 2048,
+                                       CONTAINER_POLICY, &u),
+                     RDSIAM__URL_NOT_ALLOWED);
+    assert_string_equal(u.host, "example.com");
+    assert_int_equal(
+        rdsiam__url_parse("http://[::2]/", 2048, RDSIAM__ALLOW_LOOPBACK, &u),
+        RDSIAM__URL_NOT_ALLOWED);
+    assert_string_equal(u.host, "::2");
+    assert_int_equal(
+        rdsiam__url_parse("not-a-url", 2048, RDSIAM__ALLOW_LOOPBACK, &u),
+        RDSIAM__URL_NO_SCHEME);
 }
 #endif
 
