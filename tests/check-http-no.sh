@@ -6,9 +6,9 @@
 #   - a small program linked against it gets RDSIAM_ERR_NOT_BUILT_IN from
 #     the container source (internal, static link) and from
 #     rdsiam_provider_new_container (shared link);
-#   - tests/test_container and tests/test_login built HTTP=no pass (URI
-#     resolution and JSON parsing still work; the sources report
-#     NOT_BUILT_IN).
+#   - tests/test_container and tests/test_login built HTTP=no pass (JSON
+#     parsing still works; the sources, and the URL checks, which need
+#     libcurl's URL API, report NOT_BUILT_IN).
 #
 # Prints TAP-style lines. Run from the repository root (tests/run-tests.sh).
 # SPDX-License-Identifier: MIT
@@ -109,8 +109,9 @@ else
     notok "HTTP=no: librdsiam.so exports rdsiam_provider_new_container"
 fi
 
-# Unit tests in the HTTP=no build: the container source (URI resolution
-# and JSON parsing still work) and the login source report NOT_BUILT_IN.
+# Unit tests in the HTTP=no build: the container source (JSON parsing
+# still works; URIs and the source report NOT_BUILT_IN) and the login
+# source report NOT_BUILT_IN.
 for t in test_container test_login; do
     if make -s B="$OUT" HTTP=no "$OUT/tests/$t" >"$tmp/out" 2>&1; then
         check "HTTP=no: $t passes (what needs no HTTP works; the source reports NOT_BUILT_IN)" \

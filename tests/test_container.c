@@ -107,6 +107,10 @@ static int resolve(char **url, rdsiam_error *e)
 /* 1. URI resolution                                                         */
 /* ------------------------------------------------------------------------ */
 
+/* The URIs are read by libcurl's URL API (endpoint.c): a library built
+ * with HTTP=no has none, and refuses them (below). */
+#if RDSIAM_HTTP
+
 /* aws-config/ecs-tests.json: each case's env resolves to its Ok URL, or
  * fails with a message containing ErrorContains. */
 static void test_ecs_vectors(void **state)
@@ -279,7 +283,6 @@ static void test_not_allowed_message(void **state)
     clear_env();
 }
 
-#if RDSIAM_HTTP
 /* One definition of what plain http may reach, for a host as written and
  * for an address about to be connected to (endpoint.c): the two agree on
  * every form of loopback. Expected values: Python 3.11's ipaddress
@@ -385,7 +388,35 @@ static void test_host_and_address_agree(void **state)
         rdsiam__url_parse("not-a-url", 2048, RDSIAM__ALLOW_LOOPBACK, &u),
         RDSIAM__URL_NO_SCHEME);
 }
-#endif
+
+#else /* !RDSIAM_HTTP */
+
+/* HTTP=no: no URL parser, so every container URI is refused as not built
+ * in (the source itself is too: test_not_built_in); with none set, the
+ * message is botocore's as before. */
+static void test_uri_not_built_in(void **state)
+{
+    char *url = NULL;
+    rdsiam_error e;
+
+    (void)state;
+    clear_env();
+    setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1/x", 1);
+    assert_int_equal(resolve(&url, &e), RDSIAM_ERR_NOT_BUILT_IN);
+    assert_string_equal(e.message,
+                        "container: AWS_CONTAINER_CREDENTIALS_FULL_URI: this "
+                        "library was built with HTTP=no (no libcurl)");
+    assert_null(url);
+    setenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/x", 1);
+    assert_int_equal(resolve(&url, &e), RDSIAM_ERR_NOT_BUILT_IN);
+    assert_null(url);
+    clear_env();
+    assert_int_equal(resolve(&url, &e), RDSIAM_ERR_NO_CREDENTIALS);
+    assert_null(url);
+}
+
+#endif /* RDSIAM_HTTP */
+
 
 /* ------------------------------------------------------------------------ */
 /* 2. JSON answers, no network                                               */
@@ -1777,14 +1808,16 @@ static void test_not_built_in(void **state)
 int main(void)
 {
     const struct CMUnitTest offline[] = {
-        cmocka_unit_test(test_ecs_vectors),
         cmocka_unit_test(test_parse_hostile),
         cmocka_unit_test(test_token_file_fifo),
+#if RDSIAM_HTTP
+        cmocka_unit_test(test_ecs_vectors),
         cmocka_unit_test(test_resolve_error_codes),
         cmocka_unit_test(test_allow_list),
         cmocka_unit_test(test_not_allowed_message),
-#if RDSIAM_HTTP
         cmocka_unit_test(test_host_and_address_agree),
+#else
+        cmocka_unit_test(test_uri_not_built_in),
 #endif
         cmocka_unit_test(test_parse_good),
         cmocka_unit_test(test_parse_errors),
