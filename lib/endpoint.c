@@ -258,8 +258,6 @@ static rdsiam__url_fault split_authority(const char *end, rdsiam__url *u)
         if (!close)
             return RDSIAM__URL_BRACKET;
         p = close + 1;
-        if (p < end && *p != ':')
-            return RDSIAM__URL_BRACKET;
         u->ipv6 = true;
         u->name = auth + 1;
         u->name_len = (size_t)(close - u->name);
@@ -272,8 +270,10 @@ static rdsiam__url_fault split_authority(const char *end, rdsiam__url *u)
     }
     if (u->name_len == 0)
         return RDSIAM__URL_NO_HOST;
-    /* libcurl takes "host:" with an empty port and port 0; we do not */
-    if (p < end && !rdsiam__port_valid(p + 1, (size_t)(end - p - 1)))
+    /* After the host only ":port", 1..65535 (libcurl takes "host:" with an
+     * empty port, and port 0; we do not). */
+    if (p < end &&
+        (*p != ':' || !rdsiam__port_valid(p + 1, (size_t)(end - p - 1))))
         return RDSIAM__URL_PORT;
     if (p < end)
         u->port = (unsigned)strtoul(p + 1, NULL, 10); /* 1..65535: checked */

@@ -55,9 +55,9 @@ typedef enum rdsiam__url_fault {
     RDSIAM__URL_QUERY,       /* a query or fragment, not allowed here */
     RDSIAM__URL_NO_HOST,     /* an empty host */
     RDSIAM__URL_HOST,        /* a host name outside the grammar above */
-    RDSIAM__URL_BRACKET,     /* '[' without ']', or junk after ']' */
+    RDSIAM__URL_BRACKET,     /* '[' without ']' */
     RDSIAM__URL_IPV6,        /* not an IPv6 address, or with a zone id */
-    RDSIAM__URL_PORT,        /* a port not a number in 1..65535 */
+    RDSIAM__URL_PORT,        /* after the host, not :1..65535 */
     RDSIAM__URL_NOT_ALLOWED, /* plain http to a host allow refuses */
     RDSIAM__URL_NO_MEMORY,
     RDSIAM__URL_NOT_BUILT_IN, /* built with HTTP=no: no URL parser */
