@@ -26,20 +26,23 @@
  *   AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (when set: it wins, as in
  *   botocore) appended to http://169.254.170.2, else
  *   AWS_CONTAINER_CREDENTIALS_FULL_URI as is.
- * Over plain http the host must be loopback (127.0.0.0/8, ::1, localhost),
- * 169.254.170.2, 169.254.170.23 or fd00:ec2::23; https may name any host.
- * Nothing is resolved or connected to.
+ * The URL is read by endpoint.c's parser (libcurl's URL API): http(s), no
+ * user information (a query and fragment may follow). Over plain http the
+ * host must be loopback (127.0.0.0/8, ::1, localhost), 169.254.170.2,
+ * 169.254.170.23 or fd00:ec2::23; https may name any host. Nothing is
+ * resolved or connected to.
  *
  * *url receives an allocated string (free()), NULL on failure. Returns
  * RDSIAM_OK; RDSIAM_ERR_NO_CREDENTIALS when neither variable is set;
- * RDSIAM_ERR_URI_INVALID; RDSIAM_ERR_URI_NOT_ALLOWED.
+ * RDSIAM_ERR_URI_INVALID; RDSIAM_ERR_URI_NOT_ALLOWED; with HTTP=no (no URL
+ * parser) RDSIAM_ERR_NOT_BUILT_IN for any URI.
  */
 int rdsiam__container_resolve_uri(char **url, rdsiam_error *err);
 
 /*
  * Check one URL against the rules above; var names its source in
- * messages. Returns RDSIAM_OK, RDSIAM_ERR_URI_INVALID or
- * RDSIAM_ERR_URI_NOT_ALLOWED.
+ * messages. Returns RDSIAM_OK, RDSIAM_ERR_URI_INVALID,
+ * RDSIAM_ERR_URI_NOT_ALLOWED or (HTTP=no) RDSIAM_ERR_NOT_BUILT_IN.
  */
 int rdsiam__container_check_uri(const char *url, const char *var,
                                 rdsiam_error *err);

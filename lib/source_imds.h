@@ -72,7 +72,9 @@ typedef struct rdsiam__imds_settings {
  *
  * Returns RDSIAM_OK (release with rdsiam__imds_settings_free);
  * RDSIAM_ERR_INVALID_ARGUMENT for a bad mode, RDSIAM_ERR_URI_INVALID for a
- * bad endpoint, RDSIAM_ERR_ENV_INVALID for a bad timeout, attempt count or
+ * bad endpoint (endpoint.c's parser: http(s), a DNS name or an IP address,
+ * no user information, query or fragment; RDSIAM_ERR_NOT_BUILT_IN with
+ * HTTP=no), RDSIAM_ERR_ENV_INVALID for a bad timeout, attempt count or
  * boolean. Messages name the variable or profile key.
  */
 int rdsiam__imds_settings_resolve(const rdsiam__imds_config *cfg,

@@ -59,10 +59,11 @@ typedef struct rdsiam__sts_endpoint {
  * Resolve the endpoint for cfg (see rdsiam__sts_config.endpoint_url for
  * the order). The default is https://sts.REGION.SUFFIX with the partition's
  * DNS suffix (amazonaws.com, amazonaws.com.cn for cn-*, c2s.ic.gov for
- * us-iso-*, ...; botocore 1.43's table). An endpoint URL must be http(s)
- * with a host and no user information, query or fragment; plain http only
- * to a loopback host (127.0.0.0/8, ::1, localhost), as for container
- * endpoints. Returns RDSIAM_OK, RDSIAM_ERR_URI_INVALID,
+ * us-iso-*, ...; botocore 1.43's table). An endpoint URL is read by
+ * endpoint.c's parser (libcurl's URL API): http(s), a host that is a DNS
+ * name (botocore's is_valid_endpoint_url) or an IP address, no user
+ * information, query or fragment; plain http only to a loopback host
+ * (127.0.0.0/8, ::1, localhost). Returns RDSIAM_OK, RDSIAM_ERR_URI_INVALID,
  * RDSIAM_ERR_URI_NOT_ALLOWED or a region error. Reads the environment.
  */
 int rdsiam__sts_resolve_endpoint(const rdsiam__sts_config *cfg,
