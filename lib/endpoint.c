@@ -192,6 +192,8 @@ static bool parse_v4(const char *s, size_t n, uint32_t *ip)
 /* The URL parser                                                            */
 /* ------------------------------------------------------------------------ */
 
+#define NAME_CHAR(c) (rdsiam__char_class[(unsigned char)(c)] & RDSIAM__CH_DNS)
+
 /* A name botocore's is_valid_endpoint_url takes: labels of 1..63
  * letters, digits and '-', neither first nor last '-', 255 bytes in all,
  * one trailing dot. */
@@ -205,9 +207,7 @@ static bool dns_name(const char *h, size_t n)
         n--;
     for (i = 0; i <= n; i++) {
         if (i < n && h[i] != '.') {
-            if (!((h[i] >= 'a' && h[i] <= 'z') ||
-                  (h[i] >= 'A' && h[i] <= 'Z') ||
-                  (h[i] >= '0' && h[i] <= '9') || h[i] == '-'))
+            if (!NAME_CHAR(h[i]) || h[i] == '_')
                 return false;
             continue;
         }
@@ -225,9 +225,7 @@ static bool name_chars(const char *h, size_t n)
     size_t i;
 
     for (i = 0; i < n; i++)
-        if (!((h[i] >= 'a' && h[i] <= 'z') || (h[i] >= 'A' && h[i] <= 'Z') ||
-              (h[i] >= '0' && h[i] <= '9') || h[i] == '.' || h[i] == '-' ||
-              h[i] == '_'))
+        if (!NAME_CHAR(h[i]))
             return false;
     return true;
 }
