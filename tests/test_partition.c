@@ -66,7 +66,7 @@ static void test_each_partition(void **state)
 static void test_prefix_only(void **state)
 {
     static const char *const regions[] = {
-        "", "cn", "xcn-north-1", "eu-central-cn-1", "us-isox-east-1",
+        "",           "cn", "xcn-north-1", "eu-central-cn-1", "us-isox-east-1",
         "eus-east-1",
     };
     size_t i;
