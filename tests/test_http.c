@@ -9,10 +9,9 @@
  * Servers: tests/helpers/aws_standin.py on 127.0.0.1, started once for the
  * whole program (its /head/ routes send oversized heads, /imds/ a slow or
  * malformed answer, /http/ plain, failing and flaky answers; its /_log
- * report shows what a request carried); a listening
- * socket whose backlog is full, which lets no connection through (the
- * kernel drops further SYNs), for a connect timeout without leaving
- * loopback; a closed port.
+ * report shows what a request carried); a listening socket whose backlog
+ * is full, which lets no connection through (the kernel drops further
+ * SYNs), for a connect timeout without leaving loopback; a closed port.
  *
  * SPDX-License-Identifier: MIT
  */

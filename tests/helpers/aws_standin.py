@@ -1150,9 +1150,10 @@ def http_plain(handler, req, step):
         if n <= int(parts[3]):
             return handler.send_body(
                 int(parts[2]), '{"code":"Throttling","message":"slow down"}')
-    elif parts[1:] != ["ok"]:
-        return handler.send_body(404, '{"message":"no route"}')
-    handler.send_body(200, HTTP_DONE)
+        return handler.send_body(200, HTTP_DONE)
+    if parts[1:] == ["ok"]:
+        return handler.send_body(200, HTTP_DONE)
+    handler.send_body(404, '{"message":"no route"}')
 
 
 for _method in ("GET", "PUT", "POST"):
