@@ -15,8 +15,8 @@
  * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS when set at all, else the profile's
  * ignore_configured_endpoint_urls, through utils.ensure_boolean),
  * configloader.py _parse_nested (sub-property names kept as written, the
- * last one wins). tests/check-botocore-endpoints.sh runs botocore and the
- * library on the same files. The source strings are the library's own
+ * last one wins). tests/check-botocore-sources.sh runs botocore and the
+ * library on the same files through the stand-in. The source strings are the library's own
  * wording (lib/endpoint.c).
  *
  * SPDX-License-Identifier: MIT
