@@ -68,7 +68,9 @@ typedef struct rdsiam__sts_endpoint {
  * with a host and no user information, query or fragment; plain http only
  * to a loopback host (127.0.0.0/8, ::1, localhost), as for container
  * endpoints. Returns RDSIAM_OK, RDSIAM_ERR_URI_INVALID,
- * RDSIAM_ERR_URI_NOT_ALLOWED or a region error. Reads the environment.
+ * RDSIAM_ERR_URI_NOT_ALLOWED, a region error, or the look-up's errors (a
+ * missing services section: RDSIAM_ERR_PROFILE_INVALID). Reads the
+ * environment and cfg->res's parsed files.
  */
 int rdsiam__sts_resolve_endpoint(const rdsiam__sts_config *cfg,
                                  rdsiam__sts_endpoint *out, rdsiam_error *err);
