@@ -54,20 +54,11 @@ static const rdsiam__chain_link default_chain[] = {
     {rdsiam__source_imds, true},
 };
 
-/* rdsiam_provider_new_profile: what a profile itself configures. */
-static const rdsiam__chain_link profile_chain[] = {
-    {rdsiam__source_assume_role, true},
-    {rdsiam__source_web_identity, true},
-    {rdsiam__source_sso, true},
-    {rdsiam__source_shared_credentials, true},
-    {rdsiam__source_login, true},
-    {rdsiam__source_process, true},
-    {rdsiam__source_config_keys, true},
-};
-
-static const rdsiam__chain_link environment_only[] = {
-    {rdsiam__source_env, false},
-};
+/* The other chains are parts of it: rdsiam_provider_new_environment its
+ * first link; rdsiam_provider_new_profile what a profile itself
+ * configures, the links from the assumed role to the config file's keys. */
+#define ENVIRONMENT_LINKS default_chain, 1
+#define PROFILE_LINKS default_chain + 1, 7
 
 static const rdsiam__chain_link container_only[] = {
     {rdsiam__source_container, false},
@@ -317,9 +308,8 @@ int rdsiam__chain_of(rdsiam__source *out, rdsiam__chain_kind kind,
         bool profile_only;
     } kinds[] = {
         [RDSIAM__CHAIN_DEFAULT] = {default_chain, NELEM(default_chain), false},
-        [RDSIAM__CHAIN_PROFILE] = {profile_chain, NELEM(profile_chain), true},
-        [RDSIAM__CHAIN_ENVIRONMENT] = {environment_only,
-                                       NELEM(environment_only), false},
+        [RDSIAM__CHAIN_PROFILE] = {PROFILE_LINKS, true},
+        [RDSIAM__CHAIN_ENVIRONMENT] = {ENVIRONMENT_LINKS, false},
         [RDSIAM__CHAIN_CONTAINER] = {container_only, NELEM(container_only),
                                      false},
     };

@@ -21,19 +21,24 @@
 
 #include "internal.h"
 
-#define U1(c) [c] = 1
-const unsigned char rdsiam__unreserved[256] = {
-    U1('A'), U1('B'), U1('C'), U1('D'), U1('E'), U1('F'), U1('G'), U1('H'),
-    U1('I'), U1('J'), U1('K'), U1('L'), U1('M'), U1('N'), U1('O'), U1('P'),
-    U1('Q'), U1('R'), U1('S'), U1('T'), U1('U'), U1('V'), U1('W'), U1('X'),
-    U1('Y'), U1('Z'), U1('a'), U1('b'), U1('c'), U1('d'), U1('e'), U1('f'),
-    U1('g'), U1('h'), U1('i'), U1('j'), U1('k'), U1('l'), U1('m'), U1('n'),
-    U1('o'), U1('p'), U1('q'), U1('r'), U1('s'), U1('t'), U1('u'), U1('v'),
-    U1('w'), U1('x'), U1('y'), U1('z'), U1('0'), U1('1'), U1('2'), U1('3'),
-    U1('4'), U1('5'), U1('6'), U1('7'), U1('8'), U1('9'), U1('-'), U1('_'),
-    U1('.'), U1('~'),
+/* Letters and digits are unreserved and DNS-name characters; '-', '.'
+ * and '_' too; '~' is unreserved only. */
+#define BOTH(c) [c] = RDSIAM__CH_UNRESERVED | RDSIAM__CH_DNS
+const unsigned char rdsiam__char_class[256] = {
+    BOTH('A'), BOTH('B'), BOTH('C'), BOTH('D'), BOTH('E'), BOTH('F'),
+    BOTH('G'), BOTH('H'), BOTH('I'), BOTH('J'), BOTH('K'), BOTH('L'),
+    BOTH('M'), BOTH('N'), BOTH('O'), BOTH('P'), BOTH('Q'), BOTH('R'),
+    BOTH('S'), BOTH('T'), BOTH('U'), BOTH('V'), BOTH('W'), BOTH('X'),
+    BOTH('Y'), BOTH('Z'), BOTH('a'), BOTH('b'), BOTH('c'), BOTH('d'),
+    BOTH('e'), BOTH('f'), BOTH('g'), BOTH('h'), BOTH('i'), BOTH('j'),
+    BOTH('k'), BOTH('l'), BOTH('m'), BOTH('n'), BOTH('o'), BOTH('p'),
+    BOTH('q'), BOTH('r'), BOTH('s'), BOTH('t'), BOTH('u'), BOTH('v'),
+    BOTH('w'), BOTH('x'), BOTH('y'), BOTH('z'), BOTH('0'), BOTH('1'),
+    BOTH('2'), BOTH('3'), BOTH('4'), BOTH('5'), BOTH('6'), BOTH('7'),
+    BOTH('8'), BOTH('9'), BOTH('-'), BOTH('.'), BOTH('_'),
+    ['~'] = RDSIAM__CH_UNRESERVED,
 };
-#undef U1
+#undef BOTH
 
 static const char HEX_UPPER[] = "0123456789ABCDEF";
 
@@ -42,7 +47,7 @@ size_t rdsiam__uri_encoded_len(const char *src, size_t n)
     size_t out = 0;
 
     for (size_t i = 0; i < n; i++)
-        out += rdsiam__unreserved[(unsigned char)src[i]] ? 1 : 3;
+        out += RDSIAM__UNRESERVED(src[i]) ? 1 : 3;
     return out;
 }
 
@@ -52,7 +57,7 @@ static size_t encode(char *dst, const char *src, size_t n, bool keep_slash)
 
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)src[i];
-        if (rdsiam__unreserved[c] || (keep_slash && c == '/')) {
+        if (RDSIAM__UNRESERVED(c) || (keep_slash && c == '/')) {
             *d++ = (char)c;
         } else {
             d[0] = '%';
@@ -75,7 +80,7 @@ size_t rdsiam__uri_encode_path_len(const char *src, size_t n)
 
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)src[i];
-        out += (rdsiam__unreserved[c] || c == '/') ? 1 : 3;
+        out += (RDSIAM__UNRESERVED(c) || c == '/') ? 1 : 3;
     }
     return out;
 }

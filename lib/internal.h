@@ -167,8 +167,13 @@ char *rdsiam__buf_take(rdsiam__buf *b);
 /* Encoding                                                                  */
 /* ------------------------------------------------------------------------ */
 
-/* 1 for the RFC 3986 unreserved characters A-Za-z0-9-_.~ */
-extern const unsigned char rdsiam__unreserved[256];
+/* Character classes, one table: RDSIAM__CH_UNRESERVED for the RFC 3986
+ * unreserved characters A-Za-z0-9-_.~, RDSIAM__CH_DNS for those of a DNS
+ * name as the library accepts it (letters, digits, '-', '.', '_'). */
+#define RDSIAM__CH_UNRESERVED 1u
+#define RDSIAM__CH_DNS 2u
+extern const unsigned char rdsiam__char_class[256];
+#define RDSIAM__UNRESERVED(c) (rdsiam__char_class[(unsigned char)(c)] & RDSIAM__CH_UNRESERVED)
 
 /* Length of src (n bytes) once percent-encoded (unreserved kept). */
 size_t rdsiam__uri_encoded_len(const char *src, size_t n);

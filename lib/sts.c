@@ -258,7 +258,7 @@ static int form_add(rdsiam__buf *b, const char *name, const char *value,
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)value[i];
 
-        if (rdsiam__unreserved[c])
+        if (RDSIAM__UNRESERVED(c))
             RDSIAM_GUARD(rdsiam__buf_append_char(b, (char)c));
         else
             RDSIAM_GUARD(rdsiam__buf_printf(b, "%%%02X", c));

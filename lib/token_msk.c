@@ -58,7 +58,7 @@ static size_t put_user_agent(char *out, const char *ua)
 
         if (c == ' ') {
             *p++ = '+';
-        } else if (rdsiam__unreserved[c]) {
+        } else if (RDSIAM__UNRESERVED(c)) {
             *p++ = (char)c;
         } else {
             *p++ = '%';
@@ -86,7 +86,7 @@ static int check_user_agent(const char *ua, size_t *enc_len, rdsiam_error *err)
             return rdsiam__fail(err, RDSIAM_ERR_USER_AGENT,
                                 "user_agent has a byte that is not printable "
                                 "ASCII");
-        e += (c == ' ' || rdsiam__unreserved[c]) ? 1 : 3;
+        e += (c == ' ' || RDSIAM__UNRESERVED(c)) ? 1 : 3;
     }
     if (n == 0)
         return rdsiam__fail(err, RDSIAM_ERR_USER_AGENT, "user_agent is empty");

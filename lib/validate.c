@@ -211,20 +211,7 @@ static int check_ipv6_literal(const char *h, size_t n, rdsiam_error *err)
  * path, user info, whitespace and non-ASCII (IDNs must be given in their
  * A-label form) are refused, each with its own code.
  */
-/* 1 for the characters of a DNS name: letters, digits, '-', '.', '_'. */
-#define D1(c) [c] = 1
-static const unsigned char DNS_CHAR[256] = {
-    D1('A'), D1('B'), D1('C'), D1('D'), D1('E'), D1('F'), D1('G'), D1('H'),
-    D1('I'), D1('J'), D1('K'), D1('L'), D1('M'), D1('N'), D1('O'), D1('P'),
-    D1('Q'), D1('R'), D1('S'), D1('T'), D1('U'), D1('V'), D1('W'), D1('X'),
-    D1('Y'), D1('Z'), D1('a'), D1('b'), D1('c'), D1('d'), D1('e'), D1('f'),
-    D1('g'), D1('h'), D1('i'), D1('j'), D1('k'), D1('l'), D1('m'), D1('n'),
-    D1('o'), D1('p'), D1('q'), D1('r'), D1('s'), D1('t'), D1('u'), D1('v'),
-    D1('w'), D1('x'), D1('y'), D1('z'), D1('0'), D1('1'), D1('2'), D1('3'),
-    D1('4'), D1('5'), D1('6'), D1('7'), D1('8'), D1('9'), D1('-'), D1('.'),
-    D1('_'),
-};
-#undef D1
+#define DNS_CHAR(c) (rdsiam__char_class[(unsigned char)(c)] & RDSIAM__CH_DNS)
 
 int rdsiam__check_hostname(const char *h, size_t *len, rdsiam_error *err)
 {
@@ -234,7 +221,7 @@ int rdsiam__check_hostname(const char *h, size_t *len, rdsiam_error *err)
         return rdsiam__fail(err, RDSIAM_ERR_HOSTNAME_EMPTY, "hostname is %s",
                             h ? "empty" : "NULL");
     /* Fast path: a plain DNS name, the common case on every token. */
-    for (n = 0; DNS_CHAR[(unsigned char)h[n]]; n++)
+    for (n = 0; DNS_CHAR(h[n]); n++)
         ;
     if (h[n] == '\0' && n <= RDSIAM_HOSTNAME_MAX) {
         if (len)
@@ -275,7 +262,7 @@ int rdsiam__check_hostname(const char *h, size_t *len, rdsiam_error *err)
             return rdsiam__fail(err, RDSIAM_ERR_HOSTNAME_INVALID,
                                 "hostname contains ':'; pass the port "
                                 "separately");
-        if (!DNS_CHAR[(unsigned char)c])
+        if (!DNS_CHAR(c))
             return rdsiam__fail(err, RDSIAM_ERR_HOSTNAME_INVALID,
                                 "hostname has an invalid character at "
                                 "offset %zu",

@@ -228,7 +228,7 @@ static int parse_pair(const char *s, size_t n, size_t pos, const shape *sh,
                                     "%s has an invalid %%-escape",
                                     PARAM_NAMES[which]);
             i += 2;
-        } else if (!rdsiam__unreserved[c] &&
+        } else if (!RDSIAM__UNRESERVED(c) &&
                    !(c == '+' && which == P_USER_AGENT)) {
             return rdsiam__fail(err, RDSIAM_ERR_TOKEN_MALFORMED,
                                 "%s has a character that must be "
@@ -561,7 +561,7 @@ static int decode_msk(const char *t, size_t n, char *out, const char **url,
             char c = j < k ? t[i + j] : '=';
             RDSIAM_ENSURE(err,
                           j >= k || c == '-' || c == '_' ||
-                              (rdsiam__unreserved[(unsigned char)c] &&
+                              (RDSIAM__UNRESERVED(c) &&
                                c != '.' && c != '~'),
                           RDSIAM_ERR_TOKEN_MALFORMED,
                           "%s has a character outside base64url", MSK.kind);
