@@ -360,6 +360,30 @@ static int limit_error(parser *ps, int rc, const char *what)
     return parse_error(ps, what);
 }
 
+/* "[WORD NAME]" of a config file (sso-session, services): the section NAME
+ * of l, properties going to it; a NAME that is not an identifier is
+ * ignored. */
+static int named_section(parser *ps, const char *name, size_t nn,
+                         const char *word, rdsiam__profile_list *l,
+                         section_kind sec)
+{
+    size_t wl = strlen(word);
+    char what[48];
+    int rc;
+
+    nn -= wl;
+    name = trim(name + wl, &nn);
+    if (!is_identifier(name, nn))
+        return RDSIAM_OK;
+    rc = list_get(l, name, nn, &ps->cur);
+    if (rc != RDSIAM_OK) {
+        snprintf(what, sizeof what, "too many %s sections", word);
+        return limit_error(ps, rc, what);
+    }
+    ps->sec = sec;
+    return RDSIAM_OK;
+}
+
 static int parse_section(parser *ps, const char *line, size_t n)
 {
     const char *name, *close;
@@ -400,27 +424,13 @@ static int parse_section(parser *ps, const char *line, size_t n)
             ps->cur = &ps->bare_default;
             return RDSIAM_OK;
         } else if (has_prefix_word(name, nn, "sso-session")) {
-            nn -= 11;
-            name = trim(name + 11, &nn);
-            if (!is_identifier(name, nn))
-                return RDSIAM_OK;
-            rc = list_get(&ps->set->sso_sessions, name, nn, &ps->cur);
-            if (rc != RDSIAM_OK)
-                return limit_error(ps, rc, "too many sso-session sections");
-            ps->sec = SEC_SSO;
-            return RDSIAM_OK;
+            return named_section(ps, name, nn, "sso-session",
+                                 &ps->set->sso_sessions, SEC_SSO);
         } else if (has_prefix_word(name, nn, "services")) {
             /* "[services NAME]": per-service settings a profile names
              * with "services = NAME" (botocore build_profile_map). */
-            nn -= 8;
-            name = trim(name + 8, &nn);
-            if (!is_identifier(name, nn))
-                return RDSIAM_OK;
-            rc = list_get(&ps->set->services, name, nn, &ps->cur);
-            if (rc != RDSIAM_OK)
-                return limit_error(ps, rc, "too many services sections");
-            ps->sec = SEC_SERVICES;
-            return RDSIAM_OK;
+            return named_section(ps, name, nn, "services",
+                                 &ps->set->services, SEC_SERVICES);
         } else {
             /* "[NAME]" without a prefix is not a profile in a config
              * file. */
