@@ -165,8 +165,8 @@ int rdsiam__endpoint_check(const char *what, const char *src, const char *url,
 }
 
 /* Copy the URL found (n bytes) into out, with where it came from. */
-static int found(const char *what, rdsiam__endpoint_url *out, const char *url,
-                 size_t n, rdsiam_error *err)
+static int take_url(const char *what, rdsiam__endpoint_url *out,
+                    const char *url, size_t n, rdsiam_error *err)
 {
     if (n > RDSIAM__ENDPOINT_MAX) {
         int rc = rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
@@ -237,7 +237,7 @@ static int from_services(const char *what, rdsiam__resolution *res,
              "the services section \"%s\" of profile \"%s\" (%s "
              "endpoint_url)",
              sname, pname, service);
-    rc = found(what, out, url, n, err);
+    rc = take_url(what, out, url, n, err);
 done:
     return rc;
 }
@@ -272,7 +272,7 @@ int rdsiam__endpoint_lookup(const char *what, rdsiam__resolution *res,
     }
     if (v) {
         snprintf(out->source, sizeof out->source, "%s", src);
-        RDSIAM_GUARD(found(what, out, v, strlen(v), err));
+        RDSIAM_GUARD(take_url(what, out, v, strlen(v), err));
         goto done;
     }
     if (!res)
@@ -288,9 +288,9 @@ int rdsiam__endpoint_lookup(const char *what, rdsiam__resolution *res,
         char pname[81];
 
         rdsiam__printable(pname, sizeof pname, res->profile);
-        snprintf(out->source, sizeof out->source,
-                 "profile \"%s\" endpoint_url", pname);
-        RDSIAM_GUARD(found(what, out, v, strlen(v), err));
+        snprintf(out->source, sizeof out->source, "profile \"%s\" endpoint_url",
+                 pname);
+        RDSIAM_GUARD(take_url(what, out, v, strlen(v), err));
     }
 done:
     if (rc == RDSIAM_OK)
@@ -313,15 +313,15 @@ int rdsiam__endpoint_configured(const char *what, rdsiam__resolution *res,
 }
 
 int rdsiam__endpoint_append(const char *what, rdsiam__resolution *res,
-                            const char *service, rdsiam__buf *b, bool *found_,
+                            const char *service, rdsiam__buf *b, bool *found,
                             rdsiam_error *err)
 {
     rdsiam__endpoint_url ep;
     size_t n;
     int rc = rdsiam__endpoint_configured(what, res, service, &ep, err);
 
-    *found_ = ep.url[0] != '\0';
-    if (rc != RDSIAM_OK || !*found_)
+    *found = ep.url[0] != '\0';
+    if (rc != RDSIAM_OK || !*found)
         return rc;
     n = strlen(ep.url);
     while (n > 0 && ep.url[n - 1] == '/')

@@ -429,8 +429,8 @@ static int parse_section(parser *ps, const char *line, size_t n)
         } else if (has_prefix_word(name, nn, "services")) {
             /* "[services NAME]": per-service settings a profile names
              * with "services = NAME" (botocore build_profile_map). */
-            return named_section(ps, name, nn, "services",
-                                 &ps->set->services, SEC_SERVICES);
+            return named_section(ps, name, nn, "services", &ps->set->services,
+                                 SEC_SERVICES);
         } else {
             /* "[NAME]" without a prefix is not a profile in a config
              * file. */

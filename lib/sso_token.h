@@ -100,9 +100,10 @@ int rdsiam__sso_service_url(const rdsiam__sso_config *cfg, const char *service,
 /*
  * The SSO-OIDC CreateToken URL: the configured endpoint of "sso_oidc"
  * (AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL, the profile's services
- * section and endpoint_url: rdsiam__endpoint_lookup), else https://oidc.REGION.SUFFIX (botocore's endpoint rules for
- * sso-oidc); then /token. Plain http only to loopback. *url allocated
- * (free()). Only with RDSIAM_HTTP.
+ * section and endpoint_url: rdsiam__endpoint_lookup), else
+ * https://oidc.REGION.SUFFIX (botocore's endpoint rules for sso-oidc); then
+ * /token. Plain http only to loopback. *url allocated (free()). Only with
+ * RDSIAM_HTTP.
  */
 int rdsiam__sso_oidc_url(const rdsiam__sso_config *cfg, char **url,
                          rdsiam_error *err);

@@ -55,9 +55,9 @@ typedef struct rdsiam__sts_config {
 /* A resolved endpoint. */
 typedef struct rdsiam__sts_endpoint {
     char *url; /* allocated; free with rdsiam__sts_endpoint_free */
-    char region[RDSIAM_REGION_MAX + 1]; /* the signing region */
+    char region[RDSIAM_REGION_MAX + 1];       /* the signing region */
     char source[RDSIAM__ENDPOINT_SOURCE_MAX]; /* where url came from */
-    bool plain_http;    /* http:// to a loopback host */
+    bool plain_http;                          /* http:// to a loopback host */
 } rdsiam__sts_endpoint;
 
 /*

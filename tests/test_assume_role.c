@@ -719,6 +719,7 @@ static void test_endpoint_of_selected_profile(void **state)
     fake_env_set("AWS_ENDPOINT_URL_STS", NULL);
     fake_env_set("AWS_ENDPOINT_URL_SSO", NULL);
     write_sso_cache("my-sso", "2100-01-01T00:00:00Z");
+    /* clang-format off */
     snprintf(text, sizeof text,
              "[profile top]\n"
              "role_arn = " ROLE("RoleB") "\n"
@@ -745,6 +746,7 @@ static void test_endpoint_of_selected_profile(void **state)
              "sso_start_url = https://my-sso-portal.awsapps.com/start\n"
              "sso_region = us-east-1\n",
              port, port, port, port, port);
+    /* clang-format on */
     fake_write_file(home.config, text);
     /* Both hops (mid's RoleA, then top's RoleB) through top's services
      * section; mid's own endpoint_url is not used. */

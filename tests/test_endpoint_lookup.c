@@ -16,8 +16,8 @@
  * ignore_configured_endpoint_urls, through utils.ensure_boolean),
  * configloader.py _parse_nested (sub-property names kept as written, the
  * last one wins). tests/check-botocore-sources.sh runs botocore and the
- * library on the same files through the stand-in. The source strings are the library's own
- * wording (lib/endpoint.c).
+ * library on the same files through the stand-in. The source strings are the
+ * library's own wording (lib/endpoint.c).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -257,9 +257,9 @@ static void test_checked(void **state)
     (void)state;
     clear_endpoint_env();
     assert_int_equal(rdsiam__resolution_open(&r, &o, NULL), RDSIAM_OK);
-    assert_int_equal(rdsiam__endpoint_configured("login", &r, "signin", &ep,
-                                                 &e),
-                     RDSIAM_ERR_URI_NOT_ALLOWED);
+    assert_int_equal(
+        rdsiam__endpoint_configured("login", &r, "signin", &ep, &e),
+        RDSIAM_ERR_URI_NOT_ALLOWED);
     assert_string_equal(e.message,
                         "login: profile \"remote\" endpoint_url: plain http "
                         "is allowed only for a loopback host (127.0.0.1, "

@@ -330,7 +330,8 @@ static void test_endpoint(void **state)
     assert_string_equal(url, "http://127.0.0.1:9/v1/token");
     free(url);
     fake_env_set("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true");
-    assert_int_equal(rdsiam__login_endpoint(NULL, "us-east-1", &url, &e), RDSIAM_OK);
+    assert_int_equal(rdsiam__login_endpoint(NULL, "us-east-1", &url, &e),
+                     RDSIAM_OK);
     assert_string_equal(url,
                         "https://us-east-1.signin.aws.amazon.com/v1/token");
     free(url);
