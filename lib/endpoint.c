@@ -2,13 +2,15 @@
  * endpoint.c - where the credential sources may connect: the one URL
  * parser (libcurl's URL API plus the rules it does not apply), the allow
  * lists of plain http for a host as written and for an address about to be
- * connected to, the configured endpoints of the JSON services the sources
- * call (the IAM Identity Center portal, SSO-OIDC, sign-in), and the one
- * POST they share. See endpoint.h.
+ * connected to, the configured endpoints of the services the sources call
+ * (STS, the IAM Identity Center portal, SSO-OIDC, sign-in) from the
+ * environment and the profile, and the one JSON POST they share. See
+ * endpoint.h.
  *
  * SPDX-License-Identifier: MIT
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -67,51 +69,171 @@ int rdsiam__endpoint_check(const char *what, const char *src, const char *url,
                         check_text_of[f]);
 }
 
-const char *rdsiam__endpoint_lookup(const char *var, const char **source)
+/* Copy the URL found (n bytes) into out, with where it came from. */
+static int take_url(const char *what, rdsiam__endpoint_url *out,
+                    const char *url, size_t n, rdsiam_error *err)
 {
-    const char *ignore = rdsiam__getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
-    const char *url = NULL;
-
-    *source = NULL;
-    /* Service-specific endpoint first, then the global one, unless
-     * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true (botocore
-     * ConfiguredEndpointProvider: environment_service, then
-     * environment_global; ensure_boolean: "true" in any case). */
-    if (ignore && strcasecmp(ignore, "true") == 0)
-        return NULL;
-    if ((url = rdsiam__getenv_nonempty(var)))
-        *source = var;
-    else if ((url = rdsiam__getenv_nonempty("AWS_ENDPOINT_URL")))
-        *source = "AWS_ENDPOINT_URL";
-    return url;
+    if (n > RDSIAM__ENDPOINT_MAX) {
+        int rc = rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
+                              "%s: %s is longer than %d bytes", what,
+                              out->source, RDSIAM__ENDPOINT_MAX);
+        memset(out, 0, sizeof *out);
+        return rc;
+    }
+    memcpy(out->url, url, n);
+    out->url[n] = '\0';
+    return RDSIAM_OK;
 }
 
-int rdsiam__endpoint_configured(const char *what, const char *var,
-                                const char **url, const char **source,
+/* ensure_boolean: "true" in any case is true, anything else false. */
+static int ignored(rdsiam__resolution *res, bool *ignore, rdsiam_error *err)
+{
+    /* The variable when set at all (EnvironmentProvider: "name in
+     * os.environ", so an empty one means false), else the profile's
+     * ignore_configured_endpoint_urls (ScopedConfigProvider). */
+    const char *v = rdsiam__getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+    int rc = RDSIAM_OK;
+
+    if (!v && res)
+        RDSIAM_GUARD(rdsiam__resolution_setting(
+            res, NULL, "ignore_configured_endpoint_urls", &v, err));
+    *ignore = v && strcasecmp(v, "true") == 0;
+done:
+    return rc;
+}
+
+/* Step 3: the selected profile's services section, service's block,
+ * endpoint_url (ConfiguredEndpointProvider._get_services_config). */
+static int from_services(const char *what, rdsiam__resolution *res,
+                         const char *service, const char *section,
+                         rdsiam__endpoint_url *out, rdsiam_error *err)
+{
+    const rdsiam__profile_set *set = NULL;
+    const rdsiam__profile *sec;
+    const rdsiam__profile_prop *block;
+    const char *url = NULL;
+    char sname[81], pname[81];
+    size_t n = 0;
+    int rc = RDSIAM_OK;
+
+    RDSIAM_GUARD(rdsiam__resolution_files(res, &set, NULL, err));
+    rdsiam__printable(sname, sizeof sname, section);
+    rdsiam__printable(pname, sizeof pname, res->profile);
+    sec = rdsiam__profile_find_services(set, section);
+    /* "if not services_section: raise InvalidConfigError" (an empty
+     * section is falsy too). */
+    RDSIAM_ENSURE(err, sec && sec->nprops > 0, RDSIAM_ERR_PROFILE_INVALID,
+                  "%s: profile \"%s\" names the services section \"%s\", "
+                  "which does not exist",
+                  what, pname, sname);
+    block = rdsiam__profile_prop_get(sec, service);
+    if (!block)
+        goto done;
+    /* botocore needs the service's entry to be a block ("sts =" and
+     * indented "name = value" lines): a plain value is a mistake. */
+    RDSIAM_ENSURE(err, block->sub, RDSIAM_ERR_PROFILE_INVALID,
+                  "%s: the services section \"%s\": %s is not a block of "
+                  "indented settings (\"%s =\" then \"  endpoint_url = "
+                  "...\")",
+                  what, sname, service, service);
+    if (!rdsiam__profile_sub_get(block, "endpoint_url", &url, &n) || n == 0)
+        goto done;
+    snprintf(out->source, sizeof out->source,
+             "the services section \"%s\" of profile \"%s\" (%s "
+             "endpoint_url)",
+             sname, pname, service);
+    rc = take_url(what, out, url, n, err);
+done:
+    return rc;
+}
+
+int rdsiam__endpoint_lookup(const char *what, rdsiam__resolution *res,
+                            const char *service, rdsiam__endpoint_url *out,
+                            rdsiam_error *err)
+{
+    char var[64];
+    const char *v = NULL, *src;
+    bool ignore = false;
+    size_t i;
+    int rc = RDSIAM_OK;
+
+    memset(out, 0, sizeof *out);
+    RDSIAM_GUARD(ignored(res, &ignore, err));
+    if (ignore)
+        goto done;
+    /* "AWS_ENDPOINT_URL_" + the snake-case service id upper-cased
+     * (_get_service_env_var_name). */
+    i = (size_t)snprintf(var, sizeof var, "AWS_ENDPOINT_URL_%s", service);
+    RDSIAM_ENSURE(err, i < sizeof var, RDSIAM_ERR_INVALID_ARGUMENT,
+                  "%s: service id too long", what);
+    for (i = 17; var[i]; i++)
+        if (var[i] >= 'a' && var[i] <= 'z')
+            var[i] = (char)(var[i] - 'a' + 'A');
+    /* Each step counts only when set and not empty ("if endpoint_url"). */
+    src = var;
+    if (!(v = rdsiam__getenv_nonempty(var))) {
+        src = "AWS_ENDPOINT_URL";
+        v = rdsiam__getenv_nonempty(src);
+    }
+    if (v) {
+        snprintf(out->source, sizeof out->source, "%s", src);
+        RDSIAM_GUARD(take_url(what, out, v, strlen(v), err));
+        goto done;
+    }
+    if (!res)
+        goto done;
+    RDSIAM_GUARD(rdsiam__resolution_setting(res, NULL, "services", &v, err));
+    if (v)
+        RDSIAM_GUARD(from_services(what, res, service, v, out, err));
+    if (out->url[0])
+        goto done;
+    RDSIAM_GUARD(
+        rdsiam__resolution_setting(res, NULL, "endpoint_url", &v, err));
+    if (v && *v) {
+        char pname[81];
+
+        rdsiam__printable(pname, sizeof pname, res->profile);
+        snprintf(out->source, sizeof out->source, "profile \"%s\" endpoint_url",
+                 pname);
+        RDSIAM_GUARD(take_url(what, out, v, strlen(v), err));
+    }
+done:
+    if (rc == RDSIAM_OK)
+        rdsiam__ok(err);
+    return rc;
+}
+
+int rdsiam__endpoint_configured(const char *what, rdsiam__resolution *res,
+                                const char *service, rdsiam__endpoint_url *out,
                                 rdsiam_error *err)
 {
-    *url = rdsiam__endpoint_lookup(var, source);
-    if (!*url)
-        return RDSIAM_OK;
-    return rdsiam__endpoint_check(what, *source, *url, err);
+    int rc = rdsiam__endpoint_lookup(what, res, service, out, err);
+
+    if (rc != RDSIAM_OK || !out->url[0])
+        return rc;
+    rc = rdsiam__endpoint_check(what, out->source, out->url, err);
+    if (rc != RDSIAM_OK)
+        memset(out, 0, sizeof *out);
+    return rc;
 }
 
-int rdsiam__endpoint_append(const char *what, const char *var, rdsiam__buf *b,
-                            bool *found, rdsiam_error *err)
+int rdsiam__endpoint_append(const char *what, rdsiam__resolution *res,
+                            const char *service, rdsiam__buf *b, bool *found,
+                            rdsiam_error *err)
 {
-    const char *url = NULL, *source = NULL;
+    rdsiam__endpoint_url ep;
     size_t n;
-    int rc = rdsiam__endpoint_configured(what, var, &url, &source, err);
+    int rc = rdsiam__endpoint_configured(what, res, service, &ep, err);
 
-    *found = url != NULL;
-    if (rc != RDSIAM_OK || !url)
+    *found = ep.url[0] != '\0';
+    if (rc != RDSIAM_OK || !*found)
         return rc;
-    n = strlen(url);
-    while (n > 0 && url[n - 1] == '/')
+    n = strlen(ep.url);
+    while (n > 0 && ep.url[n - 1] == '/')
         n--;
-    if (rdsiam__buf_append(b, url, n) != RDSIAM_OK)
+    if (rdsiam__buf_append(b, ep.url, n) != RDSIAM_OK)
         return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID, "%s: %s is too long",
-                            what, source);
+                            what, ep.source);
     return RDSIAM_OK;
 }
 

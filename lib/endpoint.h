@@ -1,10 +1,12 @@
 /*
- * endpoint.h - where the credential sources may connect: the one
+ * endpoint.h - where the credential sources may connect: the one URL
+ * parser (libcurl's URL API and the rules it does not apply), the one
  * definition of the hosts plain http may reach (loopback; the container
- * endpoints) for a host as written and for an address about to be
+ * endpoints) for a URL's host and for an address about to be
  * connected to, the endpoint a caller configured for an AWS service the
- * sources call over JSON (the IAM Identity Center portal, SSO-OIDC, the
- * sign-in service), and the rule that plain http goes only to loopback.
+ * sources call (STS, the IAM Identity Center portal, SSO-OIDC, the sign-in
+ * service) in the environment or the profile, and the rule that plain
+ * http goes only to loopback.
  * Internal.
  *
  * SPDX-License-Identifier: MIT
@@ -13,6 +15,7 @@
 #define RDSIAM_ENDPOINT_H
 
 #include "internal.h"
+#include "source.h"
 
 /*
  * The hosts plain http may reach. Loopback is 127.0.0.0/8 and ::1, as
@@ -112,32 +115,58 @@ int rdsiam__url_code(rdsiam__url_fault f);
 
 /* A configured endpoint longer than this is refused. */
 #define RDSIAM__ENDPOINT_MAX 2048
+/* The room for where an endpoint came from, e.g. 'the services section
+ * "local" of profile "dev" (sts endpoint_url)'. */
+#define RDSIAM__ENDPOINT_SOURCE_MAX 256
+
+/* A configured endpoint as found. */
+typedef struct rdsiam__endpoint_url {
+    char url[RDSIAM__ENDPOINT_MAX + 1];       /* "" when none is configured */
+    char source[RDSIAM__ENDPOINT_SOURCE_MAX]; /* where it came from, or "" */
+} rdsiam__endpoint_url;
 
 /*
- * The one override look-up: the variable var (e.g. "AWS_ENDPOINT_URL_STS")
- * when set and not empty, else AWS_ENDPOINT_URL, neither when
- * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true. Returns the URL (borrowed from
- * the environment: copy it at once) or NULL; *source names the variable
- * (NULL with none). Nothing is checked: see below.
+ * The one override look-up, botocore 1.43's for every client it creates
+ * (args.py _compute_configured_endpoint_url, configprovider.py
+ * ConfiguredEndpointProvider), for service, the service id in snake case
+ * ("sts", "sso", "sso_oidc", "signin"):
+ *   1. AWS_ENDPOINT_URL_<SERVICE> ("AWS_ENDPOINT_URL_SSO_OIDC"),
+ *   2. AWS_ENDPOINT_URL,
+ *   3. the [services NAME] section the selected profile names with
+ *      "services = NAME": the endpoint_url sub-property of its service
+ *      block ("sts =\n  endpoint_url = ..."),
+ *   4. the selected profile's endpoint_url,
+ * each when set and not empty; none of them when
+ * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is set (to "true" in any case:
+ * ignored; to anything else: not), or, unset, the selected profile's
+ * ignore_configured_endpoint_urls is "true". botocore reads the session's
+ * profile for every client, whatever profile of an assume-role chain the
+ * call is for: so does this (res->profile).
+ * res: the resolution whose parsed files hold steps 3 and 4 (borrowed;
+ * never re-read); NULL: the environment only (steps 1 and 2).
+ * *out receives a copy of the URL, unchecked (see below), and where it
+ * came from; both "" when none is configured. Errors: a profile naming a
+ * services section that does not exist or is empty
+ * (RDSIAM_ERR_PROFILE_INVALID, as botocore's InvalidConfigError), a
+ * service block that is not a block of sub-properties (the same), a URL
+ * longer than RDSIAM__ENDPOINT_MAX (RDSIAM_ERR_URI_INVALID), files that
+ * cannot be read or parsed; messages are prefixed with what ("STS").
  */
-const char *rdsiam__endpoint_lookup(const char *var, const char **source);
+int rdsiam__endpoint_lookup(const char *what, rdsiam__resolution *res,
+                            const char *service, rdsiam__endpoint_url *out,
+                            rdsiam_error *err);
 
 /*
- * The endpoint configured for a service (rdsiam__endpoint_lookup) and
- * checked: the variable var (e.g.
- * "AWS_ENDPOINT_URL_SSO_OIDC"), else AWS_ENDPOINT_URL, neither when
- * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true (botocore's configured
- * endpoint rules). *url (borrowed from the environment: copy it at once)
- * is NULL when none is set, and *source the variable it came from. A set
- * URL must be http(s)://host[:port][/path] with nothing odd in it (no
- * space, control, backslash or non-ASCII byte, no user information, query
- * or fragment) and plain http only to a loopback host (127.0.0.0/8, [::1],
- * localhost): RDSIAM_ERR_URI_INVALID or RDSIAM_ERR_URI_NOT_ALLOWED, the
- * message prefixed with what ("IAM Identity Center") and naming the
- * variable.
+ * The endpoint configured for a service (rdsiam__endpoint_lookup), checked
+ * (rdsiam__endpoint_check). A set URL must be http(s)://host[:port][/path]
+ * with nothing odd in it (no space, control, backslash or non-ASCII byte,
+ * no user information, query or fragment) and plain http only to a
+ * loopback host (127.0.0.0/8, [::1], localhost): RDSIAM_ERR_URI_INVALID or
+ * RDSIAM_ERR_URI_NOT_ALLOWED, the message prefixed with what ("IAM
+ * Identity Center") and naming where the URL came from, never the URL.
  */
-int rdsiam__endpoint_configured(const char *what, const char *var,
-                                const char **url, const char **source,
+int rdsiam__endpoint_configured(const char *what, rdsiam__resolution *res,
+                                const char *service, rdsiam__endpoint_url *out,
                                 rdsiam_error *err);
 
 /*
@@ -145,8 +174,9 @@ int rdsiam__endpoint_configured(const char *what, const char *var,
  * '/'s, for a path to follow; *found false (b untouched) when none is set.
  * Too long for b: RDSIAM_ERR_URI_INVALID.
  */
-int rdsiam__endpoint_append(const char *what, const char *var, rdsiam__buf *b,
-                            bool *found, rdsiam_error *err);
+int rdsiam__endpoint_append(const char *what, rdsiam__resolution *res,
+                            const char *service, rdsiam__buf *b, bool *found,
+                            rdsiam_error *err);
 
 /*
  * The same checks for a URL from elsewhere (a caller's option), named src

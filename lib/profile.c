@@ -18,8 +18,9 @@
  *   - anything else is "key = value"; in property lines a comment starts
  *     at '#' or ';' only when preceded by a space or tab.
  * Config files name profiles [profile NAME] or [default] ("[profile
- * default]" wins over "[default]" wherever it appears); credentials files
- * use [NAME]. Sections and properties with invalid names are ignored.
+ * default]" wins over "[default]" wherever it appears), and hold
+ * [sso-session NAME] and [services NAME] sections; credentials files use
+ * [NAME]. Sections and properties with invalid names are ignored.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -70,6 +71,7 @@ void rdsiam__profile_set_free(rdsiam__profile_set *set)
         return;
     list_free(&set->profiles);
     list_free(&set->sso_sessions);
+    list_free(&set->services);
 }
 
 static rdsiam__profile *list_find(const rdsiam__profile_list *l,
@@ -94,6 +96,14 @@ const rdsiam__profile *rdsiam__profile_find_sso(const rdsiam__profile_set *set,
 {
     return (set && name) ? list_find(&set->sso_sessions, name) : NULL;
 }
+
+const rdsiam__profile *
+rdsiam__profile_find_services(const rdsiam__profile_set *set, const char *name)
+{
+    return (set && name) ? list_find(&set->services, name) : NULL;
+}
+
+static const char *trim(const char *s, size_t *n);
 
 static int ascii_lower(int c)
 {
@@ -128,6 +138,38 @@ const char *rdsiam__profile_get(const rdsiam__profile *p, const char *key)
     if (!prop)
         return NULL;
     return prop->value.data ? prop->value.data : "";
+}
+
+bool rdsiam__profile_sub_get(const rdsiam__profile_prop *prop, const char *key,
+                             const char **value, size_t *n)
+{
+    const char *line, *end, *nl, *eq, *name, *v;
+    size_t kl = strlen(key), nn, vn;
+    bool found = false;
+
+    if (!prop || !prop->sub || !prop->value.data)
+        return false;
+    /* The value is "" then "\n" + each continuation line, trimmed; the
+     * parser has checked that each holds '=' after a name. */
+    end = prop->value.data + prop->value.len;
+    for (line = prop->value.data; line < end; line = nl + 1) {
+        nl = memchr(line, '\n', (size_t)(end - line));
+        if (!nl)
+            nl = end;
+        eq = memchr(line, '=', (size_t)(nl - line));
+        if (!eq)
+            continue;
+        nn = (size_t)(eq - line);
+        name = trim(line, &nn);
+        if (nn != kl || memcmp(name, key, kl) != 0)
+            continue;
+        vn = (size_t)(nl - eq) - 1;
+        v = trim(eq + 1, &vn);
+        *value = v; /* "key, value = line.split('=', 1)": the last wins */
+        *n = vn;
+        found = true;
+    }
+    return found;
 }
 
 /* Find or add a profile named name[0..n). */
@@ -281,7 +323,8 @@ typedef enum section_kind {
     SEC_IGNORED, /* properties are checked, then dropped */
     SEC_PROFILE,
     SEC_BARE_DEFAULT, /* [default] in a config file */
-    SEC_SSO
+    SEC_SSO,
+    SEC_SERVICES
 } section_kind;
 
 typedef struct parser {
@@ -315,6 +358,30 @@ static int limit_error(parser *ps, int rc, const char *what)
         return rdsiam__fail(ps->err, rc, "out of memory reading %s",
                             ps->filename);
     return parse_error(ps, what);
+}
+
+/* "[WORD NAME]" of a config file (sso-session, services): the section NAME
+ * of l, properties going to it; a NAME that is not an identifier is
+ * ignored. */
+static int named_section(parser *ps, const char *name, size_t nn,
+                         const char *word, rdsiam__profile_list *l,
+                         section_kind sec)
+{
+    size_t wl = strlen(word);
+    char what[48];
+    int rc;
+
+    nn -= wl;
+    name = trim(name + wl, &nn);
+    if (!is_identifier(name, nn))
+        return RDSIAM_OK;
+    rc = list_get(l, name, nn, &ps->cur);
+    if (rc != RDSIAM_OK) {
+        snprintf(what, sizeof what, "too many %s sections", word);
+        return limit_error(ps, rc, what);
+    }
+    ps->sec = sec;
+    return RDSIAM_OK;
 }
 
 static int parse_section(parser *ps, const char *line, size_t n)
@@ -357,18 +424,16 @@ static int parse_section(parser *ps, const char *line, size_t n)
             ps->cur = &ps->bare_default;
             return RDSIAM_OK;
         } else if (has_prefix_word(name, nn, "sso-session")) {
-            nn -= 11;
-            name = trim(name + 11, &nn);
-            if (!is_identifier(name, nn))
-                return RDSIAM_OK;
-            rc = list_get(&ps->set->sso_sessions, name, nn, &ps->cur);
-            if (rc != RDSIAM_OK)
-                return limit_error(ps, rc, "too many sso-session sections");
-            ps->sec = SEC_SSO;
-            return RDSIAM_OK;
+            return named_section(ps, name, nn, "sso-session",
+                                 &ps->set->sso_sessions, SEC_SSO);
+        } else if (has_prefix_word(name, nn, "services")) {
+            /* "[services NAME]": per-service settings a profile names
+             * with "services = NAME" (botocore build_profile_map). */
+            return named_section(ps, name, nn, "services", &ps->set->services,
+                                 SEC_SERVICES);
         } else {
-            /* "[NAME]" without the prefix (and [services NAME]) is not a
-             * profile in a config file. */
+            /* "[NAME]" without a prefix is not a profile in a config
+             * file. */
             return RDSIAM_OK;
         }
     } else if (!is_identifier(name, nn)) {

@@ -46,10 +46,14 @@ typedef struct rdsiam__profile_list {
 } rdsiam__profile_list;
 
 /* Everything the files hold: profiles (merged across files, later files
- * winning per property) and [sso-session NAME] sections. */
+ * winning per property), and the config file's [sso-session NAME] and
+ * [services NAME] sections (a services section's properties are service
+ * ids, "sts", "sso_oidc", each a block of sub-properties such as
+ * endpoint_url: rdsiam__profile_sub_get). */
 typedef struct rdsiam__profile_set {
     rdsiam__profile_list profiles;
     rdsiam__profile_list sso_sessions;
+    rdsiam__profile_list services;
 } rdsiam__profile_set;
 
 /* An empty set (all zero is also empty). */
@@ -83,11 +87,25 @@ const rdsiam__profile *rdsiam__profile_find(const rdsiam__profile_set *set,
                                             const char *name);
 const rdsiam__profile *rdsiam__profile_find_sso(const rdsiam__profile_set *set,
                                                 const char *name);
+const rdsiam__profile *
+rdsiam__profile_find_services(const rdsiam__profile_set *set, const char *name);
 /* Property by name (matched case-insensitively), or NULL. */
 const rdsiam__profile_prop *rdsiam__profile_prop_get(const rdsiam__profile *p,
                                                      const char *key);
 /* Its value, or NULL. */
 const char *rdsiam__profile_get(const rdsiam__profile *p, const char *key);
+
+/*
+ * A sub-property of prop (a property defined empty, its indented
+ * continuation lines "name = value"), read as botocore's _parse_nested
+ * reads them: the name matched exactly (botocore does not lower-case
+ * sub-property names), the value trimmed, the last definition winning.
+ * Returns true and *value (borrowed from prop, not NUL-terminated) and *n
+ * when found; false when prop is NULL, takes no sub-properties or has no
+ * such name.
+ */
+bool rdsiam__profile_sub_get(const rdsiam__profile_prop *prop, const char *key,
+                             const char **value, size_t *n);
 
 /*
  * Where the files are (file-location-tests.json):

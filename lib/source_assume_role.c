@@ -24,6 +24,7 @@ typedef struct assume_role {
     unsigned int duration_seconds;
     char *region, *endpoint_url, *ca_file;
     long timeout_ms;
+    rdsiam__resolution *res; /* borrowed, or NULL */
 } assume_role;
 
 static int inner_credentials(const assume_role *r, rdsiam__creds *src,
@@ -69,6 +70,7 @@ static int assume_role_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
     cfg.endpoint_url = r->endpoint_url;
     cfg.ca_file = r->ca_file;
     cfg.timeout_ms = r->timeout_ms;
+    cfg.res = r->res;
     view = rdsiam__creds_view(&src);
     rc = rdsiam__sts_assume_role(&cfg, &view, r->role_arn, session,
                                  r->external_id, r->duration_seconds, out, err);
@@ -133,6 +135,7 @@ int rdsiam__assume_role_new(rdsiam__source *out, rdsiam__source *inner,
     memset(inner, 0, sizeof *inner); /* now owned by r */
     r->duration_seconds = cfg->duration_seconds;
     r->timeout_ms = cfg->timeout_ms;
+    r->res = cfg->res;
     r->name = rdsiam__strdup_opt(cfg->name ? cfg->name : "assume role", &ok);
     r->role_arn = rdsiam__strdup_opt(cfg->role_arn, &ok);
     r->session_name = rdsiam__strdup_opt(cfg->session_name, &ok);
@@ -418,6 +421,10 @@ static int build_role(build_ctx *c, const char *name, const rdsiam__profile *p,
     cfg.region = c->region;
     cfg.ca_file = c->ca_file;
     cfg.timeout_ms = c->res->timeout_ms;
+    /* Every hop's STS client reads the selected profile's configured
+     * endpoint, not the hop's (botocore: one session, one scoped config,
+     * for every client the chain creates). */
+    cfg.res = c->res;
     /* Takes inner (destroys it on failure). */
     rc = rdsiam__assume_role_new(out, &inner, &cfg, err);
 done:

@@ -25,6 +25,10 @@
  *     global endpoint, as botocore's STS client with no region. The source
  *     reads no settings of its own.
  * endpoint_url, ca_file, timeout_ms: passed to STS (rdsiam__sts_config).
+ * res: the resolution whose selected profile's configured STS endpoint
+ *     (services section, endpoint_url, ignore_configured_endpoint_urls)
+ *     applies; borrowed, the source MUST NOT outlive it. NULL: only the
+ *     environment's (explicitly configured sources).
  */
 typedef struct rdsiam__assume_role_config {
     const char *role_arn;
@@ -36,6 +40,7 @@ typedef struct rdsiam__assume_role_config {
     const char *endpoint_url;
     const char *ca_file;
     long timeout_ms;
+    rdsiam__resolution *res;
 } rdsiam__assume_role_config;
 
 /*

@@ -273,7 +273,8 @@ done:
 /* The refresh                                                               */
 /* ------------------------------------------------------------------------ */
 
-int rdsiam__login_endpoint(const char *region, char **url, rdsiam_error *err)
+int rdsiam__login_endpoint(rdsiam__resolution *res, const char *region,
+                           char **url, rdsiam_error *err)
 {
     int rc = RDSIAM_OK;
     const char *suffix;
@@ -282,8 +283,7 @@ int rdsiam__login_endpoint(const char *region, char **url, rdsiam_error *err)
 
     *url = NULL;
     rdsiam__buf_init(&b, RDSIAM__ENDPOINT_MAX + 16);
-    RDSIAM_GUARD(rdsiam__endpoint_append(WHAT, "AWS_ENDPOINT_URL_SIGNIN", &b,
-                                         &found, err));
+    RDSIAM_GUARD(rdsiam__endpoint_append(WHAT, res, "signin", &b, &found, err));
     if (!found) {
         RDSIAM_ENSURE(err, region && *region, RDSIAM_ERR_NO_REGION,
                       "login: no region for the sign-in service (the "
@@ -495,7 +495,7 @@ static int login_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
         goto done;
     }
     RDSIAM_GUARD(rdsiam__resolution_region(l->res, region, sizeof region, err));
-    RDSIAM_GUARD(rdsiam__login_endpoint(region, &url, err));
+    RDSIAM_GUARD(rdsiam__login_endpoint(l->res, region, &url, err));
     RDSIAM_GUARD(rdsiam__resolution_env_setting(l->res, "AWS_CA_BUNDLE",
                                                 "ca_bundle", &ca_file, err));
     ca = rdsiam__strdup(ca_file); /* the environment may change under it */

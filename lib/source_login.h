@@ -10,6 +10,7 @@
 #define RDSIAM_SOURCE_LOGIN_H
 
 #include "json_reader.h"
+#include "source.h"
 
 /* A login cache file larger than this is refused. */
 #define RDSIAM__LOGIN_CACHE_MAX ((size_t)64 * 1024)
@@ -51,13 +52,16 @@ int rdsiam__login_parse(const char *text, size_t len, rdsiam__login_token *t,
                         rdsiam_error *err);
 
 /*
- * The CreateOAuth2Token URL: AWS_ENDPOINT_URL_SIGNIN, else AWS_ENDPOINT_URL
- * (neither when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true), else the
+ * The CreateOAuth2Token URL: the configured endpoint of "signin"
+ * (AWS_ENDPOINT_URL_SIGNIN, AWS_ENDPOINT_URL, then res's selected
+ * profile's services section and endpoint_url: rdsiam__endpoint_lookup;
+ * res NULL: the environment only), else the
  * region's sign-in endpoint (https://REGION.signin.aws.amazon.com,
  * ...amazonaws.cn, ...amazonaws-us-gov.com, else
  * https://signin.REGION.SUFFIX); then /v1/token. region may be NULL or ""
  * when an endpoint is configured; else RDSIAM_ERR_NO_REGION.
  */
-int rdsiam__login_endpoint(const char *region, char **url, rdsiam_error *err);
+int rdsiam__login_endpoint(rdsiam__resolution *res, const char *region,
+                           char **url, rdsiam_error *err);
 
 #endif /* RDSIAM_SOURCE_LOGIN_H */

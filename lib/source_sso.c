@@ -104,8 +104,7 @@ int rdsiam__sso_portal_url(const rdsiam__sso_config *cfg, char **url,
     *url = NULL;
     rdsiam__buf_init(&b, RDSIAM__SSO_URL_MAX);
     /* botocore's sso endpoint: https://portal.sso.{Region}.{dnsSuffix} */
-    RDSIAM_GUARD(rdsiam__sso_service_url(cfg, "AWS_ENDPOINT_URL_SSO",
-                                         "portal.sso", &b, err));
+    RDSIAM_GUARD(rdsiam__sso_service_url(cfg, "sso", "portal.sso", &b, err));
     /* GetRoleCredentials: roleName -> role_name, accountId -> account_id
      * (query string, in the order of the API model). */
     rc = rdsiam__buf_append_str(&b, "/federation/credentials?role_name=");
@@ -305,6 +304,7 @@ int rdsiam__sso_new(rdsiam__source *out, const rdsiam__sso_config *cfg,
     src->cfg.role_name = rdsiam__strdup_opt(cfg->role_name, &ok);
     src->cfg.timeout_ms = cfg->timeout_ms;
     src->cfg.ca_file = rdsiam__strdup_opt(cfg->ca_file, &ok);
+    src->cfg.res = cfg->res;
     /* The name only ever appears in messages: keep it printable. */
     if (src->cfg.profile)
         rdsiam__printable((char *)(uintptr_t)src->cfg.profile,
@@ -387,6 +387,7 @@ static int link_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
                                    cfg.session_name, &cfg.region, err));
     }
     cfg.timeout_ms = l->res->timeout_ms;
+    cfg.res = l->res;
     RDSIAM_GUARD(rdsiam__resolution_env_setting(
         l->res, "AWS_CA_BUNDLE", "ca_bundle", &cfg.ca_file, err));
     RDSIAM_GUARD(rdsiam__sso_new(&src, &cfg, err));

@@ -33,6 +33,7 @@ typedef struct web_identity {
     char *token_file, *role_arn, *session_name;
     bool use_env;
     char *region, *endpoint_url, *ca_file;
+    rdsiam__resolution *res; /* borrowed, or NULL */
     long timeout_ms;
 } web_identity;
 
@@ -121,6 +122,7 @@ static int web_identity_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
     cfg.endpoint_url = w->endpoint_url;
     cfg.ca_file = w->ca_file;
     cfg.timeout_ms = w->timeout_ms;
+    cfg.res = w->res;
     rc = rdsiam__sts_assume_role_with_web_identity(
         &cfg, role, session, token.data ? token.data : "", token.len, out, err);
     if (rc == RDSIAM_ERR_STS)
@@ -169,6 +171,7 @@ int rdsiam__web_identity_new(rdsiam__source *out,
                             "web identity: out of memory");
     w->use_env = cfg->use_env;
     w->timeout_ms = cfg->timeout_ms;
+    w->res = cfg->res;
     w->token_file = rdsiam__strdup_opt(cfg->token_file, &ok);
     w->role_arn = rdsiam__strdup_opt(cfg->role_arn, &ok);
     w->session_name = rdsiam__strdup_opt(cfg->session_name, &ok);
@@ -235,6 +238,7 @@ static int link_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
     RDSIAM_GUARD(rdsiam__resolution_env_setting(
         l->res, "AWS_CA_BUNDLE", "ca_bundle", &cfg.ca_file, err));
     cfg.timeout_ms = l->res->timeout_ms;
+    cfg.res = l->res;
     RDSIAM_GUARD(rdsiam__web_identity_new(&src, &cfg, err));
     rc = src.fetch(src.self, out, err);
 done:

@@ -35,6 +35,10 @@
  *     endpoint, as botocore's STS client with no region. The source reads
  *     no settings of its own but the three variables above.
  * endpoint_url, ca_file, timeout_ms: passed to STS (rdsiam__sts_config).
+ * res: the resolution whose selected profile's configured STS endpoint
+ *     (services section, endpoint_url, ignore_configured_endpoint_urls)
+ *     applies; borrowed, the source MUST NOT outlive it. NULL: only the
+ *     environment's (explicitly configured sources).
  */
 typedef struct rdsiam__web_identity_config {
     const char *token_file;
@@ -45,6 +49,7 @@ typedef struct rdsiam__web_identity_config {
     const char *endpoint_url;
     const char *ca_file;
     long timeout_ms;
+    rdsiam__resolution *res;
 } rdsiam__web_identity_config;
 
 /*

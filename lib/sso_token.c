@@ -231,13 +231,14 @@ done:
 /* The refresh                                                               */
 /* ------------------------------------------------------------------------ */
 
-int rdsiam__sso_service_url(const rdsiam__sso_config *cfg, const char *var,
+int rdsiam__sso_service_url(const rdsiam__sso_config *cfg, const char *service,
                             const char *host, rdsiam__buf *b, rdsiam_error *err)
 {
     int rc = RDSIAM_OK;
     bool found = false;
 
-    RDSIAM_GUARD(rdsiam__endpoint_append(SSO_WHAT, var, b, &found, err));
+    RDSIAM_GUARD(
+        rdsiam__endpoint_append(SSO_WHAT, cfg->res, service, b, &found, err));
     if (found)
         goto done;
     rc = rdsiam__check_region(cfg->region, NULL, err);
@@ -293,8 +294,7 @@ int rdsiam__sso_oidc_url(const rdsiam__sso_config *cfg, char **url,
     rdsiam__buf_init(&b, RDSIAM__SSO_URL_MAX);
     /* botocore's sso-oidc endpoint rules: https://oidc.{Region}.{dnsSuffix};
      * CreateToken is POST /token */
-    RDSIAM_GUARD(rdsiam__sso_service_url(cfg, "AWS_ENDPOINT_URL_SSO_OIDC",
-                                         "oidc", &b, err));
+    RDSIAM_GUARD(rdsiam__sso_service_url(cfg, "sso_oidc", "oidc", &b, err));
     rc = rdsiam__buf_append_str(&b, "/token");
     RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc,
                   "IAM Identity Center: SSO-OIDC URL too long");

@@ -25,7 +25,11 @@
  *                 from the profile in the legacy form);
  *   region        sso_region (same);
  *   account_id    sso_account_id; role_name: sso_role_name.
- *   timeout_ms    per request; 0: the HTTP client's default.
+ *   timeout_ms    per request; 0: the HTTP client's default;
+ *   res           the resolution whose selected profile's configured
+ *                 endpoints (services section, endpoint_url) apply
+ *                 (borrowed: the source MUST NOT outlive it); NULL: the
+ *                 environment's only.
  * Required as botocore's SSOProvider requires them: start_url, region,
  * account_id and role_name.
  */
@@ -38,6 +42,7 @@ typedef struct rdsiam__sso_config {
     const char *role_name;
     long timeout_ms;
     const char *ca_file; /* CA bundle for https; NULL: the system's */
+    struct rdsiam__resolution *res;
 } rdsiam__sso_config;
 
 /* botocore SSOTokenProvider._REFRESH_WINDOW: a token with less than this
@@ -83,21 +88,22 @@ int rdsiam__sso_parse_token(const char *body, size_t len, rdsiam__sso_token *t,
 
 /*
  * The base URL of an IAM Identity Center service into b (no trailing '/'):
- * the endpoint configured in var ("AWS_ENDPOINT_URL_SSO", ...), else
- * AWS_ENDPOINT_URL (neither when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true),
- * else https://HOST.REGION.SUFFIX (host "portal.sso" or "oidc"; the
- * suffix of sso_region's partition). Plain http only to loopback.
+ * the endpoint configured for service ("sso", "sso_oidc":
+ * rdsiam__endpoint_lookup, with cfg->res), else https://HOST.REGION.SUFFIX
+ * (host "portal.sso" or "oidc"; the suffix of sso_region's partition).
+ * Plain http only to loopback.
  */
-int rdsiam__sso_service_url(const rdsiam__sso_config *cfg, const char *var,
+int rdsiam__sso_service_url(const rdsiam__sso_config *cfg, const char *service,
                             const char *host, rdsiam__buf *b,
                             rdsiam_error *err);
 
 /*
- * The SSO-OIDC CreateToken URL: AWS_ENDPOINT_URL_SSO_OIDC, else
- * AWS_ENDPOINT_URL (neither when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true),
- * else https://oidc.REGION.SUFFIX (botocore's endpoint rules for
- * sso-oidc); then /token. Plain http only to loopback. *url allocated
- * (free()). Only with RDSIAM_HTTP.
+ * The SSO-OIDC CreateToken URL: the configured endpoint of "sso_oidc"
+ * (AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL, the profile's services
+ * section and endpoint_url: rdsiam__endpoint_lookup), else
+ * https://oidc.REGION.SUFFIX (botocore's endpoint rules for sso-oidc); then
+ * /token. Plain http only to loopback. *url allocated (free()). Only with
+ * RDSIAM_HTTP.
  */
 int rdsiam__sso_oidc_url(const rdsiam__sso_config *cfg, char **url,
                          rdsiam_error *err);

@@ -95,22 +95,23 @@ void rdsiam__sts_endpoint_free(rdsiam__sts_endpoint *ep)
     ep->url = NULL;
 }
 
-/* The configured endpoint URL and its name for messages, or NULL. */
-static const char *configured_url(const rdsiam__sts_config *cfg,
-                                  const char **source)
+/* The URL to call when not the default: the caller's, else the configured
+ * one (endpoint.c), copied into ep with where it came from (ep->url[0] ==
+ * '\0': none). */
+static int configured_url(const rdsiam__sts_config *cfg,
+                          rdsiam__endpoint_url *ep, rdsiam_error *err)
 {
-    const char *v, *var;
-
     if (cfg->endpoint_url) {
-        *source = "STS endpoint_url";
-        return cfg->endpoint_url;
+        memset(ep, 0, sizeof *ep);
+        snprintf(ep->source, sizeof ep->source, "STS endpoint_url");
+        if (strlen(cfg->endpoint_url) > RDSIAM__ENDPOINT_MAX)
+            return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
+                                "%s: over %d bytes", ep->source,
+                                RDSIAM__ENDPOINT_MAX);
+        snprintf(ep->url, sizeof ep->url, "%s", cfg->endpoint_url);
+        return RDSIAM_OK;
     }
-    /* AWS_ENDPOINT_URL_STS, then AWS_ENDPOINT_URL, unless
-     * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true (endpoint.c). */
-    v = rdsiam__endpoint_lookup("AWS_ENDPOINT_URL_STS", &var);
-    if (v)
-        *source = var;
-    return v;
+    return rdsiam__endpoint_lookup("STS", cfg->res, "sts", ep, err);
 }
 
 int rdsiam__sts_resolve_endpoint(const rdsiam__sts_config *cfg,
@@ -118,7 +119,8 @@ int rdsiam__sts_resolve_endpoint(const rdsiam__sts_config *cfg,
 {
     static const rdsiam__sts_config none;
     int rc = RDSIAM_OK;
-    const char *url, *source = "default STS endpoint";
+    const char *source = "default STS endpoint";
+    rdsiam__endpoint_url conf;
     rdsiam__buf b;
     rdsiam__url u;
 
@@ -140,9 +142,11 @@ int rdsiam__sts_resolve_endpoint(const rdsiam__sts_config *cfg,
      * us-east-1; a custom endpoint without a region is signed the same. */
     snprintf(out->region, sizeof out->region, "%s",
              cfg->region ? cfg->region : "us-east-1");
-    url = configured_url(cfg, &source);
-    if (url) {
-        RDSIAM_GUARD(rdsiam__buf_append_str(&b, url));
+    RDSIAM_GUARD(configured_url(cfg, &conf, err));
+    if (conf.url[0]) {
+        snprintf(out->source, sizeof out->source, "%s", conf.source);
+        source = out->source;
+        RDSIAM_GUARD(rdsiam__buf_append_str(&b, conf.url));
     } else if (cfg->region) {
         RDSIAM_GUARD(
             rdsiam__buf_printf(&b, "https://sts.%s.%s", cfg->region,
@@ -152,7 +156,8 @@ int rdsiam__sts_resolve_endpoint(const rdsiam__sts_config *cfg,
     }
     RDSIAM_GUARD(parse_url(b.data, source, &u, err));
     out->plain_http = !u.https;
-    out->source = source;
+    if (source != out->source)
+        snprintf(out->source, sizeof out->source, "%s", source);
     out->url = rdsiam__buf_take(&b);
     RDSIAM_ENSURE(err, out->url != NULL, RDSIAM_ERR_NO_MEMORY,
                   "%s: out of memory", source);

@@ -9,6 +9,7 @@
 #ifndef RDSIAM_STS_H
 #define RDSIAM_STS_H
 
+#include "endpoint.h"
 #include "source.h"
 #include "sts_answer.h"
 
@@ -34,11 +35,15 @@ typedef struct rdsiam__sts_config {
      * https://sts.amazonaws.com, signed for us-east-1, as botocore does for
      * an STS client with no region. */
     const char *region;
-    /* An endpoint set by the caller (a profile's endpoint_url, later); it
-     * beats the environment. NULL: AWS_ENDPOINT_URL_STS, then
-     * AWS_ENDPOINT_URL (both ignored when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS
-     * is "true"), then the regional default. */
+    /* An endpoint set by the caller in code; it beats every configured
+     * one (botocore: create_client(endpoint_url=...) skips the configured
+     * look-up). NULL: the configured endpoint (rdsiam__endpoint_lookup:
+     * AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, then res's selected profile's
+     * services section and endpoint_url), then the regional default. */
     const char *endpoint_url;
+    /* The resolution whose selected profile the configured endpoint is
+     * read from (borrowed); NULL: the environment only. */
+    rdsiam__resolution *res;
     /* CA bundle for https (AWS_CA_BUNDLE, a profile's ca_bundle); NULL:
      * the system store. */
     const char *ca_file;
@@ -50,9 +55,9 @@ typedef struct rdsiam__sts_config {
 /* A resolved endpoint. */
 typedef struct rdsiam__sts_endpoint {
     char *url; /* allocated; free with rdsiam__sts_endpoint_free */
-    char region[RDSIAM_REGION_MAX + 1]; /* the signing region */
-    const char *source; /* static text naming where url came from */
-    bool plain_http;    /* http:// to a loopback host */
+    char region[RDSIAM_REGION_MAX + 1];       /* the signing region */
+    char source[RDSIAM__ENDPOINT_SOURCE_MAX]; /* where url came from */
+    bool plain_http;                          /* http:// to a loopback host */
 } rdsiam__sts_endpoint;
 
 /*
@@ -64,7 +69,9 @@ typedef struct rdsiam__sts_endpoint {
  * name (botocore's is_valid_endpoint_url) or an IP address, no user
  * information, query or fragment; plain http only to a loopback host
  * (127.0.0.0/8, ::1, localhost). Returns RDSIAM_OK, RDSIAM_ERR_URI_INVALID,
- * RDSIAM_ERR_URI_NOT_ALLOWED or a region error. Reads the environment.
+ * RDSIAM_ERR_URI_NOT_ALLOWED, a region error, or the look-up's errors (a
+ * missing services section: RDSIAM_ERR_PROFILE_INVALID). Reads the
+ * environment and cfg->res's parsed files.
  */
 int rdsiam__sts_resolve_endpoint(const rdsiam__sts_config *cfg,
                                  rdsiam__sts_endpoint *out, rdsiam_error *err);

@@ -1,6 +1,7 @@
 #!/bin/sh
 # tests/check-botocore-sources.sh - the default chain's network sources
-# (assumed roles, web identity, SSO, instance metadata, container), ours
+# (assumed roles, web identity, SSO, instance metadata, container) and the
+# endpoints the profile configures for STS and the SSO portal, ours
 # through rdsiam-token against botocore's credential resolver, both pointed
 # at the same loopback stand-in; they must choose the same access key id and
 # print the same token byte for byte (tests/crosscheck/botocore_sources.py).

@@ -693,6 +693,87 @@ static void test_sso_both_forms(void **state)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Configured endpoints in the profile                                       */
+/* ------------------------------------------------------------------------ */
+
+/* Whose configured endpoint a chain uses: the selected profile's, for
+ * every hop. botocore 1.43: create_credential_resolver gives the
+ * AssumeRoleProvider _get_client_creator(session, region), which calls
+ * session.create_client; that adds a ConfiguredEndpointProvider built
+ * with self.get_scoped_config(), the session's profile, whichever
+ * source_profile a hop is for. The SSO provider's portal client is made
+ * the same way (self._session.create_client). Every URL below is on
+ * loopback, fallbacks included, so a wrong choice is seen, never sent
+ * elsewhere. */
+#define PORTAL_PATH                                                            \
+    "/federation/credentials?role_name=ReadOnly&account_id=111122223333"
+
+static void test_endpoint_of_selected_profile(void **state)
+{
+    char text[2048], key[64];
+    rdsiam_error e;
+    int port = server.port;
+    long portal;
+
+    (void)state;
+    fake_env_set("AWS_ENDPOINT_URL_STS", NULL);
+    fake_env_set("AWS_ENDPOINT_URL_SSO", NULL);
+    write_sso_cache("my-sso", "2100-01-01T00:00:00Z");
+    /* clang-format off */
+    snprintf(text, sizeof text,
+             "[profile top]\n"
+             "role_arn = " ROLE("RoleB") "\n"
+             "source_profile = mid\n"
+             "services = local\n"
+             "endpoint_url = http://127.0.0.1:%d/s/topglobal/ok\n"
+             "[profile mid]\n"
+             "role_arn = " ROLE("RoleA") "\n"
+             "source_profile = base\n"
+             "endpoint_url = http://127.0.0.1:%d/s/mid/ok\n"
+             "[services local]\n"
+             "sts =\n"
+             "  endpoint_url = http://127.0.0.1:%d/s/top/ok\n"
+             "[profile ssosvc]\n"
+             "sso_session = my-sso\n"
+             "sso_account_id = 111122223333\n"
+             "sso_role_name = ReadOnly\n"
+             "services = portal\n"
+             "endpoint_url = http://127.0.0.1:%d/s/ssoglobal/ok\n"
+             "[services portal]\n"
+             "sso =\n"
+             "  endpoint_url = http://127.0.0.1:%d/\n"
+             "[sso-session my-sso]\n"
+             "sso_start_url = https://my-sso-portal.awsapps.com/start\n"
+             "sso_region = us-east-1\n",
+             port, port, port, port, port);
+    /* clang-format on */
+    fake_write_file(home.config, text);
+    /* Both hops (mid's RoleA, then top's RoleB) through top's services
+     * section; mid's own endpoint_url is not used. */
+    assert_int_equal(key_of("top", key, sizeof key, &e), RDSIAM_OK);
+    assert_string_equal(key, KEY_B);
+    assert_int_equal(sts_hits("top"), 2);
+    assert_int_equal(sts_hits("mid"), 0);
+    assert_int_equal(sts_hits("topglobal"), 0);
+    /* mid selected: its endpoint_url. */
+    assert_int_equal(key_of("mid", key, sizeof key, &e), RDSIAM_OK);
+    assert_string_equal(key, KEY_A);
+    assert_int_equal(sts_hits("mid"), 1);
+    /* The environment beats the profile, for every hop. */
+    use_sts("envwins");
+    assert_int_equal(key_of("top", key, sizeof key, &e), RDSIAM_OK);
+    assert_int_equal(sts_hits("envwins"), 2);
+    assert_int_equal(sts_hits("top"), 2);
+    /* The SSO portal from the services section (the stand-in counts
+     * portal calls across the tests: one more). */
+    portal = standin_hits(&server, PORTAL_PATH);
+    assert_int_equal(key_of("ssosvc", key, sizeof key, &e), RDSIAM_OK);
+    assert_string_equal(key, SSO_KEY);
+    assert_int_equal(standin_hits(&server, PORTAL_PATH), portal + 1);
+    assert_int_equal(sts_hits("ssoglobal"), 0);
+}
+
+/* ------------------------------------------------------------------------ */
 /* Instance metadata                                                         */
 /* ------------------------------------------------------------------------ */
 
@@ -819,6 +900,7 @@ int main(void)
         T(test_explicit_profile_vs_aws_profile),
         T(test_web_identity_env_and_profile),
         T(test_sso_both_forms),
+        T(test_endpoint_of_selected_profile),
         T(test_imds_fallback),
         T(test_ca_bundle),
     };

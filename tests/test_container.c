@@ -1,6 +1,6 @@
 /*
- * test_container.c - the container credential source (lib/provider_container.c)
- * and the HTTP client under it (lib/http.c).
+ * test_container.c - the container credential source (lib/source_container.c).
+ * The HTTP client under it (lib/http.c) has its own tests in test_http.c.
  *
  * Three parts:
  *   1. URI resolution, run data-driven over aws-config/ecs-tests.json and
@@ -18,7 +18,8 @@
  * Expected credentials are the ones the server script serves (GOOD there);
  * expected URLs and errors come from ecs-tests.json, from botocore 1.43
  * (ContainerMetadataFetcher._validate_allowed_url, ContainerProvider) and
- * from the allow-list in ../shared/reference/credential-providers.md 3.2.
+ * from the plain-http allow-list in docs/DESIGN.md ("Network": loopback,
+ * 169.254.170.2, 169.254.170.23, fd00:ec2::23; lib/endpoint.c keeps it).
  * The whole program is bounded by alarm(); the server exits on its own
  * when this program's end of its stdin closes, or after 120 s.
  *
@@ -39,7 +40,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -1464,325 +1464,6 @@ static void test_fetch_https_verifies(void **state)
     clear_env();
 }
 
-/* Messages name the URL without user information, query or fragment. */
-static void test_http_messages(void **state)
-{
-    rdsiam__http_request req;
-    rdsiam__buf body;
-    rdsiam_error e;
-    char url[256];
-    long status = 0;
-
-    (void)state;
-    rdsiam__http_url_for_message("https://user:pw@host.example:8443/a/b?"
-                                 "X-Amz-Signature=s#frag",
-                                 url, sizeof url);
-    assert_string_equal(url, "https://host.example:8443/a/b");
-    rdsiam__http_url_for_message("http://h/p\nq", url, 8);
-    assert_string_equal(url, "http://");
-    snprintf(url, sizeof url, "http://127.0.0.1:%d/status/500?secret=abc",
-             server_port);
-    memset(&req, 0, sizeof req);
-    req.url = url;
-    req.no_proxy = true;
-    memset(&e, 0, sizeof e);
-    assert_int_equal(rdsiam__http_get(&req, &body, &status, &e),
-                     RDSIAM_ERR_HTTP_STATUS);
-    assert_int_equal(status, 500);
-    assert_null(body.data);
-    assert_true(contains_ci(e.message, "/status/500: HTTP status 500"));
-    assert_false(contains_ci(e.message, "secret"));
-    /* retries 0: exactly one request. */
-    assert_int_equal(hits("/status/500?secret=abc"), 1);
-    /* Other schemes never reach libcurl. */
-    req.url = "ftp://127.0.0.1/x";
-    assert_int_equal(rdsiam__http_get(&req, &body, NULL, &e),
-                     RDSIAM_ERR_URI_INVALID);
-    /* Nobody listening: a connection error, retried, then reported. */
-    snprintf(url, sizeof url, "http://127.0.0.1:%d/x", standin_closed_port());
-    req.url = url;
-    req.retries = 1;
-    assert_int_equal(rdsiam__http_get(&req, &body, NULL, &e), RDSIAM_ERR_HTTP);
-    assert_true(contains_ci(e.message, "(2 attempts)"));
-}
-
-/* Send req to /echo and parse what the server saw. */
-static struct json_object *echo(rdsiam__http_request *req, char *url,
-                                size_t size, const char *query)
-{
-    rdsiam__buf body;
-    rdsiam_error e;
-    long status = 0;
-    struct json_object *doc;
-
-    snprintf(url, size, "http://127.0.0.1:%d/echo?%s", server_port, query);
-    req->url = url;
-    req->no_proxy = true;
-    memset(&e, 0, sizeof e);
-    assert_int_equal(rdsiam__http_perform(req, &body, &status, &e), RDSIAM_OK);
-    assert_int_equal(status, 200);
-    doc = json_tokener_parse(body.data);
-    rdsiam__buf_free(&body);
-    assert_non_null(doc);
-    return doc;
-}
-
-static const char *echo_str(struct json_object *doc, const char *key)
-{
-    struct json_object *v;
-
-    assert_true(json_object_object_get_ex(doc, key, &v));
-    return json_object_get_string(v);
-}
-
-/* The value of the only header named name (case-insensitive), or NULL when
- * absent; fails when the header was sent twice. */
-static const char *echo_header(struct json_object *doc, const char *name)
-{
-    struct json_object *hs, *pair;
-    const char *found = NULL;
-    size_t i, n;
-
-    assert_true(json_object_object_get_ex(doc, "headers", &hs));
-    n = json_object_array_length(hs);
-    for (i = 0; i < n; i++) {
-        pair = json_object_array_get_idx(hs, i);
-        if (strcasecmp(
-                json_object_get_string(json_object_array_get_idx(pair, 0)),
-                name) != 0)
-            continue;
-        assert_null(found);
-        found = json_object_get_string(json_object_array_get_idx(pair, 1));
-    }
-    return found;
-}
-
-/* POST and PUT with extra headers and a body; the echo route reports what
- * arrived. Expected values are the ones sent here; the defaults are the
- * ones http.h documents. */
-static void test_http_methods_headers_body(void **state)
-{
-    static const char form[] = "Action=Test&Token=a%2Bb&Nul=\0x";
-    rdsiam__http_header hs[3] = {
-        {"X-Test", "plain", false},
-        {"X-Amz-Security-Token", "secret/token+value==", true},
-        {"Accept", "text/xml", false},
-    };
-    rdsiam__http_request req;
-    struct json_object *doc;
-    char url[256];
-
-    (void)state;
-    memset(&req, 0, sizeof req);
-    req.method = "POST";
-    req.headers = hs;
-    req.n_headers = 3;
-    req.body = form;
-    req.body_len = sizeof form - 1; /* the NUL inside is sent too */
-    doc = echo(&req, url, sizeof url, "t=post");
-    assert_string_equal(echo_str(doc, "method"), "POST");
-    assert_int_equal(strtol(echo_str(doc, "length"), NULL, 10), 30);
-    assert_memory_equal(echo_str(doc, "body"), form, 30);
-    assert_string_equal(echo_header(doc, "X-Test"), "plain");
-    assert_string_equal(echo_header(doc, "X-Amz-Security-Token"),
-                        "secret/token+value==");
-    /* A caller's header replaces the default of that name. */
-    assert_string_equal(echo_header(doc, "Accept"), "text/xml");
-    assert_string_equal(echo_header(doc, "Content-Type"),
-                        "application/x-www-form-urlencoded");
-    assert_string_equal(echo_header(doc, "Content-Length"), "30");
-    assert_null(echo_header(doc, "Expect"));
-    assert_string_equal(echo_header(doc, "User-Agent"),
-                        "librdsiam/" RDSIAM_VERSION_STRING);
-    json_object_put(doc);
-
-    /* An empty PUT (the IMDSv2 token request): no body, no type. */
-    hs[0].name = "X-aws-ec2-metadata-token-ttl-seconds";
-    hs[0].value = "21600";
-    memset(&req, 0, sizeof req);
-    req.method = "PUT";
-    req.headers = hs;
-    req.n_headers = 1;
-    doc = echo(&req, url, sizeof url, "t=put");
-    assert_string_equal(echo_str(doc, "method"), "PUT");
-    assert_string_equal(echo_str(doc, "body"), "");
-    assert_string_equal(echo_header(doc, "Content-Length"), "0");
-    assert_null(echo_header(doc, "Content-Type"));
-    assert_string_equal(
-        echo_header(doc, "X-aws-ec2-metadata-token-ttl-seconds"), "21600");
-    assert_string_equal(echo_header(doc, "Accept"), "application/json");
-    json_object_put(doc);
-
-    /* GET with a Host header of the caller's (SigV4 signs it) and an
-     * empty value. */
-    hs[0].name = "Host";
-    hs[0].value = "sts.example.test";
-    hs[1].name = "X-Empty";
-    hs[1].value = "";
-    memset(&req, 0, sizeof req);
-    req.headers = hs;
-    req.n_headers = 2;
-    doc = echo(&req, url, sizeof url, "t=get");
-    assert_string_equal(echo_str(doc, "method"), "GET");
-    assert_string_equal(echo_header(doc, "Host"), "sts.example.test");
-    assert_string_equal(echo_header(doc, "X-Empty"), "");
-    assert_null(echo_header(doc, "Content-Type"));
-    json_object_put(doc);
-}
-
-/* Bad methods, headers and bodies are refused before anything is sent. */
-static void test_http_bad_requests(void **state)
-{
-    rdsiam__http_header h = {"X-Test", "ok", false};
-    rdsiam__http_request req;
-    rdsiam__buf body;
-    rdsiam_error e;
-    char url[256];
-    static const struct {
-        const char *name, *value, *message;
-    } bad[] = {
-        {"X-Test", "a\r\nInjected: 1",
-         "value of header X-Test is NULL or "
-         "contains CR or LF"},
-        {"X-Test", "a\nb", "value of header X-Test is NULL or contains CR"},
-        {"X-Test", NULL, "value of header X-Test is NULL"},
-        {"X Test", "a", "header 1 has an empty, long or invalid name"},
-        {"X-Test:", "a", "header 1 has an empty, long or invalid name"},
-        {"X-Te\rst", "a", "header 1 has an empty, long or invalid name"},
-        {"", "a", "header 1 has an empty, long or invalid name"},
-        {NULL, "a", "header 1 has an empty, long or invalid name"},
-    };
-    size_t i;
-
-    (void)state;
-    snprintf(url, sizeof url, "http://127.0.0.1:%d/echo?t=bad", server_port);
-    for (i = 0; i < sizeof bad / sizeof *bad; i++) {
-        memset(&req, 0, sizeof req);
-        req.url = url;
-        req.no_proxy = true;
-        req.method = "POST";
-        h.name = bad[i].name;
-        h.value = bad[i].value;
-        req.headers = &h;
-        req.n_headers = 1;
-        memset(&e, 0, sizeof e);
-        assert_int_equal(rdsiam__http_perform(&req, &body, NULL, &e),
-                         RDSIAM_ERR_INVALID_ARGUMENT);
-        assert_null(body.data);
-        if (!contains_ci(e.message, bad[i].message))
-            print_message("case %zu: %s\n", i, e.message);
-        assert_true(contains_ci(e.message, bad[i].message));
-        assert_false(contains_ci(e.message, "Injected"));
-    }
-    memset(&req, 0, sizeof req);
-    req.url = url;
-    req.no_proxy = true;
-    req.method = "DELETE";
-    assert_int_equal(rdsiam__http_perform(&req, &body, NULL, &e),
-                     RDSIAM_ERR_INVALID_ARGUMENT);
-    assert_true(contains_ci(e.message, "method must be GET, PUT or POST"));
-    req.method = NULL;
-    req.body = "x";
-    req.body_len = 1;
-    assert_int_equal(rdsiam__http_perform(&req, &body, NULL, &e),
-                     RDSIAM_ERR_INVALID_ARGUMENT);
-    assert_true(contains_ci(e.message, "a GET request has no body"));
-    req.method = "POST";
-    req.body = NULL;
-    assert_int_equal(rdsiam__http_perform(&req, &body, NULL, &e),
-                     RDSIAM_ERR_NULL_ARGUMENT);
-    req.body_len = 0;
-    req.authorization = "a\rb";
-    assert_int_equal(rdsiam__http_perform(&req, &body, NULL, &e),
-                     RDSIAM_ERR_INVALID_ARGUMENT);
-    assert_true(contains_ci(e.message, "Authorization value contains CR"));
-    /* None of them reached the server. */
-    assert_int_equal(hits("/echo?t=bad"), 0);
-}
-
-static bool retry_on_throttling(void *ctx, long status, const char *body,
-                                size_t len)
-{
-    (void)len;
-    ++*(int *)ctx;
-    return status == 400 && strstr(body, "\"Throttling\"") != NULL;
-}
-
-/* Retry policy and any_status: the server's flakycode route answers CODE
- * for the first N hits, then the good credentials (GOOD_AKID). */
-static void test_http_status_policy(void **state)
-{
-    rdsiam__http_request req;
-    rdsiam__buf body;
-    rdsiam_error e;
-    char url[256];
-    long status = 0;
-    int calls = 0;
-
-    (void)state;
-    memset(&req, 0, sizeof req);
-    req.url = url;
-    req.no_proxy = true;
-    req.retries = 2;
-    req.backoff_ms = 1;
-    /* 429 is retried by default. */
-    snprintf(url, sizeof url, "http://127.0.0.1:%d/flakycode/429/2?t=a",
-             server_port);
-    assert_int_equal(rdsiam__http_perform(&req, &body, &status, &e), RDSIAM_OK);
-    assert_int_equal(status, 200);
-    assert_non_null(strstr(body.data, GOOD_AKID));
-    rdsiam__buf_free(&body);
-    assert_int_equal(hits("/flakycode/429/2?t=a"), 3);
-    /* A 400 is not, unless the caller's policy says so. */
-    snprintf(url, sizeof url, "http://127.0.0.1:%d/flakycode/400/1?t=b",
-             server_port);
-    assert_int_equal(rdsiam__http_perform(&req, &body, &status, &e),
-                     RDSIAM_ERR_HTTP_STATUS);
-    assert_int_equal(status, 400);
-    assert_int_equal(hits("/flakycode/400/1?t=b"), 1);
-    snprintf(url, sizeof url, "http://127.0.0.1:%d/flakycode/400/1?t=c",
-             server_port);
-    req.retry_status = retry_on_throttling;
-    req.retry_ctx = &calls;
-    assert_int_equal(rdsiam__http_perform(&req, &body, &status, &e), RDSIAM_OK);
-    assert_int_equal(status, 200);
-    rdsiam__buf_free(&body);
-    assert_int_equal(calls, 1);
-    assert_int_equal(hits("/flakycode/400/1?t=c"), 2);
-    /* any_status: the error document comes back with its status, once
-     * the retries are spent (3 attempts, all 503). */
-    req.retry_status = NULL;
-    req.any_status = true;
-    snprintf(url, sizeof url, "http://127.0.0.1:%d/flakycode/503/9?t=d",
-             server_port);
-    assert_int_equal(rdsiam__http_perform(&req, &body, &status, &e), RDSIAM_OK);
-    assert_int_equal(status, 503);
-    assert_string_equal(body.data,
-                        "{\"code\":\"Throttling\",\"message\":\"slow down\"}");
-    rdsiam__buf_free(&body);
-    assert_int_equal(hits("/flakycode/503/9?t=d"), 3);
-    req.retries = 0;
-    snprintf(url, sizeof url, "http://127.0.0.1:%d/status/403?t=e",
-             server_port);
-    assert_int_equal(rdsiam__http_perform(&req, &body, &status, &e), RDSIAM_OK);
-    assert_int_equal(status, 403);
-    assert_string_equal(body.data,
-                        "{\"code\":\"Failed\",\"message\":\"test\"}");
-    rdsiam__buf_free(&body);
-    /* Without any_status the same answer is an error with no body. */
-    req.any_status = false;
-    memset(&e, 0, sizeof e);
-    assert_int_equal(rdsiam__http_perform(&req, &body, &status, &e),
-                     RDSIAM_ERR_HTTP_STATUS);
-    assert_null(body.data);
-    assert_true(contains_ci(e.message, "GET http://127.0.0.1"));
-    assert_true(contains_ci(e.message, "/status/403: HTTP status 403"));
-    req.method = "POST";
-    assert_int_equal(rdsiam__http_perform(&req, &body, &status, &e),
-                     RDSIAM_ERR_HTTP_STATUS);
-    assert_true(contains_ci(e.message, "POST http://127.0.0.1"));
-}
-
 #else /* !RDSIAM_HTTP */
 
 static void test_not_built_in(void **state)
@@ -1853,10 +1534,6 @@ int main(void)
             cmocka_unit_test(test_failing_endpoint_backoff),
             cmocka_unit_test(test_default_chain_reaches_container),
             cmocka_unit_test(test_fetch_https_verifies),
-            cmocka_unit_test(test_http_messages),
-            cmocka_unit_test(test_http_methods_headers_body),
-            cmocka_unit_test(test_http_bad_requests),
-            cmocka_unit_test(test_http_status_policy),
         };
         failed += cmocka_run_group_tests_name("container endpoint", online,
                                               server_start, server_stop);

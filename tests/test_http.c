@@ -1,14 +1,17 @@
 /*
  * test_http.c - the HTTP client (lib/http.c): what it says when an answer
  * cannot be taken, how it reports a timeout and how a request ended
- * (rdsiam__http_outcome), the retries it makes for its callers, and the
- * request body it sends in pieces.
+ * (rdsiam__http_outcome), the retries it makes for its callers, the
+ * request body it sends in pieces, the methods and headers it sends, the
+ * requests it refuses before sending, which statuses it retries or hands
+ * back, and the URL its messages show.
  *
- * Servers: tests/helpers/aws_standin.py on 127.0.0.1 (its /head/ routes
- * send oversized heads, /imds/ a slow or malformed answer); a listening
- * socket whose backlog is full, which lets no connection through (the
- * kernel drops further SYNs), for a connect timeout without leaving
- * loopback; a closed port.
+ * Servers: tests/helpers/aws_standin.py on 127.0.0.1, started once for the
+ * whole program (its /head/ routes send oversized heads, /imds/ a slow or
+ * malformed answer, /http/ plain, failing and flaky answers; its /_log
+ * report shows what a request carried); a listening socket whose backlog
+ * is full, which lets no connection through (the kernel drops further
+ * SYNs), for a connect timeout without leaving loopback; a closed port.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -20,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -349,6 +353,348 @@ static void test_body_arrives_whole(void **state)
     json_object_put(list);
 }
 
+/* ------------------------------------------------------------------------ */
+/* What a failed request says                                               */
+/* ------------------------------------------------------------------------ */
+
+/* Messages name the URL without user information, query or fragment. */
+static void test_messages(void **state)
+{
+    rdsiam__http_request req;
+    rdsiam__buf body;
+    rdsiam_error e;
+    char shown[256];
+    long status = 0;
+
+    (void)state;
+    rdsiam__http_url_for_message("https://user:pw@host.example:8443/a/b?"
+                                 "X-Amz-Signature=s#frag",
+                                 shown, sizeof shown);
+    assert_string_equal(shown, "https://host.example:8443/a/b");
+    rdsiam__http_url_for_message("http://h/p\nq", shown, 8);
+    assert_string_equal(shown, "http://");
+    standin_url(&server, "/http/status/500?secret=abc", url, sizeof url);
+    memset(&req, 0, sizeof req);
+    req.url = url;
+    req.no_proxy = true;
+    memset(&e, 0, sizeof e);
+    assert_int_equal(rdsiam__http_get(&req, &body, &status, &e),
+                     RDSIAM_ERR_HTTP_STATUS);
+    assert_int_equal(status, 500);
+    assert_null(body.data);
+    expect_message(&e, "GET", "/http/status/500", ": HTTP status 500");
+    assert_null(strstr(e.message, "secret"));
+    /* retries 0: exactly one request. */
+    assert_int_equal(standin_hits(&server, "/http/status/500?secret=abc"), 1);
+    /* Other schemes never reach libcurl. */
+    req.url = "ftp://127.0.0.1/x";
+    assert_int_equal(rdsiam__http_get(&req, &body, NULL, &e),
+                     RDSIAM_ERR_URI_INVALID);
+    assert_string_equal(e.message, "ftp://127.0.0.1/x: only http and https "
+                                   "URLs are supported");
+    /* Nobody listening (retried, then reported with the count of
+     * attempts): test_refused. */
+}
+
+/* ------------------------------------------------------------------------ */
+/* Methods, headers and bodies                                              */
+/* ------------------------------------------------------------------------ */
+
+/* Send req to /http/ok?query (a 200) and return what the stand-in logged
+ * of it (json_object_put() it). */
+static json_object *sent_as(rdsiam__http_request *req, const char *query)
+{
+    rdsiam__buf body;
+    rdsiam_error e;
+    long status = 0;
+    char path[64], *log;
+    json_object *list, *doc;
+
+    snprintf(path, sizeof path, "/http/ok?%s", query);
+    standin_url(&server, path, url, sizeof url);
+    req->url = url;
+    req->no_proxy = true;
+    memset(&e, 0, sizeof e);
+    assert_int_equal(rdsiam__http_perform(req, &body, &status, &e), RDSIAM_OK);
+    assert_int_equal(status, 200);
+    rdsiam__buf_free(&body);
+    log = standin_report(&server, "_log", path);
+    assert_non_null(log);
+    list = json_tokener_parse(log);
+    free(log);
+    assert_non_null(list);
+    assert_int_equal(json_object_array_length(list), 1);
+    doc = json_object_get(json_object_array_get_idx(list, 0));
+    json_object_put(list);
+    return doc;
+}
+
+static const char *logged(json_object *doc, const char *key)
+{
+    json_object *v;
+
+    assert_true(json_object_object_get_ex(doc, key, &v));
+    return json_object_get_string(v);
+}
+
+/* The value of the only header named name (case-insensitive), or NULL when
+ * absent; fails when the header was sent twice. */
+static const char *logged_header(json_object *doc, const char *name)
+{
+    json_object *hs, *pair;
+    const char *found = NULL;
+    size_t i, n;
+
+    assert_true(json_object_object_get_ex(doc, "headers", &hs));
+    n = json_object_array_length(hs);
+    for (i = 0; i < n; i++) {
+        pair = json_object_array_get_idx(hs, i);
+        if (strcasecmp(
+                json_object_get_string(json_object_array_get_idx(pair, 0)),
+                name) != 0)
+            continue;
+        assert_null(found);
+        found = json_object_get_string(json_object_array_get_idx(pair, 1));
+    }
+    return found;
+}
+
+/* POST and PUT with extra headers and a body; the stand-in's log reports
+ * what arrived. Expected values are the ones sent here; the defaults are
+ * the ones http.h documents. */
+static void test_methods_headers_body(void **state)
+{
+    static const char form[] = "Action=Test&Token=a%2Bb&Nul=\0x";
+    rdsiam__http_header hs[3] = {
+        {"X-Test", "plain", false},
+        {"X-Amz-Security-Token", "secret/token+value==", true},
+        {"Accept", "text/xml", false},
+    };
+    rdsiam__http_request req;
+    json_object *doc, *b;
+
+    (void)state;
+    memset(&req, 0, sizeof req);
+    req.method = "POST";
+    req.headers = hs;
+    req.n_headers = 3;
+    req.body = form;
+    req.body_len = sizeof form - 1; /* the NUL inside is sent too */
+    doc = sent_as(&req, "t=post");
+    assert_string_equal(logged(doc, "method"), "POST");
+    assert_true(json_object_object_get_ex(doc, "body", &b));
+    assert_int_equal(json_object_get_string_len(b), 30);
+    assert_memory_equal(json_object_get_string(b), form, 30);
+    assert_string_equal(logged_header(doc, "X-Test"), "plain");
+    assert_string_equal(logged_header(doc, "X-Amz-Security-Token"),
+                        "secret/token+value==");
+    /* A caller's header replaces the default of that name. */
+    assert_string_equal(logged_header(doc, "Accept"), "text/xml");
+    assert_string_equal(logged_header(doc, "Content-Type"),
+                        "application/x-www-form-urlencoded");
+    assert_string_equal(logged_header(doc, "Content-Length"), "30");
+    assert_null(logged_header(doc, "Expect"));
+    assert_string_equal(logged_header(doc, "User-Agent"),
+                        "librdsiam/" RDSIAM_VERSION_STRING);
+    json_object_put(doc);
+
+    /* An empty PUT (the IMDSv2 token request): no body, no type. */
+    hs[0].name = "X-aws-ec2-metadata-token-ttl-seconds";
+    hs[0].value = "21600";
+    memset(&req, 0, sizeof req);
+    req.method = "PUT";
+    req.headers = hs;
+    req.n_headers = 1;
+    doc = sent_as(&req, "t=put");
+    assert_string_equal(logged(doc, "method"), "PUT");
+    assert_string_equal(logged(doc, "body"), "");
+    assert_string_equal(logged_header(doc, "Content-Length"), "0");
+    assert_null(logged_header(doc, "Content-Type"));
+    assert_string_equal(
+        logged_header(doc, "X-aws-ec2-metadata-token-ttl-seconds"), "21600");
+    assert_string_equal(logged_header(doc, "Accept"), "application/json");
+    json_object_put(doc);
+
+    /* GET with a Host header of the caller's (SigV4 signs it) and an
+     * empty value. */
+    hs[0].name = "Host";
+    hs[0].value = "sts.example.test";
+    hs[1].name = "X-Empty";
+    hs[1].value = "";
+    memset(&req, 0, sizeof req);
+    req.headers = hs;
+    req.n_headers = 2;
+    doc = sent_as(&req, "t=get");
+    assert_string_equal(logged(doc, "method"), "GET");
+    assert_string_equal(logged_header(doc, "Host"), "sts.example.test");
+    assert_string_equal(logged_header(doc, "X-Empty"), "");
+    assert_null(logged_header(doc, "Content-Type"));
+    json_object_put(doc);
+}
+
+/* Bad methods, headers and bodies are refused before anything is sent;
+ * the messages are check_request's in lib/http.c, and never quote a
+ * header's value. */
+static void test_bad_requests(void **state)
+{
+    rdsiam__http_header h = {"X-Test", "ok", false};
+    rdsiam__http_request req;
+    rdsiam__buf body;
+    rdsiam_error e;
+    char want[256];
+    static const char bad_value[] =
+        ": value of header X-Test is NULL or contains CR or LF";
+    static const char bad_name[] =
+        ": header 1 has an empty, long or invalid name";
+    static const struct {
+        const char *name, *value, *message;
+    } bad[] = {
+        {"X-Test", "a\r\nInjected: 1", bad_value},
+        {"X-Test", "a\nb", bad_value},
+        {"X-Test", NULL, bad_value},
+        {"X Test", "a", bad_name},
+        {"X-Test:", "a", bad_name},
+        {"X-Te\rst", "a", bad_name},
+        {"", "a", bad_name},
+        {NULL, "a", bad_name},
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+        memset(&req, 0, sizeof req);
+        standin_url(&server, "/http/ok?t=bad", url, sizeof url);
+        req.url = url;
+        req.no_proxy = true;
+        req.method = "POST";
+        h.name = bad[i].name;
+        h.value = bad[i].value;
+        req.headers = &h;
+        req.n_headers = 1;
+        memset(&e, 0, sizeof e);
+        assert_int_equal(rdsiam__http_perform(&req, &body, NULL, &e),
+                         RDSIAM_ERR_INVALID_ARGUMENT);
+        assert_null(body.data);
+        expect_message(&e, "POST", "/http/ok", bad[i].message);
+        assert_null(strstr(e.message, "Injected"));
+    }
+    memset(&req, 0, sizeof req);
+    req.url = url;
+    req.no_proxy = true;
+    req.method = "DELETE";
+    assert_int_equal(rdsiam__http_perform(&req, &body, NULL, &e),
+                     RDSIAM_ERR_INVALID_ARGUMENT);
+    snprintf(want, sizeof want,
+             "http://127.0.0.1:%d/http/ok: method must be GET, PUT or POST",
+             server.port);
+    assert_string_equal(e.message, want);
+    req.method = NULL;
+    req.body = "x";
+    req.body_len = 1;
+    assert_int_equal(rdsiam__http_perform(&req, &body, NULL, &e),
+                     RDSIAM_ERR_INVALID_ARGUMENT);
+    expect_message(&e, "GET", "/http/ok", ": a GET request has no body");
+    req.method = "POST";
+    req.body = NULL;
+    assert_int_equal(rdsiam__http_perform(&req, &body, NULL, &e),
+                     RDSIAM_ERR_NULL_ARGUMENT);
+    expect_message(&e, "POST", "/http/ok", ": body is NULL");
+    req.body_len = 0;
+    req.authorization = "a\rb";
+    assert_int_equal(rdsiam__http_perform(&req, &body, NULL, &e),
+                     RDSIAM_ERR_INVALID_ARGUMENT);
+    expect_message(&e, "POST", "/http/ok",
+                   ": Authorization value contains CR or LF");
+    /* None of them reached the server. */
+    assert_int_equal(standin_hits(&server, "/http/ok?t=bad"), 0);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Which statuses are retried, and which come back                          */
+/* ------------------------------------------------------------------------ */
+
+static bool retry_on_throttling(void *ctx, long status, const char *body,
+                                size_t len)
+{
+    (void)len;
+    ++*(int *)ctx;
+    return status == 400 && strstr(body, "\"Throttling\"") != NULL;
+}
+
+/* The stand-in's answers (aws_standin.py, "Plain answers for the HTTP
+ * client's own tests"): /http/flaky/CODE/N answers CODE with a Throttling
+ * document for the first N hits, then 200 {"message":"done"};
+ * /http/status/CODE answers CODE with a Failed document. */
+#define DONE "{\"message\":\"done\"}"
+#define THROTTLING "{\"code\":\"Throttling\",\"message\":\"slow down\"}"
+#define FAILED "{\"code\":\"Failed\",\"message\":\"test\"}"
+
+/* Retry policy and any_status. */
+static void test_status_policy(void **state)
+{
+    rdsiam__http_request req;
+    rdsiam__buf body;
+    rdsiam_error e;
+    long status = 0;
+    int calls = 0;
+
+    (void)state;
+    memset(&req, 0, sizeof req);
+    req.url = url;
+    req.no_proxy = true;
+    req.retries = 2;
+    req.backoff_ms = 1;
+    /* 429 is retried by default. */
+    standin_url(&server, "/http/flaky/429/2?t=a", url, sizeof url);
+    assert_int_equal(rdsiam__http_perform(&req, &body, &status, &e), RDSIAM_OK);
+    assert_int_equal(status, 200);
+    assert_string_equal(body.data, DONE);
+    rdsiam__buf_free(&body);
+    assert_int_equal(standin_hits(&server, "/http/flaky/429/2?t=a"), 3);
+    /* A 400 is not, unless the caller's policy says so. */
+    standin_url(&server, "/http/flaky/400/1?t=b", url, sizeof url);
+    assert_int_equal(rdsiam__http_perform(&req, &body, &status, &e),
+                     RDSIAM_ERR_HTTP_STATUS);
+    assert_int_equal(status, 400);
+    assert_int_equal(standin_hits(&server, "/http/flaky/400/1?t=b"), 1);
+    standin_url(&server, "/http/flaky/400/1?t=c", url, sizeof url);
+    req.retry_status = retry_on_throttling;
+    req.retry_ctx = &calls;
+    assert_int_equal(rdsiam__http_perform(&req, &body, &status, &e), RDSIAM_OK);
+    assert_int_equal(status, 200);
+    assert_string_equal(body.data, DONE);
+    rdsiam__buf_free(&body);
+    assert_int_equal(calls, 1);
+    assert_int_equal(standin_hits(&server, "/http/flaky/400/1?t=c"), 2);
+    /* any_status: the error document comes back with its status, once
+     * the retries are spent (3 attempts, all 503). */
+    req.retry_status = NULL;
+    req.any_status = true;
+    standin_url(&server, "/http/flaky/503/9?t=d", url, sizeof url);
+    assert_int_equal(rdsiam__http_perform(&req, &body, &status, &e), RDSIAM_OK);
+    assert_int_equal(status, 503);
+    assert_string_equal(body.data, THROTTLING);
+    rdsiam__buf_free(&body);
+    assert_int_equal(standin_hits(&server, "/http/flaky/503/9?t=d"), 3);
+    req.retries = 0;
+    standin_url(&server, "/http/status/403?t=e", url, sizeof url);
+    assert_int_equal(rdsiam__http_perform(&req, &body, &status, &e), RDSIAM_OK);
+    assert_int_equal(status, 403);
+    assert_string_equal(body.data, FAILED);
+    rdsiam__buf_free(&body);
+    /* Without any_status the same answer is an error with no body. */
+    req.any_status = false;
+    memset(&e, 0, sizeof e);
+    assert_int_equal(rdsiam__http_perform(&req, &body, &status, &e),
+                     RDSIAM_ERR_HTTP_STATUS);
+    assert_null(body.data);
+    expect_message(&e, "GET", "/http/status/403", ": HTTP status 403");
+    req.method = "POST";
+    assert_int_equal(rdsiam__http_perform(&req, &body, &status, &e),
+                     RDSIAM_ERR_HTTP_STATUS);
+    expect_message(&e, "POST", "/http/status/403", ": HTTP status 403");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -359,6 +705,10 @@ int main(void)
         cmocka_unit_test(test_refused),
         cmocka_unit_test(test_retry_2xx),
         cmocka_unit_test(test_body_arrives_whole),
+        cmocka_unit_test(test_messages),
+        cmocka_unit_test(test_methods_headers_body),
+        cmocka_unit_test(test_bad_requests),
+        cmocka_unit_test(test_status_policy),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -300,37 +300,38 @@ static void test_endpoint(void **state)
 
     (void)state;
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        assert_int_equal(rdsiam__login_endpoint(cases[i][0], &url, &e),
+        assert_int_equal(rdsiam__login_endpoint(NULL, cases[i][0], &url, &e),
                          RDSIAM_OK);
         assert_string_equal(url, cases[i][1]);
         free(url);
     }
-    assert_int_equal(rdsiam__login_endpoint("", &url, &e),
+    assert_int_equal(rdsiam__login_endpoint(NULL, "", &url, &e),
                      RDSIAM_ERR_NO_REGION);
     assert_string_equal(e.message, "login: no region for the sign-in service "
                                    "(the profile's region, AWS_REGION or "
                                    "AWS_DEFAULT_REGION)");
     assert_null(url);
-    assert_int_equal(rdsiam__login_endpoint("us-east-1/x", &url, &e),
+    assert_int_equal(rdsiam__login_endpoint(NULL, "us-east-1/x", &url, &e),
                      RDSIAM_ERR_REGION_INVALID);
     /* a configured endpoint needs no region (botocore: the same URL) */
     fake_env_set("AWS_ENDPOINT_URL_SIGNIN", "http://127.0.0.1:9/base/");
-    assert_int_equal(rdsiam__login_endpoint(NULL, &url, &e), RDSIAM_OK);
+    assert_int_equal(rdsiam__login_endpoint(NULL, NULL, &url, &e), RDSIAM_OK);
     assert_string_equal(url, "http://127.0.0.1:9/base/v1/token");
     free(url);
     fake_env_set("AWS_ENDPOINT_URL_SIGNIN", "http://signin.example");
-    assert_int_equal(rdsiam__login_endpoint("us-east-1", &url, &e),
+    assert_int_equal(rdsiam__login_endpoint(NULL, "us-east-1", &url, &e),
                      RDSIAM_ERR_URI_NOT_ALLOWED);
     assert_string_equal(e.message, "login: AWS_ENDPOINT_URL_SIGNIN: plain "
                                    "http is allowed only for a loopback host "
                                    "(127.0.0.1, [::1], localhost); use https");
     fake_env_set("AWS_ENDPOINT_URL_SIGNIN", NULL);
     fake_env_set("AWS_ENDPOINT_URL", "http://127.0.0.1:9");
-    assert_int_equal(rdsiam__login_endpoint(NULL, &url, &e), RDSIAM_OK);
+    assert_int_equal(rdsiam__login_endpoint(NULL, NULL, &url, &e), RDSIAM_OK);
     assert_string_equal(url, "http://127.0.0.1:9/v1/token");
     free(url);
     fake_env_set("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true");
-    assert_int_equal(rdsiam__login_endpoint("us-east-1", &url, &e), RDSIAM_OK);
+    assert_int_equal(rdsiam__login_endpoint(NULL, "us-east-1", &url, &e),
+                     RDSIAM_OK);
     assert_string_equal(url,
                         "https://us-east-1.signin.aws.amazon.com/v1/token");
     free(url);

@@ -642,6 +642,93 @@ static void test_other_kinds_keep_their_keys(void **state)
     }
 }
 
+/* [services NAME] sections of a config file: kept beside the profiles,
+ * each service a block of sub-properties (botocore 1.43 configloader.py:
+ * build_profile_map files "services ..." sections under "services" by the
+ * second word; _parse_nested splits each indented line at its first '=',
+ * strips both sides, keeps names as written and lets the last one win).
+ * The shared conformance data (profile-parser-tests.json) has no
+ * services case; these expectations are botocore's. */
+static void test_services_sections(void **state)
+{
+    static const char config[] =
+        "[services local]\n"
+        "sts =\n"
+        "  endpoint_url = http://127.0.0.1:8080/old\n"
+        "  Endpoint_URL = https://other.example.test\n"
+        "  endpoint_url =   http://127.0.0.1:8080/sts  \n"
+        "sso_oidc =\n"
+        "  endpoint_url=https://oidc.example.test ; not a comment\n"
+        "flat = value\n"
+        "[profile dev]\n"
+        "services = local\n"
+        "[services second]\n"
+        "signin =\n"
+        "  endpoint_url =\n"
+        "[servicesbad]\n"
+        "sts =\n"
+        "  endpoint_url = https://bad.example.test\n";
+    static const char credentials[] = "[services local]\n"
+                                      "region = us-east-1\n";
+    rdsiam__profile_set set;
+    const rdsiam__profile *sec;
+    const rdsiam__profile_prop *prop;
+    const char *v = NULL;
+    size_t n = 0;
+    rdsiam_error err;
+
+    (void)state;
+    rdsiam__profile_set_init(&set);
+    assert_int_equal(rdsiam__profile_parse(&set, config, strlen(config),
+                                           RDSIAM__PROFILE_CONFIG, "config",
+                                           &err),
+                     RDSIAM_OK);
+    assert_int_equal(rdsiam__profile_parse(&set, credentials,
+                                           strlen(credentials),
+                                           RDSIAM__PROFILE_CREDENTIALS,
+                                           "credentials", &err),
+                     RDSIAM_OK);
+    /* Two services sections; neither is a profile, and "[servicesbad]"
+     * (no space) is neither (nor is "[services local]" of a credentials
+     * file: a name with a space is not a profile name there). */
+    assert_int_equal(set.services.n, 2);
+    assert_int_equal(set.profiles.n, 1);
+    assert_string_equal(set.profiles.items[0].name, "dev");
+    assert_null(rdsiam__profile_find_services(&set, "servicesbad"));
+    assert_null(rdsiam__profile_find_services(&set, "bad"));
+    assert_null(rdsiam__profile_find(&set, "services local"));
+    sec = rdsiam__profile_find_services(&set, "local");
+    assert_non_null(sec);
+    assert_int_equal(sec->nprops, 3);
+    prop = rdsiam__profile_prop_get(sec, "sts");
+    assert_non_null(prop);
+    assert_true(prop->sub);
+    assert_true(rdsiam__profile_sub_get(prop, "endpoint_url", &v, &n));
+    assert_int_equal(n, strlen("http://127.0.0.1:8080/sts"));
+    assert_memory_equal(v, "http://127.0.0.1:8080/sts", n);
+    assert_true(rdsiam__profile_sub_get(prop, "Endpoint_URL", &v, &n));
+    assert_memory_equal(v, "https://other.example.test", n);
+    assert_false(rdsiam__profile_sub_get(prop, "ENDPOINT_URL", &v, &n));
+    /* Comments are not stripped from sub-property values (botocore's
+     * RawConfigParser has no inline comment prefixes). */
+    prop = rdsiam__profile_prop_get(sec, "SSO_OIDC");
+    assert_true(rdsiam__profile_sub_get(prop, "endpoint_url", &v, &n));
+    assert_int_equal(n, strlen("https://oidc.example.test ; not a comment"));
+    assert_memory_equal(v, "https://oidc.example.test ; not a comment", n);
+    /* A plain value has no sub-properties. */
+    prop = rdsiam__profile_prop_get(sec, "flat");
+    assert_false(prop->sub);
+    assert_false(rdsiam__profile_sub_get(prop, "endpoint_url", &v, &n));
+    assert_false(rdsiam__profile_sub_get(NULL, "endpoint_url", &v, &n));
+    /* An empty sub-property value is found, empty. */
+    sec = rdsiam__profile_find_services(&set, "second");
+    prop = rdsiam__profile_prop_get(sec, "signin");
+    assert_true(rdsiam__profile_sub_get(prop, "endpoint_url", &v, &n));
+    assert_int_equal(n, 0);
+    rdsiam__profile_set_free(&set);
+    assert_int_equal(set.services.n, 0);
+}
+
 #define HOME_TEST(f) cmocka_unit_test_setup_teardown(f, home_setup, home_teardown)
 
 int main(void)
@@ -660,6 +747,7 @@ int main(void)
         HOME_TEST(test_nul_bytes_refused),
         HOME_TEST(test_other_kinds_keep_their_keys),
         HOME_TEST(test_indented_properties),
+        cmocka_unit_test(test_services_sections),
     };
     int failed = 0;
 

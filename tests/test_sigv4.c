@@ -431,8 +431,8 @@ static void run_case(void **state)
 /* Known answers from other sources                                          */
 /* ------------------------------------------------------------------------ */
 
-/* smithy-typescript packages/signature-v4/src/SignatureV4.spec.ts, as
- * recorded in ../shared/reference/rds-token-and-sigv4.md section 4:
+/* smithy-typescript (Apache-2.0) packages/signature-v4/src/
+ * SignatureV4.spec.ts at commit b03dfbd5:
  * POST https://foo.us-bar-1.amazonaws.com/, creds foo/bar, service foo,
  * region us-bar-1, 2000-01-01T00:00:00Z, expires 1800, no body. */
 static void test_presign_smithy_typescript(void **state)

@@ -473,7 +473,8 @@ static void test_endpoint_configured(void **state)
     assert_string_equal(ep.region, "eu-west-1");
     assert_true(ep.plain_http);
     rdsiam__sts_endpoint_free(&ep);
-    /* The caller's endpoint (a profile's endpoint_url) beats both. */
+    /* An endpoint set in code beats both (botocore: create_client's
+     * endpoint_url skips the configured look-up). */
     cfg.endpoint_url = "https://[::1]:8443";
     assert_int_equal(rdsiam__sts_resolve_endpoint(&cfg, &ep, &e), RDSIAM_OK);
     assert_string_equal(ep.url, "https://[::1]:8443");

@@ -121,8 +121,8 @@ static int cmp_str(const void *a, const void *b)
 
 /* true when the parameter names appear in botocore's order: Action,
  * DBUser, X-Amz-Algorithm, -Credential, -Date, -Expires, -SignedHeaders,
- * -Security-Token, -Signature (as botocore 1.43 prints them; see
- * ../shared/reference/rds-token-and-sigv4.md section 6). */
+ * -Security-Token, -Signature (as botocore 1.43 prints them: the order
+ * of the parameters in tests/vectors' botocore tokens). */
 static bool botocore_order(const split *s)
 {
     static const char *const order[] = {

@@ -17,9 +17,12 @@ STS verifies every AssumeRole signature and each role trusts exactly one
 key, so both sides must sign each hop with the previous hop's credentials.
 
 Nothing leaves loopback: every endpoint is set to the stand-in
-(AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_SSO,
-AWS_EC2_METADATA_SERVICE_ENDPOINT, AWS_CONTAINER_CREDENTIALS_FULL_URI) and
-AWS_EC2_METADATA_DISABLED=true unless a scenario points IMDS there.
+(AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_SSO, or the profile's services
+section and endpoint_url; AWS_EC2_METADATA_SERVICE_ENDPOINT,
+AWS_CONTAINER_CREDENTIALS_FULL_URI) and AWS_EC2_METADATA_DISABLED=true
+unless a scenario points IMDS there; where configured endpoints are
+ignored, STS's own https endpoint is reached only through HTTPS_PROXY on a
+loopback port nothing listens on.
 
 Prints TAP-style lines: ok - ..., not ok - ...
 """
@@ -185,6 +188,43 @@ sso_account_id = 111122223333
 sso_role_name = ReadOnly
 [profile imdsprofile]
 ec2_metadata_service_endpoint = {IMDS}
+[profile svctop]
+role_arn = {B}
+source_profile = svcmid
+services = local
+[profile svcmid]
+role_arn = {A}
+source_profile = base
+endpoint_url = {DEAD}
+[services local]
+sts =
+  endpoint_url = {BASE}/sts/services
+sso =
+  endpoint_url = {BASE}
+[profile epsts]
+role_arn = {A}
+source_profile = base
+endpoint_url = {BASE}/sts/profile
+[profile ssosvc]
+sso_session = my-sso
+sso_account_id = 111122223333
+sso_role_name = ReadOnly
+services = local
+endpoint_url = {DEAD}
+[profile ssoep]
+sso_session = my-sso
+sso_account_id = 111122223333
+sso_role_name = ReadOnly
+endpoint_url = {BASE}
+[profile svcign]
+role_arn = {A}
+source_profile = base
+services = local
+ignore_configured_endpoint_urls = true
+[profile svcmissing]
+role_arn = {A}
+source_profile = base
+services = nosuch
 """.replace("{A}", role("RoleA")).replace("{B}", role("RoleB")) \
     .replace("{Self}", role("RoleSelf")).replace("{SELF_KEY}", SELF_KEY) \
     .replace("{Env}", role("RoleEnv")).replace("{Imds}", role("RoleImds")) \
@@ -246,7 +286,11 @@ def main():
     with open(TOKEN_FILE, "w") as f:
         f.write(WEB_TOKEN)
     with open(os.path.join(tmp, "config"), "w") as f:
-        f.write(CONF.replace("{IMDS}", base + "/imds/v2.profile"))
+        # {DEAD}: a loopback port nothing listens on, where a side that
+        # read the wrong profile's endpoint would go (and fail).
+        f.write(CONF.replace("{IMDS}", base + "/imds/v2.profile")
+                .replace("{BASE}", base)
+                .replace("{DEAD}", "http://127.0.0.1:9/wrong"))
     with open(os.path.join(tmp, "credentials"), "w") as f:
         f.write(CREDENTIALS)
     sso_cache("my-sso")
@@ -273,6 +317,12 @@ def main():
     container = {"AWS_CONTAINER_CREDENTIALS_FULL_URI":
                  base + "/imds/ecs/latest/meta-data/iam/security-credentials/"
                  "rdsiam-test-role"}
+
+    # The endpoints configured in the profile alone (botocore 1.43's
+    # ConfiguredEndpointProvider): the variables set empty count as unset.
+    no_env_ep = {"AWS_ENDPOINT_URL_STS": "", "AWS_ENDPOINT_URL_SSO": ""}
+    dead_proxy = {"HTTPS_PROXY": "http://127.0.0.1:9",
+                  "https_proxy": "http://127.0.0.1:9"}
 
     # name, extra environment, explicit profile, expectation: "same" (both
     # pick the same key and print the same token), "none" (neither has
@@ -319,6 +369,24 @@ def main():
         ("both source_profile and credential_source", {}, "twosources",
          "error"),
         ("nothing configured", {}, "empty", "none"),
+        ("STS of both hops from the selected profile's services section",
+         no_env_ep, "svctop", "same"),
+        ("STS from the profile's endpoint_url", no_env_ep, "epsts", "same"),
+        ("SSO portal from the profile's services section", no_env_ep,
+         "ssosvc", "same"),
+        ("SSO portal from the profile's endpoint_url", no_env_ep, "ssoep",
+         "same"),
+        ("AWS_ENDPOINT_URL_STS beats the services section", {}, "svctop",
+         "same"),
+        # Ignored endpoints leave STS's own https endpoint, reached only
+        # through a proxy on a loopback port nothing listens on: refused.
+        ("the profile's ignore_configured_endpoint_urls = true",
+         dict(no_env_ep, **dead_proxy), "svcign", "error"),
+        ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=false beats the profile's "
+         "true", dict(no_env_ep, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS="false",
+                      **dead_proxy), "svcign", "same"),
+        ("services section that does not exist", no_env_ep, "svcmissing",
+         "error"),
         # Documented divergences.
         ("mfa_serial (botocore would prompt on the terminal)", {}, "mfa",
          {"ours_error": "sets mfa_serial", "skip_boto": True}),

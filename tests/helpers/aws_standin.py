@@ -1129,6 +1129,38 @@ for _method in ("GET", "PUT", "POST"):
 
 
 # --------------------------------------------------------------------------
+# Plain answers for the HTTP client's own tests (test_http.c), any method:
+#   /http/ok            200 {"message":"done"} (what arrived is in /_log)
+#   /http/status/CODE   CODE {"code":"Failed","message":"test"}
+#   /http/flaky/CODE/N  CODE {"code":"Throttling","message":"slow down"}
+#                       for the first N requests on this exact path (query
+#                       included), then 200 {"message":"done"}
+
+HTTP_DONE = '{"message":"done"}'
+
+
+def http_plain(handler, req, step):
+    parts = req.raw_path.strip("/").split("/")
+    if parts[1:2] == ["status"] and len(parts) == 3:
+        return handler.send_body(int(parts[2]),
+                                 '{"code":"Failed","message":"test"}')
+    if parts[1:2] == ["flaky"] and len(parts) == 4:
+        with lock:
+            n = hits.get(req.path, 0)
+        if n <= int(parts[3]):
+            return handler.send_body(
+                int(parts[2]), '{"code":"Throttling","message":"slow down"}')
+        return handler.send_body(200, HTTP_DONE)
+    if parts[1:] == ["ok"]:
+        return handler.send_body(200, HTTP_DONE)
+    handler.send_body(404, '{"message":"no route"}')
+
+
+for _method in ("GET", "PUT", "POST"):
+    route(_method, "/http/")(http_plain)
+
+
+# --------------------------------------------------------------------------
 # Oversized heads: GET /head/line/LEN answers 200 with one header line of
 # LEN bytes; /head/many/N with N header lines of 100 bytes each.
 

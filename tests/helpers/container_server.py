@@ -21,9 +21,6 @@ by path:
   /redirect           302 to /good
   /flakycode/CODE/N   status CODE (body {"code":"Throttling"...}) for the
                       first N hits of this exact path, then good
-  /echo               200, JSON describing the request: method, headers
-                      (a list of [name, value] in order), body (latin-1
-                      text) and body length; any method
   /auth               401 without an Authorization header, else good
   /_hits?p=PATH       number of requests PATH received (text)
   /_auth?p=PATH       last Authorization header PATH received (text),
@@ -81,17 +78,8 @@ class Handler(standin_server.Handler):
     def do_POST(self):
         self.do_GET()
 
-    def echo(self, data):
-        doc = {
-            "method": self.command,
-            "headers": [[k, v] for k, v in self.headers.items()],
-            "body": data.decode("latin-1"),
-            "length": len(data),
-        }
-        self.send_body(200, json.dumps(doc))
-
     def do_GET(self):
-        data = self.read_body()
+        self.read_body()  # a PUT or POST body is read, whatever the mode
         url = urllib.parse.urlsplit(self.path)
         parts = url.path.strip("/").split("/")
         mode = parts[0]
@@ -117,8 +105,6 @@ class Handler(standin_server.Handler):
                 self.send_body(code, '{"code":"Throttling","message":"slow down"}')
             else:
                 self.good()
-        elif mode == "echo":
-            self.echo(data)
         elif mode == "slow":
             time.sleep(int(arg) / 1000.0)
             self.good()
