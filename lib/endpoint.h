@@ -160,10 +160,12 @@ int rdsiam__endpoint_lookup(const char *what, rdsiam__resolution *res,
  * The endpoint configured for a service (rdsiam__endpoint_lookup), checked
  * (rdsiam__endpoint_check). A set URL must be http(s)://host[:port][/path]
  * with nothing odd in it (no space, control, backslash or non-ASCII byte,
- * no user information, query or fragment) and plain http only to a
- * loopback host (127.0.0.0/8, [::1], localhost): RDSIAM_ERR_URI_INVALID or
- * RDSIAM_ERR_URI_NOT_ALLOWED, the message prefixed with what ("IAM
- * Identity Center") and naming where the URL came from, never the URL.
+ * no user information, query or fragment), a host that is a DNS name or
+ * an IP address, and plain http only to a loopback host (127.0.0.0/8,
+ * [::1], localhost), as rdsiam__url_parse reads it: RDSIAM_ERR_URI_INVALID
+ * or RDSIAM_ERR_URI_NOT_ALLOWED (RDSIAM_ERR_NOT_BUILT_IN with HTTP=no), the
+ * message prefixed with what ("IAM Identity Center") and naming where the
+ * URL came from, never the URL.
  */
 int rdsiam__endpoint_configured(const char *what, rdsiam__resolution *res,
                                 const char *service, rdsiam__endpoint_url *out,
