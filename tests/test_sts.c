@@ -802,7 +802,7 @@ static void test_chain_and_static_source(void **state)
     standin_url(&server, "/s/envurl/ok", url, sizeof url);
     setenv("AWS_ENDPOINT_URL_STS", url, 1);
     {
-        rdsiam__sts_config cfg = {"us-west-2", NULL, NULL, 0, 0, 1};
+        rdsiam__sts_config cfg = {.region = "us-west-2", .backoff_ms = 1};
 
         assert_int_equal(rdsiam__sts_assume_role(&cfg, &src_static, ROLE_C,
                                                  "s1", NULL, 900, &b, &e),
