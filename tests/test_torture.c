@@ -566,10 +566,16 @@ static int make_process(rdsiam_provider **p, rdsiam_error *err)
     return rdsiam_provider_new_profile(p, &o, err);
 }
 
+/* The scenarios of the sources that need HTTP run with HTTP=yes only:
+ * built with HTTP=no, each constructor allocates nothing and reports
+ * RDSIAM_ERR_NOT_BUILT_IN, which test_web_identity, test_assume_role and
+ * tests/check-http-no.sh (the container source) assert. */
+#if RDSIAM_HTTP
 static int make_container(rdsiam_provider **p, rdsiam_error *err)
 {
     return rdsiam_provider_new_container(p, NULL, err);
 }
+#endif
 
 /* The STS sources built alone through their config-based constructors
  * (the chain builds them from profiles), against
@@ -581,6 +587,7 @@ static char sts_url[128], webtoken_file[128];
 #define ROLE_ASSUMED "arn:aws:iam::123456789012:role/torture-assumed"
 #define WEB_TOKEN "tortureWebIdentityToken.eyJhbGciOi.signature"
 
+#if RDSIAM_HTTP
 static int make_web_identity(rdsiam_provider **p, rdsiam_error *err)
 {
     const rdsiam__web_identity_config cfg = {.token_file = webtoken_file,
@@ -633,6 +640,7 @@ static void sc_assume_role(result *r)
 {
     provider_life(r, make_assume_role);
 }
+#endif /* RDSIAM_HTTP */
 
 static int make_default(rdsiam_provider **p, rdsiam_error *err)
 {
@@ -681,10 +689,12 @@ static void sc_process(result *r)
 {
     provider_life(r, make_process);
 }
+#if RDSIAM_HTTP
 static void sc_container(result *r)
 {
     provider_life(r, make_container);
 }
+#endif
 static void sc_default(result *r)
 {
     provider_life(r, make_default);
@@ -729,6 +739,7 @@ static void setup_files_only(void)
     env_clear();
 }
 
+#if RDSIAM_HTTP
 static void setup_container(void)
 {
     char uri[128];
@@ -739,6 +750,7 @@ static void setup_container(void)
     setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri, 1);
     setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "Bearer torture", 1);
 }
+#endif
 
 static void setup_process(void)
 {
@@ -778,20 +790,24 @@ static const entry SCENARIOS[] = {
     {{"provider_process", sc_process,
       {ERR(CRYPTO), ERR(FILE_IO), ERR(PROCESS_FAILED), ERR(PROCESS_OUTPUT)}},
      setup_process, false, NULL},
+#if RDSIAM_HTTP
     {{"provider_container", sc_container,
       {ERR(CRYPTO), ERR(HTTP), ERR(FILE_IO), ERR(JSON)}},
      setup_container, true, NULL},
+#endif
     {{"provider_default", sc_default,
       {ERR(CRYPTO), ERR(HTTP), ERR(FILE_IO), ERR(JSON)}},
      setup_env_static, false, NULL},
     {{"connect_token", sc_connect_token, {ERR(CRYPTO), ERR(FILE_IO)}},
      setup_env_static, false, NULL},
+#if RDSIAM_HTTP
     {{"provider_web_identity", sc_web_identity,
       {ERR(CRYPTO), ERR(HTTP), ERR(HTTP_STATUS), ERR(FILE_IO), ERR(XML)}},
      env_clear, false, NULL},
     {{"provider_assume_role", sc_assume_role,
       {ERR(CRYPTO), ERR(HTTP), ERR(HTTP_STATUS), ERR(FILE_IO), ERR(XML)}},
      setup_env_static, false, NULL},
+#endif
 #undef ERR
 };
 /* clang-format on */
