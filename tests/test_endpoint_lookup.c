@@ -257,6 +257,7 @@ static void test_checked(void **state)
     (void)state;
     clear_endpoint_env();
     assert_int_equal(rdsiam__resolution_open(&r, &o, NULL), RDSIAM_OK);
+#if RDSIAM_HTTP
     assert_int_equal(
         rdsiam__endpoint_configured("login", &r, "signin", &ep, &e),
         RDSIAM_ERR_URI_NOT_ALLOWED);
@@ -264,6 +265,17 @@ static void test_checked(void **state)
                         "login: profile \"remote\" endpoint_url: plain http "
                         "is allowed only for a loopback host (127.0.0.1, "
                         "[::1], localhost); use https");
+#else
+    /* Built with HTTP=no there is no URL parser (libcurl's URL API): a
+     * configured endpoint cannot be checked, and says so
+     * (lib/endpoint.c, check_text_of). */
+    assert_int_equal(
+        rdsiam__endpoint_configured("login", &r, "signin", &ep, &e),
+        RDSIAM_ERR_NOT_BUILT_IN);
+    assert_string_equal(e.message,
+                        "login: profile \"remote\" endpoint_url: this "
+                        "library was built with HTTP=no (no libcurl)");
+#endif
     assert_null(strstr(e.message, "sts.example.test"));
     assert_string_equal(ep.url, "");
     rdsiam__resolution_close(&r);
@@ -272,10 +284,21 @@ static void test_checked(void **state)
     o.profile = "svc";
     rdsiam__buf_init(&b, 256);
     assert_int_equal(rdsiam__resolution_open(&r, &o, NULL), RDSIAM_OK);
+#if RDSIAM_HTTP
     assert_int_equal(rdsiam__endpoint_append("sso", &r, "sso", &b, &found, &e),
                      RDSIAM_OK);
     assert_true(found);
     assert_string_equal(b.data, "https://portal.example.test");
+#else
+    assert_int_equal(rdsiam__endpoint_append("sso", &r, "sso", &b, &found, &e),
+                     RDSIAM_ERR_NOT_BUILT_IN);
+    assert_string_equal(e.message,
+                        "sso: the services section \"local\" of profile "
+                        "\"svc\" (sso endpoint_url): this library was built "
+                        "with HTTP=no (no libcurl)");
+    assert_false(found);
+    assert_int_equal(b.len, 0);
+#endif
     rdsiam__buf_free(&b);
     rdsiam__resolution_close(&r);
 }
