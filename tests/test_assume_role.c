@@ -950,10 +950,37 @@ static void test_not_built_in(void **state)
     fake_home_teardown(&home);
 }
 
+#include "source_assume_role.h"
+
+/* The constructor the STS-backed sources are built with
+ * (lib/source_no_http.c): it takes the inner source and frees it, as the
+ * real one does on failure, and says why. */
+static void test_new_not_built_in(void **state)
+{
+    const rdsiam_credentials keys = {.access_key_id = "AKIDBOTHSTATIC00",
+                                     .secret_access_key = "bothSecret"};
+    rdsiam__source inner, s;
+    rdsiam_error e;
+
+    (void)state;
+    assert_int_equal(rdsiam__source_static(&inner, &keys, &e), RDSIAM_OK);
+    assert_non_null(inner.destroy);
+    memset(&e, 0, sizeof e);
+    assert_int_equal(rdsiam__assume_role_new(&s, &inner, NULL, &e),
+                     RDSIAM_ERR_NOT_BUILT_IN);
+    assert_int_equal(e.code, RDSIAM_ERR_NOT_BUILT_IN);
+    assert_string_equal(e.message, "assume role credentials: this library "
+                                   "was built with HTTP=no (no libcurl)");
+    assert_string_equal(s.name, "assume role");
+    assert_null(s.fetch);
+    assert_null(inner.destroy); /* taken: freed and cleared */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_not_built_in),
+        cmocka_unit_test(test_new_not_built_in),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
