@@ -25,6 +25,7 @@
 #if RDSIAM_HTTP
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,26 @@ void rdsiam__sts_endpoint_free(rdsiam__sts_endpoint *ep)
         return;
     free(ep->url);
     ep->url = NULL;
+}
+
+void rdsiam__sts_config_copy(rdsiam__sts_config *out,
+                             const rdsiam__sts_config *cfg, bool *ok)
+{
+    *out = *cfg;
+    out->region = rdsiam__strdup_opt(
+        cfg->region && *cfg->region ? cfg->region : NULL, ok);
+    out->endpoint_url = rdsiam__strdup_opt(cfg->endpoint_url, ok);
+    out->ca_file = rdsiam__strdup_opt(cfg->ca_file, ok);
+}
+
+/* The strings are the copy's own (rdsiam__sts_config_copy), const only to
+ * fit the borrowed-settings type. */
+void rdsiam__sts_config_free(rdsiam__sts_config *cfg)
+{
+    free((char *)(uintptr_t)cfg->region);
+    free((char *)(uintptr_t)cfg->endpoint_url);
+    free((char *)(uintptr_t)cfg->ca_file);
+    memset(cfg, 0, sizeof *cfg);
 }
 
 /* The URL to call when not the default: the caller's, else the configured
