@@ -15,7 +15,6 @@
 
 #if RDSIAM_HTTP
 
-
 typedef struct assume_role {
     rdsiam__source inner;
     char *name;
@@ -261,10 +260,9 @@ done:
 typedef struct build_ctx {
     rdsiam__resolution *res;
     char region[RDSIAM_REGION_MAX + 1];
-    /* Every hop's STS settings: the resolution's region, CA bundle and
-     * timeout, and the selected profile's configured endpoint, not the
-     * hop's (botocore: one session, one scoped config, for every client
-     * the chain creates). */
+    /* Every hop's STS settings, the resolution's: the selected profile's
+     * configured endpoint, not the hop's (botocore: one session, one
+     * scoped config, for every client the chain creates). */
     rdsiam__sts_config sts;
     const char *visited[HOPS_MAX];
     size_t n_visited;
@@ -430,13 +428,8 @@ static int link_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
     c = calloc(1, sizeof *c);
     RDSIAM_ENSURE(err, c, RDSIAM_ERR_NO_MEMORY, "assume role: out of memory");
     c->res = l->res;
-    RDSIAM_GUARD(
-        rdsiam__resolution_region(l->res, c->region, sizeof c->region, err));
-    RDSIAM_GUARD(rdsiam__resolution_env_setting(
-        l->res, "AWS_CA_BUNDLE", "ca_bundle", &c->sts.ca_file, err));
-    c->sts.region = c->region;
-    c->sts.timeout_ms = l->res->timeout_ms;
-    c->sts.res = l->res;
+    RDSIAM_GUARD(rdsiam__sts_config_of(l->res, c->region, sizeof c->region,
+                                       &c->sts, err));
     c->visited[c->n_visited++] = name;
     RDSIAM_GUARD(build_role(c, name, p, &src, err));
     rc = src.fetch(src.self, out, err);

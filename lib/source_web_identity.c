@@ -27,7 +27,6 @@
 
 #if RDSIAM_HTTP
 
-
 typedef struct web_identity {
     char *token_file, *role_arn, *session_name;
     bool use_env;
@@ -113,8 +112,9 @@ static int web_identity_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
         session = fallback;
     }
     RDSIAM_GUARD(read_token(file, file_what, &token, err));
-    rc = rdsiam__sts_assume_role_with_web_identity(
-        &w->sts, role, session, token.data ? token.data : "", token.len, out, err);
+    rc = rdsiam__sts_assume_role_with_web_identity(&w->sts, role, session,
+                                                   token.data ? token.data : "",
+                                                   token.len, out, err);
     if (rc == RDSIAM_ERR_STS)
         rdsiam__error_prefix(err, "web identity");
     else if (rc != RDSIAM_OK)
@@ -216,12 +216,8 @@ static int link_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
                   cfg.use_env ? "no token file (AWS_WEB_IDENTITY_TOKEN_FILE, "
                                 "web_identity_token_file)"
                               : "no web_identity_token_file in the profile");
-    RDSIAM_GUARD(rdsiam__resolution_region(l->res, region, sizeof region, err));
-    cfg.sts.region = region;
-    RDSIAM_GUARD(rdsiam__resolution_env_setting(
-        l->res, "AWS_CA_BUNDLE", "ca_bundle", &cfg.sts.ca_file, err));
-    cfg.sts.timeout_ms = l->res->timeout_ms;
-    cfg.sts.res = l->res;
+    RDSIAM_GUARD(
+        rdsiam__sts_config_of(l->res, region, sizeof region, &cfg.sts, err));
     RDSIAM_GUARD(rdsiam__web_identity_new(&src, &cfg, err));
     rc = src.fetch(src.self, out, err);
 done:

@@ -116,6 +116,22 @@ void rdsiam__sts_config_free(rdsiam__sts_config *cfg)
     memset(cfg, 0, sizeof *cfg);
 }
 
+int rdsiam__sts_config_of(rdsiam__resolution *res, char *region, size_t size,
+                          rdsiam__sts_config *out, rdsiam_error *err)
+{
+    int rc = RDSIAM_OK;
+
+    memset(out, 0, sizeof *out);
+    RDSIAM_GUARD(rdsiam__resolution_region(res, region, size, err));
+    out->region = region;
+    RDSIAM_GUARD(rdsiam__resolution_env_setting(
+        res, "AWS_CA_BUNDLE", "ca_bundle", &out->ca_file, err));
+    out->timeout_ms = res->timeout_ms;
+    out->res = res;
+done:
+    return rc;
+}
+
 /* The URL to call when not the default: the caller's, else the configured
  * one (endpoint.c), copied into ep with where it came from (ep->url[0] ==
  * '\0': none). */

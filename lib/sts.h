@@ -70,6 +70,17 @@ void rdsiam__sts_config_copy(rdsiam__sts_config *out,
 /* Free the strings of a copy made by rdsiam__sts_config_copy. */
 void rdsiam__sts_config_free(rdsiam__sts_config *cfg);
 
+/*
+ * *out = the STS settings of a chain's resolution, the same for every
+ * source and hop that calls STS (botocore: one session's STS client): the
+ * region (rdsiam__resolution_region, written into region: size bytes, ""
+ * for none), the CA bundle (AWS_CA_BUNDLE, else the profile's ca_bundle),
+ * res's timeout, and res for the configured endpoint. *out borrows res and
+ * region. Returns the look-ups' errors.
+ */
+int rdsiam__sts_config_of(rdsiam__resolution *res, char *region, size_t size,
+                          rdsiam__sts_config *out, rdsiam_error *err);
+
 /* A resolved endpoint. */
 typedef struct rdsiam__sts_endpoint {
     char *url; /* allocated; free with rdsiam__sts_endpoint_free */
