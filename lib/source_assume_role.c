@@ -15,16 +15,12 @@
 
 #if RDSIAM_HTTP
 
-#include "sts.h"
-
 typedef struct assume_role {
     rdsiam__source inner;
     char *name;
     char *role_arn, *session_name, *external_id;
     unsigned int duration_seconds;
-    char *region, *endpoint_url, *ca_file;
-    long timeout_ms;
-    rdsiam__resolution *res; /* borrowed, or NULL */
+    rdsiam__sts_config sts; /* strings owned, res borrowed */
 } assume_role;
 
 static int inner_credentials(const assume_role *r, rdsiam__creds *src,
@@ -49,7 +45,6 @@ static int assume_role_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
     const assume_role *r = self;
     rdsiam__creds src;
     rdsiam_credentials view;
-    rdsiam__sts_config cfg;
     char fallback[48];
     const char *session = r->session_name;
 
@@ -65,14 +60,8 @@ static int assume_role_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
                  rdsiam__now());
         session = fallback;
     }
-    memset(&cfg, 0, sizeof cfg);
-    cfg.region = r->region;
-    cfg.endpoint_url = r->endpoint_url;
-    cfg.ca_file = r->ca_file;
-    cfg.timeout_ms = r->timeout_ms;
-    cfg.res = r->res;
     view = rdsiam__creds_view(&src);
-    rc = rdsiam__sts_assume_role(&cfg, &view, r->role_arn, session,
+    rc = rdsiam__sts_assume_role(&r->sts, &view, r->role_arn, session,
                                  r->external_id, r->duration_seconds, out, err);
     if (rc != RDSIAM_OK)
         rdsiam__error_prefix(err, "%s", r->name);
@@ -95,9 +84,7 @@ static void assume_role_destroy(void *self)
     free(r->role_arn);
     free(r->session_name);
     free(r->external_id);
-    free(r->region);
-    free(r->endpoint_url);
-    free(r->ca_file);
+    rdsiam__sts_config_free(&r->sts);
     free(r);
 }
 
@@ -134,16 +121,11 @@ int rdsiam__assume_role_new(rdsiam__source *out, rdsiam__source *inner,
     r->inner = *inner;
     memset(inner, 0, sizeof *inner); /* now owned by r */
     r->duration_seconds = cfg->duration_seconds;
-    r->timeout_ms = cfg->timeout_ms;
-    r->res = cfg->res;
     r->name = rdsiam__strdup_opt(cfg->name ? cfg->name : "assume role", &ok);
     r->role_arn = rdsiam__strdup_opt(cfg->role_arn, &ok);
     r->session_name = rdsiam__strdup_opt(cfg->session_name, &ok);
     r->external_id = rdsiam__strdup_opt(cfg->external_id, &ok);
-    r->region = rdsiam__strdup_opt(
-        cfg->region && *cfg->region ? cfg->region : NULL, &ok);
-    r->endpoint_url = rdsiam__strdup_opt(cfg->endpoint_url, &ok);
-    r->ca_file = rdsiam__strdup_opt(cfg->ca_file, &ok);
+    rdsiam__sts_config_copy(&r->sts, &cfg->sts, &ok);
     RDSIAM_ENSURE(err, ok, RDSIAM_ERR_NO_MEMORY, "assume role: out of memory");
     out->name = r->name;
     out->fetch = assume_role_fetch;
@@ -278,7 +260,10 @@ done:
 typedef struct build_ctx {
     rdsiam__resolution *res;
     char region[RDSIAM_REGION_MAX + 1];
-    const char *ca_file;
+    /* Every hop's STS settings, the resolution's: the selected profile's
+     * configured endpoint, not the hop's (botocore: one session, one
+     * scoped config, for every client the chain creates). */
+    rdsiam__sts_config sts;
     const char *visited[HOPS_MAX];
     size_t n_visited;
 } build_ctx;
@@ -418,13 +403,7 @@ static int build_role(build_ctx *c, const char *name, const rdsiam__profile *p,
     cfg.session_name = rdsiam__profile_get(p, "role_session_name");
     cfg.external_id = rdsiam__profile_get(p, "external_id");
     cfg.name = label;
-    cfg.region = c->region;
-    cfg.ca_file = c->ca_file;
-    cfg.timeout_ms = c->res->timeout_ms;
-    /* Every hop's STS client reads the selected profile's configured
-     * endpoint, not the hop's (botocore: one session, one scoped config,
-     * for every client the chain creates). */
-    cfg.res = c->res;
+    cfg.sts = c->sts;
     /* Takes inner (destroys it on failure). */
     rc = rdsiam__assume_role_new(out, &inner, &cfg, err);
 done:
@@ -449,10 +428,8 @@ static int link_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
     c = calloc(1, sizeof *c);
     RDSIAM_ENSURE(err, c, RDSIAM_ERR_NO_MEMORY, "assume role: out of memory");
     c->res = l->res;
-    RDSIAM_GUARD(
-        rdsiam__resolution_region(l->res, c->region, sizeof c->region, err));
-    RDSIAM_GUARD(rdsiam__resolution_env_setting(l->res, "AWS_CA_BUNDLE",
-                                                "ca_bundle", &c->ca_file, err));
+    RDSIAM_GUARD(rdsiam__sts_config_of(l->res, c->region, sizeof c->region,
+                                       &c->sts, err));
     c->visited[c->n_visited++] = name;
     RDSIAM_GUARD(build_role(c, name, p, &src, err));
     rc = src.fetch(src.self, out, err);

@@ -9,6 +9,7 @@
 #define RDSIAM_SOURCE_ASSUME_ROLE_H
 
 #include "source.h"
+#include "sts.h"
 
 /*
  * Settings; strings are copied by the constructor.
@@ -20,15 +21,10 @@
  *     900..43200 (checked at construction).
  * name: the source's name for messages, e.g. "profile dev (role)"; NULL:
  *     "assume role".
- * region: the region whose STS to call, already resolved by the caller
- *     (the chain: rdsiam__resolution_region); NULL or "": none, the
- *     global endpoint, as botocore's STS client with no region. The source
- *     reads no settings of its own.
- * endpoint_url, ca_file, timeout_ms: passed to STS (rdsiam__sts_config).
- * res: the resolution whose selected profile's configured STS endpoint
- *     (services section, endpoint_url, ignore_configured_endpoint_urls)
- *     applies; borrowed, the source MUST NOT outlive it. NULL: only the
- *     environment's (explicitly configured sources).
+ * sts: where and how to call STS AssumeRole (sts.h), copied as
+ *     rdsiam__sts_config_copy does; res stays borrowed, so the source MUST
+ *     NOT outlive it. The caller resolves the region (the chain:
+ *     rdsiam__resolution_region): the source reads no settings of its own.
  */
 typedef struct rdsiam__assume_role_config {
     const char *role_arn;
@@ -36,11 +32,7 @@ typedef struct rdsiam__assume_role_config {
     const char *external_id;
     unsigned int duration_seconds;
     const char *name;
-    const char *region;
-    const char *endpoint_url;
-    const char *ca_file;
-    long timeout_ms;
-    rdsiam__resolution *res;
+    rdsiam__sts_config sts;
 } rdsiam__assume_role_config;
 
 /*

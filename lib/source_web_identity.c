@@ -27,14 +27,10 @@
 
 #if RDSIAM_HTTP
 
-#include "sts.h"
-
 typedef struct web_identity {
     char *token_file, *role_arn, *session_name;
     bool use_env;
-    char *region, *endpoint_url, *ca_file;
-    rdsiam__resolution *res; /* borrowed, or NULL */
-    long timeout_ms;
+    rdsiam__sts_config sts; /* strings owned, res borrowed */
 } web_identity;
 
 /* ------------------------------------------------------------------------ */
@@ -83,7 +79,6 @@ static int web_identity_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
     const web_identity *w = self;
     const char *file, *role, *session, *file_what, *role_what, *what;
     char fallback[48];
-    rdsiam__sts_config cfg;
     rdsiam__buf token;
     bool from_env;
 
@@ -117,14 +112,9 @@ static int web_identity_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
         session = fallback;
     }
     RDSIAM_GUARD(read_token(file, file_what, &token, err));
-    memset(&cfg, 0, sizeof cfg);
-    cfg.region = w->region;
-    cfg.endpoint_url = w->endpoint_url;
-    cfg.ca_file = w->ca_file;
-    cfg.timeout_ms = w->timeout_ms;
-    cfg.res = w->res;
-    rc = rdsiam__sts_assume_role_with_web_identity(
-        &cfg, role, session, token.data ? token.data : "", token.len, out, err);
+    rc = rdsiam__sts_assume_role_with_web_identity(&w->sts, role, session,
+                                                   token.data ? token.data : "",
+                                                   token.len, out, err);
     if (rc == RDSIAM_ERR_STS)
         rdsiam__error_prefix(err, "web identity");
     else if (rc != RDSIAM_OK)
@@ -145,9 +135,7 @@ static void web_identity_destroy(void *self)
     free(w->token_file);
     free(w->role_arn);
     free(w->session_name);
-    free(w->region);
-    free(w->endpoint_url);
-    free(w->ca_file);
+    rdsiam__sts_config_free(&w->sts);
     free(w);
 }
 
@@ -170,15 +158,10 @@ int rdsiam__web_identity_new(rdsiam__source *out,
         return rdsiam__fail(err, RDSIAM_ERR_NO_MEMORY,
                             "web identity: out of memory");
     w->use_env = cfg->use_env;
-    w->timeout_ms = cfg->timeout_ms;
-    w->res = cfg->res;
     w->token_file = rdsiam__strdup_opt(cfg->token_file, &ok);
     w->role_arn = rdsiam__strdup_opt(cfg->role_arn, &ok);
     w->session_name = rdsiam__strdup_opt(cfg->session_name, &ok);
-    w->region = rdsiam__strdup_opt(
-        cfg->region && *cfg->region ? cfg->region : NULL, &ok);
-    w->endpoint_url = rdsiam__strdup_opt(cfg->endpoint_url, &ok);
-    w->ca_file = rdsiam__strdup_opt(cfg->ca_file, &ok);
+    rdsiam__sts_config_copy(&w->sts, &cfg->sts, &ok);
     if (!ok) {
         web_identity_destroy(w);
         return rdsiam__fail(err, RDSIAM_ERR_NO_MEMORY,
@@ -233,12 +216,8 @@ static int link_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
                   cfg.use_env ? "no token file (AWS_WEB_IDENTITY_TOKEN_FILE, "
                                 "web_identity_token_file)"
                               : "no web_identity_token_file in the profile");
-    RDSIAM_GUARD(rdsiam__resolution_region(l->res, region, sizeof region, err));
-    cfg.region = region;
-    RDSIAM_GUARD(rdsiam__resolution_env_setting(
-        l->res, "AWS_CA_BUNDLE", "ca_bundle", &cfg.ca_file, err));
-    cfg.timeout_ms = l->res->timeout_ms;
-    cfg.res = l->res;
+    RDSIAM_GUARD(
+        rdsiam__sts_config_of(l->res, region, sizeof region, &cfg.sts, err));
     RDSIAM_GUARD(rdsiam__web_identity_new(&src, &cfg, err));
     rc = src.fetch(src.self, out, err);
 done:

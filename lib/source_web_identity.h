@@ -10,6 +10,7 @@
 #define RDSIAM_SOURCE_WEB_IDENTITY_H
 
 #include "source.h"
+#include "sts.h"
 
 #define RDSIAM__WEB_IDENTITY_TOKEN_FILE_ENV "AWS_WEB_IDENTITY_TOKEN_FILE"
 #define RDSIAM__WEB_IDENTITY_ROLE_ARN_ENV "AWS_ROLE_ARN"
@@ -29,27 +30,19 @@
  *     explicitly, which is the caller's call to make).
  * With no session name anywhere, "botocore-session-<unix time>" is used,
  * as botocore does.
- * region: the region whose STS to call (botocore: the region of the
- *     client that needs the credentials), already resolved by the caller
- *     (the chain: rdsiam__resolution_region); NULL or "": none, the global
- *     endpoint, as botocore's STS client with no region. The source reads
- *     no settings of its own but the three variables above.
- * endpoint_url, ca_file, timeout_ms: passed to STS (rdsiam__sts_config).
- * res: the resolution whose selected profile's configured STS endpoint
- *     (services section, endpoint_url, ignore_configured_endpoint_urls)
- *     applies; borrowed, the source MUST NOT outlive it. NULL: only the
- *     environment's (explicitly configured sources).
+ * sts: where and how to call STS AssumeRoleWithWebIdentity (sts.h),
+ *     copied as rdsiam__sts_config_copy does; res stays borrowed, so the
+ *     source MUST NOT outlive it. The caller resolves the region (botocore:
+ *     the region of the client that needs the credentials; the chain:
+ *     rdsiam__resolution_region): the source reads no settings of its own
+ *     but the three variables above.
  */
 typedef struct rdsiam__web_identity_config {
     const char *token_file;
     const char *role_arn;
     const char *session_name;
     bool use_env;
-    const char *region;
-    const char *endpoint_url;
-    const char *ca_file;
-    long timeout_ms;
-    rdsiam__resolution *res;
+    rdsiam__sts_config sts;
 } rdsiam__web_identity_config;
 
 /*

@@ -25,6 +25,7 @@
 #if RDSIAM_HTTP
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,42 @@ void rdsiam__sts_endpoint_free(rdsiam__sts_endpoint *ep)
         return;
     free(ep->url);
     ep->url = NULL;
+}
+
+void rdsiam__sts_config_copy(rdsiam__sts_config *out,
+                             const rdsiam__sts_config *cfg, bool *ok)
+{
+    *out = *cfg;
+    out->region = rdsiam__strdup_opt(
+        cfg->region && *cfg->region ? cfg->region : NULL, ok);
+    out->endpoint_url = rdsiam__strdup_opt(cfg->endpoint_url, ok);
+    out->ca_file = rdsiam__strdup_opt(cfg->ca_file, ok);
+}
+
+/* The strings are the copy's own (rdsiam__sts_config_copy), const only to
+ * fit the borrowed-settings type. */
+void rdsiam__sts_config_free(rdsiam__sts_config *cfg)
+{
+    free((char *)(uintptr_t)cfg->region);
+    free((char *)(uintptr_t)cfg->endpoint_url);
+    free((char *)(uintptr_t)cfg->ca_file);
+    memset(cfg, 0, sizeof *cfg);
+}
+
+int rdsiam__sts_config_of(rdsiam__resolution *res, char *region, size_t size,
+                          rdsiam__sts_config *out, rdsiam_error *err)
+{
+    int rc = RDSIAM_OK;
+
+    memset(out, 0, sizeof *out);
+    RDSIAM_GUARD(rdsiam__resolution_region(res, region, size, err));
+    out->region = region;
+    RDSIAM_GUARD(rdsiam__resolution_env_setting(
+        res, "AWS_CA_BUNDLE", "ca_bundle", &out->ca_file, err));
+    out->timeout_ms = res->timeout_ms;
+    out->res = res;
+done:
+    return rc;
 }
 
 /* The URL to call when not the default: the caller's, else the configured

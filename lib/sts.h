@@ -2,7 +2,8 @@
  * sts.h - calls to AWS STS (AssumeRole, AssumeRoleWithWebIdentity) for the
  * credential sources that need them: the endpoint, the signed or unsigned
  * Query-protocol request; the XML answer is sts_answer.h's. Internal;
- * compiled only when RDSIAM_HTTP is 1.
+ * the calls are compiled only when RDSIAM_HTTP is 1 (the settings type
+ * always, for the sources' configs).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -13,22 +14,12 @@
 #include "source.h"
 #include "sts_answer.h"
 
-#if RDSIAM_HTTP
-
-#define RDSIAM__STS_API_VERSION "2011-06-15"
-/* Defaults for the zero fields of rdsiam__sts_config. */
-#define RDSIAM__STS_TIMEOUT_MS 5000L
-#define RDSIAM__STS_ATTEMPTS 3u
-#define RDSIAM__STS_BACKOFF_MS 100L
-/* The largest STS answer read; real ones are about 2 KiB plus the token. */
-#define RDSIAM__STS_MAX_BODY ((size_t)64 * 1024)
-#define RDSIAM__STS_URL_MAX 2048
-/* RoleSessionName: STS allows 2..64 of [\w+=,.@-]. */
-#define RDSIAM__STS_SESSION_NAME_MAX 64
-/* A web identity token (a JWT); STS takes up to 20000 characters. */
-#define RDSIAM__STS_WEB_TOKEN_MAX 20000
-
-/* Where and how to reach STS. Every field may be zero. Borrowed. */
+/* Where and how to reach STS: the settings every STS call takes, held
+ * once here and embedded in the configs of the sources that call STS
+ * (source_assume_role.h, source_web_identity.h). Every field may be zero.
+ * Borrowed by the calls; a source keeps an owned copy
+ * (rdsiam__sts_config_copy). Defined also with HTTP=no, where the
+ * sources' constructors still take it. */
 typedef struct rdsiam__sts_config {
     /* The region whose STS to call and to sign for (botocore: the region
      * of the client that needs the credentials). NULL: the global endpoint
@@ -51,6 +42,44 @@ typedef struct rdsiam__sts_config {
     unsigned int max_attempts; /* 0: RDSIAM__STS_ATTEMPTS */
     long backoff_ms;           /* first retry pause; 0: default */
 } rdsiam__sts_config;
+
+#if RDSIAM_HTTP
+
+#define RDSIAM__STS_API_VERSION "2011-06-15"
+/* Defaults for the zero fields of rdsiam__sts_config. */
+#define RDSIAM__STS_TIMEOUT_MS 5000L
+#define RDSIAM__STS_ATTEMPTS 3u
+#define RDSIAM__STS_BACKOFF_MS 100L
+/* The largest STS answer read; real ones are about 2 KiB plus the token. */
+#define RDSIAM__STS_MAX_BODY ((size_t)64 * 1024)
+#define RDSIAM__STS_URL_MAX 2048
+/* RoleSessionName: STS allows 2..64 of [\w+=,.@-]. */
+#define RDSIAM__STS_SESSION_NAME_MAX 64
+/* A web identity token (a JWT); STS takes up to 20000 characters. */
+#define RDSIAM__STS_WEB_TOKEN_MAX 20000
+
+/*
+ * *out = cfg with its strings (region, endpoint_url, ca_file) copied and
+ * owned by *out, an empty region made NULL (the global endpoint); res
+ * stays borrowed. Out of memory sets *ok to false and never sets it to
+ * true (as rdsiam__strdup_opt); either way release *out with
+ * rdsiam__sts_config_free.
+ */
+void rdsiam__sts_config_copy(rdsiam__sts_config *out,
+                             const rdsiam__sts_config *cfg, bool *ok);
+/* Free the strings of a copy made by rdsiam__sts_config_copy. */
+void rdsiam__sts_config_free(rdsiam__sts_config *cfg);
+
+/*
+ * *out = the STS settings of a chain's resolution, the same for every
+ * source and hop that calls STS (botocore: one session's STS client): the
+ * region (rdsiam__resolution_region, written into region: size bytes, ""
+ * for none), the CA bundle (AWS_CA_BUNDLE, else the profile's ca_bundle),
+ * res's timeout, and res for the configured endpoint. *out borrows res and
+ * region. Returns the look-ups' errors.
+ */
+int rdsiam__sts_config_of(rdsiam__resolution *res, char *region, size_t size,
+                          rdsiam__sts_config *out, rdsiam_error *err);
 
 /* A resolved endpoint. */
 typedef struct rdsiam__sts_endpoint {

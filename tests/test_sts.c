@@ -1133,8 +1133,8 @@ static void role_config(rdsiam__assume_role_config *cfg, char *url, size_t size,
     memset(cfg, 0, sizeof *cfg);
     cfg->role_arn = role;
     cfg->session_name = "chain-session";
-    cfg->region = "us-west-2";
-    cfg->endpoint_url = url;
+    cfg->sts.region = "us-west-2";
+    cfg->sts.endpoint_url = url;
 }
 
 /* The assumed-role source: inner credentials sign AssumeRole; two nested

@@ -590,11 +590,11 @@ static char sts_url[128], webtoken_file[128];
 #if RDSIAM_HTTP
 static int make_web_identity(rdsiam_provider **p, rdsiam_error *err)
 {
-    const rdsiam__web_identity_config cfg = {.token_file = webtoken_file,
-                                             .role_arn = ROLE_WEB,
-                                             .session_name = "torture",
-                                             .region = "us-east-1",
-                                             .endpoint_url = sts_url};
+    const rdsiam__web_identity_config cfg = {
+        .token_file = webtoken_file,
+        .role_arn = ROLE_WEB,
+        .session_name = "torture",
+        .sts = {.region = "us-east-1", .endpoint_url = sts_url}};
     rdsiam__source src;
     int rc;
 
@@ -614,10 +614,10 @@ static const rdsiam_credentials ENV_CREDS = {
 
 static int make_assume_role(rdsiam_provider **p, rdsiam_error *err)
 {
-    const rdsiam__assume_role_config cfg = {.role_arn = ROLE_ASSUMED,
-                                            .session_name = "torture",
-                                            .region = "us-east-1",
-                                            .endpoint_url = sts_url};
+    const rdsiam__assume_role_config cfg = {
+        .role_arn = ROLE_ASSUMED,
+        .session_name = "torture",
+        .sts = {.region = "us-east-1", .endpoint_url = sts_url}};
     rdsiam__source inner, src;
     int rc;
 

@@ -322,7 +322,7 @@ static void test_precedence(void **state)
     assert_sent("/s/prec2/ok", "RoleSessionName", "profile-session");
     /* Without use_env only the fields count. */
     cfg.use_env = false;
-    cfg.endpoint_url = NULL;
+    cfg.sts.endpoint_url = NULL;
     use_path("/s/prec3/ok");
     assert_int_equal(fetch(&cfg, &c, &e), RDSIAM_OK);
     assert_string_equal(c.access_key_id, A_AKID);
@@ -562,7 +562,7 @@ static void test_sts_failures(void **state)
     /* No stand-in at all (AWS_ENDPOINT_URL: a closed port). */
     unsetenv("AWS_ENDPOINT_URL_STS");
     cfg.role_arn = ROLE_A;
-    cfg.timeout_ms = 500;
+    cfg.sts.timeout_ms = 500;
     assert_int_equal(fetch(&cfg, &c, &e), RDSIAM_ERR_HTTP);
     assert_non_null(strstr(e.message, "Couldn't connect to server"));
     reset_env();

@@ -66,7 +66,7 @@ static int web_identity(void)
 
     memset(&cfg, 0, sizeof cfg);
     cfg.use_env = true;
-    cfg.region = getenv("AWS_REGION"); /* as the chain resolves it */
+    cfg.sts.region = getenv("AWS_REGION"); /* as the chain resolves it */
     memset(&e, 0, sizeof e);
     if (rdsiam__web_identity_new(&s, &cfg, &e) != RDSIAM_OK)
         return print(e.code, NULL, &e);
