@@ -38,6 +38,8 @@ int rdsiam__json_creds(const rdsiam__json *j,
                                          f->expiration_required, &exp, err));
     RDSIAM_GUARD(nonempty(j, f->access_key_id, ak, err));
     RDSIAM_GUARD(nonempty(j, f->secret_access_key, sk, err));
+    if (f->session_token_required)
+        RDSIAM_GUARD(nonempty(j, f->session_token, st, err));
     time_ok = !exp || rdsiam__parse_time(exp, &t) == 0;
     RDSIAM_ENSURE(err, time_ok, rdsiam__json_code(j),
                   "%s: %s is not an ISO-8601 time", rdsiam__json_what(j),

@@ -498,6 +498,10 @@ static void test_parse_errors(void **state)
          "\"Expiration\":\"2100-01-01T00:00:00Z\"}",
          RDSIAM_ERR_JSON, "container: SecretAccessKey is empty"},
         {"{\"AccessKeyId\":\"ASIAEXAMPLE00001\",\"SecretAccessKey\":\"S\","
+         "\"Token\":\"\","
+         "\"Expiration\":\"2100-01-01T00:00:00Z\"}",
+         RDSIAM_ERR_JSON, "container: Token is empty"},
+        {"{\"AccessKeyId\":\"ASIAEXAMPLE00001\",\"SecretAccessKey\":\"S\","
          "\"Token\":\"T\","
          "\"Expiration\":\"2009-02-13T23:31:30Z\"}",
          RDSIAM_ERR_CREDENTIALS_EXPIRED, "expired at 2009-02-13T23:31:30Z"},

@@ -470,6 +470,12 @@ static void test_parse_errors(void **state)
         {"{\"Code\":\"Success\",\"AccessKeyId\":\"" GOOD_AKID
          "\",\"SecretAccessKey\":\"s\",\"Token\":7}",
          "instance metadata: Token is not a string"},
+        /* Found by fuzz_imds_json: an empty Token is refused, not
+         * taken as long-term credentials. */
+        {"{\"Code\":\"Success\",\"AccessKeyId\":\"" GOOD_AKID
+         "\",\"SecretAccessKey\":\"s\",\"Token\":\"\","
+         "\"Expiration\":\"2100-01-01T00:00:00Z\"}",
+         "instance metadata: Token is empty"},
         {"{\"Code\":1}", "instance metadata: Code is not a string"},
     };
     /* The key id form is checked by the shared rdsiam__creds_set, with

@@ -120,6 +120,11 @@ static void test_refused(void **state)
         {"{\"AccessKeyId\": \"" AKID "\", \"SecretAccessKey\": \"" SECRET
          "\", \"Expiration\": \"" EXPIRES "\"}",
          &all_required, RDSIAM_ERR_JSON, "doc: the answer has no Token"},
+        /* A required token may not be empty: temporary credentials
+         * without their token are refused by every service. */
+        {"{\"AccessKeyId\": \"" AKID "\", \"SecretAccessKey\": \"" SECRET
+         "\", \"Token\": \"\", \"Expiration\": \"" EXPIRES "\"}",
+         &all_required, RDSIAM_ERR_JSON, "doc: Token is empty"},
         {"{\"AccessKeyId\": \"" AKID "\", \"SecretAccessKey\": \"" SECRET
          "\", \"Token\": \"" TOKEN "\"}",
          &all_required, RDSIAM_ERR_JSON, "doc: the answer has no Expiration"},
