@@ -50,6 +50,10 @@ int rdsiam__sso_parse_credentials(const char *body, size_t len,
     RDSIAM_GUARD(rdsiam__json_string(rcj, "accessKeyId", true, &ak, err));
     RDSIAM_GUARD(rdsiam__json_string(rcj, "secretAccessKey", true, &sk, err));
     RDSIAM_GUARD(rdsiam__json_string(rcj, "sessionToken", true, &st, err));
+    /* Role credentials are temporary: without their token they sign
+     * nothing a service takes. */
+    RDSIAM_ENSURE(err, *st, RDSIAM_ERR_JSON,
+                  "IAM Identity Center: sessionToken in %s is empty", what);
     RDSIAM_GUARD(rdsiam__json_int(rcj, "expiration", &ms, err));
     /* SSOCredentialFetcher._parse_timestamp: milliseconds / 1000 */
     RDSIAM_ENSURE(err, ms > 0 && ms / 1000 <= RDSIAM__TIME_MAX, RDSIAM_ERR_JSON,

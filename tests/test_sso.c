@@ -265,6 +265,11 @@ static void test_parse_credentials(void **state)
          "expiration in the portal's answer is not a time"},
         {ROLE_CREDS(GOOD_AKID, "1234567890000"), RDSIAM_ERR_CREDENTIALS_EXPIRED,
          "already expired"},
+        {"{\"roleCredentials\":{\"accessKeyId\":\"" GOOD_AKID "\","
+         "\"secretAccessKey\":\"" GOOD_SECRET "\",\"sessionToken\":\"\","
+         "\"expiration\":4102444800000}}",
+         RDSIAM_ERR_JSON,
+         "IAM Identity Center: sessionToken in the portal's answer is empty"},
         {"{\"roleCredentials\":{}}", RDSIAM_ERR_JSON,
          "the portal's answer has no accessKeyId"},
         {"{\"roleCredentials\":[]}", RDSIAM_ERR_JSON,
