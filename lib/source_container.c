@@ -102,37 +102,39 @@ int rdsiam__container_check_uri(const char *url, const char *var,
     return f == RDSIAM__URL_OK ? RDSIAM_OK : uri_fail(err, f, var, &u);
 }
 
-int rdsiam__container_resolve_uri(char **url, rdsiam_error *err)
+int rdsiam__container_resolve_uri(char **url, rdsiam__url *parts,
+                                  rdsiam_error *err)
 {
     int rc = RDSIAM_OK;
-    const char *rel, *full;
+    const char *rel, *full, *var;
     rdsiam__buf b;
+    rdsiam__url local;
+    rdsiam__url_fault f;
 
     if (!url)
         return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT,
                             "container: url is NULL");
     *url = NULL;
+    if (!parts)
+        parts = &local;
     rdsiam__buf_init(&b, RDSIAM__CONTAINER_URI_MAX + 64);
     rel = rdsiam__getenv(RDSIAM__CONTAINER_RELATIVE_ENV);
     full = rdsiam__getenv(RDSIAM__CONTAINER_FULL_ENV);
     /* botocore: "if self._provided_relative_uri()" - a set relative URI is
      * used even when the full URI is set too. */
     if (rel) {
+        var = RDSIAM__CONTAINER_RELATIVE_ENV;
         RDSIAM_ENSURE(err, rel[0] == '/', RDSIAM_ERR_URI_INVALID,
-                      "container: %s must start with '/'",
-                      RDSIAM__CONTAINER_RELATIVE_ENV);
-        RDSIAM_ENSURE(
-            err, strlen(rel) <= RDSIAM__CONTAINER_URI_MAX,
-            RDSIAM_ERR_URI_INVALID, "container: %s is longer than %d bytes",
-            RDSIAM__CONTAINER_RELATIVE_ENV, RDSIAM__CONTAINER_URI_MAX);
+                      "container: %s must start with '/'", var);
+        RDSIAM_ENSURE(err, strlen(rel) <= RDSIAM__CONTAINER_URI_MAX,
+                      RDSIAM_ERR_URI_INVALID,
+                      "container: %s is longer than %d bytes", var,
+                      RDSIAM__CONTAINER_URI_MAX);
         rc = rdsiam__buf_printf(&b, "%s%s", RDSIAM__CONTAINER_ECS_BASE, rel);
         RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc, "container: out of memory");
-        RDSIAM_GUARD(rdsiam__container_check_uri(
-            b.data, RDSIAM__CONTAINER_RELATIVE_ENV, err));
         *url = rdsiam__buf_take(&b);
     } else if (full) {
-        RDSIAM_GUARD(
-            rdsiam__container_check_uri(full, RDSIAM__CONTAINER_FULL_ENV, err));
+        var = RDSIAM__CONTAINER_FULL_ENV;
         *url = rdsiam__strdup(full);
     } else {
         /* botocore's wording, which the conformance data checks */
@@ -143,8 +145,17 @@ int rdsiam__container_resolve_uri(char **url, rdsiam_error *err)
     }
     RDSIAM_ENSURE(err, *url != NULL, RDSIAM_ERR_NO_MEMORY,
                   "container: out of memory");
+    /* Parsed once, here: the caller connects with these parts. */
+    f = rdsiam__url_parse(*url, RDSIAM__CONTAINER_URI_MAX, POLICY, parts);
+    if (f != RDSIAM__URL_OK)
+        RDSIAM_GUARD(uri_fail(err, f, var, parts));
 done:
     rdsiam__buf_free(&b);
+    if (rc != RDSIAM_OK) {
+        rdsiam__free_secret_str(*url); /* a query may carry a secret */
+        *url = NULL;
+        memset(parts, 0, sizeof *parts);
+    }
     return rc;
 }
 
@@ -275,7 +286,6 @@ static int container_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
     rdsiam__http_request req;
     rdsiam__buf body;
     rdsiam__url parts;
-    rdsiam__url_fault f;
     long status = 0;
 
     rdsiam__buf_init(&body, RDSIAM__HTTP_MAX_BODY);
@@ -283,7 +293,7 @@ static int container_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
         memset(out, 0, sizeof *out);
     RDSIAM_ENSURE(err, out != NULL, RDSIAM_ERR_NULL_ARGUMENT,
                   "container: credentials pointer is NULL");
-    RDSIAM_GUARD(rdsiam__container_resolve_uri(&url, err));
+    RDSIAM_GUARD(rdsiam__container_resolve_uri(&url, &parts, err));
     RDSIAM_GUARD(rdsiam__container_auth_token(&token, err));
     /* botocore's ca_bundle: AWS_CA_BUNDLE, then the profile's ca_bundle. */
     if (src->res)
@@ -297,11 +307,6 @@ static int container_fetch(void *self, rdsiam__creds *out, rdsiam_error *err)
     req.authorization = token;
     req.timeout_ms = src->timeout_ms;
     req.retries = RDSIAM__HTTP_RETRIES;
-    /* The URL was checked by resolve_uri; parsing again fails only for
-     * memory. */
-    f = rdsiam__url_parse(url, RDSIAM__CONTAINER_URI_MAX, POLICY, &parts);
-    if (f != RDSIAM__URL_OK)
-        RDSIAM_GUARD(uri_fail(err, f, "URI", &parts));
     /* Loopback and link-local hosts are reached directly, never through a
      * proxy (which could not reach them and would see the token). Over
      * plain http every address is checked again at connect time. */

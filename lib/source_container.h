@@ -8,6 +8,7 @@
 #ifndef RDSIAM_SOURCE_CONTAINER_H
 #define RDSIAM_SOURCE_CONTAINER_H
 
+#include "endpoint.h"
 #include "source.h"
 
 #define RDSIAM__CONTAINER_RELATIVE_ENV "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"
@@ -32,12 +33,15 @@
  * 169.254.170.23 or fd00:ec2::23; https may name any host. Nothing is
  * resolved or connected to.
  *
- * *url receives an allocated string (free()), NULL on failure. Returns
+ * *url receives an allocated string (free()), NULL on failure; *parts,
+ * when not NULL, the URL as read by rdsiam__url_parse (pointing into
+ * *url). Returns
  * RDSIAM_OK; RDSIAM_ERR_NO_CREDENTIALS when neither variable is set;
  * RDSIAM_ERR_URI_INVALID; RDSIAM_ERR_URI_NOT_ALLOWED; with HTTP=no (no URL
  * parser) RDSIAM_ERR_NOT_BUILT_IN for any URI.
  */
-int rdsiam__container_resolve_uri(char **url, rdsiam_error *err);
+int rdsiam__container_resolve_uri(char **url, rdsiam__url *parts,
+                                  rdsiam_error *err);
 
 /*
  * Check one URL against the rules above; var names its source in

@@ -100,7 +100,7 @@ static bool contains_ci(const char *hay, const char *needle)
 static int resolve(char **url, rdsiam_error *e)
 {
     memset(e, 0, sizeof *e);
-    return rdsiam__container_resolve_uri(url, e);
+    return rdsiam__container_resolve_uri(url, NULL, e);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -192,6 +192,45 @@ static void test_resolve_error_codes(void **state)
      * _retrieve_or_fail), so its error is the one reported. */
     setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1/x", 1);
     assert_int_equal(resolve(&url, &e), RDSIAM_ERR_URI_INVALID);
+    clear_env();
+}
+
+/* The URL comes back parsed once, its parts pointing into the returned
+ * string: what the fetch connects to. A refused URL leaves both empty. */
+static void test_resolve_parts(void **state)
+{
+    char *url = NULL;
+    rdsiam__url parts;
+    rdsiam_error e;
+
+    (void)state;
+    clear_env();
+    setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI",
+           "http://127.0.0.1:8080/creds?x=1", 1);
+    assert_int_equal(rdsiam__container_resolve_uri(&url, &parts, &e),
+                     RDSIAM_OK);
+    assert_string_equal(url, "http://127.0.0.1:8080/creds?x=1");
+    assert_false(parts.https);
+    assert_true(parts.allowed);
+    assert_string_equal(parts.host, "127.0.0.1");
+    assert_int_equal(parts.port, 8080);
+    assert_int_equal(parts.path_len, 6);
+    assert_memory_equal(parts.path, "/creds", 6);
+    assert_ptr_equal(parts.path, url + strlen("http://127.0.0.1:8080"));
+    free(url);
+    clear_env();
+    setenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/creds", 1);
+    assert_int_equal(rdsiam__container_resolve_uri(&url, &parts, &e),
+                     RDSIAM_OK);
+    assert_string_equal(parts.host, "169.254.170.2");
+    assert_true(parts.allowed);
+    free(url);
+    setenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/a b", 1);
+    assert_int_equal(rdsiam__container_resolve_uri(&url, &parts, &e),
+                     RDSIAM_ERR_URI_INVALID);
+    assert_null(url);
+    assert_null(parts.path);
+    assert_int_equal(parts.port, 0);
     clear_env();
 }
 
@@ -1492,6 +1531,7 @@ int main(void)
 #if RDSIAM_HTTP
         cmocka_unit_test(test_ecs_vectors),
         cmocka_unit_test(test_resolve_error_codes),
+        cmocka_unit_test(test_resolve_parts),
         cmocka_unit_test(test_allow_list),
         cmocka_unit_test(test_not_allowed_message),
         cmocka_unit_test(test_host_and_address_agree),
