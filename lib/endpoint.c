@@ -9,6 +9,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,35 +28,6 @@
 /* Configured endpoints                                                      */
 /* ------------------------------------------------------------------------ */
 
-_Static_assert(RDSIAM__ENDPOINT_MAX == 2048, "check_text_of says 2048");
-
-/* How a configured endpoint's faults read, after "what: source". */
-static const char *const check_text_of[RDSIAM__URL_FAULTS] = {
-    [RDSIAM__URL_TOO_LONG] = " is longer than 2048 bytes",
-    [RDSIAM__URL_CHAR_HOST] = " has a space, a control, a backslash or a "
-                              "non-ASCII character",
-    [RDSIAM__URL_CHAR_PATH] = " has a space, a control, a backslash or a "
-                              "non-ASCII character",
-    [RDSIAM__URL_NO_SCHEME] = " must be an http:// or https:// URL",
-    [RDSIAM__URL_SCHEME] = " must be an http:// or https:// URL",
-    [RDSIAM__URL_USER] = " must be scheme://host[:port][/path], without user "
-                         "information, query or fragment",
-    [RDSIAM__URL_QUERY] = " must be scheme://host[:port][/path], without "
-                          "user information, query or fragment",
-    [RDSIAM__URL_NO_HOST] = " must be scheme://host[:port][/path], without "
-                            "user information, query or fragment",
-    [RDSIAM__URL_HOST] = ": the host is not a valid DNS name",
-    [RDSIAM__URL_BRACKET] = ": invalid IPv6 address",
-    [RDSIAM__URL_IPV6] = ": invalid IPv6 address",
-    [RDSIAM__URL_PORT] = ": the port is not a number in 1..65535",
-    [RDSIAM__URL_NOT_ALLOWED] = ": plain http is allowed only for a loopback "
-                                "host (127.0.0.1, [::1], localhost); use "
-                                "https",
-    [RDSIAM__URL_NO_MEMORY] = ": out of memory",
-    [RDSIAM__URL_NOT_BUILT_IN] = ": this library was built with HTTP=no (no "
-                                 "libcurl)",
-};
-
 int rdsiam__endpoint_check(const char *what, const char *src, const char *url,
                            rdsiam_error *err)
 {
@@ -63,10 +35,8 @@ int rdsiam__endpoint_check(const char *what, const char *src, const char *url,
     rdsiam__url_fault f = rdsiam__url_parse(
         url, RDSIAM__ENDPOINT_MAX, RDSIAM__ALLOW_LOOPBACK | RDSIAM__URL_DNS, &u);
 
-    if (f == RDSIAM__URL_OK)
-        return RDSIAM_OK;
-    return rdsiam__fail(err, rdsiam__url_code(f), "%s: %s%s", what, src,
-                        check_text_of[f]);
+    return rdsiam__url_fail(err, f, &u, RDSIAM__ALLOW_LOOPBACK,
+                            RDSIAM__ENDPOINT_MAX, "%s: %s", what, src);
 }
 
 /* Copy the URL found (n bytes) into out, with where it came from. */
@@ -251,6 +221,79 @@ int rdsiam__url_code(rdsiam__url_fault f)
     default:
         return RDSIAM_ERR_URI_INVALID;
     }
+}
+
+/* How each fault reads, after "prefix: ": one wording for every caller,
+ * naming the problem, never quoting the URL (its query may carry a
+ * secret). The length and the plain-http faults are completed in
+ * rdsiam__url_fail with the caller's limit and allow list. */
+static const char *const fault_text[RDSIAM__URL_FAULTS] = {
+    [RDSIAM__URL_TOO_LONG] = "the URL is longer than", /* " N bytes" */
+    [RDSIAM__URL_CHAR_HOST] = "a space, a control, a backslash or a "
+                              "non-ASCII character before the path",
+    [RDSIAM__URL_CHAR_PATH] = "a space, a control, a backslash or a "
+                              "non-ASCII character in the path, query or "
+                              "fragment",
+    /* botocore's wording (ECS provider), which the conformance data
+     * tests/vectors/aws-config/ecs-tests.json checks */
+    [RDSIAM__URL_NO_SCHEME] = "URI did not specify a host (it must start "
+                              "with http:// or https://)",
+    [RDSIAM__URL_SCHEME] = "the scheme must be http or https",
+    /* "http://127.0.0.1@host/" means host: refused rather than risk
+     * reading the authority differently from libcurl */
+    [RDSIAM__URL_USER] = "user information (user@) is not allowed",
+    [RDSIAM__URL_QUERY] = "a query or fragment is not allowed",
+    [RDSIAM__URL_NO_HOST] = "the host is empty",
+    [RDSIAM__URL_HOST] = "the host is not a valid host name or IP address",
+    [RDSIAM__URL_BRACKET] = "the IPv6 address has no closing ']'",
+    [RDSIAM__URL_IPV6] = "the host is not a valid IPv6 address (a zone id "
+                         "is not allowed)",
+    [RDSIAM__URL_PORT] = "the port is not a number in 1..65535",
+    [RDSIAM__URL_NOT_ALLOWED] = "plain http is not allowed to host", /* 'h' */
+    [RDSIAM__URL_NO_MEMORY] = "out of memory",
+    [RDSIAM__URL_NOT_BUILT_IN] = "this library was built with HTTP=no (no "
+                                 "libcurl)",
+};
+
+int rdsiam__url_fail(rdsiam_error *err, rdsiam__url_fault f,
+                     const rdsiam__url *u, unsigned policy, size_t max,
+                     const char *fmt, ...)
+{
+    char prefix[RDSIAM_ERROR_MESSAGE_SIZE];
+    const char *text = NULL;
+    int code = rdsiam__url_code(f);
+    va_list ap;
+
+    if (f == RDSIAM__URL_OK)
+        return RDSIAM_OK;
+    if ((unsigned)f < RDSIAM__URL_FAULTS)
+        text = fault_text[f];
+    va_start(ap, fmt);
+    if (vsnprintf(prefix, sizeof prefix, fmt, ap) < 0)
+        prefix[0] = '\0';
+    va_end(ap);
+    if (!text) /* never: test_fault_wording walks every fault */
+        return rdsiam__fail(err, code, "%s: invalid URL", prefix);
+    if (f == RDSIAM__URL_TOO_LONG)
+        return rdsiam__fail(err, code, "%s: %s %zu bytes", prefix, text, max);
+    if (f == RDSIAM__URL_NOT_ALLOWED) {
+        /* The allow list from the policy bits; the host as written (its
+         * characters checked by the parser), cut to 64 bytes. */
+        const char *lo = (policy & RDSIAM__ALLOW_LOOPBACK)
+                             ? "loopback (127.0.0.0/8, [::1], localhost)"
+                             : "";
+        const char *co = (policy & RDSIAM__ALLOW_CONTAINER)
+                             ? "the container endpoints (169.254.170.2, "
+                               "169.254.170.23, [fd00:ec2::23])"
+                             : "";
+        size_t n = u && u->name ? u->name_len : 0;
+
+        return rdsiam__fail(err, code, "%s: %s '%.*s'%s%s%s%s; use https",
+                            prefix, text, (int)(n > 64 ? 64 : n),
+                            n ? u->name : "", *lo || *co ? ": only to " : "",
+                            lo, *lo && *co ? " and " : "", co);
+    }
+    return rdsiam__fail(err, code, "%s: %s", prefix, text);
 }
 
 #if RDSIAM_HTTP

@@ -44,8 +44,8 @@
 /* The longest host name kept (DNS: 255 bytes). */
 #define RDSIAM__URL_HOST_MAX 255
 
-/* Why rdsiam__url_parse refused a URL. Each caller words these its own
- * way (rdsiam__url_code gives the error code). */
+/* Why rdsiam__url_parse refused a URL; rdsiam__url_fail words it and
+ * rdsiam__url_code gives its error code. */
 typedef enum rdsiam__url_fault {
     RDSIAM__URL_OK = 0,
     RDSIAM__URL_TOO_LONG,    /* longer than max */
@@ -112,6 +112,20 @@ rdsiam__url_fault rdsiam__url_parse(const char *url, size_t max,
  * RDSIAM_ERR_NO_MEMORY, RDSIAM_ERR_NOT_BUILT_IN or RDSIAM_ERR_URI_INVALID
  * (RDSIAM_OK for RDSIAM__URL_OK). */
 int rdsiam__url_code(rdsiam__url_fault f);
+
+/*
+ * The one wording of a fault: records "PREFIX: TEXT" in err (may be NULL)
+ * with rdsiam__url_code(f) and returns that code; PREFIX is fmt formatted,
+ * naming what the URL is for and where it came from. TEXT never quotes the
+ * URL; it states max (the limit given to rdsiam__url_parse) for
+ * RDSIAM__URL_TOO_LONG, and for RDSIAM__URL_NOT_ALLOWED the host as written
+ * in u (borrowed; cut to 64 bytes) and the hosts policy lets plain http
+ * reach (its RDSIAM__ALLOW_* bits). RDSIAM__URL_OK: returns RDSIAM_OK, err
+ * untouched. Thread-safe.
+ */
+int rdsiam__url_fail(rdsiam_error *err, rdsiam__url_fault f,
+                     const rdsiam__url *u, unsigned policy, size_t max,
+                     const char *fmt, ...) RDSIAM__PRINTF(6, 7);
 
 /* A configured endpoint longer than this is refused. */
 #define RDSIAM__ENDPOINT_MAX 2048

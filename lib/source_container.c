@@ -47,46 +47,12 @@
  * to loopback and the container endpoints; a query may follow. */
 #define POLICY (CONTAINER | RDSIAM__URL_WITH_QUERY)
 
-/* How each fault of the URL parser reads here. */
-static const char *const fault_text[RDSIAM__URL_FAULTS] = {
-    [RDSIAM__URL_CHAR_HOST] = "contains a space, a control, a backslash or a "
-                              "non-ASCII character",
-    [RDSIAM__URL_CHAR_PATH] = "contains a space, a control, a backslash or a "
-                              "non-ASCII character",
-    /* botocore's wording, which the conformance data checks */
-    [RDSIAM__URL_NO_SCHEME] = "URI did not specify a host",
-    [RDSIAM__URL_SCHEME] = "the scheme must be http or https",
-    /* "http://127.0.0.1@host/" means host: refused rather than risk reading
-     * the authority differently from libcurl */
-    [RDSIAM__URL_USER] = "user information (user@) is not allowed",
-    [RDSIAM__URL_QUERY] = "a query or fragment is not allowed",
-    [RDSIAM__URL_NO_HOST] = "URI did not specify a host",
-    [RDSIAM__URL_HOST] = "the host has a character not allowed in a host "
-                         "name or IP address",
-    [RDSIAM__URL_BRACKET] = "unterminated IPv6 address",
-    [RDSIAM__URL_IPV6] = "invalid IPv6 address",
-    [RDSIAM__URL_PORT] = "the port is not a number in 1..65535",
-    [RDSIAM__URL_NO_MEMORY] = "out of memory",
-    [RDSIAM__URL_NOT_BUILT_IN] = "this library was built with HTTP=no (no "
-                                 "libcurl)",
-};
-
+/* A refused URI (RDSIAM_OK for none), worded after "container: VAR". */
 static int uri_fail(rdsiam_error *err, rdsiam__url_fault f, const char *var,
                     const rdsiam__url *u)
 {
-    int code = rdsiam__url_code(f);
-
-    if (f == RDSIAM__URL_TOO_LONG)
-        return rdsiam__fail(err, code, "container: %s is longer than %d bytes",
-                            var, RDSIAM__CONTAINER_URI_MAX);
-    if (f == RDSIAM__URL_NOT_ALLOWED) /* the host as written */
-        return rdsiam__fail(
-            err, code,
-            "container: %s: host '%.*s' is not allowed over plain http "
-            "(only loopback, 169.254.170.2, 169.254.170.23 and fd00:ec2::23; "
-            "use https for other hosts)",
-            var, (int)(u->name_len > 64 ? 64 : u->name_len), u->name);
-    return rdsiam__fail(err, code, "container: %s: %s", var, fault_text[f]);
+    return rdsiam__url_fail(err, f, u, POLICY, RDSIAM__CONTAINER_URI_MAX,
+                            "container: %s", var);
 }
 
 int rdsiam__container_check_uri(const char *url, const char *var,
@@ -99,7 +65,7 @@ int rdsiam__container_check_uri(const char *url, const char *var,
         return rdsiam__fail(err, RDSIAM_ERR_NULL_ARGUMENT,
                             "container: URI or variable name is NULL");
     f = rdsiam__url_parse(url, RDSIAM__CONTAINER_URI_MAX, POLICY, &u);
-    return f == RDSIAM__URL_OK ? RDSIAM_OK : uri_fail(err, f, var, &u);
+    return uri_fail(err, f, var, &u);
 }
 
 int rdsiam__container_resolve_uri(char **url, rdsiam__url *parts,
@@ -147,8 +113,7 @@ int rdsiam__container_resolve_uri(char **url, rdsiam__url *parts,
                   "container: out of memory");
     /* Parsed once, here: the caller connects with these parts. */
     f = rdsiam__url_parse(*url, RDSIAM__CONTAINER_URI_MAX, POLICY, parts);
-    if (f != RDSIAM__URL_OK)
-        RDSIAM_GUARD(uri_fail(err, f, var, parts));
+    RDSIAM_GUARD(uri_fail(err, f, var, parts));
 done:
     rdsiam__buf_free(&b);
     if (rc != RDSIAM_OK) {

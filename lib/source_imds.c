@@ -147,41 +147,15 @@ static int parse_mode(const char *v, const char *from, bool *ipv6,
  * is_valid_ipv6_endpoint_url); no user information, query or fragment. */
 #define POLICY (RDSIAM__ALLOW_ANY | RDSIAM__URL_DNS)
 
-_Static_assert(RDSIAM__IMDS_URI_MAX == 2048, "fault_text says 2048");
-
-/* How each fault of the URL parser reads here. */
-static const char *const fault_text[RDSIAM__URL_FAULTS] = {
-    [RDSIAM__URL_TOO_LONG] = "longer than 2048 bytes",
-    [RDSIAM__URL_CHAR_HOST] = "invalid uri character (a space, a control, a "
-                              "backslash or a non-ASCII character)",
-    [RDSIAM__URL_CHAR_PATH] = "invalid uri character (a space, a control, a "
-                              "backslash or a non-ASCII character)",
-    [RDSIAM__URL_NO_SCHEME] = "the scheme must be http or https",
-    [RDSIAM__URL_SCHEME] = "the scheme must be http or https",
-    [RDSIAM__URL_USER] = "user information is not allowed",
-    [RDSIAM__URL_QUERY] = "a query or fragment is not allowed",
-    [RDSIAM__URL_NO_HOST] = "invalid host name",
-    [RDSIAM__URL_HOST] = "invalid host name",
-    [RDSIAM__URL_BRACKET] = "invalid IPv6 address",
-    [RDSIAM__URL_IPV6] = "invalid IPv6 address",
-    [RDSIAM__URL_PORT] = "the port is not a number in 1..65535",
-    [RDSIAM__URL_NOT_ALLOWED] = "the host is not allowed",
-    [RDSIAM__URL_NO_MEMORY] = "out of memory",
-    [RDSIAM__URL_NOT_BUILT_IN] = "this library was built with HTTP=no (no "
-                                 "libcurl)",
-};
-
 static int check_endpoint(const char *url, const char *from, rdsiam_error *err)
 {
     rdsiam__url u;
     rdsiam__url_fault f = rdsiam__url_parse(url, RDSIAM__IMDS_URI_MAX, POLICY,
                                             &u);
 
-    if (f == RDSIAM__URL_OK)
-        return RDSIAM_OK;
-    return rdsiam__fail(err, rdsiam__url_code(f),
-                        "instance metadata: %s is not a valid endpoint: %s",
-                        from, fault_text[f]);
+    return rdsiam__url_fail(err, f, &u, POLICY, RDSIAM__IMDS_URI_MAX,
+                            "instance metadata: %s is not a valid endpoint",
+                            from);
 }
 
 /* The endpoint mode in force: code, environment, profile, then the older

@@ -51,41 +51,15 @@ static bool sts_retry(void *ctx, long status, const char *body, size_t len)
  * a host name a DNS name, as botocore's is_valid_endpoint_url wants. */
 #define POLICY (RDSIAM__ALLOW_LOOPBACK | RDSIAM__URL_DNS)
 
-_Static_assert(RDSIAM__STS_URL_MAX == 2048, "fault_text says 2048");
-
-/* How each fault of the URL parser reads here, after the source. */
-static const char *const fault_text[RDSIAM__URL_FAULTS] = {
-    [RDSIAM__URL_TOO_LONG] = "query, fragment or over 2048 bytes",
-    [RDSIAM__URL_CHAR_HOST] = "user information or a space or control "
-                              "character in the host",
-    [RDSIAM__URL_CHAR_PATH] = "a space or control character in the path",
-    [RDSIAM__URL_NO_SCHEME] = "not an http or https URL",
-    [RDSIAM__URL_SCHEME] = "not an http or https URL",
-    [RDSIAM__URL_USER] = "user information or a space or control character "
-                         "in the host",
-    [RDSIAM__URL_QUERY] = "query, fragment or over 2048 bytes",
-    [RDSIAM__URL_NO_HOST] = "empty or over-long host",
-    [RDSIAM__URL_HOST] = "invalid character in the host",
-    [RDSIAM__URL_BRACKET] = "unclosed '[' in the host",
-    [RDSIAM__URL_IPV6] = "invalid IPv6 address in the host",
-    [RDSIAM__URL_PORT] = "port is not 1..65535",
-    [RDSIAM__URL_NOT_ALLOWED] = "plain http is allowed only to a loopback "
-                                "host (127.0.0.0/8, ::1, localhost)",
-    [RDSIAM__URL_NO_MEMORY] = "out of memory",
-    [RDSIAM__URL_NOT_BUILT_IN] = "this library was built with HTTP=no",
-};
-
-/* url read by the URL parser, its faults worded for source. */
+/* url read by the URL parser, its faults prefixed with source. */
 static int parse_url(const char *url, const char *source, rdsiam__url *u,
                      rdsiam_error *err)
 {
     rdsiam__url_fault f = rdsiam__url_parse(url, RDSIAM__STS_URL_MAX, POLICY,
                                             u);
 
-    if (f == RDSIAM__URL_OK)
-        return RDSIAM_OK;
-    return rdsiam__fail(err, rdsiam__url_code(f), "%s: %s", source,
-                        fault_text[f]);
+    return rdsiam__url_fail(err, f, u, POLICY, RDSIAM__STS_URL_MAX, "%s",
+                            source);
 }
 
 void rdsiam__sts_endpoint_free(rdsiam__sts_endpoint *ep)
