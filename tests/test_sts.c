@@ -498,37 +498,42 @@ static void test_endpoint_refused(void **state)
         const char *message;
     } cases[] = {
         {"http://sts.example.test", RDSIAM_ERR_URI_NOT_ALLOWED,
-         "AWS_ENDPOINT_URL_STS: plain http is allowed only to a loopback "
-         "host (127.0.0.0/8, ::1, localhost)"},
+         "AWS_ENDPOINT_URL_STS: plain http is not allowed to host "
+         "'sts.example.test': "
+         "only to loopback (127.0.0.0/8, [::1], localhost); use https"},
         {"http://169.254.169.254/", RDSIAM_ERR_URI_NOT_ALLOWED,
-         "AWS_ENDPOINT_URL_STS: plain http is allowed only to a loopback "
-         "host (127.0.0.0/8, ::1, localhost)"},
+         "AWS_ENDPOINT_URL_STS: plain http is not allowed to host "
+         "'169.254.169.254': "
+         "only to loopback (127.0.0.0/8, [::1], localhost); use https"},
         {"http://[fd00:ec2::254]/", RDSIAM_ERR_URI_NOT_ALLOWED,
-         "AWS_ENDPOINT_URL_STS: plain http is allowed only to a loopback "
-         "host (127.0.0.0/8, ::1, localhost)"},
+         "AWS_ENDPOINT_URL_STS: plain http is not allowed to host "
+         "'fd00:ec2::254': "
+         "only to loopback (127.0.0.0/8, [::1], localhost); use https"},
         {"ftp://127.0.0.1/", RDSIAM_ERR_URI_INVALID,
-         "AWS_ENDPOINT_URL_STS: not an http or https URL"},
+         "AWS_ENDPOINT_URL_STS: the scheme must be http or https"},
         {"sts.amazonaws.com", RDSIAM_ERR_URI_INVALID,
-         "AWS_ENDPOINT_URL_STS: not an http or https URL"},
+         "AWS_ENDPOINT_URL_STS: URI did not specify a host (it must start "
+         "with http:// or https://)"},
         {"https://user:pw@sts.example.test/", RDSIAM_ERR_URI_INVALID,
-         "AWS_ENDPOINT_URL_STS: user information or a space or control "
-         "character in the host"},
+         "AWS_ENDPOINT_URL_STS: user information (user@) is not allowed"},
         {"https://sts.example.test/?a=b", RDSIAM_ERR_URI_INVALID,
-         "AWS_ENDPOINT_URL_STS: query, fragment or over 2048 bytes"},
+         "AWS_ENDPOINT_URL_STS: a query or fragment is not allowed"},
         {"https://", RDSIAM_ERR_URI_INVALID,
-         "AWS_ENDPOINT_URL_STS: empty or over-long host"},
+         "AWS_ENDPOINT_URL_STS: the host is empty"},
         {"https://sts.example.test:0/", RDSIAM_ERR_URI_INVALID,
-         "AWS_ENDPOINT_URL_STS: port is not 1..65535"},
+         "AWS_ENDPOINT_URL_STS: the port is not a number in 1..65535"},
         {"https://sts.example.test:99999/", RDSIAM_ERR_URI_INVALID,
-         "AWS_ENDPOINT_URL_STS: port is not 1..65535"},
+         "AWS_ENDPOINT_URL_STS: the port is not a number in 1..65535"},
         {"https://sts.example.test:/", RDSIAM_ERR_URI_INVALID,
-         "AWS_ENDPOINT_URL_STS: port is not 1..65535"},
+         "AWS_ENDPOINT_URL_STS: the port is not a number in 1..65535"},
         {"https://sts_x.example.test/", RDSIAM_ERR_URI_INVALID,
-         "AWS_ENDPOINT_URL_STS: invalid character in the host"},
+         "AWS_ENDPOINT_URL_STS: the host is not a valid host name or IP "
+         "address"},
         {"https://[::1/", RDSIAM_ERR_URI_INVALID,
-         "AWS_ENDPOINT_URL_STS: unclosed '[' in the host"},
+         "AWS_ENDPOINT_URL_STS: the IPv6 address has no closing ']'"},
         {"https://sts.example.test/a b", RDSIAM_ERR_URI_INVALID,
-         "AWS_ENDPOINT_URL_STS: a space or control character in the path"},
+         "AWS_ENDPOINT_URL_STS: a space, a control, a backslash or a "
+         "non-ASCII character in the path, query or fragment"},
     };
     rdsiam__sts_endpoint ep;
     rdsiam_error e;
