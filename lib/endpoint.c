@@ -229,11 +229,15 @@ int rdsiam__url_code(rdsiam__url_fault f)
  * rdsiam__url_fail with the caller's limit and allow list. */
 static const char *const fault_text[RDSIAM__URL_FAULTS] = {
     [RDSIAM__URL_TOO_LONG] = "the URL is longer than", /* " N bytes" */
-    [RDSIAM__URL_CHAR_HOST] = "a space, a control, a backslash or a "
-                              "non-ASCII character before the path",
-    [RDSIAM__URL_CHAR_PATH] = "a space, a control, a backslash or a "
-                              "non-ASCII character in the path, query or "
-                              "fragment",
+    /* "invalid uri character": the smithy-rs wording, which the
+     * conformance data tests/vectors/aws-config/imds-endpoint-tests.json
+     * checks */
+    [RDSIAM__URL_CHAR_HOST] = "invalid uri character before the path (a "
+                              "space, a control, a backslash or a non-ASCII "
+                              "character)",
+    [RDSIAM__URL_CHAR_PATH] = "invalid uri character in the path, query or "
+                              "fragment (a space, a control, a backslash or "
+                              "a non-ASCII character)",
     /* botocore's wording (ECS provider), which the conformance data
      * tests/vectors/aws-config/ecs-tests.json checks */
     [RDSIAM__URL_NO_SCHEME] = "URI did not specify a host (it must start "

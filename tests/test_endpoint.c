@@ -414,8 +414,8 @@ static void test_endpoint_check(void **state)
         {"https://h/?secret", RDSIAM_ERR_URI_INVALID,
          "S: V: a query or fragment is not allowed"},
         {"https://h/ secret", RDSIAM_ERR_URI_INVALID,
-         "S: V: a space, a control, a backslash or a non-ASCII character in "
-         "the path, query or fragment"},
+         "S: V: invalid uri character in the path, query or fragment (a "
+         "space, a control, a backslash or a non-ASCII character)"},
         {"https://h_x/", RDSIAM_ERR_URI_INVALID,
          "S: V: the host is not a valid host name or IP address"},
         {"https://h:0/", RDSIAM_ERR_URI_INVALID,
@@ -476,12 +476,13 @@ static void test_fault_wording(void **state)
         [RDSIAM__URL_TOO_LONG] = {RDSIAM_ERR_URI_INVALID,
                                   "P 7: the URL is longer than 1234 bytes"},
         [RDSIAM__URL_CHAR_HOST] = {RDSIAM_ERR_URI_INVALID,
-                                   "P 7: a space, a control, a backslash or "
-                                   "a non-ASCII character before the path"},
+                                   "P 7: invalid uri character before the "
+                                   "path (a space, a control, a backslash "
+                                   "or a non-ASCII character)"},
         [RDSIAM__URL_CHAR_PATH] = {RDSIAM_ERR_URI_INVALID,
-                                   "P 7: a space, a control, a backslash or "
-                                   "a non-ASCII character in the path, "
-                                   "query or fragment"},
+                                   "P 7: invalid uri character in the path, "
+                                   "query or fragment (a space, a control, "
+                                   "a backslash or a non-ASCII character)"},
         [RDSIAM__URL_NO_SCHEME] = {RDSIAM_ERR_URI_INVALID,
                                    "P 7: URI did not specify a host (it must "
                                    "start with http:// or https://)"},

@@ -532,8 +532,9 @@ static void test_endpoint_refused(void **state)
         {"https://[::1/", RDSIAM_ERR_URI_INVALID,
          "AWS_ENDPOINT_URL_STS: the IPv6 address has no closing ']'"},
         {"https://sts.example.test/a b", RDSIAM_ERR_URI_INVALID,
-         "AWS_ENDPOINT_URL_STS: a space, a control, a backslash or a "
-         "non-ASCII character in the path, query or fragment"},
+         "AWS_ENDPOINT_URL_STS: invalid uri character in the path, query or "
+         "fragment (a space, a control, a backslash or a non-ASCII "
+         "character)"},
     };
     rdsiam__sts_endpoint ep;
     rdsiam_error e;
