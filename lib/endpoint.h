@@ -178,8 +178,8 @@ int rdsiam__endpoint_lookup(const char *what, rdsiam__resolution *res,
  * an IP address, and plain http only to a loopback host (127.0.0.0/8,
  * [::1], localhost), as rdsiam__url_parse reads it: RDSIAM_ERR_URI_INVALID
  * or RDSIAM_ERR_URI_NOT_ALLOWED (RDSIAM_ERR_NOT_BUILT_IN with HTTP=no), the
- * message prefixed with what ("IAM Identity Center") and naming where the
- * URL came from, never the URL.
+ * message (rdsiam__url_fail) prefixed with what ("IAM Identity Center")
+ * and where the URL came from, never the URL beyond a refused host.
  */
 int rdsiam__endpoint_configured(const char *what, rdsiam__resolution *res,
                                 const char *service, rdsiam__endpoint_url *out,

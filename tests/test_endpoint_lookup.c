@@ -63,7 +63,7 @@ static const char CONFIG[] =
     "endpoint_url = https://global.example.test\n"
     "ignore_configured_endpoint_urls = yes\n"
     "[profile remote]\n"
-    "endpoint_url = http://sts.example.test\n"
+    "endpoint_url = http://sts.example.test/s3cr3t\n"
     "[services local]\n"
     "sts =\n"
     "  endpoint_url = http://127.0.0.1:8080/first\n"
@@ -244,7 +244,8 @@ static void test_services_errors(void **state)
 }
 
 /* Every URL is checked wherever it came from, and a message names the
- * place, never the URL. */
+ * place and at most the host (plain http to a host not allowed), never the
+ * rest of the URL (its path may carry a secret). */
 static void test_checked(void **state)
 {
     rdsiam_provider_options o = {.profile = "remote"};
@@ -263,12 +264,13 @@ static void test_checked(void **state)
         RDSIAM_ERR_URI_NOT_ALLOWED);
     assert_string_equal(e.message,
                         "login: profile \"remote\" endpoint_url: plain http "
-                        "is allowed only for a loopback host (127.0.0.1, "
-                        "[::1], localhost); use https");
+                        "is not allowed to host 'sts.example.test': only to "
+                        "loopback (127.0.0.0/8, [::1], localhost); use "
+                        "https");
 #else
     /* Built with HTTP=no there is no URL parser (libcurl's URL API): a
      * configured endpoint cannot be checked, and says so
-     * (lib/endpoint.c, check_text_of). */
+     * (lib/endpoint.c, rdsiam__url_fail). */
     assert_int_equal(
         rdsiam__endpoint_configured("login", &r, "signin", &ep, &e),
         RDSIAM_ERR_NOT_BUILT_IN);
@@ -276,7 +278,7 @@ static void test_checked(void **state)
                         "login: profile \"remote\" endpoint_url: this "
                         "library was built with HTTP=no (no libcurl)");
 #endif
-    assert_null(strstr(e.message, "sts.example.test"));
+    assert_null(strstr(e.message, "s3cr3t"));
     assert_string_equal(ep.url, "");
     rdsiam__resolution_close(&r);
 

@@ -322,8 +322,10 @@ static void test_endpoint(void **state)
     assert_int_equal(rdsiam__login_endpoint(NULL, "us-east-1", &url, &e),
                      RDSIAM_ERR_URI_NOT_ALLOWED);
     assert_string_equal(e.message, "login: AWS_ENDPOINT_URL_SIGNIN: plain "
-                                   "http is allowed only for a loopback host "
-                                   "(127.0.0.1, [::1], localhost); use https");
+                                   "http is not allowed to host "
+                                   "'signin.example': only to loopback "
+                                   "(127.0.0.0/8, [::1], localhost); use "
+                                   "https");
     fake_env_set("AWS_ENDPOINT_URL_SIGNIN", NULL);
     fake_env_set("AWS_ENDPOINT_URL", "http://127.0.0.1:9");
     assert_int_equal(rdsiam__login_endpoint(NULL, NULL, &url, &e), RDSIAM_OK);

@@ -380,8 +380,9 @@ static void test_portal_url(void **state)
                      RDSIAM_ERR_URI_NOT_ALLOWED);
     assert_string_equal(e.message,
                         "IAM Identity Center: AWS_ENDPOINT_URL_SSO: plain "
-                        "http is allowed only for a loopback host (127.0.0.1, "
-                        "[::1], localhost); use https");
+                        "http is not allowed to host 'portal.example': only "
+                        "to loopback (127.0.0.0/8, [::1], localhost); use "
+                        "https");
     fake_env_set("AWS_ENDPOINT_URL_SSO", "http://[::1]:8080");
     assert_int_equal(rdsiam__sso_portal_url(&c, &url, &e), RDSIAM_OK);
     free(url);
@@ -800,8 +801,9 @@ static void test_oidc_url(void **state)
                      RDSIAM_ERR_URI_NOT_ALLOWED);
     assert_string_equal(e.message,
                         "IAM Identity Center: AWS_ENDPOINT_URL_SSO_OIDC: "
-                        "plain http is allowed only for a loopback host "
-                        "(127.0.0.1, [::1], localhost); use https");
+                        "plain http is not allowed to host 'oidc.example': "
+                        "only to loopback (127.0.0.0/8, [::1], localhost); "
+                        "use https");
     assert_null(url);
     fake_env_set("AWS_ENDPOINT_URL_SSO_OIDC", NULL);
     fake_env_set("AWS_ENDPOINT_URL", NULL);
