@@ -309,6 +309,15 @@ static void test_allow_list(void **state)
     }
 }
 
+/* http://10.0.0.1/... refused: the wording is lib/endpoint.c's
+ * (rdsiam__url_fail), the list botocore 1.43's
+ * (ContainerMetadataFetcher._validate_allowed_url); never the query. */
+#define NOT_ALLOWED_10                                                         \
+    "container: AWS_CONTAINER_CREDENTIALS_FULL_URI: plain http is not "        \
+    "allowed to host '10.0.0.1': only to loopback (127.0.0.0/8, [::1], "       \
+    "localhost) and the container endpoints (169.254.170.2, 169.254.170.23, "  \
+    "[fd00:ec2::23]); use https"
+
 /* Resolution returns the same verdicts through the environment, and names
  * the variable and the host in the message. */
 static void test_not_allowed_message(void **state)
@@ -322,14 +331,7 @@ static void test_not_allowed_message(void **state)
            1);
     assert_int_equal(resolve(&url, &e), RDSIAM_ERR_URI_NOT_ALLOWED);
     assert_null(url);
-    /* The wording: lib/endpoint.c (rdsiam__url_fail); the list: botocore
-     * 1.43 ContainerMetadataFetcher._validate_allowed_url. Never the query. */
-    assert_string_equal(e.message,
-                        "container: AWS_CONTAINER_CREDENTIALS_FULL_URI: plain "
-                        "http is not allowed to host '10.0.0.1': only to "
-                        "loopback (127.0.0.0/8, [::1], localhost) and the "
-                        "container endpoints (169.254.170.2, 169.254.170.23, "
-                        "[fd00:ec2::23]); use https");
+    assert_string_equal(e.message, NOT_ALLOWED_10);
     clear_env();
 }
 
@@ -1423,12 +1425,7 @@ static void test_fetch_not_allowed(void **state)
     assert_int_equal(s.fetch(s.self, &c, &e), RDSIAM_ERR_URI_NOT_ALLOWED);
     s.destroy(s.self);
     assert_empty(&c);
-    assert_string_equal(e.message,
-                        "container: AWS_CONTAINER_CREDENTIALS_FULL_URI: plain "
-                        "http is not allowed to host '10.0.0.1': only to "
-                        "loopback (127.0.0.0/8, [::1], localhost) and the "
-                        "container endpoints (169.254.170.2, 169.254.170.23, "
-                        "[fd00:ec2::23]); use https");
+    assert_string_equal(e.message, NOT_ALLOWED_10);
     clear_env();
     assert_int_equal(rdsiam__source_container(&s, NULL, NULL, NULL), RDSIAM_OK);
     assert_int_equal(s.fetch(s.self, &c, &e), RDSIAM_ERR_NO_CREDENTIALS);

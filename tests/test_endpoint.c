@@ -529,8 +529,7 @@ static void test_fault_wording(void **state)
         assert_int_equal(rdsiam__url_fail(&e, (rdsiam__url_fault)f, &u,
                                           LOOPBACK, 1234, "P %d", 7),
                          want[f].code);
-        assert_int_equal(rdsiam__url_code((rdsiam__url_fault)f),
-                         want[f].code);
+        assert_int_equal(rdsiam__url_code((rdsiam__url_fault)f), want[f].code);
         /* never the fallback for a fault without a wording */
         assert_string_not_equal(e.message, "P 7: invalid URL");
         assert_string_equal(e.message, want[f].message);
@@ -586,9 +585,9 @@ static void test_not_allowed_lists(void **state)
     u.name = name;
     u.name_len = 99;
     memset(&e, 0, sizeof e);
-    assert_int_equal(rdsiam__url_fail(&e, RDSIAM__URL_NOT_ALLOWED, &u, 0,
-                                      2048, "V"),
-                     RDSIAM_ERR_URI_NOT_ALLOWED);
+    assert_int_equal(
+        rdsiam__url_fail(&e, RDSIAM__URL_NOT_ALLOWED, &u, 0, 2048, "V"),
+        RDSIAM_ERR_URI_NOT_ALLOWED);
     assert_string_equal(e.message, "V: plain http is not allowed to host "
                                    "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
                                    "aaaaaaaaaaaaaaaaaaaaaaaa'; use https");

@@ -318,7 +318,7 @@ static void test_settings_switches(void **state)
 #define BAD_PORT "the port is not a number in 1..65535"
 #define NO_QUERY "a query or fragment is not allowed"
 #define BAD_CHAR                                                               \
-    "invalid uri character before the path (a space, a control, a "           \
+    "invalid uri character before the path (a space, a control, a "            \
     "backslash or a non-ASCII character)"
 
 /* Endpoint precedence beyond the vectors, and endpoint checks. botocore
@@ -361,7 +361,8 @@ static void test_settings_endpoints(void **state)
         {"http://host\r\n", RDSIAM_ERR_URI_INVALID, NOT_VALID BAD_CHAR},
         {"http://h\xc3\xa9st", RDSIAM_ERR_URI_INVALID, NOT_VALID BAD_CHAR},
         {"http://host/a b", RDSIAM_ERR_URI_INVALID,
-         NOT_VALID "invalid uri character in the path, query or fragment "
+         NOT_VALID
+         "invalid uri character in the path, query or fragment "
          "(a space, a control, a backslash or a non-ASCII character)"},
     };
     rdsiam__imds_config cfg;
