@@ -31,12 +31,13 @@
 int rdsiam__endpoint_check(const char *what, const char *src, const char *url,
                            rdsiam_error *err)
 {
+    const unsigned policy = RDSIAM__ALLOW_LOOPBACK | RDSIAM__URL_DNS;
     rdsiam__url u;
-    rdsiam__url_fault f = rdsiam__url_parse(
-        url, RDSIAM__ENDPOINT_MAX, RDSIAM__ALLOW_LOOPBACK | RDSIAM__URL_DNS, &u);
+    rdsiam__url_fault f = rdsiam__url_parse(url, RDSIAM__ENDPOINT_MAX, policy,
+                                            &u);
 
-    return rdsiam__url_fail(err, f, &u, RDSIAM__ALLOW_LOOPBACK,
-                            RDSIAM__ENDPOINT_MAX, "%s: %s", what, src);
+    return rdsiam__url_fail(err, f, &u, policy, RDSIAM__ENDPOINT_MAX, "%s: %s",
+                            what, src);
 }
 
 /* Copy the URL found (n bytes) into out, with where it came from. */
