@@ -45,9 +45,9 @@ static int take_url(const char *what, rdsiam__endpoint_url *out,
                     const char *url, size_t n, rdsiam_error *err)
 {
     if (n > RDSIAM__ENDPOINT_MAX) {
-        int rc = rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
-                              "%s: %s is longer than %d bytes", what,
-                              out->source, RDSIAM__ENDPOINT_MAX);
+        int rc = rdsiam__url_fail(err, RDSIAM__URL_TOO_LONG, NULL, 0,
+                                  RDSIAM__ENDPOINT_MAX, "%s: %s", what,
+                                  out->source);
         memset(out, 0, sizeof *out);
         return rc;
     }

@@ -92,10 +92,8 @@ int rdsiam__container_resolve_uri(char **url, rdsiam__url *parts,
         var = RDSIAM__CONTAINER_RELATIVE_ENV;
         RDSIAM_ENSURE(err, rel[0] == '/', RDSIAM_ERR_URI_INVALID,
                       "container: %s must start with '/'", var);
-        RDSIAM_ENSURE(err, strlen(rel) <= RDSIAM__CONTAINER_URI_MAX,
-                      RDSIAM_ERR_URI_INVALID,
-                      "container: %s is longer than %d bytes", var,
-                      RDSIAM__CONTAINER_URI_MAX);
+        if (strlen(rel) > RDSIAM__CONTAINER_URI_MAX)
+            RDSIAM_GUARD(uri_fail(err, RDSIAM__URL_TOO_LONG, var, NULL));
         rc = rdsiam__buf_printf(&b, "%s%s", RDSIAM__CONTAINER_ECS_BASE, rel);
         RDSIAM_ENSURE(err, rc == RDSIAM_OK, rc, "container: out of memory");
         *url = rdsiam__buf_take(&b);

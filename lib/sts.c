@@ -116,9 +116,8 @@ static int configured_url(const rdsiam__sts_config *cfg,
         memset(ep, 0, sizeof *ep);
         snprintf(ep->source, sizeof ep->source, "STS endpoint_url");
         if (strlen(cfg->endpoint_url) > RDSIAM__ENDPOINT_MAX)
-            return rdsiam__fail(err, RDSIAM_ERR_URI_INVALID,
-                                "%s: over %d bytes", ep->source,
-                                RDSIAM__ENDPOINT_MAX);
+            return rdsiam__url_fail(err, RDSIAM__URL_TOO_LONG, NULL, POLICY,
+                                    RDSIAM__ENDPOINT_MAX, "%s", ep->source);
         snprintf(ep->url, sizeof ep->url, "%s", cfg->endpoint_url);
         return RDSIAM_OK;
     }
@@ -175,8 +174,8 @@ int rdsiam__sts_resolve_endpoint(const rdsiam__sts_config *cfg,
 done:
     rdsiam__buf_free(&b);
     if (rc == RDSIAM_ERR_SIGV4_TOO_LARGE) /* the buffer's hard maximum */
-        rc = rdsiam__fail(err, RDSIAM_ERR_URI_INVALID, "%s: over %d bytes",
-                          source, RDSIAM__STS_URL_MAX);
+        rc = rdsiam__url_fail(err, RDSIAM__URL_TOO_LONG, NULL, POLICY,
+                              RDSIAM__STS_URL_MAX, "%s", source);
     else if (rc == RDSIAM_ERR_NO_MEMORY)
         rc = rdsiam__fail(err, rc, "%s: out of memory", source);
     if (rc != RDSIAM_OK)

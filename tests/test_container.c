@@ -193,6 +193,21 @@ static void test_resolve_error_codes(void **state)
     setenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "credentials", 1);
     assert_int_equal(resolve(&url, &e), RDSIAM_ERR_URI_INVALID);
     assert_true(contains_ci(e.message, "must start with '/'"));
+    /* Too long: the parser's wording (endpoint.c), the container's limit
+     * RDSIAM__CONTAINER_URI_MAX. */
+    {
+        static char long_rel[4200];
+
+        memset(long_rel, 'a', sizeof long_rel - 1);
+        long_rel[0] = '/';
+        setenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", long_rel, 1);
+        assert_int_equal(resolve(&url, &e), RDSIAM_ERR_URI_INVALID);
+        assert_string_equal(e.message,
+                            "container: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: "
+                            "the URL is longer than 4096 bytes");
+        assert_null(url);
+        setenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "credentials", 1);
+    }
     /* Relative wins even over a valid full URI (botocore
      * _retrieve_or_fail), so its error is the one reported. */
     setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1/x", 1);

@@ -550,6 +550,28 @@ static void test_endpoint_refused(void **state)
             fail_msg("case %zu: got %d '%s'", i, e.code, e.message);
         assert_null(ep.url);
     }
+    /* Too long, as a variable and as the caller's option: the parser's
+     * wording (endpoint.c), the limit RDSIAM__ENDPOINT_MAX. */
+    {
+        static char long_url[2100];
+        rdsiam__sts_config cfg = {0};
+
+        memset(long_url, 'a', sizeof long_url - 1);
+        memcpy(long_url, "https://", 8);
+        setenv("AWS_ENDPOINT_URL_STS", long_url, 1);
+        assert_int_equal(rdsiam__sts_resolve_endpoint(NULL, &ep, &e),
+                         RDSIAM_ERR_URI_INVALID);
+        assert_string_equal(e.message, "STS: AWS_ENDPOINT_URL_STS: the URL is "
+                                       "longer than 2048 bytes");
+        assert_null(ep.url);
+        unsetenv("AWS_ENDPOINT_URL_STS");
+        cfg.endpoint_url = long_url;
+        assert_int_equal(rdsiam__sts_resolve_endpoint(&cfg, &ep, &e),
+                         RDSIAM_ERR_URI_INVALID);
+        assert_string_equal(e.message, "STS endpoint_url: the URL is longer "
+                                       "than 2048 bytes");
+        assert_null(ep.url);
+    }
     /* Loopback spellings that are allowed over http. */
     setenv("AWS_ENDPOINT_URL_STS", "http://localhost:1/", 1);
     assert_int_equal(rdsiam__sts_resolve_endpoint(NULL, &ep, &e), RDSIAM_OK);
